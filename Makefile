@@ -1,0 +1,121 @@
+# km0 — build, run and test.
+#
+#   make run     install what is missing, build, start PostgreSQL + km0 with demo data
+#   make test    the same set-up on a throwaway cluster, then every test
+#   make         build build/km0          make asan   build build-asan/km0 (ASan + UBSan)
+#   make lint    clang-format check + cppcheck
+#   make fuzz    run every fuzz target for FUZZ_SECONDS each (libFuzzer)
+#   make bench   benchmarks against the machine's physical limits (docs/BENCH.md)
+#   make clean   remove build outputs (keeps var/, the demo database)
+
+CC      ?= gcc
+PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
+CSTD     = -std=c11 -D_GNU_SOURCE
+INCLUDES = -Icore -Iimporters -Iserver -Ireports
+LIBS     = $(PKG_LIBS) -lqpdf -lcrypt -lm -lpthread
+OPT      ?= -O2
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# EXCLUDE=pattern leaves files out (e.g. a colleague's half-written module).
+LIB_SRC  = $(filter-out $(EXCLUDE),$(sort $(wildcard core/*.c importers/*.c reports/*.c server/*.c)))
+CLI_SRC  = $(sort $(wildcard cli/*.c))
+TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+OBJ      = $(patsubst %.c,build/%.o,$(LIB_SRC))
+CLI_OBJ  = $(patsubst %.c,build/%.o,$(CLI_SRC))
+AOBJ     = $(patsubst %.c,build-asan/%.o,$(LIB_SRC))
+ACLI_OBJ = $(patsubst %.c,build-asan/%.o,$(CLI_SRC))
+TESTS    = $(patsubst tests/unit/%.c,build/tests/%,$(TEST_SRC))
+ATESTS   = $(patsubst tests/unit/%.c,build-asan/tests/%,$(TEST_SRC))
+FUZZERS  = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+
+# Quiet by default ("CC file"); make V=1 shows the commands.
+Q = $(if $(V),,@)
+E = $(if $(V),@true,@echo)
+
+.PHONY: all asan unit-tests run test deps lint fuzz bench clean soak
+.DEFAULT_GOAL := all
+
+all: build/km0
+
+asan: build-asan/km0
+
+unit-tests: $(TESTS) $(ATESTS)
+
+build/km0: $(OBJ) $(CLI_OBJ)
+	$(E) "  LD     $@"
+	$(Q)$(CC) $(OPT) -g -o $@ $^ $(LIBS)
+
+build-asan/km0: $(AOBJ) $(ACLI_OBJ)
+	$(E) "  LD     $@"
+	$(Q)$(CC) -O1 -g $(SAN) -o $@ $^ $(LIBS)
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(E) "  CC     $<"
+	$(Q)$(CC) $(CSTD) $(WARN) $(OPT) -g $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build-asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(E) "  CC     $< (asan)"
+	$(Q)$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/tests/%: build/tests/unit/%.o $(OBJ)
+	$(E) "  LD     $@"
+	$(Q)$(CC) $(OPT) -g -o $@ $^ $(LIBS) -lcmocka
+
+build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
+	$(E) "  LD     $@"
+	$(Q)$(CC) -O1 -g $(SAN) -o $@ $^ $(LIBS) -lcmocka
+
+# Fuzzers link the parsers with clang's libFuzzer; no database, no server.
+FUZZ_LIB_SRC = $(sort $(wildcard core/*.c importers/*.c server/form.c))
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p build-fuzz
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(INCLUDES) $(PKG_CFLAGS) \
+	    -o $@ $^ $(LIBS)
+
+-include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(AOBJ:.o=.d) $(ACLI_OBJ:.o=.d)
+-include $(patsubst tests/unit/%.c,build/tests/unit/%.d,$(TEST_SRC))
+-include $(patsubst tests/unit/%.c,build-asan/tests/unit/%.d,$(TEST_SRC))
+
+# ---- the two commands ----------------------------------------------------------
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory -j2 all
+	@scripts/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory -j2 all asan unit-tests
+	@scripts/test.sh
+
+# ---- quality -------------------------------------------------------------------
+FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard core/*.h importers/*.h server/*.h reports/*.h cli/*.h)
+lint:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --inline-suppr --suppress=missingIncludeSystem -D__GNUC__ $(INCLUDES) \
+	    $(LIB_SRC) $(CLI_SRC)
+
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+SCALE ?= 1
+bench: deps
+	@$(MAKE) --no-print-directory -j2 all
+	@scripts/bench.sh $(SCALE)
+
+soak: deps
+	@$(MAKE) --no-print-directory -j2 all asan
+	@KM0_SOAK=1 scripts/test.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,106 @@
+/*
+ * cli/main.c — km0's entry point: global options, then one subcommand.
+ *
+ *   km0 [--config FILE] COMMAND [ARGS…]
+ * --config may also follow the command (every command takes it).
+ */
+#include "cli.h"
+#include "../core/account.h"
+#include "../core/config.h"
+#include "../core/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+    {"serve", cmd_serve, "[--listen ADDR:PORT]", "run the web server and the JSON API"},
+    {"migrate", cmd_migrate, "", "create or update the database schema"},
+    {"seed", cmd_seed, "DIR", "load a hub, its producers, pickup points and vehicles from CSV"},
+    {"user", cmd_user,
+     "add --email EMAIL --role consumer|producer|coordinator [--producer SLUG] [--name TEXT]",
+     "create an account (password on standard input)"},
+    {"cycle", cmd_cycle,
+     "create --opens TIME --closes TIME --delivery DATE [--name TEXT] [--producers A,B] "
+     "[--pickup-points X,Y] | open ID | close ID | list | generate [--weeks N]",
+     "order cycles: create (prints the id), open, close, list, generate from the weekly template"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: km0 [--config FILE] COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n           %s\n", commands[i].name, commands[i].usage,
+                commands[i].summary);
+    fprintf(out, "\nThe database is config's database_url, or KM0_DATABASE_URL.\n"
+                 "Exit status: 0 done, 1 refused (reasons on stderr), 2 usage error.\n");
+}
+
+int cli_usage(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, name))
+            fprintf(stderr, "usage: km0 %s %s\n", name, commands[i].usage);
+    return EXIT_USAGE;
+}
+
+db_conn *cli_db(void)
+{
+    char err[512];
+    db_conn *c = db_connect(g_config.database_url, err, sizeof err);
+    if (!c)
+        fprintf(stderr, "km0: cannot connect to the database: %s\n", err);
+    return c;
+}
+
+int64_t cli_hub(db_conn *c)
+{
+    int64_t hub;
+    if (account_hub_id(c, g_config.hub, &hub) != DB_OK) {
+        fprintf(stderr, "km0: %s\n", db_last_error(c)->message);
+        return 0;
+    }
+    if (!hub)
+        fprintf(stderr,
+                g_config.hub[0] ? "km0: no hub \"%s\" in the database (km0 seed DIR)\n"
+                                : "km0: the database holds no hub, or several: set "
+                                  "\"hub\" in the configuration%s\n",
+                g_config.hub);
+    return hub;
+}
+
+int main(int argc, char **argv)
+{
+    /* pull --config FILE out of argv wherever it is */
+    const char *config_path = NULL;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--config") || !strncmp(argv[i], "--config=", 9)) {
+            if (argv[i][8] == '=') {
+                config_path = argv[i] + 9;
+            } else if (i + 1 < argc) {
+                config_path = argv[++i];
+            } else {
+                fprintf(stderr, "km0: --config needs a file\n");
+                return EXIT_USAGE;
+            }
+            continue;
+        }
+        argv[n++] = argv[i];
+    }
+    argc = n;
+    argv[argc] = NULL;
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    if (config_load(config_path) != 0)
+        return EXIT_USAGE;
+    log_set_level(g_config.log_level);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, argv[1]))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "km0: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,226 @@
+/*
+ * core/config.c — parse "key = value" configuration with line-numbered errors.
+ */
+#include "config.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+km0_config g_config;
+
+typedef enum { K_STR, K_INT, K_SIZE, K_BOOL } kind;
+
+typedef struct {
+    const char *key;
+    kind kind;
+    size_t offset;
+    size_t size; /* strings: capacity */
+    long min, max;
+} key_spec;
+
+#define STR(k)                                                                                     \
+    {                                                                                              \
+#k, K_STR, offsetof(km0_config, k), sizeof(((km0_config *)0)->k), 0, 0                     \
+    }
+#define INT(k, lo, hi)                                                                             \
+    {                                                                                              \
+#k, K_INT, offsetof(km0_config, k), 0, lo, hi                                              \
+    }
+#define SIZE(k)                                                                                    \
+    {                                                                                              \
+#k, K_SIZE, offsetof(km0_config, k), 0, 1, 0                                               \
+    }
+#define BOOL(k)                                                                                    \
+    {                                                                                              \
+#k, K_BOOL, offsetof(km0_config, k), 0, 0, 1                                               \
+    }
+
+static const key_spec keys[] = {
+    STR(database_url),
+    STR(listen),
+    STR(hub),
+    STR(public_url),
+    STR(seller_mode),
+    STR(resale_vat_rate),
+    STR(fop),
+    STR(reports_dir),
+    STR(log_level),
+    INT(threads, 1, 256),
+    INT(connection_limit, 1, 100000),
+    INT(connection_timeout_s, 1, 3600),
+    SIZE(max_body_bytes),
+    SIZE(catalog_max_bytes),
+    INT(statement_timeout_ms, 0, 3600000),
+    INT(db_connect_timeout_s, 1, 600),
+    INT(session_hours, 1, 24 * 365),
+    INT(login_max_failures, 1, 1000),
+    INT(login_window_minutes, 1, 24 * 60),
+    INT(payment_days, 0, 60),
+    BOOL(secure_cookies),
+};
+
+static void set_defaults(void)
+{
+    memset(&g_config, 0, sizeof g_config);
+    snprintf(g_config.database_url, sizeof g_config.database_url, "dbname=km0");
+    snprintf(g_config.listen, sizeof g_config.listen, "127.0.0.1:8080");
+    snprintf(g_config.public_url, sizeof g_config.public_url, "http://127.0.0.1:8080");
+    snprintf(g_config.seller_mode, sizeof g_config.seller_mode, "producers");
+    snprintf(g_config.resale_vat_rate, sizeof g_config.resale_vat_rate, "5.5");
+    snprintf(g_config.fop, sizeof g_config.fop, "fop");
+    snprintf(g_config.reports_dir, sizeof g_config.reports_dir, "reports");
+    snprintf(g_config.log_level, sizeof g_config.log_level, "info");
+    g_config.threads = 16;
+    g_config.connection_limit = 512;
+    g_config.connection_timeout_s = 30;
+    g_config.max_body_bytes = 1 << 20;
+    g_config.catalog_max_bytes = 10 << 20;
+    g_config.statement_timeout_ms = 10000;
+    g_config.db_connect_timeout_s = 5;
+    g_config.session_hours = 24 * 14;
+    g_config.login_max_failures = 10;
+    g_config.login_window_minutes = 15;
+    g_config.payment_days = 0;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* Size with an optional K/M/G suffix. */
+static int parse_size(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v)
+        return -1;
+    unsigned long long mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024ULL * 1024 * 1024, end++;
+    if (*end || n == 0 || n > (1ULL << 40) / mul)
+        return -1;
+    *out = (size_t)(n * mul);
+    return 0;
+}
+
+static int set_key(const char *src, int line, const char *key, const char *value)
+{
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        const key_spec *k = &keys[i];
+        if (strcmp(k->key, key) != 0)
+            continue;
+        char *field = (char *)&g_config + k->offset;
+        switch (k->kind) {
+        case K_STR:
+            if (strlen(value) >= k->size) {
+                fprintf(stderr, "%s:%d: value of %s is too long (at most %zu characters)\n", src,
+                        line, key, k->size - 1);
+                return -1;
+            }
+            memcpy(field, value, strlen(value) + 1);
+            return 0;
+        case K_INT: {
+            char *end;
+            errno = 0;
+            long n = strtol(value, &end, 10);
+            if (errno || end == value || *end || n < k->min || n > k->max) {
+                fprintf(stderr, "%s:%d: %s must be a whole number between %ld and %ld\n", src, line,
+                        key, k->min, k->max);
+                return -1;
+            }
+            *(int *)field = (int)n;
+            return 0;
+        }
+        case K_SIZE:
+            if (parse_size(value, (size_t *)field) != 0) {
+                fprintf(stderr, "%s:%d: %s must be a size such as 1048576, 512K or 10M\n", src,
+                        line, key);
+                return -1;
+            }
+            return 0;
+        case K_BOOL:
+            if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+                *(bool *)field = true;
+            else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+                *(bool *)field = false;
+            else {
+                fprintf(stderr, "%s:%d: %s must be true or false\n", src, line, key);
+                return -1;
+            }
+            return 0;
+        }
+    }
+    fprintf(stderr, "%s:%d: unknown key \"%s\"\n", src, line, key);
+    return -1;
+}
+
+static int load_file(const char *path, bool required)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (!required && errno == ENOENT)
+            return 0;
+        fprintf(stderr, "%s: cannot read configuration: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char line[2048];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            fprintf(stderr, "%s:%d: expected \"key = value\"\n", path, lineno);
+            rc = -1;
+            continue;
+        }
+        *eq = '\0';
+        char *key = trim(s), *value = trim(eq + 1);
+        size_t vl = strlen(value);
+        if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"') {
+            value[vl - 1] = '\0';
+            value++;
+        }
+        if (set_key(path, lineno, key, value) != 0)
+            rc = -1;
+    }
+    fclose(f);
+    return rc;
+}
+
+int config_load(const char *path)
+{
+    set_defaults();
+    if (load_file(path ? path : "config/km0.conf", path != NULL) != 0)
+        return -1;
+    const char *env = getenv("KM0_DATABASE_URL");
+    if (env && *env && set_key("KM0_DATABASE_URL", 0, "database_url", env) != 0)
+        return -1;
+    env = getenv("KM0_LISTEN");
+    if (env && *env && set_key("KM0_LISTEN", 0, "listen", env) != 0)
+        return -1;
+    if (strcmp(g_config.seller_mode, "producers") != 0 &&
+        strcmp(g_config.seller_mode, "hub") != 0) {
+        fprintf(stderr, "configuration: seller_mode must be \"producers\" or \"hub\"\n");
+        return -1;
+    }
+    return 0;
+}

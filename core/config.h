@@ -1,0 +1,43 @@
+/*
+ * core/config.h — km0's configuration: defaults, then the file, then the environment.
+ *
+ * The file is "key = value" lines (config/km0.conf documents every key). The
+ * environment wins over the file: KM0_DATABASE_URL, KM0_LISTEN.
+ */
+#ifndef KM0_CONFIG_H
+#define KM0_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct km0_config {
+    char database_url[1024];
+    char listen[128];     /* ADDR:PORT */
+    char hub[65];         /* hub slug served when the database holds several; "" = the only one */
+    char public_url[256]; /* base for links in DFC exports and documents */
+    char seller_mode[16]; /* "producers" (on behalf of producers) or "hub" (buys and resells) */
+    char resale_vat_rate[8]; /* hub mode: VAT charged on franchise producers' goods (percent) */
+    char fop[256];           /* Apache FOP command */
+    char reports_dir[512];   /* where reports/xsl and reports/xsd are */
+    char log_level[16];
+    int threads;              /* HTTP worker threads, one database connection each */
+    int connection_limit;     /* simultaneous HTTP connections */
+    int connection_timeout_s; /* idle/slow client timeout */
+    size_t max_body_bytes;    /* request bodies other than catalog uploads */
+    size_t catalog_max_bytes; /* catalog uploads */
+    int statement_timeout_ms; /* per SQL statement */
+    int db_connect_timeout_s;
+    int session_hours;      /* session lifetime */
+    int login_max_failures; /* failures per email within login_window_minutes before refusing */
+    int login_window_minutes;
+    int payment_days;    /* invoice due date = issue date + payment_days */
+    bool secure_cookies; /* add Secure to cookies (behind HTTPS) */
+} km0_config;
+
+extern km0_config g_config;
+
+/* Load defaults, then path (NULL = config/km0.conf if it exists), then the
+ * environment. Returns 0, or -1 with a message on stderr naming file and line. */
+int config_load(const char *path);
+
+#endif

@@ -1,0 +1,473 @@
+/*
+ * core/cycle.c — order cycles and their offers.
+ *
+ * Concurrency: an order transaction holds the cycle row FOR SHARE while it
+ * checks that the cycle is open, so closing (an UPDATE of that row) waits for
+ * orders in flight and no order slips in after the close commits. Time-based
+ * transitions are idempotent and take rows with SKIP LOCKED, so every server
+ * process may run them on its timer at once.
+ */
+#include "cycle.h"
+#include "config.h"
+#include "log.h"
+#include "money.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CYCLE_COLUMNS                                                                              \
+    "c.id, c.name, c.state,"                                                                       \
+    " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS opens_at,"                             \
+    " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS closes_at,"                           \
+    " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"                                    \
+    " ((c.state = 'draft' AND c.opens_at <= now() AND c.closes_at > now())"                        \
+    "  OR (c.state = 'open' AND c.closes_at <= now())) AS due,"                                    \
+    " (SELECT count(*) FROM orders o WHERE o.cycle_id = c.id) AS orders,"                          \
+    " (SELECT count(*) FROM cycle_producers x WHERE x.cycle_id = c.id) AS producers,"              \
+    " (SELECT count(*) FROM cycle_pickup_points x WHERE x.cycle_id = c.id) AS pickup_points"
+
+DB_STMT(check_times, "SELECT $1::timestamptz < $2::timestamptz AS ordered,"
+                     " $3::date >= ($2::timestamptz AT TIME ZONE 'Europe/Paris')::date AS after");
+DB_STMT(parse_ts, "SELECT $1::timestamptz");
+DB_STMT(parse_date, "SELECT $1::date");
+DB_STMT(insert_cycle,
+        "INSERT INTO cycles (hub_id, name, opens_at, closes_at, delivery_date)"
+        " VALUES ($1, coalesce(nullif($2, ''), 'Livraison du ' || to_char($5::date, 'DD/MM/YYYY')),"
+        "         $3::timestamptz, $4::timestamptz, $5::date) RETURNING id");
+DB_STMT(add_producers, "INSERT INTO cycle_producers (hub_id, cycle_id, producer_id)"
+                       " SELECT $1, $2, id FROM producers"
+                       "  WHERE hub_id = $1 AND active AND ($3::text[] IS NULL OR slug = ANY($3))");
+DB_STMT(add_pickups,
+        "INSERT INTO cycle_pickup_points (hub_id, cycle_id, pickup_point_id, capacity_orders)"
+        " SELECT $1, $2, id, capacity_orders FROM pickup_points"
+        "  WHERE hub_id = $1 AND active AND ($3::text[] IS NULL OR slug = ANY($3))");
+DB_STMT(unknown_producers, "SELECT s FROM unnest($2::text[]) s WHERE NOT EXISTS"
+                           " (SELECT 1 FROM producers WHERE hub_id = $1 AND slug = s AND active)");
+DB_STMT(unknown_pickups,
+        "SELECT s FROM unnest($2::text[]) s WHERE NOT EXISTS"
+        " (SELECT 1 FROM pickup_points WHERE hub_id = $1 AND slug = s AND active)");
+DB_STMT(lock_cycle, "SELECT state, closes_at > now() AS closes_later FROM cycles"
+                    " WHERE hub_id = $1 AND id = $2 FOR UPDATE");
+DB_STMT(mark_open, "UPDATE cycles SET state = 'open', opens_at = least(opens_at, now())"
+                   " WHERE id = $1");
+DB_STMT(mark_open_timed, "UPDATE cycles SET state = 'open' WHERE id = $1");
+DB_STMT(mark_closed, "UPDATE cycles SET state = 'closed', closes_at = least(closes_at, now())"
+                     " WHERE id = $1");
+DB_STMT(freeze_offers,
+        "INSERT INTO offers (hub_id, cycle_id, product_id, producer_id, sku, name, category, unit,"
+        "                    price_excl_vat_e4, vat_rate_bp, weight_g, step_milli, stock_milli,"
+        "                    organic, description)"
+        " SELECT p.hub_id, $1, p.id, p.producer_id, p.sku, p.name, p.category, p.unit,"
+        "        p.price_excl_vat_e4,"
+        "        CASE WHEN $2 = 'hub' AND pr.vat_regime = 'franchise' THEN $3::int"
+        "             ELSE p.vat_rate_bp END,"
+        "        coalesce(p.weight_g, 0), p.step_milli, p.stock_milli, p.organic, p.description"
+        "   FROM products p"
+        "   JOIN cycle_producers cp ON cp.producer_id = p.producer_id AND cp.cycle_id = $1"
+        "   JOIN producers pr ON pr.id = p.producer_id"
+        "  WHERE p.active ON CONFLICT (cycle_id, product_id) DO NOTHING");
+DB_STMT(due_opens, "SELECT id FROM cycles WHERE state = 'draft' AND opens_at <= now()"
+                   " AND closes_at > now() AND ($1::bigint = 0 OR hub_id = $1)"
+                   " ORDER BY id FOR UPDATE SKIP LOCKED");
+DB_STMT(due_closes, "UPDATE cycles SET state = 'closed' WHERE id IN ("
+                    " SELECT id FROM cycles WHERE state = 'open' AND closes_at <= now()"
+                    "    AND ($1::bigint = 0 OR hub_id = $1) FOR UPDATE SKIP LOCKED) RETURNING id");
+DB_STMT(update_draft, "UPDATE cycles SET name = coalesce(nullif($3, ''), name),"
+                      " opens_at = coalesce($4::timestamptz, opens_at),"
+                      " closes_at = coalesce($5::timestamptz, closes_at),"
+                      " delivery_date = coalesce($6::date, delivery_date)"
+                      " WHERE hub_id = $1 AND id = $2 AND state = 'draft' RETURNING id");
+DB_STMT(list_cycles, "SELECT " CYCLE_COLUMNS " FROM cycles c"
+                     " WHERE c.hub_id = $1 AND ($2 OR c.state <> 'draft')"
+                     " ORDER BY c.opens_at DESC, c.id DESC LIMIT 200");
+DB_STMT(get_cycle, "SELECT " CYCLE_COLUMNS " FROM cycles c WHERE c.hub_id = $1 AND c.id = $2");
+DB_STMT(offers_of,
+        "SELECT o.id, p.slug AS producer, p.name AS producer_name, o.sku, o.name, o.category,"
+        "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.weight_g, o.step_milli,"
+        "       o.stock_milli, o.sold_milli, o.stock_milli - o.sold_milli AS left_milli,"
+        "       o.organic, o.description, p.id AS producer_id"
+        "  FROM offers o JOIN producers p ON p.id = o.producer_id"
+        " WHERE o.cycle_id = $1 ORDER BY p.name, o.category, o.name, o.id");
+DB_STMT(pickups_of,
+        "SELECT pp.id, pp.slug, pp.name, pp.address, pp.opening, x.capacity_orders,"
+        "       x.orders_count, pp.lat, pp.lon"
+        "  FROM cycle_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id"
+        " WHERE x.cycle_id = $1 ORDER BY pp.name");
+DB_STMT(current_cycle, "SELECT id FROM cycles WHERE hub_id = $1 AND state = 'open'"
+                       " AND opens_at <= now() AND closes_at > now()"
+                       " ORDER BY closes_at, id LIMIT 1");
+DB_STMT(template_of, "SELECT opens_dow, opens_time, closes_dow, closes_time, delivery_dow"
+                     " FROM cycle_templates WHERE hub_id = $1");
+/* The next weeks' windows from a weekly template, in Paris time: week k's opening,
+ * then the first closing day/time after it, then the first delivery day on or
+ * after the closing date. Windows already started are skipped. */
+DB_STMT(
+    template_windows,
+    "WITH t AS (SELECT $2::int AS od, $3::time AS ot, $4::int AS cd, $5::time AS ct,"
+    "                  $6::int AS dd),"
+    " w AS (SELECT k, (date_trunc('week', now() AT TIME ZONE 'Europe/Paris')::date"
+    "                  + 7 * k + (t.od - 1)) AS odate, t.* FROM t, generate_series(0, $1::int + 1) "
+    "k),"
+    " x AS (SELECT k, (odate + ot) AT TIME ZONE 'Europe/Paris' AS opens,"
+    "              odate + ((cd - od + 7) % 7 + CASE WHEN cd = od AND ct <= ot THEN 7 ELSE 0 END)"
+    "                AS cdate, ct, dd FROM w)"
+    " SELECT to_char(opens, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS opens,"
+    "        to_char((cdate + ct) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS "
+    "closes,"
+    "        to_char(cdate + (dd - extract(isodow FROM cdate)::int + 7) % 7, 'YYYY-MM-DD')"
+    "          AS delivery,"
+    "        'Semaine ' || to_char(cdate + (dd - extract(isodow FROM cdate)::int + 7) % 7, 'IW')"
+    "          AS name"
+    "   FROM x WHERE opens > now() ORDER BY k LIMIT $1");
+DB_STMT(any_due, "SELECT EXISTS (SELECT 1 FROM cycles WHERE hub_id = $1"
+                 " AND state IN ('draft', 'open') AND ((state = 'draft' AND opens_at <= now()"
+                 " AND closes_at > now()) OR (state = 'open' AND closes_at <= now()))) AS due");
+DB_STMT(cycle_exists_at, "SELECT 1 FROM cycles WHERE hub_id = $1 AND opens_at = $2::timestamptz");
+
+static int refuse_db_field(db_conn *c, refusal *why, const char *field, const char *fr,
+                           const char *en)
+{
+    /* a value PostgreSQL could not read as a date or time is the caller's mistake */
+    if (!strncmp(db_last_error(c)->sqlstate, "22", 2))
+        return refuse(why, 422, "invalid_field", field, fr, en);
+    return DB_ERROR;
+}
+
+static int check_window(db_conn *c, arena *a, const cycle_new *in, refusal *why)
+{
+    PGresult *r;
+    int st;
+    if (in->opens && db_run_a(c, a, &parse_ts, &r, DB_P(in->opens)) != DB_OK)
+        return refuse_db_field(c, why, "opens", "L’ouverture n’est pas une date et heure valide.",
+                               "opens is not a valid date and time.");
+    if (in->closes && db_run_a(c, a, &parse_ts, &r, DB_P(in->closes)) != DB_OK)
+        return refuse_db_field(c, why, "closes", "La clôture n’est pas une date et heure valide.",
+                               "closes is not a valid date and time.");
+    if (in->delivery && db_run_a(c, a, &parse_date, &r, DB_P(in->delivery)) != DB_OK)
+        return refuse_db_field(c, why, "delivery", "La livraison n’est pas une date valide.",
+                               "delivery is not a valid date.");
+    if (in->opens && in->closes && in->delivery) {
+        if ((st = db_run_a(c, a, &check_times, &r, DB_P(in->opens, in->closes, in->delivery))) !=
+            DB_OK)
+            return st;
+        if (!db_bool(r, 0, "ordered"))
+            return refuse(why, 422, "invalid_window", "closes",
+                          "La clôture doit venir après l’ouverture.",
+                          "The cycle must close after it opens.");
+        if (!db_bool(r, 0, "after"))
+            return refuse(why, 422, "invalid_window", "delivery",
+                          "La livraison ne peut pas précéder la clôture.",
+                          "Delivery cannot come before the cycle closes.");
+    }
+    if (in->name && (strlen(in->name) > 100 || !utf8_valid(in->name, strlen(in->name))))
+        return refuse(why, 422, "invalid_field", "name", "Le nom compte au plus 100 caractères.",
+                      "The name has at most 100 characters.");
+    return 0;
+}
+
+static int check_slugs(db_conn *c, arena *a, db_stmt *s, const char *hub, const char *arr,
+                       const char *field, refusal *why)
+{
+    PGresult *r;
+    int st = db_run_a(c, a, s, &r, DB_P(hub, arr));
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(r) == 0)
+        return 0;
+    const char *slug = PQgetvalue(r, 0, 0);
+    return refuse(why, 422, "unknown_slug", field,
+                  arena_printf(a, "« %s » n’existe pas ou n’est pas actif.", slug),
+                  arena_printf(a, "\"%s\" does not exist or is not active.", slug));
+}
+
+typedef struct {
+    arena *a;
+    int64_t hub;
+    const cycle_new *in;
+    int64_t id;
+    refusal *why;
+} create_ctx;
+
+static int create_tx(db_conn *c, void *p)
+{
+    create_ctx *x = p;
+    const cycle_new *in = x->in;
+    char *hub = db_i64(x->a, x->hub);
+    int st = check_window(c, x->a, in, x->why);
+    if (st)
+        return st;
+    const char *prods = in->producers ? db_text_array(x->a, in->producers, in->nproducers) : NULL;
+    const char *pps =
+        in->pickup_points ? db_text_array(x->a, in->pickup_points, in->npickup_points) : NULL;
+    if (prods && (st = check_slugs(c, x->a, &unknown_producers, hub, prods, "producers", x->why)))
+        return st;
+    if (pps && (st = check_slugs(c, x->a, &unknown_pickups, hub, pps, "pickup_points", x->why)))
+        return st;
+    PGresult *r;
+    if ((st = db_run_a(c, x->a, &insert_cycle, &r,
+                       DB_P(hub, in->name ? in->name : "", in->opens, in->closes, in->delivery))) !=
+        DB_OK)
+        return st;
+    x->id = db_int(r, 0, "id");
+    char *id = db_i64(x->a, x->id);
+    if ((st = db_do(c, &add_producers, DB_P(hub, id, prods))) != DB_OK ||
+        (st = db_do(c, &add_pickups, DB_P(hub, id, pps))) != DB_OK)
+        return st;
+    return 0;
+}
+
+int cycle_create(db_conn *c, arena *a, int64_t hub, const cycle_new *in, int64_t *id, refusal *why)
+{
+    if (!in->opens || !in->closes || !in->delivery)
+        return refuse(why, 422, "missing_field",
+                      !in->opens    ? "opens"
+                      : !in->closes ? "closes"
+                                    : "delivery",
+                      "Ouverture, clôture et date de livraison sont obligatoires.",
+                      "opens, closes and delivery are required.");
+    create_ctx x = {a, hub, in, 0, why};
+    int st = db_transaction(c, false, create_tx, &x);
+    *id = x.id;
+    return st;
+}
+
+static vat_bp_t resale_rate(void)
+{
+    int64_t bp;
+    if (dec_parse(g_config.resale_vat_rate, 2, &bp) != DEC_OK || !vat_rate_valid((vat_bp_t)bp))
+        return 550;
+    return (vat_bp_t)bp;
+}
+
+/* Open a cycle whose row is locked: freeze its offers from the catalog as it is now. */
+static int open_locked(db_conn *c, arena *a, const char *id, bool by_coordinator)
+{
+    int st = db_do(c, by_coordinator ? &mark_open : &mark_open_timed, DB_P(id));
+    if (st != DB_OK)
+        return st;
+    return db_do(c, &freeze_offers, DB_P(id, g_config.seller_mode, db_i64(a, resale_rate())));
+}
+
+typedef struct {
+    arena *a;
+    int64_t hub, id;
+    const char *state;
+    refusal *why;
+} state_ctx;
+
+static int state_tx(db_conn *c, void *p)
+{
+    state_ctx *x = p;
+    char *id = db_i64(x->a, x->id);
+    PGresult *r;
+    int st = db_run_a(c, x->a, &lock_cycle, &r, DB_P(db_i64(x->a, x->hub), id));
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(r) == 0)
+        return refuse(x->why, 404, "not_found", "id", "Ce cycle n’existe pas.",
+                      "There is no such cycle.");
+    const char *now = db_val(r, 0, "state");
+    if (!strcmp(x->state, "open")) {
+        if (strcmp(now, "draft") != 0)
+            return refuse(x->why, 409, "invalid_transition", "state",
+                          arena_printf(x->a,
+                                       "Seul un cycle en préparation peut ouvrir (il est « %s »).",
+                                       now),
+                          arena_printf(x->a, "Only a draft cycle can open (it is \"%s\").", now));
+        if (!db_bool(r, 0, "closes_later"))
+            return refuse(x->why, 409, "invalid_transition", "closes",
+                          "L’heure de clôture est passée : changez-la avant d’ouvrir.",
+                          "The closing time has passed: change it before opening.");
+        return open_locked(c, x->a, id, true);
+    }
+    if (!strcmp(x->state, "closed")) {
+        if (strcmp(now, "open") != 0)
+            return refuse(
+                x->why, 409, "invalid_transition", "state",
+                arena_printf(x->a, "Seul un cycle ouvert peut fermer (il est « %s »).", now),
+                arena_printf(x->a, "Only an open cycle can close (it is \"%s\").", now));
+        return db_do(c, &mark_closed, DB_P(id));
+    }
+    return refuse(x->why, 422, "invalid_field", "state",
+                  "L’état demandé doit être « open » ou « closed ».",
+                  "The state asked for must be \"open\" or \"closed\".");
+}
+
+int cycle_set_state(db_conn *c, arena *a, int64_t hub, int64_t id, const char *state, refusal *why)
+{
+    state_ctx x = {a, hub, id, state, why};
+    int st = db_transaction(c, false, state_tx, &x);
+    if (st == 0)
+        log_event(LOG_INFO, "cycle.state", "cycle=%lld state=%s by=coordinator", (long long)id,
+                  state);
+    return st;
+}
+
+typedef struct {
+    arena *a;
+    int64_t hub, id;
+    const cycle_new *in;
+    refusal *why;
+} update_ctx;
+
+static int update_tx(db_conn *c, void *p)
+{
+    update_ctx *x = p;
+    int st = check_window(c, x->a, x->in, x->why);
+    if (st)
+        return st;
+    PGresult *r;
+    if ((st = db_run_a(c, x->a, &update_draft, &r,
+                       DB_P(db_i64(x->a, x->hub), db_i64(x->a, x->id), x->in->name, x->in->opens,
+                            x->in->closes, x->in->delivery))) != DB_OK)
+        return !strncmp(db_last_error(c)->sqlstate, "23", 2)
+                   ? refuse(x->why, 422, "invalid_window", "closes",
+                            "Les dates ne sont pas cohérentes.", "The dates do not fit together.")
+                   : st;
+    if (PQntuples(r) == 0)
+        return refuse(x->why, 409, "not_draft", "id",
+                      "Seul un cycle en préparation peut être modifié.",
+                      "Only a draft cycle can be edited.");
+    return 0;
+}
+
+int cycle_update(db_conn *c, arena *a, int64_t hub, int64_t id, const cycle_new *in, refusal *why)
+{
+    update_ctx x = {a, hub, id, in, why};
+    return db_transaction(c, false, update_tx, &x);
+}
+
+typedef struct {
+    arena *a;
+    int64_t hub;
+    int changed;
+} advance_ctx;
+
+static int advance_tx(db_conn *c, void *p)
+{
+    advance_ctx *x = p;
+    char *hub = db_i64(x->a, x->hub);
+    PGresult *r;
+    int st = db_run_a(c, x->a, &due_opens, &r, DB_P(hub));
+    if (st != DB_OK)
+        return st;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if ((st = open_locked(c, x->a, PQgetvalue(r, i, 0), false)) != DB_OK)
+            return st;
+        log_event(LOG_INFO, "cycle.state", "cycle=%s state=open by=time", PQgetvalue(r, i, 0));
+        x->changed++;
+    }
+    if ((st = db_run_a(c, x->a, &due_closes, &r, DB_P(hub))) != DB_OK)
+        return st;
+    for (int i = 0; i < PQntuples(r); i++)
+        log_event(LOG_INFO, "cycle.state", "cycle=%s state=closed by=time", PQgetvalue(r, i, 0));
+    x->changed += PQntuples(r);
+    return 0;
+}
+
+db_status cycle_advance(db_conn *c, int64_t hub, int *changed)
+{
+    advance_ctx x = {arena_new(), hub, 0};
+    int st = db_transaction(c, false, advance_tx, &x);
+    *changed = x.changed;
+    arena_free(x.a);
+    return st < 0 ? (db_status)st : DB_OK;
+}
+
+int cycle_generate(db_conn *c, arena *a, int64_t hub, int weeks, int64_t *ids, int *nids,
+                   refusal *why)
+{
+    *nids = 0;
+    if (weeks < 1 || weeks > 12)
+        return refuse(why, 422, "invalid_field", "weeks",
+                      "On prépare de 1 à 12 semaines à la fois.",
+                      "Between 1 and 12 weeks can be prepared at once.");
+    char *h = db_i64(a, hub);
+    PGresult *t, *w;
+    int st = db_run_a(c, a, &template_of, &t, DB_P(h));
+    if (st != DB_OK)
+        return st;
+    /* without a template of its own, a hub gets the common rhythm: orders from
+     * Friday 18:00 to Tuesday 22:00, delivery on Thursday */
+    const char *od = "5", *ot = "18:00", *cd = "2", *ct = "22:00", *dd = "4";
+    if (PQntuples(t) == 1) {
+        od = db_val(t, 0, "opens_dow");
+        ot = db_val(t, 0, "opens_time");
+        cd = db_val(t, 0, "closes_dow");
+        ct = db_val(t, 0, "closes_time");
+        dd = db_val(t, 0, "delivery_dow");
+    }
+    if ((st = db_run_a(c, a, &template_windows, &w, DB_P(db_i64(a, weeks), od, ot, cd, ct, dd))) !=
+        DB_OK)
+        return st;
+    for (int i = 0; i < PQntuples(w); i++) {
+        PGresult *e;
+        if ((st = db_run_a(c, a, &cycle_exists_at, &e, DB_P(h, db_val(w, i, "opens")))) != DB_OK)
+            return st;
+        if (PQntuples(e) > 0)
+            continue;
+        cycle_new in = {db_val(w, i, "name"),
+                        db_val(w, i, "opens"),
+                        db_val(w, i, "closes"),
+                        db_val(w, i, "delivery"),
+                        NULL,
+                        0,
+                        NULL,
+                        0};
+        int64_t id;
+        if ((st = cycle_create(c, a, hub, &in, &id, why)) != 0)
+            return st;
+        ids[(*nids)++] = id;
+    }
+    return 0;
+}
+
+db_status cycle_list(db_conn *c, arena *a, int64_t hub, bool include_drafts, PGresult **r)
+{
+    return db_run_a(c, a, &list_cycles, r, DB_P(db_i64(a, hub), include_drafts ? "t" : "f"));
+}
+
+db_status cycle_get(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r)
+{
+    return db_run_a(c, a, &get_cycle, r, DB_P(db_i64(a, hub), db_i64(a, id)));
+}
+
+db_status cycle_offers(db_conn *c, arena *a, int64_t id, PGresult **r)
+{
+    return db_run_a(c, a, &offers_of, r, DB_P(db_i64(a, id)));
+}
+
+db_status cycle_pickup_points(db_conn *c, arena *a, int64_t id, PGresult **r)
+{
+    return db_run_a(c, a, &pickups_of, r, DB_P(db_i64(a, id)));
+}
+
+db_status cycle_current(db_conn *c, int64_t hub, int64_t *id)
+{
+    char h[24];
+    snprintf(h, sizeof h, "%lld", (long long)hub);
+    PGresult *r;
+    *id = 0;
+    db_status st = db_run(c, &current_cycle, &r, DB_P(h));
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(r) == 1)
+        *id = db_int(r, 0, "id");
+    PQclear(r);
+    return DB_OK;
+}
+
+db_status cycle_catch_up(db_conn *c, int64_t hub)
+{
+    char h[24];
+    snprintf(h, sizeof h, "%lld", (long long)hub);
+    PGresult *r;
+    db_status st = db_run(c, &any_due, &r, DB_P(h));
+    if (st != DB_OK)
+        return st;
+    bool due = db_bool(r, 0, "due");
+    PQclear(r);
+    int changed;
+    return due ? cycle_advance(c, hub, &changed) : DB_OK;
+}

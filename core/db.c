@@ -1,0 +1,376 @@
+/*
+ * core/db.c — libpq connections, lazily prepared statements, transactions.
+ */
+#include "db.h"
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DB_MAX_STMTS   1024
+#define DB_TX_ATTEMPTS 8
+
+struct db_conn {
+    PGconn *pg;
+    bool prepared[DB_MAX_STMTS];
+    db_error err;
+};
+
+static atomic_int next_stmt_id = 1;
+/* Each thread's connection, closed by the key's destructor when the thread exits
+ * (MHD's pool threads at shutdown), so nothing leaks. */
+static pthread_key_t conn_key;
+static pthread_once_t conn_key_once = PTHREAD_ONCE_INIT;
+
+static void close_at_thread_exit(void *p)
+{
+    db_close(p);
+}
+
+static void make_conn_key(void)
+{
+    if (pthread_key_create(&conn_key, close_at_thread_exit) != 0)
+        die("pthread_key_create failed");
+}
+
+static void clear_error(db_conn *c)
+{
+    memset(&c->err, 0, sizeof c->err);
+}
+
+static void set_error_from(db_conn *c, const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *cons = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    snprintf(c->err.sqlstate, sizeof c->err.sqlstate, "%s", state ? state : "08000");
+    snprintf(c->err.constraint, sizeof c->err.constraint, "%s", cons ? cons : "");
+    snprintf(c->err.message, sizeof c->err.message, "%s",
+             msg ? msg : (c->pg ? PQerrorMessage(c->pg) : "no connection"));
+}
+
+static db_status session_setup(db_conn *c)
+{
+    char set[160];
+    snprintf(set, sizeof set,
+             "SET statement_timeout = %d; SET lock_timeout = %d; SET TIME ZONE 'Europe/Paris'",
+             g_config.statement_timeout_ms, g_config.statement_timeout_ms);
+    PGresult *r = PQexec(c->pg, set);
+    db_status st = PQresultStatus(r) == PGRES_COMMAND_OK ? DB_OK : DB_DOWN;
+    if (st != DB_OK)
+        set_error_from(c, r);
+    PQclear(r);
+    return st;
+}
+
+/* A connection idle across a PostgreSQL restart fails on its next statement. When
+ * that statement was not inside a transaction, nothing of it ran: reconnect and
+ * let the caller send it again. */
+static bool revive(db_conn *c, PGTransactionStatusType before)
+{
+    if (before != PQTRANS_IDLE || PQstatus(c->pg) == CONNECTION_OK)
+        return false;
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return false;
+    memset(c->prepared, 0, sizeof c->prepared);
+    if (session_setup(c) != DB_OK)
+        return false;
+    log_event(LOG_INFO, "db.reconnected", NULL);
+    return true;
+}
+
+db_conn *db_connect(const char *url, char *err, size_t errlen)
+{
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d",
+             g_config.db_connect_timeout_s > 0 ? g_config.db_connect_timeout_s : 5);
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+    const char *vals[] = {url, timeout, "km0", NULL};
+    /* expand_dbname=1: url may be a conninfo string or a postgresql:// URI */
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        snprintf(err, errlen, "%s", PQerrorMessage(pg));
+        size_t n = strlen(err);
+        while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+            err[--n] = '\0';
+        PQfinish(pg);
+        return NULL;
+    }
+    db_conn *c = xcalloc(1, sizeof *c);
+    c->pg = pg;
+    if (session_setup(c) != DB_OK) {
+        snprintf(err, errlen, "%s", c->err.message);
+        db_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+void db_close(db_conn *c)
+{
+    if (!c)
+        return;
+    PQfinish(c->pg);
+    free(c);
+}
+
+db_conn *db_thread_conn(void)
+{
+    pthread_once(&conn_key_once, make_conn_key);
+    db_conn *c = pthread_getspecific(conn_key);
+    if (c && PQstatus(c->pg) == CONNECTION_OK)
+        return c;
+    if (c) {
+        log_event(LOG_WARN, "db.reconnect", "reason=connection_lost");
+        db_close(c);
+        pthread_setspecific(conn_key, NULL);
+    }
+    char err[512];
+    c = db_connect(g_config.database_url, err, sizeof err);
+    if (!c)
+        log_event(LOG_WARN, "db.unavailable", "error=\"%s\"", err);
+    pthread_setspecific(conn_key, c);
+    return c;
+}
+
+void db_thread_release(void)
+{
+    pthread_once(&conn_key_once, make_conn_key);
+    db_close(pthread_getspecific(conn_key));
+    pthread_setspecific(conn_key, NULL);
+}
+
+PGconn *db_pg(db_conn *c)
+{
+    return c->pg;
+}
+
+const db_error *db_last_error(const db_conn *c)
+{
+    return &c->err;
+}
+
+bool db_error_is_constraint(const db_conn *c, const char *constraint)
+{
+    if (strncmp(c->err.sqlstate, "23", 2) != 0)
+        return false;
+    return !constraint || strcmp(c->err.constraint, constraint) == 0;
+}
+
+static db_status status_of(db_conn *c, PGresult *r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN)
+        return DB_OK;
+    set_error_from(c, r);
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return DB_DOWN;
+    if (!strcmp(c->err.sqlstate, "40001") || !strcmp(c->err.sqlstate, "40P01"))
+        return DB_RETRY;
+    if (!strncmp(c->err.sqlstate, "08", 2) || !strcmp(c->err.sqlstate, "57P01") ||
+        !strcmp(c->err.sqlstate, "57P02") || !strcmp(c->err.sqlstate, "57P03"))
+        return DB_DOWN;
+    return DB_ERROR;
+}
+
+static db_status ensure_prepared(db_conn *c, db_stmt *s)
+{
+    int id = __atomic_load_n(&s->id, __ATOMIC_ACQUIRE);
+    if (id == 0) {
+        int fresh = atomic_fetch_add(&next_stmt_id, 1), expected = 0;
+        if (fresh >= DB_MAX_STMTS)
+            die("more than %d SQL statements", DB_MAX_STMTS);
+        /* another thread may have numbered it meanwhile: keep the first number */
+        id = __atomic_compare_exchange_n(&s->id, &expected, fresh, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE)
+                 ? fresh
+                 : expected;
+    }
+    if (c->prepared[id])
+        return DB_OK;
+    /* named by number: two files may well both have a statement called lock_cycle */
+    char name[16];
+    snprintf(name, sizeof name, "s%d", id);
+    PGresult *r = PQprepare(c->pg, name, s->sql, 0, NULL);
+    db_status st = status_of(c, r);
+    PQclear(r);
+    if (st == DB_OK)
+        c->prepared[id] = true;
+    else
+        log_event(LOG_ERROR, "db.prepare_failed", "stmt=%s sqlstate=%s", s->name, c->err.sqlstate);
+    return st;
+}
+
+static db_status run_once(db_conn *c, db_stmt *s, PGresult **res, int nparams,
+                          const char *const *params)
+{
+    db_status st = ensure_prepared(c, s);
+    if (st != DB_OK)
+        return st;
+    char name[16];
+    snprintf(name, sizeof name, "s%d", s->id);
+    PGresult *r = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
+    st = status_of(c, r);
+    if (st != DB_OK) {
+        PQclear(r);
+        return st;
+    }
+    *res = r;
+    return DB_OK;
+}
+
+db_status db_run(db_conn *c, db_stmt *s, PGresult **res, int nparams, const char *const *params)
+{
+    clear_error(c);
+    *res = NULL;
+    PGTransactionStatusType before = PQtransactionStatus(c->pg);
+    db_status st = run_once(c, s, res, nparams, params);
+    if (st == DB_DOWN && revive(c, before))
+        st = run_once(c, s, res, nparams, params);
+    if (st == DB_ERROR || st == DB_DOWN)
+        log_event(st == DB_DOWN ? LOG_WARN : LOG_INFO, "db.statement_failed",
+                  "stmt=%s sqlstate=%s constraint=%s", s->name, c->err.sqlstate,
+                  c->err.constraint[0] ? c->err.constraint : "-");
+    return st;
+}
+
+static void clear_result(void *p)
+{
+    PQclear(p);
+}
+
+db_status db_run_a(db_conn *c, arena *a, db_stmt *s, PGresult **res, int nparams,
+                   const char *const *params)
+{
+    db_status st = db_run(c, s, res, nparams, params);
+    if (st == DB_OK)
+        arena_defer(a, clear_result, *res);
+    return st;
+}
+
+db_status db_do(db_conn *c, db_stmt *s, int nparams, const char *const *params)
+{
+    PGresult *r;
+    db_status st = db_run(c, s, &r, nparams, params);
+    PQclear(r);
+    return st;
+}
+
+db_status db_exec_sql(db_conn *c, const char *sql)
+{
+    clear_error(c);
+    PGTransactionStatusType before = PQtransactionStatus(c->pg);
+    PGresult *r = PQexec(c->pg, sql);
+    db_status st = status_of(c, r);
+    PQclear(r);
+    if (st == DB_DOWN && revive(c, before)) {
+        r = PQexec(c->pg, sql);
+        st = status_of(c, r);
+        PQclear(r);
+    }
+    return st;
+}
+
+int db_transaction(db_conn *c, bool serializable, db_tx_fn fn, void *ctx)
+{
+    const char *begin = serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
+    for (int attempt = 1;; attempt++) {
+        db_status st = db_exec_sql(c, begin);
+        if (st != DB_OK)
+            return st;
+        int rc = fn(c, ctx);
+        if (rc == 0) {
+            st = db_exec_sql(c, "COMMIT");
+            if (st == DB_OK)
+                return 0;
+            rc = st;
+        } else {
+            /* keep fn's error: ROLLBACK must not overwrite it */
+            db_error saved = c->err;
+            if (PQstatus(c->pg) == CONNECTION_OK) {
+                PGresult *r = PQexec(c->pg, "ROLLBACK");
+                PQclear(r);
+            }
+            c->err = saved;
+        }
+        if (rc != DB_RETRY || attempt >= DB_TX_ATTEMPTS)
+            return rc;
+        log_event(LOG_INFO, "db.retry", "attempt=%d sqlstate=%s", attempt, c->err.sqlstate);
+    }
+}
+
+const char *db_val(const PGresult *r, int row, const char *col)
+{
+    int f = PQfnumber(r, col);
+    if (f < 0)
+        die("no column %s in result", col);
+    return PQgetvalue(r, row, f);
+}
+
+bool db_null(const PGresult *r, int row, const char *col)
+{
+    int f = PQfnumber(r, col);
+    if (f < 0)
+        die("no column %s in result", col);
+    return PQgetisnull(r, row, f);
+}
+
+int64_t db_int(const PGresult *r, int row, const char *col)
+{
+    return strtoll(db_val(r, row, col), NULL, 10);
+}
+
+bool db_bool(const PGresult *r, int row, const char *col)
+{
+    return db_val(r, row, col)[0] == 't';
+}
+
+double db_double(const PGresult *r, int row, const char *col)
+{
+    return strtod(db_val(r, row, col), NULL);
+}
+
+char *db_i64(arena *a, int64_t v)
+{
+    return arena_printf(a, "%lld", (long long)v);
+}
+
+char *db_text_array(arena *a, const char *const *items, size_t n)
+{
+    buf b = BUF_INIT;
+    buf_putc(&b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&b, ',');
+        buf_putc(&b, '"');
+        for (const char *p = items[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                buf_putc(&b, '\\');
+            buf_putc(&b, *p);
+        }
+        buf_putc(&b, '"');
+    }
+    buf_putc(&b, '}');
+    char *s = arena_strdup(a, buf_str(&b));
+    buf_free(&b);
+    return s;
+}
+
+char *db_int_array(arena *a, const int64_t *items, size_t n)
+{
+    buf b = BUF_INIT;
+    buf_putc(&b, '{');
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, i ? ",%lld" : "%lld", (long long)items[i]);
+    buf_putc(&b, '}');
+    char *s = arena_strdup(a, buf_str(&b));
+    buf_free(&b);
+    return s;
+}

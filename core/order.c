@@ -1,0 +1,451 @@
+/*
+ * core/order.c — placing, reading and cancelling orders.
+ *
+ * Setting an order is one READ COMMITTED transaction:
+ *   1. the cycle row FOR SHARE (closing waits for us; we see a close that won),
+ *   2. the customer's current order FOR UPDATE (a double submit serialises here),
+ *   3. every offer involved, old and new, FOR UPDATE in id order (no deadlock
+ *      between two orders sharing products),
+ *   4. checks in C against the locked rows: step, stock left (counting what
+ *      this order already holds), pickup point capacity,
+ *   5. release the old quantities, take the new ones (the UPDATE re-checks the
+ *      stock, and the offers_not_oversold constraint checks it a third time),
+ *   6. the order and its lines with prices and VAT frozen from the offers.
+ * COMMIT returns after the WAL is flushed (synchronous_commit = on), so an
+ * order acknowledged to a client survives a crash of km0 or PostgreSQL.
+ */
+#include "order.h"
+#include "config.h"
+#include "cycle.h"
+#include "unit.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+DB_STMT(lock_cycle, "SELECT state, (now() >= opens_at AND now() < closes_at) AS in_window"
+                    "  FROM cycles WHERE hub_id = $1 AND id = $2 FOR SHARE");
+DB_STMT(find_pickup,
+        "SELECT pp.id FROM cycle_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id"
+        " WHERE x.cycle_id = $1 AND pp.slug = $2");
+DB_STMT(lock_order, "SELECT id, pickup_point_id FROM orders"
+                    " WHERE cycle_id = $1 AND customer_id = $2 FOR UPDATE");
+DB_STMT(lock_offers,
+        "SELECT o.id, o.producer_id, p.slug AS producer, p.name AS producer_name, o.sku, o.name,"
+        "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.weight_g, o.step_milli,"
+        "       o.stock_milli, o.sold_milli,"
+        "       coalesce((SELECT l.quantity_milli FROM order_lines l"
+        "                  WHERE l.order_id = $4 AND l.offer_id = o.id), 0) AS mine"
+        "  FROM offers o JOIN producers p ON p.id = o.producer_id"
+        " WHERE o.cycle_id = $1"
+        "   AND ((p.slug, o.sku) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
+        "        OR o.id IN (SELECT offer_id FROM order_lines WHERE order_id = $4))"
+        " ORDER BY o.id FOR UPDATE OF o");
+DB_STMT(release_lines, "UPDATE offers o SET sold_milli = o.sold_milli - l.quantity_milli"
+                       "  FROM order_lines l WHERE l.order_id = $1 AND o.id = l.offer_id");
+DB_STMT(delete_lines, "DELETE FROM order_lines WHERE order_id = $1");
+DB_STMT(take_stock,
+        "UPDATE offers o SET sold_milli = o.sold_milli + v.q"
+        "  FROM unnest($1::bigint[], $2::bigint[]) AS v(id, q)"
+        " WHERE o.id = v.id AND (o.stock_milli IS NULL OR o.sold_milli + v.q <= o.stock_milli)");
+DB_STMT(pickup_take, "UPDATE cycle_pickup_points SET orders_count = orders_count + 1"
+                     " WHERE cycle_id = $1 AND pickup_point_id = $2"
+                     "   AND (capacity_orders IS NULL OR orders_count < capacity_orders)");
+DB_STMT(pickup_release, "UPDATE cycle_pickup_points SET orders_count = orders_count - 1"
+                        " WHERE cycle_id = $1 AND pickup_point_id = $2");
+DB_STMT(insert_order, "INSERT INTO orders (hub_id, cycle_id, customer_id, pickup_point_id)"
+                      " VALUES ($1, $2, $3, $4) RETURNING id");
+DB_STMT(update_order, "UPDATE orders SET pickup_point_id = $2, updated_at = now() WHERE id = $1");
+DB_STMT(delete_order, "DELETE FROM orders WHERE id = $1");
+DB_STMT(insert_lines,
+        "INSERT INTO order_lines (hub_id, order_id, offer_id, quantity_milli,"
+        "                         unit_price_excl_vat_e4, vat_rate_bp, line_excl_vat_cents)"
+        " SELECT $1, $2, o.id, v.q, o.price_excl_vat_e4, o.vat_rate_bp, v.net"
+        "   FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS v(id, q, net)"
+        "   JOIN offers o ON o.id = v.id");
+DB_STMT(get_order,
+        "SELECT o.id, o.cycle_id, pp.slug AS pickup, pp.name AS pickup_name,"
+        "       pp.address AS pickup_address, pp.opening AS pickup_opening, c.name AS cycle_name,"
+        "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
+        "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS closes_at,"
+        "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS updated_at,"
+        "       (c.state = 'open' AND now() < c.closes_at) AS editable"
+        "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
+        "  JOIN cycles c ON c.id = o.cycle_id"
+        " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3");
+DB_STMT(get_lines,
+        "SELECT l.offer_id AS id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
+        "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
+        "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g"
+        "  FROM order_lines l JOIN offers f ON f.id = l.offer_id"
+        "  JOIN producers p ON p.id = f.producer_id"
+        " WHERE l.order_id = $1 ORDER BY p.name, f.name, f.id");
+DB_STMT(list_orders,
+        "SELECT o.id, o.cycle_id AS cycle, c.name AS cycle_name, c.state,"
+        "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date, pp.name AS pickup_name,"
+        "       (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) AS lines,"
+        "       (c.state = 'open' AND now() < c.closes_at) AS editable"
+        "  FROM orders o JOIN cycles c ON c.id = o.cycle_id"
+        "  JOIN pickup_points pp ON pp.id = o.pickup_point_id"
+        " WHERE o.hub_id = $1 AND o.customer_id = $2 ORDER BY c.delivery_date DESC, o.id DESC"
+        " LIMIT 100");
+
+int64_t order_seller(int64_t producer_id)
+{
+    return strcmp(g_config.seller_mode, "hub") == 0 ? 0 : producer_id;
+}
+
+/* Fill the totals and weight from the lines, exactly as invoices will compute them. */
+static void finish(order *o)
+{
+    money_line *ml = xcalloc(o->nlines ? o->nlines : 1, sizeof *ml);
+    o->weight_g = 0;
+    for (size_t i = 0; i < o->nlines; i++) {
+        ml[i] = (money_line){order_seller(o->lines[i].producer_id), o->lines[i].vat_rate,
+                             o->lines[i].net};
+        o->weight_g += o->lines[i].weight_g;
+    }
+    money_totals_compute(ml, o->nlines, &o->totals);
+    free(ml);
+}
+
+static const char *unit_label(const char *code)
+{
+    const unit_def *u = unit_by_code(code);
+    return u ? u->label_fr : code;
+}
+
+static int cycle_refusal(refusal *why, const char *state)
+{
+    if (!state)
+        return refuse(why, 404, "not_found", "cycle", "Ce cycle n’existe pas.",
+                      "There is no such cycle.");
+    return refuse(why, 403, "cycle_not_open", "cycle", "Les commandes de ce cycle sont fermées.",
+                  "This cycle is not open for orders.");
+}
+
+typedef struct {
+    arena *a;
+    const order_in *in;
+    order *out;
+    refusal *why;
+    bool opening_due; /* a draft whose opening time has come: the timer has not run yet */
+} put_ctx;
+
+/* Record one problem of a line; all are collected so a form can mark every field. */
+static void line_problem(put_ctx *x, refusal_detail *d, size_t *n, int *worst, int status,
+                         const char *code, const char *field, const char *fr, const char *en)
+{
+    d[*n] = (refusal_detail){code, field, fr, en};
+    (*n)++;
+    /* an invalid request (422) outranks a conflict with the stock (409) */
+    if (*worst == 0 || (status == 422 && *worst == 409))
+        *worst = status;
+    (void)x;
+}
+
+static int check_lines(put_ctx *x, PGresult *offers, int *row_of)
+{
+    const order_in *in = x->in;
+    refusal_detail *d = arena_alloc(x->a, (in->nlines + 1) * sizeof *d);
+    size_t n = 0;
+    int worst = 0;
+    for (size_t i = 0; i < in->nlines; i++) {
+        const order_line_in *l = &in->lines[i];
+        const char *f = arena_printf(x->a, "lines[%zu].quantity", i);
+        const char *fs = arena_printf(x->a, "lines[%zu].sku", i);
+        bool dup = false;
+        row_of[i] = -1;
+        for (int r = 0; r < PQntuples(offers); r++)
+            if (!strcmp(db_val(offers, r, "producer"), l->producer) &&
+                !strcmp(db_val(offers, r, "sku"), l->sku))
+                row_of[i] = r;
+        for (size_t k = 0; k < i; k++)
+            dup = dup || (!strcmp(in->lines[k].producer, l->producer) &&
+                          !strcmp(in->lines[k].sku, l->sku));
+        if (dup) {
+            line_problem(x, d, &n, &worst, 422, "duplicate_line", fs,
+                         "Ce produit figure deux fois dans la commande.",
+                         "This product is twice in the order.");
+            continue;
+        }
+        if (row_of[i] < 0) {
+            line_problem(x, d, &n, &worst, 422, "unknown_product", fs,
+                         arena_printf(x->a, "« %s » n’est pas proposé dans ce cycle.", l->sku),
+                         arena_printf(x->a, "\"%s\" is not offered in this cycle.", l->sku));
+            continue;
+        }
+        int r = row_of[i];
+        const char *name = db_val(offers, r, "name"), *unit = unit_label(db_val(offers, r, "unit"));
+        milli_t step = db_int(offers, r, "step_milli");
+        char sbuf[32], lbuf[32];
+        if (l->quantity <= 0 || l->quantity > ORDER_MAX_QUANTITY) {
+            line_problem(x, d, &n, &worst, 422, "invalid_quantity", f,
+                         "La quantité doit être positive et raisonnable.",
+                         "The quantity must be positive and reasonable.");
+            continue;
+        }
+        if (l->quantity % step != 0) {
+            line_problem(x, d, &n, &worst, 422, "invalid_quantity", f,
+                         arena_printf(x->a, "%s se commande par %s %s.", name,
+                                      dec_format(sbuf, step, 3, 0), unit),
+                         arena_printf(x->a, "%s is sold in steps of %s %s.", name,
+                                      dec_format(sbuf, step, 3, 0), unit));
+            continue;
+        }
+        if (db_null(offers, r, "stock_milli"))
+            continue;
+        milli_t left = db_int(offers, r, "stock_milli") - db_int(offers, r, "sold_milli") +
+                       db_int(offers, r, "mine");
+        if (l->quantity <= left)
+            continue;
+        dec_format(lbuf, left, 3, 0);
+        line_problem(x, d, &n, &worst, 409, "out_of_stock", f,
+                     left > 0 ? arena_printf(x->a, "Il ne reste que %s %s de %s.", lbuf, unit, name)
+                              : arena_printf(x->a, "%s est épuisé.", name),
+                     left > 0 ? arena_printf(x->a, "Only %s %s of %s left.", lbuf, unit, name)
+                              : arena_printf(x->a, "%s is sold out.", name));
+    }
+    if (n == 0)
+        return 0;
+    /* the headline is the first problem of the worst kind */
+    size_t first = 0;
+    while (first < n && worst == 422 && !strcmp(d[first].code, "out_of_stock"))
+        first++;
+    refuse(x->why, worst, d[first].code, d[first].field, d[first].fr, d[first].en);
+    x->why->details = d;
+    x->why->ndetails = n;
+    return 1;
+}
+
+static void fill_lines(put_ctx *x, PGresult *offers, const int *row_of)
+{
+    order *o = x->out;
+    o->nlines = x->in->nlines;
+    o->lines = arena_alloc(x->a, (o->nlines ? o->nlines : 1) * sizeof *o->lines);
+    for (size_t i = 0; i < o->nlines; i++) {
+        int r = row_of[i];
+        order_line *l = &o->lines[i];
+        l->offer_id = db_int(offers, r, "id");
+        l->producer_id = db_int(offers, r, "producer_id");
+        l->producer = arena_strdup(x->a, db_val(offers, r, "producer"));
+        l->producer_name = arena_strdup(x->a, db_val(offers, r, "producer_name"));
+        l->sku = arena_strdup(x->a, db_val(offers, r, "sku"));
+        l->name = arena_strdup(x->a, db_val(offers, r, "name"));
+        l->unit = arena_strdup(x->a, db_val(offers, r, "unit"));
+        l->quantity = x->in->lines[i].quantity;
+        l->unit_price = db_int(offers, r, "price_excl_vat_e4");
+        l->vat_rate = (vat_bp_t)db_int(offers, r, "vat_rate_bp");
+        l->unit_price_incl = money_price_incl(l->unit_price, l->vat_rate);
+        l->net = money_line_net(l->quantity, l->unit_price);
+        l->weight_g = money_weight_g(l->quantity, db_int(offers, r, "weight_g"));
+    }
+}
+
+static int put_tx(db_conn *c, void *p)
+{
+    put_ctx *x = p;
+    const order_in *in = x->in;
+    arena *a = x->a;
+    char *hub = db_i64(a, in->hub), *cycle = db_i64(a, in->cycle),
+         *customer = db_i64(a, in->customer);
+    PGresult *r;
+    int st;
+    if ((st = db_run_a(c, a, &lock_cycle, &r, DB_P(hub, cycle))) != DB_OK)
+        return st;
+    if (PQntuples(r) == 0 || strcmp(db_val(r, 0, "state"), "open") != 0 ||
+        !db_bool(r, 0, "in_window")) {
+        x->opening_due =
+            PQntuples(r) && !strcmp(db_val(r, 0, "state"), "draft") && db_bool(r, 0, "in_window");
+        return cycle_refusal(x->why, PQntuples(r) ? db_val(r, 0, "state") : NULL);
+    }
+    if ((st = db_run_a(c, a, &find_pickup, &r, DB_P(cycle, in->pickup_point))) != DB_OK)
+        return st;
+    if (PQntuples(r) == 0)
+        return refuse(x->why, 422, "unknown_pickup_point", "pickup_point",
+                      "Choisissez un point de retrait de ce cycle.",
+                      "Choose a pickup point of this cycle.");
+    char *pickup = arena_strdup(a, db_val(r, 0, "id"));
+    if ((st = db_run_a(c, a, &lock_order, &r, DB_P(cycle, customer))) != DB_OK)
+        return st;
+    bool exists = PQntuples(r) == 1;
+    char *order_id = exists ? arena_strdup(a, db_val(r, 0, "id")) : "0";
+    char *old_pickup = exists ? arena_strdup(a, db_val(r, 0, "pickup_point_id")) : NULL;
+
+    const char **producers = arena_alloc(a, (in->nlines + 1) * sizeof *producers);
+    const char **skus = arena_alloc(a, (in->nlines + 1) * sizeof *skus);
+    for (size_t i = 0; i < in->nlines; i++) {
+        producers[i] = in->lines[i].producer;
+        skus[i] = in->lines[i].sku;
+    }
+    PGresult *offers;
+    if ((st = db_run_a(c, a, &lock_offers, &offers,
+                       DB_P(cycle, db_text_array(a, producers, in->nlines),
+                            db_text_array(a, skus, in->nlines), order_id))) != DB_OK)
+        return st;
+    int *row_of = arena_alloc(a, (in->nlines + 1) * sizeof *row_of);
+    if ((st = check_lines(x, offers, row_of)) != 0)
+        return st;
+
+    if (exists) {
+        if ((st = db_do(c, &release_lines, DB_P(order_id))) != DB_OK ||
+            (st = db_do(c, &delete_lines, DB_P(order_id))) != DB_OK)
+            return st;
+    }
+    fill_lines(x, offers, row_of);
+    int64_t *ids = arena_alloc(a, (in->nlines + 1) * sizeof *ids);
+    int64_t *qty = arena_alloc(a, (in->nlines + 1) * sizeof *qty);
+    int64_t *net = arena_alloc(a, (in->nlines + 1) * sizeof *net);
+    for (size_t i = 0; i < in->nlines; i++) {
+        ids[i] = x->out->lines[i].offer_id;
+        qty[i] = x->out->lines[i].quantity;
+        net[i] = x->out->lines[i].net;
+    }
+    char *ids_a = db_int_array(a, ids, in->nlines), *qty_a = db_int_array(a, qty, in->nlines);
+    if ((st = db_run_a(c, a, &take_stock, &r, DB_P(ids_a, qty_a))) != DB_OK)
+        return st;
+    if (strtoul(PQcmdTuples(r), NULL, 10) != in->nlines) /* locked above: cannot happen */
+        return refuse(x->why, 409, "out_of_stock", "lines", "Un produit vient d’être épuisé.",
+                      "A product has just sold out.");
+    if (!exists || strcmp(old_pickup, pickup) != 0) {
+        if (exists && (st = db_do(c, &pickup_release, DB_P(cycle, old_pickup))) != DB_OK)
+            return st;
+        if ((st = db_run_a(c, a, &pickup_take, &r, DB_P(cycle, pickup))) != DB_OK)
+            return st;
+        if (strcmp(PQcmdTuples(r), "1") != 0)
+            return refuse(x->why, 409, "pickup_point_full", "pickup_point",
+                          "Ce point de retrait est complet pour ce cycle ; choisissez-en un autre.",
+                          "This pickup point is full for this cycle; choose another one.");
+    }
+    if (exists) {
+        if ((st = db_do(c, &update_order, DB_P(order_id, pickup))) != DB_OK)
+            return st;
+    } else {
+        st = db_run_a(c, a, &insert_order, &r, DB_P(hub, cycle, customer, pickup));
+        /* the same customer's first order, submitted twice at once: replay, and the
+         * replay will find the order the other request created */
+        if (st == DB_ERROR && db_error_is_constraint(c, "orders_cycle_id_customer_id_key"))
+            return DB_RETRY;
+        if (st != DB_OK)
+            return st;
+        order_id = arena_strdup(a, db_val(r, 0, "id"));
+    }
+    if ((st = db_do(c, &insert_lines,
+                    DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
+        return st;
+    x->out->id = strtoll(order_id, NULL, 10);
+    return 0;
+}
+
+int order_put(db_conn *c, arena *a, const order_in *in, order *out, refusal *why)
+{
+    memset(out, 0, sizeof *out);
+    if (in->nlines == 0)
+        return refuse(why, 422, "empty_order", "lines",
+                      "La commande est vide : choisissez au moins un produit.",
+                      "The order is empty: choose at least one product.");
+    if (in->nlines > ORDER_MAX_LINES)
+        return refuse(why, 422, "too_many_lines", "lines", "Trop de lignes dans la commande.",
+                      "Too many lines in the order.");
+    put_ctx x = {a, in, out, why, false};
+    int st = db_transaction(c, false, put_tx, &x);
+    if (st > 0 && x.opening_due && (st = cycle_catch_up(c, in->hub)) == DB_OK)
+        st = db_transaction(c, false, put_tx, &x);
+    if (st != 0)
+        return st;
+    /* read back what was stored: the reply shows exactly the committed order */
+    bool found;
+    st = order_get(c, a, in->hub, in->cycle, in->customer, out, &found);
+    return st;
+}
+
+int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, order *out,
+              bool *found)
+{
+    memset(out, 0, sizeof *out);
+    *found = false;
+    PGresult *r, *lines;
+    int st =
+        db_run_a(c, a, &get_order, &r, DB_P(db_i64(a, hub), db_i64(a, cycle), db_i64(a, customer)));
+    if (st != DB_OK || PQntuples(r) == 0)
+        return st;
+    *found = true;
+    out->id = db_int(r, 0, "id");
+    out->cycle = db_int(r, 0, "cycle_id");
+    out->pickup_point = db_val(r, 0, "pickup");
+    out->pickup_name = db_val(r, 0, "pickup_name");
+    out->pickup_address = db_val(r, 0, "pickup_address");
+    out->pickup_opening = db_val(r, 0, "pickup_opening");
+    out->cycle_name = db_val(r, 0, "cycle_name");
+    out->delivery_date = db_val(r, 0, "delivery_date");
+    out->closes_at = db_val(r, 0, "closes_at");
+    out->updated_at = db_val(r, 0, "updated_at");
+    out->editable = db_bool(r, 0, "editable");
+    if ((st = db_run_a(c, a, &get_lines, &lines, DB_P(db_val(r, 0, "id")))) != DB_OK)
+        return st;
+    out->nlines = (size_t)PQntuples(lines);
+    out->lines = arena_alloc(a, (out->nlines + 1) * sizeof *out->lines);
+    for (size_t i = 0; i < out->nlines; i++) {
+        order_line *l = &out->lines[i];
+        int k = (int)i;
+        l->offer_id = db_int(lines, k, "id");
+        l->producer_id = db_int(lines, k, "producer_id");
+        l->producer = db_val(lines, k, "producer");
+        l->producer_name = db_val(lines, k, "producer_name");
+        l->sku = db_val(lines, k, "sku");
+        l->name = db_val(lines, k, "name");
+        l->unit = db_val(lines, k, "unit");
+        l->quantity = db_int(lines, k, "quantity_milli");
+        l->unit_price = db_int(lines, k, "unit_price_excl_vat_e4");
+        l->vat_rate = (vat_bp_t)db_int(lines, k, "vat_rate_bp");
+        l->unit_price_incl = money_price_incl(l->unit_price, l->vat_rate);
+        l->net = db_int(lines, k, "line_excl_vat_cents");
+        l->weight_g = money_weight_g(l->quantity, db_int(lines, k, "weight_g"));
+    }
+    finish(out);
+    return DB_OK;
+}
+
+typedef struct {
+    arena *a;
+    int64_t hub, cycle, customer;
+    refusal *why;
+} delete_ctx;
+
+static int delete_tx(db_conn *c, void *p)
+{
+    delete_ctx *x = p;
+    arena *a = x->a;
+    char *cycle = db_i64(a, x->cycle);
+    PGresult *r;
+    int st = db_run_a(c, a, &lock_cycle, &r, DB_P(db_i64(a, x->hub), cycle));
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(r) == 0 || strcmp(db_val(r, 0, "state"), "open") != 0 ||
+        !db_bool(r, 0, "in_window"))
+        return cycle_refusal(x->why, PQntuples(r) ? db_val(r, 0, "state") : NULL);
+    if ((st = db_run_a(c, a, &lock_order, &r, DB_P(cycle, db_i64(a, x->customer)))) != DB_OK)
+        return st;
+    if (PQntuples(r) == 0)
+        return refuse(x->why, 404, "no_order", NULL, "Vous n’avez pas de commande dans ce cycle.",
+                      "You have no order in this cycle.");
+    const char *id = arena_strdup(a, db_val(r, 0, "id"));
+    const char *pickup = arena_strdup(a, db_val(r, 0, "pickup_point_id"));
+    if ((st = db_do(c, &release_lines, DB_P(id))) != DB_OK ||
+        (st = db_do(c, &pickup_release, DB_P(cycle, pickup))) != DB_OK ||
+        (st = db_do(c, &delete_order, DB_P(id))) != DB_OK)
+        return st;
+    return 0;
+}
+
+int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, refusal *why)
+{
+    delete_ctx x = {a, hub, cycle, customer, why};
+    return db_transaction(c, false, delete_tx, &x);
+}
+
+db_status order_list(db_conn *c, arena *a, int64_t hub, int64_t customer, PGresult **r)
+{
+    return db_run_a(c, a, &list_orders, r, DB_P(db_i64(a, hub), db_i64(a, customer)));
+}

@@ -1,0 +1,71 @@
+/*
+ * core/order.h — a consumer's order for a cycle: set it whole, read it, cancel it.
+ *
+ * The web form and the JSON API both call these functions, so the amounts a
+ * consumer sees are the same everywhere and equal what the invoices will carry.
+ */
+#ifndef KM0_ORDER_H
+#define KM0_ORDER_H
+
+#include "db.h"
+#include "money.h"
+#include "refusal.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ORDER_MAX_LINES    500
+#define ORDER_MAX_QUANTITY 10000000 /* thousandths: 10 000 units or kg per line */
+
+typedef struct order_line_in {
+    const char *producer; /* slug */
+    const char *sku;
+    milli_t quantity;
+} order_line_in;
+
+typedef struct order_in {
+    int64_t hub, cycle, customer;
+    const char *pickup_point; /* slug */
+    const order_line_in *lines;
+    size_t nlines;
+} order_in;
+
+typedef struct order_line {
+    int64_t offer_id, producer_id;
+    const char *producer, *producer_name, *sku, *name, *unit;
+    milli_t quantity;
+    price4_t unit_price; /* excl. VAT */
+    cents_t unit_price_incl;
+    vat_bp_t vat_rate;
+    cents_t net;      /* excl. VAT */
+    int64_t weight_g; /* of the line */
+} order_line;
+
+typedef struct order {
+    int64_t id, cycle;
+    const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
+    const char *cycle_name, *delivery_date, *closes_at, *updated_at;
+    bool editable; /* the cycle is still open */
+    order_line *lines;
+    size_t nlines;
+    money_totals totals;
+    int64_t weight_g;
+} order;
+
+/* Set the caller's whole order for the cycle (create or replace): 0 and *out filled,
+ * a refusal (> 0: why says which line or field), or a db_status. Stock taken and
+ * released atomically; safe under any concurrency. */
+int order_put(db_conn *c, arena *a, const order_in *in, order *out, refusal *why);
+/* The customer's order for the cycle; *found false when there is none. */
+int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, order *out,
+              bool *found);
+/* Cancel it, releasing its stock; a refusal when the cycle is closed or there is none. */
+int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, refusal *why);
+/* The customer's orders across cycles, newest first: id, cycle, cycle_name, state,
+ * delivery_date, pickup_name, lines, editable. */
+db_status order_list(db_conn *c, arena *a, int64_t hub, int64_t customer, PGresult **r);
+
+/* The seller of an offer's line on the invoices: 0 (the hub) or the producer. */
+int64_t order_seller(int64_t producer_id);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * importers/catalog.h — a producer's catalog as parsed from any format.
+ *
+ * Every importer (CSV with its dialects, the Open Food Network template, DFC
+ * JSON-LD) turns bytes into an imp_catalog: products with exact values and the
+ * complete list of problems found, each located by line and column. Parsing
+ * never touches the database; importers/catalog_db.c writes a problem-free
+ * catalog in one transaction.
+ */
+#ifndef KM0_IMP_CATALOG_H
+#define KM0_IMP_CATALOG_H
+
+#include "../core/arena.h"
+#include "../core/money.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { IMP_FORMAT_AUTO = 0, IMP_FORMAT_CSV, IMP_FORMAT_OFN, IMP_FORMAT_DFC } imp_format;
+typedef enum { IMP_ENC_AUTO = 0, IMP_ENC_UTF8, IMP_ENC_WINDOWS_1252 } imp_encoding;
+
+typedef struct imp_options {
+    imp_format format;
+    imp_encoding encoding;
+    bool franchise;         /* producer under the VAT franchise: VAT must be empty or 0 */
+    size_t max_bytes;       /* refuse larger files (0 = 10 MB) */
+    size_t max_rows;        /* refuse more products (0 = 100 000) */
+    size_t max_field_bytes; /* refuse longer fields (0 = 4 096) */
+} imp_options;
+
+typedef struct imp_product {
+    int line;        /* file line where the record starts (header = 1); DFC: item position */
+    int row;         /* CSV: record number (header = 1), the row a spreadsheet shows; it
+                        differs from line after a cell holding line breaks. DFC: = line */
+    const char *sku; /* UTF-8, never NULL once valid */
+    const char *name;
+    const char *category;    /* "" when absent */
+    const char *unit;        /* canonical unit code (core/unit.h) */
+    const char *description; /* "" when absent */
+    price4_t price_excl_vat; /* 4 decimals, derived from price_incl_vat when only that is given */
+    cents_t price_incl_vat;  /* as stated, or -1 when the file gave the price excl. VAT */
+    vat_bp_t vat_rate;
+    int64_t weight_g; /* per unit; -1 when unknown */
+    milli_t stock;    /* per cycle; -1 = unlimited */
+    milli_t step;     /* order step, default 1000 (one unit) */
+    int organic;      /* 1 yes, 0 no, -1 not stated */
+    bool active;
+} imp_product;
+
+typedef struct imp_problem {
+    int line;           /* 0 when the problem is about the whole file */
+    int row;            /* CSV: record number as a spreadsheet numbers rows (see imp_product) */
+    const char *column; /* header as written in the file, or NULL */
+    const char *code;   /* stable machine code: missing_sku, bad_price, ... */
+    const char *message_fr;
+    const char *message_en;
+} imp_problem;
+
+typedef struct imp_catalog {
+    arena *mem;           /* owns every string and array below */
+    imp_format format;    /* what was detected or forced */
+    const char *encoding; /* "UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE"/"BE" */
+    char separator;       /* CSV only: ',', ';' or '\t' */
+    imp_product *products;
+    size_t nproducts;
+    imp_problem *problems;
+    size_t nproblems;
+    const char **ignored_columns; /* CSV headers that name no field km0 knows, as written */
+    size_t nignored_columns;
+} imp_catalog;
+
+/* Parse data into cat (cat->mem must be an arena the caller owns). Returns the number
+ * of problems; 0 means every product is valid and may be written. */
+size_t imp_parse(const char *data, size_t len, const imp_options *opt, imp_catalog *cat);
+
+const char *imp_format_name(imp_format f);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * importers/dfc_export.c — km0 products to DFC 1.16 JSON-LD.
+ *
+ * Written with buf rather than a JSON library so the key order stays that of
+ * the DFC examples and numbers are printed from exact integers: prices and VAT
+ * rates as decimal strings (as DFC platforms send them), quantities as JSON
+ * numbers.
+ */
+#include "dfc_export.h"
+#include "../core/buf.h"
+#include "../core/unit.h"
+
+#include <string.h>
+
+#define DFC_CONTEXT "https://w3id.org/dfc/ontology/context/context_1.16.0.json"
+
+typedef struct ids {
+    const char *base; /* base_url without a trailing '/' */
+    size_t base_len;
+    const char *slug;
+} ids;
+
+static void put_str(buf *b, const char *s)
+{
+    buf_putc(b, '"');
+    buf_json_str(b, s);
+    buf_putc(b, '"');
+}
+
+/* "base/producers/slug/kind/SKU" with the sku percent-encoded, as a JSON string. */
+static void put_id(buf *b, const ids *id, const char *kind, const char *sku)
+{
+    buf s = BUF_INIT;
+    buf_append(&s, id->base, id->base_len);
+    buf_puts(&s, "/producers/");
+    buf_url(&s, id->slug);
+    if (kind) {
+        buf_printf(&s, "/%s/", kind);
+        buf_url(&s, sku);
+    }
+    put_str(b, buf_str(&s));
+    buf_free(&s);
+}
+
+static void put_dec(buf *b, int64_t v, int scale, int min_decimals, bool quoted)
+{
+    char num[32];
+    dec_format(num, v, scale, min_decimals);
+    if (quoted)
+        put_str(b, num);
+    else
+        buf_puts(b, num);
+}
+
+/* The quantity in one sale unit, as DFC platforms read it: 1 kg for a product
+ * sold per kg, the weight of one piece otherwise (a 500 g bag is 0.5 kg). */
+static void put_quantity(buf *b, const imp_product *p, const unit_def *u)
+{
+    buf_puts(b, ",\n   \"dfc-b:hasQuantity\": {\n    \"@type\": \"dfc-b:QuantitativeValue\",\n"
+                "    \"dfc-b:hasUnit\": ");
+    if (u && unit_is_measure(u)) {
+        buf_printf(b, "\"dfc-m:%s\",\n    \"dfc-b:value\": 1", u->dfc);
+    } else if (p->weight_g > 0) {
+        buf_puts(b, "\"dfc-m:Kilogram\",\n    \"dfc-b:value\": ");
+        put_dec(b, p->weight_g, 3, 0, false);
+    } else {
+        buf_printf(b, "\"dfc-m:%s\",\n    \"dfc-b:value\": 1", u && u->dfc ? u->dfc : "Piece");
+    }
+    buf_puts(b, "\n   }");
+}
+
+static void supplied_product(buf *b, const ids *id, const imp_product *p)
+{
+    const unit_def *u = unit_by_code(p->unit);
+    buf_puts(b, ",\n  {\n   \"@id\": ");
+    put_id(b, id, "supplied_products", p->sku);
+    buf_puts(b, ",\n   \"@type\": \"dfc-b:SuppliedProduct\",\n   \"dfc-b:name\": ");
+    put_str(b, p->name);
+    if (p->description && *p->description) {
+        buf_puts(b, ",\n   \"dfc-b:description\": ");
+        put_str(b, p->description);
+    }
+    put_quantity(b, p, u);
+    buf_puts(b, ",\n   \"dfc-b:referencedBy\": ");
+    put_id(b, id, "catalog_items", p->sku);
+    buf_puts(b, ",\n   \"km0:unit\": ");
+    put_str(b, p->unit);
+    if (p->weight_g >= 0) {
+        buf_puts(b, ",\n   \"km0:weight\": ");
+        put_dec(b, p->weight_g, 3, 0, true);
+    }
+    if (p->category && *p->category) {
+        buf_puts(b, ",\n   \"km0:category\": ");
+        put_str(b, p->category);
+    }
+    if (p->organic >= 0)
+        buf_printf(b, ",\n   \"km0:organic\": \"%s\"", p->organic ? "true" : "false");
+    buf_puts(b, "\n  }");
+}
+
+static void catalog_item(buf *b, const ids *id, const imp_product *p)
+{
+    buf_puts(b, ",\n  {\n   \"@id\": ");
+    put_id(b, id, "catalog_items", p->sku);
+    buf_puts(b, ",\n   \"@type\": \"dfc-b:CatalogItem\",\n   \"dfc-b:sku\": ");
+    put_str(b, p->sku);
+    buf_puts(b, ",\n   \"dfc-b:stockLimitation\": ");
+    if (p->stock < 0)
+        buf_puts(b, "-1");
+    else
+        put_dec(b, p->stock, 3, 0, false);
+    buf_puts(b, ",\n   \"dfc-b:references\": ");
+    put_id(b, id, "supplied_products", p->sku);
+    buf_puts(b, ",\n   \"dfc-b:offeredThrough\": ");
+    put_id(b, id, "offers", p->sku);
+    if (p->step != 1000) {
+        buf_puts(b, ",\n   \"km0:step\": ");
+        put_dec(b, p->step, 3, 0, true);
+    }
+    if (!p->active)
+        buf_puts(b, ",\n   \"km0:active\": \"false\"");
+    buf_puts(b, "\n  }");
+}
+
+static void offer(buf *b, const ids *id, const imp_product *p)
+{
+    buf_puts(b, ",\n  {\n   \"@id\": ");
+    put_id(b, id, "offers", p->sku);
+    buf_puts(b, ",\n   \"@type\": \"dfc-b:Offer\",\n   \"dfc-b:offeredItem\": ");
+    put_id(b, id, "catalog_items", p->sku);
+    buf_puts(b, ",\n   \"dfc-b:hasPrice\": {\n    \"@type\": \"dfc-b:Price\",\n"
+                "    \"dfc-b:value\": ");
+    put_dec(b, p->price_excl_vat, 4, 2, true);
+    buf_puts(b, ",\n    \"dfc-b:VATrate\": ");
+    put_dec(b, p->vat_rate, 2, 0, true);
+    buf_puts(b, ",\n    \"dfc-b:hasUnit\": \"dfc-m:Euro\"");
+    if (p->price_incl_vat >= 0) {
+        buf_puts(b, ",\n    \"km0:priceInclVAT\": ");
+        put_dec(b, p->price_incl_vat, 2, 2, true);
+    }
+    buf_puts(b, "\n   }\n  }");
+}
+
+static void id_list(buf *b, const ids *id, const char *kind, const imp_product *products, size_t n)
+{
+    buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(b, i ? ",\n    " : "\n    ");
+        put_id(b, id, kind, products[i].sku);
+    }
+    buf_puts(b, n ? "\n   ]" : "]");
+}
+
+char *imp_dfc_export(const char *base_url, const char *producer_slug, const char *producer_name,
+                     const imp_product *products, size_t n)
+{
+    ids id = {base_url, strlen(base_url), producer_slug};
+    while (id.base_len > 0 && base_url[id.base_len - 1] == '/')
+        id.base_len--;
+    buf b = BUF_INIT;
+    buf_puts(&b, "{\n \"@context\": [\n  \"" DFC_CONTEXT "\",\n  {\"km0\": ");
+    buf s = BUF_INIT;
+    buf_append(&s, id.base, id.base_len);
+    buf_puts(&s, "/ns/km0#");
+    put_str(&b, buf_str(&s));
+    buf_free(&s);
+    buf_puts(&b, "}\n ],\n \"@graph\": [\n  {\n   \"@id\": ");
+    put_id(&b, &id, NULL, NULL);
+    buf_puts(&b, ",\n   \"@type\": \"dfc-b:Enterprise\",\n   \"dfc-b:name\": ");
+    put_str(&b, producer_name);
+    buf_puts(&b, ",\n   \"dfc-b:supplies\": ");
+    id_list(&b, &id, "supplied_products", products, n);
+    buf_puts(&b, ",\n   \"dfc-b:manages\": ");
+    id_list(&b, &id, "catalog_items", products, n);
+    buf_puts(&b, "\n  }");
+    for (size_t i = 0; i < n; i++) {
+        supplied_product(&b, &id, &products[i]);
+        catalog_item(&b, &id, &products[i]);
+        offer(&b, &id, &products[i]);
+    }
+    buf_puts(&b, "\n ]\n}\n");
+    return buf_steal(&b);
+}

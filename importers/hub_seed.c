@@ -1,0 +1,446 @@
+/*
+ * importers/hub_seed.c — load a hub from a directory of CSV files (km0 seed DIR).
+ *
+ * hub.csv (one row), producers.csv, pickup_points.csv and vehicles.csv, shaped
+ * like ../shared/fixtures/hub/: UTF-8, comma-separated, a header naming the
+ * columns (in any order). Every file is checked completely first and every
+ * problem is reported as FILE:LINE:COLUMN; only a directory without problems is
+ * written, in one transaction, upserting by slug so seeding twice is harmless.
+ */
+#include "hub_seed.h"
+#include "../core/buf.h"
+#include "../core/legal.h"
+#include "../core/money.h"
+#include "../core/util.h"
+#include "csv.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum {
+    F_TEXT,
+    F_SLUG,
+    F_SIRET,
+    F_VAT,
+    F_REGIME,
+    F_LAT,
+    F_LON,
+    F_KG,
+    F_INT,
+    F_TIME,
+    F_OPENING
+} field_type;
+
+typedef struct {
+    const char *name;
+    field_type type;
+    bool required;
+    size_t max; /* F_TEXT: bytes */
+} column_spec;
+
+typedef struct {
+    const char *file;
+    const column_spec *cols;
+    size_t ncols;
+    bool single_row;
+} file_spec;
+
+static const column_spec hub_cols[] = {
+    {"slug", F_SLUG, true, 64},        {"name", F_TEXT, true, 200},
+    {"legal_form", F_TEXT, false, 60}, {"siret", F_SIRET, true, 14},
+    {"vat_number", F_VAT, false, 13},  {"address", F_TEXT, false, 300},
+    {"depot_lat", F_LAT, true, 0},     {"depot_lon", F_LON, true, 0},
+    {"email", F_TEXT, false, 254},     {"phone", F_TEXT, false, 40},
+};
+static const column_spec producer_cols[] = {
+    {"slug", F_SLUG, true, 64},        {"name", F_TEXT, true, 200},
+    {"legal_form", F_TEXT, false, 60}, {"siret", F_SIRET, true, 14},
+    {"vat_number", F_VAT, false, 13},  {"vat_regime", F_REGIME, true, 0},
+    {"address", F_TEXT, false, 300},   {"town", F_TEXT, false, 100},
+    {"lat", F_LAT, false, 0},          {"lon", F_LON, false, 0},
+    {"email", F_TEXT, false, 254},
+};
+static const column_spec pickup_cols[] = {
+    {"slug", F_SLUG, true, 64},
+    {"name", F_TEXT, true, 200},
+    {"address", F_TEXT, false, 300},
+    {"lat", F_LAT, true, 0},
+    {"lon", F_LON, true, 0},
+    {"opening", F_OPENING, false, 100},
+    {"capacity_orders", F_INT, false, 0},
+};
+static const column_spec vehicle_cols[] = {
+    {"slug", F_SLUG, true, 64},     {"name", F_TEXT, true, 200},
+    {"capacity_kg", F_KG, true, 0}, {"capacity_crates", F_INT, false, 0},
+    {"speed_kmh", F_INT, true, 0},  {"stop_minutes", F_INT, true, 0},
+    {"departs", F_TIME, true, 0},
+};
+
+static const file_spec files[] = {
+    {"hub.csv", hub_cols, ARRAY_LEN(hub_cols), true},
+    {"producers.csv", producer_cols, ARRAY_LEN(producer_cols), false},
+    {"pickup_points.csv", pickup_cols, ARRAY_LEN(pickup_cols), false},
+    {"vehicles.csv", vehicle_cols, ARRAY_LEN(vehicle_cols), false},
+};
+
+/* A parsed table: rows of values in the spec's column order ("" when absent). */
+typedef struct {
+    const char ***rows;
+    int *lines;
+    size_t nrows;
+} table;
+
+typedef struct {
+    const char *dir;
+    arena *mem;
+    buf *errors;
+    int nerrors;
+} seed_ctx;
+
+static void problem(seed_ctx *s, const char *file, int line, const char *col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void problem(seed_ctx *s, const char *file, int line, const char *col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_printf(s->errors, "%s/%s:%d:%s: ", s->dir, file, line, col ? col : "");
+    buf_vprintf(s->errors, fmt, ap);
+    buf_putc(s->errors, '\n');
+    va_end(ap);
+    s->nerrors++;
+}
+
+static bool parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    return *s && !errno && *end == '\0' && d >= lo && d <= hi && (*out = d, true);
+}
+
+static bool parse_hhmm(const char *s, int *minutes)
+{
+    int h, m;
+    char extra;
+    if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+        return false;
+    *minutes = h * 60 + m;
+    return true;
+}
+
+static const char *const days_fr[] = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                      "vendredi", "samedi", "dimanche"};
+static const char *const days_en[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                      "friday", "saturday", "sunday"};
+
+bool hub_parse_opening(const char *s, int *dow, int *start_min, int *end_min)
+{
+    char day[16], from[8], to[8];
+    if (sscanf(s, "%15s %7[0-9:]-%7[0-9:]", day, from, to) != 3)
+        return false;
+    for (char *p = day; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    *dow = 0;
+    for (int i = 0; i < 7; i++)
+        if (!strcmp(day, days_fr[i]) || !strcmp(day, days_en[i]))
+            *dow = i + 1;
+    return *dow && parse_hhmm(from, start_min) && parse_hhmm(to, end_min) && *start_min < *end_min;
+}
+
+/* Check one value; returns the value to store (normalised), or NULL after a problem. */
+static const char *check_value(seed_ctx *s, const file_spec *f, int line, const column_spec *c,
+                               const char *v)
+{
+    if (!*v) {
+        if (c->required)
+            problem(s, f->file, line, c->name, "missing value");
+        return c->required ? NULL : v;
+    }
+    if (!utf8_valid(v, strlen(v))) {
+        problem(s, f->file, line, c->name, "not valid UTF-8");
+        return NULL;
+    }
+    double d;
+    int64_t n;
+    int a, b, x;
+    switch (c->type) {
+    case F_TEXT:
+        if (strlen(v) > c->max) {
+            problem(s, f->file, line, c->name, "longer than %zu bytes", c->max);
+            return NULL;
+        }
+        return v;
+    case F_SLUG:
+        if (!slug_valid(v)) {
+            problem(s, f->file, line, c->name,
+                    "\"%s\" is not a slug (lowercase letters, digits and dashes)", v);
+            return NULL;
+        }
+        return v;
+    case F_SIRET:
+        if (!siret_valid(v)) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a valid SIRET (14 digits, Luhn)", v);
+            return NULL;
+        }
+        return v;
+    case F_VAT:
+        if (!fr_vat_valid(v)) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a valid French VAT number", v);
+            return NULL;
+        }
+        return v;
+    case F_REGIME:
+        if (strcmp(v, "standard") && strcmp(v, "franchise")) {
+            problem(s, f->file, line, c->name, "must be \"standard\" or \"franchise\"");
+            return NULL;
+        }
+        return v;
+    case F_LAT:
+    case F_LON:
+        if (!parse_double(v, c->type == F_LAT ? -90 : -180, c->type == F_LAT ? 90 : 180, &d)) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a %s in degrees", v,
+                    c->type == F_LAT ? "latitude" : "longitude");
+            return NULL;
+        }
+        return v;
+    case F_KG:
+        if (dec_parse(v, 3, &n) != DEC_OK || n <= 0) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a weight in kg", v);
+            return NULL;
+        }
+        return arena_printf(s->mem, "%lld", (long long)n); /* grams */
+    case F_INT:
+        if (dec_parse(v, 0, &n) != DEC_OK || n < 0 || n > 1000000) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a whole number", v);
+            return NULL;
+        }
+        return v;
+    case F_TIME:
+        if (!parse_hhmm(v, &x)) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a time HH:MM", v);
+            return NULL;
+        }
+        return v;
+    case F_OPENING:
+        if (!hub_parse_opening(v, &x, &a, &b)) {
+            problem(s, f->file, line, c->name,
+                    "\"%s\" is not an opening slot like \"jeudi 17:00-19:00\"", v);
+            return NULL;
+        }
+        return v;
+    }
+    return NULL;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf b = BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
+        buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return buf_steal(&b);
+}
+
+static void load_table(seed_ctx *s, const file_spec *f, table *t)
+{
+    memset(t, 0, sizeof *t);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", s->dir, f->file);
+    size_t len;
+    char *raw = read_all(path, &len);
+    if (!raw) {
+        problem(s, f->file, 0, NULL, "cannot read: %s", strerror(errno));
+        return;
+    }
+    csv_text text;
+    csv_decode(raw, len, IMP_ENC_UTF8, s->mem, &text);
+    free(raw);
+    csv_reader rd;
+    csv_reader_init(&rd, text.data, text.len, ',', 4096, 64);
+    csv_record rec;
+    int *map = arena_alloc(s->mem, f->ncols * sizeof *map);
+    if (!csv_next(&rd, &rec)) {
+        problem(s, f->file, 1, NULL, "the file is empty");
+        csv_reader_free(&rd);
+        return;
+    }
+    size_t header_fields = rec.nfields;
+    for (size_t c = 0; c < f->ncols; c++) {
+        map[c] = -1;
+        for (size_t k = 0; k < rec.nfields; k++)
+            if (!strcmp(rec.fields[k], f->cols[c].name))
+                map[c] = (int)k;
+        if (map[c] < 0 && f->cols[c].required)
+            problem(s, f->file, 1, f->cols[c].name, "required column is missing from the header");
+    }
+    size_t cap = 0;
+    while (csv_next(&rd, &rec)) {
+        if (rec.nfields == 1 && rec.lens[0] == 0)
+            continue; /* blank line */
+        if (rec.nfields != header_fields) {
+            problem(s, f->file, rec.line, NULL, "%zu fields where the header has %zu", rec.nfields,
+                    header_fields);
+            continue;
+        }
+        const char **row = arena_alloc(s->mem, f->ncols * sizeof *row);
+        bool ok = true;
+        for (size_t c = 0; c < f->ncols; c++) {
+            const char *v = map[c] >= 0 ? rec.fields[map[c]] : "";
+            row[c] = check_value(s, f, rec.line, &f->cols[c], arena_strdup(s->mem, v));
+            ok = ok && row[c];
+        }
+        for (size_t k = 0; ok && k < t->nrows; k++)
+            if (!strcmp(t->rows[k][0], row[0])) {
+                problem(s, f->file, rec.line, "slug", "\"%s\" is already used on line %d", row[0],
+                        t->lines[k]);
+                ok = false;
+            }
+        if (!ok)
+            continue;
+        if (t->nrows == cap) {
+            cap = cap ? cap * 2 : 16;
+            const char ***rows = arena_alloc(s->mem, cap * sizeof *rows);
+            int *lines = arena_alloc(s->mem, cap * sizeof *lines);
+            if (t->nrows) {
+                memcpy(rows, t->rows, t->nrows * sizeof *rows);
+                memcpy(lines, t->lines, t->nrows * sizeof *lines);
+            }
+            t->rows = rows;
+            t->lines = lines;
+        }
+        t->lines[t->nrows] = rec.line;
+        t->rows[t->nrows++] = row;
+    }
+    csv_reader_free(&rd);
+    if (f->single_row && t->nrows != 1 && s->nerrors == 0)
+        problem(s, f->file, 0, NULL, "must hold exactly one hub (found %zu)", t->nrows);
+}
+
+/* ---- writes ------------------------------------------------------------- */
+
+DB_STMT(upsert_hub,
+        "INSERT INTO hubs (slug, name, legal_form, siret, vat_number, address, depot_lat,"
+        "                  depot_lon, email, phone)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " ON CONFLICT (slug) DO UPDATE SET name = $2, legal_form = $3, siret = $4,"
+        "   vat_number = $5, address = $6, depot_lat = $7, depot_lon = $8, email = $9,"
+        "   phone = $10 RETURNING id");
+DB_STMT(upsert_producer,
+        "INSERT INTO producers (hub_id, slug, name, legal_form, siret, vat_number, vat_regime,"
+        "                       address, town, lat, lon, email)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, '')::float8,"
+        "         nullif($11, '')::float8, $12)"
+        " ON CONFLICT (hub_id, slug) DO UPDATE SET name = $3, legal_form = $4, siret = $5,"
+        "   vat_number = $6, vat_regime = $7, address = $8, town = $9, lat = excluded.lat,"
+        "   lon = excluded.lon, email = $12");
+DB_STMT(upsert_pickup,
+        "INSERT INTO pickup_points (hub_id, slug, name, address, lat, lon, opening, opening_dow,"
+        "                           opening_start, opening_end, capacity_orders)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, '')::smallint, nullif($9, '')::time,"
+        "         nullif($10, '')::time, nullif($11, '')::int)"
+        " ON CONFLICT (hub_id, slug) DO UPDATE SET name = $3, address = $4, lat = $5, lon = $6,"
+        "   opening = $7, opening_dow = excluded.opening_dow,"
+        "   opening_start = excluded.opening_start, opening_end = excluded.opening_end,"
+        "   capacity_orders = excluded.capacity_orders");
+DB_STMT(upsert_vehicle,
+        "INSERT INTO vehicles (hub_id, slug, name, capacity_g, capacity_crates, speed_kmh,"
+        "                      stop_minutes, departs)"
+        " VALUES ($1, $2, $3, $4, nullif($5, '')::int, $6, $7, $8)"
+        " ON CONFLICT (hub_id, slug) DO UPDATE SET name = $3, capacity_g = $4,"
+        "   capacity_crates = excluded.capacity_crates, speed_kmh = $6, stop_minutes = $7,"
+        "   departs = $8");
+
+typedef struct {
+    seed_ctx *s;
+    table t[4];
+    hub_seed_counts *counts;
+} write_ctx;
+
+static int write_all(db_conn *c, void *p)
+{
+    write_ctx *w = p;
+    arena *a = w->s->mem;
+    const char **h = w->t[0].rows[0];
+    PGresult *r;
+    db_status st = db_run(c, &upsert_hub, &r,
+                          DB_P(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9]));
+    if (st != DB_OK)
+        return st;
+    char *hub = arena_strdup(a, db_val(r, 0, "id"));
+    w->counts->hub_id = db_int(r, 0, "id");
+    PQclear(r);
+    for (size_t i = 0; i < w->t[1].nrows; i++) {
+        const char **v = w->t[1].rows[i];
+        st = db_do(c, &upsert_producer,
+                   DB_P(hub, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]));
+        if (st != DB_OK)
+            return st;
+    }
+    for (size_t i = 0; i < w->t[2].nrows; i++) {
+        const char **v = w->t[2].rows[i];
+        int dow = 0, from = 0, to = 0;
+        const char *d = "", *fs = "", *ts = "";
+        if (*v[5] && hub_parse_opening(v[5], &dow, &from, &to)) {
+            d = arena_printf(a, "%d", dow);
+            fs = arena_printf(a, "%02d:%02d", from / 60, from % 60);
+            ts = arena_printf(a, "%02d:%02d", to / 60, to % 60);
+        }
+        st = db_do(c, &upsert_pickup,
+                   DB_P(hub, v[0], v[1], v[2], v[3], v[4], v[5], d, fs, ts, v[6]));
+        if (st != DB_OK)
+            return st;
+    }
+    for (size_t i = 0; i < w->t[3].nrows; i++) {
+        const char **v = w->t[3].rows[i];
+        st = db_do(c, &upsert_vehicle, DB_P(hub, v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+        if (st != DB_OK)
+            return st;
+    }
+    w->counts->producers = w->t[1].nrows;
+    w->counts->pickup_points = w->t[2].nrows;
+    w->counts->vehicles = w->t[3].nrows;
+    return 0;
+}
+
+int hub_seed(db_conn *c, const char *dir, buf *errors, hub_seed_counts *counts)
+{
+    seed_ctx s = {dir, arena_new(), errors, 0};
+    write_ctx w = {&s, {{0}}, counts};
+    memset(counts, 0, sizeof *counts);
+    for (size_t i = 0; i < ARRAY_LEN(files); i++)
+        load_table(&s, &files[i], &w.t[i]);
+    /* a producer's VAT number and regime must agree (the schema insists too) */
+    for (size_t i = 0; i < w.t[1].nrows; i++) {
+        const char **v = w.t[1].rows[i];
+        if (!strcmp(v[5], "standard") != (*v[4] != '\0'))
+            problem(&s, "producers.csv", w.t[1].lines[i], "vat_number",
+                    !strcmp(v[5], "standard") ? "a producer under the standard VAT regime needs "
+                                                "its VAT number"
+                                              : "a producer under the VAT franchise has no VAT "
+                                                "number");
+    }
+    int rc;
+    if (s.nerrors) {
+        rc = HUB_SEED_REFUSED;
+    } else {
+        int st = db_transaction(c, false, write_all, &w);
+        if (st != 0) {
+            buf_printf(errors, "%s: %s\n", dir, db_last_error(c)->message);
+            rc = st == DB_DOWN ? HUB_SEED_DB : HUB_SEED_REFUSED;
+        } else {
+            rc = HUB_SEED_OK;
+        }
+    }
+    arena_free(s.mem);
+    return rc;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# scripts/deps.sh — install what km0 needs from Debian (and npm, for browser tests).
+#
+# Quick when everything is there: one dpkg-query, one directory check. Uses sudo
+# when not root. Set KM0_NO_INSTALL=1 to only report what is missing.
+set -eu
+cd "$(dirname "$0")/.."
+
+pkgs="build-essential pkg-config make gcc clang clang-format cppcheck
+libpq-dev postgresql postgresql-contrib libmicrohttpd-dev libcjson-dev
+libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev
+fop poppler-utils qpdf libqpdf-dev default-jre-headless libsaxonhe-java
+chromium curl procps ca-certificates"
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+
+missing=""
+for p in $pkgs; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$status" in
+    *"ok installed"*) ;;
+    *) missing="$missing $p" ;;
+    esac
+done
+
+if [ -n "$missing" ]; then
+    if [ "${KM0_NO_INSTALL:-}" = 1 ]; then
+        echo "deps: missing:$missing" >&2
+        exit 1
+    fi
+    echo "deps: installing$missing"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y -qq --no-install-recommends $missing >var-apt.log 2>&1 ||
+        { tail -n 30 var-apt.log >&2; exit 1; }
+    rm -f var-apt.log
+fi
+
+# Browser-test tooling from npm, pinned by tests/package-lock.json.
+if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/axe-core ] ||
+   [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    echo "deps: installing npm packages for the browser tests"
+    (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,643 @@
+/*
+ * server/http.c — libmicrohttpd glue: routing, bodies, sessions, replies, access log.
+ *
+ * MHD runs a pool of worker threads; each keeps its own database connection
+ * (core/db.c), so a handler never waits for a connection. Per-request state is
+ * an http_req holding an arena; the completion callback logs the request,
+ * counts it in the metrics and frees the arena.
+ */
+#include "http.h"
+#include "../core/config.h"
+#include "../core/log.h"
+#include "../core/util.h"
+#include "metrics.h"
+#include "session.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char *security_headers[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "same-origin"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+};
+
+/* Pages may load their own stylesheet and nothing else; no script runs inline. */
+static const char *csp_html = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                              "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                              "base-uri 'none'";
+static const char *csp_api = "default-src 'none'; frame-ancestors 'none'";
+
+/* ---- routing ------------------------------------------------------------ */
+
+/* Match path against pattern; fills captures. Segments never contain '/'. */
+static bool match_route(http_req *req, const char *pattern, const char *path)
+{
+    int n = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *pe = strchr(p, '}');
+            const char *se = strchr(s, '/');
+            if (!se)
+                se = s + strlen(s);
+            if (se == s || n == HTTP_MAX_PARAMS)
+                return false;
+            req->param_names[n] = arena_strndup(req->mem, p + 1, (size_t)(pe - p - 1));
+            req->param_values[n] = arena_strndup(req->mem, s, (size_t)(se - s));
+            n++;
+            p = pe + 1;
+            s = se;
+        } else if (*p++ != *s++) {
+            return false;
+        }
+    }
+    if (*p || *s)
+        return false;
+    req->nparams = n;
+    return true;
+}
+
+/* Find the route; *path_known tells whether another method would have matched. */
+static int find_route(http_req *req, const char *method, const char *path, bool *path_known)
+{
+    *path_known = false;
+    for (int i = 0; i < http_nroutes; i++) {
+        if (!match_route(req, http_routes[i].pattern, path))
+            continue;
+        if (strcmp(http_routes[i].method, method) == 0 ||
+            (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0))
+            return i;
+        *path_known = true;
+    }
+    return -1;
+}
+
+/* ---- request data ------------------------------------------------------- */
+
+const char *http_param(http_req *req, const char *name)
+{
+    for (int i = 0; i < req->nparams; i++)
+        if (strcmp(req->param_names[i], name) == 0)
+            return req->param_values[i];
+    return "";
+}
+
+const char *http_query(http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+static void free_json(void *p)
+{
+    cJSON_Delete(p);
+}
+
+cJSON *http_json_body(http_req *req)
+{
+    /* JSON only: a cross-site form cannot send this content type without a CORS
+     * preflight, which km0 never grants — the API's CSRF defence with SameSite */
+    const char *ct = http_header(req, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        http_reply_error(req, 415, "unsupported_media_type",
+                         req->lang[0] == 'f' ? "Envoyez du JSON (Content-Type: application/json)."
+                                             : "Send JSON (Content-Type: application/json).",
+                         NULL);
+        return NULL;
+    }
+    if (req->body.len == 0) {
+        http_reply_error(req, 400, "empty_body",
+                         req->lang[0] == 'f' ? "Le corps de la requête est vide."
+                                             : "The request body is empty.",
+                         NULL);
+        return NULL;
+    }
+    if (!utf8_valid(req->body.data, req->body.len)) {
+        http_reply_error(req, 400, "bad_encoding", "The request body is not valid UTF-8.", NULL);
+        return NULL;
+    }
+    const char *end = NULL;
+    /* the length includes buf's terminating NUL: cJSON wants to see it to accept
+     * the document as complete (utf8_valid refused embedded NULs above) */
+    cJSON *j = cJSON_ParseWithLengthOpts(req->body.data, req->body.len + 1, &end, 1);
+    if (!j) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "The request body is not valid JSON (near byte %ld).",
+                 end ? (long)(end - req->body.data) : 0L);
+        http_reply_error(req, 400, "bad_json", msg, NULL);
+        return NULL;
+    }
+    arena_defer(req->mem, free_json, j);
+    if (!cJSON_IsObject(j)) {
+        http_reply_error(req, 400, "bad_json", "The request body must be a JSON object.", NULL);
+        return NULL;
+    }
+    return j;
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+static void add_common_headers(http_req *req, struct MHD_Response *resp, bool html)
+{
+    for (size_t i = 0; i < ARRAY_LEN(security_headers); i++)
+        MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+    MHD_add_response_header(resp, "Content-Security-Policy", html ? csp_html : csp_api);
+    MHD_add_response_header(resp, "X-Request-Id", req->id);
+    if (!MHD_get_response_header(resp, "Cache-Control"))
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    for (int i = 0; i < req->ncookies; i++)
+        MHD_add_response_header(resp, "Set-Cookie", buf_str(&req->set_cookies[i]));
+}
+
+static void queue(http_req *req, int status, struct MHD_Response *resp, bool html)
+{
+    if (req->replied) {
+        log_event(LOG_ERROR, "http.double_reply", "req=%s route=%s", req->id,
+                  req->route ? req->route->pattern : "-");
+        MHD_destroy_response(resp);
+        return;
+    }
+    add_common_headers(req, resp, html);
+    req->replied = true;
+    req->status = status;
+    MHD_queue_response(req->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+}
+
+void http_reply_bytes(http_req *req, int status, const char *content_type, const void *data,
+                      size_t len, const char *filename)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(resp, "Content-Type", content_type);
+    if (filename) {
+        char disp[300];
+        snprintf(disp, sizeof disp, "inline; filename=\"%s\"", filename);
+        MHD_add_response_header(resp, "Content-Disposition", disp);
+    }
+    queue(req, status, resp, strncmp(content_type, "text/html", 9) == 0);
+}
+
+void http_reply_text(http_req *req, int status, const char *content_type, const char *text)
+{
+    http_reply_bytes(req, status, content_type, text, strlen(text), NULL);
+}
+
+void http_reply_json_text(http_req *req, int status, const char *json)
+{
+    http_reply_bytes(req, status, "application/json; charset=utf-8", json, strlen(json), NULL);
+}
+
+void http_reply_json(http_req *req, int status, cJSON *body)
+{
+    char *text = cJSON_PrintUnformatted(body);
+    if (!text)
+        abort(); /* cJSON fails only when out of memory */
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    cJSON_Delete(body);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    queue(req, status, resp, false);
+}
+
+static void render_error_page(http_req *req, int status, const char *message);
+
+void http_reply_error_details(http_req *req, int status, const char *code, const char *message,
+                              cJSON *details)
+{
+    if (req->route && (req->route->flags & ROUTE_HTML)) {
+        cJSON_Delete(details);
+        render_error_page(req, status, message);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON *err = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(err, "code", code);
+    cJSON_AddStringToObject(err, "message", message);
+    if (details)
+        cJSON_AddItemToObject(err, "details", details);
+    http_reply_json(req, status, root);
+}
+
+void http_reply_error(http_req *req, int status, const char *code, const char *message,
+                      const char *field)
+{
+    if (req->route && (req->route->flags & ROUTE_HTML)) {
+        render_error_page(req, status, message);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON *err = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(err, "code", code);
+    cJSON_AddStringToObject(err, "message", message);
+    if (field)
+        cJSON_AddStringToObject(err, "field", field);
+    http_reply_json(req, status, root);
+}
+
+void http_reply_html(http_req *req, int status, buf *page)
+{
+    size_t len = page->len;
+    char *data = buf_steal(page);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+    queue(req, status, resp, true);
+}
+
+void http_reply_redirect(http_req *req, const char *location)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Location", location);
+    queue(req, 303, resp, true);
+}
+
+void http_reply_db_error(http_req *req, int status_from_db)
+{
+    if (status_from_db == DB_DOWN || !req->db) {
+        http_reply_error(req, 503, "database_unavailable",
+                         req->lang[0] == 'f'
+                             ? "La base de données ne répond pas ; réessayez dans un instant."
+                             : "The database is not answering; try again in a moment.",
+                         NULL);
+        return;
+    }
+    const db_error *e = db_last_error(req->db);
+    log_event(LOG_ERROR, "http.db_error", "req=%s sqlstate=%s constraint=%s", req->id, e->sqlstate,
+              e->constraint[0] ? e->constraint : "-");
+    if (!strcmp(e->sqlstate, "57014") || !strcmp(e->sqlstate, "55P03")) {
+        http_reply_error(req, 503, "timeout", "The database took too long to answer; try again.",
+                         NULL);
+        return;
+    }
+    if (!strcmp(e->sqlstate, "25006") || !strncmp(e->sqlstate, "53", 2)) {
+        http_reply_error(req, 503, "database_unavailable",
+                         "The database cannot accept writes right now; nothing was changed.", NULL);
+        return;
+    }
+    http_reply_error(req, 500, "internal", "Something went wrong on our side; nothing was changed.",
+                     NULL);
+}
+
+void http_reply_refusal(http_req *req, const refusal *why)
+{
+    const char *msg = refusal_text(why, req->lang);
+    if (why->ndetails == 0 || (req->route && (req->route->flags & ROUTE_HTML))) {
+        http_reply_error(req, why->status, why->code, msg, why->field);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON *err = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(err, "code", why->code);
+    cJSON_AddStringToObject(err, "message", msg);
+    if (why->field)
+        cJSON_AddStringToObject(err, "field", why->field);
+    cJSON *details = cJSON_AddArrayToObject(err, "details");
+    for (size_t i = 0; i < why->ndetails; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "code", why->details[i].code);
+        cJSON_AddStringToObject(d, "message",
+                                req->lang[0] == 'f' ? why->details[i].fr : why->details[i].en);
+        if (why->details[i].field)
+            cJSON_AddStringToObject(d, "field", why->details[i].field);
+        cJSON_AddItemToArray(details, d);
+    }
+    http_reply_json(req, why->status, root);
+}
+
+void http_reply_failure(http_req *req, int st, const refusal *why)
+{
+    if (st > 0)
+        http_reply_refusal(req, why);
+    else
+        http_reply_db_error(req, st);
+}
+
+void http_set_cookie(http_req *req, const char *name, const char *value, int max_age_s,
+                     bool http_only)
+{
+    if (req->ncookies == (int)ARRAY_LEN(req->set_cookies))
+        die("too many cookies in one reply");
+    buf *b = &req->set_cookies[req->ncookies++];
+    buf_printf(b, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s%s", name, value, max_age_s,
+               http_only ? "; HttpOnly" : "", g_config.secure_cookies ? "; Secure" : "");
+}
+
+bool http_csrf_ok(http_req *req, const char *form_token)
+{
+    const char *expected = req->session ? req->session->csrf : http_cookie(req, "km0_csrf");
+    const char *given = form_token ? form_token : http_header(req, "X-CSRF-Token");
+    if (!expected || !given || strlen(expected) < 16)
+        return false;
+    size_t n = strlen(expected);
+    if (strlen(given) != n)
+        return false;
+    unsigned char diff = 0; /* constant time: no early exit on the first mismatch */
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(expected[i] ^ given[i]);
+    return diff == 0;
+}
+
+/* A minimal, self-contained error page; the pages module styles the rest. */
+static void render_error_page(http_req *req, int status, const char *message)
+{
+    buf b = BUF_INIT;
+    bool fr = req->lang[0] == 'f';
+    buf_printf(&b,
+               "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<title>%d — km0</title><link rel=\"stylesheet\" href=\"/static/km0.css\">"
+               "</head><body><main><h1>",
+               req->lang, status);
+    buf_html(&b, fr ? "Oups" : "Oops");
+    buf_puts(&b, "</h1><p role=\"alert\">");
+    buf_html(&b, message);
+    buf_printf(&b, "</p><p><a href=\"/\">%s</a></p></main></body></html>",
+               fr ? "Retour à l’accueil" : "Back to the home page");
+    http_reply_html(req, status, &b);
+}
+
+/* ---- language ----------------------------------------------------------- */
+
+static const char *pick_lang(http_req *req)
+{
+    const char *q = http_query(req, "lang");
+    if (q && (!strcmp(q, "en") || !strcmp(q, "fr")))
+        return !strcmp(q, "en") ? "en" : "fr";
+    const char *c = http_cookie(req, "km0_lang");
+    if (c && (!strcmp(c, "en") || !strcmp(c, "fr")))
+        return !strcmp(c, "en") ? "en" : "fr";
+    const char *al = http_header(req, "Accept-Language");
+    if (al) {
+        /* first of fr / en in the list wins; q-values are in practice descending */
+        for (const char *p = al; *p; p++) {
+            if ((p == al || p[-1] == ',' || p[-1] == ' ') && (p[0] == 'e' || p[0] == 'E') &&
+                (p[1] == 'n' || p[1] == 'N') &&
+                (p[2] == '\0' || p[2] == '-' || p[2] == ',' || p[2] == ';'))
+                return "en";
+            if ((p == al || p[-1] == ',' || p[-1] == ' ') && (p[0] == 'f' || p[0] == 'F') &&
+                (p[1] == 'r' || p[1] == 'R'))
+                return "fr";
+        }
+    }
+    return "fr";
+}
+
+/* ---- MHD callbacks ------------------------------------------------------ */
+
+static http_req *new_request(struct MHD_Connection *conn, const char *method, const char *url)
+{
+    http_req *req = xcalloc(1, sizeof *req);
+    req->mem = arena_new();
+    req->conn = conn;
+    req->method = arena_strdup(req->mem, method);
+    req->path = arena_strdup(req->mem, url);
+    req->started_us = now_us();
+    req->route_index = -1;
+    unsigned char raw[8];
+    random_bytes(raw, sizeof raw);
+    for (int i = 0; i < 8; i++)
+        sprintf(req->id + 2 * i, "%02x", raw[i]);
+    req->lang = pick_lang(req);
+    return req;
+}
+
+static size_t content_length(http_req *req)
+{
+    const char *cl = http_header(req, "Content-Length");
+    return cl ? (size_t)strtoull(cl, NULL, 10) : 0;
+}
+
+static void too_large(http_req *req)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             req->lang[0] == 'f' ? "Le corps de la requête dépasse %zu octets."
+                                 : "The request body is larger than %zu bytes.",
+             req->body_cap);
+    http_reply_error(req, 413, "body_too_large", msg, NULL);
+}
+
+/* Everything before the handler: session, roles, CSRF for HTML forms. */
+static bool admit(http_req *req)
+{
+    const http_route *rt = req->route;
+    if (!(rt->flags & ROUTE_NO_DB)) {
+        req->db = db_thread_conn();
+        if (!req->db) {
+            http_reply_db_error(req, DB_DOWN);
+            return false;
+        }
+        int st = session_load(req);
+        if (st != DB_OK) {
+            http_reply_db_error(req, st);
+            return false;
+        }
+        if (!req->hub_id) {
+            st = session_default_hub(req);
+            if (st != DB_OK) {
+                http_reply_db_error(req, st);
+                return false;
+            }
+        }
+    }
+    int role = req->session ? req->session->role : ROLE_ANON;
+    if (!(rt->roles & role)) {
+        bool fr = req->lang[0] == 'f';
+        if (!req->session) {
+            if (rt->flags & ROUTE_HTML) {
+                buf loc = BUF_INIT;
+                buf_puts(&loc, "/login?next=");
+                buf_url(&loc, req->path);
+                http_reply_redirect(req, arena_strdup(req->mem, buf_str(&loc)));
+                buf_free(&loc);
+            } else {
+                http_reply_error(req, 401, "unauthenticated",
+                                 fr ? "Connectez-vous d’abord." : "Log in first.", NULL);
+            }
+        } else {
+            http_reply_error(req, 403, "forbidden",
+                             fr ? "Votre compte n’a pas accès à cette page."
+                                : "Your account may not access this.",
+                             NULL);
+        }
+        return false;
+    }
+    return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    http_req *req = *con_cls;
+    if (!req) {
+        req = new_request(conn, method, url);
+        *con_cls = req;
+        bool path_known;
+        req->route_index = find_route(req, method, url, &path_known);
+        if (req->route_index < 0) {
+            if (path_known)
+                http_reply_error(req, 405, "method_not_allowed",
+                                 "This method is not allowed on this resource.", NULL);
+            else
+                http_reply_error(req, 404, "not_found", "There is nothing at this address.", NULL);
+            return MHD_YES;
+        }
+        req->route = &http_routes[req->route_index];
+        req->body_cap = (req->route->flags & ROUTE_BIG_BODY) ? g_config.catalog_max_bytes
+                                                             : g_config.max_body_bytes;
+        if (content_length(req) > req->body_cap) {
+            too_large(req);
+            return MHD_YES;
+        }
+        return MHD_YES;
+    }
+    if (req->replied) {
+        *upload_size = 0; /* discard the rest of a body we already answered */
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (req->body.len + *upload_size > req->body_cap)
+            req->body_too_large = true;
+        else
+            buf_append(&req->body, upload_data, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (req->body_too_large) {
+        too_large(req);
+        return MHD_YES;
+    }
+    if (admit(req))
+        req->route->handler(req);
+    if (!req->replied) {
+        log_event(LOG_ERROR, "http.no_reply", "req=%s route=%s", req->id, req->route->pattern);
+        http_reply_error(req, 500, "internal", "No reply was produced.", NULL);
+    }
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    http_req *req = *con_cls;
+    if (!req)
+        return;
+    int64_t us = now_us() - req->started_us;
+    metrics_count(req->route_index, req->status ? req->status : 499, us);
+    log_event(LOG_INFO, "http.request",
+              "req=%s method=%s path=%s route=%s status=%d us=%lld bytes_in=%zu user=%lld%s",
+              req->id, req->method, req->path, req->route ? req->route->pattern : "-",
+              req->status ? req->status : 499, (long long)us, req->body.len,
+              req->session ? (long long)req->session->user_id : 0LL,
+              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    buf_free(&req->body);
+    for (int i = 0; i < req->ncookies; i++)
+        buf_free(&req->set_cookies[i]);
+    arena_free(req->mem);
+    free(req);
+    *con_cls = NULL;
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return -1;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return -1;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, *host ? host : "0.0.0.0", &sa->sin_addr) != 1)
+        return -1;
+    return 0;
+}
+
+static void on_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+    (void)cls;
+    die("libmicrohttpd: %s at %s:%u", reason ? reason : "panic", file, line);
+}
+
+int http_serve(const char *listen)
+{
+    struct sockaddr_in sa;
+    if (parse_listen(listen, &sa) != 0) {
+        fprintf(stderr, "km0 serve: listen address \"%s\" is not ADDR:PORT (e.g. 127.0.0.1:8080)\n",
+                listen);
+        return 2;
+    }
+    MHD_set_panic_func(on_panic, NULL);
+    struct sigaction act = {0};
+    act.sa_handler = on_signal;
+    sigemptyset(&act.sa_mask);
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGTERM, &act, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    metrics_init(http_nroutes);
+
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
+        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)g_config.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)g_config.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "km0 serve: cannot listen on %s (address in use?)\n", listen);
+        return 1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    log_event(LOG_INFO, "server.started", "listen=%s port=%u threads=%d pid=%d", listen,
+              info ? info->port : 0, g_config.threads, (int)getpid());
+    while (!stop_requested) {
+        usleep(200 * 1000);
+        server_tick();
+    }
+    log_event(LOG_INFO, "server.stopping", "reason=signal");
+    /* stop accepting, let requests in flight finish, then close */
+    MHD_quiesce_daemon(d);
+    MHD_stop_daemon(d);
+    db_thread_release();
+    log_event(LOG_INFO, "server.stopped", NULL);
+    return 0;
+}
