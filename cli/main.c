@@ -23,6 +23,12 @@ static const cli_command commands[] = {
      "create --opens TIME --closes TIME --delivery DATE [--name TEXT] [--producers A,B] "
      "[--pickup-points X,Y] | open ID | close ID | list | generate [--weeks N]",
      "order cycles: create (prints the id), open, close, list, generate from the weekly template"},
+    {"batch", cmd_batch, "--cycle ID",
+     "batch a closed cycle into delivery rounds (replaces the previous batch) and print them"},
+    {"report", cmd_report,
+     "KIND --cycle ID [--producer SLUG] [--pickup SLUG] [--round ID] [--format xml|fo|pdf|html] "
+     "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
+     "print a document of a batched cycle: collection, picking, delivery or route (pdf by default)"},
 };
 
 static void usage(FILE *out)

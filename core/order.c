@@ -110,10 +110,24 @@ static void finish(order *o)
     free(ml);
 }
 
-static const char *unit_label(const char *code)
+/* "0,5 kg", "3 pièces" / "0.5 kg", "3 pieces": a quantity as a message says it. */
+static const char *amount_text(arena *a, milli_t q, const char *code, bool fr)
 {
+    char d[32];
+    dec_format(d, q, 3, 0);
+    if (fr)
+        for (char *p = d; *p; p++)
+            if (*p == '.')
+                *p = ',';
     const unit_def *u = unit_by_code(code);
-    return u ? u->label_fr : code;
+    if (!u)
+        return arena_printf(a, "%s %s", d, code);
+    if (u->kind != UNIT_COUNT)
+        return arena_printf(a, "%s %s", d, u->code);
+    const char *label = fr ? u->label_fr : u->label_en;
+    size_t n = strlen(label);
+    bool plural = q > 1000 && label[n - 1] != 's' && label[n - 1] != 'x';
+    return arena_printf(a, "%s %s%s", d, label, plural ? "s" : "");
 }
 
 static int cycle_refusal(refusal *why, const char *state)
@@ -177,9 +191,8 @@ static int check_lines(put_ctx *x, PGresult *offers, int *row_of)
             continue;
         }
         int r = row_of[i];
-        const char *name = db_val(offers, r, "name"), *unit = unit_label(db_val(offers, r, "unit"));
+        const char *name = db_val(offers, r, "name"), *unit = db_val(offers, r, "unit");
         milli_t step = db_int(offers, r, "step_milli");
-        char sbuf[32], lbuf[32];
         if (l->quantity <= 0 || l->quantity > ORDER_MAX_QUANTITY) {
             line_problem(x, d, &n, &worst, 422, "invalid_quantity", f,
                          "La quantité doit être positive et raisonnable.",
@@ -188,10 +201,10 @@ static int check_lines(put_ctx *x, PGresult *offers, int *row_of)
         }
         if (l->quantity % step != 0) {
             line_problem(x, d, &n, &worst, 422, "invalid_quantity", f,
-                         arena_printf(x->a, "%s se commande par %s %s.", name,
-                                      dec_format(sbuf, step, 3, 0), unit),
-                         arena_printf(x->a, "%s is sold in steps of %s %s.", name,
-                                      dec_format(sbuf, step, 3, 0), unit));
+                         arena_printf(x->a, "%s se commande par %s.", name,
+                                      amount_text(x->a, step, unit, true)),
+                         arena_printf(x->a, "%s is sold in steps of %s.", name,
+                                      amount_text(x->a, step, unit, false)));
             continue;
         }
         if (db_null(offers, r, "stock_milli"))
@@ -200,11 +213,12 @@ static int check_lines(put_ctx *x, PGresult *offers, int *row_of)
                        db_int(offers, r, "mine");
         if (l->quantity <= left)
             continue;
-        dec_format(lbuf, left, 3, 0);
         line_problem(x, d, &n, &worst, 409, "out_of_stock", f,
-                     left > 0 ? arena_printf(x->a, "Il ne reste que %s %s de %s.", lbuf, unit, name)
+                     left > 0 ? arena_printf(x->a, "Il ne reste que %s de %s.",
+                                             amount_text(x->a, left, unit, true), name)
                               : arena_printf(x->a, "%s est épuisé.", name),
-                     left > 0 ? arena_printf(x->a, "Only %s %s of %s left.", lbuf, unit, name)
+                     left > 0 ? arena_printf(x->a, "Only %s of %s left.",
+                                             amount_text(x->a, left, unit, false), name)
                               : arena_printf(x->a, "%s is sold out.", name));
     }
     if (n == 0)

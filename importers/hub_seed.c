@@ -9,6 +9,7 @@
  */
 #include "hub_seed.h"
 #include "../core/buf.h"
+#include "../core/hub.h"
 #include "../core/legal.h"
 #include "../core/money.h"
 #include "../core/util.h"
@@ -122,34 +123,6 @@ static bool parse_double(const char *s, double lo, double hi, double *out)
     return *s && !errno && *end == '\0' && d >= lo && d <= hi && (*out = d, true);
 }
 
-static bool parse_hhmm(const char *s, int *minutes)
-{
-    int h, m;
-    char extra;
-    if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
-        return false;
-    *minutes = h * 60 + m;
-    return true;
-}
-
-static const char *const days_fr[] = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                      "vendredi", "samedi", "dimanche"};
-static const char *const days_en[] = {"monday", "tuesday",  "wednesday", "thursday",
-                                      "friday", "saturday", "sunday"};
-
-bool hub_parse_opening(const char *s, int *dow, int *start_min, int *end_min)
-{
-    char day[16], from[8], to[8];
-    if (sscanf(s, "%15s %7[0-9:]-%7[0-9:]", day, from, to) != 3)
-        return false;
-    for (char *p = day; *p; p++)
-        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    *dow = 0;
-    for (int i = 0; i < 7; i++)
-        if (!strcmp(day, days_fr[i]) || !strcmp(day, days_en[i]))
-            *dow = i + 1;
-    return *dow && parse_hhmm(from, start_min) && parse_hhmm(to, end_min) && *start_min < *end_min;
-}
 
 /* Check one value; returns the value to store (normalised), or NULL after a problem. */
 static const char *check_value(seed_ctx *s, const file_spec *f, int line, const column_spec *c,
@@ -220,7 +193,7 @@ static const char *check_value(seed_ctx *s, const file_spec *f, int line, const 
         }
         return v;
     case F_TIME:
-        if (!parse_hhmm(v, &x)) {
+        if (!hub_parse_hhmm(v, &x)) {
             problem(s, f->file, line, c->name, "\"%s\" is not a time HH:MM", v);
             return NULL;
         }

@@ -21,7 +21,5 @@ typedef struct {
 /* Check every file of dir, then upsert everything in one transaction. Problems go
  * to errors, one per line as DIR/FILE:LINE:COLUMN: message. */
 int hub_seed(db_conn *c, const char *dir, buf *errors, hub_seed_counts *counts);
-/* "jeudi 17:00-19:00" (French or English day) → ISO day and minutes. */
-bool hub_parse_opening(const char *s, int *dow, int *start_min, int *end_min);
 
 #endif

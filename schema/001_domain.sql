@@ -412,7 +412,7 @@ CREATE TABLE invoice_lines (
     unit            text NOT NULL,
     quantity_milli  bigint NOT NULL,
     unit_price_excl_vat_e4 bigint NOT NULL CHECK (unit_price_excl_vat_e4 >= 0),
-    vat_category    char(1) NOT NULL CHECK (vat_category IN ('S', 'E', 'Z', 'AA')),
+    vat_category    char(1) NOT NULL CHECK (vat_category IN ('S', 'E', 'Z')),
     vat_rate_bp     integer NOT NULL CHECK (vat_rate_bp IN (0, 210, 550, 1000, 2000)),
     line_excl_vat_cents bigint NOT NULL,
     PRIMARY KEY (invoice_id, line_no),

@@ -28,5 +28,33 @@ void h_order_put(http_req *req);
 void h_order_get(http_req *req);
 void h_order_delete(http_req *req);
 void h_orders_mine(http_req *req);
+/* h_batch.c */
+void h_cycle_batch(http_req *req);
+void h_cycle_rounds(http_req *req);
+/* pages: p_auth.c, p_shop.c, p_orders.c (page.c serves the stylesheet) */
+void p_login_form(http_req *req);
+void p_login(http_req *req);
+void p_logout(http_req *req);
+void p_signup_form(http_req *req);
+void p_signup(http_req *req);
+void p_shop(http_req *req);
+void p_order_submit(http_req *req);
+void p_order_show(http_req *req);
+void p_order_cancel(http_req *req);
+void p_orders_list(http_req *req);
+void h_static_css(http_req *req);
+/* coordinator desk: p_desk.c, p_desk_hub.c */
+void p_desk(http_req *req);
+void p_desk_generate(http_req *req);
+void p_desk_create(http_req *req);
+void p_desk_state(http_req *req);
+void p_desk_cycle(http_req *req);
+void p_desk_list(http_req *req);
+void p_desk_edit_form(http_req *req);
+void p_desk_edit(http_req *req);
+void p_desk_active(http_req *req);
+/* h_reports.c */
+void h_reports_list(http_req *req);
+void h_report_get(http_req *req);
 
 #endif

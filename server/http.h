@@ -85,6 +85,7 @@ struct http_req {
     int status;            /* set by http_reply_*, for the access log */
     bool replied;
     int64_t started_us;
+    const char *csrf_fresh; /* CSRF token issued to a visitor in this reply (server/page.c) */
     buf set_cookies[3]; /* Set-Cookie headers to add to the reply */
     int ncookies;
 };

@@ -7,6 +7,32 @@
 #include "handlers.h"
 
 const http_route http_routes[] = {
+    /* pages (HTML, work without JavaScript) */
+    {"GET", "/", p_shop, ROLE_ANY, ROUTE_HTML},
+    {"POST", "/order", p_order_submit, ROLE_CONSUMER, ROUTE_HTML},
+    {"GET", "/orders", p_orders_list, ROLE_CONSUMER, ROUTE_HTML},
+    {"GET", "/orders/{cycle}", p_order_show, ROLE_CONSUMER, ROUTE_HTML},
+    {"POST", "/orders/{cycle}/cancel", p_order_cancel, ROLE_CONSUMER, ROUTE_HTML},
+    {"GET", "/login", p_login_form, ROLE_ANY, ROUTE_HTML},
+    {"POST", "/login", p_login, ROLE_ANY, ROUTE_HTML},
+    {"POST", "/logout", p_logout, ROLE_ANY, ROUTE_HTML},
+    {"GET", "/signup", p_signup_form, ROLE_ANY, ROUTE_HTML},
+    {"POST", "/signup", p_signup, ROLE_ANY, ROUTE_HTML},
+    {"GET", "/static/km0.css", h_static_css, ROLE_ANY, ROUTE_NO_DB},
+    {"GET", "/desk", p_desk, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/cycles", p_desk_create, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/cycles/generate", p_desk_generate, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/cycles/{id}", p_desk_cycle, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/cycles/{id}/state", p_desk_state, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/producers", p_desk_list, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/producers/{slug}", p_desk_edit_form, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/producers/{slug}", p_desk_edit, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/producers/{slug}/active", p_desk_active, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/pickup-points", p_desk_list, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/pickup-points/{slug}", p_desk_edit_form, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/pickup-points/{slug}", p_desk_edit, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/pickup-points/{slug}/active", p_desk_active, ROLE_COORDINATOR, ROUTE_HTML},
+
     {"GET", "/healthz", h_healthz, ROLE_ANY, 0},
     {"GET", "/metrics", h_metrics, ROLE_ANY, ROUTE_NO_DB},
 
@@ -22,6 +48,11 @@ const http_route http_routes[] = {
     {"PUT", "/api/v1/cycles/{id}/order", h_order_put, ROLE_CONSUMER, 0},
     {"GET", "/api/v1/cycles/{id}/order", h_order_get, ROLE_CONSUMER, 0},
     {"DELETE", "/api/v1/cycles/{id}/order", h_order_delete, ROLE_CONSUMER, 0},
+    {"POST", "/api/v1/cycles/{id}/batch", h_cycle_batch, ROLE_COORDINATOR, 0},
+    {"GET", "/api/v1/cycles/{id}/rounds", h_cycle_rounds, ROLE_COORDINATOR, 0},
+    {"GET", "/api/v1/cycles/{id}/reports", h_reports_list, ROLE_COORDINATOR, 0},
+    {"GET", "/api/v1/cycles/{id}/reports/{kind}", h_report_get, ROLE_COORDINATOR | ROLE_PRODUCER,
+     0},
     {"GET", "/api/v1/orders", h_orders_mine, ROLE_CONSUMER, 0},
 };
 

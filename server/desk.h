@@ -1,0 +1,19 @@
+/*
+ * server/desk.h — helpers shared by the coordinator desk pages (server/p_desk*.c).
+ */
+#ifndef KM0_DESK_H
+#define KM0_DESK_H
+
+#include "http.h"
+
+/* A one-button POST form (with the CSRF token), e.g. "Open now". name/value is an
+ * optional hidden field; cls an extra button class ("secondary", "danger"). */
+void desk_action_button(buf *b, http_req *req, const char *action, const char *label,
+                        const char *name, const char *value, const char *cls);
+/* The notice a redirect announced with ?done=CODE (codes listed in p_desk.c). */
+void desk_notice(buf *b, http_req *req);
+/* 303 to path?done=code (Post/Redirect/Get). Refusals are not redirected: the
+ * handler answers them with http_reply_failure, an error page with the reason. */
+void desk_done(http_req *req, const char *path, const char *code);
+
+#endif
