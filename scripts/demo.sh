@@ -13,3 +13,15 @@ grep -v '^#' tests/data/demo-users.txt | while read -r role email password produ
         *) echo "demo: $out" >&2; exit 1 ;;
     esac
 done
+
+# An order window open now, so the shop has something to show: created once, when
+# no cycle is open (the next weeks can be prepared from the desk).
+open=$(psql -X -Atq "$KM0_DATABASE_URL" -c "SELECT count(*) FROM cycles WHERE state = 'open' AND closes_at > now()")
+if [ "$open" = 0 ]; then
+    id=$(build/km0 cycle create --name "Semaine de démonstration" \
+        --opens "$(date -d '+1 hour' '+%Y-%m-%dT%H:%M')" \
+        --closes "$(date -d '+6 days' '+%Y-%m-%dT20:00')" \
+        --delivery "$(date -d '+8 days' '+%Y-%m-%d')")
+    build/km0 cycle open "$id" >/dev/null
+    echo "demo: cycle $id open for orders"
+fi

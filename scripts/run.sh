@@ -36,7 +36,7 @@ cat <<MSG
     health / metrics        http://$listen/healthz   http://$listen/metrics
 
   demo logins (email / password):
-$(sed -n 's/^\([a-z]*\) \([^ ]*\) \([^ ]*\).*/    \1  \2  \/  \3/p' tests/data/demo-users.txt)
+$(awk '!/^#/ && NF { printf "    %-12s %-40s %s\n", $1, $2, $3 }' tests/data/demo-users.txt)
 
   Ctrl-C stops km0 and its PostgreSQL.
 
