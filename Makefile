@@ -110,7 +110,7 @@ fuzz: deps
 
 SCALE ?= 1
 bench: deps
-	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 all build/bench/mhd_static
 	@scripts/bench.sh $(SCALE)
 
 soak: deps
@@ -119,3 +119,9 @@ soak: deps
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# The benchmark's baseline server (bench/mhd_static.c), built like km0.
+build/bench/mhd_static: bench/mhd_static.c
+	@mkdir -p build/bench
+	$(E) "  CC     $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)

@@ -65,6 +65,23 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void buf_int(buf *b, int64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    buf_reserve(b, (size_t)n + 1);
+    if (v < 0)
+        b->data[b->len++] = '-';
+    while (n)
+        b->data[b->len++] = tmp[--n];
+    b->data[b->len] = '\0';
+}
+
 void buf_html(buf *b, const char *s)
 {
     if (!s)

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct buf {
     char *data;
@@ -27,6 +28,8 @@ void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Append a decimal integer (no printf: hot paths build pages with this). */
+void buf_int(buf *b, int64_t v);
 /* Append s with & < > " ' escaped for HTML text and attribute values. */
 void buf_html(buf *b, const char *s);
 /* Append s as the inside of a JSON string (no quotes). */

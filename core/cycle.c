@@ -11,6 +11,7 @@
 #include "config.h"
 #include "log.h"
 #include "money.h"
+#include "rcache.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -94,6 +95,15 @@ DB_STMT(pickups_of,
         "       x.orders_count, pp.lat, pp.lon"
         "  FROM cycle_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id"
         " WHERE x.cycle_id = $1 ORDER BY pp.name");
+DB_STMT(head_of, "SELECT c.id, c.name, c.state,"
+                 " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS opens_at,"
+                 " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS closes_at,"
+                 " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date"
+                 "  FROM cycles c WHERE c.hub_id = $1"
+                 "   AND CASE WHEN $2::bigint = 0"
+                 "            THEN c.state = 'open' AND c.opens_at <= now() AND c.closes_at > now()"
+                 "            ELSE c.id = $2 END"
+                 " ORDER BY c.closes_at, c.id LIMIT 1");
 DB_STMT(current_cycle, "SELECT id FROM cycles WHERE hub_id = $1 AND state = 'open'"
                        " AND opens_at <= now() AND closes_at > now()"
                        " ORDER BY closes_at, id LIMIT 1");
@@ -438,9 +448,24 @@ db_status cycle_offers(db_conn *c, arena *a, int64_t id, PGresult **r)
     return db_run_a(c, a, &offers_of, r, DB_P(db_i64(a, id)));
 }
 
+db_status cycle_offers_cached(db_conn *c, arena *a, int64_t id, PGresult **r)
+{
+    return rcache_run(c, a, 1, &offers_of, id, r);
+}
+
+db_status cycle_pickup_points_cached(db_conn *c, arena *a, int64_t id, PGresult **r)
+{
+    return rcache_run(c, a, 2, &pickups_of, id, r);
+}
+
 db_status cycle_pickup_points(db_conn *c, arena *a, int64_t id, PGresult **r)
 {
     return db_run_a(c, a, &pickups_of, r, DB_P(db_i64(a, id)));
+}
+
+db_status cycle_head(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r)
+{
+    return db_run_a(c, a, &head_of, r, DB_P(db_i64(a, hub), db_i64(a, id)));
 }
 
 db_status cycle_current(db_conn *c, int64_t hub, int64_t *id)
@@ -460,6 +485,13 @@ db_status cycle_current(db_conn *c, int64_t hub, int64_t *id)
 
 db_status cycle_catch_up(db_conn *c, int64_t hub)
 {
+    /* at most once a second per process: the timer does the same every few
+     * seconds, and order_put checks the window itself */
+    static _Atomic int64_t last_check_us;
+    int64_t now = now_us(), last = last_check_us;
+    if (now - last < 1000000)
+        return DB_OK;
+    last_check_us = now;
     char h[24];
     snprintf(h, sizeof h, "%lld", (long long)hub);
     PGresult *r;

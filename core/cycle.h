@@ -54,9 +54,16 @@ db_status cycle_get(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r)
  * unlimited), sold_milli, left_milli (NULL = unlimited), organic, description; ordered
  * by producer name, category, name. */
 db_status cycle_offers(db_conn *c, arena *a, int64_t id, PGresult **r);
+/* Same, read through the one-second cache (core/rcache.h): the shop's view. */
+db_status cycle_offers_cached(db_conn *c, arena *a, int64_t id, PGresult **r);
 /* The cycle's pickup points: id, slug, name, address, opening, capacity_orders,
  * orders_count, lat, lon. */
 db_status cycle_pickup_points(db_conn *c, arena *a, int64_t id, PGresult **r);
+/* Same as cycle_pickup_points, through the one-second cache. */
+db_status cycle_pickup_points_cached(db_conn *c, arena *a, int64_t id, PGresult **r);
+/* A cycle's head without the counts (id, name, state, opens_at, closes_at,
+ * delivery_date): the shop's query. id 0 = the open cycle consumers order in now. */
+db_status cycle_head(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r);
 /* The open cycle consumers order in now (the one closing first), 0 when none. */
 db_status cycle_current(db_conn *c, int64_t hub, int64_t *id);
 

@@ -12,16 +12,18 @@
 #include <stdio.h>
 #include <string.h>
 
-DB_STMT(producers_list,
-        "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
-        "       p.address, p.town, p.email, p.active,"
-        "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
-        "  FROM producers p WHERE p.hub_id = $1 ORDER BY p.name");
-DB_STMT(producer_one,
-        "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
-        "       p.address, p.town, p.email, p.active,"
-        "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
-        "  FROM producers p WHERE p.hub_id = $1 AND p.slug = $2");
+DB_STMT(
+    producers_list,
+    "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
+    "       p.address, p.town, p.email, p.active,"
+    "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
+    "  FROM producers p WHERE p.hub_id = $1 ORDER BY p.name");
+DB_STMT(
+    producer_one,
+    "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
+    "       p.address, p.town, p.email, p.active,"
+    "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
+    "  FROM producers p WHERE p.hub_id = $1 AND p.slug = $2");
 DB_STMT(pickups_list, "SELECT id, slug, name, address, opening, capacity_orders, lat, lon, active"
                       "  FROM pickup_points WHERE hub_id = $1 ORDER BY name");
 DB_STMT(pickup_one, "SELECT id, slug, name, address, opening, capacity_orders, lat, lon, active"
@@ -43,7 +45,7 @@ DB_STMT(cycle_demand,
         "       count(l.order_id) AS orders"
         "  FROM offers o JOIN producers p ON p.id = o.producer_id"
         "  LEFT JOIN order_lines l ON l.offer_id = o.id"
-        " WHERE o.cycle_id = $1"
+        " WHERE o.cycle_id = $1 AND o.hub_id = $2"
         " GROUP BY p.slug, p.name, o.id ORDER BY p.name, o.name");
 DB_STMT(cycle_by_producer,
         "SELECT p.slug AS producer, p.name AS producer_name,"
@@ -51,7 +53,7 @@ DB_STMT(cycle_by_producer,
         "       coalesce(sum(l.line_excl_vat_cents), 0) AS excl_cents"
         "  FROM offers o JOIN producers p ON p.id = o.producer_id"
         "  LEFT JOIN order_lines l ON l.offer_id = o.id"
-        " WHERE o.cycle_id = $1 GROUP BY p.slug, p.name ORDER BY p.name");
+        " WHERE o.cycle_id = $1 AND o.hub_id = $2 GROUP BY p.slug, p.name ORDER BY p.name");
 
 bool hub_parse_hhmm(const char *s, int *minutes)
 {
@@ -79,7 +81,8 @@ bool hub_parse_opening(const char *s, int *dow, int *start_min, int *end_min)
     for (int i = 0; i < 7; i++)
         if (!strcmp(day, days_fr[i]) || !strcmp(day, days_en[i]))
             *dow = i + 1;
-    return *dow && hub_parse_hhmm(from, start_min) && hub_parse_hhmm(to, end_min) && *start_min < *end_min;
+    return *dow && hub_parse_hhmm(from, start_min) && hub_parse_hhmm(to, end_min) &&
+           *start_min < *end_min;
 }
 
 db_status hub_producers(db_conn *c, arena *a, int64_t hub, PGresult **r)
@@ -129,10 +132,12 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
         return refuse(why, 422, "invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
                       "This email address is not valid.");
     if (!text_ok(e->address, 0, 300))
-        return refuse(why, 422, "invalid_field", "address", "L’adresse compte 300 caractères au plus.",
+        return refuse(why, 422, "invalid_field", "address",
+                      "L’adresse compte 300 caractères au plus.",
                       "The address has at most 300 characters.");
     if (!text_ok(e->town, 0, 100))
-        return refuse(why, 422, "invalid_field", "town", "La commune compte 100 caractères au plus.",
+        return refuse(why, 422, "invalid_field", "town",
+                      "La commune compte 100 caractères au plus.",
                       "The town has at most 100 characters.");
     PGresult *r;
     int st = db_run_a(c, a, &producer_update, &r,
@@ -143,14 +148,15 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
     return PQntuples(r) ? 0 : not_found(why);
 }
 
-int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug,
-                      const hub_pickup_edit *e, refusal *why)
+int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const hub_pickup_edit *e,
+                      refusal *why)
 {
     if (!text_ok(e->name, 1, 200))
         return refuse(why, 422, "invalid_field", "name", "Le nom compte de 1 à 200 caractères.",
                       "The name has 1 to 200 characters.");
     if (!text_ok(e->address, 0, 300))
-        return refuse(why, 422, "invalid_field", "address", "L’adresse compte 300 caractères au plus.",
+        return refuse(why, 422, "invalid_field", "address",
+                      "L’adresse compte 300 caractères au plus.",
                       "The address has at most 300 characters.");
     int dow = 0, from = 0, to = 0;
     const char *d = "", *fs = "", *ts = "";
@@ -191,12 +197,12 @@ int hub_set_active(db_conn *c, arena *a, int64_t hub, const char *kind, const ch
     return PQntuples(r) ? 0 : not_found(why);
 }
 
-db_status hub_cycle_demand(db_conn *c, arena *a, int64_t cycle, PGresult **r)
+db_status hub_cycle_demand(db_conn *c, arena *a, int64_t hub, int64_t cycle, PGresult **r)
 {
-    return db_run_a(c, a, &cycle_demand, r, DB_P(db_i64(a, cycle)));
+    return db_run_a(c, a, &cycle_demand, r, DB_P(db_i64(a, cycle), db_i64(a, hub)));
 }
 
-db_status hub_cycle_by_producer(db_conn *c, arena *a, int64_t cycle, PGresult **r)
+db_status hub_cycle_by_producer(db_conn *c, arena *a, int64_t hub, int64_t cycle, PGresult **r)
 {
-    return db_run_a(c, a, &cycle_by_producer, r, DB_P(db_i64(a, cycle)));
+    return db_run_a(c, a, &cycle_by_producer, r, DB_P(db_i64(a, cycle), db_i64(a, hub)));
 }

@@ -35,15 +35,15 @@ typedef struct hub_pickup_edit {
 /* Edit or (de)activate; a refusal names the field. */
 int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
                         const hub_producer_edit *e, refusal *why);
-int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug,
-                      const hub_pickup_edit *e, refusal *why);
+int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const hub_pickup_edit *e,
+                      refusal *why);
 int hub_set_active(db_conn *c, arena *a, int64_t hub, const char *kind, const char *slug,
                    bool active, refusal *why);
 
 /* A cycle as it fills: per offer (producer_name, name, unit, stock_milli, sold_milli,
  * excl_cents, orders), ordered by producer then product. */
-db_status hub_cycle_demand(db_conn *c, arena *a, int64_t cycle, PGresult **r);
+db_status hub_cycle_demand(db_conn *c, arena *a, int64_t hub, int64_t cycle, PGresult **r);
 /* Per producer: producer, producer_name, orders, excl_cents. */
-db_status hub_cycle_by_producer(db_conn *c, arena *a, int64_t cycle, PGresult **r);
+db_status hub_cycle_by_producer(db_conn *c, arena *a, int64_t hub, int64_t cycle, PGresult **r);
 
 #endif

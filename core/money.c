@@ -56,23 +56,30 @@ dec_status dec_parse(const char *s, int scale, int64_t *out)
 
 char *dec_format(char *out, int64_t v, int scale, int min_decimals)
 {
+    /* by hand rather than with snprintf: pages format hundreds of these */
     if (scale < 0 || scale > 9)
         scale = scale < 0 ? 0 : 9;
-    int64_t pow = 1;
-    for (int i = 0; i < scale; i++)
-        pow *= 10;
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    uint64_t ip = a / (uint64_t)pow, fp = a % (uint64_t)pow;
-    int n = sprintf(out, "%s%llu", v < 0 ? "-" : "", (unsigned long long)ip);
-    if (scale > 0) {
-        char frac[24];
-        snprintf(frac, sizeof frac, "%0*llu", scale, (unsigned long long)fp);
-        int keep = scale;
-        while (keep > min_decimals && frac[keep - 1] == '0')
-            keep--;
-        if (keep > 0)
-            sprintf(out + n, ".%.*s", keep, frac);
+    char digits[32];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + a % 10);
+        a /= 10;
+    } while (a || n <= scale);
+    int keep = scale; /* decimals kept: drop trailing zeros down to min_decimals */
+    while (keep > min_decimals && digits[scale - keep] == '0')
+        keep--;
+    char *o = out;
+    if (v < 0)
+        *o++ = '-';
+    for (int i = n - 1; i >= scale; i--)
+        *o++ = digits[i];
+    if (keep > 0) {
+        *o++ = '.';
+        for (int i = scale - 1; i >= scale - keep; i--)
+            *o++ = digits[i];
     }
+    *o = '\0';
     return out;
 }
 

@@ -126,8 +126,8 @@ static char *header_param(arena *a, const char *hv, size_t n, const char *param)
     return NULL;
 }
 
-form_status form_parse_multipart(arena *a, const char *content_type, const char *body,
-                                 size_t len, form *out)
+form_status form_parse_multipart(arena *a, const char *content_type, const char *body, size_t len,
+                                 form *out)
 {
     memset(out, 0, sizeof *out);
     if (!content_type || strncasecmp(content_type, "multipart/form-data", 19) != 0)
@@ -177,7 +177,8 @@ form_status form_parse_multipart(arena *a, const char *content_type, const char 
         char *value = arena_strndup(a, data, dl);
         if (!filename && !utf8_valid(value, dl))
             return FORM_BAD_ENCODING;
-        if (!utf8_valid(name, strlen(name)) || (filename && !utf8_valid(filename, strlen(filename))))
+        if (!utf8_valid(name, strlen(name)) ||
+            (filename && !utf8_valid(filename, strlen(filename))))
             return FORM_BAD_ENCODING;
         if (strlen(name) <= FORM_MAX_NAME)
             add(a, out, name, value, dl, filename, ctype);

@@ -14,13 +14,13 @@
 #include <stddef.h>
 
 #define FORM_MAX_FIELDS 2000
-#define FORM_MAX_NAME 128
+#define FORM_MAX_NAME   128
 
 typedef struct form_field {
     const char *name;
-    const char *value;     /* NUL-terminated; a file's bytes may contain NULs: see len */
+    const char *value; /* NUL-terminated; a file's bytes may contain NULs: see len */
     size_t len;
-    const char *filename;  /* multipart file parts only, else NULL */
+    const char *filename; /* multipart file parts only, else NULL */
     const char *content_type;
 } form_field;
 
@@ -37,8 +37,8 @@ typedef enum { FORM_OK = 0, FORM_BAD_ENCODING, FORM_BAD_MULTIPART, FORM_TOO_MANY
 form_status form_parse_urlencoded(arena *a, const char *body, size_t len, form *out);
 /* multipart/form-data with the boundary taken from content_type. File parts keep
  * their raw bytes; text parts must be UTF-8. */
-form_status form_parse_multipart(arena *a, const char *content_type, const char *body,
-                                 size_t len, form *out);
+form_status form_parse_multipart(arena *a, const char *content_type, const char *body, size_t len,
+                                 form *out);
 /* First value of name, or NULL. */
 const char *form_get(const form *f, const char *name);
 /* First field named name (for files), or NULL. */

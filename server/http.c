@@ -9,7 +9,9 @@
 #include "http.h"
 #include "../core/config.h"
 #include "../core/log.h"
+#include "../core/rcache.h"
 #include "../core/util.h"
+#include "hub_select.h"
 #include "metrics.h"
 #include "session.h"
 
@@ -411,10 +413,18 @@ static http_req *new_request(struct MHD_Connection *conn, const char *method, co
     req->path = arena_strdup(req->mem, url);
     req->started_us = now_us();
     req->route_index = -1;
-    unsigned char raw[8];
-    random_bytes(raw, sizeof raw);
-    for (int i = 0; i < 8; i++)
-        sprintf(req->id + 2 * i, "%02x", raw[i]);
+    /* a proxy's request id (nginx $request_id) ties its log line to ours */
+    const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    size_t rl = rid ? strlen(rid) : 0;
+    if (rl >= 8 && rl < sizeof req->id &&
+        strspn(rid, "0123456789abcdefABCDEFghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ-_") == rl) {
+        memcpy(req->id, rid, rl + 1);
+    } else {
+        unsigned char raw[8];
+        random_bytes(raw, sizeof raw);
+        for (int i = 0; i < 8; i++)
+            sprintf(req->id + 2 * i, "%02x", raw[i]);
+    }
     req->lang = pick_lang(req);
     return req;
 }
@@ -456,6 +466,13 @@ static bool admit(http_req *req)
                 http_reply_db_error(req, st);
                 return false;
             }
+        }
+        if (!req->hub_id && !(rt->flags & ROUTE_NO_HUB)) {
+            http_reply_error(req, 404, "unknown_hub",
+                             req->lang[0] == 'f' ? "Aucun groupement n’est servi à cette adresse."
+                                                 : "No hub is served at this address.",
+                             NULL);
+            return false;
         }
     }
     int role = req->session ? req->session->role : ROLE_ANON;
@@ -605,6 +622,8 @@ int http_serve(const char *listen)
                 listen);
         return 2;
     }
+    if (hub_select_load() != 0)
+        return 2;
     MHD_set_panic_func(on_panic, NULL);
     struct sigaction act = {0};
     act.sa_handler = on_signal;
@@ -637,6 +656,7 @@ int http_serve(const char *listen)
     /* stop accepting, let requests in flight finish, then close */
     MHD_quiesce_daemon(d);
     MHD_stop_daemon(d);
+    rcache_clear();
     db_thread_release();
     log_event(LOG_INFO, "server.stopped", NULL);
     return 0;

@@ -90,10 +90,10 @@ static void render_login(http_req *req, int status, const char *email, const cha
         buf_html(&b, next);
         buf_puts(&b, "\">");
     }
-    field(&b, "email", "email", TR(req, "Adresse e-mail", "Email address"), email, "username",
+    field(&b, "email", "email", TR(req, "Adresse e-mail", "Email address"), email, "username", NULL,
+          NULL, true);
+    field(&b, "password", "password", TR(req, "Mot de passe", "Password"), NULL, "current-password",
           NULL, NULL, true);
-    field(&b, "password", "password", TR(req, "Mot de passe", "Password"), NULL,
-          "current-password", NULL, NULL, true);
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Se connecter", "Log in"));
     buf_printf(&b, "<p>%s <a href=\"/signup\">%s</a></p>",
@@ -122,8 +122,9 @@ void p_login(http_req *req)
     const char *email = form_get(&f, "email"), *password = form_get(&f, "password");
     const char *next = safe_next(form_get(&f, "next"));
     if (!email || !*email || !password || !*password) {
-        render_login(req, 422, email, TR(req, "Indiquez votre adresse e-mail et votre mot de passe.",
-                                         "Give your email address and password."));
+        render_login(req, 422, email,
+                     TR(req, "Indiquez votre adresse e-mail et votre mot de passe.",
+                        "Give your email address and password."));
         return;
     }
     account_user user;
@@ -134,13 +135,15 @@ void p_login(http_req *req)
         return;
     }
     if (res == LOGIN_THROTTLED) {
-        render_login(req, 429, email, TR(req, "Trop d’essais infructueux ; réessayez dans quelques minutes.",
-                                         "Too many failed attempts; try again in a few minutes."));
+        render_login(req, 429, email,
+                     TR(req, "Trop d’essais infructueux ; réessayez dans quelques minutes.",
+                        "Too many failed attempts; try again in a few minutes."));
         return;
     }
     if (res != LOGIN_OK) {
-        render_login(req, 401, email, TR(req, "Adresse e-mail ou mot de passe incorrect.",
-                                         "Wrong email or password."));
+        render_login(
+            req, 401, email,
+            TR(req, "Adresse e-mail ou mot de passe incorrect.", "Wrong email or password."));
         return;
     }
     if ((st = session_start(req, &user)) != DB_OK) {
@@ -175,12 +178,12 @@ static const signup_field signup_fields[] = {
     {"phone", "tel", "Téléphone (facultatif)", "Phone (optional)", "tel",
      "Pour vous prévenir en cas d’imprévu le jour du retrait.",
      "To reach you if something comes up on pickup day.", false, false},
-    {"password", "password", "Mot de passe", "Password", "new-password",
-     "10 caractères au moins.", "At least 10 characters.", true, false},
+    {"password", "password", "Mot de passe", "Password", "new-password", "10 caractères au moins.",
+     "At least 10 characters.", true, false},
     {"legal_name", "text", "Raison sociale", "Legal name", "organization", NULL, NULL, false, true},
     {"siret", "text", "SIRET", "SIRET", "off", "14 chiffres.", "14 digits.", false, true},
-    {"vat_number", "text", "Numéro de TVA intracommunautaire (facultatif)",
-     "VAT number (optional)", "off", NULL, NULL, false, true},
+    {"vat_number", "text", "Numéro de TVA intracommunautaire (facultatif)", "VAT number (optional)",
+     "off", NULL, NULL, false, true},
     {"address", "text", "Adresse de facturation", "Billing address", "street-address", NULL, NULL,
      false, true},
 };
@@ -209,8 +212,9 @@ static void render_signup(http_req *req, int status, const form *f, const refusa
             const signup_field *sf = &signup_fields[i];
             if (sf->business != (part == 1))
                 continue;
-            const char *err =
-                why && why->field && !strcmp(why->field, sf->id) ? refusal_text(why, req->lang) : NULL;
+            const char *err = why && why->field && !strcmp(why->field, sf->id)
+                                  ? refusal_text(why, req->lang)
+                                  : NULL;
             const char *value = f && strcmp(sf->id, "password") ? form_get(f, sf->id) : NULL;
             field(&b, sf->id, sf->type, TR(req, sf->fr, sf->en), value, sf->autocomplete, err,
                   sf->hint_fr ? TR(req, sf->hint_fr, sf->hint_en) : NULL, sf->required);

@@ -77,19 +77,20 @@ void desk_notice(buf *b, http_req *req)
 
 void desk_done(http_req *req, const char *path, const char *code)
 {
-    http_reply_redirect(req, arena_printf(req->mem, "%s%cdone=%s", path,
-                                          strchr(path, '?') ? '&' : '?', code));
+    http_reply_redirect(
+        req, arena_printf(req->mem, "%s%cdone=%s", path, strchr(path, '?') ? '&' : '?', code));
 }
 
 static void render_cycles(buf *b, http_req *req, PGresult *r)
 {
-    buf_printf(b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-               TR(req, "Cycles de commande", "Order cycles"), TR(req, "Cycle", "Cycle"),
-               TR(req, "État", "State"), TR(req, "Fermeture", "Closes"),
-               TR(req, "Livraison", "Delivery"), TR(req, "Commandes", "Orders"),
-               TR(req, "Actions", "Actions"));
+    buf_printf(
+        b,
+        "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+        "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+        "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+        TR(req, "Cycles de commande", "Order cycles"), TR(req, "Cycle", "Cycle"),
+        TR(req, "État", "State"), TR(req, "Fermeture", "Closes"), TR(req, "Livraison", "Delivery"),
+        TR(req, "Commandes", "Orders"), TR(req, "Actions", "Actions"));
     for (int i = 0; i < PQntuples(r); i++) {
         const char *id = db_val(r, i, "id"), *state = db_val(r, i, "state");
         buf_printf(b, "<tr><td><a href=\"/desk/cycles/%s\">", id);
@@ -121,29 +122,36 @@ static void render_create_forms(buf *b, http_req *req)
                TR(req, "Nombre de semaines", "Number of weeks"));
     for (int w = 1; w <= 8; w++)
         buf_printf(b, "<option value=\"%d\"%s>%d</option>", w, w == 4 ? " selected" : "", w);
-    buf_printf(b, "</select> <button class=\"btn\" type=\"submit\">%s</button>"
-                  "<p class=\"hint\">%s</p></form>",
+    buf_printf(b,
+               "</select> <button class=\"btn\" type=\"submit\">%s</button>"
+               "<p class=\"hint\">%s</p></form>",
                TR(req, "Préparer", "Prepare"),
-               TR(req, "Selon le rythme du groupement : ouverture le vendredi 18h, clôture le "
-                       "mardi 22h, livraison le jeudi (les semaines déjà prévues sont gardées).",
+               TR(req,
+                  "Selon le rythme du groupement : ouverture le vendredi 18h, clôture le "
+                  "mardi 22h, livraison le jeudi (les semaines déjà prévues sont gardées).",
                   "Following the hub's rhythm: opens Friday 18:00, closes Tuesday 22:00, "
                   "delivery Thursday (weeks already planned are kept)."));
-    buf_printf(b, "<h2>%s</h2><form method=\"post\" action=\"/desk/cycles\"><fieldset><legend>%s</legend>",
-               TR(req, "Créer un cycle à la main", "Create a cycle by hand"),
-               TR(req, "Dates (heure de Paris)", "Dates (Paris time)"));
+    buf_printf(
+        b, "<h2>%s</h2><form method=\"post\" action=\"/desk/cycles\"><fieldset><legend>%s</legend>",
+        TR(req, "Créer un cycle à la main", "Create a cycle by hand"),
+        TR(req, "Dates (heure de Paris)", "Dates (Paris time)"));
     page_csrf_field(b, req);
-    buf_printf(b, "<label for=\"name\">%s</label><input type=\"text\" id=\"name\" name=\"name\" "
-                  "maxlength=\"100\">",
+    buf_printf(b,
+               "<label for=\"name\">%s</label><input type=\"text\" id=\"name\" name=\"name\" "
+               "maxlength=\"100\">",
                TR(req, "Nom (facultatif)", "Name (optional)"));
-    buf_printf(b, "<label for=\"opens\">%s</label><input type=\"datetime-local\" id=\"opens\" "
-                  "name=\"opens\" required>",
+    buf_printf(b,
+               "<label for=\"opens\">%s</label><input type=\"datetime-local\" id=\"opens\" "
+               "name=\"opens\" required>",
                TR(req, "Ouverture", "Opens"));
-    buf_printf(b, "<label for=\"closes\">%s</label><input type=\"datetime-local\" id=\"closes\" "
-                  "name=\"closes\" required>",
+    buf_printf(b,
+               "<label for=\"closes\">%s</label><input type=\"datetime-local\" id=\"closes\" "
+               "name=\"closes\" required>",
                TR(req, "Clôture", "Closes"));
-    buf_printf(b, "<label for=\"delivery\">%s</label><input type=\"date\" id=\"delivery\" "
-                  "name=\"delivery\" required></fieldset><p><button class=\"btn\" "
-                  "type=\"submit\">%s</button></p></form>",
+    buf_printf(b,
+               "<label for=\"delivery\">%s</label><input type=\"date\" id=\"delivery\" "
+               "name=\"delivery\" required></fieldset><p><button class=\"btn\" "
+               "type=\"submit\">%s</button></p></form>",
                TR(req, "Livraison", "Delivery"), TR(req, "Créer le cycle", "Create the cycle"));
 }
 
@@ -163,7 +171,8 @@ void p_desk(http_req *req)
     page_begin(&b, req, title);
     buf_printf(&b, "<h1>%s</h1>", title);
     desk_notice(&b, req);
-    buf_printf(&b, "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a></p>",
+    buf_printf(&b,
+               "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a></p>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req);
@@ -198,9 +207,14 @@ void p_desk_create(http_req *req)
     form f;
     if (!page_form_or_reply(req, &f))
         return;
-    cycle_new in = {form_get(&f, "name"),     form_get(&f, "opens"), form_get(&f, "closes"),
-                    form_get(&f, "delivery"), NULL,                  0,
-                    NULL,                     0};
+    cycle_new in = {form_get(&f, "name"),
+                    form_get(&f, "opens"),
+                    form_get(&f, "closes"),
+                    form_get(&f, "delivery"),
+                    NULL,
+                    0,
+                    NULL,
+                    0};
     if (in.opens && !*in.opens)
         in.opens = NULL;
     if (in.closes && !*in.closes)
@@ -237,10 +251,12 @@ void p_desk_state(http_req *req)
 
 static void render_pickups(buf *b, http_req *req, PGresult *pp)
 {
-    buf_printf(b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-               TR(req, "Points de retrait", "Pickup points"), TR(req, "Point", "Point"),
-               TR(req, "Commandes", "Orders"), TR(req, "Remplissage", "Filling"));
+    buf_printf(
+        b,
+        "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+        "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+        TR(req, "Points de retrait", "Pickup points"), TR(req, "Point", "Point"),
+        TR(req, "Commandes", "Orders"), TR(req, "Remplissage", "Filling"));
     for (int i = 0; i < PQntuples(pp); i++) {
         int64_t n = db_int(pp, i, "orders_count");
         buf_puts(b, "<tr><td>");
@@ -252,8 +268,9 @@ static void render_pickups(buf *b, http_req *req, PGresult *pp)
         }
         int64_t cap = db_int(pp, i, "capacity_orders");
         int pct = cap ? (int)(n * 100 / cap) : 0;
-        buf_printf(b, "</td><td class=\"num\">%lld / %lld</td><td><meter class=\"meter\" min=\"0\" "
-                      "max=\"%lld\" value=\"%lld\">%d %%</meter> %d %%</td></tr>",
+        buf_printf(b,
+                   "</td><td class=\"num\">%lld / %lld</td><td><meter class=\"meter\" min=\"0\" "
+                   "max=\"%lld\" value=\"%lld\">%d %%</meter> %d %%</td></tr>",
                    (long long)n, (long long)cap, (long long)cap, (long long)n, pct, pct);
     }
     buf_puts(b, "</tbody></table>");
@@ -261,10 +278,11 @@ static void render_pickups(buf *b, http_req *req, PGresult *pp)
 
 static void render_demand(buf *b, http_req *req, PGresult *d)
 {
-    buf_printf(b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-                  "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-                  "</tr></thead><tbody>",
+    buf_printf(b,
+               "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "</tr></thead><tbody>",
                TR(req, "Demande par producteur et produit", "Demand per producer and product"),
                TR(req, "Producteur", "Producer"), TR(req, "Produit", "Product"),
                TR(req, "Commandé", "Ordered"), TR(req, "Reste", "Left"),
@@ -304,12 +322,12 @@ void p_desk_cycle(http_req *req)
     if (st == DB_OK)
         st = cycle_get(req->db, req->mem, req->hub_id, id, &c);
     if (st == DB_OK && PQntuples(c) == 0) {
-        http_reply_error(req, 404, "not_found", TR(req, "Ce cycle n’existe pas.", "There is no such cycle."),
-                         NULL);
+        http_reply_error(req, 404, "not_found",
+                         TR(req, "Ce cycle n’existe pas.", "There is no such cycle."), NULL);
         return;
     }
     if (st == DB_OK && (st = cycle_pickup_points(req->db, req->mem, id, &pp)) == DB_OK)
-        st = hub_cycle_demand(req->db, req->mem, id, &d);
+        st = hub_cycle_demand(req->db, req->mem, req->hub_id, id, &d);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;

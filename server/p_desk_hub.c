@@ -16,7 +16,8 @@ static bool is_pickups(http_req *req)
 static void active_button(buf *b, http_req *req, const char *base, const char *slug, bool active)
 {
     desk_action_button(b, req, arena_printf(req->mem, "%s/%s/active", base, slug),
-                       active ? TR(req, "Désactiver", "Deactivate") : TR(req, "Réactiver", "Reactivate"),
+                       active ? TR(req, "Désactiver", "Deactivate")
+                              : TR(req, "Réactiver", "Reactivate"),
                        "active", active ? "0" : "1", active ? "danger" : "secondary");
 }
 
@@ -39,9 +40,10 @@ void p_desk_list(http_req *req)
     buf_printf(&b, "<p><a href=\"/desk\">%s</a></p><h1>%s</h1>",
                TR(req, "← Bureau de coordination", "← Coordinator desk"), title);
     desk_notice(&b, req);
-    buf_printf(&b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                   "</tr></thead><tbody>",
+    buf_printf(&b,
+               "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "</tr></thead><tbody>",
                TR(req, "Nom", "Name"),
                pickups ? TR(req, "Adresse", "Address") : TR(req, "Commune", "Town"),
                pickups ? TR(req, "Créneau", "Slot") : TR(req, "TVA", "VAT"),
@@ -60,8 +62,8 @@ void p_desk_list(http_req *req)
             buf_html(&b, !strcmp(db_val(r, i, "vat_regime"), "franchise")
                              ? TR(req, "franchise (art. 293 B)", "franchise (art. 293 B)")
                              : db_val(r, i, "vat_number"));
-        buf_printf(&b, "</td><td>%s</td><td>", active ? TR(req, "actif", "active")
-                                                      : TR(req, "désactivé", "deactivated"));
+        buf_printf(&b, "</td><td>%s</td><td>",
+                   active ? TR(req, "actif", "active") : TR(req, "désactivé", "deactivated"));
         active_button(&b, req, base, slug, active);
         buf_puts(&b, "</td></tr>");
     }
@@ -96,27 +98,29 @@ static void render_edit(http_req *req, int status, PGresult *r, const form *type
     const char *slug = http_param(req, "slug");
     buf b = BUF_INIT;
     page_begin(&b, req, db_val(r, 0, "name"));
-    buf_printf(&b, "<p><a href=\"%s\">%s</a></p><h1>", pickups ? "/desk/pickup-points" : "/desk/producers",
+    buf_printf(&b, "<p><a href=\"%s\">%s</a></p><h1>",
+               pickups ? "/desk/pickup-points" : "/desk/producers",
                pickups ? TR(req, "← Points de retrait", "← Pickup points")
                        : TR(req, "← Producteurs", "← Producers"));
     buf_html(&b, db_val(r, 0, "name"));
     buf_puts(&b, "</h1>");
     desk_notice(&b, req);
     if (why) {
-        buf_printf(&b, "<div class=\"error-summary\" role=\"alert\"><h2>%s</h2><ul><li><a href=\"#%s\">",
-                   TR(req, "Il y a un problème", "There is a problem"), why->field ? why->field : "name");
+        buf_printf(
+            &b, "<div class=\"error-summary\" role=\"alert\"><h2>%s</h2><ul><li><a href=\"#%s\">",
+            TR(req, "Il y a un problème", "There is a problem"), why->field ? why->field : "name");
         buf_html(&b, refusal_text(why, req->lang));
         buf_puts(&b, "</a></li></ul></div>");
     }
     buf_printf(&b, "<form method=\"post\" action=\"%s/%s\">",
                pickups ? "/desk/pickup-points" : "/desk/producers", slug);
     page_csrf_field(&b, req);
-    static const char *pf[][4] = {{"name", "Nom", "Name", "text"},
-                                  {"address", "Adresse", "Address", "text"},
-                                  {"opening", "Créneau (ex. jeudi 17:00-19:00)",
-                                   "Slot (e.g. jeudi 17:00-19:00)", "text"},
-                                  {"capacity", "Capacité (commandes, vide = sans limite)",
-                                   "Capacity (orders, empty = no limit)", "text"}};
+    static const char *pf[][4] = {
+        {"name", "Nom", "Name", "text"},
+        {"address", "Adresse", "Address", "text"},
+        {"opening", "Créneau (ex. jeudi 17:00-19:00)", "Slot (e.g. jeudi 17:00-19:00)", "text"},
+        {"capacity", "Capacité (commandes, vide = sans limite)",
+         "Capacity (orders, empty = no limit)", "text"}};
     static const char *rf[][4] = {{"name", "Nom", "Name", "text"},
                                   {"email", "E-mail", "Email", "email"},
                                   {"address", "Adresse", "Address", "text"},
@@ -125,7 +129,8 @@ static void render_edit(http_req *req, int status, PGresult *r, const form *type
         const char *const *fd = pickups ? pf[i] : rf[i];
         const char *col = !strcmp(fd[0], "capacity") ? "capacity_orders" : fd[0];
         const char *value = typed ? form_get(typed, fd[0]) : db_val(r, 0, col);
-        const char *err = why && why->field && !strcmp(why->field, fd[0]) ? refusal_text(why, req->lang) : NULL;
+        const char *err =
+            why && why->field && !strcmp(why->field, fd[0]) ? refusal_text(why, req->lang) : NULL;
         input(&b, fd[0], TR(req, fd[1], fd[2]), value ? value : "", fd[3], err);
     }
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
@@ -178,12 +183,12 @@ void p_desk_edit(http_req *req)
     refusal why;
     int st;
     if (is_pickups(req)) {
-        hub_pickup_edit e = {form_get(&f, "name"), form_get(&f, "address"),
-                             form_get(&f, "opening"), form_get(&f, "capacity")};
+        hub_pickup_edit e = {form_get(&f, "name"), form_get(&f, "address"), form_get(&f, "opening"),
+                             form_get(&f, "capacity")};
         st = hub_pickup_update(req->db, req->mem, req->hub_id, slug, &e, &why);
     } else {
-        hub_producer_edit e = {form_get(&f, "name"), form_get(&f, "email"),
-                               form_get(&f, "address"), form_get(&f, "town")};
+        hub_producer_edit e = {form_get(&f, "name"), form_get(&f, "email"), form_get(&f, "address"),
+                               form_get(&f, "town")};
         st = hub_producer_update(req->db, req->mem, req->hub_id, slug, &e, &why);
     }
     if (st > 0 && why.status == 422) {

@@ -9,10 +9,11 @@
 
 static void render_lines(buf *b, http_req *req, const order *o)
 {
-    buf_printf(b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-                  "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-                  "<th scope=\"col\" class=\"num\">%s</th></tr></thead><tbody>",
+    buf_printf(b,
+               "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th></tr></thead><tbody>",
                TR(req, "Produits commandés", "Products ordered"), TR(req, "Produit", "Product"),
                TR(req, "Producteur", "Producer"), TR(req, "Quantité", "Quantity"),
                TR(req, "Prix unitaire TTC", "Unit price incl. VAT"), TR(req, "TVA", "VAT"),
@@ -38,7 +39,9 @@ static void render_lines(buf *b, http_req *req, const order *o)
 
 static void render_totals(buf *b, http_req *req, const order *o)
 {
-    buf_printf(b, "<table class=\"totals\"><caption>%s</caption><tbody><tr><th scope=\"row\">%s</th><td class=\"num\">",
+    buf_printf(b,
+               "<table class=\"totals\"><caption>%s</caption><tbody><tr><th "
+               "scope=\"row\">%s</th><td class=\"num\">",
                TR(req, "Totaux", "Totals"), TR(req, "Total HT", "Total excl. VAT"));
     fmt_money(b, req, o->totals.excl);
     buf_puts(b, "</td></tr>");
@@ -65,7 +68,8 @@ void p_order_show(http_req *req)
         return;
     order o;
     bool found;
-    int st = order_get(req->db, req->mem, req->hub_id, cycle, req->session->customer_id, &o, &found);
+    int st =
+        order_get(req->db, req->mem, req->hub_id, cycle, req->session->customer_id, &o, &found);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -82,8 +86,9 @@ void p_order_show(http_req *req)
     page_begin(&b, req, title);
     const char *saved = http_query(req, "saved");
     if (saved)
-        buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
-                   TR(req, "Merci ! Votre commande est enregistrée.", "Thank you! Your order is saved."));
+        buf_printf(
+            &b, "<p class=\"notice\" role=\"status\">%s</p>",
+            TR(req, "Merci ! Votre commande est enregistrée.", "Thank you! Your order is saved."));
     buf_printf(&b, "<h1>%s — ", title);
     buf_html(&b, o.cycle_name);
     buf_printf(&b, "</h1><dl><dt>%s</dt><dd><strong>", TR(req, "Retrait", "Pickup"));
@@ -100,8 +105,9 @@ void p_order_show(http_req *req)
     render_lines(&b, req, &o);
     render_totals(&b, req, &o);
     if (o.editable) {
-        buf_printf(&b, "<div class=\"actions\"><a class=\"btn secondary\" href=\"/\">%s</a>"
-                       "<form method=\"post\" action=\"/orders/%lld/cancel\">",
+        buf_printf(&b,
+                   "<div class=\"actions\"><a class=\"btn secondary\" href=\"/\">%s</a>"
+                   "<form method=\"post\" action=\"/orders/%lld/cancel\">",
                    TR(req, "Modifier ma commande", "Change my order"), (long long)cycle);
         page_csrf_field(&b, req);
         buf_printf(&b, "<button class=\"btn danger\" type=\"submit\">%s</button></form></div>",
@@ -152,9 +158,10 @@ void p_orders_list(http_req *req)
                    TR(req, "Vous n’avez pas encore commandé.", "You have not ordered yet."),
                    TR(req, "Voir la boutique", "Go to the shop"));
     } else {
-        buf_printf(&b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                       "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-                       "<th scope=\"col\">%s</th></tr></thead><tbody>",
+        buf_printf(&b,
+                   "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                   "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+                   "<th scope=\"col\">%s</th></tr></thead><tbody>",
                    TR(req, "Semaine", "Week"), TR(req, "Livraison", "Delivery"),
                    TR(req, "Retrait", "Pickup"), TR(req, "Produits", "Products"),
                    TR(req, "État", "Status"));

@@ -21,11 +21,18 @@ typedef struct {
     const char *message;
 } shop_error;
 
+/* Column numbers of the offers result, looked up once per page rather than once
+ * per cell (a 100-product page reads some 1 500 cells). */
+typedef struct {
+    int id, producer, producer_name, sku, name, category, unit, price, rate, step, left, organic;
+} offer_cols;
+
 typedef struct {
     int64_t cycle;
     PGresult *cyc, *offers, *pickups;
-    const form *typed;     /* what was submitted, to show again */
-    const order *current;  /* the consumer's saved order, if any */
+    offer_cols col;
+    const form *typed;    /* what was submitted, to show again */
+    const order *current; /* the consumer's saved order, if any */
     shop_error *errors;
     size_t nerrors;
 } shop_view;
@@ -50,11 +57,13 @@ static void render_errors(buf *b, http_req *req, const shop_view *v)
 {
     if (!v->nerrors)
         return;
-    buf_printf(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\"><h2>%s</h2><ul>",
-               v->nerrors == 1 ? TR(req, "Votre commande n’est pas enregistrée : un point à corriger",
-                                    "Your order is not saved: one thing to fix")
-                               : TR(req, "Votre commande n’est pas enregistrée : des points à corriger",
-                                    "Your order is not saved: some things to fix"));
+    buf_printf(
+        b,
+        "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\"><h2>%s</h2><ul>",
+        v->nerrors == 1 ? TR(req, "Votre commande n’est pas enregistrée : un point à corriger",
+                             "Your order is not saved: one thing to fix")
+                        : TR(req, "Votre commande n’est pas enregistrée : des points à corriger",
+                             "Your order is not saved: some things to fix"));
     for (size_t i = 0; i < v->nerrors; i++) {
         buf_printf(b, "<li><a href=\"#%s\">", v->errors[i].field);
         buf_html(b, v->errors[i].message);
@@ -65,7 +74,7 @@ static void render_errors(buf *b, http_req *req, const shop_view *v)
 
 static void render_pickups(buf *b, http_req *req, const shop_view *v, bool editable)
 {
-    const char *chosen = v->typed ? form_get(v->typed, "pickup")
+    const char *chosen = v->typed     ? form_get(v->typed, "pickup")
                          : v->current ? v->current->pickup_point
                                       : NULL;
     const char *err = error_for(v, "pickup");
@@ -79,8 +88,9 @@ static void render_pickups(buf *b, http_req *req, const shop_view *v, bool edita
     }
     for (int i = 0; i < PQntuples(v->pickups); i++) {
         const char *slug = db_val(v->pickups, i, "slug");
-        bool full = !db_null(v->pickups, i, "capacity_orders") &&
-                    db_int(v->pickups, i, "orders_count") >= db_int(v->pickups, i, "capacity_orders");
+        bool full =
+            !db_null(v->pickups, i, "capacity_orders") &&
+            db_int(v->pickups, i, "orders_count") >= db_int(v->pickups, i, "capacity_orders");
         bool mine = v->current && !strcmp(v->current->pickup_point, slug);
         buf_printf(b, "<p><input type=\"radio\" name=\"pickup\" id=\"pp-%s\" value=\"%s\"", slug,
                    slug);
@@ -104,55 +114,76 @@ static void render_pickups(buf *b, http_req *req, const shop_view *v, bool edita
 static void render_offer_row(buf *b, http_req *req, const shop_view *v, int i, bool editable)
 {
     PGresult *o = v->offers;
-    int64_t id = db_int(o, i, "id");
-    const char *unit = db_val(o, i, "unit");
-    milli_t step = db_int(o, i, "step_milli");
+    const offer_cols *c = &v->col;
+    int64_t id = strtoll(PQgetvalue(o, i, c->id), NULL, 10);
+    const char *unit = PQgetvalue(o, i, c->unit), *name = PQgetvalue(o, i, c->name);
+    milli_t step = strtoll(PQgetvalue(o, i, c->step), NULL, 10);
     char field[32];
     snprintf(field, sizeof field, "q%lld", (long long)id);
-    const char *err = error_for(v, field);
-    buf_printf(b, "<tr><td id=\"n%lld\">", (long long)id);
-    buf_html(b, db_val(o, i, "name"));
-    if (!db_null(o, i, "organic") && db_bool(o, i, "organic"))
-        buf_printf(b, "<span class=\"badge\">%s</span>", TR(req, "bio", "organic"));
+    const char *err = v->nerrors ? error_for(v, field) : NULL;
+    buf_puts(b, "<tr><td id=\"n");
+    buf_int(b, id);
+    buf_puts(b, "\">");
+    buf_html(b, name);
+    if (!PQgetisnull(o, i, c->organic) && PQgetvalue(o, i, c->organic)[0] == 't') {
+        buf_puts(b, "<span class=\"badge\">");
+        buf_puts(b, TR(req, "bio", "organic"));
+        buf_puts(b, "</span>");
+    }
     buf_puts(b, "</td><td class=\"num\">");
     fmt_money(b, req,
-              money_price_incl(db_int(o, i, "price_excl_vat_e4"), (vat_bp_t)db_int(o, i, "vat_rate_bp")));
-    buf_printf(b, " / %s</td><td class=\"num\">", fmt_unit(req, unit, 1000));
-    milli_t left = db_null(o, i, "left_milli") ? -1 : db_int(o, i, "left_milli");
+              money_price_incl(strtoll(PQgetvalue(o, i, c->price), NULL, 10),
+                               (vat_bp_t)strtol(PQgetvalue(o, i, c->rate), NULL, 10)));
+    buf_puts(b, " / ");
+    buf_puts(b, fmt_unit(req, unit, 1000));
+    buf_puts(b, "</td><td class=\"num\">");
+    milli_t left = PQgetisnull(o, i, c->left) ? -1 : strtoll(PQgetvalue(o, i, c->left), NULL, 10);
     if (left < 0) {
         buf_puts(b, "—");
     } else {
         fmt_qty(b, req, left);
-        buf_printf(b, " %s", fmt_unit(req, unit, left));
+        buf_putc(b, ' ');
+        buf_puts(b, fmt_unit(req, unit, left));
     }
-    buf_printf(b, "</td><td><label class=\"sr\" for=\"%s\">%s ", field,
-               TR(req, "Quantité de", "Quantity of"));
-    buf_html(b, db_val(o, i, "name"));
-    buf_printf(b, " (%s)</label>", fmt_unit(req, unit, 2000));
+    buf_puts(b, "</td><td><label class=\"sr\" for=\"");
+    buf_puts(b, field);
+    buf_puts(b, "\">");
+    buf_puts(b, TR(req, "Quantité de ", "Quantity of "));
+    buf_html(b, name);
+    buf_puts(b, " (");
+    buf_puts(b, fmt_unit(req, unit, 2000));
+    buf_puts(b, ")</label>");
     if (err) {
         buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">", field);
         buf_html(b, err);
         buf_puts(b, "</p>");
     }
-    buf_printf(b, "<input class=\"qty\" type=\"text\" inputmode=\"decimal\" id=\"%s\" name=\"%s\"",
-               field, field);
+    buf_puts(b, "<input class=\"qty\" type=\"text\" inputmode=\"decimal\" id=\"");
+    buf_puts(b, field);
+    buf_puts(b, "\" name=\"");
+    buf_puts(b, field);
     const char *typed = v->typed ? form_get(v->typed, field) : NULL;
     milli_t saved = typed ? 0 : saved_quantity(v, id);
-    buf_puts(b, " value=\"");
+    buf_puts(b, "\" value=\"");
     if (typed)
         buf_html(b, typed);
     else if (saved)
         fmt_qty(b, req, saved);
-    buf_puts(b, "\"");
+    buf_putc(b, '"');
     if (!editable || left == 0)
         buf_puts(b, " disabled");
     if (err)
         buf_printf(b, " aria-invalid=\"true\" aria-describedby=\"%s-error s%lld\"", field,
                    (long long)id);
-    else
-        buf_printf(b, " aria-describedby=\"s%lld\"", (long long)id);
-    buf_printf(b, "><span class=\"hint\" id=\"s%lld\">%s ", (long long)id,
-               TR(req, "par", "in steps of"));
+    else {
+        buf_puts(b, " aria-describedby=\"s");
+        buf_int(b, id);
+        buf_putc(b, '"');
+    }
+    buf_puts(b, "><span class=\"hint\" id=\"s");
+    buf_int(b, id);
+    buf_puts(b, "\">");
+    buf_puts(b, TR(req, "par ", "in steps of "));
     fmt_qty(b, req, step);
     buf_puts(b, "</span></td></tr>");
 }
@@ -161,12 +192,13 @@ static void render_offers(buf *b, http_req *req, const shop_view *v, bool editab
 {
     const char *producer = NULL, *category = NULL;
     for (int i = 0; i < PQntuples(v->offers); i++) {
-        const char *p = db_val(v->offers, i, "producer"), *c = db_val(v->offers, i, "category");
+        const char *p = PQgetvalue(v->offers, i, v->col.producer),
+                   *c = PQgetvalue(v->offers, i, v->col.category);
         if (!producer || strcmp(producer, p) != 0) {
             if (producer)
                 buf_puts(b, "</tbody></table></section>");
             buf_puts(b, "<section><h2>");
-            buf_html(b, db_val(v->offers, i, "producer_name"));
+            buf_html(b, PQgetvalue(v->offers, i, v->col.producer_name));
             buf_puts(b, "</h2>");
             producer = p;
             category = NULL;
@@ -176,9 +208,10 @@ static void render_offers(buf *b, http_req *req, const shop_view *v, bool editab
                 buf_puts(b, "</tbody></table>");
             buf_puts(b, "<table><caption>");
             buf_html(b, *c ? c : TR(req, "Produits", "Products"));
-            buf_printf(b, "</caption><thead><tr><th scope=\"col\">%s</th><th scope=\"col\" "
-                          "class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th><th "
-                          "scope=\"col\">%s</th></tr></thead><tbody>",
+            buf_printf(b,
+                       "</caption><thead><tr><th scope=\"col\">%s</th><th scope=\"col\" "
+                       "class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th><th "
+                       "scope=\"col\">%s</th></tr></thead><tbody>",
                        TR(req, "Produit", "Product"), TR(req, "Prix TTC", "Price incl. VAT"),
                        TR(req, "Reste", "Left"), TR(req, "Quantité", "Quantity"));
             category = c;
@@ -220,8 +253,11 @@ static void render_shop(http_req *req, int status, shop_view *v)
         buf_printf(&b, "<p class=\"notice\">%s</p>",
                    req->session ? TR(req, "Seuls les comptes clients peuvent commander.",
                                      "Only customer accounts can order.")
-                                : TR(req, "<a href=\"/login?next=/\">Connectez-vous</a> ou <a href=\"/signup\">créez un compte</a> pour commander.",
-                                     "<a href=\"/login?next=/\">Log in</a> or <a href=\"/signup\">sign up</a> to order."));
+                                : TR(req,
+                                     "<a href=\"/login?next=/\">Connectez-vous</a> ou <a "
+                                     "href=\"/signup\">créez un compte</a> pour commander.",
+                                     "<a href=\"/login?next=/\">Log in</a> or <a "
+                                     "href=\"/signup\">sign up</a> to order."));
     buf_puts(&b, "<form method=\"post\" action=\"/order\" novalidate>");
     page_csrf_field(&b, req);
     buf_printf(&b, "<input type=\"hidden\" name=\"cycle\" value=\"%lld\">", (long long)v->cycle);
@@ -235,19 +271,38 @@ static void render_shop(http_req *req, int status, shop_view *v)
     http_reply_html(req, status, &b);
 }
 
+static void resolve_columns(shop_view *v)
+{
+    PGresult *o = v->offers;
+    v->col = (offer_cols){PQfnumber(o, "id"),
+                          PQfnumber(o, "producer"),
+                          PQfnumber(o, "producer_name"),
+                          PQfnumber(o, "sku"),
+                          PQfnumber(o, "name"),
+                          PQfnumber(o, "category"),
+                          PQfnumber(o, "unit"),
+                          PQfnumber(o, "price_excl_vat_e4"),
+                          PQfnumber(o, "vat_rate_bp"),
+                          PQfnumber(o, "step_milli"),
+                          PQfnumber(o, "left_milli"),
+                          PQfnumber(o, "organic")};
+}
+
 /* Load everything the shop shows; false after replying with an error. */
 static bool load_view(http_req *req, shop_view *v)
 {
     int st = cycle_catch_up(req->db, req->hub_id);
-    if (st == DB_OK && !v->cycle)
-        st = cycle_current(req->db, req->hub_id, &v->cycle);
-    if (st == DB_OK && v->cycle) {
-        if ((st = cycle_get(req->db, req->mem, req->hub_id, v->cycle, &v->cyc)) == DB_OK &&
-            PQntuples(v->cyc) == 0)
-            v->cycle = 0;
+    if (st == DB_OK &&
+        (st = cycle_head(req->db, req->mem, req->hub_id, v->cycle, &v->cyc)) == DB_OK) {
+        v->cycle = PQntuples(v->cyc) == 1 && !strcmp(db_val(v->cyc, 0, "state"), "open")
+                       ? db_int(v->cyc, 0, "id")
+                       : 0;
     }
-    if (st == DB_OK && v->cycle && (st = cycle_offers(req->db, req->mem, v->cycle, &v->offers)) == DB_OK)
-        st = cycle_pickup_points(req->db, req->mem, v->cycle, &v->pickups);
+    if (st == DB_OK && v->cycle &&
+        (st = cycle_offers_cached(req->db, req->mem, v->cycle, &v->offers)) == DB_OK)
+        st = cycle_pickup_points_cached(req->db, req->mem, v->cycle, &v->pickups);
+    if (st == DB_OK && v->cycle)
+        resolve_columns(v);
     if (st == DB_OK && v->cycle && req->session && req->session->role == ROLE_CONSUMER) {
         order *o = arena_alloc(req->mem, sizeof *o);
         bool found;
@@ -308,16 +363,18 @@ void p_order_submit(http_req *req)
             continue;
         milli_t q;
         if (!parse_form_quantity(typed, &q)) {
-            v.errors[v.nerrors++] = (shop_error){
-                field, arena_printf(req->mem, TR(req, "%s : « %s » n’est pas une quantité.",
-                                                 "%s: \"%s\" is not a quantity."),
-                                    db_val(v.offers, i, "name"), typed)};
+            v.errors[v.nerrors++] =
+                (shop_error){field, arena_printf(req->mem,
+                                                 TR(req, "%s : « %s » n’est pas une quantité.",
+                                                    "%s: \"%s\" is not a quantity."),
+                                                 db_val(v.offers, i, "name"), typed)};
             continue;
         }
         if (q == 0)
             continue; /* 0 means "none", as an empty field does */
         line_offer[nl] = id;
-        lines[nl++] = (order_line_in){db_val(v.offers, i, "producer"), db_val(v.offers, i, "sku"), q};
+        lines[nl++] =
+            (order_line_in){db_val(v.offers, i, "producer"), db_val(v.offers, i, "sku"), q};
     }
     const char *pickup = form_get(&f, "pickup");
     if (!pickup)
@@ -346,7 +403,7 @@ void p_order_submit(http_req *req)
         } else {
             v.errors[v.nerrors++] = (shop_error){
                 strcmp(why.code, "empty_order") ? form_field_of(req, why.field, line_offer)
-                : nl ? "pickup"
+                : nl                            ? "pickup"
                      : (n ? arena_printf(req->mem, "q%lld", (long long)db_int(v.offers, 0, "id"))
                           : "pickup"),
                 refusal_text(&why, req->lang)};

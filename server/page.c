@@ -76,13 +76,13 @@ static const char stylesheet[] =
     ".rounds{display:grid;gap:1rem}\n"
     ".meter{display:inline-block;width:6rem;height:.6rem;border:1px solid var(--ink);"
     "vertical-align:middle}\n"
+    ".table-scroll{overflow-x:auto}.changes{margin:0;padding-left:1.1rem}\n"
     "@media print{header,nav,footer,.actions,.no-print{display:none}body{background:#fff}"
     "main{max-width:none;padding:0}}\n";
 
 void h_static_css(http_req *req)
 {
-    http_reply_bytes(req, 200, "text/css; charset=utf-8", stylesheet, sizeof stylesheet - 1,
-                     NULL);
+    http_reply_bytes(req, 200, "text/css; charset=utf-8", stylesheet, sizeof stylesheet - 1, NULL);
 }
 
 static void nav_link(buf *b, const char *href, const char *label, const char *current)
@@ -118,7 +118,8 @@ void page_begin(buf *b, http_req *req, const char *title)
     buf_puts(b, " — km0</title><link rel=\"stylesheet\" href=\"/static/km0.css\"></head><body>");
     buf_printf(b, "<a class=\"skip\" href=\"#main\">%s</a>",
                TR(req, "Aller au contenu", "Skip to content"));
-    buf_printf(b, "<header><nav aria-label=\"%s\"><ul><li><a class=\"brand\" href=\"/\">km0</a></li>",
+    buf_printf(b,
+               "<header><nav aria-label=\"%s\"><ul><li><a class=\"brand\" href=\"/\">km0</a></li>",
                TR(req, "Navigation principale", "Main navigation"));
     int role = req->session ? req->session->role : ROLE_ANON;
     const char *cur = req->path;
@@ -191,11 +192,11 @@ bool page_form_or_reply(http_req *req, form *f)
     const char *ct = http_header(req, "Content-Type");
     form_status st;
     if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
-        st = form_parse_multipart(req->mem, ct, req->body.data ? req->body.data : "",
-                                  req->body.len, f);
+        st = form_parse_multipart(req->mem, ct, req->body.data ? req->body.data : "", req->body.len,
+                                  f);
     else if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
-        st = form_parse_urlencoded(req->mem, req->body.data ? req->body.data : "", req->body.len,
-                                   f);
+        st =
+            form_parse_urlencoded(req->mem, req->body.data ? req->body.data : "", req->body.len, f);
     else {
         http_reply_error(req, 415, "unsupported_media_type",
                          TR(req, "Ce formulaire n’a pas été envoyé correctement.",
@@ -280,13 +281,13 @@ const char *fmt_unit(http_req *req, const char *code, milli_t q)
     return arena_printf(req->mem, "%ss", label);
 }
 
-static const char *const months_fr[] = {"janvier", "février", "mars",      "avril",
-                                        "mai",     "juin",    "juillet",   "août",
+static const char *const months_fr[] = {"janvier",   "février", "mars",     "avril",
+                                        "mai",       "juin",    "juillet",  "août",
                                         "septembre", "octobre", "novembre", "décembre"};
-static const char *const months_en[] = {"January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December"};
-static const char *const days_fr[] = {"dimanche", "lundi", "mardi", "mercredi",
+static const char *const months_en[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+static const char *const days_fr[] = {"dimanche", "lundi",    "mardi", "mercredi",
                                       "jeudi",    "vendredi", "samedi"};
 static const char *const days_en[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                       "Thursday", "Friday", "Saturday"};
@@ -303,8 +304,7 @@ static int weekday(int y, int m, int d)
 void fmt_date(buf *b, http_req *req, const char *iso)
 {
     int y, m, d;
-    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
-        d > 31) {
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
         buf_html(b, iso ? iso : "");
         return;
     }
