@@ -311,13 +311,35 @@ static void render_demand(buf *b, http_req *req, PGresult *d)
     buf_puts(b, "</tbody></table>");
 }
 
+static void render_by_producer(buf *b, http_req *req, PGresult *p)
+{
+    buf_printf(b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+                  "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+                  "</tr></thead><tbody>",
+               TR(req, "Par producteur", "Per producer"), TR(req, "Producteur", "Producer"),
+               TR(req, "Commandes", "Orders"), TR(req, "Montant HT", "Amount excl. VAT"));
+    cents_t total = 0;
+    for (int i = 0; i < PQntuples(p); i++) {
+        buf_puts(b, "<tr><td>");
+        buf_html(b, db_val(p, i, "producer_name"));
+        buf_printf(b, "</td><td class=\"num\">%s</td><td class=\"num\">", db_val(p, i, "orders"));
+        fmt_money(b, req, db_int(p, i, "excl_cents"));
+        buf_puts(b, "</td></tr>");
+        total += db_int(p, i, "excl_cents");
+    }
+    buf_printf(b, "</tbody><tfoot><tr><th scope=\"row\">%s</th><td></td><td class=\"num\">",
+               TR(req, "Total", "Total"));
+    fmt_money(b, req, total);
+    buf_puts(b, "</td></tr></tfoot></table>");
+}
+
 /* GET /desk/cycles/{id} */
 void p_desk_cycle(http_req *req)
 {
     int64_t id;
     if (!http_id_or_reply(req, "id", &id))
         return;
-    PGresult *c, *pp, *d;
+    PGresult *c, *pp, *d, *byp = NULL;
     int st = cycle_catch_up(req->db, req->hub_id);
     if (st == DB_OK)
         st = cycle_get(req->db, req->mem, req->hub_id, id, &c);
@@ -359,6 +381,7 @@ void p_desk_cycle(http_req *req)
                            "closed", NULL);
     buf_puts(&b, "</div>");
     render_pickups(&b, req, pp);
+    render_by_producer(&b, req, byp);
     render_demand(&b, req, d);
     page_end(&b, req);
     http_reply_html(req, 200, &b);

@@ -144,6 +144,9 @@ export class Client {
     const res = await fetch(this.base + url, { method, headers: h, body: payload, redirect });
     this.keepCookies(res);
     const text = await res.text();
+    // remember the CSRF token of the last HTML page, as a browser's form would carry it
+    const tok = /name="csrf" value="([^"]+)"/.exec(text);
+    if (tok) this.pageCsrf = tok[1];
     let data;
     if ((res.headers.get('content-type') || '').includes('json') && text) {
       data = JSON.parse(text);
@@ -152,6 +155,11 @@ export class Client {
   }
 
   get(url, o) { return this.req('GET', url, o); }
+  /** POST an HTML form (urlencoded) with the CSRF token of the last page fetched. */
+  form(url, fields = {}, { csrf = this.pageCsrf } = {}) {
+    const body = new URLSearchParams({ ...(csrf !== null ? { csrf } : {}), ...fields }).toString();
+    return this.req('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
   post(url, json, o = {}) { return this.req('POST', url, { json, ...o }); }
   put(url, json, o = {}) { return this.req('PUT', url, { json, ...o }); }
   patch(url, json, o = {}) { return this.req('PATCH', url, { json, ...o }); }
