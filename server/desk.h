@@ -16,4 +16,7 @@ void desk_notice(buf *b, http_req *req);
  * handler answers them with http_reply_failure, an error page with the reason. */
 void desk_done(http_req *req, const char *path, const char *code);
 
+/* The rounds (with the batch button) and the documents of a cycle (p_desk_week.c). */
+void desk_week_sections(buf *b, http_req *req, int64_t cycle, const char *state);
+
 #endif

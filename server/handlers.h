@@ -53,8 +53,15 @@ void p_desk_list(http_req *req);
 void p_desk_edit_form(http_req *req);
 void p_desk_edit(http_req *req);
 void p_desk_active(http_req *req);
+void p_desk_batch(http_req *req);
 /* h_reports.c */
 void h_reports_list(http_req *req);
 void h_report_get(http_req *req);
+/* h_catalog.c */
+void h_catalog_put(http_req *req);
+void h_catalog_get(http_req *req);
+/* producer page: p_producer.c */
+void p_producer(http_req *req);
+void p_producer_catalog(http_req *req);
 
 #endif

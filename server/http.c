@@ -37,6 +37,10 @@ static const char *csp_html = "default-src 'none'; style-src 'self'; img-src 'se
                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                               "base-uri 'none'";
 static const char *csp_api = "default-src 'none'; frame-ancestors 'none'";
+/* Printable documents (reports, invoices as HTML) carry their own stylesheet inline
+ * so that a saved copy prints the same; they are passive: no script, no form. */
+static const char *csp_document = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                  "form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /* ---- routing ------------------------------------------------------------ */
 
@@ -157,11 +161,11 @@ cJSON *http_json_body(http_req *req)
 
 /* ---- replies ------------------------------------------------------------ */
 
-static void add_common_headers(http_req *req, struct MHD_Response *resp, bool html)
+static void add_common_headers(http_req *req, struct MHD_Response *resp, const char *csp)
 {
     for (size_t i = 0; i < ARRAY_LEN(security_headers); i++)
         MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
-    MHD_add_response_header(resp, "Content-Security-Policy", html ? csp_html : csp_api);
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
     MHD_add_response_header(resp, "X-Request-Id", req->id);
     if (!MHD_get_response_header(resp, "Cache-Control"))
         MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -169,7 +173,7 @@ static void add_common_headers(http_req *req, struct MHD_Response *resp, bool ht
         MHD_add_response_header(resp, "Set-Cookie", buf_str(&req->set_cookies[i]));
 }
 
-static void queue(http_req *req, int status, struct MHD_Response *resp, bool html)
+static void queue_csp(http_req *req, int status, struct MHD_Response *resp, const char *csp)
 {
     if (req->replied) {
         log_event(LOG_ERROR, "http.double_reply", "req=%s route=%s", req->id,
@@ -177,11 +181,30 @@ static void queue(http_req *req, int status, struct MHD_Response *resp, bool htm
         MHD_destroy_response(resp);
         return;
     }
-    add_common_headers(req, resp, html);
+    add_common_headers(req, resp, csp);
     req->replied = true;
     req->status = status;
     MHD_queue_response(req->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
+}
+
+static void queue(http_req *req, int status, struct MHD_Response *resp, bool html)
+{
+    queue_csp(req, status, resp, html ? csp_html : csp_api);
+}
+
+void http_reply_document(http_req *req, int status, const char *content_type, const void *data,
+                         size_t len, const char *filename)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(resp, "Content-Type", content_type);
+    if (filename) {
+        char disp[300];
+        snprintf(disp, sizeof disp, "inline; filename=\"%s\"", filename);
+        MHD_add_response_header(resp, "Content-Disposition", disp);
+    }
+    queue_csp(req, status, resp, csp_document);
 }
 
 void http_reply_bytes(http_req *req, int status, const char *content_type, const void *data,

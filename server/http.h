@@ -35,7 +35,8 @@ enum {
     ROUTE_HTML = 1,    /* errors rendered as HTML pages; anonymous users sent to the login page */
     ROUTE_NO_DB = 2,   /* does not need the database (metrics) */
     ROUTE_NO_CSRF = 4, /* HTML form that may be posted without a CSRF token (none) */
-    ROUTE_BIG_BODY = 8 /* body cap is catalog_max_bytes instead of max_body_bytes */
+    ROUTE_BIG_BODY = 8, /* body cap is catalog_max_bytes instead of max_body_bytes */
+    ROUTE_NO_HUB = 16   /* answers even when the request names no hub (health checks) */
 };
 
 typedef struct http_session {
@@ -77,7 +78,7 @@ struct http_req {
     buf body;
     size_t body_cap;
     bool body_too_large;
-    char id[17];
+    char id[33]; /* the proxy's X-Request-Id when it sends one, else 16 random hex digits */
     const char *lang;      /* "fr" or "en" */
     http_session *session; /* NULL when anonymous */
     int64_t hub_id;        /* the hub this request is about */
@@ -114,6 +115,10 @@ void http_reply_error_details(http_req *req, int status, const char *code, const
 void http_reply_html(http_req *req, int status, buf *page); /* takes the buffer's data */
 void http_reply_bytes(http_req *req, int status, const char *content_type, const void *data,
                       size_t len, const char *filename);
+/* A generated document (report, invoice): like http_reply_bytes, with a content
+ * security policy that lets it carry its own inline stylesheet and nothing else. */
+void http_reply_document(http_req *req, int status, const char *content_type, const void *data,
+                         size_t len, const char *filename);
 void http_reply_redirect(http_req *req, const char *location); /* 303 See Other */
 void http_reply_text(http_req *req, int status, const char *content_type, const char *text);
 /* 503 when the database cannot be reached, 500 otherwise (logged with the request id). */

@@ -313,9 +313,10 @@ static void render_demand(buf *b, http_req *req, PGresult *d)
 
 static void render_by_producer(buf *b, http_req *req, PGresult *p)
 {
-    buf_printf(b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-                  "</tr></thead><tbody>",
+    buf_printf(b,
+               "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "</tr></thead><tbody>",
                TR(req, "Par producteur", "Per producer"), TR(req, "Producteur", "Producer"),
                TR(req, "Commandes", "Orders"), TR(req, "Montant HT", "Amount excl. VAT"));
     cents_t total = 0;
@@ -380,6 +381,7 @@ void p_desk_cycle(http_req *req)
         desk_action_button(&b, req, act, TR(req, "Clore maintenant", "Close now"), "state",
                            "closed", NULL);
     buf_puts(&b, "</div>");
+    desk_week_sections(&b, req, id, state);
     render_pickups(&b, req, pp);
     render_by_producer(&b, req, byp);
     render_demand(&b, req, d);

@@ -19,11 +19,17 @@ const http_route http_routes[] = {
     {"GET", "/signup", p_signup_form, ROLE_ANY, ROUTE_HTML},
     {"POST", "/signup", p_signup, ROLE_ANY, ROUTE_HTML},
     {"GET", "/static/km0.css", h_static_css, ROLE_ANY, ROUTE_NO_DB},
+    {"GET", "/producer", p_producer, ROLE_PRODUCER | ROLE_COORDINATOR, ROUTE_HTML},
+    /* the page's own address after a POST, e.g. for its "Français / English" link */
+    {"GET", "/producer/catalog", p_producer, ROLE_PRODUCER | ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/producer/catalog", p_producer_catalog, ROLE_PRODUCER | ROLE_COORDINATOR,
+     ROUTE_HTML | ROUTE_BIG_BODY},
     {"GET", "/desk", p_desk, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/cycles", p_desk_create, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/cycles/generate", p_desk_generate, ROLE_COORDINATOR, ROUTE_HTML},
     {"GET", "/desk/cycles/{id}", p_desk_cycle, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/cycles/{id}/state", p_desk_state, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/cycles/{id}/batch", p_desk_batch, ROLE_COORDINATOR, ROUTE_HTML},
     {"GET", "/desk/producers", p_desk_list, ROLE_COORDINATOR, ROUTE_HTML},
     {"GET", "/desk/producers/{slug}", p_desk_edit_form, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/producers/{slug}", p_desk_edit, ROLE_COORDINATOR, ROUTE_HTML},
@@ -33,7 +39,7 @@ const http_route http_routes[] = {
     {"POST", "/desk/pickup-points/{slug}", p_desk_edit, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/pickup-points/{slug}/active", p_desk_active, ROLE_COORDINATOR, ROUTE_HTML},
 
-    {"GET", "/healthz", h_healthz, ROLE_ANY, 0},
+    {"GET", "/healthz", h_healthz, ROLE_ANY, ROUTE_NO_HUB},
     {"GET", "/metrics", h_metrics, ROLE_ANY, ROUTE_NO_DB},
 
     {"POST", "/api/v1/session", h_session_create, ROLE_ANY, 0},
@@ -54,6 +60,9 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/cycles/{id}/reports/{kind}", h_report_get, ROLE_COORDINATOR | ROLE_PRODUCER,
      0},
     {"GET", "/api/v1/orders", h_orders_mine, ROLE_CONSUMER, 0},
+    {"PUT", "/api/v1/producers/{slug}/catalog", h_catalog_put, ROLE_PRODUCER | ROLE_COORDINATOR,
+     ROUTE_BIG_BODY},
+    {"GET", "/api/v1/producers/{slug}/catalog", h_catalog_get, ROLE_PRODUCER | ROLE_COORDINATOR, 0},
 };
 
 const int http_nroutes = (int)(sizeof http_routes / sizeof http_routes[0]);

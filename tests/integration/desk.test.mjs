@@ -76,6 +76,24 @@ describe('coordinator desk', () => {
     r = await coord.form(`/desk/cycles/${id}/state`, { state: 'open' });
     assert.equal(r.status, 409);
     assert.match(r.text, /Seul un cycle en préparation peut ouvrir/);
+    // plan the rounds from the desk, then the page shows them and offers the documents
+    r = await coord.get(`/desk/cycles/${id}`);
+    assert.match(r.text, /Calculer les tournées/);
+    r = await coord.form(`/desk/cycles/${id}/batch`);
+    assert.equal(r.status, 303, r.text);
+    assert.equal(db.one(`SELECT state FROM cycles WHERE id = ${id}`), 'batched');
+    r = await coord.get(r.headers.get('location'));
+    assert.match(r.text, /Tournées calculées/);
+    assert.match(r.text, /class="km0-round"/);
+    assert.match(r.text, /<svg[^>]*class="km0-rounds-svg"/);
+    assert.match(r.text, /MJC de Die/);
+    for (const kind of ['collection', 'picking', 'delivery', 'route']) {
+      assert.match(r.text, new RegExp(`action="/api/v1/cycles/${id}/reports/${kind}"`));
+    }
+    const doc = await coord.get(`/api/v1/cycles/${id}/reports/delivery?format=html&pickup=die-mjc`);
+    assert.equal(doc.status, 200);
+    assert.match(doc.headers.get('content-security-policy'), /style-src 'unsafe-inline'/);
+    assert.doesNotMatch(doc.headers.get('content-security-policy'), /script-src/);
     // a bad date comes back with the reason
     r = await coord.form('/desk/cycles', { opens: 'demain', closes, delivery });
     assert.equal(r.status, 422);
