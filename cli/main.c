@@ -23,12 +23,17 @@ static const cli_command commands[] = {
      "create --opens TIME --closes TIME --delivery DATE [--name TEXT] [--producers A,B] "
      "[--pickup-points X,Y] | open ID | close ID | list | generate [--weeks N]",
      "order cycles: create (prints the id), open, close, list, generate from the weekly template"},
+    {"import", cmd_import,
+     "catalog --producer SLUG [--dry-run] [--format auto|csv|ofn|dfc] "
+     "[--encoding auto|utf-8|windows-1252] [--deactivate-missing] FILE",
+     "import a producer's catalog (CSV, Open Food Network, DFC): all of it or, with problems, "
+     "nothing"},
     {"batch", cmd_batch, "--cycle ID",
      "batch a closed cycle into delivery rounds (replaces the previous batch) and print them"},
     {"report", cmd_report,
      "KIND --cycle ID [--producer SLUG] [--pickup SLUG] [--round ID] [--format xml|fo|pdf|html] "
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
-     "print a document of a batched cycle: collection, picking, delivery or route (pdf by default)"},
+     "print a document of a batched cycle: collection, picking, delivery or route"},
 };
 
 static void usage(FILE *out)

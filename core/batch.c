@@ -3,14 +3,23 @@
  *
  * One READ COMMITTED transaction:
  *   1. the cycle row FOR UPDATE: a second batch of the same cycle waits for this
- *      one, and invoicing (which moves the state on) cannot slip in between;
- *   2. four set-based reads: the active vehicles, the cycle's pickup points with
- *      their slot on the delivery day and pinned vehicle, and every order with its
- *      weight, summed per order by PostgreSQL (no query per order or per stop);
- *   3. plan_make (pure computation, core/plan.h);
+ *      one, and invoicing (which moves the state on) cannot slip in between; an
+ *      open cycle whose closing time has passed is closed there and then;
+ *   2. set-based reads, none per order or per stop: the active vehicles, then the
+ *      cycle's pickup points with their slot on the delivery day, pinned vehicle,
+ *      and the number and total weight of their orders (one GROUP BY per point,
+ *      which PostgreSQL runs in parallel);
+ *   3. batch_plan (core/batch_plan.h) plans from those totals and asks, in one
+ *      query, for the orders one by one of only the points it may have to split;
  *   4. DELETE the previous rounds (stops and split assignments cascade), INSERT
  *      the rounds and their stops in one statement from arrays, the orders of
  *      split stops in another, and the state "batched".
+ * The reads of step 2 and 3 are separate statements, so under READ COMMITTED each
+ * has its own snapshot; they agree because a closed cycle's orders no longer
+ * change: placing or cancelling an order needs the cycle open and takes its row
+ * FOR SHARE, which our FOR UPDATE holds off. (SERIALIZABLE would give one snapshot
+ * at the price of predicate locks on every order line read.)
+ *
  * A refusal rolls everything back, so a cycle that does not fit keeps its
  * previous batch. The result handed back is read from the stored rows inside the
  * same transaction, which is exactly what a later GET shows.
@@ -23,7 +32,6 @@
 #include "batch.h"
 #include "batch_plan.h"
 #include "buf.h"
-#include "cycle.h"
 #include "log.h"
 #include "plan.h"
 #include "util.h"
@@ -33,7 +41,8 @@
 #include <string.h>
 
 DB_STMT(lock_cycle, "SELECT c.state, to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery,"
-                    "       h.depot_lat, h.depot_lon"
+                    "       h.depot_lat, h.depot_lon,"
+                    "       (c.state = 'open' AND c.closes_at <= now()) AS close_due"
                     "  FROM cycles c JOIN hubs h ON h.id = c.hub_id"
                     " WHERE c.hub_id = $1 AND c.id = $2 FOR UPDATE OF c");
 DB_STMT(load_vehicles,
@@ -112,6 +121,7 @@ DB_STMT(insert_split_orders,
         "   FROM unnest($3::bigint[], $4::int[], $5::bigint[]) AS v(point, part, order_id)"
         "   JOIN round_stops s ON s.cycle_id = $2 AND s.pickup_point_id = v.point"
         "    AND s.part = v.part");
+DB_STMT(mark_closed, "UPDATE cycles SET state = 'closed' WHERE id = $1");
 DB_STMT(mark_batched, "UPDATE cycles SET state = 'batched' WHERE id = $1");
 
 typedef struct {
@@ -127,7 +137,9 @@ typedef struct {
     batch_point *pts;            /* ascending id */
     const char **names, **slugs; /* per point */
     size_t np;
-    size_t norders, detailed; /* all orders; orders loaded one by one */
+    size_t norders;  /* in the cycle */
+    size_t detailed; /* of those, loaded one by one for the planner to split */
+    bool closed_now; /* the cycle was open past its closing time: this batch closed it */
     int64_t load_us, detail_us, plan_us, write_us;
 } batch_ctx;
 
@@ -214,7 +226,7 @@ static int load_orders_of(void *ctx, batch_point *pts, const size_t *idx, size_t
         int64_t point = strtoll(PQgetvalue(r, row, fp), NULL, 10);
         while (k < x->np && x->pts[k].plan.id < point)
             k++;
-        if (k == x->np || x->pts[k].plan.id != point)
+        if (k == x->np || x->pts[k].plan.id != point) /* the query asks for these points only */
             die("batch: order %s of a point not asked for", PQgetvalue(r, row, fo));
         ord[i] = (plan_order){strtoll(PQgetvalue(r, row, fo), NULL, 10),
                               strtoll(PQgetvalue(r, row, fw), NULL, 10)};
@@ -271,14 +283,16 @@ static int64_t metres(double km)
     return llround(km * 1000.0);
 }
 
-static int64_t capacity_of(const batch_ctx *x, int64_t vehicle)
+/* A vehicle of the plan: one the plan was given, so it is always found. */
+static const plan_vehicle *vehicle_of(const batch_ctx *x, int64_t id)
 {
-    for (size_t k = 0; k < x->nv; k++)
-        if (x->veh[k].id == vehicle)
-            return x->veh[k].capacity_g;
-    return 0;
+    size_t k = 0;
+    while (k + 1 < x->nv && x->veh[k].id != id)
+        k++;
+    return &x->veh[k];
 }
 
+/* A point of the plan, by binary search (points are in ascending id). */
 static const plan_point *point_of(const batch_ctx *x, int64_t id)
 {
     size_t lo = 0, hi = x->np;
@@ -349,16 +363,14 @@ static void fill_rows(const batch_ctx *x, const plan_result *p, rows *w)
         }
         const plan_point *last = point_of(x, rd->stops[rd->nstops - 1].point_id);
         dist += metres(plan_distance_km(last->lat, last->lon, x->depot.lat, x->depot.lon));
+        const plan_vehicle *v = vehicle_of(x, rd->vehicle_id);
         w->veh[i] = rd->vehicle_id;
         w->seq[i] = (int64_t)i + 1;
-        w->dep[i] = 0;
-        for (size_t k = 0; k < x->nv; k++)
-            if (x->veh[k].id == rd->vehicle_id)
-                w->dep[i] = x->veh[k].depart_min;
+        w->dep[i] = v->depart_min;
         w->ret[i] = rd->return_min;
         w->dist[i] = dist;
         w->load[i] = rd->load_g;
-        w->cap[i] = capacity_of(x, rd->vehicle_id);
+        w->cap[i] = v->capacity_g;
     }
 }
 
@@ -416,7 +428,13 @@ static int batch_tx(db_conn *c, void *p)
     if (PQntuples(r) == 0)
         return refuse(x->why, 404, "not_found", "cycle", "Ce cycle n’existe pas.",
                       "There is no such cycle.");
-    if ((st = check_state(x, db_val(r, 0, "state"))) != 0)
+    /* Open past its closing time: the timer has not come round yet. Close it here,
+     * under our lock, rather than refuse what is closed in all but name; orders
+     * already stop at closes_at (order_put checks the window itself). */
+    x->closed_now = db_bool(r, 0, "close_due");
+    if (x->closed_now && (st = db_do(c, &mark_closed, DB_P(cycle))) != DB_OK)
+        return st;
+    if (!x->closed_now && (st = check_state(x, db_val(r, 0, "state"))) != 0)
         return st;
     x->delivery = db_val(r, 0, "delivery");
     x->depot = (plan_depot){db_double(r, 0, "depot_lat"), db_double(r, 0, "depot_lon")};
@@ -451,13 +469,11 @@ static int batch_tx(db_conn *c, void *p)
 int batch_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, batch_result *out, refusal *why)
 {
     memset(out, 0, sizeof *out);
-    /* a cycle whose closing time has passed is closed now, not when the timer runs */
-    int st = cycle_catch_up(c, hub);
-    if (st != DB_OK)
-        return st;
     batch_ctx x = {.a = a, .hub = hub, .cycle = cycle, .out = out, .why = why};
     int64_t t0 = now_us();
-    st = db_transaction(c, false, batch_tx, &x);
+    int st = db_transaction(c, false, batch_tx, &x);
+    if (st == 0 && x.closed_now)
+        log_event(LOG_INFO, "cycle.state", "cycle=%lld state=closed by=batch", (long long)cycle);
     if (st == 0)
         log_event(LOG_INFO, "batch.done",
                   "cycle=%lld orders=%zu detailed=%zu points=%zu vehicles=%zu rounds=%zu km=%.1f "

@@ -25,7 +25,7 @@ typedef struct batch_stop {
     const char *name, *address, *opening;
     double lat, lon;
     int part, parts;    /* 1/1 unless the point is split across rounds */
-    const char *eta;    /* ISO 8601 with offset */
+    const char *eta;    /* RFC 3339, Paris time: 2026-12-10T17:05:00+01:00 */
     const char *eta_hm; /* "17:05", Paris time, for people */
     bool late;          /* arrives after the slot closes on its day */
     int64_t leg_m;      /* from the previous stop, or from the depot for the first */
@@ -37,7 +37,7 @@ typedef struct batch_round {
     int64_t id;
     int seq;
     const char *vehicle, *vehicle_name;  /* slug and name */
-    const char *departs_at, *returns_at; /* ISO 8601 with offset */
+    const char *departs_at, *returns_at; /* RFC 3339, Paris time */
     const char *departs_hm, *returns_hm; /* Paris time */
     int64_t distance_m;                  /* the stops' legs plus return_m */
     int64_t return_m;                    /* last stop back to the depot */

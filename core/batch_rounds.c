@@ -12,20 +12,22 @@
 
 #include <string.h>
 
-#define ISO_TS "'YYYY-MM-DD\"T\"HH24:MI:SSOF'"
+/* RFC 3339 with the offset as +01:00, which every parser reads (JavaScript's Date
+ * does not read +01); the session's time zone is Paris (core/db.c). */
+#define ISO_TS "'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'"
 
 DB_STMT(stored_rounds,
         "SELECT c.state, to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
         "       h.depot_lat, h.depot_lon,"
         "       r.id AS round_id, r.seq AS round_seq, v.slug AS vehicle, v.name AS vehicle_name,"
-        "       to_char(r.departs_at AT TIME ZONE 'Europe/Paris', " ISO_TS ") AS departs_at,"
-        "       to_char(r.returns_at AT TIME ZONE 'Europe/Paris', " ISO_TS ") AS returns_at,"
+        "       to_char(r.departs_at, " ISO_TS ") AS departs_at,"
+        "       to_char(r.returns_at, " ISO_TS ") AS returns_at,"
         "       to_char(r.departs_at AT TIME ZONE 'Europe/Paris', 'HH24:MI') AS departs_hm,"
         "       to_char(r.returns_at AT TIME ZONE 'Europe/Paris', 'HH24:MI') AS returns_hm,"
         "       r.distance_m, r.load_g AS round_load_g, r.capacity_g,"
         "       s.seq AS stop_seq, pp.id AS pickup_point_id, pp.slug AS pickup_point, pp.name,"
         "       pp.address, pp.opening, pp.lat, pp.lon, s.part, s.parts,"
-        "       to_char(s.eta AT TIME ZONE 'Europe/Paris', " ISO_TS ") AS eta,"
+        "       to_char(s.eta, " ISO_TS ") AS eta,"
         "       to_char(s.eta AT TIME ZONE 'Europe/Paris', 'HH24:MI') AS eta_hm,"
         "       s.late, s.leg_m, s.load_g, s.orders_count"
         "  FROM cycles c JOIN hubs h ON h.id = c.hub_id"

@@ -44,6 +44,7 @@ static const key_spec keys[] = {
     STR(database_url),
     STR(listen),
     STR(hub),
+    STR(hub_hosts),
     STR(public_url),
     STR(seller_mode),
     STR(resale_vat_rate),
@@ -55,6 +56,8 @@ static const key_spec keys[] = {
     INT(connection_timeout_s, 1, 3600),
     SIZE(max_body_bytes),
     SIZE(catalog_max_bytes),
+    INT(catalog_max_rows, 1, 10000000),
+    SIZE(catalog_max_field_bytes),
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
     INT(session_hours, 1, 24 * 365),
@@ -80,6 +83,8 @@ static void set_defaults(void)
     g_config.connection_timeout_s = 30;
     g_config.max_body_bytes = 1 << 20;
     g_config.catalog_max_bytes = 10 << 20;
+    g_config.catalog_max_rows = 100000;
+    g_config.catalog_max_field_bytes = 4096;
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
     g_config.session_hours = 24 * 14;

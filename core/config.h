@@ -14,6 +14,7 @@ typedef struct km0_config {
     char database_url[1024];
     char listen[128];     /* ADDR:PORT */
     char hub[65];         /* hub slug served when the database holds several; "" = the only one */
+    char hub_hosts[4096]; /* "HOST=SLUG ..." : the hub of visitors by Host header */
     char public_url[256]; /* base for links in DFC exports and documents */
     char seller_mode[16]; /* "producers" (on behalf of producers) or "hub" (buys and resells) */
     char resale_vat_rate[8]; /* hub mode: VAT charged on franchise producers' goods (percent) */
@@ -25,6 +26,8 @@ typedef struct km0_config {
     int connection_timeout_s; /* idle/slow client timeout */
     size_t max_body_bytes;    /* request bodies other than catalog uploads */
     size_t catalog_max_bytes; /* catalog uploads */
+    int catalog_max_rows;     /* products in one catalog file */
+    size_t catalog_max_field_bytes; /* bytes in one catalog value */
     int statement_timeout_ms; /* per SQL statement */
     int db_connect_timeout_s;
     int session_hours;      /* session lifetime */

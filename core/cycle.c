@@ -335,11 +335,17 @@ static int update_tx(db_conn *c, void *p)
                    ? refuse(x->why, 422, "invalid_window", "closes",
                             "Les dates ne sont pas cohérentes.", "The dates do not fit together.")
                    : st;
+    if (PQntuples(r) > 0)
+        return 0;
+    /* nothing updated: say whether the cycle is not a draft or not this hub's at all */
+    if ((st = db_run_a(c, x->a, &lock_cycle, &r,
+                       DB_P(db_i64(x->a, x->hub), db_i64(x->a, x->id)))) != DB_OK)
+        return st;
     if (PQntuples(r) == 0)
-        return refuse(x->why, 409, "not_draft", "id",
-                      "Seul un cycle en préparation peut être modifié.",
-                      "Only a draft cycle can be edited.");
-    return 0;
+        return refuse(x->why, 404, "not_found", "id", "Ce cycle n’existe pas.",
+                      "There is no such cycle.");
+    return refuse(x->why, 409, "not_draft", "id", "Seul un cycle en préparation peut être modifié.",
+                  "Only a draft cycle can be edited.");
 }
 
 int cycle_update(db_conn *c, arena *a, int64_t hub, int64_t id, const cycle_new *in, refusal *why)

@@ -374,3 +374,54 @@ char *db_int_array(arena *a, const int64_t *items, size_t n)
     buf_free(&b);
     return s;
 }
+
+db_status db_copy_begin(db_conn *c, db_stmt *s)
+{
+    PGresult *r;
+    db_status st = db_run(c, s, &r, DB_NOPARAMS);
+    if (st == DB_OK && PQresultStatus(r) != PGRES_COPY_IN) {
+        snprintf(c->err.message, sizeof c->err.message, "%s is not COPY FROM STDIN", s->name);
+        st = DB_ERROR;
+    }
+    PQclear(r);
+    return st;
+}
+
+db_status db_copy_send(db_conn *c, const char *data, size_t len)
+{
+    /* libpq takes an int length: hand over large buffers in pieces */
+    while (len > 0) {
+        int n = len > (1u << 30) ? 1 << 30 : (int)len;
+        if (PQputCopyData(c->pg, data, n) != 1) {
+            set_error_from(c, NULL);
+            return DB_DOWN;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return DB_OK;
+}
+
+db_status db_copy_end(db_conn *c)
+{
+    db_status st = DB_OK;
+    /* ACTIVE: the COPY began and waits for its end (not so after a failed begin) */
+    if (PQtransactionStatus(c->pg) == PQTRANS_ACTIVE) {
+        if (PQputCopyEnd(c->pg, NULL) != 1) {
+            set_error_from(c, NULL);
+            st = DB_DOWN;
+        }
+    }
+    /* the statement's own outcome, then nothing: drain every result */
+    PGresult *r;
+    bool first = true;
+    while ((r = PQgetResult(c->pg)) != NULL) {
+        if (first && st == DB_OK)
+            st = status_of(c, r);
+        first = false;
+        PQclear(r);
+    }
+    if (st != DB_OK)
+        log_event(LOG_INFO, "db.copy_failed", "sqlstate=%s", c->err.sqlstate);
+    return st;
+}

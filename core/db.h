@@ -96,4 +96,12 @@ char *db_i64(arena *a, int64_t v);
 char *db_text_array(arena *a, const char *const *items, size_t n);
 char *db_int_array(arena *a, const int64_t *items, size_t n);
 
+/* Bulk load with COPY … FROM STDIN (s is such a statement): begin, send rows in
+ * COPY text format in as many pieces as convenient, then end, which reports the
+ * statement's outcome (a constraint it broke, for instance). After a failed
+ * begin or send, call db_copy_end all the same: it leaves the connection usable. */
+db_status db_copy_begin(db_conn *c, db_stmt *s);
+db_status db_copy_send(db_conn *c, const char *data, size_t len);
+db_status db_copy_end(db_conn *c);
+
 #endif

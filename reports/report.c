@@ -7,6 +7,7 @@
  * then FOP for pdf. Everything of one request lives in one arena.
  */
 #include "../core/config.h"
+#include "../core/log.h"
 #include "../core/util.h"
 #include "report_int.h"
 
@@ -121,9 +122,16 @@ static int db_failure(rpt_error *err, db_conn *c, db_status st, bool fr)
         return refuse(err, 503, "database_unavailable", NULL, "%s",
                       fr ? "La base de données ne répond pas ; réessayez dans un instant."
                          : "The database is not answering; try again in a moment.");
-    return refuse(err, 500, "database_error", NULL, "%s: %s",
-                  fr ? "erreur de la base de données" : "database error",
-                  db_last_error(c)->message);
+    /* the database's own message is for the log, not for the person asking */
+    const db_error *e = db_last_error(c);
+    log_event(LOG_ERROR, "report.db_error", "sqlstate=%s", e->sqlstate);
+    if (!strcmp(e->sqlstate, "57014"))
+        return refuse(err, 503, "timeout", NULL, "%s",
+                      fr ? "La base de données a mis trop de temps à répondre ; réessayez."
+                         : "The database took too long to answer; try again.");
+    return refuse(err, 500, "database_error", NULL, "%s",
+                  fr ? "Erreur de la base de données ; le document n’a pas été fait."
+                     : "Database error; the document was not made.");
 }
 
 static bool given(const char *s)

@@ -62,9 +62,13 @@ DB_STMT(rpt_collection_rows,
         " GROUP BY pr.id, f.id, r.id, v.id"
         " ORDER BY pr.name" FR ", pr.id, f.name" FR ", f.id, r.seq");
 
-/* Every line of every bag, bag by bag. */
+/* Every line of every bag, bag by bag; items in producer then product order, ranked
+ * once over the cycle's few offers so that the big sort is on integers. */
 DB_STMT(rpt_picking_rows,
-        "WITH " BAGS
+        "WITH " BAGS ","
+        " items AS (SELECT f.id, row_number() OVER (ORDER BY pr.name" FR ", f.name" FR ", f.id)"
+        "   AS rank FROM offers f JOIN producers pr ON pr.id = f.producer_id"
+        "   WHERE f.cycle_id = $1)"
         " SELECT r.id AS round_id, r.seq AS round_seq, v.slug AS vehicle, v.name AS vehicle_name,"
         " " ISO("r.departs_at") " AS departs_at, s.id AS stop_id, s.seq AS stop_seq, s.part,"
         " s.parts, " ISO("s.eta") " AS eta, pp.slug AS pickup, pp.name AS pickup_name,"
@@ -76,10 +80,10 @@ DB_STMT(rpt_picking_rows,
         " JOIN round_stops s ON s.id = b.stop_id JOIN pickup_points pp ON pp.id = s.pickup_point_id"
         " JOIN orders o ON o.id = b.order_id JOIN customers c ON c.id = o.customer_id"
         " JOIN order_lines l ON l.order_id = b.order_id JOIN offers f ON f.id = l.offer_id"
-        " JOIN producers pr ON pr.id = f.producer_id"
+        " JOIN producers pr ON pr.id = f.producer_id JOIN items i ON i.id = f.id"
         " WHERE ($3::bigint = 0 OR b.round_id = $3::bigint)"
         " AND ($4::bigint = 0 OR s.pickup_point_id = $4::bigint)"
-        " ORDER BY b.bag, pr.name" FR ", f.name" FR ", f.id");
+        " ORDER BY b.bag, i.rank");
 
 /* One row per order, pickup points in driving order (their first bag), customers
  * alphabetical. nets holds "seller rate net" triples summed per producer and VAT

@@ -22,6 +22,21 @@ for t in build/tests/test_* build-asan/tests/test_*; do
 done
 rm -f var-unit.log
 
+# A bounded run of every fuzz target (make fuzz runs them longer): KM0_FUZZ_SECONDS
+# each, 0 to skip; skipped too when KM0_TESTS picks some integration files.
+fuzz_seconds=${KM0_FUZZ_SECONDS:-20}
+if [ -z "${KM0_TESTS:-}" ] && [ "$fuzz_seconds" != 0 ]; then
+    echo "== fuzz (${fuzz_seconds}s per target)"
+    fuzzers=$(ls build-fuzz/fuzz_* 2>/dev/null || true)
+    if [ -z "$fuzzers" ]; then
+        echo "  no fuzz target built (make fuzzers)"
+        failed="$failed fuzz"
+    # shellcheck disable=SC2086
+    elif ! scripts/fuzz.sh "$fuzz_seconds" $fuzzers; then
+        failed="$failed fuzz"
+    fi
+fi
+
 echo "== integration tests"
 pgdir=var/test-pg
 scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true

@@ -146,7 +146,8 @@ static void map(buf *out, const batch_result *b, lang_t l)
     long long id = (long long)b->cycle;
     buf_printf(out,
                "<figure class=\"km0-rounds-map\">"
-               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\""
+               "<svg class=\"km0-rounds-svg\" xmlns=\"http://www.w3.org/2000/svg\""
+               " viewBox=\"0 0 %.0f %.0f\" role=\"img\""
                " aria-labelledby=\"km0-map-title-%lld km0-map-desc-%lld\">"
                "<title id=\"km0-map-title-%lld\">%s</title><desc id=\"km0-map-desc-%lld\">",
                MAP_W, p.h, id, id, id, TR(l, "Carte des tournées", "Map of the rounds"), id);

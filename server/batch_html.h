@@ -10,8 +10,9 @@
  *   km0-rounds          <section> around the whole fragment
  *   km0-rounds-summary  <p> with the totals
  *   km0-rounds-empty    <p> shown when the cycle has no rounds
- *   km0-rounds-map      <figure> holding the map; its <svg> scales to the width
- *                       (give it width: 100%; height: auto; max-width as wanted)
+ *   km0-rounds-map      <figure> holding the map and its legend
+ *   km0-rounds-svg      the map's <svg>: it has a viewBox and no size, so give it
+ *                       width: 100%; height: auto (and a max-width as wanted)
  *   km0-rounds-legend   <ul> under the map: one <li> per round
  *   km0-swatch          small inline <svg> before each legend entry
  *   km0-round           <table> of one round (its <caption> names the vehicle)

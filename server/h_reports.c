@@ -10,6 +10,7 @@
  * only (the producer filter is then implied). Refusals are the JSON errors of
  * reports/report.h; a document is sent only once it is complete.
  */
+#include "../core/log.h"
 #include "../reports/report.h"
 #include "handlers.h"
 
@@ -81,10 +82,13 @@ void h_report_get(http_req *req)
     buf doc = BUF_INIT;
     rpt_error err;
     if (rpt_render(req->db, &rq, &doc, &err) != 0) {
+        if (err.status >= 500)
+            log_event(LOG_ERROR, "report.failed", "req=%s kind=%s cycle=%lld code=%s", req->id,
+                      rq.kind, (long long)rq.cycle_id, err.code);
         http_reply_error(req, err.status, err.code, err.message, err.field);
     } else {
         char name[128];
-        http_reply_bytes(req, 200, rpt_content_type(rq.format), doc.data ? doc.data : "", doc.len,
+        http_reply_document(req, 200, rpt_content_type(rq.format), doc.data ? doc.data : "", doc.len,
                          rpt_file_name(name, &rq));
     }
     buf_free(&doc);

@@ -6,8 +6,8 @@
 #include "../core/cycle.h"
 #include "../core/log.h"
 #include "../core/util.h"
+#include "hub_select.h"
 
-#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -59,19 +59,9 @@ int session_load(http_req *req)
     return DB_OK;
 }
 
-static atomic_llong cached_hub;
-
 int session_default_hub(http_req *req)
 {
-    int64_t hub = atomic_load(&cached_hub);
-    if (!hub) {
-        db_status st = account_hub_id(req->db, g_config.hub, &hub);
-        if (st != DB_OK)
-            return st;
-        atomic_store(&cached_hub, hub);
-    }
-    req->hub_id = hub;
-    return DB_OK;
+    return hub_select(req);
 }
 
 int session_start(http_req *req, const account_user *user)

@@ -9,7 +9,7 @@
 
 /* Load the session named by the km0_session cookie, if any (db_status). */
 int session_load(http_req *req);
-/* Resolve the hub for a request without a session (config "hub" or the only hub). */
+/* Resolve the hub for a request without a session (server/hub_select.h). */
 int session_default_hub(http_req *req);
 /* Start a new session for user (a fresh token: no session fixation) and set the cookie.
  * Any session the request came with is ended first. */

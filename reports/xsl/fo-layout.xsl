@@ -40,7 +40,7 @@
   <xsl:attribute-set name="td">
     <xsl:attribute name="padding">1.5pt 3pt</xsl:attribute>
     <xsl:attribute name="border-bottom">0.3pt solid #999</xsl:attribute>
-    <xsl:attribute name="display-align">center</xsl:attribute>
+    <xsl:attribute name="display-align">before</xsl:attribute>
   </xsl:attribute-set>
   <xsl:attribute-set name="row">
     <xsl:attribute name="keep-together.within-page">always</xsl:attribute>
@@ -79,7 +79,7 @@
   <xsl:template name="section">
     <xsl:param name="heading"/>
     <xsl:variable name="end" select="concat('end-', generate-id())"/>
-    <fo:page-sequence master-reference="a4" initial-page-number="1">
+    <fo:page-sequence master-reference="a4" initial-page-number="1" force-page-count="no-force">
       <fo:static-content flow-name="xsl-region-before">
         <fo:table table-layout="fixed" width="100%">
           <fo:table-column column-width="proportional-column-width(1)"/>
@@ -126,7 +126,7 @@
       </fo:static-content>
       <fo:flow flow-name="xsl-region-body">
         <xsl:apply-templates select="." mode="body"/>
-        <fo:block id="{$end}"/>
+        <fo:block id="{$end}" keep-with-previous.within-page="always"/>
       </fo:flow>
     </fo:page-sequence>
   </xsl:template>

@@ -36,7 +36,7 @@ table { width: 100%; border-collapse: collapse; margin-top: 3mm; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th { background: #e6e6e6; text-align: left; vertical-align: bottom; border-bottom: .8pt solid #000; padding: 1.5pt 3pt; }
-td { border-bottom: .3pt solid #999; padding: 1.5pt 3pt; vertical-align: middle; }
+td { border-bottom: .3pt solid #999; padding: 1.5pt 3pt; vertical-align: top; }
 .num { text-align: right; white-space: nowrap; }
 .small { font-size: 7.5pt; }
 .bag td { background: #f0f0f0; padding-top: 3pt; }

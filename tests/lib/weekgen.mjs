@@ -21,8 +21,9 @@
 // - offers frozen from those products; `orders` customers (accented names, every
 //   17th a business buyer with legal name, SIRET and address), one order each with
 //   1 to 6 lines (quantities in thousandths: 0.25 kg steps, whole pieces);
-// - one round per active vehicle (points split into contiguous runs by id), stops
-//   ordered by distance from the depot with ETAs from the vehicle's speed, and one
+// - one round per active vehicle (points swept by bearing from the depot and cut
+//   into contiguous sectors), stops in bearing order with ETAs from the vehicle's
+//   speed and stop time, and one
 //   split stop: the last point of round 1 continues as the first stop of round 2,
 //   its orders divided by order id through round_stop_orders. A round's capacity_g
 //   is the vehicle's, raised to its load when a big generated week overloads it.
@@ -116,7 +117,7 @@ ON CONFLICT (hub_id, slug) DO NOTHING;
 
 CREATE TEMP TABLE wg_points AS
 SELECT row_number() OVER (ORDER BY x.slug LIKE 'gen-point-%', x.id)::int AS rank, x.id, x.lat, x.lon,
-       x.opening_end, pg_temp.dist_m(p.depot_lat, p.depot_lon, x.lat, x.lon) AS from_depot
+       x.opening_end, atan2(x.lat - p.depot_lat, x.lon - p.depot_lon) AS angle
   FROM pickup_points x, wg_param p
  WHERE x.hub_id = p.hub AND x.active
  ORDER BY x.slug LIKE 'gen-point-%', x.id LIMIT (SELECT npoints FROM wg_param);
@@ -199,7 +200,7 @@ CREATE TEMP TABLE wg_vehicles AS
 SELECT row_number() OVER (ORDER BY v.id)::int AS r, v.id, v.capacity_g, v.speed_kmh, v.stop_minutes, v.departs
   FROM vehicles v WHERE v.hub_id = (SELECT hub FROM wg_param) AND v.active;
 CREATE TEMP TABLE wg_used AS
-SELECT row_number() OVER (ORDER BY x.rank)::int AS k, x.*
+SELECT row_number() OVER (ORDER BY x.angle, x.id)::int AS k, x.*
   FROM wg_points x WHERE EXISTS (SELECT 1 FROM wg_orders o WHERE o.point_id = x.id);
 CREATE TEMP TABLE wg_assign AS
 SELECT u.id AS point_id, 1 + ((u.k - 1) * n.r) / n.p AS r
@@ -225,9 +226,9 @@ CREATE TEMP TABLE wg_stops AS
 SELECT so.r, so.point_id, so.part, so.parts, count(*)::int AS n, sum(w.g)::bigint AS load_g,
        x.lat, x.lon, x.opening_end,
        row_number() OVER (PARTITION BY so.r ORDER BY (so.parts = 2 AND so.part = 2) DESC,
-                                                    (so.parts = 2 AND so.part = 1), x.from_depot, x.id)::int AS seq
+                                                    (so.parts = 2 AND so.part = 1), x.angle, x.id)::int AS seq
   FROM wg_stop_orders so JOIN wg_weights w ON w.order_id = so.order_id JOIN wg_points x ON x.id = so.point_id
- GROUP BY so.r, so.point_id, so.part, so.parts, x.lat, x.lon, x.opening_end, x.from_depot, x.id;
+ GROUP BY so.r, so.point_id, so.part, so.parts, x.lat, x.lon, x.opening_end, x.angle, x.id;
 ALTER TABLE wg_stops ADD COLUMN leg_m bigint, ADD COLUMN cum_m bigint, ADD COLUMN eta timestamptz;
 UPDATE wg_stops s SET leg_m = l.leg FROM (
   SELECT r, seq, pg_temp.dist_m(coalesce(lag(lat) OVER w, p.depot_lat), coalesce(lag(lon) OVER w, p.depot_lon), lat, lon) AS leg
@@ -262,6 +263,10 @@ SELECT (SELECT hub FROM wg_param), rs.id, so.order_id
   FROM wg_stop_orders so
   JOIN round_stops rs ON rs.cycle_id = (SELECT id FROM wg_cycle) AND rs.pickup_point_id = so.point_id AND rs.part = so.part
  WHERE so.parts = 2;
+
+-- what autovacuum would have done by delivery day: plans then see real sizes
+ANALYZE pickup_points, products, offers, customers, orders, order_lines, rounds, round_stops,
+        round_stop_orders;
 
 SELECT 'week', (SELECT id FROM wg_cycle),
        (SELECT count(*) FROM wg_orders), (SELECT count(*) FROM order_lines l JOIN wg_orders o ON o.order_id = l.order_id),

@@ -1,0 +1,149 @@
+// Operations: `km0 migrate` run by several processes at once, and while servers
+// serve; a backup with pg_dump restored with pg_restore gives back the same orders.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { readdirSync, mkdirSync, copyFileSync, writeFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, BIN, psql, freshDb, startServer, km0, makeConsumers, clientFor, insertProducts, openCycle,
+  tmpDir, assertNoSanitizerReport } from '../lib/harness.mjs';
+
+const FTC = 'ferme-trois-chenes';
+const pgUrl = (db) => execFileSync(path.join(ROOT, 'scripts/pg.sh'), ['url', process.env.KM0_PG_DIR || path.join(ROOT, 'var/test-pg'), db]).toString().trim();
+
+/** `km0 migrate` as a child process, without waiting (the point is to overlap). */
+function migrate(url, env = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(BIN, ['migrate'], { cwd: ROOT, env: { ...process.env, KM0_DATABASE_URL: url, ...env } });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const migrations = () => readdirSync(path.join(ROOT, 'schema')).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+
+describe('km0 migrate', () => {
+  it('succeeds from three processes at once on a fresh database, each migration applied once', async () => {
+    const name = `t_migrate_${process.pid}`;
+    psql('postgres', `CREATE DATABASE ${name}`);
+    try {
+      const runs = await Promise.all([0, 1, 2].map(() => migrate(pgUrl(name))));
+      for (const r of runs) {
+        assertNoSanitizerReport(r.stderr, 'km0 migrate');
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /schema up to date/);
+      }
+      const files = migrations();
+      for (const f of files) {
+        const times = runs.filter((r) => r.stdout.includes(`applied ${f}\n`)).length;
+        assert.equal(times, 1, `${f} applied by ${times} processes`);
+      }
+      assert.deepEqual(psql(name, 'SELECT name FROM schema_migrations ORDER BY version').map((r) => r[0]), files);
+      // and a fourth run later has nothing to do
+      const again = await migrate(pgUrl(name));
+      assert.match(again.stdout, /\(0 migrations applied now\)/);
+    } finally {
+      psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  });
+
+  it('applies an additive migration while a server of the previous version takes orders', async () => {
+    const db = freshDb('migrate_live');
+    insertProducts(db, FTC, [{ sku: 'NAVET', name: 'Navets', price: '1.2', stock: '100000' }]);
+    const cycle = openCycle(db);
+    const srv = await startServer(db);
+    try {
+      // the next version: the same schema directory plus one additive file
+      const home = tmpDir('km0-next');
+      mkdirSync(path.join(home, 'schema'));
+      for (const f of migrations()) copyFileSync(path.join(ROOT, 'schema', f), path.join(home, 'schema', f));
+      const next = String(Number(migrations().at(-1).split('_')[0]) + 1).padStart(3, '0');
+      writeFileSync(path.join(home, 'schema', `${next}_pickup_note.sql`), `
+        -- additive: a new nullable column and a new table; old servers never name them
+        SET LOCAL lock_timeout = '5s';
+        ALTER TABLE pickup_points ADD COLUMN note text;
+        CREATE TABLE pickup_point_notes_test (hub_id bigint NOT NULL REFERENCES hubs, body text NOT NULL);
+      `);
+      const buyers = makeConsumers(db, 24, 'live');
+      const [mig, ...orders] = await Promise.all([
+        migrate(db.url, { KM0_HOME: home }),
+        ...buyers.map((b, i) => clientFor(srv, b).put(`/api/v1/cycles/${cycle}/order`,
+          { pickup_point: 'crest-halle', lines: [{ producer: FTC, sku: 'NAVET', quantity: String(1 + (i % 4)) }] })),
+      ]);
+      assert.equal(mig.code, 0, mig.stderr);
+      assert.match(mig.stdout, new RegExp(`applied ${next}_pickup_note.sql`));
+      assert.deepEqual(orders.map((r) => r.status), orders.map(() => 200));
+      assert.equal(db.one("SELECT count(*) FROM information_schema.columns WHERE table_name = 'pickup_points' AND column_name = 'note'"), '1');
+      // the old server goes on serving the migrated schema
+      const again = await clientFor(srv, buyers[0]).get(`/api/v1/cycles/${cycle}/order`);
+      assert.equal(again.status, 200);
+      assert.equal((await srv.client().get(`/api/v1/cycles/${cycle}`)).status, 200);
+    } finally {
+      await srv.stop();
+      db.drop();
+    }
+  });
+});
+
+describe('backup and restore', () => {
+  let db, dir;
+  before(() => { db = freshDb('backup'); dir = tmpDir('km0-backup'); });
+  after(() => db.drop());
+
+  it('gives back the same orders, to the cent, after pg_dump, drop and pg_restore', async () => {
+    insertProducts(db, FTC, [
+      { sku: 'CAR', name: 'Carottes', price: '2.37', stock: '100', step: '0.5' },
+      { sku: 'PAN', name: 'Panier', unit: 'piece', price: '23.70', stock: null }]);
+    insertProducts(db, 'brasserie-crest', [{ sku: 'BLONDE', name: 'Blonde', unit: 'bottle', price: '2.6667', vat: '20', stock: '100' }]);
+    const cycle = openCycle(db);
+    const buyers = makeConsumers(db, 8, 'bk');
+    let srv = await startServer(db);
+    const placed = [];
+    for (const [i, b] of buyers.entries()) {
+      const r = await clientFor(srv, b).put(`/api/v1/cycles/${cycle}/order`, { pickup_point: i % 2 ? 'crest-halle' : 'die-mjc',
+        lines: [{ producer: FTC, sku: 'CAR', quantity: String(0.5 * (i + 1)) }, { producer: FTC, sku: 'PAN', quantity: '1' },
+          { producer: 'brasserie-crest', sku: 'BLONDE', quantity: String(i + 1) }] });
+      assert.equal(r.status, 200, r.text);
+      placed.push(r.json.order);
+    }
+    await srv.stop();
+    const rows = () => db.sql(`SELECT o.id, o.hub_id, o.cycle_id, o.customer_id, o.pickup_point_id, l.offer_id,
+        l.quantity_milli, l.unit_price_excl_vat_e4, l.vat_rate_bp, l.line_excl_vat_cents
+      FROM orders o JOIN order_lines l ON l.order_id = o.id ORDER BY o.id, l.offer_id`);
+    const totals = () => db.sql(`SELECT o.id, sum(l.line_excl_vat_cents), (SELECT sum(sold_milli) FROM offers WHERE cycle_id = o.cycle_id)
+      FROM orders o JOIN order_lines l ON l.order_id = o.id GROUP BY o.id ORDER BY o.id`);
+    const before = { rows: rows(), totals: totals(), sessions: db.one('SELECT count(*) FROM sessions') };
+
+    const file = path.join(dir, 'km0.dump');
+    execFileSync('pg_dump', ['--format=custom', '--file', file, '--dbname', db.url]);
+    assert.ok(statSync(file).size > 0);
+    psql('postgres', `DROP DATABASE ${db.name} WITH (FORCE)`);
+    psql('postgres', `CREATE DATABASE ${db.name}`);
+    execFileSync('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--dbname', db.url, file]);
+
+    assert.deepEqual(rows(), before.rows);
+    assert.deepEqual(totals(), before.totals);
+    assert.equal(db.one('SELECT count(*) FROM sessions'), before.sessions, 'logged-in users stay logged in');
+    // the server reads the same orders back, with the same totals
+    srv = await startServer(db);
+    try {
+      for (const [i, b] of buyers.entries()) {
+        const r = await clientFor(srv, b).get(`/api/v1/cycles/${cycle}/order`);
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.json.order, placed[i]);
+      }
+      // identity counters came back too: a new order takes a new id
+      const [late] = makeConsumers(db, 1, 'late');
+      const r = await clientFor(srv, late).put(`/api/v1/cycles/${cycle}/order`,
+        { pickup_point: 'crest-halle', lines: [{ producer: FTC, sku: 'PAN', quantity: '1' }] });
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.order.id > Math.max(...placed.map((o) => o.id)));
+      // the rules that live in the schema came back as well
+      assert.throws(() => db.sql(`UPDATE offers SET sold_milli = stock_milli + 1 WHERE cycle_id = ${cycle} AND sku = 'CAR'`), /offers_not_oversold/);
+    } finally {
+      await srv.stop();
+    }
+  });
+});

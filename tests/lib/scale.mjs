@@ -1,0 +1,164 @@
+// tests/lib/scale.mjs — what the scale-out tests add to harness.mjs: config files,
+// the CLI under a config, an HTTP client that sends a Host header of its choosing,
+// and nginx as a round-robin reverse proxy in front of several `km0 serve`.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { writeFileSync, readFileSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { Client, km0, freePort, tmpDir } from './harness.mjs';
+
+/** Write a km0 config file into dir; returns its path. */
+export function writeConf(dir, name, text) {
+  const p = path.join(dir, name);
+  writeFileSync(p, text.replace(/^\s+/gm, '') + '\n');
+  return p;
+}
+
+/** The km0 CLI with --config conf. */
+export const cli = (conf, args, o) => km0(['--config', conf, ...args], o);
+
+/** Create an account through the CLI under a config; returns its id. */
+export function addUserIn(db, conf, { email, role, password = 'correct horse battery', producer }) {
+  const args = ['user', 'add', '--email', email, '--role', role];
+  if (producer) args.push('--producer', producer);
+  const r = cli(conf, args, { db, input: password + '\n' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+
+/** A cycle open now in the hub of conf (created, then opened, through the CLI). */
+export function openCycleIn(db, conf, { name } = {}) {
+  const ts = (i) => db.one(`SELECT to_char(now() + interval '${i}', 'YYYY-MM-DD"T"HH24:MI:SSOF')`);
+  const args = ['cycle', 'create', '--opens', ts('1 hour'), '--closes', ts('3 days'),
+    '--delivery', db.one("SELECT to_char(current_date + 5, 'YYYY-MM-DD')")];
+  if (name) args.push('--name', name);
+  const r = cli(conf, args, { db });
+  assert.equal(r.status, 0, r.stderr);
+  const id = Number(r.stdout.trim());
+  const o = cli(conf, ['cycle', 'open', String(id)], { db });
+  assert.equal(o.status, 0, o.stderr);
+  return id;
+}
+
+/** Client whose requests carry Host: host (fetch cannot set it; node:http can). */
+export class HostClient extends Client {
+  constructor(base, host) { super(base); this.host = host; }
+
+  async req(method, url, { json, body, headers = {} } = {}) {
+    const h = { ...headers, host: this.host };
+    if (this.cookies.size) h.cookie = this.cookieHeader();
+    let payload = body;
+    if (json !== undefined) { payload = JSON.stringify(json); h['content-type'] ??= 'application/json'; }
+    if (payload !== undefined) h['content-length'] = Buffer.byteLength(payload);
+    const u = new URL(this.base + url);
+    const res = await new Promise((resolve, reject) => {
+      const rq = http.request({ hostname: u.hostname, port: u.port, path: u.pathname + u.search,
+        method, headers: h, agent: false }, resolve);
+      rq.on('error', reject);
+      rq.end(payload);
+    });
+    const chunks = [];
+    for await (const c of res) chunks.push(c);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const headersOut = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) {
+      for (const one of Array.isArray(v) ? v : [v]) headersOut.append(k, one);
+    }
+    this.keepCookies({ headers: headersOut });
+    let data;
+    if ((res.headers['content-type'] || '').includes('json') && text) data = JSON.parse(text);
+    return { status: res.statusCode, headers: headersOut, text, json: data };
+  }
+
+  /** An HTML form post with the session's CSRF token. */
+  form(url, fields = {}) {
+    const body = new URLSearchParams({ csrf: this.csrf || '', ...fields }).toString();
+    return this.req('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+}
+
+/** The nginx binary, or null when it is not installed (scripts/deps.sh installs it). */
+export function nginxBinary() {
+  for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (existsSync(p)) return p;
+  try { return execFileSync('sh', ['-c', 'command -v nginx']).toString().trim() || null; } catch { return null; }
+}
+
+/**
+ * nginx on a loopback port, round-robin over the given km0 servers, run in the
+ * foreground as the current user with everything (config, pid, logs, temp files)
+ * in a directory of its own. Each reply says which server answered (X-Upstream).
+ * As root, the workers drop to nobody: the directory is made traversable for them.
+ * One worker by default, so that round robin is strict: n x servers requests in a
+ * row reach every server n times.
+ */
+export async function startNginx(servers, { workers = 1 } = {}) {
+  const bin = nginxBinary();
+  const dir = tmpDir('km0-nginx');
+  const root = process.getuid() === 0;
+  if (root) chmodSync(dir, 0o755);
+  for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, t));
+  const port = await freePort();
+  const conf = `
+${root ? 'user nobody nogroup;' : '# not root: the workers run as the current user'}
+worker_processes ${workers};
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  log_format km0 '$request_id $status $upstream_addr $request_method $uri';
+  access_log ${dir}/access.log km0;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream km0 {
+${servers.map((s) => `    server 127.0.0.1:${s.port} max_fails=0;`).join('\n')}
+    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    client_max_body_size 10m;
+    location / {
+      proxy_pass http://km0;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Request-Id $request_id;
+      proxy_read_timeout 120s;
+      add_header X-Upstream $upstream_addr always;
+    }
+  }
+}
+`;
+  writeFileSync(path.join(dir, 'nginx.conf'), conf);
+  const proc = spawn(bin, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const base = `http://127.0.0.1:${port}`;
+  const errorLog = () => (existsSync(path.join(dir, 'error.log')) ? readFileSync(path.join(dir, 'error.log'), 'utf8') : '');
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`nginx exited:\n${stderr}\n${errorLog()}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).status === 200) break;
+    } catch { /* not listening yet */ }
+    if (i > 600) throw new Error(`nginx did not start:\n${stderr}\n${errorLog()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base, port, dir,
+    client: () => new Client(base),
+    accessLog: () => readFileSync(path.join(dir, 'access.log'), 'utf8'),
+    errorLog,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGQUIT');
+      return exited;
+    },
+  };
+}
