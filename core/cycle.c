@@ -19,8 +19,8 @@
 
 #define CYCLE_COLUMNS                                                                              \
     "c.id, c.name, c.state,"                                                                       \
-    " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS opens_at,"                             \
-    " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS closes_at,"                           \
+    " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"                             \
+    " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"                           \
     " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"                                    \
     " ((c.state = 'draft' AND c.opens_at <= now() AND c.closes_at > now())"                        \
     "  OR (c.state = 'open' AND c.closes_at <= now())) AS due,"                                    \
@@ -96,8 +96,8 @@ DB_STMT(pickups_of,
         "  FROM cycle_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id"
         " WHERE x.cycle_id = $1 ORDER BY pp.name");
 DB_STMT(head_of, "SELECT c.id, c.name, c.state,"
-                 " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS opens_at,"
-                 " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS closes_at,"
+                 " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"
+                 " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
                  " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date"
                  "  FROM cycles c WHERE c.hub_id = $1"
                  "   AND CASE WHEN $2::bigint = 0"
@@ -122,8 +122,8 @@ DB_STMT(
     " x AS (SELECT k, (odate + ot) AT TIME ZONE 'Europe/Paris' AS opens,"
     "              odate + ((cd - od + 7) % 7 + CASE WHEN cd = od AND ct <= ot THEN 7 ELSE 0 END)"
     "                AS cdate, ct, dd FROM w)"
-    " SELECT to_char(opens, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS opens,"
-    "        to_char((cdate + ct) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS "
+    " SELECT to_char(opens, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens,"
+    "        to_char((cdate + ct) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS "
     "closes,"
     "        to_char(cdate + (dd - extract(isodow FROM cdate)::int + 7) % 7, 'YYYY-MM-DD')"
     "          AS delivery,"
@@ -491,13 +491,6 @@ db_status cycle_current(db_conn *c, int64_t hub, int64_t *id)
 
 db_status cycle_catch_up(db_conn *c, int64_t hub)
 {
-    /* at most once a second per process: the timer does the same every few
-     * seconds, and order_put checks the window itself */
-    static _Atomic int64_t last_check_us;
-    int64_t now = now_us(), last = last_check_us;
-    if (now - last < 1000000)
-        return DB_OK;
-    last_check_us = now;
     char h[24];
     snprintf(h, sizeof h, "%lld", (long long)hub);
     PGresult *r;

@@ -62,7 +62,8 @@ db_status cycle_pickup_points(db_conn *c, arena *a, int64_t id, PGresult **r);
 /* Same as cycle_pickup_points, through the one-second cache. */
 db_status cycle_pickup_points_cached(db_conn *c, arena *a, int64_t id, PGresult **r);
 /* A cycle's head without the counts (id, name, state, opens_at, closes_at,
- * delivery_date): the shop's query. id 0 = the open cycle consumers order in now. */
+ * delivery_date): the shop's query. id 0 = the cycle whose window is open now — a
+ * draft there means its opening is due: the caller applies it (cycle_catch_up). */
 db_status cycle_head(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r);
 /* The open cycle consumers order in now (the one closing first), 0 when none. */
 db_status cycle_current(db_conn *c, int64_t hub, int64_t *id);

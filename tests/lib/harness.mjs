@@ -236,7 +236,7 @@ export function insertProducts(db, producer, items) {
   const milli = (q) => (q === null || q === undefined ? 'NULL' : Math.round(Number(q) * 1000));
   const rows = items.map((it) => `((SELECT id FROM producers WHERE slug = '${producer}'), '${it.sku}', '${it.name.replace(/'/g, "''")}', '${it.category || ''}',
     '${it.unit || 'kg'}', ${toE4(it.price)}, ${Math.round(Number(it.vat ?? '5.5') * 100)}, ${milli(it.weight ?? '1')},
-    ${milli(it.stock)}, ${milli(it.step ?? '1')})`);
+    ${milli(it.stock)}::bigint, ${milli(it.step ?? '1')})`);
   db.sql(`INSERT INTO products (hub_id, producer_id, sku, name, category, unit, price_excl_vat_e4, vat_rate_bp, weight_g, stock_milli, step_milli)
     SELECT p.hub_id, v.producer_id, v.sku, v.name, v.category, v.unit, v.price, v.vat, v.weight, v.stock, v.step
       FROM (VALUES ${rows.join(',')}) AS v(producer_id, sku, name, category, unit, price, vat, weight, stock, step)
