@@ -27,7 +27,8 @@ typedef struct km0_config {
     size_t max_body_bytes;    /* request bodies other than catalog uploads */
     size_t catalog_max_bytes; /* catalog uploads */
     int catalog_max_rows;     /* products in one catalog file */
-    size_t catalog_max_field_bytes; /* bytes in one catalog value */
+    /* bytes in one value of a catalog file */
+    size_t catalog_max_field_bytes;
     int statement_timeout_ms; /* per SQL statement */
     int db_connect_timeout_s;
     int session_hours;      /* session lifetime */

@@ -16,18 +16,14 @@
  * index and foreign-key work (bench/import.sh).
  */
 #include "catalog_db.h"
-#include "../core/buf.h"
 #include "../core/config.h"
 #include "../core/log.h"
 #include "../core/util.h"
+#include "catalog_write.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PRODUCT_COLUMNS                                                                            \
-    "sku, name, category, unit, price_excl_vat_e4, price_incl_vat_cents, vat_rate_bp, weight_g,"   \
-    " stock_milli, step_milli, organic, description, active"
 
 DB_STMT(producer_by_slug, "SELECT id, slug, name, vat_regime = 'franchise' AS franchise"
                           "  FROM producers WHERE hub_id = $1 AND slug = $2");
@@ -37,24 +33,10 @@ DB_STMT(lock_producer, "SELECT id FROM producers WHERE id = $1 FOR NO KEY UPDATE
 DB_STMT(stored_products, "SELECT id, " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1");
 DB_STMT(list_products, "SELECT id, " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1"
                        " ORDER BY category, name, sku");
-DB_STMT(copy_new, "COPY products (hub_id, producer_id, " PRODUCT_COLUMNS ") FROM STDIN");
-DB_STMT(update_changed,
-        "UPDATE products p SET name = v.name, category = v.category, unit = v.unit,"
-        "       price_excl_vat_e4 = v.excl, price_incl_vat_cents = v.incl, vat_rate_bp = v.vat,"
-        "       weight_g = v.weight, stock_milli = v.stock, step_milli = v.step,"
-        "       organic = v.organic, description = v.description, active = v.active,"
-        "       updated_at = now()"
-        "  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[],"
-        "              $7::bigint[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[],"
-        "              $12::boolean[], $13::text[], $14::boolean[])"
-        "       AS v(id, name, category, unit, excl, incl, vat, weight, stock, step, organic,"
-        "            description, active)"
-        " WHERE p.producer_id = $1 AND p.id = v.id");
 DB_STMT(deactivate_absent, "UPDATE products SET active = false, updated_at = now()"
                            " WHERE producer_id = $1 AND id = ANY($2::bigint[]) AND active");
 
 #define DRY_RUN_DONE 1 /* the transaction callback's "roll back, all went well" */
-#define COPY_CHUNK   (1 << 20)
 
 /* ---- reading products --------------------------------------------------- */
 
@@ -368,184 +350,6 @@ static void summarize(apply_ctx *x, stored_set *stored)
     sum->nabsent = na;
 }
 
-/* ---- writing ------------------------------------------------------------ */
-
-static void put_int(buf *b, int64_t v)
-{
-    char d[24];
-    int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        d[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        d[n++] = '-';
-    buf_reserve(b, (size_t)n);
-    while (n)
-        buf_putc(b, d[--n]);
-}
-
-/* COPY text format: backslash, tab and line ends escaped; \N is NULL. */
-static void copy_text(buf *b, const char *s)
-{
-    const char *run = s;
-    for (; *s; s++) {
-        const char *esc = *s == '\\'   ? "\\\\"
-                          : *s == '\t' ? "\\t"
-                          : *s == '\n' ? "\\n"
-                          : *s == '\r' ? "\\r"
-                                       : NULL;
-        if (!esc)
-            continue;
-        buf_append(b, run, (size_t)(s - run));
-        buf_puts(b, esc);
-        run = s + 1;
-    }
-    buf_append(b, run, (size_t)(s - run));
-}
-
-static void copy_int(buf *b, int64_t v, bool none_is_null)
-{
-    if (none_is_null && v < 0)
-        buf_puts(b, "\\N");
-    else
-        put_int(b, v);
-}
-
-static void copy_row(buf *b, const char *prefix, const imp_product *p)
-{
-    buf_puts(b, prefix);
-    copy_text(b, p->sku);
-    buf_putc(b, '\t');
-    copy_text(b, p->name);
-    buf_putc(b, '\t');
-    copy_text(b, p->category);
-    buf_putc(b, '\t');
-    copy_text(b, p->unit);
-    buf_putc(b, '\t');
-    copy_int(b, p->price_excl_vat, false);
-    buf_putc(b, '\t');
-    copy_int(b, p->price_incl_vat, true);
-    buf_putc(b, '\t');
-    copy_int(b, p->vat_rate, false);
-    buf_putc(b, '\t');
-    copy_int(b, p->weight_g, true);
-    buf_putc(b, '\t');
-    copy_int(b, p->stock, true);
-    buf_putc(b, '\t');
-    copy_int(b, p->step, false);
-    buf_puts(b, p->organic < 0 ? "\t\\N\t" : p->organic ? "\tt\t" : "\tf\t");
-    copy_text(b, p->description);
-    buf_puts(b, p->active ? "\tt\n" : "\tf\n");
-}
-
-/* New products straight into the table, in pieces of about a megabyte. */
-static db_status insert_created(db_conn *c, apply_ctx *x)
-{
-    const imp_summary *sum = x->sum;
-    char prefix[48];
-    snprintf(prefix, sizeof prefix, "%lld\t%lld\t", (long long)x->hub, (long long)x->producer->id);
-    db_status st = db_copy_begin(c, &copy_new);
-    buf b = BUF_INIT;
-    for (size_t i = 0; st == DB_OK && i < sum->ncreated; i++) {
-        copy_row(&b, prefix, sum->created[i]);
-        if (b.len >= COPY_CHUNK || i + 1 == sum->ncreated) {
-            st = db_copy_send(c, b.data, b.len);
-            buf_reset(&b);
-        }
-    }
-    buf_free(&b);
-    db_status end = db_copy_end(c);
-    return st != DB_OK ? st : end;
-}
-
-/* Array literals for unnest(): one per column, NULL elements where -1 means none. */
-static void arr_sep(buf *b)
-{
-    buf_putc(b, b->len == 0 ? '{' : ',');
-}
-
-static void arr_text(buf *b, const char *s)
-{
-    arr_sep(b);
-    buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            buf_putc(b, '\\');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
-}
-
-static void arr_int(buf *b, int64_t v, bool none_is_null)
-{
-    arr_sep(b);
-    if (none_is_null && v < 0)
-        buf_puts(b, "NULL");
-    else
-        put_int(b, v);
-}
-
-static void arr_bool(buf *b, int v)
-{
-    arr_sep(b);
-    buf_puts(b, v < 0 ? "NULL" : v ? "t" : "f");
-}
-
-enum {
-    A_ID,
-    A_NAME,
-    A_CAT,
-    A_UNIT,
-    A_EXCL,
-    A_INCL,
-    A_VAT,
-    A_WEIGHT,
-    A_STOCK,
-    A_STEP,
-    A_ORGANIC,
-    A_DESC,
-    A_ACTIVE,
-    A_COUNT
-};
-
-static db_status update_changed_rows(db_conn *c, apply_ctx *x)
-{
-    const imp_summary *sum = x->sum;
-    buf col[A_COUNT];
-    for (int k = 0; k < A_COUNT; k++)
-        col[k] = (buf)BUF_INIT;
-    for (size_t i = 0; i < sum->nchanged; i++) {
-        const imp_product *p = sum->changed[i].product;
-        arr_int(&col[A_ID], x->changed_ids[i], false);
-        arr_text(&col[A_NAME], p->name);
-        arr_text(&col[A_CAT], p->category);
-        arr_text(&col[A_UNIT], p->unit);
-        arr_int(&col[A_EXCL], p->price_excl_vat, false);
-        arr_int(&col[A_INCL], p->price_incl_vat, true);
-        arr_int(&col[A_VAT], p->vat_rate, false);
-        arr_int(&col[A_WEIGHT], p->weight_g, true);
-        arr_int(&col[A_STOCK], p->stock, true);
-        arr_int(&col[A_STEP], p->step, false);
-        arr_bool(&col[A_ORGANIC], p->organic);
-        arr_text(&col[A_DESC], p->description);
-        arr_bool(&col[A_ACTIVE], p->active);
-    }
-    const char *v[A_COUNT];
-    for (int k = 0; k < A_COUNT; k++) {
-        buf_putc(&col[k], '}');
-        v[k] = col[k].data;
-    }
-    db_status st = db_do(c, &update_changed,
-                         DB_P(db_i64(x->a, x->producer->id), v[A_ID], v[A_NAME], v[A_CAT],
-                              v[A_UNIT], v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK],
-                              v[A_STEP], v[A_ORGANIC], v[A_DESC], v[A_ACTIVE]));
-    for (int k = 0; k < A_COUNT; k++)
-        buf_free(&col[k]);
-    return st;
-}
-
 static int apply_tx(db_conn *c, void *p)
 {
     apply_ctx *x = p;
@@ -566,9 +370,11 @@ static int apply_tx(db_conn *c, void *p)
     summarize(x, &stored);
     if (dry)
         return DRY_RUN_DONE;
-    if (sum->ncreated && (st = insert_created(c, x)) != DB_OK)
+    if (sum->ncreated &&
+        (st = imp_write_created(c, x->hub, x->producer->id, sum->created, sum->ncreated)) != DB_OK)
         return st;
-    if (sum->nchanged && (st = update_changed_rows(c, x)) != DB_OK)
+    if (sum->nchanged && (st = imp_write_changed(c, x->a, x->producer->id, sum->changed,
+                                                 x->changed_ids, sum->nchanged)) != DB_OK)
         return st;
     if (deactivate && sum->nabsent)
         st = db_do(c, &deactivate_absent,

@@ -10,7 +10,7 @@
  * the slug). The import itself is importers/catalog_db.c, as for the CLI and
  * the API. Ids used by tests and assistive links: catalog-form, catalog-file,
  * catalog-encoding, catalog-deactivate, catalog-check, catalog-import, errors,
- * problems, result, products.
+ * problems, result, counts, changed, created, absent, products, producers.
  */
 #include "../core/config.h"
 #include "../importers/catalog_db.h"
@@ -75,10 +75,12 @@ static void render_form(buf *b, http_req *req, const producer_view *v)
                   "(JSON-LD). Au plus",
                   "A spreadsheet saved as CSV (comma, semicolon or tab separated), the Open Food "
                   "Network import template, or a DFC catalog (JSON-LD). At most"));
-    buf_printf(
-        b, "%zu %s</p>",
-        g_config.catalog_max_bytes / (1024 * 1024) ? g_config.catalog_max_bytes / (1024 * 1024) : 1,
-        TR(req, "Mo.", "MB."));
+    /* rounded down: a file of the size shown is always accepted */
+    size_t max = g_config.catalog_max_bytes;
+    if (max >= (1u << 20))
+        buf_printf(b, "%zu %s</p>", max >> 20, TR(req, "Mo.", "MB."));
+    else
+        buf_printf(b, "%zu %s</p>", max >> 10, TR(req, "ko.", "KB."));
     if (v->form_error) {
         buf_puts(b, "<p class=\"field-error\" id=\"catalog-file-error\">");
         buf_html(b, v->form_error);
@@ -198,6 +200,19 @@ static void table_head(buf *b, http_req *req, const char *id, const char *captio
     buf_puts(b, "</tr></thead><tbody>");
 }
 
+/* Lists in a summary stop at LIST_MAX rows: a first import of thousands of products
+ * is better told by its counts than by a page nobody scrolls. */
+#define LIST_MAX 500
+
+static void more(buf *b, http_req *req, size_t n)
+{
+    if (n > LIST_MAX)
+        buf_printf(b,
+                   TR(req, "<p class=\"hint\">… et %zu autres.</p>",
+                      "<p class=\"hint\">… and %zu more.</p>"),
+                   n - LIST_MAX);
+}
+
 static void render_summary(buf *b, http_req *req, const imp_result *res)
 {
     const imp_summary *s = &res->summary;
@@ -232,8 +247,8 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
     if (cat->separator)
         buf_printf(b, ", %s %s", TR(req, "séparateur", "separator"),
                    cat->separator == '\t'  ? TR(req, "tabulation", "tab")
-                   : cat->separator == ';' ? "« ; »"
-                                           : "« , »");
+                   : cat->separator == ';' ? TR(req, "« ; »", "\";\"")
+                                           : TR(req, "« , »", "\",\""));
     if (cat->nignored_columns) {
         buf_printf(b, ". %s ", TR(req, "Colonnes ignorées :", "Ignored columns:"));
         for (size_t i = 0; i < cat->nignored_columns; i++) {
@@ -245,7 +260,7 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
     buf_puts(b, ".</p>");
     if (s->nchanged) {
         table_head(b, req, "changed", TR(req, "Produits modifiés", "Changed products"), true);
-        for (size_t i = 0; i < s->nchanged; i++) {
+        for (size_t i = 0; i < s->nchanged && i < LIST_MAX; i++) {
             product_cells(b, s->changed[i].product->sku, s->changed[i].product->name);
             buf_puts(b, "<td><ul class=\"changes\">");
             for (size_t k = 0; k < s->changed[i].nchanges; k++)
@@ -253,14 +268,16 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
             buf_puts(b, "</ul></td></tr>");
         }
         buf_puts(b, "</tbody></table></div>");
+        more(b, req, s->nchanged);
     }
     if (s->ncreated) {
         table_head(b, req, "created", TR(req, "Nouveaux produits", "New products"), false);
-        for (size_t i = 0; i < s->ncreated; i++) {
+        for (size_t i = 0; i < s->ncreated && i < LIST_MAX; i++) {
             product_cells(b, s->created[i]->sku, s->created[i]->name);
             buf_puts(b, "</tr>");
         }
         buf_puts(b, "</tbody></table></div>");
+        more(b, req, s->ncreated);
     }
     if (s->nabsent) {
         table_head(b, req, "absent",
@@ -269,11 +286,12 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
                                          : TR(req, "Absents du fichier, laissés en vente",
                                               "Missing from the file, kept on sale"),
                    false);
-        for (size_t i = 0; i < s->nabsent; i++) {
+        for (size_t i = 0; i < s->nabsent && i < LIST_MAX; i++) {
             product_cells(b, s->absent[i].sku, s->absent[i].name);
             buf_puts(b, "</tr>");
         }
         buf_puts(b, "</tbody></table></div>");
+        more(b, req, s->nabsent);
     }
     buf_puts(b, "</section>");
 }

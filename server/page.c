@@ -6,6 +6,7 @@
  * for text) on white; focus is always visible; nothing depends on colour alone.
  */
 #include "page.h"
+#include "http_input.h"
 #include "../core/unit.h"
 #include "../core/util.h"
 
@@ -157,15 +158,10 @@ void page_end(buf *b, http_req *req)
                   "km0 — short food supply chains, kilometre zero."));
 }
 
+/* A visitor's km0_csrf cookie as km0 issues them (server/http_input.c, fuzzed alone). */
 static bool token_ok(const char *t)
 {
-    if (!t || strlen(t) < 16 || strlen(t) > 64)
-        return false;
-    for (; *t; t++)
-        if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') ||
-              *t == '-' || *t == '_'))
-            return false;
-    return true;
+    return http_token_shape_ok(t, 16, 64);
 }
 
 const char *page_csrf(http_req *req)
@@ -224,6 +220,18 @@ bool page_form_or_reply(http_req *req, form *f)
                             "This form has expired or did not come from km0: reload the page and "
                             "try again."),
                          NULL);
+        return false;
+    }
+    /* km0's forms name every field once; two values for one name are refused rather
+     * than one silently chosen (parameter pollution) */
+    const char *twice = form_duplicate_name(f);
+    if (twice) {
+        http_reply_error(req, 400, "duplicate_field",
+                         arena_printf(req->mem,
+                                      TR(req, "Le champ « %s » apparaît deux fois.",
+                                         "The field \"%s\" appears twice."),
+                                      twice),
+                         twice);
         return false;
     }
     return true;

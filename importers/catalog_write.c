@@ -1,0 +1,202 @@
+/*
+ * importers/catalog_write.c — new and changed products into the table, whatever their number.
+ *
+ * The writing half of importers/catalog_db.c, inside its transaction. New products
+ * go straight into products with COPY, sent in pieces of about a megabyte while
+ * PostgreSQL takes in the previous ones; changed products are one UPDATE joining
+ * unnest() over one array per column. Either way a handful of round trips, never a
+ * statement per product.
+ */
+#include "catalog_write.h"
+#include "../core/buf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+DB_STMT(copy_new, "COPY products (hub_id, producer_id, " PRODUCT_COLUMNS ") FROM STDIN");
+DB_STMT(update_changed,
+        "UPDATE products p SET name = v.name, category = v.category, unit = v.unit,"
+        "       price_excl_vat_e4 = v.excl, price_incl_vat_cents = v.incl, vat_rate_bp = v.vat,"
+        "       weight_g = v.weight, stock_milli = v.stock, step_milli = v.step,"
+        "       organic = v.organic, description = v.description, active = v.active,"
+        "       updated_at = now()"
+        "  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[],"
+        "              $7::bigint[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[],"
+        "              $12::boolean[], $13::text[], $14::boolean[])"
+        "       AS v(id, name, category, unit, excl, incl, vat, weight, stock, step, organic,"
+        "            description, active)"
+        " WHERE p.producer_id = $1 AND p.id = v.id");
+
+#define COPY_CHUNK (1 << 20)
+
+static void put_int(buf *b, int64_t v)
+{
+    char d[24], *p = d + sizeof d;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(d + sizeof d - p));
+}
+
+/* COPY text format: backslash, tab and line ends escaped; \N is NULL. */
+static void copy_text(buf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *esc = *s == '\\'   ? "\\\\"
+                          : *s == '\t' ? "\\t"
+                          : *s == '\n' ? "\\n"
+                          : *s == '\r' ? "\\r"
+                                       : NULL;
+        if (!esc)
+            continue;
+        buf_append(b, run, (size_t)(s - run));
+        buf_puts(b, esc);
+        run = s + 1;
+    }
+    buf_append(b, run, (size_t)(s - run));
+}
+
+static void copy_int(buf *b, int64_t v, bool none_is_null)
+{
+    if (none_is_null && v < 0)
+        buf_puts(b, "\\N");
+    else
+        put_int(b, v);
+}
+
+static void copy_row(buf *b, const char *prefix, const imp_product *p)
+{
+    buf_puts(b, prefix);
+    copy_text(b, p->sku);
+    buf_putc(b, '\t');
+    copy_text(b, p->name);
+    buf_putc(b, '\t');
+    copy_text(b, p->category);
+    buf_putc(b, '\t');
+    copy_text(b, p->unit);
+    buf_putc(b, '\t');
+    copy_int(b, p->price_excl_vat, false);
+    buf_putc(b, '\t');
+    copy_int(b, p->price_incl_vat, true);
+    buf_putc(b, '\t');
+    copy_int(b, p->vat_rate, false);
+    buf_putc(b, '\t');
+    copy_int(b, p->weight_g, true);
+    buf_putc(b, '\t');
+    copy_int(b, p->stock, true);
+    buf_putc(b, '\t');
+    copy_int(b, p->step, false);
+    buf_puts(b, p->organic < 0 ? "\t\\N\t" : p->organic ? "\tt\t" : "\tf\t");
+    copy_text(b, p->description);
+    buf_puts(b, p->active ? "\tt\n" : "\tf\n");
+}
+
+db_status imp_write_created(db_conn *c, int64_t hub, int64_t producer,
+                            const imp_product *const *products, size_t n)
+{
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "%lld\t%lld\t", (long long)hub, (long long)producer);
+    db_status st = db_copy_begin(c, &copy_new);
+    buf b = BUF_INIT;
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        copy_row(&b, prefix, products[i]);
+        if (b.len >= COPY_CHUNK || i + 1 == n) {
+            st = db_copy_send(c, b.data, b.len);
+            buf_reset(&b);
+        }
+    }
+    buf_free(&b);
+    db_status end = db_copy_end(c);
+    return st != DB_OK ? st : end;
+}
+
+/* Array literals for unnest(): one per column, NULL elements where -1 means none. */
+static void arr_sep(buf *b)
+{
+    buf_putc(b, b->len == 0 ? '{' : ',');
+}
+
+static void arr_text(buf *b, const char *s)
+{
+    arr_sep(b);
+    buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+static void arr_int(buf *b, int64_t v, bool none_is_null)
+{
+    arr_sep(b);
+    if (none_is_null && v < 0)
+        buf_puts(b, "NULL");
+    else
+        put_int(b, v);
+}
+
+static void arr_bool(buf *b, int v)
+{
+    arr_sep(b);
+    buf_puts(b, v < 0 ? "NULL" : v ? "t" : "f");
+}
+
+enum {
+    A_ID,
+    A_NAME,
+    A_CAT,
+    A_UNIT,
+    A_EXCL,
+    A_INCL,
+    A_VAT,
+    A_WEIGHT,
+    A_STOCK,
+    A_STEP,
+    A_ORGANIC,
+    A_DESC,
+    A_ACTIVE,
+    A_COUNT
+};
+
+db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_changed *changed,
+                            const int64_t *ids, size_t n)
+{
+    buf col[A_COUNT];
+    for (int k = 0; k < A_COUNT; k++)
+        col[k] = (buf)BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const imp_product *p = changed[i].product;
+        arr_int(&col[A_ID], ids[i], false);
+        arr_text(&col[A_NAME], p->name);
+        arr_text(&col[A_CAT], p->category);
+        arr_text(&col[A_UNIT], p->unit);
+        arr_int(&col[A_EXCL], p->price_excl_vat, false);
+        arr_int(&col[A_INCL], p->price_incl_vat, true);
+        arr_int(&col[A_VAT], p->vat_rate, false);
+        arr_int(&col[A_WEIGHT], p->weight_g, true);
+        arr_int(&col[A_STOCK], p->stock, true);
+        arr_int(&col[A_STEP], p->step, false);
+        arr_bool(&col[A_ORGANIC], p->organic);
+        arr_text(&col[A_DESC], p->description);
+        arr_bool(&col[A_ACTIVE], p->active);
+    }
+    const char *v[A_COUNT];
+    for (int k = 0; k < A_COUNT; k++) {
+        buf_putc(&col[k], '}');
+        v[k] = col[k].data;
+    }
+    db_status st = db_do(c, &update_changed,
+                         DB_P(db_i64(a, producer), v[A_ID], v[A_NAME], v[A_CAT], v[A_UNIT],
+                              v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK], v[A_STEP],
+                              v[A_ORGANIC], v[A_DESC], v[A_ACTIVE]));
+    for (int k = 0; k < A_COUNT; k++)
+        buf_free(&col[k]);
+    return st;
+}
