@@ -85,14 +85,22 @@ build-fuzz/obj/%.o: %.c
 	$(E) "  CC     $< (fuzz)"
 	$(Q)clang $(CSTD) -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(INCLUDES) \
 	    $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+# The HTTP input readers (JSON bodies, order bodies, headers, Host): an archive, so a
+# target links only the members it calls and supplies what they answer through
+# (http_reply_error, for instance) itself.
+FUZZ_HTTP_SRC = server/http_input.c server/json_body.c server/json_in.c server/order_body.c \
+                server/hub_select.c
+FUZZ_HTTP_OBJ = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_HTTP_SRC))
+build-fuzz/libhttpin.a: $(FUZZ_HTTP_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) build-fuzz/libhttpin.a
 	@mkdir -p build-fuzz
 	$(E) "  LD     $@"
 	$(Q)clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(INCLUDES) $(PKG_CFLAGS) \
 	    -o $@ $^ -lcjson -lm
 fuzzers: $(FUZZERS)
-.SECONDARY: $(FUZZ_OBJ)
--include $(FUZZ_OBJ:.o=.d)
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_HTTP_OBJ)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_HTTP_OBJ:.o=.d)
 
 -include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(AOBJ:.o=.d) $(ACLI_OBJ:.o=.d)
 -include $(patsubst tests/unit/%.c,build/tests/unit/%.d,$(TEST_SRC))
@@ -125,7 +133,7 @@ fuzz: deps
 
 SCALE ?= 1
 bench: deps
-	@$(MAKE) --no-print-directory -j2 all build/bench/mhd_static
+	@$(MAKE) --no-print-directory -j2 all build/bench/mhd_static build/bench/libfloor
 	@scripts/bench.sh $(SCALE)
 
 soak: deps
@@ -140,3 +148,9 @@ build/bench/mhd_static: bench/mhd_static.c
 	@mkdir -p build/bench
 	$(E) "  CC     $<"
 	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# The memory floor of km0's libraries (bench/libfloor.c), linked exactly like km0.
+build/bench/libfloor: bench/libfloor.c
+	@mkdir -p build/bench
+	$(E) "  CC     $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $< $(LIBS)

@@ -13,7 +13,7 @@ set -eu
 cd "$(dirname "$0")/.."
 SCALE=${1:-1}
 export SCALE KM0=build/km0 BENCH_PG_DIR=var/bench-pg
-make --no-print-directory -s build/bench/mhd_static >/dev/null
+make --no-print-directory -s build/bench/mhd_static build/bench/libfloor >/dev/null
 
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
 scripts/pg.sh init "$BENCH_PG_DIR"
