@@ -35,5 +35,6 @@ int cmd_cycle(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_invoice(int argc, char **argv);
 
 #endif

@@ -34,6 +34,10 @@ static const cli_command commands[] = {
      "KIND --cycle ID [--producer SLUG] [--pickup SLUG] [--round ID] [--format xml|fo|pdf|html] "
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
      "print a document of a batched cycle: collection, picking, delivery or route"},
+    {"invoice", cmd_invoice,
+     "issue --cycle ID | list --cycle ID | export NUMBER [--format cii|xml|pdf|facturx|html] "
+     "[--lang fr|en] [-o FILE] | credit NUMBER [--reason TEXT]",
+     "invoices: issue a batched cycle's (all or none), list, export one, credit one"},
 };
 
 static void usage(FILE *out)

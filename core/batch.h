@@ -63,7 +63,8 @@ typedef struct batch_result {
  * Batch cycle `cycle` of `hub` into rounds, replacing any previous batch, and set
  * it to "batched". One transaction holding the cycle row FOR UPDATE, so two
  * batches of one cycle run one after the other and invoicing cannot start in
- * between. Returns 0 with *out filled (read back from what was stored), a refusal
+ * between; an open cycle past its closing time is closed in it. Returns 0 with
+ * *out filled (read back from what was stored), a refusal
  * (> 0: 404 no such cycle; 409 cycle_not_closed, cycle_invoiced, cycle_does_not_fit
  * with the kg over and the pickup points left out, or cycle_not_plannable), or a
  * db_status. A refused batch writes nothing.

@@ -77,6 +77,9 @@ typedef struct invoice {
     inv_vat *vat;
     size_t nvat;
     cents_t total_excl, total_vat, total_incl;
+    /* Where the buyer collects the goods (the pickup point): printed on the
+     * document, not part of EN 16931's mandatory content. "" when unknown. */
+    const char *delivery_place, *delivery_place_address;
 } invoice;
 
 #endif

@@ -24,6 +24,7 @@ static const rpt_kind kinds[] = {
     {"delivery", "Feuille de distribution", "Delivery sheet", RPT_BY_PICKUP | RPT_BY_ROUND,
      rpt_delivery},
     {"route", "Feuille de route", "Route sheet", RPT_BY_ROUND, rpt_route},
+    {"invoices", "Factures", "Invoices", RPT_BY_PRODUCER | RPT_BY_PICKUP, rpt_invoices},
 };
 
 size_t rpt_kind_count(void)

@@ -40,6 +40,11 @@ db_status rpt_collection(rpt_ctx *ctx);
 db_status rpt_picking(rpt_ctx *ctx);
 db_status rpt_delivery(rpt_ctx *ctx);
 db_status rpt_route(rpt_ctx *ctx);
+db_status rpt_invoices(rpt_ctx *ctx);
+/* rpt_invoices.c: one stored invoice as an <invoice> element (also used by
+ * invoice_doc.c for a single invoice's document). */
+struct inv_stored;
+void rpt_xml_invoice(rpt_ctx *ctx, const struct inv_stored *s);
 
 /* ---- report_db.c: every statement of the documents ---------------------- */
 

@@ -8,6 +8,7 @@
 #include "form.h"
 #include "../core/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -199,6 +200,28 @@ const form_field *form_field_get(const form *f, const char *name)
         if (strcmp(f->fields[i].name, name) == 0)
             return &f->fields[i];
     return NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((*(const form_field *const *)a)->name, (*(const form_field *const *)b)->name);
+}
+
+/* Sorted rather than compared pairwise: a form may carry FORM_MAX_FIELDS fields. */
+const char *form_duplicate_name(const form *f)
+{
+    if (f->n < 2)
+        return NULL;
+    const form_field **sorted = xmalloc(f->n * sizeof *sorted);
+    for (size_t i = 0; i < f->n; i++)
+        sorted[i] = &f->fields[i];
+    qsort(sorted, f->n, sizeof *sorted, by_name);
+    const char *dup = NULL;
+    for (size_t i = 1; i < f->n && !dup; i++)
+        if (strcmp(sorted[i - 1]->name, sorted[i]->name) == 0)
+            dup = sorted[i]->name;
+    free(sorted);
+    return dup;
 }
 
 size_t form_count(const form *f, const char *name)

@@ -45,5 +45,7 @@ const char *form_get(const form *f, const char *name);
 const form_field *form_field_get(const form *f, const char *name);
 /* How many fields are named name (duplicate parameters). */
 size_t form_count(const form *f, const char *name);
+/* A name that two fields share, or NULL when every name is used once. */
+const char *form_duplicate_name(const form *f);
 
 #endif

@@ -60,6 +60,12 @@ void h_report_get(http_req *req);
 /* h_catalog.c */
 void h_catalog_put(http_req *req);
 void h_catalog_get(http_req *req);
+/* h_invoices.c, p_invoices.c */
+void h_cycle_invoices_issue(http_req *req);
+void h_cycle_invoices_list(http_req *req);
+void h_invoice_get(http_req *req);
+void h_invoice_credit(http_req *req);
+void p_desk_invoices(http_req *req);
 /* producer page: p_producer.c */
 void p_producer(http_req *req);
 void p_producer_catalog(http_req *req);

@@ -11,7 +11,9 @@
 #include "../core/log.h"
 #include "../core/rcache.h"
 #include "../core/util.h"
+#include "http_input.h"
 #include "hub_select.h"
+#include "json_body.h"
 #include "metrics.h"
 #include "session.h"
 
@@ -129,34 +131,51 @@ cJSON *http_json_body(http_req *req)
                          NULL);
         return NULL;
     }
-    if (req->body.len == 0) {
+    /* the parsing itself is server/json_body.c, a pure function the fuzzer drives */
+    cJSON *j;
+    size_t where;
+    char dup[128];
+    switch (json_body_parse(req->body.data ? req->body.data : "", req->body.len, &j, &where, dup,
+                            sizeof dup)) {
+    case JSON_BODY_OK:
+        arena_defer(req->mem, free_json, j);
+        return j;
+    case JSON_BODY_EMPTY:
         http_reply_error(req, 400, "empty_body",
                          req->lang[0] == 'f' ? "Le corps de la requête est vide."
                                              : "The request body is empty.",
                          NULL);
         return NULL;
-    }
-    if (!utf8_valid(req->body.data, req->body.len)) {
-        http_reply_error(req, 400, "bad_encoding", "The request body is not valid UTF-8.", NULL);
+    case JSON_BODY_BAD_ENCODING:
+        http_reply_error(req, 400, "bad_encoding",
+                         req->lang[0] == 'f'
+                             ? "Le corps de la requête n’est pas du texte UTF-8 valide (ou contient "
+                               "un caractère NUL)."
+                             : "The request body is not valid UTF-8 text (or holds a NUL "
+                               "character).",
+                         NULL);
         return NULL;
-    }
-    const char *end = NULL;
-    /* the length includes buf's terminating NUL: cJSON wants to see it to accept
-     * the document as complete (utf8_valid refused embedded NULs above) */
-    cJSON *j = cJSON_ParseWithLengthOpts(req->body.data, req->body.len + 1, &end, 1);
-    if (!j) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "The request body is not valid JSON (near byte %ld).",
-                 end ? (long)(end - req->body.data) : 0L);
-        http_reply_error(req, 400, "bad_json", msg, NULL);
+    case JSON_BODY_BAD_JSON:
+        http_reply_error(
+            req, 400, "bad_json",
+            arena_printf(req->mem, "The request body is not valid JSON (near byte %zu).", where),
+            NULL);
         return NULL;
-    }
-    arena_defer(req->mem, free_json, j);
-    if (!cJSON_IsObject(j)) {
+    case JSON_BODY_NOT_OBJECT:
         http_reply_error(req, 400, "bad_json", "The request body must be a JSON object.", NULL);
         return NULL;
+    case JSON_BODY_DUPLICATE_KEY:
+        /* two values for one name: refuse rather than guess which one was meant */
+        http_reply_error(req, 400, "duplicate_key",
+                         arena_printf(req->mem,
+                                      req->lang[0] == 'f'
+                                          ? "Le champ « %s » apparaît deux fois dans le JSON."
+                                          : "The field \"%s\" appears twice in the JSON.",
+                                      dup),
+                         dup);
+        return NULL;
     }
-    return j;
+    return NULL;
 }
 
 /* ---- replies ------------------------------------------------------------ */
@@ -403,26 +422,9 @@ static void render_error_page(http_req *req, int status, const char *message)
 
 static const char *pick_lang(http_req *req)
 {
-    const char *q = http_query(req, "lang");
-    if (q && (!strcmp(q, "en") || !strcmp(q, "fr")))
-        return !strcmp(q, "en") ? "en" : "fr";
-    const char *c = http_cookie(req, "km0_lang");
-    if (c && (!strcmp(c, "en") || !strcmp(c, "fr")))
-        return !strcmp(c, "en") ? "en" : "fr";
-    const char *al = http_header(req, "Accept-Language");
-    if (al) {
-        /* first of fr / en in the list wins; q-values are in practice descending */
-        for (const char *p = al; *p; p++) {
-            if ((p == al || p[-1] == ',' || p[-1] == ' ') && (p[0] == 'e' || p[0] == 'E') &&
-                (p[1] == 'n' || p[1] == 'N') &&
-                (p[2] == '\0' || p[2] == '-' || p[2] == ',' || p[2] == ';'))
-                return "en";
-            if ((p == al || p[-1] == ',' || p[-1] == ' ') && (p[0] == 'f' || p[0] == 'F') &&
-                (p[1] == 'r' || p[1] == 'R'))
-                return "fr";
-        }
-    }
-    return "fr";
+    /* a pure function (server/http_input.c), fuzzed with any header bytes */
+    return http_lang_pick(http_query(req, "lang"), http_cookie(req, "km0_lang"),
+                          http_header(req, "Accept-Language"));
 }
 
 /* ---- MHD callbacks ------------------------------------------------------ */
@@ -456,6 +458,93 @@ static size_t content_length(http_req *req)
 {
     const char *cl = http_header(req, "Content-Length");
     return cl ? (size_t)strtoull(cl, NULL, 10) : 0;
+}
+
+/* Query parameters, each named once. Two values for one name ("?format=pdf&format=xml")
+ * are refused rather than one silently chosen: a proxy, a cache and km0 could each
+ * pick a different one (HTTP parameter pollution). */
+#define HTTP_MAX_QUERY_PARAMS 64
+
+typedef struct {
+    const char *names[HTTP_MAX_QUERY_PARAMS];
+    int n;
+    const char *duplicate;
+    bool too_many, bad_encoding;
+} query_names;
+
+static enum MHD_Result collect_query_name(void *cls, enum MHD_ValueKind kind, const char *key,
+                                          const char *value)
+{
+    (void)kind;
+    query_names *q = cls;
+    /* values reach SQL parameters and pages: UTF-8 only, as everywhere else */
+    if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value)))) {
+        q->bad_encoding = true;
+        return MHD_NO;
+    }
+    for (int i = 0; i < q->n; i++)
+        if (strcmp(q->names[i], key) == 0) {
+            q->duplicate = key;
+            return MHD_NO;
+        }
+    if (q->n == HTTP_MAX_QUERY_PARAMS) {
+        q->too_many = true;
+        return MHD_NO;
+    }
+    q->names[q->n++] = key;
+    return MHD_YES;
+}
+
+static bool query_ok_or_reply(http_req *req)
+{
+    query_names q = {.n = 0};
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_query_name, &q);
+    bool fr = req->lang[0] == 'f';
+    if (q.bad_encoding) {
+        http_reply_error(req, 400, "bad_encoding",
+                         fr ? "L’adresse contient des caractères invalides (UTF-8 attendu)."
+                            : "The address holds invalid characters (UTF-8 expected).",
+                         NULL);
+        return false;
+    }
+    if (q.duplicate) {
+        http_reply_error(req, 400, "duplicate_parameter",
+                         arena_printf(req->mem,
+                                      fr ? "Le paramètre « %s » apparaît deux fois."
+                                         : "The parameter \"%s\" appears twice.",
+                                      q.duplicate),
+                         arena_strdup(req->mem, q.duplicate));
+        return false;
+    }
+    if (q.too_many) {
+        http_reply_error(req, 400, "too_many_parameters",
+                         fr ? "L’adresse porte trop de paramètres."
+                            : "The address carries too many parameters.",
+                         NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Browsers say where a request comes from (Fetch Metadata, Sec-Fetch-Site). A request
+ * that changes something and comes from another site, or another origin of the same
+ * site (a sibling hub's sub-domain), is refused before any handler runs: km0's own
+ * pages only ever post to their own origin. Clients that do not send the header
+ * (scripts, older browsers) rely on the CSRF token, the JSON content type and SameSite. */
+static bool same_origin_or_reply(http_req *req)
+{
+    if (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD") ||
+        !strcmp(req->method, "OPTIONS"))
+        return true;
+    const char *site = http_header(req, "Sec-Fetch-Site");
+    if (!site || !strcmp(site, "same-origin") || !strcmp(site, "none"))
+        return true;
+    http_reply_error(req, 403, "cross_origin",
+                     req->lang[0] == 'f'
+                         ? "Cette demande vient d’un autre site : km0 la refuse."
+                         : "This request comes from another site: km0 refuses it.",
+                     NULL);
+    return false;
 }
 
 static void too_large(http_req *req)
@@ -533,6 +622,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!req) {
         req = new_request(conn, method, url);
         *con_cls = req;
+        /* path segments become SQL parameters ({slug}): refuse what is not UTF-8 */
+        if (!utf8_valid(url, strlen(url))) {
+            http_reply_error(req, 400, "bad_encoding",
+                             req->lang[0] == 'f'
+                                 ? "L’adresse contient des caractères invalides (UTF-8 attendu)."
+                                 : "The address holds invalid characters (UTF-8 expected).",
+                             NULL);
+            return MHD_YES;
+        }
         bool path_known;
         req->route_index = find_route(req, method, url, &path_known);
         if (req->route_index < 0) {
@@ -550,6 +648,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             too_large(req);
             return MHD_YES;
         }
+        /* refused before the body is read; the rest of it is then discarded. Who is
+         * asking is checked here too, before any body is buffered: a visitor cannot make
+         * km0 hold catalog_max_bytes per connection for a route it may not use. */
+        if (query_ok_or_reply(req) && same_origin_or_reply(req))
+            admit(req);
         return MHD_YES;
     }
     if (req->replied) {
@@ -568,7 +671,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         too_large(req);
         return MHD_YES;
     }
-    if (admit(req))
+    /* admitted at the first call; the thread's connection may have been replaced since
+     * (a reconnect frees the old one), so take it again */
+    if (!(req->route->flags & ROUTE_NO_DB) && !(req->db = db_thread_conn()))
+        http_reply_db_error(req, DB_DOWN);
+    else
         req->route->handler(req);
     if (!req->replied) {
         log_event(LOG_ERROR, "http.no_reply", "req=%s route=%s", req->id, req->route->pattern);
@@ -587,12 +694,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     int64_t us = now_us() - req->started_us;
     metrics_count(req->route_index, req->status ? req->status : 499, us);
+    /* the path is the client's to write: encoded so it cannot forge fields or lines */
+    buf path = BUF_INIT, method = BUF_INIT;
+    http_log_path(&path, req->path, 512);
+    http_log_path(&method, req->method, 16);
     log_event(LOG_INFO, "http.request",
-              "req=%s method=%s path=%s route=%s status=%d us=%lld bytes_in=%zu user=%lld%s",
-              req->id, req->method, req->path, req->route ? req->route->pattern : "-",
+              "req=%s method=%s path=%s route=%s status=%d us=%lld bytes_in=%zu user=%lld"
+              " hub=%lld%s",
+              req->id, buf_str(&method), buf_str(&path), req->route ? req->route->pattern : "-",
               req->status ? req->status : 499, (long long)us, req->body.len,
-              req->session ? (long long)req->session->user_id : 0LL,
+              req->session ? (long long)req->session->user_id : 0LL, (long long)req->hub_id,
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    buf_free(&path);
+    buf_free(&method);
     buf_free(&req->body);
     for (int i = 0; i < req->ncookies; i++)
         buf_free(&req->set_cookies[i]);
@@ -631,6 +745,15 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
     return 0;
 }
 
+/* libmicrohttpd decodes the path and the query with this: http_unescape keeps %00
+ * as it is, so no NUL cuts a path or a value short. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return http_unescape(s);
+}
+
 static void on_panic(void *cls, const char *file, unsigned int line, const char *reason)
 {
     (void)cls;
@@ -663,7 +786,8 @@ int http_serve(const char *listen)
         (unsigned)g_config.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)g_config.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "km0 serve: cannot listen on %s (address in use?)\n", listen);
         return 1;

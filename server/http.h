@@ -32,9 +32,9 @@ enum {
 
 /* Route flags. */
 enum {
-    ROUTE_HTML = 1,    /* errors rendered as HTML pages; anonymous users sent to the login page */
-    ROUTE_NO_DB = 2,   /* does not need the database (metrics) */
-    ROUTE_NO_CSRF = 4, /* HTML form that may be posted without a CSRF token (none) */
+    ROUTE_HTML = 1,     /* errors rendered as HTML pages; anonymous users sent to the login page */
+    ROUTE_NO_DB = 2,    /* does not need the database (metrics) */
+    ROUTE_NO_CSRF = 4,  /* HTML form that may be posted without a CSRF token (none) */
     ROUTE_BIG_BODY = 8, /* body cap is catalog_max_bytes instead of max_body_bytes */
     ROUTE_NO_HUB = 16   /* answers even when the request names no hub (health checks) */
 };
@@ -78,8 +78,8 @@ struct http_req {
     buf body;
     size_t body_cap;
     bool body_too_large;
-    char id[33]; /* the proxy's X-Request-Id when it sends one, else 16 random hex digits */
-    const char *lang;      /* "fr" or "en" */
+    char id[33];      /* the proxy's X-Request-Id when it sends one, else 16 random hex digits */
+    const char *lang; /* "fr" or "en" */
     http_session *session; /* NULL when anonymous */
     int64_t hub_id;        /* the hub this request is about */
     db_conn *db;           /* this thread's connection, NULL for ROUTE_NO_DB */
@@ -87,7 +87,7 @@ struct http_req {
     bool replied;
     int64_t started_us;
     const char *csrf_fresh; /* CSRF token issued to a visitor in this reply (server/page.c) */
-    buf set_cookies[3]; /* Set-Cookie headers to add to the reply */
+    buf set_cookies[3];     /* Set-Cookie headers to add to the reply */
     int ncookies;
 };
 

@@ -13,7 +13,7 @@ const B = { slug: 'tarn-fermier', host: 'tarn-fermier.hubs.test', producer: 'fer
 const PW = 'correct horse battery';
 
 describe('two hubs in one database', () => {
-  let db, srv, dir, cycleA, cycleB, roundB, orderB;
+  let db, srv, dir, cycleA, cycleB, roundB, orderB, invoiceB;
   const users = {}; // `${hub}-${role}` → logged-in HostClient
 
   /** Everything of hub B that hub A's users must not be able to change. */
@@ -23,7 +23,8 @@ describe('two hubs in one database', () => {
       (SELECT count(*) FROM rounds r WHERE r.cycle_id = c.id),
       (SELECT string_agg(p.slug || ':' || p.active || ':' || p.name, ',' ORDER BY p.slug) FROM producers p WHERE p.hub_id = c.hub_id),
       (SELECT string_agg(p.slug || ':' || p.active, ',' ORDER BY p.slug) FROM pickup_points p WHERE p.hub_id = c.hub_id),
-      (SELECT count(*) FROM products p WHERE p.hub_id = c.hub_id)
+      (SELECT count(*) FROM products p WHERE p.hub_id = c.hub_id),
+      (SELECT count(*) FROM invoices i WHERE i.hub_id = c.hub_id)
     FROM cycles c JOIN hubs h ON h.id = c.hub_id WHERE h.slug = '${B.slug}' ORDER BY c.id`);
 
   before(async () => {
@@ -69,6 +70,11 @@ describe('two hubs in one database', () => {
     assert.equal(batched.status, 0, batched.stderr);
     roundB = Number(db.one(`SELECT min(id) FROM rounds WHERE cycle_id = ${cycleB}`));
     assert.ok(roundB > 0);
+    // and invoiced, when invoicing exists in this tree
+    r = await users['B-coordinator'].post(`/api/v1/cycles/${cycleB}/invoices`, {});
+    assert.ok([201, 404].includes(r.status), r.text);
+    invoiceB = db.one(`SELECT min(number) FROM invoices WHERE cycle_id = ${cycleB}`) || 'F-0000-000001';
+    if (r.status === 201) assert.notEqual(invoiceB, 'F-0000-000001');
   });
   after(async () => { await srv?.stop(); db?.drop(); });
 
@@ -144,7 +150,11 @@ describe('two hubs in one database', () => {
       [C, 'PUT', `/api/v1/producers/${B.producer}/catalog`, undefined, [404]],
       [P, 'GET', `/api/v1/producers/${B.producer}/catalog`, undefined, [403, 404]],
       [C, 'POST', `/api/v1/cycles/${cycleB}/invoices`, {}, [404]],
-      [U, 'GET', `/api/v1/invoices/${encodeURIComponent(`F-${cycleB}-1`)}`, undefined, [403, 404]],
+      [C, 'GET', `/api/v1/cycles/${cycleB}/invoices`, undefined, [404]],
+      [C, 'FORM', `/desk/cycles/${cycleB}/invoices`, {}, [404]],
+      ...[C, U, P].map((c) => [c, 'GET', `/api/v1/invoices/${encodeURIComponent(invoiceB)}`, undefined, [404]]),
+      [C, 'GET', `/api/v1/invoices/${encodeURIComponent(invoiceB)}?format=cii`, undefined, [404]],
+      [C, 'POST', `/api/v1/invoices/${encodeURIComponent(invoiceB)}/credit-note`, { reason: 'Volé' }, [404]],
       // the HTML desk and order pages
       [C, 'GET', `/desk/cycles/${cycleB}`, undefined, [404]],
       [C, 'FORM', `/desk/cycles/${cycleB}/state`, { state: 'closed' }, [404]],

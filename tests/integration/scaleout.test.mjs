@@ -3,8 +3,10 @@
 // and nginx's request id in km0's logs. nginx comes from scripts/deps.sh.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDb, startServer, km0, addUser, makeConsumers, insertProducts, openCycle } from '../lib/harness.mjs';
-import { startNginx, nginxBinary } from '../lib/scale.mjs';
+import { ROOT, freshDb, startServer, km0, addUser, makeConsumers, insertProducts, openCycle } from '../lib/harness.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startNginx, startExampleSite, httpsGet, nginxBinary } from '../lib/scale.mjs';
 
 const FTC = 'ferme-trois-chenes';
 const SERVERS = 3;
@@ -53,6 +55,30 @@ describe('three km0 servers behind nginx', { skip: nginxBinary() ? false : 'ngin
       ok.map((r) => r.json.order.id).sort((a, b) => a - b));
     assert.equal(db.one(`SELECT orders_count FROM cycle_pickup_points x JOIN pickup_points p ON p.id = x.pickup_point_id
       WHERE x.cycle_id = ${cycle} AND p.slug = 'crest-halle'`), '10');
+  });
+
+  it('keeps every invariant under a larger mixed race (make soak)', { skip: process.env.KM0_SOAK === '1' ? false : 'make soak runs it' }, async () => {
+    // 600 buyers, 5 scarce products of 40 units each, orders of 1 to 3 lines, each
+    // buyer setting its order twice (the second replaces the first)
+    const skus = ['S1', 'S2', 'S3', 'S4', 'S5'];
+    insertProducts(db, FTC, skus.map((sku) => ({ sku, name: `Rare ${sku}`, unit: 'piece', price: '3', stock: '40', step: '1' })));
+    const cyc = openCycle(db);
+    const buyers = makeConsumers(db, 600, 'soak');
+    const pick = (i, k) => skus.filter((_, j) => (i + j * k) % 3 === 0).slice(0, 1 + ((i + k) % 3));
+    const body = (i, k) => ({ pickup_point: 'crest-halle', lines: (pick(i, k).length ? pick(i, k) : ['S1'])
+      .map((sku) => ({ producer: FTC, sku, quantity: String(1 + ((i + k) % 2)) })) });
+    for (const round of [1, 2]) {
+      const replies = await Promise.all(buyers.map((b, i) => viaProxy(proxy, b).put(`/api/v1/cycles/${cyc}/order`, body(i, round))));
+      for (const r of replies) assert.ok(r.status === 200 || (r.status === 409 && r.json.error.code === 'out_of_stock'), `${r.status} ${r.text}`);
+    }
+    const bad = db.sql(`SELECT o.sku, o.stock_milli, o.sold_milli, coalesce(sum(l.quantity_milli), 0)
+      FROM offers o LEFT JOIN order_lines l ON l.offer_id = o.id WHERE o.cycle_id = ${cyc}
+      GROUP BY o.id HAVING o.sold_milli > o.stock_milli OR o.sold_milli <> coalesce(sum(l.quantity_milli), 0)`);
+    assert.deepEqual(bad, [], 'oversold, or the counter disagrees with the lines');
+    assert.equal(db.one(`SELECT count(*) FROM orders o WHERE o.cycle_id = ${cyc} AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)`), '0');
+    assert.equal(db.one(`SELECT orders_count FROM cycle_pickup_points x JOIN pickup_points p ON p.id = x.pickup_point_id
+      WHERE x.cycle_id = ${cyc} AND p.slug = 'crest-halle'`), db.one(`SELECT count(*) FROM orders WHERE cycle_id = ${cyc}`));
+    assert.ok(Number(db.one(`SELECT sum(sold_milli) FROM offers WHERE cycle_id = ${cyc}`)) > 0);
   });
 
   it('keeps a session made on one server valid on every server, and ended on all at once', async () => {
@@ -114,6 +140,8 @@ describe('three km0 servers behind nginx', { skip: nginxBinary() ? false : 'ngin
     const replies = await Promise.all(cycles.flatMap((cyc, k) => [0, 1].map((j) =>
       coords[(k + j) % 3].post(`/api/v1/cycles/${cyc}/invoices`, {}))));
     for (const r of replies) assert.ok([200, 201, 409].includes(r.status), `${r.status} ${r.text.slice(0, 300)}`);
+    // a cycle is invoiced once: of its two requests, exactly one issues
+    cycles.forEach((cyc, k) => assert.equal(replies.slice(2 * k, 2 * k + 2).filter((r) => r.status < 300).length, 1, `cycle ${cyc}`));
     const ids = cycles.join(',');
     // per seller and year: numbers 1..n, no gap, no duplicate, and the counter agrees
     const seqs = db.sql(`SELECT hub_id, seller_key, year, array_agg(seq ORDER BY seq)::text, count(DISTINCT number), count(*)
@@ -130,6 +158,38 @@ describe('three km0 servers behind nginx', { skip: nginxBinary() ? false : 'ngin
       AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id)`), '0');
     assert.equal(db.one(`SELECT count(*) FROM (SELECT order_id, seller_key FROM invoices WHERE type_code = 380
       AND cycle_id IN (${ids}) GROUP BY 1, 2 HAVING count(*) > 1) d`), '0');
+  });
+
+  it('runs the example site of config/nginx-km0.conf as shipped: TLS, redirect, cached stylesheet', async () => {
+    const site = await startExampleSite(servers);
+    let rid;
+    try {
+      let r = await httpsGet(`${site.https}/healthz`);
+      assert.equal(r.status, 200);
+      assert.match(r.headers['strict-transport-security'], /max-age=\d+/);
+      assert.match(r.headers['x-request-id'], /^[0-9a-f]{32}$/);
+      rid = r.headers['x-request-id'];
+      r = await fetch(`${site.http}/cycles?x=1`, { redirect: 'manual' });
+      assert.equal(r.status, 301);
+      assert.match(r.headers.get('location'), /^https:\/\/127\.0\.0\.1(:\d+)?\/cycles\?x=1$/);
+      const first = await httpsGet(`${site.https}/static/km0.css`);
+      const second = await httpsGet(`${site.https}/static/km0.css`);
+      assert.equal(second.status, 200);
+      assert.equal(second.text, first.text);
+      assert.equal(second.headers['x-cache'], 'HIT');
+      assert.equal(second.headers['cache-control'], 'public, max-age=3600');
+      r = await httpsGet(`${site.https}/api/v1/cycles`);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['cache-control'], 'no-store', 'only /static/ is cached');
+      // the body cap matches the one km0 documents for catalogs
+      const conf = readFileSync(path.join(ROOT, 'config/km0.conf'), 'utf8');
+      const siteText = readFileSync(path.join(ROOT, 'config/nginx-km0.conf'), 'utf8');
+      assert.equal(siteText.match(/client_max_body_size (\w+);/)[1].toUpperCase(), conf.match(/^catalog_max_bytes = (\w+)$/m)[1].toUpperCase());
+    } finally {
+      await site.stop();
+    }
+    // once nginx has stopped, its access log names the request by the id km0 sent back
+    assert.match(readFileSync(path.join(site.dir, 'site-access.log'), 'utf8'), new RegExp(`"GET /healthz HTTP/1.1" 200 .* req=${rid}$`, 'm'));
   });
 
   it("logs nginx's request id in the server that answered", async () => {

@@ -5,9 +5,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { Client, km0, freePort, tmpDir } from './harness.mjs';
+import { Client, ROOT, km0, freePort, tmpDir } from './harness.mjs';
 
 /** Write a km0 config file into dir; returns its path. */
 export function writeConf(dir, name, text) {
@@ -85,36 +86,80 @@ export function nginxBinary() {
   try { return execFileSync('sh', ['-c', 'command -v nginx']).toString().trim() || null; } catch { return null; }
 }
 
+/** GET over HTTPS without checking the certificate (the tests' own, self-signed). */
+export function httpsGet(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const rq = https.get(url, { rejectUnauthorized: false, headers, agent: false }, async (res) => {
+      const chunks = [];
+      for await (const c of res) chunks.push(c);
+      resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+    });
+    rq.on('error', reject);
+  });
+}
+
 /**
- * nginx on a loopback port, round-robin over the given km0 servers, run in the
- * foreground as the current user with everything (config, pid, logs, temp files)
- * in a directory of its own. Each reply says which server answered (X-Upstream).
- * As root, the workers drop to nobody: the directory is made traversable for them.
- * One worker by default, so that round robin is strict: n x servers requests in a
- * row reach every server n times.
+ * Run nginx in the foreground with `http` as its http {} block, as the current user,
+ * with everything (config, pid, logs, temp files) in dir. As root the workers drop
+ * to nobody, so dir is made traversable for them. Resolves once ready() is true.
  */
-export async function startNginx(servers, { workers = 1 } = {}) {
-  const bin = nginxBinary();
-  const dir = tmpDir('km0-nginx');
+async function launchNginx(dir, http, { workers, ready }) {
   const root = process.getuid() === 0;
   if (root) chmodSync(dir, 0o755);
   for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, t));
-  const port = await freePort();
-  const conf = `
+  writeFileSync(path.join(dir, 'nginx.conf'), `
 ${root ? 'user nobody nogroup;' : '# not root: the workers run as the current user'}
 worker_processes ${workers};
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 4096; }
 http {
-  log_format km0 '$request_id $status $upstream_addr $request_method $uri';
-  access_log ${dir}/access.log km0;
+  log_format km0_test '$request_id $status $upstream_addr $request_method $uri';
+  access_log ${dir}/access.log km0_test;
   client_body_temp_path ${dir}/client_body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
+${http}
+}
+`);
+  const proc = spawn(nginxBinary(), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const errorLog = () => (existsSync(path.join(dir, 'error.log')) ? readFileSync(path.join(dir, 'error.log'), 'utf8') : '');
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`nginx exited:\n${stderr}\n${errorLog()}`);
+    try {
+      if (await ready()) break;
+    } catch { /* not listening yet */ }
+    if (i > 600) throw new Error(`nginx did not start:\n${stderr}\n${errorLog()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    dir,
+    accessLog: () => readFileSync(path.join(dir, 'access.log'), 'utf8'),
+    errorLog,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGQUIT');
+      return exited;
+    },
+  };
+}
+
+/**
+ * nginx on a loopback port, round robin over the given km0 servers. Each reply
+ * says which server answered (X-Upstream). One worker by default, so that round
+ * robin is strict: n x servers requests in a row reach every server n times.
+ */
+export async function startNginx(servers, { workers = 1 } = {}) {
+  const dir = tmpDir('km0-nginx');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const nginx = await launchNginx(dir, `
   upstream km0 {
 ${servers.map((s) => `    server 127.0.0.1:${s.port} max_fails=0;`).join('\n')}
     keepalive 32;
@@ -132,33 +177,31 @@ ${servers.map((s) => `    server 127.0.0.1:${s.port} max_fails=0;`).join('\n')}
       proxy_read_timeout 120s;
       add_header X-Upstream $upstream_addr always;
     }
-  }
+  }`, { workers, ready: async () => (await fetch(`${base}/healthz`)).status === 200 });
+  return { ...nginx, base, port, client: () => new Client(base) };
 }
-`;
-  writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  const proc = spawn(bin, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const base = `http://127.0.0.1:${port}`;
-  const errorLog = () => (existsSync(path.join(dir, 'error.log')) ? readFileSync(path.join(dir, 'error.log'), 'utf8') : '');
-  for (let i = 0; ; i++) {
-    if (proc.exitCode !== null) throw new Error(`nginx exited:\n${stderr}\n${errorLog()}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).status === 200) break;
-    } catch { /* not listening yet */ }
-    if (i > 600) throw new Error(`nginx did not start:\n${stderr}\n${errorLog()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    base, port, dir,
-    client: () => new Client(base),
-    accessLog: () => readFileSync(path.join(dir, 'access.log'), 'utf8'),
-    errorLog,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGQUIT');
-      return exited;
-    },
-  };
+
+/**
+ * The example site config/nginx-km0.conf as shipped, on loopback ports, in front of
+ * the given servers, with a self-signed certificate. Returns {https, http, stop}.
+ */
+export async function startExampleSite(servers) {
+  const dir = tmpDir('km0-site');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=paniers.example.org',
+    '-keyout', path.join(dir, 'privkey.pem'), '-out', path.join(dir, 'fullchain.pem')], { stdio: 'ignore' });
+  const [plain, tls] = [await freePort(), await freePort()];
+  let site = readFileSync(path.join(ROOT, 'config/nginx-km0.conf'), 'utf8');
+  const upstreams = servers.map((s) => `    server 127.0.0.1:${s.port};`).join('\n');
+  site = site.replace(/^ {4}server 127\.0\.0\.1:808\d .*\n/gm, '')
+    .replace('upstream km0 {\n', `upstream km0 {\n${upstreams}\n`)
+    .replace(/^ {4}listen \[::\].*\n/gm, '') // the machine may have no IPv6
+    .replace('listen 80;', `listen 127.0.0.1:${plain};`)
+    .replace('listen 443 ssl http2;', `listen 127.0.0.1:${tls} ssl http2;`)
+    .replaceAll('/etc/letsencrypt/live/paniers.example.org', dir)
+    .replace('/var/cache/nginx/km0', path.join(dir, 'cache'))
+    .replace('/var/log/nginx/km0.access.log', path.join(dir, 'site-access.log'));
+  assert.ok(site.includes(`server 127.0.0.1:${servers[0].port};`) && site.includes(dir), 'the example site changed shape');
+  const tlsBase = `https://127.0.0.1:${tls}`;
+  const nginx = await launchNginx(dir, site, { workers: 1, ready: async () => (await httpsGet(`${tlsBase}/healthz`)).status === 200 });
+  return { ...nginx, https: tlsBase, http: `http://127.0.0.1:${plain}` };
 }

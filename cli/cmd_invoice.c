@@ -1,0 +1,239 @@
+/*
+ * cli/cmd_invoice.c — km0 invoice: issue a cycle's invoices, export one, credit one.
+ *
+ *   km0 invoice issue --cycle ID
+ *   km0 invoice list --cycle ID
+ *   km0 invoice export NUMBER [--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE]
+ *   km0 invoice credit NUMBER [--reason TEXT]
+ *
+ * The same core functions as POST /api/v1/cycles/{id}/invoices and
+ * GET /api/v1/invoices/{number}. An export is made whole in memory, then written
+ * to FILE.tmp and renamed: FILE is the complete document or untouched.
+ */
+#include "../core/config.h"
+#include "../core/invoicing.h"
+#include "../core/util.h"
+#include "../reports/invoice_doc.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int write_output(const char *file, const buf *doc)
+{
+    if (!file)
+        return write_all(STDOUT_FILENO, doc->data ? doc->data : "", doc->len);
+    size_t n = strlen(file) + 5;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp", file);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int rc = fd < 0 ? -1 : 0;
+    if (rc == 0 && (write_all(fd, doc->data ? doc->data : "", doc->len) != 0 || fsync(fd) != 0))
+        rc = -1;
+    if (fd >= 0 && close(fd) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, file) != 0)
+        rc = -1;
+    if (rc != 0) {
+        int saved = errno;
+        unlink(tmp);
+        errno = saved;
+    }
+    free(tmp);
+    return rc;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A core call's outcome on stderr: the refusal's words, or the database's. */
+static int failed(db_conn *c, const char *what, int st, const refusal *why)
+{
+    if (st > 0)
+        fprintf(stderr, "km0 invoice %s: %s\n", what, why->en);
+    else
+        fprintf(stderr, "km0 invoice %s: database error: %s\n", what, db_last_error(c)->message);
+    return EXIT_REFUSED;
+}
+
+static void money_text(char *out, cents_t v)
+{
+    dec_format(out, v, 2, 2);
+}
+
+static int do_issue(db_conn *c, int64_t hub, int64_t cycle)
+{
+    arena *a = arena_new();
+    inv_issue_result r;
+    refusal why;
+    int st = invoice_issue_cycle(c, a, hub, cycle, &r, &why);
+    int rc = EXIT_OK;
+    if (st != 0) {
+        rc = failed(c, "issue", st, &why);
+    } else {
+        char incl[32];
+        money_text(incl, r.incl);
+        printf("cycle %lld invoiced on %s: %zu invoices for %zu orders, %s EUR incl. VAT\n",
+               (long long)r.cycle, r.issue_date, r.invoices, r.orders, incl);
+        for (size_t i = 0; i < r.nsellers; i++)
+            printf("  %s\t%s\t%s .. %s\t%d\n", r.sellers[i].seller_key, r.sellers[i].name,
+                   r.sellers[i].first, r.sellers[i].last, r.sellers[i].count);
+    }
+    arena_free(a);
+    return rc;
+}
+
+static int do_list(db_conn *c, int64_t hub, int64_t cycle)
+{
+    arena *a = arena_new();
+    PGresult *r;
+    int st = invoice_list_cycle(c, a, hub, cycle, &r);
+    if (st == DB_OK)
+        for (int i = 0; i < PQntuples(r); i++) {
+            char incl[32];
+            money_text(incl, db_int(r, i, "total_incl_vat_cents"));
+            printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", db_val(r, i, "number"),
+                   db_val(r, i, "type_code"), db_val(r, i, "issue_date"), db_val(r, i, "order_id"),
+                   db_val(r, i, "seller_name"), db_val(r, i, "buyer_name"), incl);
+        }
+    arena_free(a);
+    return st == DB_OK ? EXIT_OK : failed(c, "list", st, NULL);
+}
+
+static int do_export(db_conn *c, int64_t hub, const char *number, inv_format f, const char *lang,
+                     const char *output)
+{
+    arena *a = arena_new();
+    inv_stored s;
+    bool found;
+    int rc = EXIT_REFUSED;
+    buf doc = BUF_INIT;
+    int st = invoice_find(c, a, hub, number, &s, &found);
+    if (st != DB_OK) {
+        fprintf(stderr, "km0 invoice export: database error: %s\n", db_last_error(c)->message);
+    } else if (!found) {
+        fprintf(stderr, "km0 invoice export: no invoice %s\n", number);
+    } else {
+        rpt_error err;
+        if (rpt_invoice_render(c, &s, f, lang, &doc, &err) != 0)
+            fprintf(stderr, "km0 invoice export: %s\n", err.message);
+        else if (write_output(output, &doc) != 0)
+            fprintf(stderr, "km0 invoice export: cannot write %s: %s\n",
+                    output ? output : "the output", strerror(errno));
+        else
+            rc = EXIT_OK;
+    }
+    buf_free(&doc);
+    arena_free(a);
+    return rc;
+}
+
+static int do_credit(db_conn *c, int64_t hub, const char *number, const char *reason)
+{
+    arena *a = arena_new();
+    const char *credit;
+    refusal why;
+    int st = invoice_credit(c, a, hub, number, reason, &credit, &why);
+    int rc = st == 0 ? EXIT_OK : failed(c, "credit", st, &why);
+    if (st == 0)
+        printf("%s\n", credit);
+    arena_free(a);
+    return rc;
+}
+
+int cmd_invoice(int argc, char **argv)
+{
+    static const struct option opts[] = {{"cycle", required_argument, NULL, 'c'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"reason", required_argument, NULL, 'r'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    if (argc < 2)
+        return cli_usage("invoice");
+    const char *sub = argv[1], *format = "pdf", *lang = "fr", *reason = NULL, *output = NULL;
+    int64_t cycle = 0;
+    int ch;
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            if (!parse_id(optarg, &cycle)) {
+                fprintf(stderr, "km0 invoice: --cycle takes a cycle id, not \"%s\"\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'l':
+            lang = optarg;
+            break;
+        case 'r':
+            reason = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        default:
+            return cli_usage("invoice");
+        }
+    }
+    bool by_cycle = str_eq(sub, "issue") || str_eq(sub, "list");
+    bool by_number = str_eq(sub, "export") || str_eq(sub, "credit");
+    if ((!by_cycle && !by_number) || (by_cycle && (!cycle || optind != argc)) ||
+        (by_number && optind != argc - 1))
+        return cli_usage("invoice");
+    inv_format f = INV_PDF;
+    if (str_eq(sub, "export") && !rpt_invoice_format_parse(format, &f)) {
+        fprintf(stderr, "km0 invoice export: unknown format \"%s\" (cii, xml, pdf, facturx, html)\n",
+                format);
+        return EXIT_REFUSED;
+    }
+    if (!str_eq(lang, "fr") && !str_eq(lang, "en")) {
+        fprintf(stderr, "km0 invoice: --lang is fr or en, not \"%s\"\n", lang);
+        return EXIT_REFUSED;
+    }
+    db_conn *c = cli_db();
+    if (!c)
+        return EXIT_REFUSED;
+    int64_t hub = cli_hub(c);
+    int rc = EXIT_REFUSED;
+    if (hub && str_eq(sub, "issue"))
+        rc = do_issue(c, hub, cycle);
+    else if (hub && str_eq(sub, "list"))
+        rc = do_list(c, hub, cycle);
+    else if (hub && str_eq(sub, "export"))
+        rc = do_export(c, hub, argv[optind], f, lang, output);
+    else if (hub)
+        rc = do_credit(c, hub, argv[optind], reason);
+    db_close(c);
+    return rc;
+}

@@ -1,0 +1,94 @@
+/*
+ * core/invoicing.h — issuing a cycle's invoices, credit notes, and reading them back.
+ *
+ * Who sells follows config seller_mode: "producers" (default), one invoice per
+ * producer per order, the producer as seller and the hub as intermediary;
+ * "hub", one invoice per order, the hub as seller. Numbers run per seller and
+ * year without gap or duplicate ("2026-000123" for the hub, "FTC7-2026-000123"
+ * for a producer): the invoice_sequences row of each seller is locked in the
+ * issuing transaction, so two servers issuing at once queue on it.
+ *
+ * An issued invoice never changes (the invoices_immutable trigger refuses it):
+ * its parties are stored as JSON snapshots, its lines and VAT breakdown as
+ * issued, and every document is rendered from those rows through
+ * invoice_find / invoice_load_cycle. A correction is a credit note.
+ */
+#ifndef KM0_INVOICING_H
+#define KM0_INVOICING_H
+
+#include "db.h"
+#include "invoice.h"
+#include "refusal.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The numbers one seller got in an issuing run. */
+typedef struct inv_seller_run {
+    const char *seller_key; /* "hub" or "producer:<id>" */
+    const char *name;
+    const char *first, *last; /* first and last numbers issued */
+    int count;
+} inv_seller_run;
+
+typedef struct inv_issue_result {
+    int64_t cycle;
+    const char *issue_date;
+    size_t invoices, orders;
+    cents_t excl, vat, incl; /* sums over the invoices issued */
+    inv_seller_run *sellers; /* by seller key */
+    size_t nsellers;
+} inv_issue_result;
+
+/* Issue every invoice of a batched cycle in one transaction, all or none; the
+ * cycle becomes invoiced. Refusals: 404 cycle_not_found, 409
+ * cycle_not_batched, 409 already_invoiced, 500 invoice_check_failed (an
+ * invoice broke an EN 16931 rule: a bug, nothing is stored). */
+int invoice_issue_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, inv_issue_result *out,
+                        refusal *why);
+
+/* Issue a full credit note for invoice number; *credit_number gets its number.
+ * Refusals: 404 invoice_not_found, 409 not_an_invoice (a credit note), 409
+ * already_credited. reason (may be NULL) goes in a note. */
+int invoice_credit(db_conn *c, arena *a, int64_t hub, const char *number, const char *reason,
+                   const char **credit_number, refusal *why);
+
+/* An invoice as stored, with what access checks and documents need. */
+typedef struct inv_stored {
+    invoice inv;
+    int64_t id, cycle_id, order_id;
+    int64_t customer_id;        /* the buyer's customer (0 when unknown) */
+    int64_t seller_producer_id; /* the producer who sells, 0 when the hub does */
+    const char *seller_key;
+    const char *issued_at; /* ISO 8601 with offset */
+    const char *cycle_name, *cycle_state;
+    int delivery_dow;            /* ISO day of the delivery date */
+    const char *buyer_kind;      /* "person" or "business" */
+    const char *buyer_trading;   /* a business buyer's usual name ("" otherwise) */
+    const inv_party *hub;        /* the hub as the invoice names it (seller or intermediary) */
+    const char *hub_slug;        /* from the same snapshot */
+    double hub_lat, hub_lon;     /* the hub's depot, for the document head */
+    const char *seller_json;     /* the snapshots as stored, for a credit note */
+    const char *buyer_json;
+    const char *intermediary_json; /* NULL when none */
+} inv_stored;
+
+/* One invoice by number; *found false when this hub has none. */
+db_status invoice_find(db_conn *c, arena *a, int64_t hub, const char *number, inv_stored *out,
+                       bool *found);
+
+/* Every invoice and credit note of a cycle, by seller name then number;
+ * producer (seller) and pickup (the order's pickup point) filter, 0 = all. */
+db_status invoice_load_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t producer,
+                             int64_t pickup, inv_stored **out, size_t *n);
+
+/* A cycle's invoices for lists: number, type_code, issue_date, order_id,
+ * seller_key, seller_name, buyer_name, total_excl_vat_cents, total_vat_cents,
+ * total_incl_vat_cents, corrects (number or ""); by seller name, then number. */
+db_status invoice_list_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, PGresult **r);
+
+/* The invoices of an order whose buyer is customer (same columns). */
+db_status invoice_list_order(db_conn *c, arena *a, int64_t hub, int64_t order, int64_t customer,
+                             PGresult **r);
+
+#endif

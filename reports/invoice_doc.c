@@ -1,0 +1,278 @@
+/*
+ * reports/invoice_doc.c — one stored invoice as CII, km0 XML, HTML, PDF or Factur-X.
+ *
+ * The km0 XML of one invoice is an <invoices> document with a single
+ * <invoice> (rpt_xml_invoice, the element the cycle's report repeats), so one
+ * schema and one pair of stylesheets serve both. Its <head> is written from
+ * the invoice itself — the hub as the invoice's snapshot names it, the time it
+ * was issued as "generated-at" — so the document never changes once issued.
+ *
+ * Factur-X: the CII is written first; the FO stylesheet, given facturx=1,
+ * declares it as the embedded file factur-x.xml together with the fx: XMP
+ * metadata and its PDF/A extension schema; FOP renders PDF/A-3b; then
+ * rpt_facturx_make corrects what FOP cannot say (/AFRelationship
+ * /Alternative, text/xml, /AF) in a private temporary directory.
+ */
+#include "invoice_doc.h"
+#include "../core/util.h"
+#include "cii.h"
+#include "facturx.h"
+#include "report_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FX_NAME "factur-x.xml"
+
+static const char *const names[] = {"cii", "xml", "html", "pdf", "facturx"};
+static const char *const types[] = {"application/xml; charset=utf-8",
+                                    "application/xml; charset=utf-8", "text/html; charset=utf-8",
+                                    "application/pdf", "application/pdf"};
+static const char *const suffixes[] = {"-cii.xml", ".xml", ".html", ".pdf", "-facturx.pdf"};
+
+bool rpt_invoice_format_parse(const char *s, inv_format *f)
+{
+    for (size_t i = 0; s && i < ARRAY_LEN(names); i++)
+        if (str_eq(s, names[i])) {
+            *f = (inv_format)i;
+            return true;
+        }
+    return false;
+}
+
+const char *rpt_invoice_format_name(inv_format f)
+{
+    return names[f];
+}
+
+const char *rpt_invoice_content_type(inv_format f)
+{
+    return types[f];
+}
+
+char *rpt_invoice_file_name(char *out, const char *number, inv_format f)
+{
+    snprintf(out, 128, "%.80s%s", number, suffixes[f]);
+    return out;
+}
+
+static int fail(rpt_error *err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(rpt_error *err, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    err->status = 500;
+    err->code = code;
+    err->field = NULL;
+    return -1;
+}
+
+/* ---- the km0 XML document ---------------------------------------------------------- */
+
+static void write_head(rpt_ctx *ctx, const inv_stored *s)
+{
+    const inv_party *h = s->hub;
+    char num[32];
+    rpt_xml_start(ctx, "head");
+    rpt_xml_element(ctx, "generated-at", s->issued_at);
+    rpt_xml_element(ctx, "lang", ctx->rq->lang);
+    rpt_xml_start(ctx, "hub");
+    rpt_xml_attr(ctx, "slug", s->hub_slug);
+    rpt_xml_element(ctx, "name", h->name);
+    rpt_xml_element(ctx, "legal-form", h->legal_form);
+    rpt_xml_element(ctx, "siret", h->siret);
+    rpt_xml_element(ctx, "vat-number", h->vat_number);
+    rpt_xml_element(ctx, "address", h->address.line1);
+    rpt_xml_element(ctx, "email", h->email);
+    rpt_xml_element(ctx, "phone", h->phone);
+    rpt_xml_start(ctx, "depot");
+    snprintf(num, sizeof num, "%.15g", s->hub_lat);
+    rpt_xml_attr(ctx, "lat", num);
+    snprintf(num, sizeof num, "%.15g", s->hub_lon);
+    rpt_xml_attr(ctx, "lon", num);
+    rpt_xml_end(ctx);
+    rpt_xml_end(ctx); /* hub */
+    rpt_xml_start(ctx, "cycle");
+    rpt_xml_attr_int(ctx, "id", s->cycle_id);
+    rpt_xml_attr(ctx, "state", s->cycle_state);
+    rpt_xml_element(ctx, "name", s->cycle_name);
+    rpt_xml_start(ctx, "delivery-date");
+    rpt_xml_attr_int(ctx, "day", s->delivery_dow);
+    rpt_xml_text(ctx, s->inv.delivery_date);
+    rpt_xml_end(ctx);
+    rpt_xml_end(ctx); /* cycle */
+    /* who sold, as this invoice says, not as the configuration says today */
+    rpt_xml_element(ctx, "seller-mode", s->inv.has_intermediary ? "producers" : "hub");
+    rpt_xml_end(ctx); /* head */
+}
+
+static int make_xml(const inv_stored *s, const char *lang, buf *xml, rpt_error *err)
+{
+    rpt_request rq = {.kind = "invoices", .lang = lang};
+    rpt_ctx ctx = {.mem = arena_new(), .rq = &rq};
+    ctx.w = rpt_xml_writer(xml);
+    if (!ctx.w) {
+        arena_free(ctx.mem);
+        return fail(err, "render_failed", "out of memory");
+    }
+    if (xmlTextWriterStartDocument(ctx.w, "1.0", "UTF-8", NULL) < 0)
+        ctx.xml_failed = true;
+    rpt_xml_start(&ctx, "invoices");
+    rpt_xml_attr(&ctx, "xmlns", RPT_NAMESPACE);
+    rpt_xml_attr(&ctx, "version", "1");
+    write_head(&ctx, s);
+    rpt_xml_invoice(&ctx, s);
+    rpt_xml_end(&ctx);
+    bool ok = rpt_xml_finish(&ctx);
+    arena_free(ctx.mem);
+    if (!ok)
+        return fail(err, "render_failed", "the invoice document could not be written");
+    /* cheap next to FOP, and a document that breaks its schema is a bug to stop at */
+    return rpt_validate(xml->data, xml->len, "invoices", err);
+}
+
+/* ---- Factur-X ------------------------------------------------------------------------ */
+
+static int write_all(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return close(fd);
+}
+
+static int read_all(const char *path, buf *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close(fd);
+            return -1;
+        }
+        buf_append(out, chunk, (size_t)n);
+    }
+    return close(fd);
+}
+
+/* FOP's PDF/A-3b in, Factur-X out, through files in a private directory. */
+static int post_process(const buf *pdf, const buf *cii, buf *out, rpt_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[512], in[600], fx[600], msg[256] = "";
+    snprintf(dir, sizeof dir, "%s/km0-fx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return fail(err, "pdf_failed", "cannot make a temporary directory: %s", strerror(errno));
+    snprintf(in, sizeof in, "%s/fop.pdf", dir);
+    snprintf(fx, sizeof fx, "%s/facturx.pdf", dir);
+    int rc = 0;
+    if (write_all(in, pdf->data, pdf->len) != 0)
+        rc = fail(err, "pdf_failed", "cannot write the PDF: %s", strerror(errno));
+    else if (rpt_facturx_make(in, cii->data, cii->len, fx, msg, sizeof msg) != 0)
+        rc = fail(err, "facturx_failed", "Factur-X: %s", msg);
+    else {
+        buf made = BUF_INIT;
+        if (read_all(fx, &made) != 0)
+            rc = fail(err, "pdf_failed", "cannot read the Factur-X PDF: %s", strerror(errno));
+        else
+            buf_append(out, made.data, made.len);
+        buf_free(&made);
+    }
+    unlink(in);
+    unlink(fx);
+    rmdir(dir);
+    return rc;
+}
+
+/* ---- formats ------------------------------------------------------------------------- */
+
+static int render_fo(const buf *xml, const char *lang, bool facturx, buf *fo, rpt_error *err)
+{
+    const char *params[] = {"lang", lang, "facturx", facturx ? "1" : "", NULL};
+    return rpt_transform(xml->data, xml->len, "invoices-fo", params, fo, err);
+}
+
+static int render(const inv_stored *s, inv_format f, const char *lang, buf *out, rpt_error *err)
+{
+    buf cii = BUF_INIT, xml = BUF_INIT, fo = BUF_INIT, pdf = BUF_INIT;
+    int rc = 0;
+    if ((f == INV_CII || f == INV_FACTURX) && rpt_cii_write(&s->inv, &cii) != 0)
+        rc = fail(err, "render_failed", "invoice %s does not pass the EN 16931 checks",
+                  s->inv.number);
+    if (rc == 0 && f != INV_CII)
+        rc = make_xml(s, lang, &xml, err);
+    if (rc != 0)
+        goto out;
+    switch (f) {
+    case INV_CII:
+        buf_append(out, cii.data, cii.len);
+        break;
+    case INV_XML:
+        buf_append(out, xml.data, xml.len);
+        break;
+    case INV_HTML: {
+        const char *params[] = {"lang", lang, NULL};
+        rc = rpt_transform(xml.data, xml.len, "invoices-html", params, out, err);
+        break;
+    }
+    case INV_PDF:
+        if ((rc = render_fo(&xml, lang, false, &fo, err)) == 0)
+            rc = rpt_pdf(fo.data, fo.len, NULL, out, err);
+        break;
+    case INV_FACTURX: {
+        rpt_attachment att = {FX_NAME, cii.data, cii.len};
+        rpt_pdf_options opt = {"PDF/A-3b", &att, 1};
+        if ((rc = render_fo(&xml, lang, true, &fo, err)) == 0 &&
+            (rc = rpt_pdf(fo.data, fo.len, &opt, &pdf, err)) == 0)
+            rc = post_process(&pdf, &cii, out, err);
+        break;
+    }
+    }
+out:
+    buf_free(&cii);
+    buf_free(&xml);
+    buf_free(&fo);
+    buf_free(&pdf);
+    return rc;
+}
+
+int rpt_invoice_render(db_conn *c, const inv_stored *s, inv_format f, const char *lang, buf *out,
+                       rpt_error *err)
+{
+    (void)c; /* everything needed was loaded with the invoice */
+    memset(err, 0, sizeof *err);
+    if (!lang || !str_eq(lang, "en"))
+        lang = "fr";
+    buf doc = BUF_INIT;
+    int rc = render(s, f, lang, &doc, err);
+    if (rc == 0)
+        buf_append(out, doc.data ? doc.data : "", doc.len);
+    buf_free(&doc);
+    return rc;
+}

@@ -1,0 +1,405 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  reports/xsl/invoices-fo.xsl — invoices and credit notes in XSL-FO, A4, one page
+  sequence per invoice (numbered "page n / N" within it).
+
+  What French law wants on the page: seller's name, address, SIRET and VAT
+  number (or, under the franchise, "TVA non applicable, art. 293 B du CGI");
+  the buyer's name and address (SIRET and VAT number for a business); number,
+  issue date, delivery date; per line the description, quantity, unit, unit
+  price excl. VAT and VAT rate; totals excl. VAT, VAT per rate, incl. VAT; the
+  due date and payment terms; the late-payment penalties and, for business
+  buyers, the 40 EUR recovery indemnity (the invoice's notes).
+
+  Parameter facturx = "1": the document becomes the visible part of a Factur-X
+  invoice. fo:declarations then embed factur-x.xml (the CII, written next to
+  the FO by rpt_pdf) and carry the fx: XMP metadata with the PDF/A extension
+  schema that declares it; FOP runs with -pdfprofile "PDF/A-3b".
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:fo="http://www.w3.org/1999/XSL/Format"
+                xmlns:pdf="http://xmlgraphics.apache.org/fop/extensions/pdf"
+                xmlns:x="adobe:ns:meta/"
+                xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+                xmlns:fx="urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+                xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+                xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+                xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"
+                xmlns:k="urn:km0:report:1" exclude-result-prefixes="k">
+  <xsl:import href="fo-layout.xsl"/>
+  <xsl:import href="invoice-common.xsl"/>
+
+  <xsl:param name="facturx" select="''"/>
+
+  <xsl:template match="/">
+    <fo:root font-family="{$font}" font-size="9pt" line-height="1.25" language="{$lg}">
+      <fo:layout-master-set>
+        <fo:simple-page-master master-name="a4" page-width="210mm" page-height="297mm"
+                               margin-top="10mm" margin-bottom="8mm" margin-left="14mm" margin-right="14mm">
+          <fo:region-body margin-top="24mm" margin-bottom="10mm"/>
+          <fo:region-before extent="22mm"/>
+          <fo:region-after extent="7mm"/>
+        </fo:simple-page-master>
+        <fo:simple-page-master master-name="invoice" page-width="210mm" page-height="297mm"
+                               margin-top="10mm" margin-bottom="8mm" margin-left="16mm" margin-right="16mm">
+          <fo:region-body margin-top="8mm" margin-bottom="10mm"/>
+          <fo:region-before extent="6mm"/>
+          <fo:region-after extent="7mm"/>
+        </fo:simple-page-master>
+      </fo:layout-master-set>
+      <xsl:if test="$facturx = '1'">
+        <fo:declarations>
+          <xsl:call-template name="facturx-xmp"/>
+          <pdf:embedded-file filename="factur-x.xml" src="url(factur-x.xml)"
+                             description="Factur-X EN 16931 (UN/CEFACT CII D16B)"/>
+        </fo:declarations>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="k:invoices/k:invoice">
+          <xsl:apply-templates select="k:invoices/k:invoice" mode="sheet"/>
+        </xsl:when>
+        <xsl:otherwise><xsl:call-template name="empty-section"/></xsl:otherwise>
+      </xsl:choose>
+    </fo:root>
+  </xsl:template>
+
+  <!-- The fx: properties and, as PDF/A-3 requires for any non-standard property,
+       the extension schema describing them (rpt_facturx_make keeps one set). -->
+  <xsl:template name="facturx-xmp">
+    <x:xmpmeta>
+      <rdf:RDF>
+        <rdf:Description rdf:about="">
+          <fx:DocumentType>INVOICE</fx:DocumentType>
+          <fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>
+          <fx:Version>1.0</fx:Version>
+          <fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>
+        </rdf:Description>
+        <rdf:Description rdf:about="">
+          <pdfaExtension:schemas>
+            <rdf:Bag>
+              <rdf:li rdf:parseType="Resource">
+                <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>
+                <pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>
+                <pdfaSchema:prefix>fx</pdfaSchema:prefix>
+                <pdfaSchema:property>
+                  <rdf:Seq>
+                    <xsl:call-template name="xmp-property">
+                      <xsl:with-param name="name">DocumentFileName</xsl:with-param>
+                      <xsl:with-param name="description">name of the embedded XML invoice file</xsl:with-param>
+                    </xsl:call-template>
+                    <xsl:call-template name="xmp-property">
+                      <xsl:with-param name="name">DocumentType</xsl:with-param>
+                      <xsl:with-param name="description">type of the hybrid document: INVOICE</xsl:with-param>
+                    </xsl:call-template>
+                    <xsl:call-template name="xmp-property">
+                      <xsl:with-param name="name">Version</xsl:with-param>
+                      <xsl:with-param name="description">version of the Factur-X XML schema</xsl:with-param>
+                    </xsl:call-template>
+                    <xsl:call-template name="xmp-property">
+                      <xsl:with-param name="name">ConformanceLevel</xsl:with-param>
+                      <xsl:with-param name="description">Factur-X profile of the XML file</xsl:with-param>
+                    </xsl:call-template>
+                  </rdf:Seq>
+                </pdfaSchema:property>
+              </rdf:li>
+            </rdf:Bag>
+          </pdfaExtension:schemas>
+        </rdf:Description>
+      </rdf:RDF>
+    </x:xmpmeta>
+  </xsl:template>
+
+  <xsl:template name="xmp-property">
+    <xsl:param name="name"/>
+    <xsl:param name="description"/>
+    <rdf:li rdf:parseType="Resource">
+      <pdfaProperty:name><xsl:value-of select="$name"/></pdfaProperty:name>
+      <pdfaProperty:valueType>Text</pdfaProperty:valueType>
+      <pdfaProperty:category>external</pdfaProperty:category>
+      <pdfaProperty:description><xsl:value-of select="$description"/></pdfaProperty:description>
+    </rdf:li>
+  </xsl:template>
+
+  <!-- ==== one invoice ==== -->
+
+  <xsl:template match="k:invoice" mode="sheet">
+    <xsl:variable name="end" select="concat('end-', generate-id())"/>
+    <fo:page-sequence master-reference="invoice" initial-page-number="1" force-page-count="no-force">
+      <fo:static-content flow-name="xsl-region-before">
+        <fo:block font-size="7.5pt" color="#444" text-align-last="justify">
+          <xsl:value-of select="k:seller/k:name"/>
+          <fo:leader leader-pattern="space"/>
+          <xsl:call-template name="doc-title"/>
+        </fo:block>
+      </fo:static-content>
+      <fo:static-content flow-name="xsl-region-after">
+        <fo:block font-size="7.5pt" color="#444" text-align-last="justify">
+          <xsl:call-template name="doc-title"/>
+          <fo:leader leader-pattern="space"/>
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'page'"/></xsl:call-template>
+          <xsl:text> </xsl:text>
+          <fo:page-number/>
+          <xsl:text> / </xsl:text>
+          <fo:page-number-citation ref-id="{$end}"/>
+        </fo:block>
+      </fo:static-content>
+      <fo:flow flow-name="xsl-region-body">
+        <xsl:call-template name="top"/>
+        <xsl:call-template name="lines"/>
+        <xsl:call-template name="vat-and-totals"/>
+        <xsl:call-template name="payment-and-notes"/>
+        <fo:block id="{$end}" keep-with-previous.within-page="always"/>
+      </fo:flow>
+    </fo:page-sequence>
+  </xsl:template>
+
+  <!-- seller on the left, the document on the right; then the buyer -->
+  <xsl:template name="top">
+    <fo:table table-layout="fixed" width="100%">
+      <fo:table-column column-width="proportional-column-width(1)"/>
+      <fo:table-column column-width="72mm"/>
+      <fo:table-body>
+        <fo:table-row>
+          <fo:table-cell padding-right="6mm">
+            <fo:block font-size="12pt" font-weight="bold"><xsl:value-of select="k:seller/k:name"/></fo:block>
+            <xsl:apply-templates select="k:seller" mode="identity"/>
+            <xsl:if test="k:intermediary">
+              <fo:block space-before="2mm" font-size="8pt">
+                <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-intermediary'"/></xsl:call-template>
+                <xsl:text> </xsl:text>
+                <xsl:call-template name="party-line"><xsl:with-param name="p" select="k:intermediary"/></xsl:call-template>
+              </fo:block>
+            </xsl:if>
+          </fo:table-cell>
+          <fo:table-cell>
+            <fo:block font-size="16pt" font-weight="bold" text-align="end">
+              <xsl:call-template name="t"><xsl:with-param name="k" select="concat('inv-', @type-code)"/></xsl:call-template>
+            </fo:block>
+            <fo:block font-size="11pt" font-weight="bold" text-align="end" space-after="2mm">
+              <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-number'"/></xsl:call-template>
+              <xsl:value-of select="concat(' ', @number)"/>
+            </fo:block>
+            <xsl:for-each select="k:corrects">
+              <fo:block text-align="end">
+                <xsl:call-template name="corrects-line"/>
+              </fo:block>
+            </xsl:for-each>
+            <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-issue-date'"/><xsl:with-param name="d" select="@issue-date"/></xsl:call-template>
+            <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-delivery-date'"/><xsl:with-param name="d" select="@delivery-date"/></xsl:call-template>
+            <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-due-date'"/><xsl:with-param name="d" select="@due-date"/></xsl:call-template>
+            <xsl:if test="@order">
+              <fo:block text-align="end">
+                <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-order'"/></xsl:call-template>
+                <xsl:value-of select="concat(' ', @order)"/>
+              </fo:block>
+            </xsl:if>
+          </fo:table-cell>
+        </fo:table-row>
+      </fo:table-body>
+    </fo:table>
+    <!-- inner blocks reset the indent: FOP would apply the container's margin twice -->
+    <fo:block-container margin-left="98mm" space-before="5mm" border="0.6pt solid #000" padding="2.5mm">
+      <fo:block start-indent="0" end-indent="0">
+        <fo:block font-size="7.5pt" color="#444">
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-buyer'"/></xsl:call-template>
+        </fo:block>
+        <fo:block font-size="10.5pt" font-weight="bold"><xsl:value-of select="k:buyer/k:name"/></fo:block>
+        <xsl:apply-templates select="k:buyer" mode="identity"/>
+        <xsl:for-each select="k:delivery-place">
+          <fo:block space-before="1.5mm" font-size="8pt">
+            <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-delivery-place'"/></xsl:call-template>
+            <xsl:value-of select="concat(' : ', k:name)"/>
+            <xsl:if test="string(k:address)"><xsl:value-of select="concat(', ', k:address)"/></xsl:if>
+          </fo:block>
+        </xsl:for-each>
+      </fo:block>
+    </fo:block-container>
+  </xsl:template>
+
+  <xsl:template match="k:seller | k:buyer" mode="identity">
+    <xsl:if test="string(k:legal-form)"><fo:block><xsl:value-of select="k:legal-form"/></fo:block></xsl:if>
+    <xsl:if test="string(k:address)"><fo:block><xsl:value-of select="k:address"/></fo:block></xsl:if>
+    <xsl:if test="string(k:siret)">
+      <fo:block>
+        <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-siret'"/></xsl:call-template>
+        <xsl:value-of select="concat(' ', k:siret)"/>
+      </fo:block>
+    </xsl:if>
+    <xsl:choose>
+      <xsl:when test="string(k:vat-number)">
+        <fo:block>
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-vat-number'"/></xsl:call-template>
+          <xsl:value-of select="concat(' ', k:vat-number)"/>
+        </fo:block>
+      </xsl:when>
+      <xsl:when test="@franchise = 'true'">
+        <fo:block font-weight="bold"><xsl:value-of select="$franchise-text"/></fo:block>
+      </xsl:when>
+    </xsl:choose>
+    <xsl:if test="self::k:seller">
+      <xsl:if test="string(k:email)">
+        <fo:block>
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-email'"/></xsl:call-template>
+          <xsl:value-of select="concat(' ', k:email)"/>
+        </fo:block>
+      </xsl:if>
+      <xsl:if test="string(k:phone)">
+        <fo:block>
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-phone'"/></xsl:call-template>
+          <xsl:value-of select="concat(' ', k:phone)"/>
+        </fo:block>
+      </xsl:if>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="date-row">
+    <xsl:param name="k"/>
+    <xsl:param name="d"/>
+    <fo:block text-align="end">
+      <xsl:call-template name="t"><xsl:with-param name="k" select="$k"/></xsl:call-template>
+      <xsl:text> : </xsl:text>
+      <xsl:call-template name="date-short"><xsl:with-param name="d" select="$d"/></xsl:call-template>
+    </fo:block>
+  </xsl:template>
+
+  <xsl:template name="lines">
+    <fo:table xsl:use-attribute-sets="table" space-before="7mm">
+      <fo:table-column column-width="proportional-column-width(1)"/>
+      <fo:table-column column-width="24mm"/>
+      <fo:table-column column-width="27mm"/>
+      <fo:table-column column-width="14mm"/>
+      <fo:table-column column-width="24mm"/>
+      <fo:table-header>
+        <fo:table-row>
+          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-description'"/></xsl:call-template>
+          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-quantity'"/><xsl:with-param name="align" select="'end'"/></xsl:call-template>
+          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-unit-price'"/><xsl:with-param name="align" select="'end'"/></xsl:call-template>
+          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-vat-rate'"/><xsl:with-param name="align" select="'end'"/></xsl:call-template>
+          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-net'"/><xsl:with-param name="align" select="'end'"/></xsl:call-template>
+        </fo:table-row>
+      </fo:table-header>
+      <fo:table-body>
+        <xsl:for-each select="k:line">
+          <fo:table-row xsl:use-attribute-sets="row">
+            <fo:table-cell xsl:use-attribute-sets="td">
+              <fo:block><xsl:value-of select="k:description"/></fo:block>
+              <fo:block font-size="7.5pt" color="#444">
+                <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-ref'"/></xsl:call-template>
+                <xsl:value-of select="concat(' ', @sku)"/>
+                <xsl:if test="k:producer">
+                  <xsl:text> · </xsl:text>
+                  <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-producer'"/></xsl:call-template>
+                  <xsl:value-of select="concat(' : ', k:producer)"/>
+                </xsl:if>
+              </fo:block>
+            </fo:table-cell>
+            <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
+              <fo:block>
+                <xsl:call-template name="qty"><xsl:with-param name="q" select="@quantity"/><xsl:with-param name="unit" select="@unit"/></xsl:call-template>
+              </fo:block>
+            </fo:table-cell>
+            <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
+              <fo:block><xsl:call-template name="price"><xsl:with-param name="p" select="@unit-price"/></xsl:call-template></fo:block>
+            </fo:table-cell>
+            <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
+              <fo:block><xsl:call-template name="rate"><xsl:with-param name="r" select="@vat-rate"/><xsl:with-param name="c" select="@vat-category"/></xsl:call-template></fo:block>
+            </fo:table-cell>
+            <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
+              <fo:block><xsl:call-template name="money"><xsl:with-param name="cents" select="@net-cents"/></xsl:call-template></fo:block>
+            </fo:table-cell>
+          </fo:table-row>
+        </xsl:for-each>
+      </fo:table-body>
+    </fo:table>
+  </xsl:template>
+
+  <xsl:template name="vat-and-totals">
+    <fo:table table-layout="fixed" width="100%" space-before="5mm" keep-together.within-page="always">
+      <fo:table-column column-width="proportional-column-width(1)"/>
+      <fo:table-column column-width="8mm"/>
+      <fo:table-column column-width="66mm"/>
+      <fo:table-body>
+        <fo:table-row>
+          <fo:table-cell>
+            <fo:block font-weight="bold">
+              <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-vat-breakdown'"/></xsl:call-template>
+            </fo:block>
+            <fo:table xsl:use-attribute-sets="table" space-before="1mm">
+              <fo:table-column column-width="proportional-column-width(1)"/>
+              <fo:table-column column-width="24mm"/>
+              <fo:table-column column-width="24mm"/>
+              <fo:table-header>
+                <fo:table-row>
+                  <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-rate'"/></xsl:call-template>
+                  <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-base'"/><xsl:with-param name="align" select="'end'"/></xsl:call-template>
+                  <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-vat-amount'"/><xsl:with-param name="align" select="'end'"/></xsl:call-template>
+                </fo:table-row>
+              </fo:table-header>
+              <fo:table-body>
+                <xsl:for-each select="k:vat">
+                  <fo:table-row xsl:use-attribute-sets="row">
+                    <fo:table-cell xsl:use-attribute-sets="td">
+                      <fo:block>
+                        <xsl:call-template name="rate"><xsl:with-param name="r" select="@rate"/><xsl:with-param name="c" select="@category"/></xsl:call-template>
+                      </fo:block>
+                      <xsl:if test="string(.)"><fo:block font-size="7.5pt"><xsl:value-of select="."/></fo:block></xsl:if>
+                    </fo:table-cell>
+                    <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
+                      <fo:block><xsl:call-template name="money"><xsl:with-param name="cents" select="@base-cents"/></xsl:call-template></fo:block>
+                    </fo:table-cell>
+                    <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
+                      <fo:block><xsl:call-template name="money"><xsl:with-param name="cents" select="@vat-cents"/></xsl:call-template></fo:block>
+                    </fo:table-cell>
+                  </fo:table-row>
+                </xsl:for-each>
+              </fo:table-body>
+            </fo:table>
+          </fo:table-cell>
+          <fo:table-cell><fo:block/></fo:table-cell>
+          <fo:table-cell>
+            <xsl:call-template name="total-row"><xsl:with-param name="k" select="'inv-total-excl'"/><xsl:with-param name="c" select="k:totals/@excl-cents"/></xsl:call-template>
+            <xsl:call-template name="total-row"><xsl:with-param name="k" select="'inv-total-vat'"/><xsl:with-param name="c" select="k:totals/@vat-cents"/></xsl:call-template>
+            <xsl:call-template name="total-row"><xsl:with-param name="k" select="'inv-total-incl'"/><xsl:with-param name="c" select="k:totals/@incl-cents"/></xsl:call-template>
+            <fo:block font-size="11pt" font-weight="bold" text-align-last="justify" border-top="1pt solid #000"
+                      padding-top="1mm" space-before="1mm">
+              <xsl:call-template name="due-label"/>
+              <fo:leader leader-pattern="space"/>
+              <xsl:call-template name="money"><xsl:with-param name="cents" select="k:totals/@incl-cents"/></xsl:call-template>
+            </fo:block>
+          </fo:table-cell>
+        </fo:table-row>
+      </fo:table-body>
+    </fo:table>
+  </xsl:template>
+
+  <xsl:template name="total-row">
+    <xsl:param name="k"/>
+    <xsl:param name="c"/>
+    <fo:block text-align-last="justify" space-after="0.8mm">
+      <xsl:call-template name="t"><xsl:with-param name="k" select="$k"/></xsl:call-template>
+      <fo:leader leader-pattern="space"/>
+      <xsl:call-template name="money"><xsl:with-param name="cents" select="$c"/></xsl:call-template>
+    </fo:block>
+  </xsl:template>
+
+  <xsl:template name="payment-and-notes">
+    <fo:block space-before="6mm" font-weight="bold" keep-with-next.within-page="always">
+      <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-payment'"/></xsl:call-template>
+    </fo:block>
+    <fo:block>
+      <xsl:value-of select="k:payment-terms"/>
+      <xsl:text> </xsl:text>
+      <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-due-date'"/></xsl:call-template>
+      <xsl:text> : </xsl:text>
+      <xsl:call-template name="date-short"><xsl:with-param name="d" select="@due-date"/></xsl:call-template>
+    </fo:block>
+    <xsl:if test="k:note">
+      <fo:block space-before="3mm" font-weight="bold" keep-with-next.within-page="always">
+        <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-mentions'"/></xsl:call-template>
+      </fo:block>
+      <xsl:for-each select="k:note">
+        <fo:block font-size="8pt"><xsl:value-of select="."/></fo:block>
+      </xsl:for-each>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

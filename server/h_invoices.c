@@ -1,0 +1,302 @@
+/*
+ * server/h_invoices.c — invoices over HTTP.
+ *
+ *   POST /api/v1/cycles/{id}/invoices          issue a batched cycle's invoices (coordinator)
+ *   GET  /api/v1/cycles/{id}/invoices          list them (coordinator)
+ *   GET  /api/v1/invoices/{number}?format=json|cii|xml|pdf|facturx|html&lang=fr|en
+ *                                              one invoice: the coordinator, the producer
+ *                                              who sells it, the customer who buys it
+ *   POST /api/v1/invoices/{number}/credit-note {"reason": "..."} (coordinator)
+ *
+ * Anyone else asking for an invoice gets 404, as for a number that does not
+ * exist: numbers are guessable and must not tell whether they were issued.
+ */
+#include "../core/cycle.h"
+#include "../core/invoicing.h"
+#include "../core/log.h"
+#include "../core/util.h"
+#include "../reports/invoice_doc.h"
+#include "handlers.h"
+
+#include <string.h>
+
+static void add_dec(cJSON *o, const char *key, int64_t v, int scale, int min)
+{
+    char s[32];
+    cJSON_AddStringToObject(o, key, dec_format(s, v, scale, min));
+}
+
+static cJSON *json_party(const inv_party *p, bool seller)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", p->name);
+    if (seller)
+        cJSON_AddStringToObject(o, "legal_form", p->legal_form);
+    cJSON_AddStringToObject(o, "siret", p->siret);
+    cJSON_AddStringToObject(o, "vat_number", p->vat_number);
+    cJSON_AddStringToObject(o, "address", p->address.line1);
+    cJSON_AddStringToObject(o, "country", p->address.country);
+    if (seller)
+        cJSON_AddBoolToObject(o, "vat_franchise", p->franchise);
+    else
+        cJSON_AddStringToObject(o, "kind", p->business ? "business" : "person");
+    return o;
+}
+
+static cJSON *json_lines(const invoice *inv)
+{
+    cJSON *lines = cJSON_CreateArray();
+    for (size_t i = 0; i < inv->nlines; i++) {
+        const inv_line *l = &inv->lines[i];
+        char cat[2] = {l->vat_category, 0};
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "line_no", l->line_no);
+        cJSON_AddStringToObject(o, "sku", l->sku);
+        cJSON_AddStringToObject(o, "description", l->description);
+        if (l->producer && *l->producer)
+            cJSON_AddStringToObject(o, "producer", l->producer);
+        cJSON_AddStringToObject(o, "unit", l->unit);
+        add_dec(o, "quantity", l->quantity, 3, 0);
+        add_dec(o, "unit_price_excl_vat", l->unit_price, 4, 2);
+        cJSON_AddStringToObject(o, "vat_category", cat);
+        add_dec(o, "vat_rate", l->vat_rate, 2, 0);
+        cJSON_AddNumberToObject(o, "line_excl_vat_cents", (double)l->net);
+        cJSON_AddItemToArray(lines, o);
+    }
+    return lines;
+}
+
+static cJSON *json_invoice(const inv_stored *s)
+{
+    const invoice *inv = &s->inv;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "number", inv->number);
+    cJSON_AddNumberToObject(o, "type_code", inv->type_code);
+    cJSON_AddStringToObject(o, "issue_date", inv->issue_date);
+    cJSON_AddStringToObject(o, "delivery_date", inv->delivery_date);
+    cJSON_AddStringToObject(o, "due_date", inv->due_date);
+    cJSON_AddStringToObject(o, "currency", inv->currency);
+    cJSON_AddNumberToObject(o, "cycle", (double)s->cycle_id);
+    cJSON_AddNumberToObject(o, "order", (double)s->order_id);
+    if (*inv->corrects_number)
+        cJSON_AddStringToObject(o, "corrects", inv->corrects_number);
+    else
+        cJSON_AddNullToObject(o, "corrects");
+    cJSON_AddItemToObject(o, "seller", json_party(&inv->seller, true));
+    cJSON_AddItemToObject(o, "buyer", json_party(&inv->buyer, false));
+    if (inv->has_intermediary)
+        cJSON_AddItemToObject(o, "intermediary", json_party(&inv->intermediary, true));
+    else
+        cJSON_AddNullToObject(o, "intermediary");
+    cJSON_AddItemToObject(o, "lines", json_lines(inv));
+    cJSON *vat = cJSON_AddArrayToObject(o, "vat");
+    for (size_t i = 0; i < inv->nvat; i++) {
+        char cat[2] = {inv->vat[i].category, 0};
+        cJSON *v = cJSON_CreateObject();
+        cJSON_AddStringToObject(v, "category", cat);
+        add_dec(v, "rate", inv->vat[i].rate, 2, 0);
+        cJSON_AddNumberToObject(v, "base_cents", (double)inv->vat[i].base);
+        cJSON_AddNumberToObject(v, "amount_cents", (double)inv->vat[i].vat);
+        cJSON_AddItemToArray(vat, v);
+    }
+    cJSON_AddNumberToObject(o, "total_excl_vat_cents", (double)inv->total_excl);
+    cJSON_AddNumberToObject(o, "total_vat_cents", (double)inv->total_vat);
+    cJSON_AddNumberToObject(o, "total_incl_vat_cents", (double)inv->total_incl);
+    cJSON_AddStringToObject(o, "payment_terms", inv->payment_terms);
+    cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+    for (size_t i = 0; i < inv->nnotes; i++)
+        cJSON_AddItemToArray(notes, cJSON_CreateString(inv->notes[i]));
+    return o;
+}
+
+/* Who may see an invoice: the coordinator, its seller, its buyer. */
+static bool may_see(const http_req *req, const inv_stored *s)
+{
+    const http_session *u = req->session;
+    if (!u)
+        return false;
+    if (u->role == ROLE_COORDINATOR)
+        return true;
+    if (u->role == ROLE_PRODUCER)
+        return s->seller_producer_id && s->seller_producer_id == u->producer_id;
+    return u->role == ROLE_CONSUMER && s->customer_id && s->customer_id == u->customer_id;
+}
+
+static void reply_not_found(http_req *req, const char *number)
+{
+    http_reply_error(req, 404, "invoice_not_found",
+                     arena_printf(req->mem,
+                                  req->lang[0] == 'f' ? "Aucune facture n° %s." : "No invoice %s.",
+                                  number),
+                     "number");
+}
+
+/* GET /api/v1/invoices/{number} */
+void h_invoice_get(http_req *req)
+{
+    const char *number = http_param(req, "number"), *format = http_query(req, "format");
+    inv_format f = INV_PDF;
+    bool json = !format || !*format || str_eq(format, "json");
+    if (!json && !rpt_invoice_format_parse(format, &f)) {
+        http_reply_error(req, 400, "bad_format",
+                         req->lang[0] == 'f' ? "format vaut json, cii, xml, pdf, facturx ou html."
+                                             : "format is json, cii, xml, pdf, facturx or html.",
+                         "format");
+        return;
+    }
+    inv_stored s;
+    bool found;
+    int st = invoice_find(req->db, req->mem, req->hub_id, number, &s, &found);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    if (!found || !may_see(req, &s)) {
+        reply_not_found(req, number);
+        return;
+    }
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "invoice", json_invoice(&s));
+        http_reply_json(req, 200, root);
+        return;
+    }
+    buf doc = BUF_INIT;
+    rpt_error err;
+    if (rpt_invoice_render(req->db, &s, f, req->lang, &doc, &err) != 0) {
+        log_event(LOG_ERROR, "invoice.render_failed", "req=%s number=%s format=%s code=%s",
+                  req->id, number, format, err.code);
+        http_reply_error(req, err.status, err.code, err.message, NULL);
+    } else {
+        char name[128];
+        http_reply_document(req, 200, rpt_invoice_content_type(f), doc.data ? doc.data : "",
+                            doc.len, rpt_invoice_file_name(name, number, f));
+    }
+    buf_free(&doc);
+}
+
+static cJSON *json_summary(const inv_issue_result *r)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "cycle", (double)r->cycle);
+    cJSON_AddStringToObject(root, "state", "invoiced");
+    cJSON_AddStringToObject(root, "issue_date", r->issue_date);
+    cJSON_AddNumberToObject(root, "invoices", (double)r->invoices);
+    cJSON_AddNumberToObject(root, "orders", (double)r->orders);
+    cJSON_AddNumberToObject(root, "total_excl_vat_cents", (double)r->excl);
+    cJSON_AddNumberToObject(root, "total_vat_cents", (double)r->vat);
+    cJSON_AddNumberToObject(root, "total_incl_vat_cents", (double)r->incl);
+    cJSON *sellers = cJSON_AddArrayToObject(root, "sellers");
+    for (size_t i = 0; i < r->nsellers; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "seller_key", r->sellers[i].seller_key);
+        cJSON_AddStringToObject(o, "name", r->sellers[i].name);
+        cJSON_AddNumberToObject(o, "count", r->sellers[i].count);
+        cJSON_AddStringToObject(o, "first", r->sellers[i].first);
+        cJSON_AddStringToObject(o, "last", r->sellers[i].last);
+        cJSON_AddItemToArray(sellers, o);
+    }
+    return root;
+}
+
+/* POST /api/v1/cycles/{id}/invoices — 201 with what was issued; 409 when the
+ * cycle is not batched or already invoiced (issuing is not repeated). */
+void h_cycle_invoices_issue(http_req *req)
+{
+    int64_t id;
+    if (!http_id_or_reply(req, "id", &id))
+        return;
+    inv_issue_result r;
+    refusal why;
+    int st = invoice_issue_cycle(req->db, req->mem, req->hub_id, id, &r, &why);
+    if (st != 0) {
+        http_reply_failure(req, st, &why);
+        return;
+    }
+    http_reply_json(req, 201, json_summary(&r));
+}
+
+/* GET /api/v1/cycles/{id}/invoices */
+void h_cycle_invoices_list(http_req *req)
+{
+    int64_t id;
+    if (!http_id_or_reply(req, "id", &id))
+        return;
+    PGresult *c, *r;
+    int st = cycle_get(req->db, req->mem, req->hub_id, id, &c);
+    if (st == DB_OK && PQntuples(c) == 1)
+        st = invoice_list_cycle(req->db, req->mem, req->hub_id, id, &r);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    if (PQntuples(c) == 0) {
+        http_reply_error(req, 404, "cycle_not_found",
+                         req->lang[0] == 'f' ? "Ce cycle n’existe pas." : "There is no such cycle.",
+                         "id");
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "cycle", (double)id);
+    cJSON_AddStringToObject(root, "state", db_val(c, 0, "state"));
+    cJSON *list = cJSON_AddArrayToObject(root, "invoices");
+    for (int i = 0; i < PQntuples(r); i++) {
+        cJSON *o = cJSON_CreateObject();
+        const char *number = db_val(r, i, "number");
+        cJSON_AddStringToObject(o, "number", number);
+        cJSON_AddNumberToObject(o, "type_code", (double)db_int(r, i, "type_code"));
+        cJSON_AddStringToObject(o, "issue_date", db_val(r, i, "issue_date"));
+        cJSON_AddNumberToObject(o, "order", (double)db_int(r, i, "order_id"));
+        cJSON_AddStringToObject(o, "seller_key", db_val(r, i, "seller_key"));
+        cJSON_AddStringToObject(o, "seller", db_val(r, i, "seller_name"));
+        cJSON_AddStringToObject(o, "buyer", db_val(r, i, "buyer_name"));
+        cJSON_AddNumberToObject(o, "total_excl_vat_cents",
+                                (double)db_int(r, i, "total_excl_vat_cents"));
+        cJSON_AddNumberToObject(o, "total_vat_cents", (double)db_int(r, i, "total_vat_cents"));
+        cJSON_AddNumberToObject(o, "total_incl_vat_cents",
+                                (double)db_int(r, i, "total_incl_vat_cents"));
+        if (*db_val(r, i, "corrects"))
+            cJSON_AddStringToObject(o, "corrects", db_val(r, i, "corrects"));
+        else
+            cJSON_AddNullToObject(o, "corrects");
+        cJSON_AddStringToObject(o, "url", arena_printf(req->mem, "/api/v1/invoices/%s", number));
+        cJSON_AddItemToArray(list, o);
+    }
+    http_reply_json(req, 200, root);
+}
+
+/* POST /api/v1/invoices/{number}/credit-note — 201 {"credit_note": {...}}. */
+void h_invoice_credit(http_req *req)
+{
+    const char *number = http_param(req, "number"), *reason = NULL;
+    if (req->body.len > 0) {
+        cJSON *body = http_json_body(req);
+        if (!body)
+            return;
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(body, "reason");
+        if (r && !cJSON_IsString(r) && !cJSON_IsNull(r)) {
+            http_reply_error(req, 422, "invalid_reason",
+                             req->lang[0] == 'f' ? "reason est un texte." : "reason is a text.",
+                             "reason");
+            return;
+        }
+        reason = cJSON_IsString(r) ? r->valuestring : NULL;
+    }
+    const char *credit;
+    refusal why;
+    int st = invoice_credit(req->db, req->mem, req->hub_id, number, reason, &credit, &why);
+    if (st != 0) {
+        http_reply_failure(req, st, &why);
+        return;
+    }
+    inv_stored s;
+    bool found;
+    st = invoice_find(req->db, req->mem, req->hub_id, credit, &s, &found);
+    if (st != DB_OK || !found) {
+        http_reply_db_error(req, st != DB_OK ? st : DB_ERROR);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "credit_note", json_invoice(&s));
+    http_reply_json(req, 201, root);
+}

@@ -1,0 +1,153 @@
+// Cross-site request forgery: every state-changing HTML form of server/routes.c,
+// posted by a role allowed to use it, is refused (403, nothing changed) without
+// the CSRF token, with another session's token, twice the token, or from another
+// site per the browser's Fetch Metadata; and accepted with its own token. The JSON
+// API takes no body a cross-site form can send.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { routeTable, routeKey, snapshot, send, newSession, sessionClient, visitor } from '../lib/security.mjs';
+import { ROUTES, ROLES, LOGIN, buildWorld, urlOf } from '../lib/route_matrix.mjs';
+
+/** Who to post a form as: the first logged-in role the matrix lets through, and a
+ *  visitor too when visitors may post it (their token is the double-submit cookie's). */
+function postingRoles(key) {
+  const expect = ROUTES[key].expect;
+  const allowed = (role) => expect[role] !== 403 && expect[role] !== 404 && !(role === 'anon' && expect[role] === LOGIN);
+  const user = ROLES.find((role) => role !== 'anon' && allowed(role));
+  return [user, ...(allowed('anon') ? ['anon'] : [])].filter(Boolean);
+}
+
+describe('CSRF on every HTML form', () => {
+  let w;
+  // (a route without its row in route_matrix.mjs fails authz.test.mjs)
+  const forms = routeTable().filter((r) => r.method === 'POST' && r.flags.includes('ROUTE_HTML') && ROUTES[routeKey(r)]);
+  before(async () => { w = await buildWorld('csrf'); });
+  after(async () => { await w.srv.stop(); w.db.drop(); });
+
+  it('covers every form of the route table', () => {
+    assert.ok(forms.length >= 10, `${forms.length} forms`);
+    for (const r of forms) assert.ok(postingRoles(routeKey(r)).length, `${routeKey(r)}: no role may post it`);
+  });
+
+  it('refuses a form without its token, with another session’s, twice, or from another site', async () => {
+    const wrong = [];
+    for (const route of forms) {
+      const key = routeKey(route);
+      const row = ROUTES[key];
+      for (const role of postingRoles(key)) {
+        const spec = { method: route.method, url: urlOf(route, w), ...(row.req ? row.req(role, w) : {}) };
+        // another session of another person (for a visitor: another visitor's cookie token)
+        const stranger = role === 'anon' ? await visitor(w.srv) : sessionClient(w.srv, newSession(w.db, w.acc[role === 'cB' ? 'cA' : 'cB'].userId));
+        const attempts = {
+          'no token': { csrf: null },
+          'another session’s token': { csrf: stranger.csrf },
+          'an empty token': { csrf: '' },
+          'the token twice': { csrf: null, dup: true },
+          'from another site': { headers: { 'sec-fetch-site': 'cross-site' } },
+          'from a sibling sub-domain': { headers: { 'sec-fetch-site': 'same-site' } },
+        };
+        const before = snapshot(w.db); // every attempt must leave it so
+        for (const [what, a] of Object.entries(attempts)) {
+          const client = await w.client(role, { fresh: true });
+          let s = { ...spec, headers: { ...(spec.headers || {}), ...(a.headers || {}) } };
+          if (a.csrf !== undefined) s.csrf = a.csrf;
+          if (a.dup) {
+            const twice = [['csrf', client.csrf], ['csrf', client.csrf]];
+            if (s.form) s.form = [...twice, ...Object.entries(s.form)];
+            else s.multipart = [...twice, ...Object.entries(s.multipart)];
+          }
+          const r = await send(client, s);
+          if (r.status !== 403) wrong.push(`${key} as ${role}, ${what}: ${r.status}`);
+          const after = snapshot(w.db);
+          const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+          if (changed.length) wrong.push(`${key} as ${role}, ${what}: changed ${changed.join(', ')}`);
+        }
+        // and the right token goes through to the handler (the status of the matrix)
+        const ok = await send(await w.client(role, { fresh: true }), spec);
+        if (ok.status !== row.expect[role]) wrong.push(`${key} as ${role} with its token: ${ok.status}, expected ${row.expect[role]}`);
+        if ((row.changes || []).includes(role) && row.restore) await row.restore(w);
+      }
+    }
+    assert.deepEqual(wrong, [], `\n${wrong.join('\n')}`);
+  });
+
+  it('ties the token to the session: a token of a session that ended is refused', async () => {
+    const s = newSession(w.db, w.acc.coord.userId);
+    const c = sessionClient(w.srv, s);
+    const before = snapshot(w.db);
+    assert.equal((await send(c, { method: 'POST', url: '/logout', form: {} })).status, 303);
+    // the same person logs in again: a new session, a new token; the old one is dead
+    const again = sessionClient(w.srv, newSession(w.db, w.acc.coord.userId));
+    const r = await send(again, { method: 'POST', url: `/desk/producers/ferme-trois-chenes/active`, form: { active: '0' }, csrf: s.csrf });
+    assert.equal(r.status, 403);
+    assert.deepEqual(snapshot(w.db), before);
+  });
+
+  it('checks a visitor’s token against the cookie it came with (double submit)', async () => {
+    const v = await visitor(w.srv);
+    const form = { email: 'nobody@example.org', password: 'not the password' };
+    // the field without the cookie
+    const bare = w.srv.client();
+    assert.equal((await send(bare, { method: 'POST', url: '/login', form, csrf: v.csrf })).status, 403);
+    // the cookie with another visitor's field
+    const other = await visitor(w.srv);
+    assert.equal((await send(v, { method: 'POST', url: '/login', form, csrf: other.csrf })).status, 403);
+    // its own cookie and field go through to the login itself (wrong password: 401)
+    assert.equal((await send(v, { method: 'POST', url: '/login', form })).status, 401);
+  });
+});
+
+describe('CSRF on the JSON API', () => {
+  let w;
+  before(async () => { w = await buildWorld('csrf_api'); });
+  after(async () => { await w.srv.stop(); w.db.drop(); });
+
+  it('refuses the bodies a cross-site form can send (415) on every API route that reads one', async () => {
+    const c = await w.client('coord');
+    const before = snapshot(w.db);
+    const bodies = [
+      ['application/x-www-form-urlencoded', 'state=closed'],
+      ['text/plain', '{"state": "closed"}'],
+      ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="state"\r\n\r\nclosed\r\n--x--\r\n'],
+    ];
+    for (const [type, body] of bodies) {
+      for (const [method, url] of [['PATCH', `/api/v1/cycles/${w.cycle}`], ['POST', '/api/v1/cycles'],
+        ['POST', '/api/v1/session'], ['POST', '/api/v1/accounts']]) {
+        const r = await c.req(method, url, { body, headers: { 'content-type': type } });
+        assert.equal(r.status, 415, `${method} ${url} with ${type}: ${r.status}`);
+      }
+      const order = await (await w.client('cA')).req('PUT', `/api/v1/cycles/${w.cycle}/order`, { body, headers: { 'content-type': type } });
+      assert.equal(order.status, 415);
+    }
+    assert.deepEqual(snapshot(w.db), before);
+  });
+
+  it('refuses a cross-site request that needs no body (batch) by its Fetch Metadata', async () => {
+    const c = await w.client('coord');
+    const patch = await c.patch(`/api/v1/cycles/${w.cycle}`, { state: 'closed' });
+    assert.equal(patch.status, 200, patch.text);
+    const before = snapshot(w.db);
+    for (const site of ['cross-site', 'same-site']) {
+      const r = await c.req('POST', `/api/v1/cycles/${w.cycle}/batch`, { headers: { 'sec-fetch-site': site } });
+      assert.equal(r.status, 403, site);
+      assert.equal(r.json.error.code, 'cross_origin');
+    }
+    assert.deepEqual(snapshot(w.db), before);
+    // the same request from km0's own pages, or from a script (no header), goes through
+    const r = await c.req('POST', `/api/v1/cycles/${w.cycle}/batch`, { headers: { 'sec-fetch-site': 'same-origin' } });
+    assert.equal(r.status, 200, r.text);
+    // reading stays possible from anywhere a browser allows it
+    assert.equal((await c.get(`/api/v1/cycles/${w.cycle}/rounds`, { headers: { 'sec-fetch-site': 'cross-site' } })).status, 200);
+  });
+
+  it('sets its cookies HttpOnly and SameSite, the language cookie excepted', async () => {
+    const r = await w.srv.client().post('/api/v1/session', { email: w.acc.cA.email, password: 'correct horse battery' });
+    assert.equal(r.status, 200, r.text);
+    const v = await w.srv.client().get('/login');
+    for (const c of [...r.headers.getSetCookie(), ...v.headers.getSetCookie()]) {
+      assert.match(c, /; HttpOnly/, c);
+      assert.match(c, /; SameSite=Lax/, c);
+      assert.match(c, /; Path=\//, c);
+    }
+  });
+});
