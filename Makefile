@@ -5,6 +5,7 @@
 #   make         build build/km0          make asan   build build-asan/km0 (ASan + UBSan)
 #   make lint    clang-format check + cppcheck
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each (libFuzzer)
+#   make soak    the long runs: fuzzing for minutes, fifty kill -9 under load (by hand)
 #   make bench   benchmarks against the machine's physical limits (docs/BENCH.md)
 #   make clean   remove build outputs (keeps var/, the demo database)
 
@@ -136,9 +137,14 @@ bench: deps
 	@$(MAKE) --no-print-directory -j2 all build/bench/mhd_static build/bench/libfloor
 	@scripts/bench.sh $(SCALE)
 
+# The long runs: every fuzz target for SOAK_FUZZ_SECONDS, then the test files that
+# grow under KM0_SOAK=1 (fifty kill -9 instead of ten...). Bounded: CI runs it.
+SOAK_FUZZ_SECONDS ?= 120
+SOAK_TESTS ?= $(shell grep -l KM0_SOAK tests/integration/*.test.mjs)
 soak: deps
-	@$(MAKE) --no-print-directory -j2 all asan
-	@KM0_SOAK=1 scripts/test.sh
+	@$(MAKE) --no-print-directory -j2 all asan unit-tests fuzzers
+	@scripts/fuzz.sh $(SOAK_FUZZ_SECONDS) $(FUZZERS)
+	@KM0_SOAK=1 KM0_TESTS="$(SOAK_TESTS)" scripts/test.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

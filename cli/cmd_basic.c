@@ -141,7 +141,7 @@ int cmd_seed(int argc, char **argv)
     if (!c)
         return EXIT_REFUSED;
     buf errors = BUF_INIT;
-    hub_seed_counts n;
+    hub_seed_counts n = {0};
     int rc = hub_seed(c, argv[1], &errors, &n);
     if (rc == HUB_SEED_OK)
         printf("hub %lld: %zu producers, %zu pickup points, %zu vehicles\n", (long long)n.hub_id,

@@ -74,7 +74,7 @@ int cmd_batch(int argc, char **argv)
     int64_t hub = cli_hub(c);
     if (hub) {
         batch_result b;
-        refusal why;
+        refusal why = {0};
         int st = batch_cycle(c, a, hub, id, &b, &why);
         if (st == 0) {
             print_result(&b);

@@ -12,7 +12,7 @@
 
 static int report(int st, const refusal *why, db_conn *c)
 {
-    if (st > 0) {
+    if (st > 0 && why) {
         fprintf(stderr, "km0 cycle: %s%s%s\n", why->field ? why->field : "", why->field ? ": " : "",
                 refusal_text(why, getenv("LANG")));
         return EXIT_REFUSED;
@@ -74,7 +74,7 @@ static int create(db_conn *c, arena *a, int64_t hub, int argc, char **argv)
     if (optind != argc || !in.opens || !in.closes || !in.delivery)
         return cli_usage("cycle");
     int64_t id;
-    refusal why;
+    refusal why = {0};
     int st = cycle_create(c, a, hub, &in, &id, &why);
     if (st != 0)
         return report(st, &why, c);
@@ -134,7 +134,7 @@ int cmd_cycle(int argc, char **argv)
     arena *a = arena_new();
     int rc = EXIT_REFUSED;
     int64_t hub = cli_hub(c);
-    refusal why;
+    refusal why = {0};
     if (hub) {
         if (!strcmp(sub, "create")) {
             rc = create(c, a, hub, argc, argv);

@@ -189,7 +189,7 @@ static int run(const char *path, imp_request *in)
     int64_t hub = cli_hub(c);
     if (hub) {
         imp_result res;
-        refusal why;
+        refusal why = {0};
         int st = imp_catalog_import(c, a, hub, in, &res, &why);
         if (st == 0) {
             print_summary(a, path, &res);

@@ -76,8 +76,8 @@ static bool parse_id(const char *s, int64_t *out)
 /* A core call's outcome on stderr: the refusal's words, or the database's. */
 static int failed(db_conn *c, const char *what, int st, const refusal *why)
 {
-    if (st > 0)
-        fprintf(stderr, "km0 invoice %s: %s\n", what, why->en);
+    if (st > 0 && why)
+        fprintf(stderr, "km0 invoice %s: %s\n", what, refusal_text(why, getenv("LANG")));
     else
         fprintf(stderr, "km0 invoice %s: database error: %s\n", what, db_last_error(c)->message);
     return EXIT_REFUSED;
@@ -92,7 +92,7 @@ static int do_issue(db_conn *c, int64_t hub, int64_t cycle)
 {
     arena *a = arena_new();
     inv_issue_result r;
-    refusal why;
+    refusal why = {0};
     int st = invoice_issue_cycle(c, a, hub, cycle, &r, &why);
     int rc = EXIT_OK;
     if (st != 0) {
@@ -159,7 +159,7 @@ static int do_credit(db_conn *c, int64_t hub, const char *number, const char *re
 {
     arena *a = arena_new();
     const char *credit;
-    refusal why;
+    refusal why = {0};
     int st = invoice_credit(c, a, hub, number, reason, &credit, &why);
     int rc = st == 0 ? EXIT_OK : failed(c, "credit", st, &why);
     if (st == 0)
@@ -170,12 +170,10 @@ static int do_credit(db_conn *c, int64_t hub, const char *number, const char *re
 
 int cmd_invoice(int argc, char **argv)
 {
-    static const struct option opts[] = {{"cycle", required_argument, NULL, 'c'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"reason", required_argument, NULL, 'r'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"cycle", required_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},   {"reason", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("invoice");
     const char *sub = argv[1], *format = "pdf", *lang = "fr", *reason = NULL, *output = NULL;
@@ -213,7 +211,8 @@ int cmd_invoice(int argc, char **argv)
         return cli_usage("invoice");
     inv_format f = INV_PDF;
     if (str_eq(sub, "export") && !rpt_invoice_format_parse(format, &f)) {
-        fprintf(stderr, "km0 invoice export: unknown format \"%s\" (cii, xml, pdf, facturx, html)\n",
+        fprintf(stderr,
+                "km0 invoice export: unknown format \"%s\" (cii, xml, pdf, facturx, html)\n",
                 format);
         return EXIT_REFUSED;
     }

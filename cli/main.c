@@ -33,7 +33,7 @@ static const cli_command commands[] = {
     {"report", cmd_report,
      "KIND --cycle ID [--producer SLUG] [--pickup SLUG] [--round ID] [--format xml|fo|pdf|html] "
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
-     "print a document of a batched cycle: collection, picking, delivery or route"},
+     "print a document of a batched cycle: collection, picking, delivery, route or invoices"},
     {"invoice", cmd_invoice,
      "issue --cycle ID | list --cycle ID | export NUMBER [--format cii|xml|pdf|facturx|html] "
      "[--lang fr|en] [-o FILE] | credit NUMBER [--reason TEXT]",

@@ -19,8 +19,8 @@
 
 #define CYCLE_COLUMNS                                                                              \
     "c.id, c.name, c.state,"                                                                       \
-    " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"                             \
-    " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"                           \
+    " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"                        \
+    " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"                      \
     " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"                                    \
     " ((c.state = 'draft' AND c.opens_at <= now() AND c.closes_at > now())"                        \
     "  OR (c.state = 'open' AND c.closes_at <= now())) AS due,"                                    \
@@ -123,7 +123,8 @@ DB_STMT(
     "              odate + ((cd - od + 7) % 7 + CASE WHEN cd = od AND ct <= ot THEN 7 ELSE 0 END)"
     "                AS cdate, ct, dd FROM w)"
     " SELECT to_char(opens, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens,"
-    "        to_char((cdate + ct) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS "
+    "        to_char((cdate + ct) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') "
+    "AS "
     "closes,"
     "        to_char(cdate + (dd - extract(isodow FROM cdate)::int + 7) % 7, 'YYYY-MM-DD')"
     "          AS delivery,"

@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define NOTE_PENALTIES                                                                             \
-    "Pénalités de retard : trois fois le taux d'intérêt légal, exigibles dès le lendemain de "     \
+#define NOTE_PENALTIES                                                                               \
+    "Pénalités de retard : trois fois le taux d'intérêt légal, exigibles dès le lendemain de " \
     "la date d'échéance."
 /* a no-break space keeps "40 €" on one line wherever the text wraps */
 #define NOTE_INDEMNITY                                                                             \
@@ -138,11 +138,10 @@ void invoice_complete(arena *a, invoice *inv, const inv_terms *t)
         l->vat_category = category_of(inv, l->vat_rate);
     }
     breakdown(a, inv);
-    inv->payment_terms =
-        t->payment_days > 0
-            ? arena_printf(a, "Paiement à %d jours, au plus tard le %s.", t->payment_days,
-                           invoice_date_fr(a, t->due_date))
-            : "Paiement à réception de la facture.";
+    inv->payment_terms = t->payment_days > 0
+                             ? arena_printf(a, "Paiement à %d jours, au plus tard le %s.",
+                                            t->payment_days, invoice_date_fr(a, t->due_date))
+                             : "Paiement à réception de la facture.";
     const char **notes = arena_alloc(a, 6 * sizeof *notes);
     size_t n = 0;
     notes[n++] = NOTE_PENALTIES;

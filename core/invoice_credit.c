@@ -65,21 +65,21 @@ static int check_original(db_conn *c, credit_ctx *x, const PGresult *r)
     return 0;
 }
 
-static int store(db_conn *c, credit_ctx *x, const inv_stored *o, const invoice *cn, int year,
-                 int seq)
+static int store(db_conn *c, credit_ctx *x, const inv_stored *o, const invoice *cn,
+                 const inv_today *d, int seq)
 {
     buf parties = BUF_INIT, record = BUF_INIT;
     buf_printf(&parties, "{\"s\":%s,\"b\":%s", o->seller_json, o->buyer_json);
     if (o->intermediary_json)
         buf_printf(&parties, ",\"i\":%s", o->intermediary_json);
     buf_putc(&parties, '}');
-    inv_record rec = {cn,          o->seller_key, year, seq, o->cycle_id, o->order_id, o->id, "s",
-                      "b",         o->intermediary_json ? "i" : NULL};
+    inv_record rec = {cn,          o->seller_key, d->year, seq, o->cycle_id,
+                      o->order_id, o->id,         "s",     "b", o->intermediary_json ? "i" : NULL};
     buf_putc(&record, '[');
     inv_json_record(&record, &rec);
     buf_putc(&record, ']');
     int64_t stored = 0;
-    int st = inv_db_insert(c, x->a, x->hub, buf_str(&record), buf_str(&parties), &stored);
+    int st = inv_db_insert(c, x->a, x->hub, d->at, buf_str(&record), buf_str(&parties), &stored);
     buf_free(&parties);
     buf_free(&record);
     return st == DB_OK && stored != 1 ? DB_ERROR : st;
@@ -110,7 +110,7 @@ static int credit_tx(db_conn *c, void *p)
     invoice cn;
     invoice_credit_note(x->a, &o.inv, &t, x->reason, &cn);
     if ((st = inv_check_or_refuse(x->a, &cn, x->why)) != 0 ||
-        (st = store(c, x, &o, &cn, d.year, (int)last)) != 0)
+        (st = store(c, x, &o, &cn, &d, (int)last)) != 0)
         return st;
     x->credit_number = cn.number;
     return 0;

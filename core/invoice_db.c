@@ -19,8 +19,10 @@
 /* clang-format off */
 DB_STMT(today,
         "SELECT to_char(d, 'YYYY-MM-DD') AS issue_date,"
-        " to_char(d + $1::int, 'YYYY-MM-DD') AS due_date, extract(year FROM d)::int AS year"
-        " FROM (SELECT (clock_timestamp() AT TIME ZONE 'Europe/Paris')::date AS d) x");
+        " to_char(d + $1::int, 'YYYY-MM-DD') AS due_date, extract(year FROM d)::int AS year,"
+        " to_char(t, 'YYYY-MM-DD\"T\"HH24:MI:SS.USOF') AS at"
+        " FROM (SELECT clock_timestamp() AS t) c,"
+        " LATERAL (SELECT (c.t AT TIME ZONE 'Europe/Paris')::date AS d) x");
 
 DB_STMT(reserve,
         "INSERT INTO invoice_sequences AS s (hub_id, seller_key, year, last_number)"
@@ -39,11 +41,12 @@ DB_STMT(insert_all,
         " inv AS (INSERT INTO invoices (hub_id, number, seller_key, year, seq, type_code, cycle_id,"
         "   order_id, corrects_invoice_id, issue_date, delivery_date, due_date, seller, buyer,"
         "   intermediary, payment_terms, notes, total_excl_vat_cents, total_vat_cents,"
-        "   total_incl_vat_cents)"
+        "   total_incl_vat_cents, issued_at)"
         "   SELECT $1::bigint, number, seller_key, year, seq, type_code, cycle_id, order_id,"
         "   corrects_invoice_id, issue_date, delivery_date, due_date, $3::jsonb -> seller,"
         "   $3::jsonb -> buyer, $3::jsonb -> intermediary, payment_terms, notes, total_excl,"
-        "   total_vat, total_incl FROM src ORDER BY seller_key, year, seq RETURNING id, number),"
+        "   total_vat, total_incl, $4::timestamptz FROM src ORDER BY seller_key, year, seq"
+        "   RETURNING id, number),"
         " li AS (INSERT INTO invoice_lines (hub_id, invoice_id, line_no, sku, description,"
         "   producer_name, unit, unece, quantity_milli, unit_price_excl_vat_e4, vat_category,"
         "   vat_rate_bp, line_excl_vat_cents)"
@@ -73,6 +76,7 @@ db_status inv_db_today(db_conn *c, arena *a, int payment_days, inv_today *out)
     out->issue_date = db_val(r, 0, "issue_date");
     out->due_date = db_val(r, 0, "due_date");
     out->year = (int)db_int(r, 0, "year");
+    out->at = db_val(r, 0, "at");
     return DB_OK;
 }
 
@@ -94,11 +98,12 @@ db_status inv_db_reserve(db_conn *c, arena *a, int64_t hub, int year, const char
     return DB_OK;
 }
 
-db_status inv_db_insert(db_conn *c, arena *a, int64_t hub, const char *records,
-                        const char *parties, int64_t *stored)
+db_status inv_db_insert(db_conn *c, arena *a, int64_t hub, const char *issued_at,
+                        const char *records, const char *parties, int64_t *stored)
 {
     PGresult *r;
-    db_status st = db_run_a(c, a, &insert_all, &r, DB_P(db_i64(a, hub), records, parties));
+    db_status st =
+        db_run_a(c, a, &insert_all, &r, DB_P(db_i64(a, hub), records, parties, issued_at));
     if (st == DB_OK)
         *stored = db_int(r, 0, "invoices");
     return st;
@@ -114,8 +119,8 @@ int inv_check_or_refuse(arena *a, const invoice *inv, refusal *why)
     }
     const char *all = buf_str(&problems), *nl = strchr(all, '\n');
     const char *first = arena_strndup(a, all, nl ? (size_t)(nl - all) : strlen(all));
-    log_event(LOG_ERROR, "invoice.check_failed", "number=%s problems=%d first=\"%s\"",
-              inv->number, n, first);
+    log_event(LOG_ERROR, "invoice.check_failed", "number=%s problems=%d first=\"%s\"", inv->number,
+              n, first);
     buf_free(&problems);
     return refuse(why, 500, "invoice_check_failed", NULL,
                   arena_printf(a,

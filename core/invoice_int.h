@@ -21,6 +21,7 @@ typedef struct inv_today {
     const char *issue_date; /* YYYY-MM-DD, Paris time, read from the clock now */
     const char *due_date;   /* issue_date + payment_days */
     int year;
+    const char *at; /* the same instant as a timestamp: the documents' issued_at */
 } inv_today;
 
 /* Today as the invoices say it (clock_timestamp(), not the transaction's start). */
@@ -39,18 +40,19 @@ typedef struct inv_record {
     const invoice *inv;
     const char *seller_key;
     int year, seq;
-    int64_t cycle_id, order_id, corrects_id; /* 0 = none */
+    int64_t cycle_id, order_id, corrects_id;               /* 0 = none */
     const char *seller_ref, *buyer_ref, *intermediary_ref; /* intermediary_ref NULL = none */
 } inv_record;
 
 /* Append r as one element of the records array (without separator). */
 void inv_json_record(buf *b, const inv_record *r);
 
-/* Store every record of records (a JSON array) with their lines and VAT;
+/* Store every record of records (a JSON array) with their lines and VAT, all
+ * issued at issued_at (inv_today.at, read after the numbers were locked);
  * parties is a JSON object of the snapshots the records refer to. *stored
  * gets the number of invoices inserted. */
-db_status inv_db_insert(db_conn *c, arena *a, int64_t hub, const char *records,
-                        const char *parties, int64_t *stored);
+db_status inv_db_insert(db_conn *c, arena *a, int64_t hub, const char *issued_at,
+                        const char *records, const char *parties, int64_t *stored);
 
 /* rpt_cii_check on a document about to be stored: 0, or a 500 refusal naming
  * the first rule broken (logged with the number). */

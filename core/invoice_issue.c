@@ -59,9 +59,9 @@ DB_STMT(mark_invoiced, "UPDATE cycles SET state = 'invoiced' WHERE id = $1");
 typedef struct party {
     int64_t id; /* producer or order id; 0 for the hub */
     inv_party p;
-    const char *ref;    /* key in the parties object: "h", "p12", "o345" */
-    const char *prefix; /* number prefix (sellers) */
-    const char *key;    /* seller key (sellers) */
+    const char *ref;                   /* key in the parties object: "h", "p12", "o345" */
+    const char *prefix;                /* number prefix (sellers) */
+    const char *key;                   /* seller key (sellers) */
     const char *place, *place_address; /* buyers: the pickup point */
     char *json;
 } party;
@@ -309,8 +309,9 @@ static int check_order_total(issue_ctx *x, const PGresult *r, size_t from, size_
         sum += g[k].inv.total_incl;
     if (sum == t.incl)
         return 0;
-    log_event(LOG_ERROR, "invoice.total_mismatch", "order=%lld order_cents=%lld invoices_cents=%lld",
-              (long long)g->buyer->id, (long long)t.incl, (long long)sum);
+    log_event(LOG_ERROR, "invoice.total_mismatch",
+              "order=%lld order_cents=%lld invoices_cents=%lld", (long long)g->buyer->id,
+              (long long)t.incl, (long long)sum);
     return refuse(x->why, 500, "invoice_check_failed", NULL,
                   "Les factures d’une commande ne font pas son total : rien n’a été émis.",
                   "An order's invoices do not add up to its total: nothing was issued.");
@@ -336,8 +337,8 @@ static int build_all(issue_ctx *x, const PGresult *r, const inv_today *d)
                 j++;
             group *g = &x->groups[x->ngroups++];
             *g = (group){.from = i, .to = j};
-            g->seller = x->hub_sells ? &x->hub_party : find_party(x->producers, x->nproducers,
-                                                                  producer);
+            g->seller =
+                x->hub_sells ? &x->hub_party : find_party(x->producers, x->nproducers, producer);
             g->buyer = find_party(x->orders, x->norders, order);
             if (!g->seller || !g->buyer)
                 return DB_ERROR; /* the queries disagree: cannot happen in one snapshot */
@@ -374,9 +375,9 @@ static int number_all(db_conn *c, issue_ctx *x, const inv_today *before, inv_tod
         for (size_t k = 0; k < x->nkeys; k++)
             if (sorted[i] == x->keys[k])
                 counts[i] = x->counts[k];
-    int st = x->nkeys ? inv_db_reserve(c, x->a, x->hub, before->year, sorted, counts, x->nkeys,
-                                       last)
-                      : DB_OK;
+    int st = x->nkeys
+                 ? inv_db_reserve(c, x->a, x->hub, before->year, sorted, counts, x->nkeys, last)
+                 : DB_OK;
     if (st != DB_OK || (st = inv_db_today(c, x->a, g_config.payment_days, d)) != DB_OK)
         return st;
     if (!str_eq(d->issue_date, before->issue_date))
@@ -408,16 +409,23 @@ static int store_all(db_conn *c, issue_ctx *x, const inv_today *d)
     buf_putc(&records, '[');
     for (size_t i = 0; i < x->ngroups; i++) {
         const group *g = &x->groups[i];
-        inv_record rec = {&g->inv,        g->seller->key, d->year,        g->seq,
-                          x->cycle,       g->buyer->id,   0,              g->seller->ref,
-                          g->buyer->ref,  x->hub_sells ? NULL : "h"};
+        inv_record rec = {&g->inv,
+                          g->seller->key,
+                          d->year,
+                          g->seq,
+                          x->cycle,
+                          g->buyer->id,
+                          0,
+                          g->seller->ref,
+                          g->buyer->ref,
+                          x->hub_sells ? NULL : "h"};
         if (i)
             buf_putc(&records, ',');
         inv_json_record(&records, &rec);
     }
     buf_putc(&records, ']');
     int64_t stored = 0;
-    int st = inv_db_insert(c, x->a, x->hub, buf_str(&records), buf_str(&parties), &stored);
+    int st = inv_db_insert(c, x->a, x->hub, d->at, buf_str(&records), buf_str(&parties), &stored);
     buf_free(&parties);
     buf_free(&records);
     if (st == DB_OK && stored != (int64_t)x->ngroups)
@@ -425,11 +433,16 @@ static int store_all(db_conn *c, issue_ctx *x, const inv_today *d)
     return st;
 }
 
+static int cmp_run(const void *a, const void *b)
+{
+    return strcmp(((const inv_seller_run *)a)->seller_key, ((const inv_seller_run *)b)->seller_key);
+}
+
 static void summarise(issue_ctx *x, const inv_today *d)
 {
     inv_issue_result *o = x->out;
-    *o = (inv_issue_result){.cycle = x->cycle, .issue_date = d->issue_date,
-                            .invoices = x->ngroups, .orders = 0};
+    *o = (inv_issue_result){
+        .cycle = x->cycle, .issue_date = d->issue_date, .invoices = x->ngroups, .orders = 0};
     o->sellers = arena_alloc(x->a, (x->nkeys ? x->nkeys : 1) * sizeof *o->sellers);
     o->nsellers = x->nkeys;
     int64_t last_order = 0;
@@ -449,6 +462,7 @@ static void summarise(issue_ctx *x, const inv_today *d)
         o->vat += g->inv.total_vat;
         o->incl += g->inv.total_incl;
     }
+    qsort(o->sellers, o->nsellers, sizeof *o->sellers, cmp_run);
 }
 
 static int check_state(issue_ctx *x, const PGresult *r)
@@ -463,13 +477,13 @@ static int check_state(issue_ctx *x, const PGresult *r)
                       "avoir.",
                       "This cycle's invoices are already issued; a correction is a credit note.");
     if (!str_eq(state, "batched"))
-        return refuse(x->why, 409, "cycle_not_batched", "cycle",
-                      arena_printf(x->a,
-                                   "Le cycle est « %s » : on facture un cycle dont les tournées "
-                                   "sont calculées.",
-                                   state),
-                      arena_printf(x->a, "The cycle is %s: only a batched cycle is invoiced.",
-                                   state));
+        return refuse(
+            x->why, 409, "cycle_not_batched", "cycle",
+            arena_printf(x->a,
+                         "Le cycle est « %s » : on facture un cycle dont les tournées "
+                         "sont calculées.",
+                         state),
+            arena_printf(x->a, "The cycle is %s: only a batched cycle is invoiced.", state));
     x->delivery_date = db_val(r, 0, "delivery_date");
     return 0;
 }
@@ -486,8 +500,8 @@ static int issue_tx(db_conn *c, void *p)
     if ((st = inv_db_today(c, x->a, g_config.payment_days, &before)) != DB_OK ||
         (st = load_hub(c, x)) != DB_OK || (st = load_producers(c, x, hub, cycle)) != DB_OK ||
         (st = load_orders(c, x, hub, cycle)) != DB_OK ||
-        (st = db_run_a(c, x->a, &line_rows, &lines,
-                       DB_P(hub, cycle, x->hub_sells ? "t" : "f"))) != DB_OK)
+        (st = db_run_a(c, x->a, &line_rows, &lines, DB_P(hub, cycle, x->hub_sells ? "t" : "f"))) !=
+            DB_OK)
         return st;
     if ((st = build_all(x, lines, &before)) != 0 || (st = number_all(c, x, &before, &d)) != 0 ||
         (st = store_all(c, x, &d)) != 0 || (st = db_do(c, &mark_invoiced, DB_P(cycle))) != DB_OK)

@@ -113,8 +113,8 @@ static void parties(arena *a, const PGresult *r, int row, inv_stored *s)
     s->hub_slug = jstr(a, hub, "slug");
     s->hub_lat = jnum(hub, "depot_lat");
     s->hub_lon = jnum(hub, "depot_lon");
-    s->seller_producer_id = str_eq(jstr(a, seller, "kind"), "producer") ? (int64_t)jnum(seller, "id")
-                                                                        : 0;
+    s->seller_producer_id =
+        str_eq(jstr(a, seller, "kind"), "producer") ? (int64_t)jnum(seller, "id") : 0;
     s->customer_id = (int64_t)jnum(buyer, "customer_id");
     s->buyer_kind = jstr(a, buyer, "kind");
     s->buyer_trading = jstr(a, buyer, "trading_name");

@@ -62,13 +62,13 @@ typedef struct inv_stored {
     const char *seller_key;
     const char *issued_at; /* ISO 8601 with offset */
     const char *cycle_name, *cycle_state;
-    int delivery_dow;            /* ISO day of the delivery date */
-    const char *buyer_kind;      /* "person" or "business" */
-    const char *buyer_trading;   /* a business buyer's usual name ("" otherwise) */
-    const inv_party *hub;        /* the hub as the invoice names it (seller or intermediary) */
-    const char *hub_slug;        /* from the same snapshot */
-    double hub_lat, hub_lon;     /* the hub's depot, for the document head */
-    const char *seller_json;     /* the snapshots as stored, for a credit note */
+    int delivery_dow;          /* ISO day of the delivery date */
+    const char *buyer_kind;    /* "person" or "business" */
+    const char *buyer_trading; /* a business buyer's usual name ("" otherwise) */
+    const inv_party *hub;      /* the hub as the invoice names it (seller or intermediary) */
+    const char *hub_slug;      /* from the same snapshot */
+    double hub_lat, hub_lon;   /* the hub's depot, for the document head */
+    const char *seller_json;   /* the snapshots as stored, for a credit note */
     const char *buyer_json;
     const char *intermediary_json; /* NULL when none */
 } inv_stored;

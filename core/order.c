@@ -42,6 +42,16 @@ DB_STMT(lock_offers,
         "   AND ((p.slug, o.sku) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
         "        OR o.id IN (SELECT offer_id FROM order_lines WHERE order_id = $4))"
         " ORDER BY o.id FOR UPDATE OF o");
+/* Rows every writer locks in one order, offers (by id) before pickup counters (by
+ * id), so that concurrent orders queue instead of deadlocking: a cancel releasing
+ * its lines, and an order moving between two pickup points while another moves the
+ * other way, took them in whatever order the plan gave. */
+DB_STMT(lock_order_offers, "SELECT o.id FROM offers o"
+                           " WHERE o.id IN (SELECT offer_id FROM order_lines WHERE order_id = $1)"
+                           " ORDER BY o.id FOR UPDATE");
+DB_STMT(lock_pickups, "SELECT pickup_point_id FROM cycle_pickup_points"
+                      " WHERE cycle_id = $1 AND pickup_point_id IN ($2::bigint, $3::bigint)"
+                      " ORDER BY pickup_point_id FOR NO KEY UPDATE");
 DB_STMT(release_lines, "UPDATE offers o SET sold_milli = o.sold_milli - l.quantity_milli"
                        "  FROM order_lines l WHERE l.order_id = $1 AND o.id = l.offer_id");
 DB_STMT(delete_lines, "DELETE FROM order_lines WHERE order_id = $1");
@@ -323,7 +333,8 @@ static int put_tx(db_conn *c, void *p)
         return refuse(x->why, 409, "out_of_stock", "lines", "Un produit vient d’être épuisé.",
                       "A product has just sold out.");
     if (!exists || strcmp(old_pickup, pickup) != 0) {
-        if (exists && (st = db_do(c, &pickup_release, DB_P(cycle, old_pickup))) != DB_OK)
+        if (exists && ((st = db_do(c, &lock_pickups, DB_P(cycle, old_pickup, pickup))) != DB_OK ||
+                       (st = db_do(c, &pickup_release, DB_P(cycle, old_pickup))) != DB_OK))
             return st;
         if ((st = db_run_a(c, a, &pickup_take, &r, DB_P(cycle, pickup))) != DB_OK)
             return st;
@@ -446,7 +457,8 @@ static int delete_tx(db_conn *c, void *p)
                       "You have no order in this cycle.");
     const char *id = arena_strdup(a, db_val(r, 0, "id"));
     const char *pickup = arena_strdup(a, db_val(r, 0, "pickup_point_id"));
-    if ((st = db_do(c, &release_lines, DB_P(id))) != DB_OK ||
+    if ((st = db_do(c, &lock_order_offers, DB_P(id))) != DB_OK ||
+        (st = db_do(c, &release_lines, DB_P(id))) != DB_OK ||
         (st = db_do(c, &pickup_release, DB_P(cycle, pickup))) != DB_OK ||
         (st = db_do(c, &delete_order, DB_P(id))) != DB_OK)
         return st;

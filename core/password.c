@@ -62,8 +62,8 @@ const char *password_policy(const char *password, const char *email, const char 
         return fr ? "Le mot de passe contient des caractères invalides."
                   : "The password contains invalid characters.";
     if (utf8_len(password) < PASSWORD_MIN_CHARS)
-        return fr ? "Le mot de passe doit compter au moins 10 caractères."
-                  : "The password must be at least 10 characters long.";
+        return fr ? "Le mot de passe doit compter au moins 12 caractères."
+                  : "The password must be at least 12 characters long.";
     if (email && strcasecmp(password, email) == 0)
         return fr ? "Le mot de passe ne peut pas être votre adresse e-mail."
                   : "The password cannot be your email address.";

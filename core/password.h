@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PASSWORD_MIN_CHARS 10
+#define PASSWORD_MIN_CHARS 12
 #define PASSWORD_MAX_BYTES 256
 
 /* Hash into out (at least 128 bytes). Returns 0, or -1 if the KDF failed. */

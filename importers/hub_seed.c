@@ -123,7 +123,6 @@ static bool parse_double(const char *s, double lo, double hi, double *out)
     return *s && !errno && *end == '\0' && d >= lo && d <= hi && (*out = d, true);
 }
 
-
 /* Check one value; returns the value to store (normalised), or NULL after a problem. */
 static const char *check_value(seed_ctx *s, const file_spec *f, int line, const column_spec *c,
                                const char *v)

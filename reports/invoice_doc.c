@@ -21,6 +21,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libxml/parser.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,10 +264,20 @@ out:
     return rc;
 }
 
+/* libxml2 sets up its tables on first use, which two threads must not race
+ * to do (a CII export may be a server's first use of it). */
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+
+static void libxml_init(void)
+{
+    xmlInitParser();
+}
+
 int rpt_invoice_render(db_conn *c, const inv_stored *s, inv_format f, const char *lang, buf *out,
                        rpt_error *err)
 {
     (void)c; /* everything needed was loaded with the invoice */
+    pthread_once(&libxml_once, libxml_init);
     memset(err, 0, sizeof *err);
     if (!lang || !str_eq(lang, "en"))
         lang = "fr";

@@ -59,10 +59,20 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export KM0_TEST_BIN KM0_PG_DIR KM0_HOME ASAN_OPTIONS UBSAN_OPTIONS
 
 files=${KM0_TESTS:-$(ls tests/integration/*.test.mjs tests/browser/*.test.mjs 2>/dev/null)}
+mkdir -p var/test-logs
+marker=var/test-logs/.run-$$
+touch "$marker"
 # shellcheck disable=SC2086
 if ! node --test --test-reporter=spec $files; then
     failed="$failed integration"
 fi
+
+# No secret or personal data in what the servers of this run logged (docs/SECURITY.md).
+echo "== server logs"
+if ! node tests/lib/logscan.mjs "$marker"; then
+    failed="$failed logs"
+fi
+rm -f "$marker"
 
 if [ -n "$failed" ]; then
     echo "FAILED:$failed"

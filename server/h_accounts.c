@@ -22,7 +22,7 @@ void h_account_create(http_req *req)
         !json_str_or_reply(req, body, "address", 300, false, &in.address))
         return;
     account_user user;
-    refusal why;
+    refusal why = {0};
     int st = account_signup(req->db, req->mem, req->hub_id, &in, &user, &why);
     if (st == 0)
         st = session_start(req, &user);

@@ -74,7 +74,7 @@ void h_cycle_batch(http_req *req)
     if (!http_id_or_reply(req, "id", &id))
         return;
     batch_result b;
-    refusal why;
+    refusal why = {0};
     int st = batch_cycle(req->db, req->mem, req->hub_id, id, &b, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
@@ -91,7 +91,7 @@ void h_cycle_rounds(http_req *req)
     if (!http_id_or_reply(req, "id", &id))
         return;
     batch_result b;
-    refusal why;
+    refusal why = {0};
     int st = batch_rounds(req->db, req->mem, req->hub_id, id, &b, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

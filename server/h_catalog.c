@@ -224,7 +224,7 @@ void h_catalog_put(http_req *req)
     in.data = req->body.data ? req->body.data : "";
     in.len = req->body.len;
     imp_result res;
-    refusal why;
+    refusal why = {0};
     int st = imp_catalog_import(req->db, req->mem, req->hub_id, &in, &res, &why);
     if (st < 0)
         http_reply_db_error(req, st);

@@ -136,7 +136,7 @@ void h_cycle_create(http_req *req)
     cJSON *body = http_json_body(req);
     if (!body)
         return;
-    refusal why;
+    refusal why = {0};
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "from_template"))) {
         int64_t weeks = 1, ids[16];
         int n;
@@ -187,7 +187,7 @@ void h_cycle_patch(http_req *req)
     cycle_new in;
     if (!cycle_fields_or_reply(req, body, &in, false))
         return;
-    refusal why;
+    refusal why = {0};
     int st = 0;
     if (in.name[0] || in.opens || in.closes || in.delivery)
         st = cycle_update(req->db, req->mem, req->hub_id, id, &in, &why);

@@ -164,8 +164,8 @@ void h_invoice_get(http_req *req)
     buf doc = BUF_INIT;
     rpt_error err;
     if (rpt_invoice_render(req->db, &s, f, req->lang, &doc, &err) != 0) {
-        log_event(LOG_ERROR, "invoice.render_failed", "req=%s number=%s format=%s code=%s",
-                  req->id, number, format, err.code);
+        log_event(LOG_ERROR, "invoice.render_failed", "req=%s number=%s format=%s code=%s", req->id,
+                  number, format, err.code);
         http_reply_error(req, err.status, err.code, err.message, NULL);
     } else {
         char name[128];
@@ -207,7 +207,7 @@ void h_cycle_invoices_issue(http_req *req)
     if (!http_id_or_reply(req, "id", &id))
         return;
     inv_issue_result r;
-    refusal why;
+    refusal why = {0};
     int st = invoice_issue_cycle(req->db, req->mem, req->hub_id, id, &r, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
@@ -283,7 +283,7 @@ void h_invoice_credit(http_req *req)
         reason = cJSON_IsString(r) ? r->valuestring : NULL;
     }
     const char *credit;
-    refusal why;
+    refusal why = {0};
     int st = invoice_credit(req->db, req->mem, req->hub_id, number, reason, &credit, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

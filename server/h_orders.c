@@ -16,7 +16,7 @@ void h_order_put(http_req *req)
         !order_body_or_reply(req, body, &in))
         return;
     order o;
-    refusal why;
+    refusal why = {0};
     int st = order_put(req->db, req->mem, &in, &o, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
@@ -25,28 +25,33 @@ void h_order_put(http_req *req)
     http_reply_json(req, 200, json_order(&o));
 }
 
-/* GET /api/v1/cycles/{id}/order — 404 when the caller has none. */
-void h_order_get(http_req *req)
+bool caller_order_or_reply(http_req *req, const char *param, order *o)
 {
     int64_t cycle;
-    if (!http_id_or_reply(req, "id", &cycle))
-        return;
-    order o;
+    if (!http_id_or_reply(req, param, &cycle))
+        return false;
     bool found;
-    int st =
-        order_get(req->db, req->mem, req->hub_id, cycle, req->session->customer_id, &o, &found);
+    int st = order_get(req->db, req->mem, req->hub_id, cycle, req->session->customer_id, o, &found);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
-        return;
+        return false;
     }
     if (!found) {
         http_reply_error(req, 404, "no_order",
                          req->lang[0] == 'f' ? "Vous n’avez pas de commande dans ce cycle."
                                              : "You have no order in this cycle.",
                          NULL);
-        return;
+        return false;
     }
-    http_reply_json(req, 200, json_order(&o));
+    return true;
+}
+
+/* GET /api/v1/cycles/{id}/order — 404 when the caller has none. */
+void h_order_get(http_req *req)
+{
+    order o;
+    if (caller_order_or_reply(req, "id", &o))
+        http_reply_json(req, 200, json_order(&o));
 }
 
 /* DELETE /api/v1/cycles/{id}/order — cancel, releasing the stock; 204. */
@@ -55,7 +60,7 @@ void h_order_delete(http_req *req)
     int64_t cycle;
     if (!http_id_or_reply(req, "id", &cycle))
         return;
-    refusal why;
+    refusal why = {0};
     int st = order_delete(req->db, req->mem, req->hub_id, cycle, req->session->customer_id, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

@@ -88,8 +88,8 @@ void h_report_get(http_req *req)
         http_reply_error(req, err.status, err.code, err.message, err.field);
     } else {
         char name[128];
-        http_reply_document(req, 200, rpt_content_type(rq.format), doc.data ? doc.data : "", doc.len,
-                         rpt_file_name(name, &rq));
+        http_reply_document(req, 200, rpt_content_type(rq.format), doc.data ? doc.data : "",
+                            doc.len, rpt_file_name(name, &rq));
     }
     buf_free(&doc);
 }

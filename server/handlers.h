@@ -28,6 +28,9 @@ void h_order_put(http_req *req);
 void h_order_get(http_req *req);
 void h_order_delete(http_req *req);
 void h_orders_mine(http_req *req);
+/* The caller's order for the cycle named by {param}, or a 404/503 reply (false). */
+struct order;
+bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);

@@ -147,13 +147,14 @@ cJSON *http_json_body(http_req *req)
                          NULL);
         return NULL;
     case JSON_BODY_BAD_ENCODING:
-        http_reply_error(req, 400, "bad_encoding",
-                         req->lang[0] == 'f'
-                             ? "Le corps de la requête n’est pas du texte UTF-8 valide (ou contient "
-                               "un caractère NUL)."
-                             : "The request body is not valid UTF-8 text (or holds a NUL "
-                               "character).",
-                         NULL);
+        http_reply_error(
+            req, 400, "bad_encoding",
+            req->lang[0] == 'f'
+                ? "Le corps de la requête n’est pas du texte UTF-8 valide (ou contient "
+                  "un caractère NUL)."
+                : "The request body is not valid UTF-8 text (or holds a NUL "
+                  "character).",
+            NULL);
         return NULL;
     case JSON_BODY_BAD_JSON:
         http_reply_error(
@@ -326,17 +327,38 @@ void http_reply_db_error(http_req *req, int status_from_db)
     const db_error *e = db_last_error(req->db);
     log_event(LOG_ERROR, "http.db_error", "req=%s sqlstate=%s constraint=%s", req->id, e->sqlstate,
               e->constraint[0] ? e->constraint : "-");
+    bool fr = req->lang[0] == 'f'; /* the page around the message is in the visitor's language */
     if (!strcmp(e->sqlstate, "57014") || !strcmp(e->sqlstate, "55P03")) {
-        http_reply_error(req, 503, "timeout", "The database took too long to answer; try again.",
+        http_reply_error(req, 503, "timeout",
+                         fr ? "La base de données a mis trop de temps à répondre ; rien n’a "
+                              "changé, réessayez."
+                            : "The database took too long to answer; nothing was changed, try "
+                              "again.",
                          NULL);
         return;
     }
     if (!strcmp(e->sqlstate, "25006") || !strncmp(e->sqlstate, "53", 2)) {
         http_reply_error(req, 503, "database_unavailable",
-                         "The database cannot accept writes right now; nothing was changed.", NULL);
+                         fr ? "La base de données ne peut pas enregistrer pour le moment ; rien "
+                              "n’a changé."
+                            : "The database cannot accept writes right now; nothing was changed.",
+                         NULL);
         return;
     }
-    http_reply_error(req, 500, "internal", "Something went wrong on our side; nothing was changed.",
+    if (!strcmp(e->sqlstate, "40001") || !strcmp(e->sqlstate, "40P01")) {
+        /* replayed DB_TX_ATTEMPTS times (core/db.c) and still in conflict: rolled back,
+         * so a retry is the answer, not an internal error */
+        http_reply_error(req, 503, "busy",
+                         fr ? "Trop de demandes à la fois sur les mêmes produits ; rien n’a "
+                              "changé, réessayez."
+                            : "Too many requests at once on the same items; nothing was "
+                              "changed, try again.",
+                         NULL);
+        return;
+    }
+    http_reply_error(req, 500, "internal",
+                     fr ? "Un problème est survenu de notre côté ; rien n’a changé."
+                        : "Something went wrong on our side; nothing was changed.",
                      NULL);
 }
 
@@ -540,9 +562,8 @@ static bool same_origin_or_reply(http_req *req)
     if (!site || !strcmp(site, "same-origin") || !strcmp(site, "none"))
         return true;
     http_reply_error(req, 403, "cross_origin",
-                     req->lang[0] == 'f'
-                         ? "Cette demande vient d’un autre site : km0 la refuse."
-                         : "This request comes from another site: km0 refuses it.",
+                     req->lang[0] == 'f' ? "Cette demande vient d’un autre site : km0 la refuse."
+                                         : "This request comes from another site: km0 refuses it.",
                      NULL);
     return false;
 }

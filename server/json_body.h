@@ -22,8 +22,8 @@ typedef enum {
 /* Parse data[0..len) (data[len] must be '\0', as buf guarantees). On JSON_BODY_OK
  * *out is the tree, which the caller frees with cJSON_Delete; on any other result
  * *out is NULL. On JSON_BODY_DUPLICATE_KEY the name is copied into dup (duplen bytes,
- * cut on a UTF-8 character boundary). A member named twice is refused rather than silently taking one of
- * the two values (RFC 8259 leaves it undefined, and two parsers may disagree). */
+ * cut on a UTF-8 character boundary). A member named twice is refused rather than silently taking
+ * one of the two values (RFC 8259 leaves it undefined, and two parsers may disagree). */
 json_body_status json_body_parse(const char *data, size_t len, cJSON **out, size_t *where,
                                  char *dup, size_t duplen);
 

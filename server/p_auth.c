@@ -175,8 +175,8 @@ static const signup_field signup_fields[] = {
     {"phone", "tel", "Téléphone (facultatif)", "Phone (optional)", "tel",
      "Pour vous prévenir en cas d’imprévu le jour du retrait.",
      "To reach you if something comes up on pickup day.", false, false},
-    {"password", "password", "Mot de passe", "Password", "new-password", "10 caractères au moins.",
-     "At least 10 characters.", true, false},
+    {"password", "password", "Mot de passe", "Password", "new-password", "12 caractères au moins.",
+     "At least 12 characters.", true, false},
     {"legal_name", "text", "Raison sociale", "Legal name", "organization", NULL, NULL, false, true},
     {"siret", "text", "SIRET", "SIRET", "off", "14 chiffres.", "14 digits.", false, true},
     {"vat_number", "text", "Numéro de TVA intracommunautaire (facultatif)", "VAT number (optional)",
@@ -241,7 +241,7 @@ void p_signup(http_req *req)
                             form_get(&f, "legal_name"), form_get(&f, "siret"),
                             form_get(&f, "vat_number"), form_get(&f, "address")};
     account_user user;
-    refusal why;
+    refusal why = {0};
     int st = account_signup(req->db, req->mem, req->hub_id, &in, &user, &why);
     if (st > 0) {
         render_signup(req, why.status, &f, &why);

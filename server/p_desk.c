@@ -10,6 +10,7 @@
 #include "../core/hub.h"
 #include "desk.h"
 #include "handlers.h"
+#include "p_invoices.h"
 #include "page.h"
 
 #include <stdio.h>
@@ -192,7 +193,7 @@ void p_desk_generate(http_req *req)
         weeks = 0;
     int64_t ids[16];
     int n;
-    refusal why;
+    refusal why = {0};
     int st = cycle_generate(req->db, req->mem, req->hub_id, (int)weeks, ids, &n, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
@@ -222,7 +223,7 @@ void p_desk_create(http_req *req)
     if (in.delivery && !*in.delivery)
         in.delivery = NULL;
     int64_t id;
-    refusal why;
+    refusal why = {0};
     int st = cycle_create(req->db, req->mem, req->hub_id, &in, &id, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
@@ -239,7 +240,7 @@ void p_desk_state(http_req *req)
     if (!http_id_or_reply(req, "id", &id) || !page_form_or_reply(req, &f))
         return;
     const char *state = form_get(&f, "state");
-    refusal why;
+    refusal why = {0};
     int st = cycle_set_state(req->db, req->mem, req->hub_id, id, state ? state : "", &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
@@ -382,6 +383,7 @@ void p_desk_cycle(http_req *req)
                            "closed", NULL);
     buf_puts(&b, "</div>");
     desk_week_sections(&b, req, id, state);
+    desk_invoices_section(&b, req, id, state);
     render_pickups(&b, req, pp);
     render_by_producer(&b, req, byp);
     render_demand(&b, req, d);

@@ -180,7 +180,7 @@ void p_desk_edit(http_req *req)
     if (!page_form_or_reply(req, &f) || !(r = load_one(req)))
         return;
     const char *slug = http_param(req, "slug");
-    refusal why;
+    refusal why = {0};
     int st;
     if (is_pickups(req)) {
         hub_pickup_edit e = {form_get(&f, "name"), form_get(&f, "address"), form_get(&f, "opening"),
@@ -210,7 +210,7 @@ void p_desk_active(http_req *req)
         return;
     const char *v = form_get(&f, "active");
     bool active = v && !strcmp(v, "1");
-    refusal why;
+    refusal why = {0};
     int st = hub_set_active(req->db, req->mem, req->hub_id, is_pickups(req) ? "pickup" : "producer",
                             http_param(req, "slug"), active, &why);
     if (st != 0) {

@@ -33,7 +33,7 @@ static void rounds_section(buf *b, http_req *req, int64_t cycle, const char *sta
     if (!strcmp(state, "closed"))
         return;
     batch_result r;
-    refusal why;
+    refusal why = {0};
     if (batch_rounds(req->db, req->mem, req->hub_id, cycle, &r, &why) == 0)
         batch_render_html(b, &r, req->lang);
 }
@@ -113,7 +113,7 @@ void p_desk_batch(http_req *req)
     if (!http_id_or_reply(req, "id", &id) || !page_form_or_reply(req, &f))
         return;
     batch_result r;
-    refusal why;
+    refusal why = {0};
     int st = batch_cycle(req->db, req->mem, req->hub_id, id, &r, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

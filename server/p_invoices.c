@@ -54,7 +54,8 @@ static void issue_form(buf *b, http_req *req, int64_t cycle)
                   "vendeur. Une facture émise ne change plus : une correction passe par un avoir.",
                   "Issues every invoice of the cycle at once, numbered without gaps per seller. "
                   "An issued invoice never changes: a correction is a credit note."));
-    desk_action_button(b, req, arena_printf(req->mem, "/desk/cycles/%lld/invoices", (long long)cycle),
+    desk_action_button(b, req,
+                       arena_printf(req->mem, "/desk/cycles/%lld/invoices", (long long)cycle),
                        TR(req, "Émettre les factures", "Issue the invoices"), NULL, NULL, NULL);
     buf_puts(b, "</div>");
 }
@@ -163,7 +164,7 @@ void p_desk_invoices(http_req *req)
     if (!http_id_or_reply(req, "id", &id) || !page_form_or_reply(req, &f))
         return;
     inv_issue_result r;
-    refusal why;
+    refusal why = {0};
     int st = invoice_issue_cycle(req->db, req->mem, req->hub_id, id, &r, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

@@ -3,6 +3,7 @@
  */
 #include "../core/order.h"
 #include "handlers.h"
+#include "p_invoices.h"
 #include "page.h"
 
 #include <string.h>
@@ -63,24 +64,10 @@ static void render_totals(buf *b, http_req *req, const order *o)
 /* GET /orders/{cycle} — one order: what, where, when, how much. */
 void p_order_show(http_req *req)
 {
-    int64_t cycle;
-    if (!http_id_or_reply(req, "cycle", &cycle))
-        return;
     order o;
-    bool found;
-    int st =
-        order_get(req->db, req->mem, req->hub_id, cycle, req->session->customer_id, &o, &found);
-    if (st != DB_OK) {
-        http_reply_db_error(req, st);
+    if (!caller_order_or_reply(req, "cycle", &o))
         return;
-    }
-    if (!found) {
-        http_reply_error(req, 404, "no_order",
-                         TR(req, "Vous n’avez pas de commande dans ce cycle.",
-                            "You have no order in this cycle."),
-                         NULL);
-        return;
-    }
+    int64_t cycle = o.cycle;
     buf b = BUF_INIT;
     const char *title = TR(req, "Ma commande", "My order");
     page_begin(&b, req, title);
@@ -104,6 +91,7 @@ void p_order_show(http_req *req)
     buf_puts(&b, "</dd></dl>");
     render_lines(&b, req, &o);
     render_totals(&b, req, &o);
+    order_invoices_section(&b, req, o.id);
     if (o.editable) {
         buf_printf(&b,
                    "<div class=\"actions\"><a class=\"btn secondary\" href=\"/\">%s</a>"
@@ -128,7 +116,7 @@ void p_order_cancel(http_req *req)
     form f;
     if (!http_id_or_reply(req, "cycle", &cycle) || !page_form_or_reply(req, &f))
         return;
-    refusal why;
+    refusal why = {0};
     int st = order_delete(req->db, req->mem, req->hub_id, cycle, req->session->customer_id, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

@@ -490,7 +490,7 @@ void p_producer_catalog(http_req *req)
     in.data = file->value;
     in.len = file->len;
     imp_result *res = arena_alloc(req->mem, sizeof *res);
-    refusal why;
+    refusal why = {0};
     int st = imp_catalog_import(req->db, req->mem, req->hub_id, &in, res, &why);
     if (st < 0) {
         http_reply_db_error(req, st);

@@ -386,7 +386,7 @@ void p_order_submit(http_req *req)
     }
     order_in in = {req->hub_id, v.cycle, req->session->customer_id, pickup, lines, nl};
     order o;
-    refusal why;
+    refusal why = {0};
     int st = order_put(req->db, req->mem, &in, &o, &why);
     if (st < 0) {
         http_reply_db_error(req, st);

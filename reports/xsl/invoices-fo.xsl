@@ -326,8 +326,8 @@
             </fo:block>
             <fo:table xsl:use-attribute-sets="table" space-before="1mm">
               <fo:table-column column-width="proportional-column-width(1)"/>
-              <fo:table-column column-width="24mm"/>
-              <fo:table-column column-width="24mm"/>
+              <fo:table-column column-width="26mm"/>
+              <fo:table-column column-width="30mm"/>
               <fo:table-header>
                 <fo:table-row>
                   <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-rate'"/></xsl:call-template>

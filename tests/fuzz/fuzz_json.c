@@ -85,8 +85,8 @@ static void read_fields(http_req *req, const cJSON *body)
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const char *s = NULL;
         int before = replies;
-        bool ok = json_str_or_reply(req, body, fields[i].key, fields[i].max, fields[i].required,
-                                    &s);
+        bool ok =
+            json_str_or_reply(req, body, fields[i].key, fields[i].max, fields[i].required, &s);
         outcome(ok, before);
         if (ok) {
             text_ok(s, fields[i].max);

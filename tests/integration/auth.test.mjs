@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/harness.mjs';
 import { writeConf } from '../lib/scale.mjs';
-import { PASSWORD, routeTable, routeKey, send, newSession, sessionClient, visitor } from '../lib/security.mjs';
+import { PASSWORD, routeTable, routeKey, send, newSession, sessionClient, visitor, rawRequest } from '../lib/security.mjs';
 import { ROUTES, ROLES, buildWorld, urlOf } from '../lib/route_matrix.mjs';
 
 const MAX_FAILURES = 3;
@@ -56,6 +56,21 @@ describe('authentication and sessions', () => {
     const me = await v.get('/api/v1/session');
     assert.equal(me.json.user.email, w.acc.cB.email);
     assert.notEqual(me.json.user.csrf_token, v.csrf, 'the visitor token does not carry over');
+  });
+
+  it('sends a login on to a page of km0 only (no open redirect)', async () => {
+    const cases = [['/orders', '/orders'], ['//evil.example/x', '/'], ['/\\evil.example', '/'],
+      ['https://evil.example', '/'], ['/\t/evil.example', '/'], ['javascript:alert(1)', '/']];
+    for (const [next, to] of cases) {
+      const v = keep(await visitor(w.srv));
+      const r = await send(v, { method: 'POST', url: '/login', form: { email: w.acc.cB.email, password: PASSWORD, next } });
+      assert.equal(r.status, 303, next);
+      assert.equal(r.headers.get('location'), to, next);
+      keep(v);
+    }
+    // the login page does not carry a foreign next into its form either
+    const page = await w.srv.client().get('/login?next=%2F%2Fevil.example');
+    assert.doesNotMatch(page.text, /evil\.example/);
   });
 
   it('ends the session on the server at logout (API and form) and at expiry', async () => {
@@ -131,7 +146,7 @@ describe('authentication and sessions', () => {
   it('enforces the password policy at sign-up (API and form), and stores only a yescrypt hash', async () => {
     const base = { name: 'Nouvelle Cliente' };
     const weak = [
-      ['short', 'court9car'],
+      ['short', 'court9car0xy'],
       ['the email', 'policy@example.org'],
       ['too common', 'motdepasse'],
       ['too long (257 bytes)', 'x'.repeat(257)],
@@ -146,15 +161,26 @@ describe('authentication and sessions', () => {
       assert.doesNotMatch(f.text, /<input[^>]*name="password"[^>]*value=/, 'the password is not put back in the form');
     }
     assert.equal(w.db.one("SELECT count(*) FROM users WHERE email = 'policy@example.org'"), '0');
-    // ten characters, counted as characters, not bytes
+    // twelve characters, counted as characters, not bytes
     const signed = w.srv.client();
-    const ok = await signed.post('/api/v1/accounts', { ...base, email: 'policy@example.org', password: 'éàèùçôîâêë' });
+    const ok = await signed.post('/api/v1/accounts', { ...base, email: 'policy@example.org', password: 'éàèùçôîâêëïü' });
     assert.equal(ok.status, 201, ok.text);
     keep(signed);
     secrets.add(ok.json.user.csrf_token);
     const hash = w.db.one("SELECT password_hash FROM users WHERE email = 'policy@example.org'");
     assert.match(hash, /^\$y\$/);
-    assert.ok(!hash.includes('éàèùçôîâêë'));
+    assert.ok(!hash.includes('éàèùçôîâêëïü'));
+    // long passwords count whole: nothing is cut off past 72 bytes (bcrypt's limit) or anywhere
+    const long = 'a long pass phrase 🥕 '.repeat(6) + 'END';
+    secrets.add(long);
+    const made = w.srv.client();
+    assert.equal((await made.post('/api/v1/accounts', { ...base, email: 'long@example.org', password: long })).status, 201);
+    keep(made);
+    const wrongTail = long.slice(0, -3) + 'XYZ';
+    assert.equal((await w.srv.client().post('/api/v1/session', { email: 'long@example.org', password: wrongTail })).status, 401);
+    const good = w.srv.client();
+    assert.equal((await good.post('/api/v1/session', { email: 'long@example.org', password: long })).status, 200);
+    keep(good);
   });
 
   it('marks cookies Secure when served over HTTPS (secure_cookies = true)', async () => {
@@ -201,7 +227,12 @@ describe('authentication and sessions', () => {
     const c = w.srv.client();
     check('404', await c.get('/nothing/here'));
     check('405', await c.req('PATCH', '/healthz'));
-    check('413', await c.req('POST', '/api/v1/session', { body: 'x'.repeat(2 * 1024 * 1024), headers: { 'content-type': 'application/json' } }));
+    // 413 is answered from Content-Length alone, then the connection closes: the head
+    // only, or the client may see its write fail before it reads the answer
+    const big = await rawRequest(w.srv.port, Buffer.from('POST /api/v1/session HTTP/1.1\r\nHost: km0.test\r\n' +
+      'Content-Type: application/json\r\nContent-Length: 2097152\r\nConnection: close\r\n\r\n'));
+    assert.equal(big.status, 413);
+    check('413', { headers: new Headers(big.head.split('\r\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()])), text: big.body });
     check('400', await c.req('POST', '/api/v1/session', { body: '{', headers: { 'content-type': 'application/json' } }));
     check('415', await c.req('POST', '/api/v1/session', { body: 'a=b', headers: { 'content-type': 'text/plain' } }));
     check('404 page', await c.get('/desk/producers/nobody?lang=en'));

@@ -110,7 +110,7 @@ describe('km0 command line', () => {
     assert.match(r.stderr, /already exists/);
     r = km0(['user', 'add', '--email', 'x@example.org', '--role', 'consumer'], { db, input: 'short\n' });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /at least 10 characters/);
+    assert.match(r.stderr, /at least 12 characters/);
     r = km0(['user', 'add', '--email', 'p@example.org', '--role', 'producer', '--producer', 'nope'], { db, input: 'long enough pass\n' });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no producer "nope"/);
