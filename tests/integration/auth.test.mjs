@@ -146,7 +146,7 @@ describe('authentication and sessions', () => {
   it('enforces the password policy at sign-up (API and form), and stores only a yescrypt hash', async () => {
     const base = { name: 'Nouvelle Cliente' };
     const weak = [
-      ['short', 'court9car0xy'],
+      ['short', 'court9car0x'],
       ['the email', 'policy@example.org'],
       ['too common', 'motdepasse'],
       ['too long (257 bytes)', 'x'.repeat(257)],
