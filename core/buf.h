@@ -25,6 +25,8 @@ typedef struct buf {
 void buf_reserve(buf *b, size_t extra);
 void buf_append(buf *b, const void *data, size_t n);
 void buf_puts(buf *b, const char *s);
+/* Append a string literal, its length known at compile time (pages' hot paths). */
+#define buf_lit(b, lit) buf_append((b), "" lit, sizeof(lit) - 1)
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);

@@ -95,15 +95,16 @@ DB_STMT(pickups_of,
         "       x.orders_count, pp.lat, pp.lon"
         "  FROM cycle_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id"
         " WHERE x.cycle_id = $1 ORDER BY pp.name");
-DB_STMT(head_of, "SELECT c.id, c.name, c.state,"
-                 " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"
-                 " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
-                 " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date"
-                 "  FROM cycles c WHERE c.hub_id = $1"
-                 "   AND CASE WHEN $2::bigint = 0"
-                 "            THEN c.state = 'open' AND c.opens_at <= now() AND c.closes_at > now()"
-                 "            ELSE c.id = $2 END"
-                 " ORDER BY c.closes_at, c.id LIMIT 1");
+#define HEAD_COLUMNS                                                                               \
+    "SELECT c.id, c.name, c.state,"                                                                \
+    " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"                        \
+    " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"                      \
+    " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date FROM cycles c"
+DB_STMT(head_of, HEAD_COLUMNS " WHERE c.hub_id = $1 AND c.id = $2");
+/* The cycle whose window is open now; a draft there is one whose opening is due. */
+DB_STMT(head_current, HEAD_COLUMNS " WHERE c.hub_id = $1 AND c.state IN ('open', 'draft')"
+                                   "   AND c.opens_at <= now() AND c.closes_at > now()"
+                                   " ORDER BY c.closes_at, c.id LIMIT 1");
 DB_STMT(current_cycle, "SELECT id FROM cycles WHERE hub_id = $1 AND state = 'open'"
                        " AND opens_at <= now() AND closes_at > now()"
                        " ORDER BY closes_at, id LIMIT 1");
@@ -472,6 +473,8 @@ db_status cycle_pickup_points(db_conn *c, arena *a, int64_t id, PGresult **r)
 
 db_status cycle_head(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r)
 {
+    if (id == 0) /* the shop's every page: cached for a second (core/rcache.h) */
+        return rcache_run(c, a, 3, &head_current, hub, r);
     return db_run_a(c, a, &head_of, r, DB_P(db_i64(a, hub), db_i64(a, id)));
 }
 

@@ -74,23 +74,24 @@ DB_STMT(insert_lines,
         " SELECT $1, $2, o.id, v.q, o.price_excl_vat_e4, o.vat_rate_bp, v.net"
         "   FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS v(id, q, net)"
         "   JOIN offers o ON o.id = v.id");
+/* The order and its lines in one round trip: the header columns repeat on each line. */
 DB_STMT(get_order,
         "SELECT o.id, o.cycle_id, pp.slug AS pickup, pp.name AS pickup_name,"
         "       pp.address AS pickup_address, pp.opening AS pickup_opening, c.name AS cycle_name,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
         "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
         "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
-        "       (c.state = 'open' AND now() < c.closes_at) AS editable"
-        "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
-        "  JOIN cycles c ON c.id = o.cycle_id"
-        " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3");
-DB_STMT(get_lines,
-        "SELECT l.offer_id AS id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
+        "       (c.state = 'open' AND now() < c.closes_at) AS editable,"
+        "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
         "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
         "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g"
-        "  FROM order_lines l JOIN offers f ON f.id = l.offer_id"
-        "  JOIN producers p ON p.id = f.producer_id"
-        " WHERE l.order_id = $1 ORDER BY p.name, f.name, f.id");
+        "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
+        "  JOIN cycles c ON c.id = o.cycle_id"
+        "  LEFT JOIN order_lines l ON l.order_id = o.id"
+        "  LEFT JOIN offers f ON f.id = l.offer_id"
+        "  LEFT JOIN producers p ON p.id = f.producer_id"
+        " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
+        " ORDER BY p.name, f.name, f.id");
 DB_STMT(list_orders,
         "SELECT o.id, o.cycle_id AS cycle, c.name AS cycle_name, c.state,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date, pp.name AS pickup_name,"
@@ -390,7 +391,7 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
 {
     memset(out, 0, sizeof *out);
     *found = false;
-    PGresult *r, *lines;
+    PGresult *r;
     int st =
         db_run_a(c, a, &get_order, &r, DB_P(db_i64(a, hub), db_i64(a, cycle), db_i64(a, customer)));
     if (st != DB_OK || PQntuples(r) == 0)
@@ -407,26 +408,24 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
     out->closes_at = db_val(r, 0, "closes_at");
     out->updated_at = db_val(r, 0, "updated_at");
     out->editable = db_bool(r, 0, "editable");
-    if ((st = db_run_a(c, a, &get_lines, &lines, DB_P(db_val(r, 0, "id")))) != DB_OK)
-        return st;
-    out->nlines = (size_t)PQntuples(lines);
+    out->nlines = db_null(r, 0, "offer_id") ? 0 : (size_t)PQntuples(r);
     out->lines = arena_alloc(a, (out->nlines + 1) * sizeof *out->lines);
     for (size_t i = 0; i < out->nlines; i++) {
         order_line *l = &out->lines[i];
         int k = (int)i;
-        l->offer_id = db_int(lines, k, "id");
-        l->producer_id = db_int(lines, k, "producer_id");
-        l->producer = db_val(lines, k, "producer");
-        l->producer_name = db_val(lines, k, "producer_name");
-        l->sku = db_val(lines, k, "sku");
-        l->name = db_val(lines, k, "name");
-        l->unit = db_val(lines, k, "unit");
-        l->quantity = db_int(lines, k, "quantity_milli");
-        l->unit_price = db_int(lines, k, "unit_price_excl_vat_e4");
-        l->vat_rate = (vat_bp_t)db_int(lines, k, "vat_rate_bp");
+        l->offer_id = db_int(r, k, "offer_id");
+        l->producer_id = db_int(r, k, "producer_id");
+        l->producer = db_val(r, k, "producer");
+        l->producer_name = db_val(r, k, "producer_name");
+        l->sku = db_val(r, k, "sku");
+        l->name = db_val(r, k, "name");
+        l->unit = db_val(r, k, "unit");
+        l->quantity = db_int(r, k, "quantity_milli");
+        l->unit_price = db_int(r, k, "unit_price_excl_vat_e4");
+        l->vat_rate = (vat_bp_t)db_int(r, k, "vat_rate_bp");
         l->unit_price_incl = money_price_incl(l->unit_price, l->vat_rate);
-        l->net = db_int(lines, k, "line_excl_vat_cents");
-        l->weight_g = money_weight_g(l->quantity, db_int(lines, k, "weight_g"));
+        l->net = db_int(r, k, "line_excl_vat_cents");
+        l->weight_g = money_weight_g(l->quantity, db_int(r, k, "weight_g"));
     }
     finish(out);
     return DB_OK;

@@ -469,8 +469,11 @@ static http_req *new_request(struct MHD_Connection *conn, const char *method, co
     } else {
         unsigned char raw[8];
         random_bytes(raw, sizeof raw);
-        for (int i = 0; i < 8; i++)
-            sprintf(req->id + 2 * i, "%02x", raw[i]);
+        for (int i = 0; i < 8; i++) {
+            req->id[2 * i] = "0123456789abcdef"[raw[i] >> 4];
+            req->id[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
+        }
+        req->id[16] = '\0';
     }
     req->lang = pick_lang(req);
     return req;

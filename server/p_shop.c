@@ -67,9 +67,9 @@ static void render_errors(buf *b, http_req *req, const shop_view *v)
     for (size_t i = 0; i < v->nerrors; i++) {
         buf_printf(b, "<li><a href=\"#%s\">", v->errors[i].field);
         buf_html(b, v->errors[i].message);
-        buf_puts(b, "</a></li>");
+        buf_lit(b, "</a></li>");
     }
-    buf_puts(b, "</ul></div>");
+    buf_lit(b, "</ul></div>");
 }
 
 static void render_pickups(buf *b, http_req *req, const shop_view *v, bool editable)
@@ -82,9 +82,9 @@ static void render_pickups(buf *b, http_req *req, const shop_view *v, bool edita
                err ? " aria-describedby=\"pickup-error\"" : "",
                TR(req, "Point de retrait", "Pickup point"));
     if (err) {
-        buf_puts(b, "<p class=\"field-error\" id=\"pickup-error\">");
+        buf_lit(b, "<p class=\"field-error\" id=\"pickup-error\">");
         buf_html(b, err);
-        buf_puts(b, "</p>");
+        buf_lit(b, "</p>");
     }
     for (int i = 0; i < PQntuples(v->pickups); i++) {
         const char *slug = db_val(v->pickups, i, "slug");
@@ -95,20 +95,20 @@ static void render_pickups(buf *b, http_req *req, const shop_view *v, bool edita
         buf_printf(b, "<p><input type=\"radio\" name=\"pickup\" id=\"pp-%s\" value=\"%s\"", slug,
                    slug);
         if (chosen && !strcmp(chosen, slug))
-            buf_puts(b, " checked");
+            buf_lit(b, " checked");
         if ((full && !mine) || !editable)
-            buf_puts(b, " disabled");
+            buf_lit(b, " disabled");
         buf_printf(b, "> <label class=\"inline\" for=\"pp-%s\"><strong>", slug);
         buf_html(b, db_val(v->pickups, i, "name"));
-        buf_puts(b, "</strong> — ");
+        buf_lit(b, "</strong> — ");
         buf_html(b, db_val(v->pickups, i, "address"));
-        buf_puts(b, " — ");
+        buf_lit(b, " — ");
         buf_html(b, db_val(v->pickups, i, "opening"));
         if (full && !mine)
             buf_printf(b, " <strong>(%s)</strong>", TR(req, "complet", "full"));
-        buf_puts(b, "</label></p>");
+        buf_lit(b, "</label></p>");
     }
-    buf_puts(b, "</fieldset>");
+    buf_lit(b, "</fieldset>");
 }
 
 static void render_offer_row(buf *b, http_req *req, const shop_view *v, int i, bool editable)
@@ -119,73 +119,74 @@ static void render_offer_row(buf *b, http_req *req, const shop_view *v, int i, b
     const char *unit = PQgetvalue(o, i, c->unit), *name = PQgetvalue(o, i, c->name);
     milli_t step = strtoll(PQgetvalue(o, i, c->step), NULL, 10);
     char field[32];
-    snprintf(field, sizeof field, "q%lld", (long long)id);
+    field[0] = 'q';
+    dec_format(field + 1, id, 0, 0);
     const char *err = v->nerrors ? error_for(v, field) : NULL;
-    buf_puts(b, "<tr><td id=\"n");
+    buf_lit(b, "<tr><td id=\"n");
     buf_int(b, id);
-    buf_puts(b, "\">");
+    buf_lit(b, "\">");
     buf_html(b, name);
     if (!PQgetisnull(o, i, c->organic) && PQgetvalue(o, i, c->organic)[0] == 't') {
-        buf_puts(b, "<span class=\"badge\">");
+        buf_lit(b, "<span class=\"badge\">");
         buf_puts(b, TR(req, "bio", "organic"));
-        buf_puts(b, "</span>");
+        buf_lit(b, "</span>");
     }
-    buf_puts(b, "</td><td class=\"num\">");
+    buf_lit(b, "</td><td class=\"num\">");
     fmt_money(b, req,
               money_price_incl(strtoll(PQgetvalue(o, i, c->price), NULL, 10),
                                (vat_bp_t)strtol(PQgetvalue(o, i, c->rate), NULL, 10)));
-    buf_puts(b, " / ");
+    buf_lit(b, " / ");
     buf_puts(b, fmt_unit(req, unit, 1000));
-    buf_puts(b, "</td><td class=\"num\">");
+    buf_lit(b, "</td><td class=\"num\">");
     milli_t left = PQgetisnull(o, i, c->left) ? -1 : strtoll(PQgetvalue(o, i, c->left), NULL, 10);
     if (left < 0) {
-        buf_puts(b, "—");
+        buf_lit(b, "—");
     } else {
         fmt_qty(b, req, left);
         buf_putc(b, ' ');
         buf_puts(b, fmt_unit(req, unit, left));
     }
-    buf_puts(b, "</td><td><label class=\"sr\" for=\"");
+    buf_lit(b, "</td><td><label class=\"sr\" for=\"");
     buf_puts(b, field);
-    buf_puts(b, "\">");
+    buf_lit(b, "\">");
     buf_puts(b, TR(req, "Quantité de ", "Quantity of "));
     buf_html(b, name);
-    buf_puts(b, " (");
+    buf_lit(b, " (");
     buf_puts(b, fmt_unit(req, unit, 2000));
-    buf_puts(b, ")</label>");
+    buf_lit(b, ")</label>");
     if (err) {
         buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">", field);
         buf_html(b, err);
-        buf_puts(b, "</p>");
+        buf_lit(b, "</p>");
     }
-    buf_puts(b, "<input class=\"qty\" type=\"text\" inputmode=\"decimal\" id=\"");
+    buf_lit(b, "<input class=\"qty\" type=\"text\" inputmode=\"decimal\" id=\"");
     buf_puts(b, field);
-    buf_puts(b, "\" name=\"");
+    buf_lit(b, "\" name=\"");
     buf_puts(b, field);
     const char *typed = v->typed ? form_get(v->typed, field) : NULL;
     milli_t saved = typed ? 0 : saved_quantity(v, id);
-    buf_puts(b, "\" value=\"");
+    buf_lit(b, "\" value=\"");
     if (typed)
         buf_html(b, typed);
     else if (saved)
         fmt_qty(b, req, saved);
     buf_putc(b, '"');
     if (!editable || left == 0)
-        buf_puts(b, " disabled");
+        buf_lit(b, " disabled");
     if (err)
         buf_printf(b, " aria-invalid=\"true\" aria-describedby=\"%s-error s%lld\"", field,
                    (long long)id);
     else {
-        buf_puts(b, " aria-describedby=\"s");
+        buf_lit(b, " aria-describedby=\"s");
         buf_int(b, id);
         buf_putc(b, '"');
     }
-    buf_puts(b, "><span class=\"hint\" id=\"s");
+    buf_lit(b, "><span class=\"hint\" id=\"s");
     buf_int(b, id);
-    buf_puts(b, "\">");
+    buf_lit(b, "\">");
     buf_puts(b, TR(req, "par ", "in steps of "));
     fmt_qty(b, req, step);
-    buf_puts(b, "</span></td></tr>");
+    buf_lit(b, "</span></td></tr>");
 }
 
 static void render_offers(buf *b, http_req *req, const shop_view *v, bool editable)
@@ -196,17 +197,17 @@ static void render_offers(buf *b, http_req *req, const shop_view *v, bool editab
                    *c = PQgetvalue(v->offers, i, v->col.category);
         if (!producer || strcmp(producer, p) != 0) {
             if (producer)
-                buf_puts(b, "</tbody></table></section>");
-            buf_puts(b, "<section><h2>");
+                buf_lit(b, "</tbody></table></section>");
+            buf_lit(b, "<section><h2>");
             buf_html(b, PQgetvalue(v->offers, i, v->col.producer_name));
-            buf_puts(b, "</h2>");
+            buf_lit(b, "</h2>");
             producer = p;
             category = NULL;
         }
         if (!category || strcmp(category, c) != 0) {
             if (category)
-                buf_puts(b, "</tbody></table>");
-            buf_puts(b, "<table><caption>");
+                buf_lit(b, "</tbody></table>");
+            buf_lit(b, "<table><caption>");
             buf_html(b, *c ? c : TR(req, "Produits", "Products"));
             buf_printf(b,
                        "</caption><thead><tr><th scope=\"col\">%s</th><th scope=\"col\" "
@@ -219,12 +220,13 @@ static void render_offers(buf *b, http_req *req, const shop_view *v, bool editab
         render_offer_row(b, req, v, i, editable);
     }
     if (producer)
-        buf_puts(b, "</tbody></table></section>");
+        buf_lit(b, "</tbody></table></section>");
 }
 
 static void render_shop(http_req *req, int status, shop_view *v)
 {
     buf b = BUF_INIT;
+    buf_reserve(&b, 64 * 1024); /* a 100-product form is about 47 KB: grow once */
     bool consumer = req->session && req->session->role == ROLE_CONSUMER;
     const char *title = TR(req, "Commande de la semaine", "This week's order");
     page_begin(&b, req, title);
@@ -291,9 +293,13 @@ static void resolve_columns(shop_view *v)
 /* Load everything the shop shows; false after replying with an error. */
 static bool load_view(http_req *req, shop_view *v)
 {
-    int st = cycle_catch_up(req->db, req->hub_id);
-    if (st == DB_OK &&
-        (st = cycle_head(req->db, req->mem, req->hub_id, v->cycle, &v->cyc)) == DB_OK) {
+    /* the head query itself tells whether an opening is due, so the shop does not
+     * pay for a separate check on every page */
+    int st = cycle_head(req->db, req->mem, req->hub_id, v->cycle, &v->cyc);
+    if (st == DB_OK && PQntuples(v->cyc) == 1 && !strcmp(db_val(v->cyc, 0, "state"), "draft") &&
+        (st = cycle_catch_up(req->db, req->hub_id)) == DB_OK) /* read it again, uncached */
+        st = cycle_head(req->db, req->mem, req->hub_id, db_int(v->cyc, 0, "id"), &v->cyc);
+    if (st == DB_OK) {
         v->cycle = PQntuples(v->cyc) == 1 && !strcmp(db_val(v->cyc, 0, "state"), "open")
                        ? db_int(v->cyc, 0, "id")
                        : 0;

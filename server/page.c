@@ -10,6 +10,7 @@
 #include "../core/unit.h"
 #include "../core/util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,21 +94,21 @@ void h_static_css(http_req *req)
 
 static void nav_link(buf *b, const char *href, const char *label, const char *current)
 {
-    buf_puts(b, "<li><a href=\"");
+    buf_lit(b, "<li><a href=\"");
     buf_html(b, href);
-    buf_puts(b, "\"");
+    buf_lit(b, "\"");
     if (current && strcmp(current, href) == 0)
-        buf_puts(b, " aria-current=\"page\"");
-    buf_puts(b, ">");
+        buf_lit(b, " aria-current=\"page\"");
+    buf_lit(b, ">");
     buf_html(b, label);
-    buf_puts(b, "</a></li>");
+    buf_lit(b, "</a></li>");
 }
 
 /* The same address in the other language. */
 static void other_language(buf *b, http_req *req)
 {
     const char *other = req->lang[0] == 'f' ? "en" : "fr";
-    buf_puts(b, "<li><a href=\"");
+    buf_lit(b, "<li><a href=\"");
     buf_html(b, req->path);
     buf_printf(b, "?lang=%s\" lang=\"%s\" hreflang=\"%s\">%s</a></li>", other, other, other,
                req->lang[0] == 'f' ? "English" : "Français");
@@ -119,9 +120,9 @@ void page_begin(buf *b, http_req *req, const char *title)
     if (q && (!strcmp(q, "fr") || !strcmp(q, "en")))
         http_set_cookie(req, "km0_lang", req->lang, 365 * 24 * 3600, false);
     buf_printf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">", req->lang);
-    buf_puts(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+    buf_lit(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     buf_html(b, title);
-    buf_puts(b, " — km0</title><link rel=\"stylesheet\" href=\"/static/km0.css\"></head><body>");
+    buf_lit(b, " — km0</title><link rel=\"stylesheet\" href=\"/static/km0.css\"></head><body>");
     buf_printf(b, "<a class=\"skip\" href=\"#main\">%s</a>",
                TR(req, "Aller au contenu", "Skip to content"));
     buf_printf(b,
@@ -142,13 +143,13 @@ void page_begin(buf *b, http_req *req, const char *title)
         nav_link(b, "/login", TR(req, "Se connecter", "Log in"), cur);
         nav_link(b, "/signup", TR(req, "Créer un compte", "Sign up"), cur);
     } else {
-        buf_puts(b, "<li><form method=\"post\" action=\"/logout\">");
+        buf_lit(b, "<li><form method=\"post\" action=\"/logout\">");
         page_csrf_field(b, req);
         buf_printf(b, "<button type=\"submit\">%s</button></form></li>",
                    TR(req, "Se déconnecter", "Log out"));
     }
     other_language(b, req);
-    buf_puts(b, "</ul></nav></header><main id=\"main\">");
+    buf_lit(b, "</ul></nav></header><main id=\"main\">");
 }
 
 void page_end(buf *b, http_req *req)
@@ -183,9 +184,9 @@ const char *page_csrf(http_req *req)
 void page_csrf_field(buf *b, http_req *req)
 {
     const char *t = page_csrf(req);
-    buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    buf_lit(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
     buf_html(b, t);
-    buf_puts(b, "\">");
+    buf_lit(b, "\">");
 }
 
 bool page_form_or_reply(http_req *req, form *f)
@@ -245,11 +246,11 @@ void fmt_money(buf *b, http_req *req, cents_t cents)
         for (char *p = d; *p; p++)
             if (*p == '.')
                 *p = ',';
-        buf_printf(b, "%s\u00a0€", d);
-    } else if (cents < 0) {
-        buf_printf(b, "-€%s", d + 1);
+        buf_puts(b, d);
+        buf_lit(b, "\u00a0€");
     } else {
-        buf_printf(b, "€%s", d);
+        buf_puts(b, cents < 0 ? "-€" : "€");
+        buf_puts(b, cents < 0 ? d + 1 : d);
     }
 }
 
@@ -275,6 +276,30 @@ void fmt_rate(buf *b, http_req *req, vat_bp_t rate)
     buf_puts(b, d);
 }
 
+/* The plurals of count units, made once per process: pages ask for them on every
+ * product row. */
+static char *plurals[2][64];
+static pthread_once_t plurals_once = PTHREAD_ONCE_INIT;
+
+static void make_plurals(void)
+{
+    for (size_t i = 0; i < unit_count() && i < 64; i++) {
+        const unit_def *u = unit_at(i);
+        for (int en = 0; en < 2; en++) {
+            const char *label = en ? u->label_en : u->label_fr;
+            size_t n = strlen(label);
+            /* km0's count units all take an s, except words ending in s or x
+             * (English "box" → "boxes") */
+            char *p = xmalloc(n + 3);
+            if (n && (label[n - 1] == 's' || label[n - 1] == 'x'))
+                snprintf(p, n + 3, en && label[n - 1] == 'x' ? "%ses" : "%s", label);
+            else
+                snprintf(p, n + 3, "%ss", label);
+            plurals[en][i] = p;
+        }
+    }
+}
+
 const char *fmt_unit(http_req *req, const char *code, milli_t q)
 {
     const unit_def *u = unit_by_code(code);
@@ -282,16 +307,14 @@ const char *fmt_unit(http_req *req, const char *code, milli_t q)
         return code;
     if (u->kind != UNIT_COUNT)
         return u->code; /* kg, g, l: symbols */
-    const char *label = req->lang[0] == 'f' ? u->label_fr : u->label_en;
+    bool en = req->lang[0] == 'e';
     if (q <= 1000)
-        return label;
-    /* the French and English plurals of km0's count units all take an s, except
-     * "box" → "boxes" and words already ending in s or x */
-    size_t n = strlen(label);
-    if (n && (label[n - 1] == 's' || label[n - 1] == 'x'))
-        return req->lang[0] == 'e' && label[n - 1] == 'x' ? arena_printf(req->mem, "%ses", label)
-                                                          : label;
-    return arena_printf(req->mem, "%ss", label);
+        return en ? u->label_en : u->label_fr;
+    pthread_once(&plurals_once, make_plurals);
+    for (size_t i = 0; i < unit_count() && i < 64; i++)
+        if (unit_at(i) == u)
+            return plurals[en][i];
+    return en ? u->label_en : u->label_fr;
 }
 
 static const char *const months_fr[] = {"janvier",   "février", "mars",     "avril",
