@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage("serve");
+    /* libxml2 initialises itself on first use, which is not thread-safe: do it
+     * once here, before the worker threads can render documents */
+    xmlInitParser();
     return http_serve(listen);
 }
 
