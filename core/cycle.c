@@ -89,12 +89,13 @@ DB_STMT(offers_of,
         "       o.stock_milli, o.sold_milli, o.stock_milli - o.sold_milli AS left_milli,"
         "       o.organic, o.description, p.id AS producer_id"
         "  FROM offers o JOIN producers p ON p.id = o.producer_id"
-        " WHERE o.cycle_id = $1 ORDER BY p.name, o.category, o.name, o.id");
+        " WHERE o.cycle_id = $1 ORDER BY p.name COLLATE \"fr-x-icu\", o.category COLLATE "
+        "\"fr-x-icu\", o.name COLLATE \"fr-x-icu\", o.id");
 DB_STMT(pickups_of,
         "SELECT pp.id, pp.slug, pp.name, pp.address, pp.opening, x.capacity_orders,"
         "       x.orders_count, pp.lat, pp.lon"
         "  FROM cycle_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id"
-        " WHERE x.cycle_id = $1 ORDER BY pp.name");
+        " WHERE x.cycle_id = $1 ORDER BY pp.name COLLATE \"fr-x-icu\"");
 #define HEAD_COLUMNS                                                                               \
     "SELECT c.id, c.name, c.state,"                                                                \
     " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"                        \

@@ -17,7 +17,7 @@ DB_STMT(
     "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
     "       p.address, p.town, p.email, p.active,"
     "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
-    "  FROM producers p WHERE p.hub_id = $1 ORDER BY p.name");
+    "  FROM producers p WHERE p.hub_id = $1 ORDER BY p.name COLLATE \"fr-x-icu\"");
 DB_STMT(
     producer_one,
     "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
@@ -25,7 +25,7 @@ DB_STMT(
     "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
     "  FROM producers p WHERE p.hub_id = $1 AND p.slug = $2");
 DB_STMT(pickups_list, "SELECT id, slug, name, address, opening, capacity_orders, lat, lon, active"
-                      "  FROM pickup_points WHERE hub_id = $1 ORDER BY name");
+                      "  FROM pickup_points WHERE hub_id = $1 ORDER BY name COLLATE \"fr-x-icu\"");
 DB_STMT(pickup_one, "SELECT id, slug, name, address, opening, capacity_orders, lat, lon, active"
                     "  FROM pickup_points WHERE hub_id = $1 AND slug = $2");
 DB_STMT(producer_update, "UPDATE producers SET name = $3, email = $4, address = $5, town = $6"
@@ -46,14 +46,15 @@ DB_STMT(cycle_demand,
         "  FROM offers o JOIN producers p ON p.id = o.producer_id"
         "  LEFT JOIN order_lines l ON l.offer_id = o.id"
         " WHERE o.cycle_id = $1 AND o.hub_id = $2"
-        " GROUP BY p.slug, p.name, o.id ORDER BY p.name, o.name");
-DB_STMT(cycle_by_producer,
-        "SELECT p.slug AS producer, p.name AS producer_name,"
-        "       count(DISTINCT l.order_id) AS orders,"
-        "       coalesce(sum(l.line_excl_vat_cents), 0) AS excl_cents"
-        "  FROM offers o JOIN producers p ON p.id = o.producer_id"
-        "  LEFT JOIN order_lines l ON l.offer_id = o.id"
-        " WHERE o.cycle_id = $1 AND o.hub_id = $2 GROUP BY p.slug, p.name ORDER BY p.name");
+        " GROUP BY p.slug, p.name, o.id ORDER BY p.name COLLATE \"fr-x-icu\", o.name COLLATE "
+        "\"fr-x-icu\"");
+DB_STMT(cycle_by_producer, "SELECT p.slug AS producer, p.name AS producer_name,"
+                           "       count(DISTINCT l.order_id) AS orders,"
+                           "       coalesce(sum(l.line_excl_vat_cents), 0) AS excl_cents"
+                           "  FROM offers o JOIN producers p ON p.id = o.producer_id"
+                           "  LEFT JOIN order_lines l ON l.offer_id = o.id"
+                           " WHERE o.cycle_id = $1 AND o.hub_id = $2 GROUP BY p.slug, p.name ORDER "
+                           "BY p.name COLLATE \"fr-x-icu\"");
 
 bool hub_parse_hhmm(const char *s, int *minutes)
 {

@@ -91,7 +91,7 @@ DB_STMT(get_order,
         "  LEFT JOIN offers f ON f.id = l.offer_id"
         "  LEFT JOIN producers p ON p.id = f.producer_id"
         " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
-        " ORDER BY p.name, f.name, f.id");
+        " ORDER BY p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
 DB_STMT(list_orders,
         "SELECT o.id, o.cycle_id AS cycle, c.name AS cycle_name, c.state,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date, pp.name AS pickup_name,"
