@@ -9,6 +9,7 @@
 
 #include "../core/db.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
@@ -24,6 +25,8 @@ typedef struct cli_command {
 db_conn *cli_db(void);
 /* The hub the command works on (config "hub", or the only one); 0 after an error message. */
 int64_t cli_hub(db_conn *c);
+/* A positive decimal id such as a cycle or round number; false when s is not one. */
+bool cli_parse_id(const char *s, int64_t *out);
 /* Print "km0 NAME: usage: …" to stderr and return EXIT_USAGE. */
 int cli_usage(const char *name);
 

@@ -114,9 +114,7 @@ int cmd_cycle(int argc, char **argv)
         return cli_usage("cycle");
     int64_t id = 0;
     if (needs_id) {
-        char *end;
-        id = strtoll(argv[2], &end, 10);
-        if (*end || id <= 0) {
+        if (!cli_parse_id(argv[2], &id)) {
             fprintf(stderr, "km0 cycle %s: \"%s\" is not a cycle id\n", sub, argv[2]);
             return EXIT_USAGE;
         }

@@ -14,6 +14,7 @@
 #include "../core/invoicing.h"
 #include "../core/util.h"
 #include "../reports/invoice_doc.h"
+#include "../core/files.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -23,55 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int write_output(const char *file, const buf *doc)
-{
-    if (!file)
-        return write_all(STDOUT_FILENO, doc->data ? doc->data : "", doc->len);
-    size_t n = strlen(file) + 5;
-    char *tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp", file);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int rc = fd < 0 ? -1 : 0;
-    if (rc == 0 && (write_all(fd, doc->data ? doc->data : "", doc->len) != 0 || fsync(fd) != 0))
-        rc = -1;
-    if (fd >= 0 && close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, file) != 0)
-        rc = -1;
-    if (rc != 0) {
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
-    }
-    free(tmp);
-    return rc;
-}
-
-static bool parse_id(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v <= 0)
-        return false;
-    *out = v;
-    return true;
-}
 
 /* A core call's outcome on stderr: the refusal's words, or the database's. */
 static int failed(db_conn *c, const char *what, int st, const refusal *why)
@@ -144,7 +96,7 @@ static int do_export(db_conn *c, int64_t hub, const char *number, inv_format f, 
         rpt_error err;
         if (rpt_invoice_render(c, &s, f, lang, &doc, &err) != 0)
             fprintf(stderr, "km0 invoice export: %s\n", err.message);
-        else if (write_output(output, &doc) != 0)
+        else if (file_replace(output, doc.data ? doc.data : "", doc.len) != 0)
             fprintf(stderr, "km0 invoice export: cannot write %s: %s\n",
                     output ? output : "the output", strerror(errno));
         else
@@ -183,7 +135,7 @@ int cmd_invoice(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
-            if (!parse_id(optarg, &cycle)) {
+            if (!cli_parse_id(optarg, &cycle)) {
                 fprintf(stderr, "km0 invoice: --cycle takes a cycle id, not \"%s\"\n", optarg);
                 return EXIT_USAGE;
             }

@@ -10,6 +10,7 @@
  */
 #include "../core/config.h"
 #include "../reports/report.h"
+#include "../core/files.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -19,58 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* FILE.tmp, flushed to disk, then renamed over FILE. */
-static int write_output(const char *file, const buf *doc)
-{
-    if (!file)
-        return write_all(STDOUT_FILENO, doc->data ? doc->data : "", doc->len);
-    size_t n = strlen(file) + 5;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp", file);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int rc = fd < 0 ? -1 : 0;
-    if (rc == 0 && (write_all(fd, doc->data ? doc->data : "", doc->len) != 0 || fsync(fd) != 0))
-        rc = -1;
-    if (fd >= 0 && close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, file) != 0)
-        rc = -1;
-    if (rc != 0) {
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
-    }
-    free(tmp);
-    return rc;
-}
-
-static bool parse_id(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v <= 0)
-        return false;
-    *out = v;
-    return true;
-}
 
 int cmd_report(int argc, char **argv)
 {
@@ -93,7 +42,7 @@ int cmd_report(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
-            if (!parse_id(optarg, &rq.cycle_id)) {
+            if (!cli_parse_id(optarg, &rq.cycle_id)) {
                 fprintf(stderr, "km0 report: --cycle takes a cycle id, not \"%s\"\n", optarg);
                 return EXIT_USAGE;
             }
@@ -105,7 +54,7 @@ int cmd_report(int argc, char **argv)
             rq.pickup = optarg;
             break;
         case 'r':
-            if (!parse_id(optarg, &rq.round)) {
+            if (!cli_parse_id(optarg, &rq.round)) {
                 fprintf(stderr, "km0 report: --round takes a round id, not \"%s\"\n", optarg);
                 return EXIT_USAGE;
             }
@@ -160,7 +109,7 @@ int cmd_report(int argc, char **argv)
         } else {
             if (print_query)
                 buf_putc(&doc, '\n');
-            if (write_output(output, &doc) == 0)
+            if (file_replace(output, doc.data ? doc.data : "", doc.len) == 0)
                 rc = EXIT_OK;
             else
                 fprintf(stderr, "km0 report: cannot write %s: %s\n", output ? output : "the output",

@@ -9,7 +9,9 @@
 #include "../core/config.h"
 #include "../core/log.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const cli_command commands[] = {
@@ -48,6 +50,17 @@ static void usage(FILE *out)
                 commands[i].summary);
     fprintf(out, "\nThe database is config's database_url, or KM0_DATABASE_URL.\n"
                  "Exit status: 0 done, 1 refused (reasons on stderr), 2 usage error.\n");
+}
+
+bool cli_parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v <= 0)
+        return false;
+    *out = v;
+    return true;
 }
 
 int cli_usage(const char *name)

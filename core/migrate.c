@@ -9,6 +9,7 @@
  */
 #include "migrate.h"
 #include "buf.h"
+#include "files.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -29,20 +30,6 @@ static int cmp_names(const void *a, const void *b)
     const char *x = *(char *const *)a, *y = *(char *const *)b;
     int vx = version_of(x), vy = version_of(y);
     return vx != vy ? (vx > vy) - (vx < vy) : strcmp(x, y);
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_steal(&b);
 }
 
 /* Migration files are NNN_name.sql with NNN >= 1. */
@@ -75,14 +62,15 @@ static int apply_one(db_conn *c, const char *dir, const char *name, int version,
         db_exec_sql(c, "COMMIT");
         return 0;
     }
-    char *sql = read_file(path);
-    if (!sql) {
+    buf file = BUF_INIT;
+    if (file_read(path, &file, 0) != 0) {
+        buf_free(&file);
         fprintf(stderr, "km0 migrate: %s: %s\n", path, strerror(errno));
         db_exec_sql(c, "ROLLBACK");
         return 1;
     }
-    db_status st = db_exec_sql(c, sql);
-    free(sql);
+    db_status st = db_exec_sql(c, buf_str(&file));
+    buf_free(&file);
     if (st != DB_OK)
         goto fail;
     if (db_do(c, &record, DB_P(vtext, name)) != DB_OK || db_exec_sql(c, "COMMIT") != DB_OK)

@@ -9,6 +9,7 @@
  */
 #include "hub_seed.h"
 #include "../core/buf.h"
+#include "../core/files.h"
 #include "../core/hub.h"
 #include "../core/legal.h"
 #include "../core/money.h"
@@ -208,35 +209,20 @@ static const char *check_value(seed_ctx *s, const file_spec *f, int line, const 
     return NULL;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return buf_steal(&b);
-}
-
 static void load_table(seed_ctx *s, const file_spec *f, table *t)
 {
     memset(t, 0, sizeof *t);
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", s->dir, f->file);
-    size_t len;
-    char *raw = read_all(path, &len);
-    if (!raw) {
+    buf raw = BUF_INIT;
+    if (file_read(path, &raw, 64u << 20) != 0) {
         problem(s, f->file, 0, NULL, "cannot read: %s", strerror(errno));
+        buf_free(&raw);
         return;
     }
     csv_text text;
-    csv_decode(raw, len, IMP_ENC_UTF8, s->mem, &text);
-    free(raw);
+    csv_decode(buf_str(&raw), raw.len, IMP_ENC_UTF8, s->mem, &text);
+    buf_free(&raw);
     csv_reader rd;
     csv_reader_init(&rd, text.data, text.len, ',', 4096, 64);
     csv_record rec;

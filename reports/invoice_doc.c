@@ -14,6 +14,7 @@
  * /Alternative, text/xml, /AF) in a private temporary directory.
  */
 #include "invoice_doc.h"
+#include "../core/files.h"
 #include "../core/util.h"
 #include "cii.h"
 #include "facturx.h"
@@ -144,71 +145,28 @@ static int make_xml(const inv_stored *s, const char *lang, buf *xml, rpt_error *
 
 /* ---- Factur-X ------------------------------------------------------------------------ */
 
-static int write_all(const char *path, const void *data, size_t len)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            close(fd);
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return close(fd);
-}
-
-static int read_all(const char *path, buf *out)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    char chunk[65536];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            close(fd);
-            return -1;
-        }
-        buf_append(out, chunk, (size_t)n);
-    }
-    return close(fd);
-}
-
 /* FOP's PDF/A-3b in, Factur-X out, through files in a private directory. */
 static int post_process(const buf *pdf, const buf *cii, buf *out, rpt_error *err)
 {
-    const char *tmp = getenv("TMPDIR");
     char dir[512], in[600], fx[600], msg[256] = "";
-    snprintf(dir, sizeof dir, "%s/km0-fx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    if (temp_dir_make(dir, sizeof dir, "km0-fx") != 0)
         return fail(err, "pdf_failed", "cannot make a temporary directory: %s", strerror(errno));
     snprintf(in, sizeof in, "%s/fop.pdf", dir);
     snprintf(fx, sizeof fx, "%s/facturx.pdf", dir);
     int rc = 0;
-    if (write_all(in, pdf->data, pdf->len) != 0)
+    if (file_write(in, pdf->data, pdf->len, true) != 0)
         rc = fail(err, "pdf_failed", "cannot write the PDF: %s", strerror(errno));
     else if (rpt_facturx_make(in, cii->data, cii->len, fx, msg, sizeof msg) != 0)
         rc = fail(err, "facturx_failed", "Factur-X: %s", msg);
     else {
         buf made = BUF_INIT;
-        if (read_all(fx, &made) != 0)
+        if (file_read(fx, &made, 0) != 0)
             rc = fail(err, "pdf_failed", "cannot read the Factur-X PDF: %s", strerror(errno));
         else
             buf_append(out, made.data, made.len);
         buf_free(&made);
     }
-    unlink(in);
-    unlink(fx);
-    rmdir(dir);
+    temp_dir_remove(dir);
     return rc;
 }
 

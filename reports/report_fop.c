@@ -9,6 +9,7 @@
  * (JAVA_ARGS, read by Debian's fop wrapper).
  */
 #include "../core/config.h"
+#include "../core/files.h"
 #include "../core/log.h"
 #include "../core/paths.h"
 #include "../core/util.h"
@@ -50,60 +51,6 @@ static int fail(rpt_error *err, const char *fmt, ...)
     return -1;
 }
 
-static int write_file(const char *path, const void *data, size_t len)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            close(fd);
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return close(fd);
-}
-
-static int read_file(const char *path, buf *out)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    char chunk[65536];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            close(fd);
-            return -1;
-        }
-        buf_append(out, chunk, (size_t)n);
-    }
-    close(fd);
-    return 0;
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        const struct dirent *e;
-        while ((e = readdir(d)) != NULL)
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-                unlinkat(dirfd(d), e->d_name, 0);
-        closedir(d);
-    }
-    if (rmdir(dir) != 0)
-        log_event(LOG_WARN, "report.tmp_left", "dir=%s errno=%d", dir, errno);
-}
-
 static bool attachment_name_ok(const char *name)
 {
     size_t n = strlen(name);
@@ -122,7 +69,7 @@ static void log_reason(const char *log_path, char *out, size_t size)
 {
     buf log = BUF_INIT;
     out[0] = '\0';
-    if (read_file(log_path, &log) == 0) {
+    if (file_read(log_path, &log, 0) == 0) {
         const char *s = buf_str(&log), *pick = NULL, *last = NULL;
         for (const char *line = s; *line;) {
             const char *eol = strchr(line, '\n');
@@ -253,7 +200,7 @@ static int spawn_and_collect(const char *dir, const rpt_pdf_options *opt, buf *o
         return fail(err, "FOP failed (exit status %d): %s", rc, reason[0] ? reason : "no message");
     }
     buf pdf = BUF_INIT;
-    if (read_file(pdf_path, &pdf) != 0 || pdf.len < 8 || memcmp(pdf.data, "%PDF-", 5) != 0) {
+    if (file_read(pdf_path, &pdf, 0) != 0 || pdf.len < 8 || memcmp(pdf.data, "%PDF-", 5) != 0) {
         buf_free(&pdf);
         log_reason(log_path, reason, sizeof reason);
         return fail(err, "FOP made no PDF: %s", reason[0] ? reason : "no message");
@@ -267,16 +214,13 @@ static int spawn_and_collect(const char *dir, const rpt_pdf_options *opt, buf *o
 
 int rpt_pdf(const char *fo, size_t len, const rpt_pdf_options *opt, buf *out, rpt_error *err)
 {
-    const char *tmp = getenv("TMPDIR");
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/km0-fop-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        return fail(err, "cannot create a temporary directory in %s: %s",
-                    tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    if (temp_dir_make(dir, sizeof dir, "km0-fop") != 0)
+        return fail(err, "cannot create a temporary directory: %s", strerror(errno));
     int rc = -1;
     char path[PATH_MAX + 128];
     snprintf(path, sizeof path, "%s/document.fo", dir);
-    if (write_file(path, fo, len) != 0) {
+    if (file_write(path, fo, len, true) != 0) {
         fail(err, "cannot write %s: %s", path, strerror(errno));
         goto out;
     }
@@ -287,13 +231,14 @@ int rpt_pdf(const char *fo, size_t len, const rpt_pdf_options *opt, buf *out, rp
             goto out;
         }
         snprintf(path, sizeof path, "%s/%s", dir, a->name);
-        if (write_file(path, a->data, a->len) != 0) {
+        if (file_write(path, a->data, a->len, true) != 0) {
             fail(err, "cannot write %s: %s", path, strerror(errno));
             goto out;
         }
     }
     rc = spawn_and_collect(dir, opt, out, err);
 out:
-    remove_dir(dir);
+    if (!temp_dir_remove(dir))
+        log_event(LOG_WARN, "report.tmp_left", "dir=%s errno=%d", dir, errno);
     return rc;
 }

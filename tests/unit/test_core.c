@@ -10,6 +10,7 @@
 #include "../../core/arena.h"
 #include "../../core/buf.h"
 #include "../../core/config.h"
+#include "../../core/files.h"
 #include "../../core/money.h"
 #include "../../core/util.h"
 
@@ -221,10 +222,9 @@ static void write_file(const char *path, const char *text)
 static void config_file_and_environment(void **state)
 {
     (void)state;
-    char path[] = "/tmp/km0-conf-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    char dir[256], path[300];
+    assert_int_equal(temp_dir_make(dir, sizeof dir, "km0-conf"), 0);
+    snprintf(path, sizeof path, "%s/km0.conf", dir);
     write_file(path, "# comment\nlisten = 0.0.0.0:9000\nthreads=3\nmax_body_bytes = 2M\n"
                      "database_url = \"dbname=x\"\nsecure_cookies = yes\n");
     unsetenv("KM0_DATABASE_URL");
@@ -245,7 +245,7 @@ static void config_file_and_environment(void **state)
     assert_int_equal(config_load(path), -1);
     write_file(path, "seller_mode = shop\n");
     assert_int_equal(config_load(path), -1);
-    unlink(path);
+    assert_true(temp_dir_remove(dir));
     assert_int_equal(config_load("/nonexistent/km0.conf"), -1);
 }
 

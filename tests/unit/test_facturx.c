@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../../core/buf.h"
+#include "../../core/files.h"
 #include "../../core/util.h"
 #include "../../reports/facturx.h"
 
@@ -61,8 +62,7 @@ typedef struct dir {
 static int setup(void **state)
 {
     dir *d = xcalloc(1, sizeof *d);
-    snprintf(d->path, sizeof d->path, "/tmp/km0-facturx-XXXXXX");
-    if (!mkdtemp(d->path))
+    if (temp_dir_make(d->path, sizeof d->path, "km0-facturx") != 0)
         return -1;
     *state = d;
     return 0;
