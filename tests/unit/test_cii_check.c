@@ -14,42 +14,10 @@
 #include "../../core/buf.h"
 #include "../../core/util.h"
 #include "../../reports/cii.h"
-#include "cii_samples.h"
+#include "cii_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct fixture {
-    arena *a;
-    sample s[SAMPLE_COUNT];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = xcalloc(1, sizeof *f);
-    f->a = arena_new();
-    samples_build(f->a, f->s);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    arena_free(f->a);
-    free(f);
-    return 0;
-}
-
-static const invoice *named(void **state, const char *name)
-{
-    fixture *f = *state;
-    for (int i = 0; i < SAMPLE_COUNT; i++)
-        if (str_eq(f->s[i].name, name))
-            return &f->s[i].inv;
-    fail_msg("no sample %s", name);
-    return NULL;
-}
 
 static void samples_pass_the_checks(void **state)
 {
