@@ -17,8 +17,9 @@
 # figures as km0 / baseline for docs/BENCH.md). Two more figures say where the
 # time goes: reimport_ms, km0 importing the same file again (everything
 # unchanged, nothing written), and products_copy_ms, psql \copy of the very rows
-# km0 stored straight into products — what the schema itself costs (a foreign-key
-# check and three unique indexes per row), which no importer can go below.
+# km0 stored straight into products — what the schema itself costs (two unique keys
+# and eleven checks per row, the producer key once per statement), which no importer
+# can go below.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -134,6 +135,6 @@ awk -v k="$k" -v b="$b" -v a="$a" -v f="$f" -v rows="$rows" 'BEGIN {
     printf "\"unit\":\"ms\",\"km0\":%d,\"baseline\":%d,\"baseline_what\":\"psql \\\\copy, plain table\",", k, b
     printf "\"target\":\"<= 3\",\"ok\":%s,\"rows\":%d,\"reimport_ms\":%d,\"products_copy_ms\":%d}\n",
         (r <= 3) ? "true" : "false", rows, a, f
-    printf "{\"what\":\"catalog import 100k rows, against the same rows copied into products\",\"unit\":\"ms\",\"km0\":%d,\"baseline\":%d,\"baseline_what\":\"psql COPY into the products table itself (its keys, foreign key and checks)\",\"ratio\":%.2f,\"target\":\"(floor of the schema)\"}\n", k, f, k / f
+    printf "{\"what\":\"catalog import 100k rows, against the same rows copied into products\",\"unit\":\"ms\",\"km0\":%d,\"baseline\":%d,\"baseline_what\":\"psql COPY into the products table itself (its keys, checks and producer key)\",\"ratio\":%.2f,\"target\":\"(floor of the schema)\"}\n", k, f, k / f
     printf "{\"what\":\"catalog re-import 100k rows, nothing changed\",\"unit\":\"ms\",\"km0\":%d,\"baseline\":%d,\"baseline_what\":\"psql COPY, plain table\",\"ratio\":%.2f,\"target\":\"<= 3\",\"ok\":%s}\n", a, b, a / b, (a / b <= 3) ? "true" : "false"
 }'

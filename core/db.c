@@ -7,6 +7,8 @@
 #include "log.h"
 #include "util.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@ struct db_conn {
     PGconn *pg;
     bool prepared[DB_MAX_STMTS];
     db_error err;
+    size_t copy_queued; /* COPY bytes handed to libpq and perhaps not yet on the socket */
 };
 
 static atomic_int next_stmt_id = 1;
@@ -375,6 +378,37 @@ char *db_int_array(arena *a, const int64_t *items, size_t n)
     return s;
 }
 
+/*
+ * COPY data goes out without blocking: PQputCopyData queues it and PQflush puts on
+ * the socket what the socket takes, so the caller goes on producing rows (parsing the
+ * file) while PostgreSQL writes the previous ones — on two cores, both at once. A
+ * blocking send would wait for PostgreSQL to take in each piece before the next one
+ * is even made. What is queued is bounded: past COPY_QUEUE_MAX the sender waits.
+ */
+#define COPY_QUEUE_MAX (4u << 20)
+
+/* Wait until everything queued is on the socket. */
+static db_status copy_drain(db_conn *c)
+{
+    int r;
+    while ((r = PQflush(c->pg)) == 1) {
+        struct pollfd p = {PQsocket(c->pg), POLLOUT | POLLIN, 0};
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+            break;
+        /* the server may speak meanwhile (an error, a notice): read it so it can go on */
+        if ((p.revents & POLLIN) && !PQconsumeInput(c->pg)) {
+            r = -1;
+            break;
+        }
+    }
+    if (r != 0) {
+        set_error_from(c, NULL);
+        return DB_DOWN;
+    }
+    c->copy_queued = 0;
+    return DB_OK;
+}
+
 db_status db_copy_begin(db_conn *c, db_stmt *s)
 {
     PGresult *r;
@@ -384,6 +418,11 @@ db_status db_copy_begin(db_conn *c, db_stmt *s)
         st = DB_ERROR;
     }
     PQclear(r);
+    c->copy_queued = 0;
+    if (st == DB_OK && PQsetnonblocking(c->pg, 1) != 0) {
+        set_error_from(c, NULL);
+        st = DB_DOWN;
+    }
     return st;
 }
 
@@ -392,22 +431,45 @@ db_status db_copy_send(db_conn *c, const char *data, size_t len)
     /* libpq takes an int length: hand over large buffers in pieces */
     while (len > 0) {
         int n = len > (1u << 30) ? 1 << 30 : (int)len;
-        if (PQputCopyData(c->pg, data, n) != 1) {
+        int put = PQputCopyData(c->pg, data, n);
+        if (put == 0) { /* no room left to queue it: make some */
+            if (copy_drain(c) != DB_OK)
+                return DB_DOWN;
+            continue;
+        }
+        if (put != 1) {
             set_error_from(c, NULL);
             return DB_DOWN;
         }
         data += n;
         len -= (size_t)n;
+        c->copy_queued += (size_t)n;
     }
+    int left = PQflush(c->pg); /* what the socket takes now, without waiting */
+    if (left < 0) {
+        set_error_from(c, NULL);
+        return DB_DOWN;
+    }
+    if (left == 0)
+        c->copy_queued = 0;
+    else if (c->copy_queued > COPY_QUEUE_MAX)
+        return copy_drain(c);
     return DB_OK;
 }
 
-db_status db_copy_end(db_conn *c)
+static db_status copy_finish(db_conn *c, const char *cancel)
 {
     db_status st = DB_OK;
+    if (PQisnonblocking(c->pg)) { /* back to blocking, everything sent */
+        st = copy_drain(c);
+        if (PQsetnonblocking(c->pg, 0) != 0 && st == DB_OK) {
+            set_error_from(c, NULL);
+            st = DB_DOWN;
+        }
+    }
     /* ACTIVE: the COPY began and waits for its end (not so after a failed begin) */
-    if (PQtransactionStatus(c->pg) == PQTRANS_ACTIVE) {
-        if (PQputCopyEnd(c->pg, NULL) != 1) {
+    if (st == DB_OK && PQtransactionStatus(c->pg) == PQTRANS_ACTIVE) {
+        if (PQputCopyEnd(c->pg, cancel) != 1) {
             set_error_from(c, NULL);
             st = DB_DOWN;
         }
@@ -421,7 +483,19 @@ db_status db_copy_end(db_conn *c)
         first = false;
         PQclear(r);
     }
-    if (st != DB_OK)
+    if (st != DB_OK && !cancel)
         log_event(LOG_INFO, "db.copy_failed", "sqlstate=%s", c->err.sqlstate);
     return st;
+}
+
+db_status db_copy_end(db_conn *c)
+{
+    return copy_finish(c, NULL);
+}
+
+void db_copy_cancel(db_conn *c, const char *why)
+{
+    db_error saved = c->err; /* the statement's failure is the expected outcome, not news */
+    (void)copy_finish(c, why);
+    c->err = saved;
 }

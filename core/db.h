@@ -103,5 +103,8 @@ char *db_int_array(arena *a, const int64_t *items, size_t n);
 db_status db_copy_begin(db_conn *c, db_stmt *s);
 db_status db_copy_send(db_conn *c, const char *data, size_t len);
 db_status db_copy_end(db_conn *c);
+/* End a COPY FROM STDIN by cancelling it (PostgreSQL discards every row sent and
+ * fails the statement, so the transaction must roll back); the connection stays usable. */
+void db_copy_cancel(db_conn *c, const char *why);
 
 #endif

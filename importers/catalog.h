@@ -19,6 +19,9 @@
 typedef enum { IMP_FORMAT_AUTO = 0, IMP_FORMAT_CSV, IMP_FORMAT_OFN, IMP_FORMAT_DFC } imp_format;
 typedef enum { IMP_ENC_AUTO = 0, IMP_ENC_UTF8, IMP_ENC_WINDOWS_1252 } imp_encoding;
 
+struct imp_catalog;
+struct imp_product;
+
 typedef struct imp_options {
     imp_format format;
     imp_encoding encoding;
@@ -26,6 +29,11 @@ typedef struct imp_options {
     size_t max_bytes;       /* refuse larger files (0 = 10 MB) */
     size_t max_rows;        /* refuse more products (0 = 100 000) */
     size_t max_field_bytes; /* refuse longer fields (0 = 4 096) */
+    /* Called with each product as the parser keeps it, after its checks and with
+     * the problems found so far in cat: an importer may start writing before the
+     * file ends (and give up at the first problem). NULL: nobody is told. */
+    void (*on_product)(void *arg, const struct imp_catalog *cat, const struct imp_product *p);
+    void *on_product_arg;
 } imp_options;
 
 typedef struct imp_product {

@@ -34,9 +34,12 @@ DB_STMT(stored_products, "SELECT id, " PRODUCT_COLUMNS " FROM products WHERE pro
 DB_STMT(list_products, "SELECT id, " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1"
                        " ORDER BY category, name, sku");
 DB_STMT(deactivate_absent, "UPDATE products SET active = false, updated_at = now()"
-                           " WHERE producer_id = $1 AND id = ANY($2::bigint[]) AND active");
+                           " WHERE hub_id = $3 AND id = ANY($2::bigint[]) AND producer_id = $1"
+                           "   AND active");
 
-#define DRY_RUN_DONE 1 /* the transaction callback's "roll back, all went well" */
+/* the transaction callback's "roll back": all went well, or the file has problems */
+#define DRY_RUN_DONE 1
+#define REFUSED      2
 
 /* ---- reading products --------------------------------------------------- */
 
@@ -300,12 +303,41 @@ typedef struct {
     arena *a;
     int64_t hub;
     const imp_producer *producer;
-    const imp_catalog *cat;
+    imp_options opt;
+    imp_catalog *cat;
     const imp_request *in;
     imp_summary *sum;
     int64_t *changed_ids; /* stored id of each summary->changed entry */
     int64_t *absent_ids;
+    bool parsed; /* the file was read (in the transaction) */
+    const stored_set *stored;
+    imp_copy copy;  /* new products, on their way in as the file is read */
+    bool streaming; /* still sending: a real import, no problem so far */
 } apply_ctx;
+
+/* Read the file (and check what the database will take), telling on_product. */
+static void parse(apply_ctx *x, const imp_options *opt)
+{
+    x->cat->mem = x->a;
+    imp_parse(x->in->data ? x->in->data : "", x->in->data ? x->in->len : 0, opt, x->cat);
+    imp_check_storable(x->cat);
+    x->parsed = true;
+}
+
+/* The parser keeps a product: a new one goes into the COPY at once, unless the file
+ * already has a problem (then it will be refused, and nothing more is sent). */
+static void stream_product(void *arg, const imp_catalog *cat, const imp_product *p)
+{
+    apply_ctx *x = arg;
+    if (!x->streaming)
+        return;
+    if (cat->nproblems) {
+        x->streaming = false;
+        return;
+    }
+    if (!stored_find(x->stored, p->sku))
+        imp_copy_add(&x->copy, p);
+}
 
 static void summarize(apply_ctx *x, stored_set *stored)
 {
@@ -350,6 +382,9 @@ static void summarize(apply_ctx *x, stored_set *stored)
     sum->nabsent = na;
 }
 
+/* Lock the producer, read what is stored, then read the file while its new products
+ * are COPYed in; compare, update the changed ones, deactivate the missing ones. One
+ * problem in the file and the whole transaction rolls back (REFUSED). */
 static int apply_tx(db_conn *c, void *p)
 {
     apply_ctx *x = p;
@@ -358,6 +393,7 @@ static int apply_tx(db_conn *c, void *p)
     memset(sum, 0, sizeof *sum); /* a replayed transaction starts over */
     sum->dry_run = dry;
     sum->deactivate_missing = deactivate;
+    x->parsed = false;
     const char *producer = db_i64(x->a, x->producer->id);
     PGresult *r;
     int st = db_run_a(c, x->a, &lock_producer, &r, DB_P(producer));
@@ -367,18 +403,35 @@ static int apply_tx(db_conn *c, void *p)
         return st;
     stored_set stored;
     stored_load(x->a, r, &stored);
+    x->stored = &stored;
+    imp_copy_init(&x->copy, c, x->hub, x->producer->id);
+    x->streaming = !dry;
+    imp_options opt = x->opt;
+    opt.on_product = stream_product;
+    opt.on_product_arg = x;
+    parse(x, &opt);
+    x->stored = NULL;
+    if (x->cat->nproblems) {
+        imp_copy_cancel(&x->copy);
+        return REFUSED;
+    }
     summarize(x, &stored);
     if (dry)
         return DRY_RUN_DONE;
-    if (sum->ncreated &&
-        (st = imp_write_created(c, x->hub, x->producer->id, sum->created, sum->ncreated)) != DB_OK)
+    if ((st = imp_copy_finish(&x->copy)) != DB_OK)
         return st;
-    if (sum->nchanged && (st = imp_write_changed(c, x->a, x->producer->id, sum->changed,
+    if (x->copy.rows != sum->ncreated) { /* they are the same rule: it cannot differ */
+        log_event(LOG_ERROR, "catalog.copy_mismatch", "copied=%zu new=%zu", x->copy.rows,
+                  sum->ncreated);
+        return DB_ERROR;
+    }
+    if (sum->nchanged && (st = imp_write_changed(c, x->a, x->hub, x->producer->id, sum->changed,
                                                  x->changed_ids, sum->nchanged)) != DB_OK)
         return st;
     if (deactivate && sum->nabsent)
-        st = db_do(c, &deactivate_absent,
-                   DB_P(producer, db_int_array(x->a, x->absent_ids, sum->nabsent)));
+        st = db_do(
+            c, &deactivate_absent,
+            DB_P(producer, db_int_array(x->a, x->absent_ids, sum->nabsent), db_i64(x->a, x->hub)));
     return st;
 }
 
@@ -407,12 +460,23 @@ int imp_catalog_import(db_conn *c, arena *a, int64_t hub, const imp_request *in,
                        res->producer.franchise,
                        g_config.catalog_max_bytes,
                        g_config.catalog_max_rows > 0 ? (size_t)g_config.catalog_max_rows : 0,
-                       g_config.catalog_max_field_bytes};
-    res->catalog.mem = a;
-    imp_parse(in->data ? in->data : "", in->data ? in->len : 0, &opt, &res->catalog);
-    imp_check_storable(&res->catalog);
-    size_t n = res->catalog.nproblems;
-    if (n) {
+                       g_config.catalog_max_field_bytes,
+                       NULL,
+                       NULL};
+    res->summary.dry_run = in->dry_run;
+    res->summary.deactivate_missing = in->deactivate_missing;
+    apply_ctx x = {.a = a,
+                   .hub = hub,
+                   .producer = &res->producer,
+                   .opt = opt,
+                   .cat = &res->catalog,
+                   .in = in,
+                   .sum = &res->summary};
+    st = db_transaction(c, false, apply_tx, &x);
+    if (st < 0 && !x.parsed)
+        parse(&x, &opt); /* the database failed first: the file's problems still come first */
+    if (x.parsed && res->catalog.nproblems) {
+        size_t n = res->catalog.nproblems;
         log_event(LOG_INFO, "catalog.refused", "producer=%lld problems=%zu bytes=%zu",
                   (long long)res->producer.id, n, in->len);
         return refuse(
@@ -422,10 +486,6 @@ int imp_catalog_import(db_conn *c, arena *a, int64_t hub, const imp_request *in,
             n == 1 ? "The catalog has one problem; nothing was imported."
                    : arena_printf(a, "The catalog has %zu problems; nothing was imported.", n));
     }
-    res->summary.dry_run = in->dry_run;
-    res->summary.deactivate_missing = in->deactivate_missing;
-    apply_ctx x = {a, hub, &res->producer, &res->catalog, in, &res->summary, NULL, NULL};
-    st = db_transaction(c, false, apply_tx, &x);
     if (st == DRY_RUN_DONE)
         st = 0;
     if (st == 0) {

@@ -141,6 +141,8 @@ bool imp_product_add(imp_ctx *c, imp_product *p, imp_loc at, const char *sku_col
         c->cap_products = cap;
     }
     cat->products[cat->nproducts++] = *p;
+    if (c->opt.on_product)
+        c->opt.on_product(c->opt.on_product_arg, cat, &cat->products[cat->nproducts - 1]);
     return true;
 }
 

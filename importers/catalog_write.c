@@ -2,10 +2,11 @@
  * importers/catalog_write.c — new and changed products into the table, whatever their number.
  *
  * The writing half of importers/catalog_db.c, inside its transaction. New products
- * go straight into products with COPY, sent in pieces of about a megabyte while
- * PostgreSQL takes in the previous ones; changed products are one UPDATE joining
- * unnest() over one array per column. Either way a handful of round trips, never a
- * statement per product.
+ * go straight into products with COPY, row by row as the parser keeps them, sent in
+ * pieces of 64 KB without waiting (core/db.c): PostgreSQL takes them in while the parser reads
+ * the next part of the file. Changed products are one UPDATE joining unnest() over
+ * one array per column. Either way a handful of round trips, never a statement per
+ * product.
  */
 #include "catalog_write.h"
 #include "../core/buf.h"
@@ -20,14 +21,14 @@ DB_STMT(update_changed,
         "       weight_g = v.weight, stock_milli = v.stock, step_milli = v.step,"
         "       organic = v.organic, description = v.description, active = v.active,"
         "       updated_at = now()"
-        "  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[],"
-        "              $7::bigint[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[],"
-        "              $12::boolean[], $13::text[], $14::boolean[])"
+        "  FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[],"
+        "              $8::bigint[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[],"
+        "              $13::boolean[], $14::text[], $15::boolean[])"
         "       AS v(id, name, category, unit, excl, incl, vat, weight, stock, step, organic,"
         "            description, active)"
-        " WHERE p.producer_id = $1 AND p.id = v.id");
+        " WHERE p.hub_id = $1 AND p.id = v.id AND p.producer_id = $2");
 
-#define COPY_CHUNK (1 << 20)
+#define COPY_CHUNK (64 << 10) /* small pieces keep the socket full while parsing goes on */
 
 static void put_int(buf *b, int64_t v)
 {
@@ -96,23 +97,52 @@ static void copy_row(buf *b, const char *prefix, const imp_product *p)
     buf_puts(b, p->active ? "\tt\n" : "\tf\n");
 }
 
-db_status imp_write_created(db_conn *c, int64_t hub, int64_t producer,
-                            const imp_product *const *products, size_t n)
+void imp_copy_init(imp_copy *w, db_conn *c, int64_t hub, int64_t producer)
 {
-    char prefix[48];
-    snprintf(prefix, sizeof prefix, "%lld\t%lld\t", (long long)hub, (long long)producer);
-    db_status st = db_copy_begin(c, &copy_new);
-    buf b = BUF_INIT;
-    for (size_t i = 0; st == DB_OK && i < n; i++) {
-        copy_row(&b, prefix, products[i]);
-        if (b.len >= COPY_CHUNK || i + 1 == n) {
-            st = db_copy_send(c, b.data, b.len);
-            buf_reset(&b);
-        }
+    memset(w, 0, sizeof *w);
+    w->c = c;
+    w->b = (buf)BUF_INIT;
+    snprintf(w->prefix, sizeof w->prefix, "%lld\t%lld\t", (long long)hub, (long long)producer);
+}
+
+void imp_copy_add(imp_copy *w, const imp_product *p)
+{
+    if (w->st != DB_OK)
+        return; /* the COPY failed: imp_copy_finish says so */
+    if (!w->open) {
+        w->open = true;
+        if ((w->st = db_copy_begin(w->c, &copy_new)) != DB_OK)
+            return;
     }
-    buf_free(&b);
-    db_status end = db_copy_end(c);
-    return st != DB_OK ? st : end;
+    copy_row(&w->b, w->prefix, p);
+    w->rows++;
+    if (w->b.len >= COPY_CHUNK) {
+        w->st = db_copy_send(w->c, w->b.data, w->b.len);
+        buf_reset(&w->b);
+    }
+}
+
+db_status imp_copy_finish(imp_copy *w)
+{
+    db_status st = w->st;
+    if (w->open) {
+        if (st == DB_OK && w->b.len)
+            st = db_copy_send(w->c, w->b.data, w->b.len);
+        db_status end = db_copy_end(w->c);
+        if (st == DB_OK)
+            st = end;
+    }
+    buf_free(&w->b);
+    w->open = false;
+    return st;
+}
+
+void imp_copy_cancel(imp_copy *w)
+{
+    if (w->open)
+        db_copy_cancel(w->c, "the catalog was refused");
+    buf_free(&w->b);
+    w->open = false;
 }
 
 /* Array literals for unnest(): one per column, NULL elements where -1 means none. */
@@ -165,8 +195,8 @@ enum {
     A_COUNT
 };
 
-db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_changed *changed,
-                            const int64_t *ids, size_t n)
+db_status imp_write_changed(db_conn *c, arena *a, int64_t hub, int64_t producer,
+                            const imp_changed *changed, const int64_t *ids, size_t n)
 {
     buf col[A_COUNT];
     for (int k = 0; k < A_COUNT; k++)
@@ -193,9 +223,9 @@ db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_ch
         v[k] = col[k].data;
     }
     db_status st = db_do(c, &update_changed,
-                         DB_P(db_i64(a, producer), v[A_ID], v[A_NAME], v[A_CAT], v[A_UNIT],
-                              v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK], v[A_STEP],
-                              v[A_ORGANIC], v[A_DESC], v[A_ACTIVE]));
+                         DB_P(db_i64(a, hub), db_i64(a, producer), v[A_ID], v[A_NAME], v[A_CAT],
+                              v[A_UNIT], v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK],
+                              v[A_STEP], v[A_ORGANIC], v[A_DESC], v[A_ACTIVE]));
     for (int k = 0; k < A_COUNT; k++)
         buf_free(&col[k]);
     return st;

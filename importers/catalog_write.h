@@ -5,6 +5,7 @@
 #ifndef KM0_IMP_CATALOG_WRITE_H
 #define KM0_IMP_CATALOG_WRITE_H
 
+#include "../core/buf.h"
 #include "catalog_db.h"
 
 /* The columns of products an import sets, in this order everywhere. */
@@ -12,11 +13,27 @@
     "sku, name, category, unit, price_excl_vat_e4, price_incl_vat_cents, vat_rate_bp, weight_g,"   \
     " stock_milli, step_milli, organic, description, active"
 
-/* COPY the products in, all new for this producer (the caller compared first). */
-db_status imp_write_created(db_conn *c, int64_t hub, int64_t producer,
-                            const imp_product *const *products, size_t n);
+/* New products, COPYed in as they come: the COPY begins with the first row and
+ * sends every 64 KB, so PostgreSQL writes while the caller goes on parsing. */
+typedef struct imp_copy {
+    db_conn *c;
+    char prefix[48]; /* "hub\tproducer\t" */
+    buf b;
+    size_t rows;
+    bool open;    /* the COPY has begun */
+    db_status st; /* its first failure */
+} imp_copy;
+
+void imp_copy_init(imp_copy *w, db_conn *c, int64_t hub, int64_t producer);
+/* One more new product (of w's producer, which the caller compared first). */
+void imp_copy_add(imp_copy *w, const imp_product *p);
+/* End the COPY: DB_OK when every row went in (or there was none). */
+db_status imp_copy_finish(imp_copy *w);
+/* The file was refused: cancel the COPY (the caller rolls back). */
+void imp_copy_cancel(imp_copy *w);
+
 /* Set every column of the stored products ids[i] to changed[i].product's values. */
-db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_changed *changed,
-                            const int64_t *ids, size_t n);
+db_status imp_write_changed(db_conn *c, arena *a, int64_t hub, int64_t producer,
+                            const imp_changed *changed, const int64_t *ids, size_t n);
 
 #endif

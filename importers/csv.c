@@ -78,20 +78,37 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
     return n;
 }
 
-static void decode_utf8(const unsigned char *s, size_t len, buf *b, csv_text *out)
+/* Bytes from s that are plain ASCII, eight at a time where it can: most of a catalog is. */
+static size_t ascii_run(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len) {
-        size_t n = utf8_seq(s + i, len - i);
-        if (n == 0) {
-            buf_puts(b, CSV_REPLACEMENT);
-            out->replaced = true;
-            i++;
-        } else {
-            buf_append(b, s + i, n);
-            i += n;
-        }
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof w);
+        if (w & 0x8080808080808080ull)
+            break;
     }
+    while (i < len && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+/* Valid runs are copied whole; each byte that starts no valid sequence becomes U+FFFD. */
+static void decode_utf8(const unsigned char *s, size_t len, buf *b, csv_text *out)
+{
+    size_t i = 0, run = 0;
+    while (i < len) {
+        size_t n = s[i] < 0x80 ? ascii_run(s + i, len - i) : utf8_seq(s + i, len - i);
+        if (n > 0) {
+            i += n;
+            continue;
+        }
+        buf_append(b, s + run, i - run);
+        buf_puts(b, CSV_REPLACEMENT);
+        out->replaced = true;
+        run = ++i;
+    }
+    buf_append(b, s + run, len - run);
 }
 
 static void decode_cp1252(const unsigned char *s, size_t len, buf *b)
@@ -135,16 +152,21 @@ static void decode_utf16(const unsigned char *s, size_t len, bool big_endian, bu
 }
 
 /* Scan once: does the file hold valid multi-byte sequences, invalid bytes, or both? */
+/* Scan once: does the file hold valid multi-byte sequences, invalid bytes, or both? */
 static void utf8_census(const unsigned char *s, size_t len, size_t *multibyte, size_t *invalid)
 {
     size_t i = 0;
     *multibyte = *invalid = 0;
     while (i < len) {
+        if (s[i] < 0x80) {
+            i += ascii_run(s + i, len - i);
+            continue;
+        }
         size_t n = utf8_seq(s + i, len - i);
         if (n == 0) {
             (*invalid)++;
             n = 1;
-        } else if (n > 1) {
+        } else {
             (*multibyte)++;
         }
         i += n;
@@ -179,9 +201,14 @@ void csv_decode(const char *data, size_t len, imp_encoding enc, arena *mem, csv_
         if (invalid > 0 && multibyte == 0) {
             out->encoding = "Windows-1252";
             decode_cp1252(s, len, &b);
+        } else if (invalid == 0) { /* the usual case: the text is the file, as it is */
+            out->encoding = "UTF-8";
+            out->len = len;
+            out->data = arena_strndup(mem, data, len);
+            return;
         } else {
             out->encoding = "UTF-8";
-            out->mixed = invalid > 0;
+            out->mixed = true;
             decode_utf8(s, len, &b, out);
         }
     }

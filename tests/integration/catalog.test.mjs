@@ -116,8 +116,9 @@ function stored(db, slug) {
     FROM products p JOIN producers r ON r.id = p.producer_id WHERE r.slug = '${slug}'`));
 }
 
-/** The whole products table, row versions (xmin) included: equal means nothing was written. */
-const dump = (db) => db.one(`SELECT coalesce(json_agg(json_build_array(p.xmin::text, p.*) ORDER BY p.id), '[]') FROM products p`);
+/** The whole products table, row versions (xmin) included, as a digest (it may hold
+ * thousands of rows): equal means nothing was written. */
+const dump = (db) => db.one(`SELECT count(*) || ' ' || md5(coalesce(json_agg(json_build_array(p.xmin::text, p.*) ORDER BY p.id)::text, '[]')) FROM products p`);
 
 const cli = (db, file, slug, ...opts) => km0(['import', 'catalog', '--producer', slug, ...opts, file], { db });
 
@@ -166,6 +167,15 @@ function multipart(fields) {
 
 const put = (client, slug, data, query = '') =>
   client.req('PUT', `/api/v1/producers/${slug}/catalog${query}`, { body: data, headers: { 'content-type': 'text/csv' } });
+
+/** A catalog of n generated products (km0 columns), big enough to go into the database
+ * in many pieces while it is still being read; bad maps row numbers to a changed row. */
+function bigCatalog(n, bad = {}) {
+  const rows = ['sku,name,unit,price_excl_vat,vat_rate,weight_kg,stock,description'];
+  for (let i = 1; i <= n; i++)
+    rows.push(bad[i] ?? `BIG-${String(i).padStart(5, '0')},Produit généré n°${i},piece,${(i % 40) + 1}.${String(i % 100).padStart(2, '0')},5.5,0.250,${i % 300},"Lot ${i}, récolte du jour"`);
+  return rows.join('\n') + '\n';
+}
 
 describe('catalog import through the CLI', () => {
   let db;
@@ -308,6 +318,37 @@ describe('catalog import through the CLI', () => {
     assert.match(r.stdout, /LEG-PDT-5KG Pommes de terre Agata \(sac 5 kg\): active no → yes/);
     assert.equal(active(), '8');
   });
+
+  // New products go into the database while the file is still being read (a COPY fed
+  // row by row): a problem near the end must still leave nothing written.
+  it('writes nothing when a problem comes late in a large file, and all of it otherwise', () => {
+    const dir = tmpDir('catalog');
+    const bad = path.join(dir, 'big-bad.csv'), good = path.join(dir, 'big.csv');
+    writeFileSync(bad, bigCatalog(6000, {
+      5500: 'BIG-05500,Produit,piece,abc,5.5,0.250,1,x',
+      5990: 'BIG-00010,Doublon,piece,1.00,5.5,0.250,1,x',
+    }));
+    writeFileSync(good, bigCatalog(6000));
+    const before = dump(db);
+    let r = cli(db, bad, 'ferme-trois-chenes');
+    assert.equal(r.status, 1, r.stdout);
+    const problems = problemLines(r.stderr, bad);
+    assert.deepEqual(problems.map((p) => [p.line, p.column]), [[5501, 'price_excl_vat'], [5991, 'sku']]);
+    assert.match(problems[1].message, /BIG-00010 already used on line 11/);
+    assert.equal(dump(db), before);
+    r = cli(db, good, 'ferme-trois-chenes');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /new 6000, changed 0, unchanged 0, deactivated 0/);
+    assert.deepEqual(db.sql(`SELECT count(*), sum(price_excl_vat_e4), sum(stock_milli), count(DISTINCT description)
+      FROM products WHERE sku LIKE 'BIG-%'`),
+      [['6000', String(Array.from({ length: 6000 }, (_, k) => ((k + 1) % 40 + 1) * 10000 + ((k + 1) % 100) * 100).reduce((a, b) => a + b)),
+        String(Array.from({ length: 6000 }, (_, k) => ((k + 1) % 300) * 1000).reduce((a, b) => a + b)), '6000']]);
+    assert.equal(db.one(`SELECT name FROM products WHERE sku = 'BIG-04321'`), 'Produit généré n°4321');
+    const after = dump(db);
+    r = cli(db, good, 'ferme-trois-chenes');
+    assert.match(r.stdout, /new 0, changed 0, unchanged 6000, deactivated 0/);
+    assert.equal(dump(db), after);
+  });
 });
 
 describe('catalog import over HTTP', () => {
@@ -412,6 +453,14 @@ describe('catalog import over HTTP', () => {
     assert.deepEqual(r.json.import.changed_products, [{
       line: 2, sku: 'LEG-CAR-1KG', name: 'Carottes des sables', changes: [{ field: 'price', old: '2.37', new: '2.50' }],
     }]);
+    assert.equal(dump(db), before);
+  });
+
+  it('refuses a large file with a problem on its last line over HTTP, writing nothing', async () => {
+    const before = dump(db);
+    const r = await put(farmer, 'ferme-trois-chenes', bigCatalog(3000, { 3000: 'BIG-03000,Produit,piece,0,5.5,0.250,1,x' }));
+    assert.equal(r.status, 422, r.text);
+    assert.deepEqual(r.json.error.details.map((d) => [d.line, d.column]), [[3001, 'price_excl_vat']]);
     assert.equal(dump(db), before);
   });
 

@@ -1,7 +1,7 @@
 // Foundation: the binary, the schema, the HTTP core, the database lifecycle.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync, mkdirSync, cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { freshDb, startServer, km0, addUser, tmpDir, fixture, ROOT, psql } from '../lib/harness.mjs';
@@ -169,6 +169,66 @@ describe('schema constraints', () => {
   it('keeps rows of two hubs apart', () => {
     const hub2 = db.one(`INSERT INTO hubs (slug, name, siret, depot_lat, depot_lon) VALUES ('autre', 'Autre', '52601815500014', 45, 5) RETURNING id`);
     rejects(`INSERT INTO products (hub_id, producer_id, sku, name, unit, price_excl_vat_e4, vat_rate_bp) VALUES (${hub2}, ${ids.prod}, 'X', 'x', 'kg', 100, 550)`, /foreign key/);
+  });
+
+  // schema/005: the key from products to producers is checked once per statement
+  // (a trigger over the statement's new rows) rather than by a per-row foreign key.
+  describe('the producer key of products', () => {
+    let n = 0;
+    const lone = () => db.one(`INSERT INTO producers (hub_id, slug, name, siret, vat_regime)
+      VALUES (${ids.hub}, 'lone-${++n}', 'Lone ${n}', '12345678901234', 'franchise') RETURNING id`);
+    const product = (producer, sku, hub = ids.hub) => `(${hub}, ${producer}, '${sku}', 'x', 'kg', 100, 550)`;
+    const insert = (...rows) => `INSERT INTO products (hub_id, producer_id, sku, name, unit, price_excl_vat_e4, vat_rate_bp) VALUES ${rows.join(',')}`;
+    const count = (producer) => db.one(`SELECT count(*) FROM products WHERE producer_id = ${producer}`);
+
+    it('refuses a statement with one row naming no producer, and writes none of its rows', () => {
+      const p = lone();
+      rejects(insert(product(p, 'OK-1'), product(p, 'OK-2'), product(999999, 'NOPE')),
+        /violates foreign key "products_producer_exists": there is no producer 999999 in hub/);
+      assert.equal(count(p), '0');
+      db.sql(insert(product(p, 'OK-1'), product(p, 'OK-2')));
+      assert.equal(count(p), '2');
+    });
+
+    it('keeps a product with its producer, and a producer with its key', () => {
+      const p = lone(), q = lone();
+      db.sql(insert(product(p, 'MOVE')));
+      rejects(`UPDATE products SET producer_id = ${q} WHERE producer_id = ${p}`, /stays with it/);
+      db.sql(`UPDATE products SET name = 'renamed' WHERE producer_id = ${p}`);
+      rejects(`UPDATE producers SET hub_id = hub_id + 1000 WHERE id = ${p}`, /keeps its key/);
+    });
+
+    it('refuses to delete a producer that has products, not one that has none', () => {
+      const p = lone(), q = lone();
+      db.sql(insert(product(p, 'STAY')));
+      rejects(`DELETE FROM producers WHERE id IN (${p}, ${q})`, new RegExp(`producer ${p} of hub \\d+ still has products`));
+      assert.equal(db.one(`SELECT count(*) FROM producers WHERE id IN (${p}, ${q})`), '2');
+      db.sql(`DELETE FROM producers WHERE id = ${q}`);
+      assert.equal(db.one(`SELECT count(*) FROM producers WHERE id = ${q}`), '0');
+      // a REPEATABLE READ snapshot would not see products committed meanwhile
+      const r = lone();
+      rejects(`BEGIN ISOLATION LEVEL REPEATABLE READ; DELETE FROM producers WHERE id = ${r}; COMMIT`,
+        /READ COMMITTED/);
+    });
+
+    it('leaves no orphan when a delete races a catalog being written', async () => {
+      const p = lone();
+      // the writer holds its transaction open after inserting; the delete comes meanwhile
+      const writer = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', db.url, '-c',
+        `BEGIN; ${insert(product(p, 'RACE-1'), product(p, 'RACE-2'))}; SELECT pg_sleep(1.5); COMMIT;`]);
+      const writerDone = new Promise((resolve) => writer.on('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      let deleteError = '';
+      try { db.sql(`DELETE FROM producers WHERE id = ${p}`); } catch (e) { deleteError = String(e.message); }
+      const writerStatus = await writerDone;
+      // one of the two must lose; whichever it is, every product has its producer
+      assert.ok(deleteError !== '' || writerStatus !== 0, 'the delete and the insert both succeeded');
+      assert.equal(db.one(`SELECT count(*) FROM products x WHERE NOT EXISTS
+        (SELECT FROM producers r WHERE r.id = x.producer_id AND r.hub_id = x.hub_id)`), '0');
+      // with the delete arriving half a second into a 1.5-second transaction, it is the loser
+      assert.match(deleteError, /still has products/);
+      assert.equal(writerStatus, 0);
+    });
   });
 
   it('makes issued invoices immutable', () => {

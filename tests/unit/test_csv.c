@@ -80,6 +80,21 @@ static void test_decode_forced_and_mixed(void **state)
     assert_string_equal(t.encoding, "UTF-8");
     assert_true(t.mixed);
     assert_true(t.replaced);
+    /* long ASCII runs (read eight bytes at a time) around bad bytes and a valid "é":
+     * every byte keeps its place, each bad one becomes one U+FFFD */
+    decode("0123456789abcdef\xFF"
+           "0123456789\xC3\xA9"
+           "abcdefgh\x80"
+           "xyz",
+           41, IMP_ENC_UTF8, &t, mem);
+    assert_true(t.replaced);
+    assert_string_equal(t.data, "0123456789abcdef" CSV_REPLACEMENT "0123456789\xC3\xA9"
+                                "abcdefgh" CSV_REPLACEMENT "xyz");
+    /* a valid file is taken as it is, NUL bytes and all */
+    decode("abcdefgh\0ijklmnop\xC3\xA9", 19, IMP_ENC_AUTO, &t, mem);
+    assert_false(t.replaced);
+    assert_int_equal(t.len, 19);
+    assert_memory_equal(t.data, "abcdefgh\0ijklmnop\xC3\xA9", 19);
     /* overlong and surrogate forms are not UTF-8 */
     decode("\xC0\xAF", 2, IMP_ENC_UTF8, &t, mem);
     assert_true(t.replaced);

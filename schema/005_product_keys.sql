@@ -1,0 +1,134 @@
+-- schema/005_product_keys.sql — the products table's keys, shaped for whole catalogs.
+--
+-- An import writes a producer's catalog, up to 100 000 products, with one COPY
+-- (importers/catalog_write.c). Two per-row costs of 001 bought nothing that a cheaper
+-- form does not (bench/import.sh, docs/BENCH.md):
+--
+-- 1. Two unique indexes on the identity, (id) and (hub_id, id). Every reference to a
+--    product is hub-scoped (offers: (hub_id, product_id)) and the identity column
+--    makes ids unique, so the primary key becomes (hub_id, id) and (id) goes: one
+--    index fewer to maintain per row. This is also the shape a distributed PostgreSQL
+--    (Citus, docs/SCALING.md) requires, its keys holding the distribution column.
+--
+-- 2. The foreign key to producers checked each new row on its own — a keyed lookup and
+--    a row lock per product, 0.8 s per 100 000 rows — while all rows of an import name
+--    the same producer. The same rule is now checked once per statement and producer:
+--    products_producer_exists() reads the statement's new rows (a transition table)
+--    and takes the lock a foreign key takes (FOR KEY SHARE) on each distinct producer,
+--    so a producer cannot disappear under a catalog being written. The other sides of
+--    the former foreign key are kept by triggers too:
+--      - a product does not move to another producer or hub (it never did in km0);
+--      - a producer that still has products cannot be deleted, nor its key changed
+--        (at all: offers and invoices refer to it too), nor the table truncated
+--        from under them (other foreign keys refuse that first today).
+--    A foreign key's delete check also sees rows committed after a REPEATABLE READ
+--    snapshot; a trigger cannot, so deleting producers is refused outside READ
+--    COMMITTED (km0 never deletes producers: they are deactivated, and their offers
+--    and invoices refer to them anyway).
+--
+-- tests/integration/foundation.test.mjs ("the producer key of products") proves each
+-- refusal, and that a delete racing a catalog being written leaves no orphan.
+--
+-- Servers of the previous release keep working on this schema: no column changes,
+-- and their queries by products.id stay scoped by producer.
+
+SET LOCAL lock_timeout = '5s';
+
+ALTER TABLE offers DROP CONSTRAINT offers_hub_id_product_id_fkey;
+ALTER TABLE products DROP CONSTRAINT products_hub_id_id_key;
+ALTER TABLE products DROP CONSTRAINT products_pkey;
+ALTER TABLE products ADD CONSTRAINT products_pkey PRIMARY KEY (hub_id, id);
+ALTER TABLE offers ADD CONSTRAINT offers_hub_id_product_id_fkey
+    FOREIGN KEY (hub_id, product_id) REFERENCES products (hub_id, id);
+
+ALTER TABLE products DROP CONSTRAINT products_hub_id_producer_id_fkey;
+
+CREATE FUNCTION products_producer_exists() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    missing record;
+BEGIN
+    SELECT n.hub_id, n.producer_id INTO missing
+      FROM (SELECT DISTINCT hub_id, producer_id FROM new_products) n
+     WHERE NOT EXISTS (SELECT FROM producers p
+                        WHERE p.hub_id = n.hub_id AND p.id = n.producer_id
+                          FOR KEY SHARE)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE foreign_key_violation USING
+            MESSAGE = format('insert or update on table "products" violates foreign key '
+                             '"products_producer_exists": there is no producer %s in hub %s',
+                             missing.producer_id, missing.hub_id),
+            CONSTRAINT = 'products_producer_exists', TABLE = 'products';
+    END IF;
+    RETURN NULL;
+END $$;
+COMMENT ON FUNCTION products_producer_exists() IS
+    'The foreign key from products to producers, checked once per statement and producer (schema/005).';
+CREATE TRIGGER products_producer_exists AFTER INSERT ON products
+    REFERENCING NEW TABLE AS new_products
+    FOR EACH STATEMENT EXECUTE FUNCTION products_producer_exists();
+
+CREATE FUNCTION products_keep_producer() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE foreign_key_violation USING
+        MESSAGE = format('update on table "products" violates foreign key "products_producer_exists": '
+                         'product %s belongs to producer %s of hub %s and stays with it',
+                         OLD.id, OLD.producer_id, OLD.hub_id),
+        CONSTRAINT = 'products_producer_exists', TABLE = 'products';
+END $$;
+CREATE TRIGGER products_keep_producer BEFORE UPDATE OF hub_id, producer_id ON products
+    FOR EACH ROW WHEN (OLD.hub_id <> NEW.hub_id OR OLD.producer_id <> NEW.producer_id)
+    EXECUTE FUNCTION products_keep_producer();
+
+CREATE FUNCTION producers_keep_products() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    orphan record;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT FROM products) THEN
+            RAISE foreign_key_violation USING
+                MESSAGE = 'truncate on table "producers" violates foreign key "products_producer_exists": '
+                           'products refer to them',
+                CONSTRAINT = 'products_producer_exists', TABLE = 'producers';
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE object_not_in_prerequisite_state USING
+            MESSAGE = 'delete producers in a READ COMMITTED transaction, where their '
+                      'products committed meanwhile are seen';
+    END IF;
+    SELECT g.hub_id, g.id INTO orphan
+      FROM gone_producers g
+     WHERE EXISTS (SELECT FROM products x WHERE x.producer_id = g.id AND x.hub_id = g.hub_id)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE foreign_key_violation USING
+            MESSAGE = format('delete on table "producers" violates foreign key "products_producer_exists": '
+                           'producer %s of hub %s still has products', orphan.id, orphan.hub_id),
+            CONSTRAINT = 'products_producer_exists', TABLE = 'producers';
+    END IF;
+    RETURN NULL;
+END $$;
+COMMENT ON FUNCTION producers_keep_products() IS
+    'The delete side of products_producer_exists: no product is left without its producer (schema/005).';
+CREATE TRIGGER producers_keep_products AFTER DELETE ON producers
+    REFERENCING OLD TABLE AS gone_producers
+    FOR EACH STATEMENT EXECUTE FUNCTION producers_keep_products();
+CREATE TRIGGER producers_keep_products_truncate AFTER TRUNCATE ON producers
+    FOR EACH STATEMENT EXECUTE FUNCTION producers_keep_products();
+
+CREATE FUNCTION producers_keep_key() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE foreign_key_violation USING
+        MESSAGE = format('update on table "producers" violates foreign key "products_producer_exists": '
+                         'producer %s of hub %s keeps its key', OLD.id, OLD.hub_id),
+        CONSTRAINT = 'products_producer_exists', TABLE = 'producers';
+END $$;
+CREATE TRIGGER producers_keep_key BEFORE UPDATE OF hub_id, id ON producers
+    FOR EACH ROW WHEN (OLD.hub_id <> NEW.hub_id OR OLD.id <> NEW.id)
+    EXECUTE FUNCTION producers_keep_key();
