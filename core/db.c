@@ -437,9 +437,9 @@ db_status db_copy_send(db_conn *c, const char *data, size_t len)
                 return DB_DOWN;
             continue;
         }
-        if (put != 1) {
+        if (put != 1) { /* the server ended the COPY (an error it sent), or is gone */
             set_error_from(c, NULL);
-            return DB_DOWN;
+            return PQstatus(c->pg) == CONNECTION_OK ? DB_ERROR : DB_DOWN;
         }
         data += n;
         len -= (size_t)n;
@@ -469,7 +469,9 @@ static db_status copy_finish(db_conn *c, const char *cancel)
     }
     /* ACTIVE: the COPY began and waits for its end (not so after a failed begin) */
     if (st == DB_OK && PQtransactionStatus(c->pg) == PQTRANS_ACTIVE) {
-        if (PQputCopyEnd(c->pg, cancel) != 1) {
+        /* refused when the server already ended the COPY with an error: the result
+         * drained below says which */
+        if (PQputCopyEnd(c->pg, cancel) != 1 && PQstatus(c->pg) != CONNECTION_OK) {
             set_error_from(c, NULL);
             st = DB_DOWN;
         }

@@ -30,12 +30,11 @@ DB_STMT(producer_by_slug, "SELECT id, slug, name, vat_regime = 'franchise' AS fr
 DB_STMT(hub_producers, "SELECT id, slug, name, vat_regime = 'franchise' AS franchise"
                        "  FROM producers WHERE hub_id = $1 ORDER BY name, slug");
 DB_STMT(lock_producer, "SELECT id FROM producers WHERE id = $1 FOR NO KEY UPDATE");
-DB_STMT(stored_products, "SELECT id, " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1");
-DB_STMT(list_products, "SELECT id, " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1"
+DB_STMT(stored_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1");
+DB_STMT(list_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1"
                        " ORDER BY category, name, sku");
 DB_STMT(deactivate_absent, "UPDATE products SET active = false, updated_at = now()"
-                           " WHERE hub_id = $3 AND id = ANY($2::bigint[]) AND producer_id = $1"
-                           "   AND active");
+                           " WHERE producer_id = $1 AND sku = ANY($2::text[]) AND active");
 
 /* the transaction callback's "roll back": all went well, or the file has problems */
 #define DRY_RUN_DONE 1
@@ -44,7 +43,6 @@ DB_STMT(deactivate_absent, "UPDATE products SET active = false, updated_at = now
 /* ---- reading products --------------------------------------------------- */
 
 enum {
-    C_ID,
     C_SKU,
     C_NAME,
     C_CAT,
@@ -60,8 +58,7 @@ enum {
     C_ACTIVE,
     C_COUNT
 };
-static const char *const column_names[C_COUNT] = {"id",
-                                                  "sku",
+static const char *const column_names[C_COUNT] = {"sku",
                                                   "name",
                                                   "category",
                                                   "unit",
@@ -168,7 +165,6 @@ db_status imp_catalog_list(db_conn *c, arena *a, int64_t producer_id, imp_produc
 /* ---- comparing the file with what is stored ----------------------------- */
 
 typedef struct {
-    int64_t id;
     imp_product p;
     bool seen; /* the file has it */
 } stored_product;
@@ -203,7 +199,6 @@ static void stored_load(arena *a, const PGresult *r, stored_set *s)
     s->mask = cap - 1;
     for (size_t i = 0; i < s->n; i++) {
         stored_product *sp = &s->rows[i];
-        sp->id = strtoll(PQgetvalue(r, (int)i, col[C_ID]), NULL, 10);
         row_product(r, (int)i, col, &sp->p);
         size_t k = sku_hash(sp->p.sku) & s->mask;
         while (s->slots[k] >= 0)
@@ -288,14 +283,9 @@ static void compare_product(const imp_product *was, const imp_product *now, chan
         compare_number(l, "price", was->price_excl_vat, now->price_excl_vat, 4, 2);
 }
 
-typedef struct {
-    imp_absent entry;
-    int64_t id;
-} absent_row;
-
 static int absent_order(const void *x, const void *y)
 {
-    return strcmp(((const absent_row *)x)->entry.sku, ((const absent_row *)y)->entry.sku);
+    return strcmp(((const imp_absent *)x)->sku, ((const imp_absent *)y)->sku);
 }
 
 /* What the transaction needs, and what it found. */
@@ -307,9 +297,8 @@ typedef struct {
     imp_catalog *cat;
     const imp_request *in;
     imp_summary *sum;
-    int64_t *changed_ids; /* stored id of each summary->changed entry */
-    int64_t *absent_ids;
-    bool parsed; /* the file was read (in the transaction) */
+    const char **absent_skus; /* of summary->absent, for the UPDATE */
+    bool parsed;              /* the file was read (in the transaction) */
     const stored_set *stored;
     imp_copy copy;  /* new products, on their way in as the file is read */
     bool streaming; /* still sending: a real import, no problem so far */
@@ -346,7 +335,6 @@ static void summarize(apply_ctx *x, stored_set *stored)
     size_t n = cat->nproducts;
     sum->created = arena_alloc(x->a, (n + 1) * sizeof *sum->created);
     sum->changed = arena_alloc(x->a, (n + 1) * sizeof *sum->changed);
-    x->changed_ids = arena_alloc(x->a, (n + 1) * sizeof *x->changed_ids);
     for (size_t i = 0; i < n; i++) {
         const imp_product *p = &cat->products[i];
         stored_product *s = stored_find(stored, p->sku);
@@ -363,22 +351,18 @@ static void summarize(apply_ctx *x, stored_set *stored)
         }
         imp_change *v = arena_alloc(x->a, l.n * sizeof *v);
         memcpy(v, l.v, l.n * sizeof *v);
-        x->changed_ids[sum->nchanged] = s->id;
         sum->changed[sum->nchanged++] = (imp_changed){p, v, l.n};
     }
-    absent_row *abs = arena_alloc(x->a, (stored->n + 1) * sizeof *abs);
+    imp_absent *abs = arena_alloc(x->a, (stored->n + 1) * sizeof *abs);
     size_t na = 0;
     for (size_t i = 0; i < stored->n; i++)
         if (!stored->rows[i].seen && stored->rows[i].p.active)
-            abs[na++] =
-                (absent_row){{stored->rows[i].p.sku, stored->rows[i].p.name}, stored->rows[i].id};
+            abs[na++] = (imp_absent){stored->rows[i].p.sku, stored->rows[i].p.name};
     qsort(abs, na, sizeof *abs, absent_order);
-    sum->absent = arena_alloc(x->a, (na + 1) * sizeof *sum->absent);
-    x->absent_ids = arena_alloc(x->a, (na + 1) * sizeof *x->absent_ids);
-    for (size_t i = 0; i < na; i++) {
-        sum->absent[i] = abs[i].entry;
-        x->absent_ids[i] = abs[i].id;
-    }
+    sum->absent = abs;
+    x->absent_skus = arena_alloc(x->a, (na + 1) * sizeof *x->absent_skus);
+    for (size_t i = 0; i < na; i++)
+        x->absent_skus[i] = abs[i].sku;
     sum->nabsent = na;
 }
 
@@ -425,13 +409,12 @@ static int apply_tx(db_conn *c, void *p)
                   sum->ncreated);
         return DB_ERROR;
     }
-    if (sum->nchanged && (st = imp_write_changed(c, x->a, x->hub, x->producer->id, sum->changed,
-                                                 x->changed_ids, sum->nchanged)) != DB_OK)
+    if (sum->nchanged &&
+        (st = imp_write_changed(c, x->a, x->producer->id, sum->changed, sum->nchanged)) != DB_OK)
         return st;
     if (deactivate && sum->nabsent)
-        st = db_do(
-            c, &deactivate_absent,
-            DB_P(producer, db_int_array(x->a, x->absent_ids, sum->nabsent), db_i64(x->a, x->hub)));
+        st = db_do(c, &deactivate_absent,
+                   DB_P(producer, db_text_array(x->a, x->absent_skus, sum->nabsent)));
     return st;
 }
 

@@ -21,12 +21,12 @@ DB_STMT(update_changed,
         "       weight_g = v.weight, stock_milli = v.stock, step_milli = v.step,"
         "       organic = v.organic, description = v.description, active = v.active,"
         "       updated_at = now()"
-        "  FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[],"
-        "              $8::bigint[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[],"
-        "              $13::boolean[], $14::text[], $15::boolean[])"
-        "       AS v(id, name, category, unit, excl, incl, vat, weight, stock, step, organic,"
+        "  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],"
+        "              $7::bigint[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[],"
+        "              $12::boolean[], $13::text[], $14::boolean[])"
+        "       AS v(sku, name, category, unit, excl, incl, vat, weight, stock, step, organic,"
         "            description, active)"
-        " WHERE p.hub_id = $1 AND p.id = v.id AND p.producer_id = $2");
+        " WHERE p.producer_id = $1 AND p.sku = v.sku");
 
 #define COPY_CHUNK (64 << 10) /* small pieces keep the socket full while parsing goes on */
 
@@ -179,7 +179,7 @@ static void arr_bool(buf *b, int v)
 }
 
 enum {
-    A_ID,
+    A_SKU,
     A_NAME,
     A_CAT,
     A_UNIT,
@@ -195,15 +195,15 @@ enum {
     A_COUNT
 };
 
-db_status imp_write_changed(db_conn *c, arena *a, int64_t hub, int64_t producer,
-                            const imp_changed *changed, const int64_t *ids, size_t n)
+db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_changed *changed,
+                            size_t n)
 {
     buf col[A_COUNT];
     for (int k = 0; k < A_COUNT; k++)
         col[k] = (buf)BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         const imp_product *p = changed[i].product;
-        arr_int(&col[A_ID], ids[i], false);
+        arr_text(&col[A_SKU], p->sku);
         arr_text(&col[A_NAME], p->name);
         arr_text(&col[A_CAT], p->category);
         arr_text(&col[A_UNIT], p->unit);
@@ -223,9 +223,9 @@ db_status imp_write_changed(db_conn *c, arena *a, int64_t hub, int64_t producer,
         v[k] = col[k].data;
     }
     db_status st = db_do(c, &update_changed,
-                         DB_P(db_i64(a, hub), db_i64(a, producer), v[A_ID], v[A_NAME], v[A_CAT],
-                              v[A_UNIT], v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK],
-                              v[A_STEP], v[A_ORGANIC], v[A_DESC], v[A_ACTIVE]));
+                         DB_P(db_i64(a, producer), v[A_SKU], v[A_NAME], v[A_CAT], v[A_UNIT],
+                              v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK], v[A_STEP],
+                              v[A_ORGANIC], v[A_DESC], v[A_ACTIVE]));
     for (int k = 0; k < A_COUNT; k++)
         buf_free(&col[k]);
     return st;

@@ -32,8 +32,9 @@ db_status imp_copy_finish(imp_copy *w);
 /* The file was refused: cancel the COPY (the caller rolls back). */
 void imp_copy_cancel(imp_copy *w);
 
-/* Set every column of the stored products ids[i] to changed[i].product's values. */
-db_status imp_write_changed(db_conn *c, arena *a, int64_t hub, int64_t producer,
-                            const imp_changed *changed, const int64_t *ids, size_t n);
+/* Set every column of the producer's stored products changed[i].product->sku to
+ * changed[i].product's values. */
+db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_changed *changed,
+                            size_t n);
 
 #endif

@@ -4,11 +4,16 @@
 -- (importers/catalog_write.c). Two per-row costs of 001 bought nothing that a cheaper
 -- form does not (bench/import.sh, docs/BENCH.md):
 --
--- 1. Two unique indexes on the identity, (id) and (hub_id, id). Every reference to a
---    product is hub-scoped (offers: (hub_id, product_id)) and the identity column
---    makes ids unique, so the primary key becomes (hub_id, id) and (id) goes: one
---    index fewer to maintain per row. This is also the shape a distributed PostgreSQL
---    (Citus, docs/SCALING.md) requires, its keys holding the distribution column.
+-- 1. Three unique indexes: (id), (hub_id, id) and (producer_id, sku). A product is
+--    its producer's sku everywhere in km0: the key an import upserts by, and what an
+--    offer copies when a cycle opens. So (producer_id, sku) becomes the primary key,
+--    offers refer to their product by it (they hold both columns already), and the
+--    two indexes on the identity go: two index entries fewer per product written.
+--    products.id stays, numbered by its identity as before: servers of the previous
+--    release update by it (scoped by producer), and offers.product_id still receives
+--    it when a cycle opens, but nothing is keyed on it any more. It and
+--    offers.product_id can be dropped once no such server runs (docs/operations.md:
+--    expand, then contract).
 --
 -- 2. The foreign key to producers checked each new row on its own — a keyed lookup and
 --    a row lock per product, 0.8 s per 100 000 rows — while all rows of an import name
@@ -30,16 +35,23 @@
 -- refusal, and that a delete racing a catalog being written leaves no orphan.
 --
 -- Servers of the previous release keep working on this schema: no column changes,
--- and their queries by products.id stay scoped by producer.
+-- their queries by products.id are scoped by producer, and offers keep their
+-- product_id (and its UNIQUE (cycle_id, product_id), which their freezing relies on).
 
 SET LOCAL lock_timeout = '5s';
 
 ALTER TABLE offers DROP CONSTRAINT offers_hub_id_product_id_fkey;
 ALTER TABLE products DROP CONSTRAINT products_hub_id_id_key;
 ALTER TABLE products DROP CONSTRAINT products_pkey;
-ALTER TABLE products ADD CONSTRAINT products_pkey PRIMARY KEY (hub_id, id);
-ALTER TABLE offers ADD CONSTRAINT offers_hub_id_product_id_fkey
-    FOREIGN KEY (hub_id, product_id) REFERENCES products (hub_id, id);
+ALTER TABLE products DROP CONSTRAINT products_producer_id_sku_key;
+ALTER TABLE products ADD CONSTRAINT products_pkey PRIMARY KEY (producer_id, sku);
+-- an offer's (hub_id, producer_id) names its producer, and so does its product's:
+-- the hub follows from the producer, as it did through (hub_id, product_id)
+ALTER TABLE offers ADD CONSTRAINT offers_product_fkey
+    FOREIGN KEY (producer_id, sku) REFERENCES products (producer_id, sku);
+COMMENT ON COLUMN products.id IS
+    'A number from the identity, no longer a key: (producer_id, sku) is (schema/005). '
+    'Kept for servers of the previous release; drop it once none runs.';
 
 ALTER TABLE products DROP CONSTRAINT products_hub_id_producer_id_fkey;
 

@@ -170,10 +170,10 @@ const put = (client, slug, data, query = '') =>
 
 /** A catalog of n generated products (km0 columns), big enough to go into the database
  * in many pieces while it is still being read; bad maps row numbers to a changed row. */
-function bigCatalog(n, bad = {}) {
+function bigCatalog(n, bad = {}, prefix = 'BIG') {
   const rows = ['sku,name,unit,price_excl_vat,vat_rate,weight_kg,stock,description'];
   for (let i = 1; i <= n; i++)
-    rows.push(bad[i] ?? `BIG-${String(i).padStart(5, '0')},Produit généré n°${i},piece,${(i % 40) + 1}.${String(i % 100).padStart(2, '0')},5.5,0.250,${i % 300},"Lot ${i}, récolte du jour"`);
+    rows.push(bad[i] ?? `${prefix}-${String(i).padStart(5, '0')},Produit généré n°${i},piece,${(i % 40) + 1}.${String(i % 100).padStart(2, '0')},5.5,0.250,${i % 300},"Lot ${i}, récolte du jour"`);
   return rows.join('\n') + '\n';
 }
 
@@ -348,6 +348,22 @@ describe('catalog import through the CLI', () => {
     r = cli(db, good, 'ferme-trois-chenes');
     assert.match(r.stdout, /new 0, changed 0, unchanged 6000, deactivated 0/);
     assert.equal(dump(db), after);
+  });
+
+  it('rolls back and names the database\'s reason when PostgreSQL refuses a row mid-stream', () => {
+    // a rule of the database's own that the file cannot know about, hit on the 4 000th row
+    db.sql(`ALTER TABLE products ADD CONSTRAINT test_no_odd_sku CHECK (sku <> 'MID-04000')`);
+    try {
+      const f = path.join(tmpDir('catalog'), 'mid.csv');
+      writeFileSync(f, bigCatalog(6000, {}, 'MID'));
+      const before = dump(db);
+      const r = cli(db, f, 'ferme-trois-chenes');
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(r.stderr, /test_no_odd_sku/);
+      assert.equal(dump(db), before);
+    } finally {
+      db.sql('ALTER TABLE products DROP CONSTRAINT test_no_odd_sku');
+    }
   });
 });
 
