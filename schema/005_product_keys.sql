@@ -81,18 +81,18 @@ CREATE TRIGGER products_producer_exists AFTER INSERT ON products
     REFERENCING NEW TABLE AS new_products
     FOR EACH STATEMENT EXECUTE FUNCTION products_producer_exists();
 
-CREATE FUNCTION products_keep_producer() RETURNS trigger
+-- Both sides refuse a change of key the same way; the trigger says what stays put.
+CREATE FUNCTION products_producer_key_kept() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     RAISE foreign_key_violation USING
-        MESSAGE = format('update on table "products" violates foreign key "products_producer_exists": '
-                         'product %s belongs to producer %s of hub %s and stays with it',
-                         OLD.id, OLD.producer_id, OLD.hub_id),
-        CONSTRAINT = 'products_producer_exists', TABLE = 'products';
+        MESSAGE = format('update on table "%s" violates foreign key "products_producer_exists": '
+                         '%s %s %s', TG_TABLE_NAME, TG_ARGV[0], OLD.id, TG_ARGV[1]),
+        CONSTRAINT = 'products_producer_exists', TABLE = TG_TABLE_NAME;
 END $$;
 CREATE TRIGGER products_keep_producer BEFORE UPDATE OF hub_id, producer_id ON products
     FOR EACH ROW WHEN (OLD.hub_id <> NEW.hub_id OR OLD.producer_id <> NEW.producer_id)
-    EXECUTE FUNCTION products_keep_producer();
+    EXECUTE FUNCTION products_producer_key_kept('product', 'stays with its producer');
 
 CREATE FUNCTION producers_keep_products() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -133,14 +133,6 @@ CREATE TRIGGER producers_keep_products AFTER DELETE ON producers
 CREATE TRIGGER producers_keep_products_truncate AFTER TRUNCATE ON producers
     FOR EACH STATEMENT EXECUTE FUNCTION producers_keep_products();
 
-CREATE FUNCTION producers_keep_key() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE foreign_key_violation USING
-        MESSAGE = format('update on table "producers" violates foreign key "products_producer_exists": '
-                         'producer %s of hub %s keeps its key', OLD.id, OLD.hub_id),
-        CONSTRAINT = 'products_producer_exists', TABLE = 'producers';
-END $$;
 CREATE TRIGGER producers_keep_key BEFORE UPDATE OF hub_id, id ON producers
     FOR EACH ROW WHEN (OLD.hub_id <> NEW.hub_id OR OLD.id <> NEW.id)
-    EXECUTE FUNCTION producers_keep_key();
+    EXECUTE FUNCTION products_producer_key_kept('producer', 'keeps its key');
