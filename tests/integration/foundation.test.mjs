@@ -215,9 +215,15 @@ describe('schema constraints', () => {
       const p = lone();
       // the writer holds its transaction open after inserting; the delete comes meanwhile
       const writer = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', db.url, '-c',
-        `BEGIN; ${insert(product(p, 'RACE-1'), product(p, 'RACE-2'))}; SELECT pg_sleep(1.5); COMMIT;`]);
+        `BEGIN; ${insert(product(p, 'RACE-1'), product(p, 'RACE-2'))}; SELECT pg_sleep(2); COMMIT;`]);
       const writerDone = new Promise((resolve) => writer.on('exit', resolve));
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // the delete comes once the rows are in and the writer sleeps, its transaction open
+      const asleep = () => db.one(`SELECT count(*) FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event = 'PgSleep'`) === '1';
+      for (let waited = 0; !asleep(); waited += 50) {
+        assert.ok(waited < 10000, 'the writer never got to its pg_sleep');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       let deleteError = '';
       try { db.sql(`DELETE FROM producers WHERE id = ${p}`); } catch (e) { deleteError = String(e.message); }
       const writerStatus = await writerDone;
@@ -225,7 +231,7 @@ describe('schema constraints', () => {
       assert.ok(deleteError !== '' || writerStatus !== 0, 'the delete and the insert both succeeded');
       assert.equal(db.one(`SELECT count(*) FROM products x WHERE NOT EXISTS
         (SELECT FROM producers r WHERE r.id = x.producer_id AND r.hub_id = x.hub_id)`), '0');
-      // with the delete arriving half a second into a 1.5-second transaction, it is the loser
+      // the delete waited for the writer's lock on the producer, then saw its rows: it loses
       assert.match(deleteError, /still has products/);
       assert.equal(writerStatus, 0);
     });
