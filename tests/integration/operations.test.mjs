@@ -49,6 +49,54 @@ describe('km0 migrate', () => {
     }
   });
 
+  it('upgrades a database holding catalogs and a cycle\'s offers through schema/005 (products keyed by producer and sku)', async () => {
+    const name = `t_upgrade_${process.pid}`;
+    psql('postgres', `CREATE DATABASE ${name}`);
+    const db = { name, url: pgUrl(name), sql: (q) => psql(name, q), one: (q) => psql(name, q)[0]?.[0] };
+    try {
+      // the release before: migrations up to 004, a seeded hub, catalogs, an open cycle
+      const home = tmpDir('km0-prev');
+      mkdirSync(path.join(home, 'schema'));
+      for (const f of migrations().filter((f) => f < '005')) copyFileSync(path.join(ROOT, 'schema', f), path.join(home, 'schema', f));
+      let m = await migrate(db.url, { KM0_HOME: home });
+      assert.equal(m.code, 0, m.stderr);
+      assert.equal(km0(['seed', 'tests/data/hub'], { db }).status, 0);
+      for (const slug of [FTC, 'brasserie-crest']) {
+        const file = readdirSync(path.join(ROOT, 'tests/data/catalogs')).find((f) => f.startsWith(`${slug}.`));
+        const r = km0(['import', 'catalog', '--producer', slug, path.join('tests/data/catalogs', file)], { db });
+        assert.equal(r.status, 0, r.stderr);
+      }
+      openCycle(db);
+      const state = () => db.one(`SELECT (SELECT count(*) FROM products) || ' ' || (SELECT count(*) FROM offers) || ' ' ||
+        md5((SELECT string_agg(concat_ws('|', p.id, p.producer_id, p.sku, p.name, p.price_excl_vat_e4, p.xmin), ',' ORDER BY p.id) FROM products p)
+            || (SELECT string_agg(concat_ws('|', o.id, o.product_id, o.producer_id, o.sku, o.price_excl_vat_e4), ',' ORDER BY o.id) FROM offers o))`);
+      const before = state();
+      assert.match(before, /^12 12 /);
+      // this release: 005 applies over that data, which comes through untouched
+      m = await migrate(db.url);
+      assert.equal(m.code, 0, m.stderr);
+      assert.match(m.stdout, /applied 005_product_keys\.sql/);
+      assert.equal(state(), before);
+      assert.deepEqual(db.sql(`SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid IN ('products'::regclass, 'offers'::regclass) AND contype IN ('p', 'f', 'u') ORDER BY conname`), [
+        ['offers_cycle_id_producer_id_sku_key', 'UNIQUE (cycle_id, producer_id, sku)'],
+        ['offers_cycle_id_product_id_key', 'UNIQUE (cycle_id, product_id)'],
+        ['offers_hub_id_cycle_id_fkey', 'FOREIGN KEY (hub_id, cycle_id) REFERENCES cycles(hub_id, id) ON DELETE CASCADE'],
+        ['offers_hub_id_id_key', 'UNIQUE (hub_id, id)'],
+        ['offers_hub_id_producer_id_fkey', 'FOREIGN KEY (hub_id, producer_id) REFERENCES producers(hub_id, id)'],
+        ['offers_pkey', 'PRIMARY KEY (id)'],
+        ['offers_product_fkey', 'FOREIGN KEY (producer_id, sku) REFERENCES products(producer_id, sku)'],
+        ['products_pkey', 'PRIMARY KEY (producer_id, sku)'],
+      ]);
+      // and the new importer finds every product it wrote before the upgrade
+      const r = km0(['import', 'catalog', '--producer', FTC, 'tests/data/catalogs/ferme-trois-chenes.csv'], { db });
+      assert.match(r.stdout, /new 0, changed 0, unchanged 8, deactivated 0/);
+      assert.equal(state(), before);
+    } finally {
+      psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  });
+
   it('applies an additive migration while a server of the previous version takes orders', async () => {
     const db = freshDb('migrate_live');
     insertProducts(db, FTC, [{ sku: 'NAVET', name: 'Navets', price: '1.2', stock: '100000' }]);
