@@ -3,10 +3,10 @@
  *
  * The writing half of importers/catalog_db.c, inside its transaction. New products
  * go straight into products with COPY, row by row as the parser keeps them, sent in
- * pieces of 64 KB without waiting (core/db.c): PostgreSQL takes them in while the parser reads
- * the next part of the file. Changed products are one UPDATE joining unnest() over
- * one array per column. Either way a handful of round trips, never a statement per
- * product.
+ * pieces of 64 KB without waiting (core/db.c): PostgreSQL takes them in while the
+ * parser reads the next part of the file. Changed products are one UPDATE joining
+ * unnest() over one array per column, matched by sku. Either way a handful of round
+ * trips, never a statement per product.
  */
 #include "catalog_write.h"
 #include "../core/buf.h"
