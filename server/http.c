@@ -327,35 +327,35 @@ void http_reply_db_error(http_req *req, int status_from_db)
     const db_error *e = db_last_error(req->db);
     log_event(LOG_ERROR, "http.db_error", "req=%s sqlstate=%s constraint=%s", req->id, e->sqlstate,
               e->constraint[0] ? e->constraint : "-");
+    /* failures that are no bug: rolled back, the client may wait and retry */
+    static const struct {
+        const char *sqlstates[2]; /* whole codes, or a class ("53") */
+        const char *code, *fr, *en;
+    } transient[] = {
+        {{"57014", "55P03"},
+         "timeout",
+         "La base de données a mis trop de temps à répondre ; rien n’a changé, réessayez.",
+         "The database took too long to answer; nothing was changed, try again."},
+        {{"25006", "53"},
+         "database_unavailable",
+         "La base de données ne peut pas enregistrer pour le moment ; rien n’a changé.",
+         "The database cannot accept writes right now; nothing was changed."},
+        /* replayed DB_TX_ATTEMPTS times (core/db.c) and still in conflict */
+        {{"40001", "40P01"},
+         "busy",
+         "Trop de demandes à la fois sur les mêmes produits ; rien n’a changé, réessayez.",
+         "Too many requests at once on the same items; nothing was changed, try again."},
+    };
     bool fr = req->lang[0] == 'f'; /* the page around the message is in the visitor's language */
-    if (!strcmp(e->sqlstate, "57014") || !strcmp(e->sqlstate, "55P03")) {
-        http_reply_error(req, 503, "timeout",
-                         fr ? "La base de données a mis trop de temps à répondre ; rien n’a "
-                              "changé, réessayez."
-                            : "The database took too long to answer; nothing was changed, try "
-                              "again.",
-                         NULL);
-        return;
-    }
-    if (!strcmp(e->sqlstate, "25006") || !strncmp(e->sqlstate, "53", 2)) {
-        http_reply_error(req, 503, "database_unavailable",
-                         fr ? "La base de données ne peut pas enregistrer pour le moment ; rien "
-                              "n’a changé."
-                            : "The database cannot accept writes right now; nothing was changed.",
-                         NULL);
-        return;
-    }
-    if (!strcmp(e->sqlstate, "40001") || !strcmp(e->sqlstate, "40P01")) {
-        /* replayed DB_TX_ATTEMPTS times (core/db.c) and still in conflict: rolled back,
-         * so a retry is the answer, not an internal error */
-        http_reply_error(req, 503, "busy",
-                         fr ? "Trop de demandes à la fois sur les mêmes produits ; rien n’a "
-                              "changé, réessayez."
-                            : "Too many requests at once on the same items; nothing was "
-                              "changed, try again.",
-                         NULL);
-        return;
-    }
+    for (size_t i = 0; i < sizeof transient / sizeof *transient; i++)
+        for (size_t k = 0; k < 2; k++) {
+            const char *state = transient[i].sqlstates[k];
+            if (!strncmp(e->sqlstate, state, strlen(state))) {
+                http_reply_error(req, 503, transient[i].code,
+                                 fr ? transient[i].fr : transient[i].en, NULL);
+                return;
+            }
+        }
     http_reply_error(req, 500, "internal",
                      fr ? "Un problème est survenu de notre côté ; rien n’a changé."
                         : "Something went wrong on our side; nothing was changed.",
