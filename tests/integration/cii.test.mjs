@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, readdirSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, SHARED, tmpDir, assertNoSanitizerReport } from '../lib/harness.mjs';
+import { ROOT, SHARED, tmpDir, assertNoSanitizerReport, TIMEOUT } from '../lib/harness.mjs';
 
 const CII = path.join(SHARED, 'standards/en16931-cii');
 const XSD = path.join(CII, 'xsd/uncefact/data/standard/CrossIndustryInvoice_100pD16B.xsd');
@@ -32,13 +32,13 @@ function unitBinary(name) {
 }
 
 function run(cmd, args, { env = {}, cwd = ROOT, encoding = 'utf8' } = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding, env: { ...process.env, ...env }, timeout: 120000 });
+  const r = spawnSync(cmd, args, { cwd, encoding, env: { ...process.env, ...env }, timeout: TIMEOUT.cmd });
   if (r.error) throw r.error;
   return r;
 }
 
 function have(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { timeout: TIMEOUT.cmd }).status === 0;
 }
 
 let work;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync, mkdirSync, cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { freshDb, startServer, km0, addUser, tmpDir, fixture, ROOT, psql } from '../lib/harness.mjs';
+import { freshDb, startServer, km0, addUser, tmpDir, fixture, ROOT, psql, TIMEOUT, track } from '../lib/harness.mjs';
 
 describe('km0 command line', () => {
   let db;
@@ -214,8 +214,8 @@ describe('schema constraints', () => {
     it('leaves no orphan when a delete races a catalog being written', async () => {
       const p = lone();
       // the writer holds its transaction open after inserting; the delete comes meanwhile
-      const writer = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', db.url, '-c',
-        `BEGIN; ${insert(product(p, 'RACE-1'), product(p, 'RACE-2'))}; SELECT pg_sleep(2); COMMIT;`]);
+      const writer = track(spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', db.url, '-c',
+        `BEGIN; ${insert(product(p, 'RACE-1'), product(p, 'RACE-2'))}; SELECT pg_sleep(2); COMMIT;`], { timeout: TIMEOUT.cmd }));
       const writerDone = new Promise((resolve) => writer.on('exit', resolve));
       // the delete comes once the rows are in and the writer sleeps, its transaction open
       const asleep = () => db.one(`SELECT count(*) FROM pg_stat_activity
@@ -357,7 +357,7 @@ describe('HTTP core', () => {
 describe('database outage', () => {
   // A cluster of its own: stopping the shared one would disturb other tests.
   const dir = path.join(ROOT, `var/test-outage-${process.pid}`);
-  const pg = (cmd) => execFileSync(path.join(ROOT, 'scripts/pg.sh'), [cmd, dir], { env: { ...process.env, KM0_PG_FSYNC: 'off' } }).toString().trim();
+  const pg = (cmd) => execFileSync(path.join(ROOT, 'scripts/pg.sh'), [cmd, dir], { env: { ...process.env, KM0_PG_FSYNC: 'off' }, timeout: TIMEOUT.cmd }).toString().trim();
   let srv, db;
   before(async () => {
     pg('init'); pg('start');

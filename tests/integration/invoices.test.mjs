@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { freshDb, startServer, km0, addUser, clientFor, tmpDir, ROOT } from '../lib/harness.mjs';
+import { freshDb, startServer, km0, addUser, clientFor, tmpDir, ROOT, TIMEOUT } from '../lib/harness.mjs';
 import { generateWeek } from '../lib/weekgen.mjs';
 import {
   writeConfig, cli, openCycleWith, closeAndBatch, realCatalog, placeRealOrders, sessionsForCycle,
@@ -241,16 +241,16 @@ describe('invoices, seller mode "producers": one invoice per producer per order'
     const file = path.join(work, 'facturx.pdf');
     writeFileSync(file, fx.body);
     const cii = readFileSync(path.join(ciiDir, `producers-${farm.number}.xml`));
-    const shown = spawnSync('qpdf', ['--show-attachment=factur-x.xml', file]);
+    const shown = spawnSync('qpdf', ['--show-attachment=factur-x.xml', file], { timeout: TIMEOUT.cmd });
     assert.equal(shown.status, 0, String(shown.stderr));
     assert.ok(shown.stdout.equals(cii), 'the embedded factur-x.xml differs from the CII export');
-    const meta = spawnSync('pdfinfo', ['-meta', file], { encoding: 'utf8' }).stdout;
+    const meta = spawnSync('pdfinfo', ['-meta', file], { encoding: 'utf8', timeout: TIMEOUT.cmd }).stdout;
     assert.match(meta, /<pdfaid:part>3<\/pdfaid:part>/);
     assert.match(meta, /<fx:DocumentType>INVOICE<\/fx:DocumentType>/);
     assert.match(meta, /<fx:DocumentFileName>factur-x\.xml<\/fx:DocumentFileName>/);
     assert.match(meta, /<fx:ConformanceLevel>EN 16931<\/fx:ConformanceLevel>/);
     assert.match(meta, /<pdfaSchema:prefix>fx<\/pdfaSchema:prefix>/);
-    const dump = spawnSync('qpdf', ['--qdf', '--object-streams=disable', file, '-'], { encoding: 'latin1' }).stdout;
+    const dump = spawnSync('qpdf', ['--qdf', '--object-streams=disable', file, '-'], { encoding: 'latin1', maxBuffer: 1 << 28, timeout: TIMEOUT.cmd }).stdout;
     assert.match(dump, /\/AFRelationship \/Alternative/);
     const text = pdfText(file);
     for (const s of ['Ferme des Trois Chênes', 'SIRET 71106658903512', 'FR29711066589', farm.number,
@@ -265,7 +265,7 @@ describe('invoices, seller mode "producers": one invoice per producer per order'
     const xml = path.join(work, 'invoices.xml');
     let c = cli(conf, ['report', 'invoices', '--cycle', String(real), '--format', 'xml', '--validate', '-o', xml], db);
     assert.equal(c.status, 0, c.stderr);
-    const x = spawnSync('xmllint', ['--noout', '--schema', path.join(ROOT, 'reports/xsd/invoices.xsd'), xml], { encoding: 'utf8' });
+    const x = spawnSync('xmllint', ['--noout', '--schema', path.join(ROOT, 'reports/xsd/invoices.xsd'), xml], { encoding: 'utf8', timeout: TIMEOUT.cmd });
     assert.equal(x.status, 0, x.stderr);
     const html = await coord.get(`/api/v1/cycles/${real}/reports/invoices?format=html&lang=en`);
     assert.equal(html.status, 200);

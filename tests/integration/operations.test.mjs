@@ -6,15 +6,15 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readdirSync, mkdirSync, copyFileSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, BIN, psql, freshDb, startServer, km0, makeConsumers, clientFor, insertProducts, openCycle,
-  tmpDir, assertNoSanitizerReport } from '../lib/harness.mjs';
+  tmpDir, assertNoSanitizerReport, TIMEOUT, track } from '../lib/harness.mjs';
 
 const FTC = 'ferme-trois-chenes';
-const pgUrl = (db) => execFileSync(path.join(ROOT, 'scripts/pg.sh'), ['url', process.env.KM0_PG_DIR || path.join(ROOT, 'var/test-pg'), db]).toString().trim();
+const pgUrl = (db) => execFileSync(path.join(ROOT, 'scripts/pg.sh'), ['url', process.env.KM0_PG_DIR || path.join(ROOT, 'var/test-pg'), db], { timeout: TIMEOUT.cmd }).toString().trim();
 
 /** `km0 migrate` as a child process, without waiting (the point is to overlap). */
 function migrate(url, env = {}) {
   return new Promise((resolve) => {
-    const p = spawn(BIN, ['migrate'], { cwd: ROOT, env: { ...process.env, KM0_DATABASE_URL: url, ...env } });
+    const p = track(spawn(BIN, ['migrate'], { cwd: ROOT, env: { ...process.env, KM0_DATABASE_URL: url, ...env }, timeout: TIMEOUT.cmd }));
     let stdout = '', stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
     p.stderr.on('data', (d) => { stderr += d; });
@@ -165,11 +165,11 @@ describe('backup and restore', () => {
     const before = { rows: rows(), totals: totals(), sessions: db.one('SELECT count(*) FROM sessions') };
 
     const file = path.join(dir, 'km0.dump');
-    execFileSync('pg_dump', ['--format=custom', '--file', file, '--dbname', db.url]);
+    execFileSync('pg_dump', ['--format=custom', '--file', file, '--dbname', db.url], { timeout: TIMEOUT.cmd });
     assert.ok(statSync(file).size > 0);
     psql('postgres', `DROP DATABASE ${db.name} WITH (FORCE)`);
     psql('postgres', `CREATE DATABASE ${db.name}`);
-    execFileSync('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--dbname', db.url, file]);
+    execFileSync('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--dbname', db.url, file], { timeout: TIMEOUT.cmd });
 
     assert.deepEqual(rows(), before.rows);
     assert.deepEqual(totals(), before.totals);

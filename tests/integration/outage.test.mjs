@@ -9,7 +9,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, km0, startServer, makeConsumers, clientFor, insertProducts, openCycle, fixture, tmpDir } from '../lib/harness.mjs';
+import { ROOT, km0, startServer, makeConsumers, clientFor, insertProducts, openCycle, fixture, tmpDir, TIMEOUT, track } from '../lib/harness.mjs';
 import { writeConf } from '../lib/scale.mjs';
 import { snapshot } from '../lib/security.mjs';
 
@@ -21,12 +21,12 @@ const HANG_MS = 3 * (CONNECT_S * 1000 + STATEMENT_MS) + 5000;
 
 const dir = path.join(ROOT, `var/test-outage2-${process.pid}`);
 const pgEnv = { ...process.env, KM0_PG_FSYNC: 'off' };
-const pg = (cmd) => execFileSync(path.join(ROOT, 'scripts/pg.sh'), [cmd, dir], { env: pgEnv }).toString().trim();
-const pgAsync = (cmd) => promisify(execFile)(path.join(ROOT, 'scripts/pg.sh'), [cmd, dir], { env: pgEnv });
+const pg = (cmd) => execFileSync(path.join(ROOT, 'scripts/pg.sh'), [cmd, dir], { env: pgEnv, timeout: TIMEOUT.cmd }).toString().trim();
+const pgAsync = (cmd) => promisify(execFile)(path.join(ROOT, 'scripts/pg.sh'), [cmd, dir], { env: pgEnv, timeout: TIMEOUT.cmd });
 
 /** The harness's db object, for a database of the private cluster. */
 function dbAt(url) {
-  const sql = (q) => execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', url, '-c', q], { encoding: 'utf8' })
+  const sql = (q) => execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', url, '-c', q], { encoding: 'utf8', timeout: TIMEOUT.cmd })
     .split('\n').filter((l) => l.length).map((l) => l.split('\t'));
   return { name: 'km0', url, sql, one: (q) => { const r = sql(q); return r.length ? r[0][0] : undefined; } };
 }
@@ -186,7 +186,7 @@ describe('PostgreSQL failing under km0', () => {
     const c = clientFor(srv, consumers[2]);
     assert.equal((await c.put(`/api/v1/cycles/${cycle}/order`, order(1))).status, 200);
     // another session holds the carrots' offer row (a long report, a stuck migration)
-    const holder = spawn('psql', ['-X', '-q', '-At', db.url], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const holder = track(spawn('psql', ['-X', '-q', '-At', db.url], { stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT.cmd }));
     let out = '';
     holder.stdout.on('data', (d) => { out += d; });
     holder.stdin.write(`BEGIN; SELECT 'locked' FROM offers WHERE cycle_id = ${cycle} AND sku = 'CAR' FOR UPDATE;\n`);

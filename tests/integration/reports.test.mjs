@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freshDb, startServer, km0, addUser, tmpDir, ROOT } from '../lib/harness.mjs';
+import { freshDb, startServer, km0, addUser, tmpDir, ROOT, TIMEOUT } from '../lib/harness.mjs';
 import { generateWeek } from '../lib/weekgen.mjs';
 
 const KINDS = ['collection', 'picking', 'delivery', 'route'];
@@ -37,11 +37,11 @@ const flat = (s) => s.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
 const pagesOf = (text) => text.split('\f').filter((p) => p.trim()).map(flat);
 
 function pdfText(file) {
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: TIMEOUT.cmd });
 }
 function assertValid(kind, file) {
   const r = spawnSync('xmllint', ['--noout', '--schema', path.join(ROOT, 'reports/xsd', `${kind}.xsd`), file],
-    { encoding: 'utf8' });
+    { encoding: 'utf8', timeout: TIMEOUT.cmd });
   assert.equal(r.status, 0, `${kind} XML does not follow its XSD:\n${r.stderr.slice(0, 2000)}`);
 }
 function assertSelfContainedHtml(html) {
@@ -294,12 +294,12 @@ describe('documents of a generated week', () => {
 
   it('makes a PDF/A-3b carrying its XML document', () => {
     const file = cli('route', 'pdf', ['--pdfa']);
-    const meta = execFileSync('pdfinfo', ['-meta', file], { encoding: 'utf8' });
+    const meta = execFileSync('pdfinfo', ['-meta', file], { encoding: 'utf8', timeout: TIMEOUT.cmd });
     assert.match(meta, /<pdfaid:part>3<\/pdfaid:part>/);
     assert.match(meta, /<pdfaid:conformance>B<\/pdfaid:conformance>/);
-    assert.match(execFileSync('pdfdetach', ['-list', file], { encoding: 'utf8' }), /km0-route\.xml/);
+    assert.match(execFileSync('pdfdetach', ['-list', file], { encoding: 'utf8', timeout: TIMEOUT.cmd }), /km0-route\.xml/);
     const out = path.join(dir, 'embedded.xml');
-    execFileSync('pdfdetach', ['-save', '1', '-o', out, file]);
+    execFileSync('pdfdetach', ['-save', '1', '-o', out, file], { timeout: TIMEOUT.cmd });
     assertValid('route', out);
     assert.match(readFileSync(out, 'utf8'), /<route xmlns="urn:km0:report:1"/);
   });

@@ -10,6 +10,10 @@ import { startNginx, startExampleSite, httpsGet, nginxBinary } from '../lib/scal
 
 const FTC = 'ferme-trois-chenes';
 const SERVERS = 3;
+// The mixed race: short in make test, long in make soak (KM0_SOAK=1); the same
+// contention either way, five scarce products for every ten buyers or so.
+const SOAK = process.env.KM0_SOAK === '1';
+const RACE = SOAK ? { buyers: 600, stock: 40 } : { buyers: 150, stock: 10 };
 
 /** A client of the proxy carrying a consumer's session cookie. */
 function viaProxy(proxy, consumer) {
@@ -57,19 +61,21 @@ describe('three km0 servers behind nginx', { skip: nginxBinary() ? false : 'ngin
       WHERE x.cycle_id = ${cycle} AND p.slug = 'crest-halle'`), '10');
   });
 
-  it('keeps every invariant under a larger mixed race (make soak)', { skip: process.env.KM0_SOAK === '1' ? false : 'make soak runs it' }, async () => {
-    // 600 buyers, 5 scarce products of 40 units each, orders of 1 to 3 lines, each
-    // buyer setting its order twice (the second replaces the first)
+  it(`keeps every invariant under a larger mixed race (${RACE.buyers} buyers; 600 under make soak)`, async () => {
+    // the buyers, 5 scarce products, orders of 1 to 3 lines, each buyer setting its
+    // order twice (the second replaces the first)
     const skus = ['S1', 'S2', 'S3', 'S4', 'S5'];
-    insertProducts(db, FTC, skus.map((sku) => ({ sku, name: `Rare ${sku}`, unit: 'piece', price: '3', stock: '40', step: '1' })));
+    insertProducts(db, FTC, skus.map((sku) => ({ sku, name: `Rare ${sku}`, unit: 'piece', price: '3', stock: String(RACE.stock), step: '1' })));
     const cyc = openCycle(db);
-    const buyers = makeConsumers(db, 600, 'soak');
+    const buyers = makeConsumers(db, RACE.buyers, 'soak');
     const pick = (i, k) => skus.filter((_, j) => (i + j * k) % 3 === 0).slice(0, 1 + ((i + k) % 3));
     const body = (i, k) => ({ pickup_point: 'crest-halle', lines: (pick(i, k).length ? pick(i, k) : ['S1'])
       .map((sku) => ({ producer: FTC, sku, quantity: String(1 + ((i + k) % 2)) })) });
     for (const round of [1, 2]) {
       const replies = await Promise.all(buyers.map((b, i) => viaProxy(proxy, b).put(`/api/v1/cycles/${cyc}/order`, body(i, round))));
       for (const r of replies) assert.ok(r.status === 200 || (r.status === 409 && r.json.error.code === 'out_of_stock'), `${r.status} ${r.text}`);
+      // a race, not a queue: the stock ran out for some buyers in each round
+      assert.ok(replies.some((r) => r.status === 409), `round ${round}: nobody was refused`);
     }
     const bad = db.sql(`SELECT o.sku, o.stock_milli, o.sold_milli, coalesce(sum(l.quantity_milli), 0)
       FROM offers o LEFT JOIN order_lines l ON l.offer_id = o.id WHERE o.cycle_id = ${cyc}
@@ -109,13 +115,7 @@ describe('three km0 servers behind nginx', { skip: nginxBinary() ? false : 'ngin
     assert.deepEqual(new Set(seen), upstreams());
   });
 
-  it('numbers invoices without gap or duplicate when cycles are invoiced at once through several servers', async (t) => {
-    // invoices are being written: the test runs as soon as the route exists
-    const probe = await proxy.client().get('/api/v1/cycles/1/invoices');
-    if (probe.status === 404 && probe.json?.error?.message === 'There is nothing at this address.') {
-      t.skip('POST /api/v1/cycles/{id}/invoices does not exist yet');
-      return;
-    }
+  it('numbers invoices without gap or duplicate when cycles are invoiced at once through several servers', async () => {
     addUser(db, { email: 'coord-inv@example.org', role: 'coordinator', password: 'coordinator pass' });
     const cycles = [];
     for (let k = 0; k < 3; k++) {

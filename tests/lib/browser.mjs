@@ -8,16 +8,30 @@ import assert from 'node:assert/strict';
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.KM0_CHROMIUM || '/usr/bin/chromium';
 
+/** Bounds, in ms: starting chromium, and each page action or navigation. */
+export const BROWSER_TIMEOUT = { launch: 60000, action: 30000 };
+
+/** Chromium, headless. Its contexts wait BROWSER_TIMEOUT.action at most for any action
+ *  or navigation; playwright kills the browser if the test process ends first. */
 export async function launch() {
   assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM} (apt-get install chromium)`);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    timeout: BROWSER_TIMEOUT.launch,
     // the flags this machine needs: no sandbox as root, no background networking
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-dev-shm-usage'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const ctx = await newContext(options);
+    ctx.setDefaultTimeout(BROWSER_TIMEOUT.action);
+    ctx.setDefaultNavigationTimeout(BROWSER_TIMEOUT.action);
+    return ctx;
+  };
+  return browser;
 }
 
 const axeSource = readFileSync(path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js'), 'utf8');

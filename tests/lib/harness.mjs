@@ -3,6 +3,10 @@
 // CLI, psql, and an HTTP client with a cookie jar.
 //
 // Environment (set by scripts/test.sh): KM0_TEST_BIN, KM0_PG_DIR, KM0_HOME.
+//
+// Nothing here can hang a run: every command has a timeout, every HTTP request a
+// deadline, a server that will not stop is killed, and the processes a test file
+// started die with it when node's --test-timeout ends the file (SIGTERM).
 
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -15,14 +19,34 @@ export const ROOT = process.env.KM0_HOME || path.resolve(new URL('../..', import
 export const BIN = path.resolve(ROOT, process.env.KM0_TEST_BIN || 'build-asan/km0');
 export const PG_DIR = process.env.KM0_PG_DIR || path.join(ROOT, 'var/test-pg');
 
+/** Bounds, in ms: a command (CLI, psql), an HTTP request, a server's start and stop. */
+export const TIMEOUT = { cmd: 300000, http: 120000, start: 30000, stop: 60000 };
+
+// Long-lived children (servers, proxies, held connections): killed if the file is
+// ended by a signal or exits with them still running.
+const children = new Map(); // ChildProcess → signal that ends it
+/** Register a child process to be killed (with signal) if this test process ends first. */
+export function track(proc, signal = 'SIGKILL') {
+  children.set(proc, signal);
+  proc.on('exit', () => children.delete(proc));
+  return proc;
+}
+function killChildren() {
+  for (const [proc, signal] of children) { try { proc.kill(signal); } catch { /* gone */ } }
+}
+process.on('exit', killChildren);
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => { killChildren(); process.exit(128 + (sig === 'SIGTERM' ? 15 : 2)); });
+}
+
 function pgUrl(db) {
-  return execFileSync(path.join(ROOT, 'scripts/pg.sh'), ['url', PG_DIR, db]).toString().trim();
+  return execFileSync(path.join(ROOT, 'scripts/pg.sh'), ['url', PG_DIR, db], { timeout: TIMEOUT.cmd }).toString().trim();
 }
 
 /** Run SQL and return rows as arrays of strings (psql unaligned, tab-separated). */
 export function psql(db, sql) {
   const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', pgUrl(db), '-c', sql], {
-    encoding: 'utf8',
+    encoding: 'utf8', timeout: TIMEOUT.cmd, maxBuffer: 1 << 28,
   });
   return out.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
 }
@@ -60,8 +84,10 @@ export function km0(args, { db, input, env = {} } = {}) {
     input,
     encoding: 'utf8',
     env: { ...process.env, ...(db ? { KM0_DATABASE_URL: db.url } : {}), ...env },
-    timeout: 120000,
+    timeout: TIMEOUT.cmd,
+    maxBuffer: 1 << 28,
   });
+  assert.ok(!r.error, `km0 ${args.join(' ')}: ${r.error}`); // the timeout, among others
   assertNoSanitizerReport(r.stderr, `km0 ${args.join(' ')}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -76,11 +102,11 @@ export async function startServer(db, { env = {}, config } = {}) {
   const port = await freePort();
   const args = ['serve', '--listen', `127.0.0.1:${port}`];
   if (config) args.unshift('--config', config);
-  const proc = spawn(BIN, args, {
+  const proc = track(spawn(BIN, args, {
     cwd: ROOT,
     env: { ...process.env, KM0_DATABASE_URL: db.url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }));
   let stderr = '';
   // every server's log is kept in var/test-logs for post-mortems
   const logDir = path.join(ROOT, 'var/test-logs');
@@ -90,24 +116,26 @@ export async function startServer(db, { env = {}, config } = {}) {
   proc.stdout.on('data', () => {});
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + TIMEOUT.start;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`km0 serve exited early:\n${stderr}`);
     try {
-      const r = await fetch(`${base}/healthz`);
+      const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5000) });
       if (r.status === 200 || r.status === 503) break;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`km0 serve did not start:\n${stderr}`);
+    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`km0 serve did not start:\n${stderr}`); }
     await new Promise((r) => setTimeout(r, 50));
   }
   const server = {
     base, port, proc,
     logs: () => stderr,
-    /** SIGTERM, wait, and check a clean exit with no sanitizer report. */
+    /** SIGTERM, wait (killed after TIMEOUT.stop), and check a clean exit with no sanitizer report. */
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return exited;
       proc.kill('SIGTERM');
+      const late = setTimeout(() => proc.kill('SIGKILL'), TIMEOUT.stop);
       const res = await exited;
+      clearTimeout(late);
       assertNoSanitizerReport(stderr, 'km0 serve');
       assert.equal(res.code, 0, `km0 serve exit status ${res.code} (${res.signal}):\n${stderr.slice(-3000)}`);
       return res;
@@ -141,7 +169,7 @@ export class Client {
     if (this.cookies.size) h.cookie = this.cookieHeader();
     let payload = body;
     if (json !== undefined) { payload = JSON.stringify(json); h['content-type'] ??= 'application/json'; }
-    const res = await fetch(this.base + url, { method, headers: h, body: payload, redirect });
+    const res = await fetch(this.base + url, { method, headers: h, body: payload, redirect, signal: AbortSignal.timeout(TIMEOUT.http) });
     this.keepCookies(res);
     const text = await res.text();
     // remember the CSRF token of the last HTML page, as a browser's form would carry it
@@ -186,7 +214,9 @@ export function addUser(db, { email, role, password = 'correct horse battery', p
 export function tmpDir(tag = 'km0') { return mkdtempSync(path.join(tmpdir(), `${tag}-`)); }
 export function fixture(rel) { return path.join(ROOT, 'tests/data', rel); }
 export function readFixture(rel) { return readFileSync(fixture(rel)); }
-export const SHARED = path.resolve(ROOT, '../shared');
+// Third-party artefacts (validators, schemas, interop payloads), never committed:
+// ../shared beside the checkout, or KM0_SHARED (scripts/test.sh sets it).
+export const SHARED = path.resolve(ROOT, process.env.KM0_SHARED || '../shared');
 export function sharedFile(rel) {
   const p = path.join(SHARED, rel);
   return existsSync(p) ? p : null;

@@ -11,7 +11,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { km0, insertProducts, makeConsumers, clientFor, SHARED } from './harness.mjs';
+import { km0, insertProducts, makeConsumers, clientFor, SHARED, TIMEOUT } from './harness.mjs';
 
 const CII = path.join(SHARED, 'standards/en16931-cii');
 export const CII_XSD = path.join(CII, 'xsd/uncefact/data/standard/CrossIndustryInvoice_100pD16B.xsd');
@@ -19,7 +19,7 @@ export const CII_XSLT = path.join(CII, 'xslt/EN16931-CII-validation.xslt');
 const SAXON = '/usr/share/java/Saxon-HE.jar';
 
 export function have(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { timeout: TIMEOUT.cmd }).status === 0;
 }
 
 /** Why the official validation cannot run here, or null when it can. */
@@ -128,7 +128,7 @@ export function sessionsForCycle(db, cycle) {
 }
 
 export function pdfText(file) {
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: TIMEOUT.cmd })
     .replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
 }
 
@@ -137,7 +137,7 @@ export function pdfText(file) {
 export function validateCii(dir, work) {
   const files = readdirSync(dir).filter((f) => f.endsWith('.xml')).sort();
   const xsd = spawnSync('xmllint', ['--noout', '--schema', CII_XSD, ...files.map((f) => path.join(dir, f))],
-    { encoding: 'utf8', maxBuffer: 1 << 26 });
+    { encoding: 'utf8', maxBuffer: 1 << 26, timeout: TIMEOUT.cmd });
   assert.equal(xsd.status, 0, `CII D16B schema:\n${xsd.stderr.slice(0, 4000)}`);
   const out = path.join(work, 'svrl');
   mkdirSync(out, { recursive: true });

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { Client, ROOT, km0, freePort, tmpDir } from './harness.mjs';
+import { Client, ROOT, TIMEOUT, km0, freePort, tmpDir, track } from './harness.mjs';
 
 /** Write a km0 config file into dir; returns its path. */
 export function writeConf(dir, name, text) {
@@ -56,7 +56,7 @@ export class HostClient extends Client {
     const u = new URL(this.base + url);
     const res = await new Promise((resolve, reject) => {
       const rq = http.request({ hostname: u.hostname, port: u.port, path: u.pathname + u.search,
-        method, headers: h, agent: false }, resolve);
+        method, headers: h, agent: false, signal: AbortSignal.timeout(TIMEOUT.http) }, resolve);
       rq.on('error', reject);
       rq.end(payload);
     });
@@ -83,13 +83,13 @@ export class HostClient extends Client {
 /** The nginx binary, or null when it is not installed (scripts/deps.sh installs it). */
 export function nginxBinary() {
   for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (existsSync(p)) return p;
-  try { return execFileSync('sh', ['-c', 'command -v nginx']).toString().trim() || null; } catch { return null; }
+  try { return execFileSync('sh', ['-c', 'command -v nginx'], { timeout: TIMEOUT.cmd }).toString().trim() || null; } catch { return null; }
 }
 
 /** GET over HTTPS without checking the certificate (the tests' own, self-signed). */
 export function httpsGet(url, headers = {}) {
   return new Promise((resolve, reject) => {
-    const rq = https.get(url, { rejectUnauthorized: false, headers, agent: false }, async (res) => {
+    const rq = https.get(url, { rejectUnauthorized: false, headers, agent: false, signal: AbortSignal.timeout(TIMEOUT.http) }, async (res) => {
       const chunks = [];
       for await (const c of res) chunks.push(c);
       resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
@@ -125,8 +125,9 @@ http {
 ${http}
 }
 `);
-  const proc = spawn(nginxBinary(), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+  // SIGTERM is nginx's fast shutdown: the master takes its workers with it
+  const proc = track(spawn(nginxBinary(), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
+    { stdio: ['ignore', 'ignore', 'pipe'] }), 'SIGTERM');
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -136,16 +137,21 @@ ${http}
     try {
       if (await ready()) break;
     } catch { /* not listening yet */ }
-    if (i > 600) throw new Error(`nginx did not start:\n${stderr}\n${errorLog()}`);
+    if (i > 600) { proc.kill('SIGTERM'); throw new Error(`nginx did not start:\n${stderr}\n${errorLog()}`); }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
     dir,
     accessLog: () => readFileSync(path.join(dir, 'access.log'), 'utf8'),
     errorLog,
+    /** Graceful stop (SIGQUIT), made fast (SIGTERM) if it takes longer than TIMEOUT.stop. */
     async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGQUIT');
-      return exited;
+      if (proc.exitCode !== null || proc.signalCode !== null) return exited;
+      proc.kill('SIGQUIT');
+      const late = setTimeout(() => proc.kill('SIGTERM'), TIMEOUT.stop);
+      const res = await exited;
+      clearTimeout(late);
+      return res;
     },
   };
 }
@@ -188,7 +194,7 @@ ${servers.map((s) => `    server 127.0.0.1:${s.port} max_fails=0;`).join('\n')}
 export async function startExampleSite(servers) {
   const dir = tmpDir('km0-site');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=paniers.example.org',
-    '-keyout', path.join(dir, 'privkey.pem'), '-out', path.join(dir, 'fullchain.pem')], { stdio: 'ignore' });
+    '-keyout', path.join(dir, 'privkey.pem'), '-out', path.join(dir, 'fullchain.pem')], { stdio: 'ignore', timeout: TIMEOUT.cmd });
   const [plain, tls] = [await freePort(), await freePort()];
   let site = readFileSync(path.join(ROOT, 'config/nginx-km0.conf'), 'utf8');
   const upstreams = servers.map((s) => `    server 127.0.0.1:${s.port};`).join('\n');

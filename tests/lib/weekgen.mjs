@@ -292,7 +292,7 @@ export function generateWeek(db, params = {}) {
 /** Same, with psql on a connection string (for scripts). */
 export function generateWeekUrl(url, params = {}) {
   const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', url, '-c', weekSql(params)],
-    { encoding: 'utf8', maxBuffer: 1 << 26 });
+    { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 900000 }); // a big week for the benchmarks
   return summary(out.split('\n').filter((l) => l.length).map((l) => l.split('\t')));
 }
 

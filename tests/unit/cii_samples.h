@@ -1,8 +1,10 @@
 /*
  * tests/unit/cii_samples.h — the invoices the e-invoicing tests export and validate.
  *
- * Built the way the issuing code builds them: line nets from quantity x net
- * price, VAT per category and rate on the sum of the nets, totals from those.
+ * Their amounts are not computed by the code under test: line nets, the VAT
+ * breakdown and the totals come from the independent oracle of vat_oracle.h
+ * (decimal text multiplied out, VAT per category and rate on the sum of the nets),
+ * so an export or a check that disagrees with EN 16931 cannot agree with them.
  * Together they cover what EN 16931 validation must see pass: a hub invoice
  * with 5.5, 10 and 20 % in one document, a producer selling through the hub,
  * a producer under the VAT franchise (category E), a credit note, every sale
@@ -18,6 +20,7 @@
 #include "../../core/money.h"
 #include "../../core/unit.h"
 #include "../../core/util.h"
+#include "vat_oracle.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,34 +116,29 @@ static int64_t sample_dec(const char *s, int scale)
     return v;
 }
 
-/* The VAT breakdown and totals, as the issuing code computes them. */
+/* The VAT breakdown and totals, from the oracle (vat_oracle.h). */
 static void sample_totals(arena *a, invoice *inv)
 {
-    inv->vat = arena_alloc(a, inv->nlines * sizeof *inv->vat);
-    inv->nvat = 0;
-    for (size_t i = 0; i < inv->nlines; i++) {
-        const inv_line *l = &inv->lines[i];
-        size_t j = 0;
-        while (j < inv->nvat &&
-               !(inv->vat[j].category == l->vat_category && inv->vat[j].rate == l->vat_rate))
-            j++;
-        if (j == inv->nvat) {
-            bool e = l->vat_category == 'E';
-            inv->vat[inv->nvat++] =
-                (inv_vat){.category = l->vat_category,
-                          .rate = l->vat_rate,
-                          .exemption_code = e ? "VATEX-FR-FRANCHISE" : "",
-                          .exemption_text = e ? "TVA non applicable, art. 293 B du CGI" : ""};
-        }
-        inv->vat[j].base += l->net;
+    oracle_line *ol = arena_alloc(a, inv->nlines * sizeof *ol);
+    for (size_t i = 0; i < inv->nlines; i++)
+        ol[i] =
+            (oracle_line){inv->lines[i].vat_category, inv->lines[i].vat_rate, inv->lines[i].net};
+    oracle_totals t;
+    oracle_breakdown(ol, inv->nlines, &t);
+    inv->vat = arena_alloc(a, t.nentries * sizeof *inv->vat);
+    inv->nvat = t.nentries;
+    for (size_t j = 0; j < t.nentries; j++) {
+        bool e = t.entry[j].category == 'E';
+        inv->vat[j] = (inv_vat){.category = t.entry[j].category,
+                                .rate = t.entry[j].rate_bp,
+                                .base = t.entry[j].base_cents,
+                                .vat = t.entry[j].vat_cents,
+                                .exemption_code = e ? "VATEX-FR-FRANCHISE" : "",
+                                .exemption_text = e ? "TVA non applicable, art. 293 B du CGI" : ""};
     }
-    inv->total_excl = inv->total_vat = 0;
-    for (size_t j = 0; j < inv->nvat; j++) {
-        inv->vat[j].vat = money_vat(inv->vat[j].base, inv->vat[j].rate);
-        inv->total_excl += inv->vat[j].base;
-        inv->total_vat += inv->vat[j].vat;
-    }
-    inv->total_incl = inv->total_excl + inv->total_vat;
+    inv->total_excl = t.excl_cents;
+    inv->total_vat = t.vat_cents;
+    inv->total_incl = t.incl_cents;
 }
 
 static invoice sample_invoice(arena *a, const char *number, inv_party seller, inv_party buyer,
@@ -175,7 +173,7 @@ static invoice sample_invoice(arena *a, const char *number, inv_party seller, in
                         .unit_price = sample_dec(ls[i].price, 4),
                         .vat_category = ls[i].category,
                         .vat_rate = ls[i].rate};
-        l->net = money_line_net(l->quantity, l->unit_price);
+        l->net = oracle_line_cents(ls[i].quantity, ls[i].price);
     }
     sample_totals(a, &inv);
     return inv;

@@ -18,7 +18,9 @@
 #include "../../core/money.h"
 #include "../../core/util.h"
 #include "../../reports/cii.h"
+#include "vat_oracle.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct spec {
@@ -257,6 +259,84 @@ static void credit_note_gives_everything_back(void **state)
     arena_free(a);
 }
 
+/* A seeded generator (PCG's multiplier): the same invoices every run. */
+static unsigned long long next_below(uint64_t *seed, uint64_t n)
+{
+    *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+    return (unsigned long long)((*seed >> 33) % n);
+}
+
+/* Random invoices (seeded) against the oracle of vat_oracle.h, which works from the
+ * decimal text and shares no code with the builder: every line's net, every entry of
+ * the breakdown (category, rate, base, VAT, in order) and the totals. Rates include 0
+ * (category Z) and 2.1 %; nets go up to about 100 000 EUR so that the sums are wide. */
+static void breakdown_matches_the_oracle(void **state)
+{
+    (void)state;
+    static const vat_bp_t rates[] = {0, 210, 550, 1000, 2000};
+    uint64_t seed = 20260306;
+#define NEXT(n) next_below(&seed, n)
+    for (int round = 0; round < 500; round++) {
+        arena *a = arena_new();
+        size_t n = 1 + (size_t)NEXT(12);
+        spec *s = arena_alloc(a, n * sizeof *s);
+        oracle_line *ol = arena_alloc(a, n * sizeof *ol);
+        for (size_t i = 0; i < n; i++) {
+            /* the text a person reads, parsed by the code on one side, the oracle on the other */
+            char qtext[32], ptext[32];
+            snprintf(qtext, sizeof qtext, "%llu.%03llu", NEXT(100), NEXT(1000));
+            snprintf(ptext, sizeof ptext, "%llu.%04llu", NEXT(1000), NEXT(10000));
+            int64_t q = 0, p = 0;
+            assert_int_equal(dec_parse(qtext, 3, &q), DEC_OK);
+            assert_int_equal(dec_parse(ptext, 4, &p), DEC_OK);
+            vat_bp_t rate = rates[NEXT(ARRAY_LEN(rates))];
+            s[i] = (spec){"X", "kg", q, p, rate};
+            ol[i] = (oracle_line){rate == 0 ? 'Z' : 'S', rate, oracle_line_cents(qtext, ptext)};
+        }
+        invoice inv = build(a, farm(), person(), false, s, n);
+        oracle_totals t;
+        oracle_breakdown(ol, n, &t);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(inv.lines[i].net, ol[i].net_cents);
+        assert_int_equal(inv.nvat, t.nentries);
+        for (size_t j = 0; j < t.nentries; j++) {
+            assert_int_equal(inv.vat[j].category, t.entry[j].category);
+            assert_int_equal(inv.vat[j].rate, t.entry[j].rate_bp);
+            assert_int_equal(inv.vat[j].base, t.entry[j].base_cents);
+            assert_int_equal(inv.vat[j].vat, t.entry[j].vat_cents);
+        }
+        assert_int_equal(inv.total_excl, t.excl_cents);
+        assert_int_equal(inv.total_vat, t.vat_cents);
+        assert_int_equal(inv.total_incl, t.incl_cents);
+        arena_free(a);
+    }
+#undef NEXT
+}
+
+/* The oracle itself, on amounts worked out by hand. */
+static void oracle_by_hand(void **state)
+{
+    (void)state;
+    assert_int_equal(oracle_line_cents("1.235", "4.1234"), 509); /* 5.092399 */
+    assert_int_equal(oracle_line_cents("0.333", "12.99"), 433);  /* 4.32567 */
+    assert_int_equal(oracle_line_cents("1", "0.4286"), 43);      /* 0.4286 */
+    assert_int_equal(oracle_line_cents("1.5", "2.37"), 356);     /* 3.555: the half goes up */
+    assert_int_equal(oracle_line_cents("2,5", "1"), 250);        /* a decimal comma */
+    assert_int_equal(oracle_vat_cents(734, 550), 40);            /* 0.4037 */
+    assert_int_equal(oracle_vat_cents(312, 550), 17);            /* 0.1716 */
+    assert_int_equal(oracle_vat_cents(10, 550), 1);              /* 0.055 */
+    assert_int_equal(oracle_vat_cents(-10, 550), -1);            /* away from zero */
+    oracle_line l[] = {{'S', 2000, 1500}, {'S', 550, 509}, {'Z', 0, 100}, {'S', 550, 213}};
+    oracle_totals t;
+    oracle_breakdown(l, ARRAY_LEN(l), &t);
+    assert_int_equal(t.nentries, 3);
+    assert_int_equal(t.entry[0].rate_bp, 0);
+    assert_int_equal(t.entry[1].base_cents, 722);
+    assert_int_equal(t.entry[1].vat_cents, 40); /* 7.22 x 5.5 % = 0.3971 */
+    assert_int_equal(t.entry[2].vat_cents, 300);
+    assert_int_equal(t.incl_cents, 100 + 722 + 40 + 1500 + 300);
+}
+
 /* ---- bad inputs: each is refused before anything is stored ------------------------- */
 
 static void refused(const invoice *inv, const char *rule)
@@ -315,6 +395,8 @@ int main(void)
         cmocka_unit_test(payment_days_give_a_due_date),
         cmocka_unit_test(invoices_add_up_to_the_order),
         cmocka_unit_test(credit_note_gives_everything_back),
+        cmocka_unit_test(breakdown_matches_the_oracle),
+        cmocka_unit_test(oracle_by_hand),
         cmocka_unit_test(bad_inputs_are_caught),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -957,13 +957,13 @@ static int64_t best_packing(const int64_t *w, size_t n, const int64_t *cap, size
     return best;
 }
 
-/* Small tight cycles against brute force: how close overflow_g comes to the least
- * possible. Exact in nearly every case; never worse than 10 % of a van. */
+/* Small tight cycles against brute force: overflow_g is exactly the least possible
+ * (the grams that no assignment of whole points to vans can place), in every one of
+ * 300 cycles of 1 to 8 points and 1 to 3 vans. */
 static void test_overflow_small(void **state)
 {
     (void)state;
     prng g = {99};
-    int exact = 0, total = 0;
     for (int t = 0; t < 300; t++) {
         size_t n = (size_t)uniform(&g, 1, 8), k = (size_t)uniform(&g, 1, 3);
         plan_vehicle v[3];
@@ -987,13 +987,9 @@ static void test_overflow_small(void **state)
         int status = plan_make(&depot, v, k, p, n, a, &r);
         check_plan(&depot, v, k, p, n, status, &r);
         int64_t least = sum - best_packing(w, n, cap, k);
-        assert_true(r.overflow_g >= least);
         assert_int_equal(r.overflow_g, least);
-        exact += r.overflow_g == least;
-        total++;
         arena_free(a);
     }
-    printf("[ INFO     ] overflow exact in %d of %d small cycles\n", exact, total);
 }
 
 /* 600 points, 2 vans: rounds of 300 stops, where the planner thins its sweeps and
