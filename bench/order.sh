@@ -5,7 +5,8 @@
 # (PUT /api/v1/cycles/{id}/order, bench/order.lua) against km0 serve, versus
 # pgbench with 32 clients running bench/order_txn.sql — the statements km0 sends
 # for that request — on the same database, alternating, REPS times each; medians.
-# Also km0's resident memory idle and at its peak under this load.
+# Also km0's resident memory idle and at its peak under this load. Every request
+# and every pgbench transaction must succeed, or the script stops with no figure.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -19,14 +20,18 @@ customers=$((2000 * SCALE))
 bench_fresh_db $db
 bench_psql $db -c "INSERT INTO products (hub_id, producer_id, sku, name, category, unit, price_excl_vat_e4, vat_rate_bp, weight_g, step_milli)
   SELECT p.hub_id, p.id, 'B' || lpad(i::text, 3, '0'), 'Produit ' || i, 'Rayon ' || (i % 10), 'piece', 15000 + i * 100, 550, 500, 1000
-    FROM producers p, generate_series(1, 200) i WHERE p.slug = 'ferme-trois-chenes'" >/dev/null
+    FROM producers p, generate_series(1, 200) i WHERE p.slug = 'ferme-trois-chenes'" >/dev/null ||
+    die "cannot insert the products"
 url=$(bench_url $db)
 cycle=$(KM0_DATABASE_URL=$url "$KM0" cycle create --opens "$(date -d '+1 hour' '+%Y-%m-%dT%H:%M')" \
-    --closes "$(date -d '+5 days' '+%Y-%m-%dT%H:%M')" --delivery "$(date -d '+7 days' '+%Y-%m-%d')")
-KM0_DATABASE_URL=$url "$KM0" cycle open "$cycle" >/dev/null
-bench_psql $db -v customers=$customers -v cycle=$cycle -f bench/order_setup.sql >/dev/null
-hub=$(bench_psql $db -Atc "SELECT id FROM hubs")
-first=$(bench_psql $db -Atc "SELECT min(id) FROM customers WHERE email LIKE 'bench%'")
+    --closes "$(date -d '+5 days' '+%Y-%m-%dT%H:%M')" --delivery "$(date -d '+7 days' '+%Y-%m-%d')") ||
+    die "km0 cycle create failed"
+KM0_DATABASE_URL=$url "$KM0" cycle open "$cycle" >/dev/null || die "km0 cycle open $cycle failed"
+bench_psql $db -v customers=$customers -v cycle=$cycle -f bench/order_setup.sql >/dev/null || die "bench/order_setup.sql failed"
+hub=$(bench_psql $db -Atc "SELECT id FROM hubs") || die "no hub"
+first=$(bench_psql $db -Atc "SELECT min(id) FROM customers WHERE email LIKE 'bench%'") || die "no customer"
+[ "$(bench_psql $db -Atc "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.cycle_id = $cycle")" = $((8 * customers)) ] ||
+    die "the $customers customers do not each have an 8-line order"
 
 port=$(free_port)
 conf=$(mktemp)
@@ -45,27 +50,29 @@ floor_kb=$(rss_kb $fpid)
 kill $fpid
 
 export BENCH_CYCLE=$cycle BENCH_CUSTOMERS=$customers
-wrk -t2 -c$CONNS -d3s -s bench/order.lua "http://127.0.0.1:$port" >/dev/null # warm-up
+# every request must succeed, or the rate means nothing (see var/bench-order-serve.log)
+out=$(wrk -t2 -c$CONNS -d3s -s bench/order.lua "http://127.0.0.1:$port") || die "wrk failed: $out"
+wrk_bench_line "$out" >/dev/null # warm-up
 
-km0_runs="" pg_runs="" non2xx=0
+km0_runs="" pg_runs=""
 for _ in $(seq 1 "$REPS"); do
-    out=$(wrk -t2 -c$CONNS -d"${DURATION}s" -s bench/order.lua "http://127.0.0.1:$port")
-    line=$(printf '%s\n' "$out" | grep '^BENCH ')
+    out=$(wrk -t2 -c$CONNS -d"${DURATION}s" -s bench/order.lua "http://127.0.0.1:$port") || die "wrk failed: $out"
+    line=$(wrk_bench_line "$out")
     req=$(printf '%s\n' "$line" | sed 's/.*requests=\([0-9]*\).*/\1/')
     dur=$(printf '%s\n' "$line" | sed 's/.*duration_us=\([0-9]*\).*/\1/')
-    bad=$(printf '%s\n' "$line" | sed 's/.*non2xx=\([0-9]*\).*/\1/')
-    non2xx=$((non2xx + bad))
     km0_runs="$km0_runs $(echo "$req $dur" | awk '{ printf "%.1f", $1 / ($2 / 1e6) }')"
-    tps=$(pgbench -n -M prepared -c $CONNS -j 2 -T "$DURATION" -f bench/order_txn.sql \
-        -D hub="$hub" -D cycle="$cycle" -D customers="$customers" -D first_customer="$first" "$url" 2>&1 |
-        sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+    pgb=$(pgbench -n -M prepared -c $CONNS -j 2 -T "$DURATION" -f bench/order_txn.sql \
+        -D hub="$hub" -D cycle="$cycle" -D customers="$customers" -D first_customer="$first" "$url" 2>&1) ||
+        die "pgbench failed: $pgb"
+    tps=$(printf '%s\n' "$pgb" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+    [ -n "$tps" ] || die "no tps in pgbench's report: $pgb"
+    pgfail=$(printf '%s\n' "$pgb" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
+    [ "${pgfail:-0}" = 0 ] || die "$pgfail pgbench transactions failed"
     pg_runs="$pg_runs $tps"
 done
 peak_kb=$(hwm_kb $pid)
 km0=$(echo $km0_runs | tr ' ' '\n' | median)
 pg=$(echo $pg_runs | tr ' ' '\n' | median)
-# every request must have succeeded, or the rate means nothing
-[ "$non2xx" = 0 ] || { echo "bench/order.sh: $non2xx requests failed (see var/bench-order-serve.log)" >&2; exit 1; }
 awk -v k="$km0" -v p="$pg" -v runs_k="$km0_runs" -v runs_p="$pg_runs" -v c="$customers" 'BEGIN {
   printf "{\"what\":\"order placement, HTTP, 32 connections, 8-line orders\",\"unit\":\"orders/s\",\"km0\":%s,\"baseline\":%s,\"baseline_what\":\"pgbench, same SQL transaction, 32 clients\",\"ratio\":%.3f,\"target\":\">= 0.60\",\"ok\":%s,\"customers\":%d,\"km0_runs\":\"%s\",\"baseline_runs\":\"%s\"}\n",
     k, p, k / p, (k / p >= 0.6) ? "true" : "false", c, runs_k, runs_p }'

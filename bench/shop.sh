@@ -2,6 +2,11 @@
 # bench/shop.sh — the shop page for 100 products over HTTP vs the same bytes served
 # as a static file by libmicrohttpd with km0's settings (bench/mhd_static.c), and
 # the page weight of the 100-product order form.
+#
+# What is measured is the logged-in consumer's order page, not the anonymous one
+# (which has the same 100 fields): the page is checked before and after the runs for
+# the logged-in marks (the log-out form, no invitation to log in), and
+# every request must have succeeded.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -18,11 +23,18 @@ bench_psql $db -c "INSERT INTO products (hub_id, producer_id, sku, name, categor
   SELECT p.hub_id, p.id, 'S' || i, 'Produit de saison n° ' || i, 'Rayon ' || (i % 6), CASE WHEN i % 3 = 0 THEN 'kg' ELSE 'piece' END,
          12000 + i * 170, CASE WHEN i % 9 = 0 THEN 2000 ELSE 550 END, 500, 50000, CASE WHEN i % 3 = 0 THEN 500 ELSE 1000 END, i % 2 = 0, ''
     FROM generate_series(1, 100) i
-    JOIN producers p ON p.slug = (ARRAY['ferme-trois-chenes','chevrerie-gervanne','fournil-saillans','vergers-grane','moulin-mirmande'])[1 + i % 5]" >/dev/null
+    JOIN producers p ON p.slug = (ARRAY['ferme-trois-chenes','chevrerie-gervanne','fournil-saillans','vergers-grane','moulin-mirmande'])[1 + i % 5]" >/dev/null ||
+    die "cannot insert the products"
+[ "$(bench_psql $db -Atc "SELECT count(*) FROM products WHERE sku LIKE 'S%'")" = 100 ] || die "not 100 products"
 cycle=$(KM0_DATABASE_URL=$url "$KM0" cycle create --opens "$(date -d '+1 hour' '+%Y-%m-%dT%H:%M')" \
-    --closes "$(date -d '+5 days' '+%Y-%m-%dT%H:%M')" --delivery "$(date -d '+7 days' '+%Y-%m-%d')")
-KM0_DATABASE_URL=$url "$KM0" cycle open "$cycle" >/dev/null
-bench_psql $db -v customers=1 -v cycle="$cycle" -f bench/order_setup.sql >/dev/null 2>&1 || true
+    --closes "$(date -d '+5 days' '+%Y-%m-%dT%H:%M')" --delivery "$(date -d '+7 days' '+%Y-%m-%d')") ||
+    die "km0 cycle create failed"
+KM0_DATABASE_URL=$url "$KM0" cycle open "$cycle" >/dev/null || die "km0 cycle open $cycle failed"
+# one consumer with a session (order_setup.sql's; its order lines name products of
+# bench/order.sh and are none here): the page is that consumer's
+bench_psql $db -v customers=1 -v cycle="$cycle" -f bench/order_setup.sql >/dev/null || die "bench/order_setup.sql failed"
+[ "$(bench_psql $db -Atc "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE u.role = 'consumer' AND s.expires_at > now() + interval '1 hour'")" = 1 ] || die "no consumer session"
 token="b$(printf '%042d' 1)"
 
 port=$(free_port)
@@ -32,26 +44,40 @@ KM0_DATABASE_URL=$url "$KM0" --config "$conf" serve --listen "127.0.0.1:$port" 2
 pid=$!
 sport=$(free_port)
 page=$(mktemp)
-trap 'kill $pid $spid 2>/dev/null || true; rm -f "$conf" "$page"' EXIT
 spid=
+trap 'kill $pid $spid 2>/dev/null || true; rm -f "$conf" "$page"' EXIT
 wait_http "http://127.0.0.1:$port/healthz"
-curl -s -H "Cookie: km0_session=$token" "http://127.0.0.1:$port/" >"$page"
-inputs=$(grep -o 'name="q[0-9]*"' "$page" | wc -l)
-[ "$inputs" = 100 ] || { echo "bench/shop.sh: the page has $inputs quantity fields, not 100" >&2; exit 1; }
+
+# the logged-in consumer's order page: 200, 100 quantity fields, the log-out form,
+# and no invitation to log in (what the anonymous page has)
+check_page() {
+    code=$(curl -s -o "$page" -w '%{http_code}' -H "Cookie: km0_session=$token" "http://127.0.0.1:$port/") ||
+        die "curl of the shop page failed"
+    [ "$code" = 200 ] || die "the shop page answered $code"
+    inputs=$(grep -o 'name="q[0-9]*"' "$page" | wc -l)
+    [ "$inputs" = 100 ] || die "the page has $inputs quantity fields, not 100"
+    grep -q 'action="/logout"' "$page" || die "the page has no log-out form: not the logged-in consumer's page"
+    ! grep -q 'href="/login' "$page" || die "the page invites to log in: the session was not recognised"
+}
+check_page
 html_bytes=$(wc -c <"$page")
-css_bytes=$(curl -s "http://127.0.0.1:$port/static/km0.css" | wc -c)
+css_bytes=$(curl -sf "http://127.0.0.1:$port/static/km0.css" | wc -c)
+[ "$css_bytes" -gt 0 ] || die "no stylesheet at /static/km0.css"
 external=$(grep -Eoc '(src|href)="(https?:)?//' "$page" || true)
 build/bench/mhd_static "$page" "$sport" "$THREADS" &
 spid=$!
 wait_http "http://127.0.0.1:$sport/"
 
-rate() { wrk -t2 -c$CONNS -d"${DURATION}s" "$@" | sed -n 's/^Requests\/sec: *\([0-9.]*\)/\1/p'; }
-rate -d2s -H "Cookie: km0_session=$token" "http://127.0.0.1:$port/" >/dev/null
+rate() { wrk_rate -t2 -c$CONNS -d"${DURATION}s" "$@"; }
+wrk_rate -t2 -c$CONNS -d2s -H "Cookie: km0_session=$token" "http://127.0.0.1:$port/" >/dev/null # warm-up
 km0_runs="" base_runs=""
 for _ in $(seq 1 "$REPS"); do
-    km0_runs="$km0_runs $(rate -H "Cookie: km0_session=$token" "http://127.0.0.1:$port/")"
-    base_runs="$base_runs $(rate "http://127.0.0.1:$sport/")"
+    r=$(rate -H "Cookie: km0_session=$token" "http://127.0.0.1:$port/")
+    b=$(rate "http://127.0.0.1:$sport/")
+    km0_runs="$km0_runs $r" base_runs="$base_runs $b"
 done
+# still the consumer's page after the runs (the session did not lapse meanwhile)
+check_page
 km0=$(echo $km0_runs | tr ' ' '\n' | median)
 base=$(echo $base_runs | tr ' ' '\n' | median)
 awk -v k="$km0" -v b="$base" -v rk="$km0_runs" -v rb="$base_runs" 'BEGIN {

@@ -10,6 +10,7 @@
 // Output lines (tab-separated):
 //   skip  FILE  SUITE › TEST  REASON
 //   todo  FILE  SUITE › TEST  REASON
+//   time  FILE  MS                       (top-level tests and suites, summed per file)
 //   count PASSED FAILED SKIPPED          (leaf tests; suites are not counted)
 import path from 'node:path';
 
@@ -19,6 +20,7 @@ const oneLine = (s) => String(s).replace(/[\t\r\n]+/g, ' ').trim();
 export default async function* skipReporter(source) {
   const names = new Map(); // file → names of the tests being run, by nesting level
   let passed = 0, failed = 0, skipped = 0;
+  const ms = new Map(); // file → time of its top-level tests, to set --test-timeout by
   for await (const event of source) {
     const { type, data } = event;
     if (type === 'test:start') {
@@ -33,6 +35,7 @@ export default async function* skipReporter(source) {
     const file = data.file ? path.relative(ROOT, data.file) : '(unknown file)';
     const parents = (names.get(data.file) || []).slice(0, data.nesting);
     const title = [...parents, data.name].map(oneLine).join(' › ');
+    if (data.nesting === 0) ms.set(file, (ms.get(file) || 0) + (data.details?.duration_ms || 0));
     if (data.skip !== undefined && data.skip !== false) {
       skipped++;
       yield `skip\t${file}\t${title}\t${data.skip === true ? 'no reason given' : oneLine(data.skip)}\n`;
@@ -46,5 +49,6 @@ export default async function* skipReporter(source) {
       passed++;
     }
   }
+  for (const [file, t] of ms) yield `time\t${file}\t${Math.round(t)}\n`;
   yield `count\t${passed}\t${failed}\t${skipped}\n`;
 }
