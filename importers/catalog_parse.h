@@ -20,7 +20,7 @@
 
 #define IMP_DEFAULT_MAX_BYTES  (10u * 1024 * 1024)
 #define IMP_DEFAULT_MAX_ROWS   100000u
-#define IMP_DEFAULT_MAX_FIELD  4096u
+#define IMP_DEFAULT_MAX_FIELD  16384u /* a 4 000-character description, 4 bytes each */
 #define IMP_MAX_COLUMNS        1000u /* a wider header is not a catalog */
 #define IMP_MAX_PROBLEMS       1000u /* past this many, one more tells how many were left */
 #define IMP_HEADER_SEARCH_ROWS 10    /* title rows a header may sit under */
