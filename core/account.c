@@ -239,8 +239,9 @@ db_status account_user_add(db_conn *c, arena *a, int64_t hub_id, const char *ema
         return DB_ERROR;
     }
     if (name && text_check(name, 0, 200, TEXT_LINE) != TEXT_OK) {
-        snprintf(err, errlen, "name: at most 200 characters of valid UTF-8, on one line, "
-                              "without control characters or noncharacters");
+        snprintf(err, errlen,
+                 "name: at most 200 characters of valid UTF-8, on one line, "
+                 "without control characters or noncharacters");
         return DB_ERROR;
     }
     char *hub = db_i64(a, hub_id);

@@ -160,8 +160,8 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
         return st;
     PGresult *r;
     st = db_run_a(c, a, &producer_update, &r,
-                      DB_P(db_i64(a, hub), slug, e->name, e->email ? e->email : "",
-                           e->address ? e->address : "", e->town ? e->town : ""));
+                  DB_P(db_i64(a, hub), slug, e->name, e->email ? e->email : "",
+                       e->address ? e->address : "", e->town ? e->town : ""));
     if (st != DB_OK)
         return st;
     return PQntuples(r) ? 0 : not_found(why);
@@ -205,8 +205,8 @@ int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const
     }
     PGresult *r;
     st = db_run_a(c, a, &pickup_update, &r,
-                      DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
-                           e->opening ? e->opening : "", d, fs, ts, cap));
+                  DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
+                       e->opening ? e->opening : "", d, fs, ts, cap));
     if (st != DB_OK)
         return st;
     return PQntuples(r) ? 0 : not_found(why);

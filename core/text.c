@@ -39,8 +39,8 @@ static size_t decode(const unsigned char *s, size_t len, uint32_t *cp)
             return 0;
         v = (v << 6) | (s[k] & 0x3F);
     }
-    if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-        v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+    if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
+        (v >= 0xD800 && v <= 0xDFFF))
         return 0;
     *cp = v;
     return n;
@@ -123,11 +123,10 @@ int text_refuse(refusal *why, arena *a, const char *field, text_status st, size_
                                    min_chars, max_chars),
                       arena_printf(a, "The field \"%s\" has %zu to %zu characters.", field,
                                    min_chars, max_chars));
-    return refuse(why, 422, "invalid_field", field,
-                  arena_printf(a, "Le champ « %s » compte au plus %zu caractères.", field,
-                               max_chars),
-                  arena_printf(a, "The field \"%s\" has at most %zu characters.", field,
-                               max_chars));
+    return refuse(
+        why, 422, "invalid_field", field,
+        arena_printf(a, "Le champ « %s » compte au plus %zu caractères.", field, max_chars),
+        arena_printf(a, "The field \"%s\" has at most %zu characters.", field, max_chars));
 }
 
 int text_or_refuse(refusal *why, arena *a, const char *field, const char *s, size_t min_chars,

@@ -24,9 +24,9 @@
 
 /* What a text may hold beyond printable characters. */
 enum {
-    TEXT_LINE = 0,                   /* one line: no control character at all */
-    TEXT_TAB = 1,                    /* tab allowed */
-    TEXT_BREAKS = 2,                 /* line feed and carriage return allowed */
+    TEXT_LINE = 0,                      /* one line: no control character at all */
+    TEXT_TAB = 1,                       /* tab allowed */
+    TEXT_BREAKS = 2,                    /* line feed and carriage return allowed */
     TEXT_LINES = TEXT_TAB | TEXT_BREAKS /* addresses, descriptions, notes */
 };
 

@@ -79,11 +79,11 @@ const char *imp_check_text(imp_ctx *c, imp_loc at, const imp_cell *cell, unsigne
         return NULL;
     }
     if (ch >= 0) { /* a noncharacter: no document could print it (XML 1.0 forbids U+FFFE) */
-        imp_report(c, at, cell->column, "forbidden_character",
-                   arena_printf(c->mem, "%s contient un non-caractère (U+%04lX)", what_fr,
-                                (unsigned long)ch),
-                   arena_printf(c->mem, "%s holds a noncharacter (U+%04lX)", what_en,
-                                (unsigned long)ch));
+        imp_report(
+            c, at, cell->column, "forbidden_character",
+            arena_printf(c->mem, "%s contient un non-caractère (U+%04lX)", what_fr,
+                         (unsigned long)ch),
+            arena_printf(c->mem, "%s holds a noncharacter (U+%04lX)", what_en, (unsigned long)ch));
         return NULL;
     }
     const char *t = trimmed(c, cell);

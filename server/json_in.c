@@ -49,12 +49,11 @@ bool json_str_at_or_reply(http_req *req, const cJSON *obj, const char *key, cons
      * is named before a length that would then be counted wrong */
     text_status ts = text_check(s, 0, max_chars, TEXT_LINES);
     if (ts == TEXT_TOO_LONG)
-        return json_field_error(
-            req, field, "too_long",
-            arena_printf(req->mem,
-                         fr ? "Le champ « %s » dépasse %zu caractères."
-                            : "The field \"%s\" is longer than %zu characters.",
-                         field, max_chars));
+        return json_field_error(req, field, "too_long",
+                                arena_printf(req->mem,
+                                             fr ? "Le champ « %s » dépasse %zu caractères."
+                                                : "The field \"%s\" is longer than %zu characters.",
+                                             field, max_chars));
     if (ts != TEXT_OK)
         return json_field_error(
             req, field, "invalid_text",
