@@ -160,15 +160,16 @@ static int check_window(db_conn *c, arena *a, const cycle_new *in, refusal *why)
 }
 
 /* A timestamp of the window as canonical text, or a refusal naming field. */
-static int window_ts(arena *a, const char *field, const char **v, refusal *why)
+static int window_ts(arena *a, const char *field, const char *label_fr, const char **v,
+                     refusal *why)
 {
     parse_ts t;
     parse_status ps;
     if (!*v)
         return 0;
     if ((ps = parse_timestamp(*v, PARSE_YEAR_MIN, PARSE_YEAR_MAX, &t)) != PARSE_OK)
-        return parse_refuse(why, a, field, PARSE_KIND_TIMESTAMP, ps, PARSE_YEAR_MIN,
-                            PARSE_YEAR_MAX);
+        return parse_refuse(why, a, field, label_fr, field, PARSE_KIND_TIMESTAMP, ps,
+                            PARSE_YEAR_MIN, PARSE_YEAR_MAX);
     char text[40];
     *v = arena_strdup(a, parse_ts_text(text, &t));
     return 0;
@@ -181,15 +182,15 @@ static int cycle_input(arena *a, const cycle_new *in, cycle_new *out, refusal *w
 {
     *out = *in;
     int st;
-    if ((st = window_ts(a, "opens", &out->opens, why)) ||
-        (st = window_ts(a, "closes", &out->closes, why)))
+    if ((st = window_ts(a, "opens", "L’ouverture", &out->opens, why)) ||
+        (st = window_ts(a, "closes", "La clôture", &out->closes, why)))
         return st;
     if (out->delivery) {
         parse_date d;
         parse_status ps = parse_date_iso(out->delivery, PARSE_YEAR_MIN, PARSE_YEAR_MAX, &d);
         if (ps != PARSE_OK)
-            return parse_refuse(why, a, "delivery", PARSE_KIND_DATE, ps, PARSE_YEAR_MIN,
-                                PARSE_YEAR_MAX);
+            return parse_refuse(why, a, "delivery", "La livraison", "delivery", PARSE_KIND_DATE, ps,
+                                PARSE_YEAR_MIN, PARSE_YEAR_MAX);
         char text[40];
         out->delivery = arena_strdup(a, parse_date_text(text, &d));
     }

@@ -263,26 +263,27 @@ parse_status parse_degrees(const char *s, bool latitude, int64_t *e7)
     return parse_decimal(s, 7, -limit, limit, e7);
 }
 
-int parse_refuse(refusal *why, arena *a, const char *field, parse_kind kind, parse_status st,
-                 int64_t min, int64_t max)
+int parse_refuse(refusal *why, arena *a, const char *field, const char *label_fr,
+                 const char *label_en, parse_kind kind, parse_status st, int64_t min, int64_t max)
 {
     const char *fr = "", *en = "";
     switch (kind) {
     case PARSE_KIND_TIMESTAMP:
         fr = arena_printf(a,
-                          "une date et heure de %lld à %lld, écrite comme 2026-03-05T18:00+01:00 "
+                          "une date et heure valide, de %lld à %lld, écrite comme "
+                          "2026-03-05T18:00+01:00 "
                           "(sans décalage : heure de Paris)",
                           (long long)min, (long long)max);
         en = arena_printf(a,
-                          "a date and time from %lld to %lld, written like "
+                          "a valid date and time, from %lld to %lld, written like "
                           "2026-03-05T18:00+01:00 (without an offset: Paris time)",
                           (long long)min, (long long)max);
         break;
     case PARSE_KIND_DATE:
-        fr = arena_printf(a, "une date de %lld à %lld, écrite comme 2026-03-05", (long long)min,
-                          (long long)max);
-        en = arena_printf(a, "a date from %lld to %lld, written like 2026-03-05", (long long)min,
-                          (long long)max);
+        fr = arena_printf(a, "une date valide, de %lld à %lld, écrite comme 2026-03-05",
+                          (long long)min, (long long)max);
+        en = arena_printf(a, "a valid date, from %lld to %lld, written like 2026-03-05",
+                          (long long)min, (long long)max);
         break;
     case PARSE_KIND_INT:
         fr = arena_printf(a, "un nombre entier de %lld à %lld, sans décimales", (long long)min,
@@ -307,7 +308,9 @@ int parse_refuse(refusal *why, arena *a, const char *field, parse_kind kind, par
         en = "a longitude in decimal degrees, from -180 to 180";
         break;
     }
+    const char *who_fr = label_fr ? label_fr : arena_printf(a, "« %s »", field);
+    const char *who_en = label_en ? label_en : arena_printf(a, "\"%s\"", field);
     return refuse(why, 422, st == PARSE_EMPTY ? "missing_field" : "invalid_field", field,
-                  arena_printf(a, "« %s » doit être %s.", field, fr),
-                  arena_printf(a, "\"%s\" must be %s.", field, en));
+                  arena_printf(a, "%s n’est pas %s.", who_fr, fr),
+                  arena_printf(a, "%s is not %s.", who_en, en));
 }

@@ -83,9 +83,11 @@ typedef enum {
 } parse_kind;
 
 /* A 422 refusal naming field that says how a value of this kind is written and its
- * range (min..max: years for dates, values for whole numbers). Returns 1.
- * Code "missing_field" for PARSE_EMPTY, "invalid_field" otherwise. */
-int parse_refuse(refusal *why, arena *a, const char *field, parse_kind kind, parse_status st,
-                 int64_t min, int64_t max);
+ * range (min..max: years for dates, values for whole numbers): "L’ouverture n’est
+ * pas une date et heure valide, de 2000 à 2100, …", the value called by its label
+ * (NULL: by the field's name). Returns 1. Code "missing_field" for PARSE_EMPTY,
+ * "invalid_field" otherwise. */
+int parse_refuse(refusal *why, arena *a, const char *field, const char *label_fr,
+                 const char *label_en, parse_kind kind, parse_status st, int64_t min, int64_t max);
 
 #endif

@@ -254,15 +254,21 @@ static void test_refusals_name_the_field(void **state)
     (void)state;
     arena *a = arena_new();
     refusal why = {0};
-    assert_int_equal(
-        parse_refuse(&why, a, "closes", PARSE_KIND_TIMESTAMP, PARSE_SYNTAX, 2000, 2100), 1);
+    assert_int_equal(parse_refuse(&why, a, "closes", "La clôture", "closes", PARSE_KIND_TIMESTAMP,
+                                  PARSE_SYNTAX, 2000, 2100),
+                     1);
     assert_int_equal(why.status, 422);
     assert_string_equal(why.code, "invalid_field");
     assert_string_equal(why.field, "closes");
     assert_non_null(strstr(why.en, "2000 to 2100"));
-    assert_int_equal(parse_refuse(&why, a, "opens", PARSE_KIND_TIMESTAMP, PARSE_EMPTY, 2000, 2100),
-                     1);
+    assert_string_equal(why.fr, "La clôture n’est pas une date et heure valide, de 2000 à 2100, "
+                                "écrite comme 2026-03-05T18:00+01:00 (sans décalage : heure de "
+                                "Paris).");
+    assert_int_equal(
+        parse_refuse(&why, a, "opens", NULL, NULL, PARSE_KIND_TIMESTAMP, PARSE_EMPTY, 2000, 2100),
+        1);
     assert_string_equal(why.code, "missing_field");
+    assert_non_null(strstr(why.en, "\"opens\" is not a valid date and time"));
     assert_int_equal(
         text_or_refuse(&why, a, "name", "x\xEF\xBF\xBF", 0, 100, TEXT_LINE, NULL, NULL), 1);
     assert_string_equal(why.code, "invalid_text");
