@@ -60,9 +60,8 @@ int cmd_batch(int argc, char **argv)
     }
     if (optind != argc || !arg)
         return cli_usage("batch");
-    char *end;
-    long long id = strtoll(arg, &end, 10);
-    if (!*arg || *end || id <= 0) {
+    int64_t id;
+    if (!cli_parse_id(arg, &id)) {
         fprintf(stderr, "km0 batch: \"%s\" is not a cycle id\n", arg);
         return EXIT_USAGE;
     }

@@ -2,6 +2,7 @@
  * cli/cmd_cycle.c — km0 cycle create|open|close|list|generate.
  */
 #include "../core/cycle.h"
+#include "../core/parse.h"
 #include "../core/refusal.h"
 #include "cli.h"
 
@@ -119,12 +120,19 @@ int cmd_cycle(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    int weeks = 1;
+    int64_t weeks = 1;
     if (!strcmp(sub, "generate")) {
-        if (argc == 4 && !strcmp(argv[2], "--weeks"))
-            weeks = atoi(argv[3]);
-        else if (argc != 2)
+        if (argc == 4 && !strcmp(argv[2], "--weeks")) {
+            if (parse_int(argv[3], 1, 12, &weeks) != PARSE_OK) {
+                fprintf(stderr,
+                        "km0 cycle generate: --weeks: \"%s\" is not a whole number "
+                        "from 1 to 12\n",
+                        argv[3]);
+                return EXIT_REFUSED;
+            }
+        } else if (argc != 2) {
             return cli_usage("cycle");
+        }
     }
     db_conn *c = cli_db();
     if (!c)
@@ -141,7 +149,7 @@ int cmd_cycle(int argc, char **argv)
         } else if (!strcmp(sub, "generate")) {
             int64_t ids[16];
             int n;
-            int st = cycle_generate(c, a, hub, weeks, ids, &n, &why);
+            int st = cycle_generate(c, a, hub, (int)weeks, ids, &n, &why);
             if (st != 0) {
                 rc = report(st, &why, c);
             } else {

@@ -8,6 +8,7 @@
 #include "../core/account.h"
 #include "../core/config.h"
 #include "../core/log.h"
+#include "../core/parse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,13 +55,7 @@ static void usage(FILE *out)
 
 bool cli_parse_id(const char *s, int64_t *out)
 {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v <= 0)
-        return false;
-    *out = v;
-    return true;
+    return parse_int(s, 1, INT64_MAX, out) == PARSE_OK;
 }
 
 int cli_usage(const char *name)

@@ -9,6 +9,7 @@
 #include "legal.h"
 #include "log.h"
 #include "password.h"
+#include "text.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -95,7 +96,7 @@ char *account_normalize_email(arena *a, const char *email)
     size_t n = strlen(email);
     while (n && (email[n - 1] == ' ' || email[n - 1] == '\t'))
         n--;
-    if (n < 3 || n > 254)
+    if (n < 3 || n > 4 * 254) /* bytes: the limit in characters is checked below */
         return NULL;
     char *e = arena_strndup(a, email, n);
     const char *at = strchr(e, '@');
@@ -107,7 +108,7 @@ char *account_normalize_email(arena *a, const char *email)
             return NULL;
         *p = (char)tolower(ch);
     }
-    if (!utf8_valid(e, n))
+    if (text_check(e, 3, 254, TEXT_LINE) != TEXT_OK)
         return NULL;
     return e;
 }
@@ -237,8 +238,10 @@ db_status account_user_add(db_conn *c, arena *a, int64_t hub_id, const char *ema
         snprintf(err, errlen, "password: %s", why);
         return DB_ERROR;
     }
-    if (name && (strlen(name) > 200 || !utf8_valid(name, strlen(name)))) {
-        snprintf(err, errlen, "name: at most 200 characters of valid UTF-8");
+    if (name && text_check(name, 0, 200, TEXT_LINE) != TEXT_OK) {
+        snprintf(err, errlen,
+                 "name: at most 200 characters of valid UTF-8, on one line, "
+                 "without control characters or noncharacters");
         return DB_ERROR;
     }
     char *hub = db_i64(a, hub_id);
@@ -289,17 +292,6 @@ db_status account_user_add(db_conn *c, arena *a, int64_t hub_id, const char *ema
     return DB_OK;
 }
 
-static bool text_ok(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n > max || !utf8_valid(s, n))
-        return false;
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20)
-            return false;
-    return true;
-}
-
 static bool phone_ok(const char *p)
 {
     int digits = 0;
@@ -322,11 +314,12 @@ static int check_signup(arena *a, const account_signup_in *in, char **email, ref
     if (pw_fr)
         return refuse(why, 422, "weak_password", "password", pw_fr,
                       password_policy(in->password, *email, "en"));
-    if (!in->name || !*in->name || !text_ok(in->name, 200))
-        return refuse(why, 422, "invalid_field", "name",
-                      "Indiquez votre nom (200 caractères au plus).",
-                      "Give your name (at most 200 characters).");
-    if (in->phone && (!text_ok(in->phone, 40) || !phone_ok(in->phone)))
+    int st;
+    if ((st = text_or_refuse(why, a, "name", in->name, 1, 200, TEXT_LINE,
+                             "Indiquez votre nom (200 caractères au plus).",
+                             "Give your name (at most 200 characters).")))
+        return st;
+    if (in->phone && (text_check(in->phone, 0, 40, TEXT_LINE) != TEXT_OK || !phone_ok(in->phone)))
         return refuse(why, 422, "invalid_field", "phone",
                       "Ce numéro de téléphone n’est pas valide.",
                       "This phone number is not valid.");
@@ -334,10 +327,10 @@ static int check_signup(arena *a, const account_signup_in *in, char **email, ref
                     (in->vat_number && *in->vat_number);
     if (!business)
         return 0;
-    if (!in->legal_name || !*in->legal_name || !text_ok(in->legal_name, 200))
-        return refuse(why, 422, "invalid_field", "legal_name",
-                      "Une entreprise indique sa raison sociale.",
-                      "A business gives its legal name.");
+    if ((st = text_or_refuse(why, a, "legal_name", in->legal_name, 1, 200, TEXT_LINE,
+                             "Une entreprise indique sa raison sociale (200 caractères au plus).",
+                             "A business gives its legal name (at most 200 characters).")))
+        return st;
     if (!in->siret || !siret_valid(in->siret))
         return refuse(why, 422, "invalid_field", "siret",
                       "Le SIRET compte 14 chiffres (et sa clé doit être juste).",
@@ -346,10 +339,11 @@ static int check_signup(arena *a, const account_signup_in *in, char **email, ref
         return refuse(why, 422, "invalid_field", "vat_number",
                       "Ce numéro de TVA intracommunautaire n’est pas valide.",
                       "This VAT number is not valid.");
-    if (!in->address || !*in->address || !text_ok(in->address, 300))
-        return refuse(why, 422, "invalid_field", "address",
-                      "Une entreprise indique son adresse de facturation.",
-                      "A business gives its billing address.");
+    if ((st = text_or_refuse(why, a, "address", in->address, 1, 300, TEXT_LINE,
+                             "Une entreprise indique son adresse de facturation (300 caractères "
+                             "au plus).",
+                             "A business gives its billing address (at most 300 characters).")))
+        return st;
     return 0;
 }
 

@@ -84,7 +84,7 @@ static void set_defaults(void)
     g_config.max_body_bytes = 1 << 20;
     g_config.catalog_max_bytes = 10 << 20;
     g_config.catalog_max_rows = 100000;
-    g_config.catalog_max_field_bytes = 4096;
+    g_config.catalog_max_field_bytes = 16384;
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
     g_config.session_hours = 24 * 14;

@@ -11,7 +11,9 @@
 #include "config.h"
 #include "log.h"
 #include "money.h"
+#include "parse.h"
 #include "rcache.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -30,8 +32,6 @@
 
 DB_STMT(check_times, "SELECT $1::timestamptz < $2::timestamptz AS ordered,"
                      " $3::date >= ($2::timestamptz AT TIME ZONE 'Europe/Paris')::date AS after");
-DB_STMT(parse_ts, "SELECT $1::timestamptz");
-DB_STMT(parse_date, "SELECT $1::date");
 DB_STMT(insert_cycle,
         "INSERT INTO cycles (hub_id, name, opens_at, closes_at, delivery_date)"
         " VALUES ($1, coalesce(nullif($2, ''), 'Livraison du ' || to_char($5::date, 'DD/MM/YYYY')),"
@@ -138,28 +138,11 @@ DB_STMT(any_due, "SELECT EXISTS (SELECT 1 FROM cycles WHERE hub_id = $1"
                  " AND closes_at > now()) OR (state = 'open' AND closes_at <= now()))) AS due");
 DB_STMT(cycle_exists_at, "SELECT 1 FROM cycles WHERE hub_id = $1 AND opens_at = $2::timestamptz");
 
-static int refuse_db_field(db_conn *c, refusal *why, const char *field, const char *fr,
-                           const char *en)
-{
-    /* a value PostgreSQL could not read as a date or time is the caller's mistake */
-    if (!strncmp(db_last_error(c)->sqlstate, "22", 2))
-        return refuse(why, 422, "invalid_field", field, fr, en);
-    return DB_ERROR;
-}
-
+/* The window's order, once each value is known good (cycle_input). */
 static int check_window(db_conn *c, arena *a, const cycle_new *in, refusal *why)
 {
     PGresult *r;
     int st;
-    if (in->opens && db_run_a(c, a, &parse_ts, &r, DB_P(in->opens)) != DB_OK)
-        return refuse_db_field(c, why, "opens", "L’ouverture n’est pas une date et heure valide.",
-                               "opens is not a valid date and time.");
-    if (in->closes && db_run_a(c, a, &parse_ts, &r, DB_P(in->closes)) != DB_OK)
-        return refuse_db_field(c, why, "closes", "La clôture n’est pas une date et heure valide.",
-                               "closes is not a valid date and time.");
-    if (in->delivery && db_run_a(c, a, &parse_date, &r, DB_P(in->delivery)) != DB_OK)
-        return refuse_db_field(c, why, "delivery", "La livraison n’est pas une date valide.",
-                               "delivery is not a valid date.");
     if (in->opens && in->closes && in->delivery) {
         if ((st = db_run_a(c, a, &check_times, &r, DB_P(in->opens, in->closes, in->delivery))) !=
             DB_OK)
@@ -173,10 +156,48 @@ static int check_window(db_conn *c, arena *a, const cycle_new *in, refusal *why)
                           "La livraison ne peut pas précéder la clôture.",
                           "Delivery cannot come before the cycle closes.");
     }
-    if (in->name && (strlen(in->name) > 100 || !utf8_valid(in->name, strlen(in->name))))
-        return refuse(why, 422, "invalid_field", "name", "Le nom compte au plus 100 caractères.",
-                      "The name has at most 100 characters.");
     return 0;
+}
+
+/* A timestamp of the window as canonical text, or a refusal naming field. */
+static int window_ts(arena *a, const char *field, const char *label_fr, const char **v,
+                     refusal *why)
+{
+    parse_ts t;
+    parse_status ps;
+    if (!*v)
+        return 0;
+    if ((ps = parse_timestamp(*v, PARSE_YEAR_MIN, PARSE_YEAR_MAX, &t)) != PARSE_OK)
+        return parse_refuse(why, a, field, label_fr, field, PARSE_KIND_TIMESTAMP, ps,
+                            PARSE_YEAR_MIN, PARSE_YEAR_MAX);
+    char text[40];
+    *v = arena_strdup(a, parse_ts_text(text, &t));
+    return 0;
+}
+
+/* Check what a person gave for a cycle (API, desk form and command line alike) and
+ * copy it into *out with its times and date as canonical text: PostgreSQL is never
+ * asked to interpret one ("infinity", year 294276 and "BC" are dates to it). */
+static int cycle_input(arena *a, const cycle_new *in, cycle_new *out, refusal *why)
+{
+    *out = *in;
+    int st;
+    if ((st = window_ts(a, "opens", "L’ouverture", &out->opens, why)) ||
+        (st = window_ts(a, "closes", "La clôture", &out->closes, why)))
+        return st;
+    if (out->delivery) {
+        parse_date d;
+        parse_status ps = parse_date_iso(out->delivery, PARSE_YEAR_MIN, PARSE_YEAR_MAX, &d);
+        if (ps != PARSE_OK)
+            return parse_refuse(why, a, "delivery", "La livraison", "delivery", PARSE_KIND_DATE, ps,
+                                PARSE_YEAR_MIN, PARSE_YEAR_MAX);
+        char text[40];
+        out->delivery = arena_strdup(a, parse_date_text(text, &d));
+    }
+    return out->name ? text_or_refuse(why, a, "name", out->name, 0, 100, TEXT_LINE,
+                                      "Le nom compte au plus 100 caractères, sur une ligne.",
+                                      "The name has at most 100 characters, on one line.")
+                     : 0;
 }
 
 static int check_slugs(db_conn *c, arena *a, db_stmt *s, const char *hub, const char *arr,
@@ -239,8 +260,12 @@ int cycle_create(db_conn *c, arena *a, int64_t hub, const cycle_new *in, int64_t
                                     : "delivery",
                       "Ouverture, clôture et date de livraison sont obligatoires.",
                       "opens, closes and delivery are required.");
-    create_ctx x = {a, hub, in, 0, why};
-    int st = db_transaction(c, false, create_tx, &x);
+    cycle_new checked;
+    int st = cycle_input(a, in, &checked, why);
+    if (st)
+        return st;
+    create_ctx x = {a, hub, &checked, 0, why};
+    st = db_transaction(c, false, create_tx, &x);
     *id = x.id;
     return st;
 }
@@ -353,7 +378,11 @@ static int update_tx(db_conn *c, void *p)
 
 int cycle_update(db_conn *c, arena *a, int64_t hub, int64_t id, const cycle_new *in, refusal *why)
 {
-    update_ctx x = {a, hub, id, in, why};
+    cycle_new checked;
+    int st = cycle_input(a, in, &checked, why);
+    if (st)
+        return st;
+    update_ctx x = {a, hub, id, &checked, why};
     return db_transaction(c, false, update_tx, &x);
 }
 

@@ -7,6 +7,8 @@
  */
 #include "hub.h"
 #include "money.h"
+#include "parse.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -58,12 +60,7 @@ DB_STMT(cycle_by_producer, "SELECT p.slug AS producer, p.name AS producer_name,"
 
 bool hub_parse_hhmm(const char *s, int *minutes)
 {
-    int h, m;
-    char extra;
-    if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
-        return false;
-    *minutes = h * 60 + m;
-    return true;
+    return parse_time_of_day(s, minutes) == PARSE_OK;
 }
 
 static const char *const days_fr[] = {"lundi",    "mardi",  "mercredi", "jeudi",
@@ -73,8 +70,36 @@ static const char *const days_en[] = {"monday", "tuesday",  "wednesday", "thursd
 
 bool hub_parse_opening(const char *s, int *dow, int *start_min, int *end_min)
 {
+    /* "DAY HH:MM-HH:MM", blanks allowed around; nothing else (sscanf took a
+     * trailing anything, and signs and blanks inside the times) */
     char day[16], from[8], to[8];
-    if (sscanf(s, "%15s %7[0-9:]-%7[0-9:]", day, from, to) != 3)
+    size_t n;
+    while (*s == ' ')
+        s++;
+    for (n = 0; (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z'); n++)
+        if (n + 1 >= sizeof day)
+            return false;
+    memcpy(day, s, n);
+    day[n] = '\0';
+    s += n;
+    if (*s != ' ')
+        return false;
+    while (*s == ' ')
+        s++;
+    const char *dash = strchr(s, '-');
+    if (!dash || (size_t)(dash - s) >= sizeof from)
+        return false;
+    memcpy(from, s, (size_t)(dash - s));
+    from[dash - s] = '\0';
+    s = dash + 1;
+    for (n = 0; s[n] && s[n] != ' '; n++)
+        if (n + 1 >= sizeof to)
+            return false;
+    memcpy(to, s, n);
+    to[n] = '\0';
+    for (s += n; *s == ' '; s++)
+        ;
+    if (*s)
         return false;
     for (char *p = day; *p; p++)
         *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
@@ -106,17 +131,6 @@ db_status hub_pickup_point(db_conn *c, arena *a, int64_t hub, const char *slug, 
     return db_run_a(c, a, &pickup_one, r, DB_P(db_i64(a, hub), slug));
 }
 
-static bool text_ok(const char *s, size_t min, size_t max)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n < min || n > max || (s && !utf8_valid(s, n)))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20)
-            return false;
-    return true;
-}
-
 static int not_found(refusal *why)
 {
     return refuse(why, 404, "not_found", "slug", "Introuvable dans ce groupement.",
@@ -126,24 +140,28 @@ static int not_found(refusal *why)
 int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
                         const hub_producer_edit *e, refusal *why)
 {
-    if (!text_ok(e->name, 1, 200))
-        return refuse(why, 422, "invalid_field", "name", "Le nom compte de 1 à 200 caractères.",
-                      "The name has 1 to 200 characters.");
-    if (!text_ok(e->email, 0, 254) || (e->email && *e->email && !strchr(e->email, '@')))
+    int st;
+    if ((st = text_or_refuse(why, a, "name", e->name, 1, 200, TEXT_LINE,
+                             "Le nom compte de 1 à 200 caractères.",
+                             "The name has 1 to 200 characters.")) ||
+        (st = text_or_refuse(why, a, "email", e->email, 0, 254, TEXT_LINE,
+                             "Cette adresse e-mail n’est pas valide.",
+                             "This email address is not valid.")))
+        return st;
+    if (e->email && *e->email && !strchr(e->email, '@'))
         return refuse(why, 422, "invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
                       "This email address is not valid.");
-    if (!text_ok(e->address, 0, 300))
-        return refuse(why, 422, "invalid_field", "address",
-                      "L’adresse compte 300 caractères au plus.",
-                      "The address has at most 300 characters.");
-    if (!text_ok(e->town, 0, 100))
-        return refuse(why, 422, "invalid_field", "town",
-                      "La commune compte 100 caractères au plus.",
-                      "The town has at most 100 characters.");
+    if ((st = text_or_refuse(why, a, "address", e->address, 0, 300, TEXT_LINE,
+                             "L’adresse compte 300 caractères au plus.",
+                             "The address has at most 300 characters.")) ||
+        (st = text_or_refuse(why, a, "town", e->town, 0, 100, TEXT_LINE,
+                             "La commune compte 100 caractères au plus.",
+                             "The town has at most 100 characters.")))
+        return st;
     PGresult *r;
-    int st = db_run_a(c, a, &producer_update, &r,
-                      DB_P(db_i64(a, hub), slug, e->name, e->email ? e->email : "",
-                           e->address ? e->address : "", e->town ? e->town : ""));
+    st = db_run_a(c, a, &producer_update, &r,
+                  DB_P(db_i64(a, hub), slug, e->name, e->email ? e->email : "",
+                       e->address ? e->address : "", e->town ? e->town : ""));
     if (st != DB_OK)
         return st;
     return PQntuples(r) ? 0 : not_found(why);
@@ -152,17 +170,19 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
 int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const hub_pickup_edit *e,
                       refusal *why)
 {
-    if (!text_ok(e->name, 1, 200))
-        return refuse(why, 422, "invalid_field", "name", "Le nom compte de 1 à 200 caractères.",
-                      "The name has 1 to 200 characters.");
-    if (!text_ok(e->address, 0, 300))
-        return refuse(why, 422, "invalid_field", "address",
-                      "L’adresse compte 300 caractères au plus.",
-                      "The address has at most 300 characters.");
+    int st;
+    if ((st = text_or_refuse(why, a, "name", e->name, 1, 200, TEXT_LINE,
+                             "Le nom compte de 1 à 200 caractères.",
+                             "The name has 1 to 200 characters.")) ||
+        (st = text_or_refuse(why, a, "address", e->address, 0, 300, TEXT_LINE,
+                             "L’adresse compte 300 caractères au plus.",
+                             "The address has at most 300 characters.")))
+        return st;
     int dow = 0, from = 0, to = 0;
     const char *d = "", *fs = "", *ts = "";
     if (e->opening && *e->opening) {
-        if (!text_ok(e->opening, 1, 100) || !hub_parse_opening(e->opening, &dow, &from, &to))
+        if (text_check(e->opening, 1, 100, TEXT_LINE) != TEXT_OK ||
+            !hub_parse_opening(e->opening, &dow, &from, &to))
             return refuse(why, 422, "invalid_field", "opening",
                           "Le créneau s’écrit comme « jeudi 17:00-19:00 ».",
                           "The slot is written like \"jeudi 17:00-19:00\".");
@@ -170,18 +190,23 @@ int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const
         fs = arena_printf(a, "%02d:%02d", from / 60, from % 60);
         ts = arena_printf(a, "%02d:%02d", to / 60, to % 60);
     }
-    const char *cap = e->capacity ? e->capacity : "";
-    if (*cap) {
+    /* what goes to the database is the number as parsed, never the text typed:
+     * "5.0" is no integer to PostgreSQL */
+    const char *cap = "";
+    if (e->capacity && *e->capacity) {
         int64_t n;
-        if (dec_parse(cap, 0, &n) != DEC_OK || n < 1 || n > 100000)
+        if (parse_int(e->capacity, 1, 100000, &n) != PARSE_OK)
             return refuse(why, 422, "invalid_field", "capacity",
-                          "La capacité est un nombre entier de commandes (vide = sans limite).",
-                          "The capacity is a whole number of orders (empty = no limit).");
+                          "La capacité est un nombre entier de commandes, de 1 à 100000, sans "
+                          "décimales (vide = sans limite).",
+                          "The capacity is a whole number of orders from 1 to 100000, without "
+                          "decimals (empty = no limit).");
+        cap = db_i64(a, n);
     }
     PGresult *r;
-    int st = db_run_a(c, a, &pickup_update, &r,
-                      DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
-                           e->opening ? e->opening : "", d, fs, ts, cap));
+    st = db_run_a(c, a, &pickup_update, &r,
+                  DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
+                       e->opening ? e->opening : "", d, fs, ts, cap));
     if (st != DB_OK)
         return st;
     return PQntuples(r) ? 0 : not_found(why);

@@ -13,11 +13,12 @@
 #include "invoice_int.h"
 #include "invoicing.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 #include <string.h>
 
-#define REASON_MAX 500 /* bytes: a note, not a letter */
+#define REASON_MAX 500 /* characters: a note, not a letter */
 
 DB_STMT(lock_invoice, "SELECT i.id, i.type_code FROM invoices i"
                       " WHERE i.hub_id = $1 AND i.number = $2 FOR UPDATE");
@@ -120,10 +121,15 @@ int invoice_credit(db_conn *c, arena *a, int64_t hub, const char *number, const 
                    const char **credit_number, refusal *why)
 {
     *credit_number = NULL;
-    if (reason && (strlen(reason) > REASON_MAX || !utf8_valid(reason, strlen(reason))))
+    /* the reason is printed on the credit note and carried by its CII (a note may
+     * span lines); the invoice's own parties were checked when they were stored */
+    text_status ts = text_check(reason, 0, REASON_MAX, TEXT_LINES);
+    if (ts == TEXT_TOO_LONG)
         return refuse(why, 422, "invalid_reason", "reason",
                       "Le motif compte au plus 500 caractères.",
                       "The reason has at most 500 characters.");
+    if (ts != TEXT_OK)
+        return text_refuse(why, a, "reason", ts, 0, REASON_MAX, NULL, NULL);
     credit_ctx x = {a, hub, number ? number : "", reason, NULL, why};
     int st = db_transaction(c, false, credit_tx, &x);
     if (st == 0) {

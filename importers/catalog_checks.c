@@ -7,6 +7,7 @@
  * HTTP layer and tests rely on (docs/catalog-formats.md lists them all).
  */
 #include "catalog_parse.h"
+#include "../core/text.h"
 
 #include <string.h>
 
@@ -23,22 +24,12 @@ static const char *trimmed(imp_ctx *c, const imp_cell *cell)
     return arena_strndup(c->mem, s, (size_t)(e - s));
 }
 
-/* Where text holds a character no catalog value should: C0 controls (tab always
- * allowed, line breaks only where multiline), DEL, C1 controls. Returns the code
- * point, or -1 when the text is clean. */
+/* Where text holds a character no catalog value should (core/text.h: C0 controls,
+ * tab always allowed, line breaks only where multiline; DEL, C1 controls,
+ * noncharacters such as U+FFFE). Returns the code point, or -1 when clean. */
 static long bad_char(const char *s, size_t len, bool multiline)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        unsigned ch = u[i];
-        if (ch == '\t' || (multiline && (ch == '\n' || ch == '\r')))
-            continue;
-        if (ch < 0x20 || ch == 0x7F)
-            return (long)ch;
-        if (ch == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
-            return (long)u[i + 1];
-    }
-    return -1;
+    return text_bad_char(s, len, multiline ? TEXT_LINES : TEXT_TAB);
 }
 
 static bool has_replacement(const char *s, size_t len)
@@ -79,12 +70,20 @@ const char *imp_check_text(imp_ctx *c, imp_loc at, const imp_cell *cell, unsigne
         return NULL;
     }
     long ch = cell->text ? bad_char(cell->text, cell->len, flags & IMP_TEXT_MULTILINE) : -1;
-    if (ch >= 0) {
+    if (ch >= 0 && (ch < 0x20 || (ch >= 0x7F && ch <= 0x9F))) {
         imp_report(c, at, cell->column, "control_character",
                    arena_printf(c->mem, "%s contient un caractère de contrôle (U+%04lX)", what_fr,
                                 (unsigned long)ch),
                    arena_printf(c->mem, "%s holds a control character (U+%04lX)", what_en,
                                 (unsigned long)ch));
+        return NULL;
+    }
+    if (ch >= 0) { /* a noncharacter: no document could print it (XML 1.0 forbids U+FFFE) */
+        imp_report(
+            c, at, cell->column, "forbidden_character",
+            arena_printf(c->mem, "%s contient un non-caractère (U+%04lX)", what_fr,
+                         (unsigned long)ch),
+            arena_printf(c->mem, "%s holds a noncharacter (U+%04lX)", what_en, (unsigned long)ch));
         return NULL;
     }
     const char *t = trimmed(c, cell);

@@ -18,9 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define IMP_DEFAULT_MAX_BYTES  (10u * 1024 * 1024)
-#define IMP_DEFAULT_MAX_ROWS   100000u
-#define IMP_DEFAULT_MAX_FIELD  4096u
+#define IMP_DEFAULT_MAX_BYTES (10u * 1024 * 1024)
+#define IMP_DEFAULT_MAX_ROWS  100000u
+/* a guard on the file: the longest field, 4 000 characters, may take 16 000 bytes */
+#define IMP_DEFAULT_MAX_FIELD  16384u
 #define IMP_MAX_COLUMNS        1000u /* a wider header is not a catalog */
 #define IMP_MAX_PROBLEMS       1000u /* past this many, one more tells how many were left */
 #define IMP_HEADER_SEARCH_ROWS 10    /* title rows a header may sit under */

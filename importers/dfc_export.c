@@ -8,6 +8,7 @@
  */
 #include "dfc_export.h"
 #include "../core/buf.h"
+#include "../core/text.h"
 #include "../core/unit.h"
 
 #include <string.h>
@@ -20,10 +21,19 @@ typedef struct ids {
     const char *slug;
 } ids;
 
+/* A JSON string. Text stored before input refused them may hold characters no
+ * document should carry (core/text.h): DFC platforms turn JSON-LD into RDF/XML,
+ * and km0's own importer refuses them, so they go out as spaces. */
 static void put_str(buf *b, const char *s)
 {
     buf_putc(b, '"');
-    buf_json_str(b, s);
+    if (text_bad_char(s, strlen(s), TEXT_LINES) >= 0) {
+        arena *a = arena_new();
+        buf_json_str(b, text_xml_safe(a, s));
+        arena_free(a);
+    } else {
+        buf_json_str(b, s);
+    }
     buf_putc(b, '"');
 }
 

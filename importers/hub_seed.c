@@ -13,6 +13,8 @@
 #include "../core/hub.h"
 #include "../core/legal.h"
 #include "../core/money.h"
+#include "../core/parse.h"
+#include "../core/text.h"
 #include "../core/util.h"
 #include "csv.h"
 
@@ -40,7 +42,8 @@ typedef struct {
     const char *name;
     field_type type;
     bool required;
-    size_t max; /* F_TEXT: bytes */
+    int64_t max; /* F_TEXT: characters; F_INT: the largest value */
+    int64_t min; /* F_INT: the smallest value */
 } column_spec;
 
 typedef struct {
@@ -72,12 +75,12 @@ static const column_spec pickup_cols[] = {
     {"lat", F_LAT, true, 0},
     {"lon", F_LON, true, 0},
     {"opening", F_OPENING, false, 100},
-    {"capacity_orders", F_INT, false, 0},
+    {"capacity_orders", F_INT, false, 100000, 1},
 };
 static const column_spec vehicle_cols[] = {
-    {"slug", F_SLUG, true, 64},     {"name", F_TEXT, true, 200},
-    {"capacity_kg", F_KG, true, 0}, {"capacity_crates", F_INT, false, 0},
-    {"speed_kmh", F_INT, true, 0},  {"stop_minutes", F_INT, true, 0},
+    {"slug", F_SLUG, true, 64},         {"name", F_TEXT, true, 200},
+    {"capacity_kg", F_KG, true, 0},     {"capacity_crates", F_INT, false, 100000, 1},
+    {"speed_kmh", F_INT, true, 200, 1}, {"stop_minutes", F_INT, true, 240, 0},
     {"departs", F_TIME, true, 0},
 };
 
@@ -116,14 +119,6 @@ static void problem(seed_ctx *s, const char *file, int line, const char *col, co
     s->nerrors++;
 }
 
-static bool parse_double(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    return *s && !errno && *end == '\0' && d >= lo && d <= hi && (*out = d, true);
-}
-
 /* Check one value; returns the value to store (normalised), or NULL after a problem. */
 static const char *check_value(seed_ctx *s, const file_spec *f, int line, const column_spec *c,
                                const char *v)
@@ -137,16 +132,22 @@ static const char *check_value(seed_ctx *s, const file_spec *f, int line, const 
         problem(s, f->file, line, c->name, "not valid UTF-8");
         return NULL;
     }
-    double d;
     int64_t n;
     int a, b, x;
+    char num[32];
     switch (c->type) {
     case F_TEXT:
-        if (strlen(v) > c->max) {
-            problem(s, f->file, line, c->name, "longer than %zu bytes", c->max);
+        switch (text_check(v, 0, (size_t)c->max, TEXT_LINE)) {
+        case TEXT_OK:
+            return v;
+        case TEXT_TOO_LONG:
+            problem(s, f->file, line, c->name, "longer than %lld characters", (long long)c->max);
+            return NULL;
+        default:
+            problem(s, f->file, line, c->name,
+                    "holds a control character or a noncharacter (such as U+FFFF)");
             return NULL;
         }
-        return v;
     case F_SLUG:
         if (!slug_valid(v)) {
             problem(s, f->file, line, c->name,
@@ -174,24 +175,27 @@ static const char *check_value(seed_ctx *s, const file_spec *f, int line, const 
         return v;
     case F_LAT:
     case F_LON:
-        if (!parse_double(v, c->type == F_LAT ? -90 : -180, c->type == F_LAT ? 90 : 180, &d)) {
-            problem(s, f->file, line, c->name, "\"%s\" is not a %s in degrees", v,
-                    c->type == F_LAT ? "latitude" : "longitude");
+        if (parse_degrees(v, c->type == F_LAT, &n) != PARSE_OK) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a %s in decimal degrees (%s)", v,
+                    c->type == F_LAT ? "latitude" : "longitude",
+                    c->type == F_LAT ? "-90 to 90" : "-180 to 180");
             return NULL;
         }
-        return v;
+        return arena_strdup(s->mem, dec_format(num, n, 7, 0));
     case F_KG:
-        if (dec_parse(v, 3, &n) != DEC_OK || n <= 0) {
-            problem(s, f->file, line, c->name, "\"%s\" is not a weight in kg", v);
+        if (parse_decimal(v, 3, 1, 1000000000, &n) != PARSE_OK) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a weight in kg (up to 1000000)", v);
             return NULL;
         }
         return arena_printf(s->mem, "%lld", (long long)n); /* grams */
     case F_INT:
-        if (dec_parse(v, 0, &n) != DEC_OK || n < 0 || n > 1000000) {
-            problem(s, f->file, line, c->name, "\"%s\" is not a whole number", v);
+        /* stored as parsed: "5.0" is no integer to PostgreSQL */
+        if (parse_int(v, c->min, c->max, &n) != PARSE_OK) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a whole number from %lld to %lld", v,
+                    (long long)c->min, (long long)c->max);
             return NULL;
         }
-        return v;
+        return arena_printf(s->mem, "%lld", (long long)n);
     case F_TIME:
         if (!hub_parse_hhmm(v, &x)) {
             problem(s, f->file, line, c->name, "\"%s\" is not a time HH:MM", v);

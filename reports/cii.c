@@ -13,6 +13,7 @@
 #include "address.h"
 #include "arena.h"
 #include "money.h"
+#include "text.h"
 #include "util.h"
 
 #include <libxml/xmlwriter.h>
@@ -43,21 +44,11 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
-/* The text as XML 1.0 can carry it: C0 controls other than tab and line
- * breaks have no representation, even escaped. */
+/* The text as XML 1.0 can carry it: C0 controls other than tab and line breaks,
+ * U+FFFE and U+FFFF have no representation, even escaped (core/text.h). */
 static const char *xml_text(writer *x, const char *s)
 {
-    s = nz(s);
-    const char *p = s;
-    while (*p && ((unsigned char)*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r'))
-        p++;
-    if (!*p)
-        return s;
-    char *copy = arena_strdup(x->a, s);
-    for (char *q = copy; *q; q++)
-        if ((unsigned char)*q < 0x20 && *q != '\t' && *q != '\n' && *q != '\r')
-            *q = ' ';
-    return copy;
+    return text_xml_safe(x->a, nz(s));
 }
 
 static void start(writer *x, const char *name)

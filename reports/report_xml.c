@@ -7,6 +7,7 @@
  */
 #include "../core/config.h"
 #include "../core/money.h"
+#include "../core/text.h"
 #include "../core/util.h"
 #include "report_int.h"
 
@@ -65,21 +66,12 @@ void rpt_xml_end(rpt_ctx *ctx)
     check(ctx, xmlTextWriterEndElement(ctx->w));
 }
 
-/* XML 1.0 cannot carry C0 controls other than tab, newline and return, even
- * escaped; the database does not forbid them in names, so they become spaces. */
+/* XML 1.0 cannot carry C0 controls other than tab and line breaks, nor U+FFFE and
+ * U+FFFF, even escaped: input refuses them (core/text.h), and what the database held
+ * before that still prints, as spaces, rather than making the document unreadable. */
 static const char *xml_safe(rpt_ctx *ctx, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    for (; *p; p++)
-        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-            break;
-    if (!*p)
-        return s;
-    char *copy = arena_strdup(ctx->mem, s);
-    for (char *q = copy; *q; q++)
-        if ((unsigned char)*q < 0x20 && *q != '\t' && *q != '\n' && *q != '\r')
-            *q = ' ';
-    return copy;
+    return text_xml_safe(ctx->mem, s);
 }
 
 void rpt_xml_attr(rpt_ctx *ctx, const char *name, const char *value)

@@ -2,6 +2,7 @@
  * server/h_cycles.c — /api/v1/cycles: list, read with offers, create, change state.
  */
 #include "../core/cycle.h"
+#include "../core/parse.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "json_out.h"
@@ -17,10 +18,8 @@ static bool is_coordinator(const http_req *req)
 /* {id} of the path, or a 404 reply. */
 bool http_id_or_reply(http_req *req, const char *name, int64_t *id)
 {
-    const char *s = http_param(req, name);
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0 || strlen(s) > 18) {
+    int64_t v;
+    if (parse_int(http_param(req, name), 1, INT64_MAX, &v) != PARSE_OK) {
         http_reply_error(req, 404, "not_found", "There is nothing at this address.", NULL);
         return false;
     }

@@ -11,6 +11,7 @@
  * reports/report.h; a document is sent only once it is complete.
  */
 #include "../core/log.h"
+#include "../core/parse.h"
 #include "../reports/report.h"
 #include "handlers.h"
 
@@ -24,10 +25,8 @@ static bool query_round_or_reply(http_req *req, int64_t *round)
     *round = 0;
     if (!s || !*s)
         return true;
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || v <= 0) {
+    int64_t v;
+    if (parse_int(s, 1, INT64_MAX, &v) != PARSE_OK) {
         http_reply_error(req, 400, "unknown_round",
                          req->lang[0] == 'f' ? "round est le numéro d’une tournée du cycle."
                                              : "round is the id of a round of the cycle.",

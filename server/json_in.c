@@ -2,6 +2,8 @@
  * server/json_in.c — validated access to JSON request fields.
  */
 #include "json_in.h"
+#include "../core/parse.h"
+#include "../core/text.h"
 #include "../core/util.h"
 
 #include <stdio.h>
@@ -14,22 +16,14 @@ bool json_field_error(http_req *req, const char *field, const char *code, const 
     return false;
 }
 
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' && *s != '\r')
-            return true;
-    return false;
-}
-
-bool json_str_or_reply(http_req *req, const cJSON *obj, const char *field, size_t max_bytes,
+bool json_str_or_reply(http_req *req, const cJSON *obj, const char *field, size_t max_chars,
                        bool required, const char **out)
 {
-    return json_str_at_or_reply(req, obj, field, field, max_bytes, required, out);
+    return json_str_at_or_reply(req, obj, field, field, max_chars, required, out);
 }
 
 bool json_str_at_or_reply(http_req *req, const cJSON *obj, const char *key, const char *field,
-                          size_t max_bytes, bool required, const char **out)
+                          size_t max_chars, bool required, const char **out)
 {
     bool fr = req->lang[0] == 'f';
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -51,18 +45,23 @@ bool json_str_at_or_reply(http_req *req, const cJSON *obj, const char *key, cons
                                              field));
     const char *s = v->valuestring;
     size_t n = strlen(s);
-    if (n > max_bytes)
+    /* characters, as the schema counts them (core/text.h); an invalid character
+     * is named before a length that would then be counted wrong */
+    text_status ts = text_check(s, 0, max_chars, TEXT_LINES);
+    if (ts == TEXT_TOO_LONG)
         return json_field_error(req, field, "too_long",
                                 arena_printf(req->mem,
-                                             fr ? "Le champ « %s » dépasse %zu octets."
-                                                : "The field \"%s\" is longer than %zu bytes.",
-                                             field, max_bytes));
-    if (!utf8_valid(s, n) || has_control(s))
+                                             fr ? "Le champ « %s » dépasse %zu caractères."
+                                                : "The field \"%s\" is longer than %zu characters.",
+                                             field, max_chars));
+    if (ts != TEXT_OK)
         return json_field_error(
             req, field, "invalid_text",
             arena_printf(req->mem,
-                         fr ? "Le champ « %s » contient des caractères invalides."
-                            : "The field \"%s\" contains invalid characters.",
+                         fr ? "Le champ « %s » contient un caractère qui ne s’imprime pas "
+                              "(caractère de contrôle ou non-caractère comme U+FFFF)."
+                            : "The field \"%s\" holds a character that cannot be printed "
+                              "(a control character or a noncharacter such as U+FFFF).",
                          field));
     if (required && n == 0)
         return json_field_error(
@@ -94,10 +93,10 @@ bool json_int_or_reply(http_req *req, const cJSON *obj, const char *field, int64
         double d = v->valuedouble;
         ok = d >= -9e15 && d <= 9e15 && d == (double)(long long)d;
         n = (long long)d;
-    } else if (cJSON_IsString(v) && v->valuestring[0]) {
-        char *end;
-        n = strtoll(v->valuestring, &end, 10);
-        ok = *end == '\0';
+    } else if (cJSON_IsString(v)) {
+        int64_t parsed = 0;
+        ok = parse_int(v->valuestring, min, max, &parsed) == PARSE_OK;
+        n = parsed;
     }
     if (!ok || n < min || n > max)
         return json_field_error(

@@ -7,6 +7,7 @@
  * back (Post/Redirect/Get), so reloading never repeats an action.
  */
 #include "../core/cycle.h"
+#include "../core/parse.h"
 #include "../core/hub.h"
 #include "desk.h"
 #include "handlers.h"
@@ -189,8 +190,8 @@ void p_desk_generate(http_req *req)
         return;
     const char *w = form_get(&f, "weeks");
     int64_t weeks = 0;
-    if (!w || dec_parse(w, 0, &weeks) != DEC_OK)
-        weeks = 0;
+    if (parse_int(w, 1, 12, &weeks) != PARSE_OK)
+        weeks = 0; /* refused below, naming the field */
     int64_t ids[16];
     int n;
     refusal why = {0};

@@ -9,6 +9,7 @@
  */
 #include "../core/cycle.h"
 #include "../core/order.h"
+#include "../core/parse.h"
 #include "handlers.h"
 #include "page.h"
 
@@ -349,7 +350,8 @@ void p_order_submit(http_req *req)
         return;
     shop_view v = {0};
     v.typed = &f;
-    v.cycle = strtoll(form_get(&f, "cycle") ? form_get(&f, "cycle") : "0", NULL, 10);
+    if (parse_int(form_get(&f, "cycle"), 1, INT64_MAX, &v.cycle) != PARSE_OK)
+        v.cycle = 0; /* no such cycle: the shop says it is not open */
     if (!load_view(req, &v))
         return;
     if (!v.cycle) {

@@ -7,6 +7,7 @@
  */
 #include "page.h"
 #include "http_input.h"
+#include "../core/parse.h"
 #include "../core/unit.h"
 #include "../core/util.h"
 
@@ -362,7 +363,7 @@ void fmt_datetime(buf *b, http_req *req, const char *iso)
 bool parse_form_quantity(const char *s, milli_t *out)
 {
     int64_t q;
-    if (!s || strlen(s) > 24 || dec_parse(s, 3, &q) != DEC_OK)
+    if (parse_quantity(s, &q) != PARSE_OK)
         return false;
     *out = q;
     return true;

@@ -30,14 +30,28 @@ static bool fuzz_text_ok(const char *s)
     return s && utf8_valid(s, strlen(s));
 }
 
+/* What may be stored and printed: UTF-8 without the characters XML 1.0 cannot carry
+ * (C0 controls but tab and line breaks, U+FFFE, U+FFFF), checked byte by byte. */
+static bool fuzz_stored_ok(const char *s)
+{
+    if (!fuzz_text_ok(s))
+        return false;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; u[i]; i++)
+        if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r') ||
+            (u[i] == 0xEF && u[i + 1] == 0xBF && (u[i + 2] == 0xBE || u[i + 2] == 0xBF)))
+            return false;
+    return true;
+}
+
 static void fuzz_check_accepted(const imp_catalog *cat)
 {
     for (size_t i = 0; i < cat->nproducts; i++) {
         const imp_product *p = &cat->products[i];
-        fuzz_require(fuzz_text_ok(p->sku) && *p->sku, "sku");
-        fuzz_require(fuzz_text_ok(p->name) && *p->name, "name");
-        fuzz_require(fuzz_text_ok(p->category), "category");
-        fuzz_require(fuzz_text_ok(p->description), "description");
+        fuzz_require(fuzz_stored_ok(p->sku) && *p->sku, "sku");
+        fuzz_require(fuzz_stored_ok(p->name) && *p->name, "name");
+        fuzz_require(fuzz_stored_ok(p->category), "category");
+        fuzz_require(fuzz_stored_ok(p->description), "description");
         fuzz_require(unit_by_code(p->unit) != NULL, "unit");
         fuzz_require(p->price_excl_vat > 0, "price");
         fuzz_require(vat_rate_valid(p->vat_rate), "vat");

@@ -10,7 +10,8 @@
  * Invariants: no crash; a reader that says no has replied exactly once, with a 4xx,
  * a stable code, a field and a message of valid UTF-8; one that says yes has
  * replied nothing and hands out only text the database may store (valid UTF-8, no
- * control character but tab and newlines, within its length). An accepted body has
+ * control character but tab and newlines, no U+FFFE/U+FFFF, within its length in
+ * characters). An accepted body has
  * no object with a repeated key, and printing it and parsing it again is accepted.
  */
 #include "../../core/arena.h"
@@ -45,13 +46,20 @@ void http_reply_error(http_req *req, int status, const char *code, const char *m
     replies++;
 }
 
+/* max counts characters, as the schema does: bytes that do not continue one. */
 static void text_ok(const char *s, size_t max)
 {
-    size_t n = strlen(s);
-    require(n <= max && utf8_valid(s, n), "text length and encoding");
-    for (const char *p = s; *p; p++)
-        require((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\t' || *p == '\r',
+    size_t n = strlen(s), chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    require(chars <= max && utf8_valid(s, n), "text length and encoding");
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        require(u[i] >= 0x20 || u[i] == '\n' || u[i] == '\t' || u[i] == '\r',
                 "no control character");
+        require(!(u[i] == 0xEF && u[i + 1] == 0xBF && (u[i + 2] == 0xBE || u[i + 2] == 0xBF)),
+                "no U+FFFE or U+FFFF");
+    }
 }
 
 /* A reader's outcome: replied iff refused. */
