@@ -38,7 +38,6 @@ DB_STMT(changes_of,
         " ch.old_value IS NULL AS old_none, ch.new_value IS NULL AS new_none"
         " FROM hub_settings_changes ch LEFT JOIN users u ON u.id = ch.user_id"
         " WHERE ch.hub_id = $1 ORDER BY ch.id DESC LIMIT $2");
-DB_STMT(terms_of, "SELECT " SETTINGS_COLUMNS " FROM cycles WHERE hub_id = $1 AND id = $2");
 
 const char *seller_mode_name(seller_mode m)
 {
@@ -238,18 +237,5 @@ db_status hub_settings_changes(db_conn *c, arena *a, int64_t hub, int limit,
             .via = db_val(r, i, "via"),
             .user_email = db_val(r, i, "email"),
         };
-    return DB_OK;
-}
-
-db_status cycle_terms(db_conn *c, arena *a, int64_t hub, int64_t cycle, hub_settings *out,
-                      bool *found)
-{
-    PGresult *r;
-    db_status st = db_run_a(c, a, &terms_of, &r, DB_P(db_i64(a, hub), db_i64(a, cycle)));
-    *found = false;
-    if (st != DB_OK || PQntuples(r) == 0)
-        return st;
-    *found = true;
-    hub_settings_from_row(r, 0, out);
     return DB_OK;
 }

@@ -4,11 +4,13 @@
  * A hub's settings live in the database (hub_settings, schema/006), are edited by its
  * coordinators (the desk's settings page, PATCH /api/v1/hub/settings) with every
  * change recorded (who, when, old and new value), and are copied onto a cycle when
- * it opens: a cycle's orders, documents and invoices read the cycle's own copy
- * (cycle_terms), so a change never reaches back into a cycle already open.
+ * it opens (core/cycle.c): a cycle's orders, documents and invoices read the cycle's
+ * own copy (the same columns on cycles, read with hub_settings_from_row), so a change
+ * never reaches back into a cycle already open.
  *
- * The configuration keys seller_mode, payment_days and resale_vat_rate are only the
- * first values of a hub km0 seed creates (importers/hub_seed.c).
+ * The configuration keys seller_mode, payment_days and resale_vat_rate are only first
+ * values: of a hub km0 seed creates (importers/hub_seed.c), and of the hubs schema/006
+ * found when km0 migrate applied it.
  */
 #ifndef KM0_HUB_SETTINGS_H
 #define KM0_HUB_SETTINGS_H
@@ -77,10 +79,6 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
 db_status hub_settings_changes(db_conn *c, arena *a, int64_t hub, int limit,
                                hub_settings_change **out, size_t *n);
 
-/* A cycle's own copy of the settings, taken when it opened; *found false when the
- * cycle is not this hub's. */
-db_status cycle_terms(db_conn *c, arena *a, int64_t hub, int64_t cycle, hub_settings *out,
-                      bool *found);
 /* The settings in a row with the columns seller_mode, payment_days, resale_vat_rate_bp,
  * max_order_cents, max_line_milli, max_offer_share_pct (NULL limits = none): the shape
  * of hub_settings and of cycles alike, so a cycle's queries can read its copy. */

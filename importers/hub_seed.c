@@ -386,7 +386,7 @@ static int seed_settings(db_conn *c, write_ctx *w, const char **h, bool created)
                                    ? (vat_bp_t)n
                                    : (vat_bp_t)g_config.resale_vat_rate_bp;
     }
-    hub_settings out;
+    hub_settings out = {0};
     refusal why = {0};
     int st = hub_settings_update_in_tx(c, w->s->mem, w->counts->hub_id, &p, 0, "seed", &out, &why);
     if (st > 0) /* checked when read: cannot happen */

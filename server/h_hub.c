@@ -189,7 +189,7 @@ void h_hub_settings_patch(http_req *req)
     hub_settings_patch p;
     if (!patch_or_reply(req, body, &p))
         return;
-    hub_settings now;
+    hub_settings now = {0};
     refusal why = {0};
     int st = hub_settings_update(req->db, req->mem, req->hub_id, &p, req->session->user_id, "api",
                                  &now, &why);

@@ -341,7 +341,7 @@ void p_desk_settings_save(http_req *req)
             *slot[i] = v;
     }
     hub_settings_patch p;
-    hub_settings now;
+    hub_settings now = {0};
     refusal why = {0};
     st = patch_from_form(&f, &typed, &p, &why);
     if (st == 0)
