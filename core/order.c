@@ -325,7 +325,6 @@ static int check_order_limit(put_ctx *x)
     cents_t most = x->limits.max_order_cents;
     if (!most)
         return 0;
-    x->out->seller = x->limits.seller;
     money_totals t;
     money_line *ml = arena_alloc(x->a, (x->out->nlines + 1) * sizeof *ml);
     for (size_t i = 0; i < x->out->nlines; i++)
@@ -422,6 +421,7 @@ static int put_tx(db_conn *c, void *p)
         return st;
 
     fill_lines(x, offers, row_of);
+    x->out->seller = x->limits.seller;
     if ((st = check_order_limit(x)) != 0 || (st = move_stock_by_difference(c, x, offers, row_of)))
         return st;
     if (exists && (st = db_do(c, &delete_lines, DB_P(order_id))) != DB_OK)
