@@ -54,10 +54,11 @@ SELECT id,
   FROM hubs;
 
 -- Every hub has its settings row, whoever creates the hub: the defaults above until
--- someone says otherwise.
+-- someone says otherwise. (A cycle inserted in the same statement as its hub comes
+-- before this trigger fires, and makes the row itself: see cycles_take_hub_settings.)
 CREATE FUNCTION hubs_have_settings() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO hub_settings (hub_id) VALUES (NEW.id);
+    INSERT INTO hub_settings (hub_id) VALUES (NEW.id) ON CONFLICT (hub_id) DO NOTHING;
     RETURN NULL;
 END $$;
 CREATE TRIGGER hubs_have_settings AFTER INSERT ON hubs
@@ -109,6 +110,7 @@ COMMENT ON COLUMN cycles.seller_mode IS 'The hub''s settings as they were when t
 CREATE FUNCTION cycles_take_hub_settings() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.seller_mode IS NULL THEN
+        INSERT INTO hub_settings (hub_id) VALUES (NEW.hub_id) ON CONFLICT (hub_id) DO NOTHING;
         SELECT s.seller_mode, s.payment_days, s.resale_vat_rate_bp, s.max_order_cents,
                s.max_line_milli, s.max_offer_share_pct
           INTO NEW.seller_mode, NEW.payment_days, NEW.resale_vat_rate_bp, NEW.max_order_cents,

@@ -108,7 +108,7 @@ describe('closing a cycle by hand under a sustained order load', () => {
   /** Orders from every consumer, each changing its order again and again, until stop(). */
   function orderLoad(cycle) {
     let running = true;
-    const counts = { ok: 0, closed: 0, other: [] };
+    const counts = { ok: 0, closed: 0, other: [], each: consumers.map(() => 0) };
     const loops = consumers.map(async (c, i) => {
       const cl = clientFor(srv, c);
       for (let k = 0; running; k++) {
@@ -120,7 +120,7 @@ describe('closing a cycle by hand under a sustained order load', () => {
             { producer: VOL, sku: 'CLOSE-OEU', quantity: String(6 * (1 + (k % 3))) },
           ],
         });
-        if (r.status === 200) counts.ok++;
+        if (r.status === 200) counts.ok++, counts.each[i]++;
         else if (r.status === 403) counts.closed++;
         else counts.other.push(`${r.status} ${r.text.slice(0, 120)}`);
       }
@@ -133,7 +133,7 @@ describe('closing a cycle by hand under a sustained order load', () => {
       const cycle = openCycle(db);
       const load = orderLoad(cycle);
       // let the load settle: every consumer has placed and keeps changing an order
-      for (let waited = 0; load.counts.ok < 3 * consumers.length; waited += 50) {
+      for (let waited = 0; Math.min(...load.counts.each) < 2; waited += 50) {
         assert.ok(waited < 60000, `the load never got going: ${JSON.stringify(load.counts)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -149,7 +149,7 @@ describe('closing a cycle by hand under a sustained order load', () => {
       assert.equal(r.status, 200, `the close failed after ${took} ms: ${r.text}`);
       assert.equal(r.json.cycle.state, 'closed');
       // a generous bound: the close waits for the orders in flight, not for the load to stop
-      assert.ok(took < 2500, `the close took ${took} ms`);
+      assert.ok(took < 5000, `the close took ${took} ms`);
       assert.deepEqual(load.counts.other, [], 'orders answered other than 200 or 403');
       assert.ok(load.counts.closed >= consumers.length, 'the load did not go on after the close');
       // the recorded closing time is when the close took effect: no order is later
