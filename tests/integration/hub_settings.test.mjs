@@ -5,12 +5,12 @@
 // the limits that keep one account from reserving a week's stock.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, writeFileSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
   freshDb, startServer, km0, addUser, makeConsumers, clientFor, insertProducts, openCycle, tmpDir, fixture,
 } from '../lib/harness.mjs';
-import { realCatalog, placeRealOrders, closeAndBatch } from '../lib/invoicing.mjs';
+import { realCatalog, placeRealOrders, closeAndBatch, validateCii, validatorsMissing } from '../lib/invoicing.mjs';
 import { writeConf } from '../lib/scale.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -175,8 +175,11 @@ describe('km0 seed and a hub’s settings', () => {
 });
 
 describe('a cycle keeps the settings it opened with', () => {
-  let db, srv, coord;
+  let db, srv, coord, work, ciiDir, ciiCount = 0;
   before(async () => {
+    work = tmpDir('km0-frozen-cii');
+    ciiDir = path.join(work, 'cii');
+    mkdirSync(ciiDir);
     db = freshDb('frozen');
     realCatalog(db);
     addUser(db, { email: 'coord@example.org', role: 'coordinator' });
@@ -186,15 +189,22 @@ describe('a cycle keeps the settings it opened with', () => {
     coord = srv.client();
     await coord.login('coord@example.org', PASSWORD);
   });
-  after(async () => { await srv.stop(); db.drop(); });
+  after(async () => { await srv.stop(); db.drop(); rmSync(work, { recursive: true, force: true }); });
 
   const settings = async (body) => {
     const r = await coord.patch('/api/v1/hub/settings', body);
     assert.equal(r.status, 200, r.text);
   };
+  /** The cycle's invoices, each one's CII kept for the official validation below. */
   async function invoicesOf(cycle) {
     const r = await coord.get(`/api/v1/cycles/${cycle}/invoices`);
     assert.equal(r.status, 200, r.text);
+    for (const i of r.json.invoices) {
+      const cii = await coord.get(`/api/v1/invoices/${i.number}?format=cii`);
+      assert.equal(cii.status, 200, cii.text);
+      writeFileSync(path.join(ciiDir, `${i.number}.xml`), cii.text);
+      ciiCount++;
+    }
     return r.json.invoices;
   }
 
@@ -246,6 +256,15 @@ describe('a cycle keeps the settings it opened with', () => {
     }
     const due = db.sql(`SELECT DISTINCT due_date - issue_date FROM invoices WHERE cycle_id = ${cycle}`);
     assert.deepEqual(due, [['0']]);
+  });
+
+  it('issues invoices that pass the official EN 16931 validation, in the mode each cycle opened with', (t) => {
+    const why = validatorsMissing();
+    if (why) return t.skip(why);
+    assert.ok(ciiCount >= 6, `only ${ciiCount} CII documents`);
+    const { files, failed } = validateCii(ciiDir, work);
+    assert.equal(files, ciiCount);
+    assert.deepEqual(failed, [], 'EN 16931 rules broken (BR-E-05 among them)');
   });
 
   it('takes the settings when a draft opens, not when it was made', async () => {
