@@ -2,7 +2,10 @@
  * core/config.c — parse "key = value" configuration with line-numbered errors.
  */
 #include "config.h"
+#include "money.h"
 #include "util.h"
+
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +16,10 @@
 
 km0_config g_config;
 
-typedef enum { K_STR, K_INT, K_SIZE, K_BOOL } kind;
+typedef enum { K_STR, K_INT, K_SIZE, K_BOOL, K_VAT } kind;
+
+/* A string key's own check: NULL when value is acceptable, else what it must be. */
+typedef const char *(*check_fn)(const char *value);
 
 typedef struct {
     const char *key;
@@ -21,36 +27,83 @@ typedef struct {
     size_t offset;
     size_t size; /* strings: capacity */
     long min, max;
+    check_fn check; /* strings: NULL = any text that fits */
 } key_spec;
 
-#define STR(k)                                                                                     \
+static const char *check_seller_mode(const char *v)
+{
+    return !strcmp(v, "producers") || !strcmp(v, "hub") ? NULL : "\"producers\" or \"hub\"";
+}
+
+static const char *check_log_level(const char *v)
+{
+    static const char *const levels[] = {"debug", "info", "warn", "error"};
+    for (size_t i = 0; i < ARRAY_LEN(levels); i++)
+        if (!strcmp(v, levels[i]))
+            return NULL;
+    return "debug, info, warn or error";
+}
+
+static const char *check_hub(const char *v)
+{
+    return !*v || slug_valid(v) ? NULL
+                                : "a hub's slug (lower-case letters, digits and dashes) "
+                                  "or nothing";
+}
+
+static const char *check_public_url(const char *v)
+{
+    return (!strncmp(v, "http://", 7) && v[7]) || (!strncmp(v, "https://", 8) && v[8])
+               ? NULL
+               : "an http:// or https:// address";
+}
+
+/* ADDR:PORT with an IPv4 address (empty = every interface): what km0 serve binds. */
+static const char *check_listen(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    char host[INET_ADDRSTRLEN], *end;
+    struct in_addr ip;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (!colon || colon == v + strlen(v) - 1 || *end || port < 0 || port > 65535 ||
+        (size_t)(colon - v) >= sizeof host)
+        return "ADDR:PORT, e.g. 127.0.0.1:8080";
+    memcpy(host, v, (size_t)(colon - v));
+    host[colon - v] = '\0';
+    return !*host || inet_pton(AF_INET, host, &ip) == 1 ? NULL : "ADDR:PORT, e.g. 127.0.0.1:8080";
+}
+
+#define FIELD(k) offsetof(km0_config, k)
+#define STR(k, check)                                                                              \
     {                                                                                              \
-#k, K_STR, offsetof(km0_config, k), sizeof(((km0_config *)0)->k), 0, 0                     \
+#k, K_STR, FIELD(k), sizeof(((km0_config *)0)->k), 0, 0, check                             \
     }
 #define INT(k, lo, hi)                                                                             \
     {                                                                                              \
-#k, K_INT, offsetof(km0_config, k), 0, lo, hi                                              \
+#k, K_INT, FIELD(k), 0, lo, hi, NULL                                                       \
     }
 #define SIZE(k)                                                                                    \
     {                                                                                              \
-#k, K_SIZE, offsetof(km0_config, k), 0, 1, 0                                               \
+#k, K_SIZE, FIELD(k), 0, 1, 0, NULL                                                        \
     }
 #define BOOL(k)                                                                                    \
     {                                                                                              \
-#k, K_BOOL, offsetof(km0_config, k), 0, 0, 1                                               \
+#k, K_BOOL, FIELD(k), 0, 0, 1, NULL                                                        \
     }
 
 static const key_spec keys[] = {
-    STR(database_url),
-    STR(listen),
-    STR(hub),
-    STR(hub_hosts),
-    STR(public_url),
-    STR(seller_mode),
-    STR(resale_vat_rate),
-    STR(fop),
-    STR(reports_dir),
-    STR(log_level),
+    STR(database_url, NULL),
+    STR(listen, check_listen),
+    STR(hub, check_hub),
+    /* its entries are read by km0 serve at start (server/hub_select.c), which names
+     * this file and line too */
+    STR(hub_hosts, NULL),
+    STR(public_url, check_public_url),
+    STR(seller_mode, check_seller_mode),
+    {"resale_vat_rate", K_VAT, FIELD(resale_vat_rate_bp), 0, 0, 0, NULL},
+    STR(fop, NULL),
+    STR(reports_dir, NULL),
+    STR(log_level, check_log_level),
     INT(threads, 1, 256),
     INT(connection_limit, 1, 100000),
     INT(connection_timeout_s, 1, 3600),
@@ -67,14 +120,19 @@ static const key_spec keys[] = {
     BOOL(secure_cookies),
 };
 
+/* Where each key was last set ("file:line"), for messages about its value that
+ * only a later stage can judge (config_where). */
+static char where[ARRAY_LEN(keys)][300];
+
 static void set_defaults(void)
 {
     memset(&g_config, 0, sizeof g_config);
+    memset(where, 0, sizeof where);
     snprintf(g_config.database_url, sizeof g_config.database_url, "dbname=km0");
     snprintf(g_config.listen, sizeof g_config.listen, "127.0.0.1:8080");
     snprintf(g_config.public_url, sizeof g_config.public_url, "http://127.0.0.1:8080");
     snprintf(g_config.seller_mode, sizeof g_config.seller_mode, "producers");
-    snprintf(g_config.resale_vat_rate, sizeof g_config.resale_vat_rate, "5.5");
+    g_config.resale_vat_rate_bp = 550;
     snprintf(g_config.fop, sizeof g_config.fop, "fop");
     snprintf(g_config.reports_dir, sizeof g_config.reports_dir, "reports");
     snprintf(g_config.log_level, sizeof g_config.log_level, "info");
@@ -124,57 +182,88 @@ static int parse_size(const char *v, size_t *out)
     return 0;
 }
 
+/* A VAT rate in percent ("5.5", "20"): one of those a resale can carry. */
+static int parse_resale_rate(const char *v, int *bp)
+{
+    int64_t n;
+    if (dec_parse(v, 2, &n) != DEC_OK || !(n == 210 || n == 550 || n == 1000 || n == 2000))
+        return -1;
+    *bp = (int)n;
+    return 0;
+}
+
+static int set_value(const key_spec *k, const char *src, int line, const char *value)
+{
+    char *field = (char *)&g_config + k->offset;
+    const char *why;
+    switch (k->kind) {
+    case K_STR:
+        if (strlen(value) >= k->size) {
+            fprintf(stderr, "%s:%d: value of %s is too long (at most %zu characters)\n", src, line,
+                    k->key, k->size - 1);
+            return -1;
+        }
+        if (k->check && (why = k->check(value)) != NULL) {
+            fprintf(stderr, "%s:%d: %s must be %s, not \"%s\"\n", src, line, k->key, why, value);
+            return -1;
+        }
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
+    case K_INT: {
+        char *end;
+        errno = 0;
+        long n = strtol(value, &end, 10);
+        if (errno || end == value || *end || n < k->min || n > k->max) {
+            fprintf(stderr, "%s:%d: %s must be a whole number between %ld and %ld\n", src, line,
+                    k->key, k->min, k->max);
+            return -1;
+        }
+        *(int *)field = (int)n;
+        return 0;
+    }
+    case K_SIZE:
+        if (parse_size(value, (size_t *)field) != 0) {
+            fprintf(stderr, "%s:%d: %s must be a size such as 1048576, 512K or 10M\n", src, line,
+                    k->key);
+            return -1;
+        }
+        return 0;
+    case K_BOOL:
+        if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+            *(bool *)field = true;
+        else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+            *(bool *)field = false;
+        else {
+            fprintf(stderr, "%s:%d: %s must be true or false\n", src, line, k->key);
+            return -1;
+        }
+        return 0;
+    case K_VAT:
+        if (parse_resale_rate(value, (int *)field) != 0) {
+            fprintf(stderr, "%s:%d: %s must be a French VAT rate in percent: 2.1, 5.5, 10 or 20\n",
+                    src, line, k->key);
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
 static int set_key(const char *src, int line, const char *key, const char *value)
 {
     for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-        const key_spec *k = &keys[i];
-        if (strcmp(k->key, key) != 0)
+        if (strcmp(keys[i].key, key) != 0)
             continue;
-        char *field = (char *)&g_config + k->offset;
-        switch (k->kind) {
-        case K_STR:
-            if (strlen(value) >= k->size) {
-                fprintf(stderr, "%s:%d: value of %s is too long (at most %zu characters)\n", src,
-                        line, key, k->size - 1);
-                return -1;
-            }
-            memcpy(field, value, strlen(value) + 1);
-            return 0;
-        case K_INT: {
-            char *end;
-            errno = 0;
-            long n = strtol(value, &end, 10);
-            if (errno || end == value || *end || n < k->min || n > k->max) {
-                fprintf(stderr, "%s:%d: %s must be a whole number between %ld and %ld\n", src, line,
-                        key, k->min, k->max);
-                return -1;
-            }
-            *(int *)field = (int)n;
-            return 0;
-        }
-        case K_SIZE:
-            if (parse_size(value, (size_t *)field) != 0) {
-                fprintf(stderr, "%s:%d: %s must be a size such as 1048576, 512K or 10M\n", src,
-                        line, key);
-                return -1;
-            }
-            return 0;
-        case K_BOOL:
-            if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
-                *(bool *)field = true;
-            else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
-                *(bool *)field = false;
-            else {
-                fprintf(stderr, "%s:%d: %s must be true or false\n", src, line, key);
-                return -1;
-            }
-            return 0;
-        }
+        if (set_value(&keys[i], src, line, value) != 0)
+            return -1;
+        snprintf(where[i], sizeof where[i], "%s:%d", src, line);
+        return 0;
     }
     fprintf(stderr, "%s:%d: unknown key \"%s\"\n", src, line, key);
     return -1;
 }
 
+/* Every line whole, however long (getline): a long hub_hosts is one value. */
 static int load_file(const char *path, bool required)
 {
     FILE *f = fopen(path, "r");
@@ -184,10 +273,17 @@ static int load_file(const char *path, bool required)
         fprintf(stderr, "%s: cannot read configuration: %s\n", path, strerror(errno));
         return -1;
     }
-    char line[2048];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof line, f)) {
+    while ((len = getline(&line, &cap, f)) != -1) {
         lineno++;
+        if (memchr(line, '\0', (size_t)len)) {
+            fprintf(stderr, "%s:%d: a NUL byte in the line\n", path, lineno);
+            rc = -1;
+            continue;
+        }
         char *s = trim(line);
         if (*s == '\0' || *s == '#')
             continue;
@@ -207,6 +303,11 @@ static int load_file(const char *path, bool required)
         if (set_key(path, lineno, key, value) != 0)
             rc = -1;
     }
+    if (ferror(f)) {
+        fprintf(stderr, "%s: cannot read configuration: %s\n", path, strerror(errno));
+        rc = -1;
+    }
+    free(line);
     fclose(f);
     return rc;
 }
@@ -222,10 +323,13 @@ int config_load(const char *path)
     env = getenv("KM0_LISTEN");
     if (env && *env && set_key("KM0_LISTEN", 0, "listen", env) != 0)
         return -1;
-    if (strcmp(g_config.seller_mode, "producers") != 0 &&
-        strcmp(g_config.seller_mode, "hub") != 0) {
-        fprintf(stderr, "configuration: seller_mode must be \"producers\" or \"hub\"\n");
-        return -1;
-    }
     return 0;
+}
+
+const char *config_where(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+        if (!strcmp(keys[i].key, key))
+            return where[i][0] ? where[i] : "configuration";
+    return "configuration";
 }

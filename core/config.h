@@ -16,10 +16,13 @@ typedef struct km0_config {
     char hub[65];         /* hub slug served when the database holds several; "" = the only one */
     char hub_hosts[4096]; /* "HOST=SLUG ..." : the hub of visitors by Host header */
     char public_url[256]; /* base for links in DFC exports and documents */
-    char seller_mode[16]; /* "producers" (on behalf of producers) or "hub" (buys and resells) */
-    char resale_vat_rate[8]; /* hub mode: VAT charged on franchise producers' goods (percent) */
-    char fop[256];           /* Apache FOP command */
-    char reports_dir[512];   /* where reports/xsl and reports/xsd are */
+    /* seller_mode, resale_vat_rate_bp and payment_days are the first settings of a hub
+     * (core/hub_settings.h): km0 seed gives them to a hub it creates, and migration 006
+     * to the hubs it found. Nothing reads them to sell or invoice. */
+    char seller_mode[16];   /* "producers" (on behalf of producers) or "hub" (buys and resells) */
+    int resale_vat_rate_bp; /* hub mode: VAT on franchise producers' goods (550 = 5.5 %) */
+    char fop[256];          /* Apache FOP command */
+    char reports_dir[512];  /* where reports/xsl and reports/xsd are */
     char log_level[16];
     int threads;              /* HTTP worker threads, one database connection each */
     int connection_limit;     /* simultaneous HTTP connections */
@@ -41,7 +44,12 @@ typedef struct km0_config {
 extern km0_config g_config;
 
 /* Load defaults, then path (NULL = config/km0.conf if it exists), then the
- * environment. Returns 0, or -1 with a message on stderr naming file and line. */
+ * environment. Every value is checked as it is read: returns 0, or -1 with a message
+ * on stderr naming file, line and key (an unknown key, a value out of range or not
+ * one of those allowed, such as resale_vat_rate = 7). */
 int config_load(const char *path);
+/* Where key got its value, "FILE:LINE" (or "KM0_LISTEN:0"), or "configuration" for
+ * a default: for messages about a value checked later (hub_hosts at km0 serve). */
+const char *config_where(const char *key);
 
 #endif

@@ -1,14 +1,27 @@
 /*
  * core/cycle.c — order cycles and their offers.
  *
- * Concurrency: an order transaction holds the cycle row FOR SHARE while it
- * checks that the cycle is open, so closing (an UPDATE of that row) waits for
- * orders in flight and no order slips in after the close commits. Time-based
- * transitions are idempotent and take rows with SKIP LOCKED, so every server
- * process may run them on its timer at once.
+ * Concurrency: an order transaction passes the cycle's gate (a shared advisory
+ * lock on the cycle, cycle_gate_enter) and then holds the cycle row FOR SHARE while
+ * it checks that the cycle is open. A coordinator's open or close takes the gate
+ * exclusively first: PostgreSQL queues lock requests in order, so orders arriving
+ * after the close asked wait behind it instead of overtaking it (a row lock alone
+ * let a stream of new FOR SHARE lockers starve the close's UPDATE). The close then
+ * runs alone and dates itself when it takes effect (clock_timestamp()): every order
+ * it let in committed before that time, every later one finds the cycle closed.
+ * Time-based transitions are idempotent and take rows with SKIP LOCKED, so every
+ * server process may run them on its timer at once.
+ *
+ * Opening copies the hub's settings onto the cycle (seller mode, payment days,
+ * resale VAT rate, order limits: core/hub_settings.h) in the same statement that
+ * marks it open, then freezes the offers with the cycle's own resale rate.
+ *
+ * Generating weeks from the template is one statement per table in one transaction;
+ * each generated cycle carries its week (template_week, unique per hub), so two
+ * generations at once make each week once: the second waits for the first's row
+ * and skips it.
  */
 #include "cycle.h"
-#include "config.h"
 #include "log.h"
 #include "money.h"
 #include "parse.h"
@@ -48,25 +61,38 @@ DB_STMT(unknown_producers, "SELECT s FROM unnest($2::text[]) s WHERE NOT EXISTS"
 DB_STMT(unknown_pickups,
         "SELECT s FROM unnest($2::text[]) s WHERE NOT EXISTS"
         " (SELECT 1 FROM pickup_points WHERE hub_id = $1 AND slug = s AND active)");
+/* The gate of a cycle's orders: advisory locks keyed by the cycle id negated, a part
+ * of the key space nothing else uses (the migrations' lock is positive). */
+DB_STMT(gate_shared, "SELECT pg_advisory_xact_lock_shared(-$1::bigint)");
+DB_STMT(gate_exclusive, "SELECT pg_advisory_xact_lock(-$1::bigint)");
 DB_STMT(lock_cycle, "SELECT state, closes_at > now() AS closes_later FROM cycles"
-                    " WHERE hub_id = $1 AND id = $2 FOR UPDATE");
-DB_STMT(mark_open, "UPDATE cycles SET state = 'open', opens_at = least(opens_at, now())"
-                   " WHERE id = $1");
-DB_STMT(mark_open_timed, "UPDATE cycles SET state = 'open' WHERE id = $1");
-DB_STMT(mark_closed, "UPDATE cycles SET state = 'closed', closes_at = least(closes_at, now())"
-                     " WHERE id = $1");
+                    " WHERE hub_id = $1 AND id = $2 FOR NO KEY UPDATE");
+/* The hub's settings become the cycle's own as it opens (schema/006). */
+#define TAKE_SETTINGS                                                                              \
+    " seller_mode = s.seller_mode, payment_days = s.payment_days,"                                 \
+    " resale_vat_rate_bp = s.resale_vat_rate_bp, max_order_cents = s.max_order_cents,"             \
+    " max_line_milli = s.max_line_milli, max_offer_share_pct = s.max_offer_share_pct"              \
+    " FROM hub_settings s WHERE s.hub_id = c.hub_id AND c.id = $1"
+DB_STMT(mark_open,
+        "UPDATE cycles c SET state = 'open', opens_at = least(opens_at, now())," TAKE_SETTINGS);
+DB_STMT(mark_open_timed, "UPDATE cycles c SET state = 'open'," TAKE_SETTINGS);
+/* clock_timestamp(), not now(): the time the close takes effect, after the gate let
+ * the last order out, not the time it was asked for. */
+DB_STMT(mark_closed, "UPDATE cycles SET state = 'closed',"
+                     " closes_at = least(closes_at, clock_timestamp()) WHERE id = $1");
 DB_STMT(freeze_offers,
         "INSERT INTO offers (hub_id, cycle_id, product_id, producer_id, sku, name, category, unit,"
         "                    price_excl_vat_e4, vat_rate_bp, weight_g, step_milli, stock_milli,"
         "                    organic, description)"
         " SELECT p.hub_id, $1, p.id, p.producer_id, p.sku, p.name, p.category, p.unit,"
         "        p.price_excl_vat_e4,"
-        "        CASE WHEN $2 = 'hub' AND pr.vat_regime = 'franchise' THEN $3::int"
-        "             ELSE p.vat_rate_bp END,"
+        "        CASE WHEN c.seller_mode = 'hub' AND pr.vat_regime = 'franchise'"
+        "             THEN c.resale_vat_rate_bp ELSE p.vat_rate_bp END,"
         "        coalesce(p.weight_g, 0), p.step_milli, p.stock_milli, p.organic, p.description"
         "   FROM products p"
         "   JOIN cycle_producers cp ON cp.producer_id = p.producer_id AND cp.cycle_id = $1"
         "   JOIN producers pr ON pr.id = p.producer_id"
+        "   JOIN cycles c ON c.id = $1"
         "  WHERE p.active ON CONFLICT (cycle_id, product_id) DO NOTHING");
 DB_STMT(due_opens, "SELECT id FROM cycles WHERE state = 'draft' AND opens_at <= now()"
                    " AND closes_at > now() AND ($1::bigint = 0 OR hub_id = $1)"
@@ -111,32 +137,36 @@ DB_STMT(current_cycle, "SELECT id FROM cycles WHERE hub_id = $1 AND state = 'ope
                        " ORDER BY closes_at, id LIMIT 1");
 DB_STMT(template_of, "SELECT opens_dow, opens_time, closes_dow, closes_time, delivery_dow"
                      " FROM cycle_templates WHERE hub_id = $1");
-/* The next weeks' windows from a weekly template, in Paris time: week k's opening,
- * then the first closing day/time after it, then the first delivery day on or
- * after the closing date. Windows already started are skipped. */
+/* The next weeks from a weekly template, in Paris time, inserted at once: week k's
+ * opening, then the first closing day/time after it, then the first delivery day on
+ * or after the closing date. Windows already started are skipped, and so are weeks
+ * that have their cycle (template_week) or a cycle opening at the same time. */
 DB_STMT(
-    template_windows,
-    "WITH t AS (SELECT $2::int AS od, $3::time AS ot, $4::int AS cd, $5::time AS ct,"
-    "                  $6::int AS dd),"
-    " w AS (SELECT k, (date_trunc('week', now() AT TIME ZONE 'Europe/Paris')::date"
-    "                  + 7 * k + (t.od - 1)) AS odate, t.* FROM t, generate_series(0, $1::int + 1) "
-    "k),"
-    " x AS (SELECT k, (odate + ot) AT TIME ZONE 'Europe/Paris' AS opens,"
-    "              odate + ((cd - od + 7) % 7 + CASE WHEN cd = od AND ct <= ot THEN 7 ELSE 0 END)"
-    "                AS cdate, ct, dd FROM w)"
-    " SELECT to_char(opens, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens,"
-    "        to_char((cdate + ct) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') "
-    "AS "
-    "closes,"
-    "        to_char(cdate + (dd - extract(isodow FROM cdate)::int + 7) % 7, 'YYYY-MM-DD')"
-    "          AS delivery,"
-    "        'Semaine ' || to_char(cdate + (dd - extract(isodow FROM cdate)::int + 7) % 7, 'IW')"
-    "          AS name"
-    "   FROM x WHERE opens > now() ORDER BY k LIMIT $1");
+    generate_weeks,
+    "WITH t AS (SELECT $3::int AS od, $4::time AS ot, $5::int AS cd, $6::time AS ct,"
+    "                  $7::int AS dd),"
+    " w AS (SELECT k, date_trunc('week', now() AT TIME ZONE 'Europe/Paris')::date + 7 * k AS week,"
+    "              t.* FROM t, generate_series(0, $2::int + 1) k),"
+    " x AS (SELECT k, week, ((week + (od - 1)) + ot) AT TIME ZONE 'Europe/Paris' AS opens,"
+    "              (week + (od - 1)) + ((cd - od + 7) % 7"
+    "                + CASE WHEN cd = od AND ct <= ot THEN 7 ELSE 0 END) AS cdate, ct, dd FROM w),"
+    " y AS (SELECT week, opens, (cdate + ct) AT TIME ZONE 'Europe/Paris' AS closes,"
+    "              cdate + (dd - extract(isodow FROM cdate)::int + 7) % 7 AS delivery"
+    "         FROM x WHERE opens > now() ORDER BY k LIMIT $2)"
+    " INSERT INTO cycles (hub_id, name, opens_at, closes_at, delivery_date, template_week)"
+    " SELECT $1, 'Semaine ' || to_char(delivery, 'IW'), opens, closes, delivery, week FROM y"
+    "  WHERE NOT EXISTS (SELECT 1 FROM cycles c WHERE c.hub_id = $1 AND c.opens_at = y.opens)"
+    "  ORDER BY week ON CONFLICT (hub_id, template_week) DO NOTHING RETURNING id");
+DB_STMT(generated_producers, "INSERT INTO cycle_producers (hub_id, cycle_id, producer_id)"
+                             " SELECT $1, c.id, p.id FROM unnest($2::bigint[]) AS c(id)"
+                             " CROSS JOIN producers p WHERE p.hub_id = $1 AND p.active");
+DB_STMT(generated_pickups,
+        "INSERT INTO cycle_pickup_points (hub_id, cycle_id, pickup_point_id, capacity_orders)"
+        " SELECT $1, c.id, pp.id, pp.capacity_orders FROM unnest($2::bigint[]) AS c(id)"
+        " CROSS JOIN pickup_points pp WHERE pp.hub_id = $1 AND pp.active");
 DB_STMT(any_due, "SELECT EXISTS (SELECT 1 FROM cycles WHERE hub_id = $1"
                  " AND state IN ('draft', 'open') AND ((state = 'draft' AND opens_at <= now()"
                  " AND closes_at > now()) OR (state = 'open' AND closes_at <= now()))) AS due");
-DB_STMT(cycle_exists_at, "SELECT 1 FROM cycles WHERE hub_id = $1 AND opens_at = $2::timestamptz");
 
 /* The window's order, once each value is known good (cycle_input). */
 static int check_window(db_conn *c, arena *a, const cycle_new *in, refusal *why)
@@ -270,21 +300,19 @@ int cycle_create(db_conn *c, arena *a, int64_t hub, const cycle_new *in, int64_t
     return st;
 }
 
-static vat_bp_t resale_rate(void)
-{
-    int64_t bp;
-    if (dec_parse(g_config.resale_vat_rate, 2, &bp) != DEC_OK || !vat_rate_valid((vat_bp_t)bp))
-        return 550;
-    return (vat_bp_t)bp;
-}
-
-/* Open a cycle whose row is locked: freeze its offers from the catalog as it is now. */
-static int open_locked(db_conn *c, arena *a, const char *id, bool by_coordinator)
+/* Open a cycle whose row is locked: take the hub's settings, then freeze its offers
+ * from the catalog as it is now. */
+static int open_locked(db_conn *c, const char *id, bool by_coordinator)
 {
     int st = db_do(c, by_coordinator ? &mark_open : &mark_open_timed, DB_P(id));
     if (st != DB_OK)
         return st;
-    return db_do(c, &freeze_offers, DB_P(id, g_config.seller_mode, db_i64(a, resale_rate())));
+    return db_do(c, &freeze_offers, DB_P(id));
+}
+
+db_status cycle_gate_enter(db_conn *c, arena *a, int64_t cycle)
+{
+    return db_do(c, &gate_shared, DB_P(db_i64(a, cycle)));
 }
 
 typedef struct {
@@ -299,7 +327,10 @@ static int state_tx(db_conn *c, void *p)
     state_ctx *x = p;
     char *id = db_i64(x->a, x->id);
     PGresult *r;
-    int st = db_run_a(c, x->a, &lock_cycle, &r, DB_P(db_i64(x->a, x->hub), id));
+    /* behind the orders in flight, ahead of those still to come */
+    int st = db_do(c, &gate_exclusive, DB_P(id));
+    if (st == DB_OK)
+        st = db_run_a(c, x->a, &lock_cycle, &r, DB_P(db_i64(x->a, x->hub), id));
     if (st != DB_OK)
         return st;
     if (PQntuples(r) == 0)
@@ -317,7 +348,7 @@ static int state_tx(db_conn *c, void *p)
             return refuse(x->why, 409, "invalid_transition", "closes",
                           "L’heure de clôture est passée : changez-la avant d’ouvrir.",
                           "The closing time has passed: change it before opening.");
-        return open_locked(c, x->a, id, true);
+        return open_locked(c, id, true);
     }
     if (!strcmp(x->state, "closed")) {
         if (strcmp(now, "open") != 0)
@@ -401,7 +432,7 @@ static int advance_tx(db_conn *c, void *p)
     if (st != DB_OK)
         return st;
     for (int i = 0; i < PQntuples(r); i++) {
-        if ((st = open_locked(c, x->a, PQgetvalue(r, i, 0), false)) != DB_OK)
+        if ((st = open_locked(c, PQgetvalue(r, i, 0), false)) != DB_OK)
             return st;
         log_event(LOG_INFO, "cycle.state", "cycle=%s state=open by=time", PQgetvalue(r, i, 0));
         x->changed++;
@@ -423,17 +454,21 @@ db_status cycle_advance(db_conn *c, int64_t hub, int *changed)
     return st < 0 ? (db_status)st : DB_OK;
 }
 
-int cycle_generate(db_conn *c, arena *a, int64_t hub, int weeks, int64_t *ids, int *nids,
-                   refusal *why)
+typedef struct {
+    arena *a;
+    int64_t hub;
+    int weeks;
+    int64_t *ids;
+    int nids;
+} generate_ctx;
+
+static int generate_tx(db_conn *c, void *p)
 {
-    *nids = 0;
-    if (weeks < 1 || weeks > 12)
-        return refuse(why, 422, "invalid_field", "weeks",
-                      "On prépare de 1 à 12 semaines à la fois.",
-                      "Between 1 and 12 weeks can be prepared at once.");
-    char *h = db_i64(a, hub);
+    generate_ctx *x = p;
+    char *h = db_i64(x->a, x->hub);
     PGresult *t, *w;
-    int st = db_run_a(c, a, &template_of, &t, DB_P(h));
+    x->nids = 0; /* a replay starts again */
+    int st = db_run_a(c, x->a, &template_of, &t, DB_P(h));
     if (st != DB_OK)
         return st;
     /* without a template of its own, a hub gets the common rhythm: orders from
@@ -446,29 +481,31 @@ int cycle_generate(db_conn *c, arena *a, int64_t hub, int weeks, int64_t *ids, i
         ct = db_val(t, 0, "closes_time");
         dd = db_val(t, 0, "delivery_dow");
     }
-    if ((st = db_run_a(c, a, &template_windows, &w, DB_P(db_i64(a, weeks), od, ot, cd, ct, dd))) !=
-        DB_OK)
+    if ((st = db_run_a(c, x->a, &generate_weeks, &w,
+                       DB_P(h, db_i64(x->a, x->weeks), od, ot, cd, ct, dd))) != DB_OK)
         return st;
-    for (int i = 0; i < PQntuples(w); i++) {
-        PGresult *e;
-        if ((st = db_run_a(c, a, &cycle_exists_at, &e, DB_P(h, db_val(w, i, "opens")))) != DB_OK)
-            return st;
-        if (PQntuples(e) > 0)
-            continue;
-        cycle_new in = {db_val(w, i, "name"),
-                        db_val(w, i, "opens"),
-                        db_val(w, i, "closes"),
-                        db_val(w, i, "delivery"),
-                        NULL,
-                        0,
-                        NULL,
-                        0};
-        int64_t id;
-        if ((st = cycle_create(c, a, hub, &in, &id, why)) != 0)
-            return st;
-        ids[(*nids)++] = id;
-    }
-    return 0;
+    for (int i = 0; i < PQntuples(w) && i < x->weeks; i++)
+        x->ids[x->nids++] = db_int(w, i, "id");
+    if (x->nids == 0)
+        return 0;
+    char *ids = db_int_array(x->a, x->ids, (size_t)x->nids);
+    if ((st = db_do(c, &generated_producers, DB_P(h, ids))) != DB_OK)
+        return st;
+    return db_do(c, &generated_pickups, DB_P(h, ids));
+}
+
+int cycle_generate(db_conn *c, arena *a, int64_t hub, int weeks, int64_t *ids, int *nids,
+                   refusal *why)
+{
+    *nids = 0;
+    if (weeks < 1 || weeks > CYCLE_GENERATE_MAX)
+        return refuse(why, 422, "invalid_field", "weeks",
+                      "On prépare de 1 à 12 semaines à la fois.",
+                      "Between 1 and 12 weeks can be prepared at once.");
+    generate_ctx x = {a, hub, weeks, ids, 0};
+    int st = db_transaction(c, false, generate_tx, &x);
+    *nids = st == 0 ? x.nids : 0;
+    return st;
 }
 
 db_status cycle_list(db_conn *c, arena *a, int64_t hub, bool include_drafts, PGresult **r)

@@ -38,8 +38,12 @@ int cycle_update(db_conn *c, arena *a, int64_t hub, int64_t id, const cycle_new 
 /* Apply the transitions that are due (hub 0 = every hub). *changed counts them. */
 db_status cycle_advance(db_conn *c, int64_t hub, int *changed);
 
+#define CYCLE_GENERATE_MAX 12
+
 /* Create the next weeks' cycles from the hub's weekly template (a default one if the
- * hub has none); cycles that already exist are skipped. ids gets the new ones. */
+ * hub has none), all in one transaction; weeks that already have their cycle are
+ * skipped, also when several generations run at once. ids (room for
+ * CYCLE_GENERATE_MAX) gets the new ones. */
 int cycle_generate(db_conn *c, arena *a, int64_t hub, int weeks, int64_t *ids, int *nids,
                    refusal *why);
 
@@ -67,6 +71,10 @@ db_status cycle_pickup_points_cached(db_conn *c, arena *a, int64_t id, PGresult 
 db_status cycle_head(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r);
 /* The open cycle consumers order in now (the one closing first), 0 when none. */
 db_status cycle_current(db_conn *c, int64_t hub, int64_t *id);
+
+/* Inside an order's transaction, before it reads the cycle: wait while a coordinator
+ * opens or closes it (they take the gate exclusively, first come first served). */
+db_status cycle_gate_enter(db_conn *c, arena *a, int64_t cycle);
 
 /* Apply the hub's pending time transitions, if any (one cheap query when none):
  * what every request about cycles calls first, so no one sees a stale state. */

@@ -11,7 +11,7 @@
  * one statement and mark the cycle invoiced. Any refusal or failure rolls
  * everything back, numbers included: no gap.
  */
-#include "config.h"
+#include "hub_settings.h"
 #include "invoice_build.h"
 #include "invoice_int.h"
 #include "invoicing.h"
@@ -23,9 +23,12 @@
 #include <string.h>
 
 /* clang-format off */
+/* The cycle with its own copy of the hub's settings (seller mode, payment days),
+ * taken when it opened: what its orders were shown is what its invoices say. */
 DB_STMT(lock_cycle,
-        "SELECT state, to_char(delivery_date, 'YYYY-MM-DD') AS delivery_date FROM cycles"
-        " WHERE hub_id = $1 AND id = $2 FOR UPDATE");
+        "SELECT state, to_char(delivery_date, 'YYYY-MM-DD') AS delivery_date, seller_mode,"
+        " payment_days, resale_vat_rate_bp, max_order_cents, max_line_milli, max_offer_share_pct"
+        " FROM cycles WHERE hub_id = $1 AND id = $2 FOR UPDATE");
 DB_STMT(hub_row,
         "SELECT id, slug, name, legal_form, siret, vat_number, address, email, phone, depot_lat,"
         " depot_lon FROM hubs WHERE id = $1");
@@ -77,7 +80,8 @@ typedef struct group {
 typedef struct issue_ctx {
     arena *a;
     int64_t hub, cycle;
-    bool hub_sells;
+    bool hub_sells;   /* the cycle's seller mode */
+    int payment_days; /* the cycle's */
     inv_issue_result *out;
     refusal *why;
     const char *delivery_date;
@@ -287,7 +291,7 @@ static void build(issue_ctx *x, const PGresult *r, group *g, const inv_today *d)
             .net = db_int(r, row, "line_excl_vat_cents"),
         };
     }
-    inv_terms t = {"0", d->issue_date, d->due_date, g_config.payment_days};
+    inv_terms t = {"0", d->issue_date, d->due_date, x->payment_days};
     invoice_complete(x->a, inv, &t);
 }
 
@@ -378,7 +382,7 @@ static int number_all(db_conn *c, issue_ctx *x, const inv_today *before, inv_tod
     int st = x->nkeys
                  ? inv_db_reserve(c, x->a, x->hub, before->year, sorted, counts, x->nkeys, last)
                  : DB_OK;
-    if (st != DB_OK || (st = inv_db_today(c, x->a, g_config.payment_days, d)) != DB_OK)
+    if (st != DB_OK || (st = inv_db_today(c, x->a, x->payment_days, d)) != DB_OK)
         return st;
     if (!str_eq(d->issue_date, before->issue_date))
         return DB_RETRY; /* midnight passed while waiting: date everything again */
@@ -485,6 +489,10 @@ static int check_state(issue_ctx *x, const PGresult *r)
                          state),
             arena_printf(x->a, "The cycle is %s: only a batched cycle is invoiced.", state));
     x->delivery_date = db_val(r, 0, "delivery_date");
+    hub_settings terms;
+    hub_settings_from_row(r, 0, &terms);
+    x->hub_sells = terms.seller == SELLER_HUB;
+    x->payment_days = terms.payment_days;
     return 0;
 }
 
@@ -497,7 +505,7 @@ static int issue_tx(db_conn *c, void *p)
     if (st != DB_OK || (st = check_state(x, r)) != 0)
         return st;
     inv_today before, d;
-    if ((st = inv_db_today(c, x->a, g_config.payment_days, &before)) != DB_OK ||
+    if ((st = inv_db_today(c, x->a, x->payment_days, &before)) != DB_OK ||
         (st = load_hub(c, x)) != DB_OK || (st = load_producers(c, x, hub, cycle)) != DB_OK ||
         (st = load_orders(c, x, hub, cycle)) != DB_OK ||
         (st = db_run_a(c, x->a, &line_rows, &lines, DB_P(hub, cycle, x->hub_sells ? "t" : "f"))) !=
@@ -514,7 +522,6 @@ int invoice_issue_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, inv_is
                         refusal *why)
 {
     issue_ctx x = {.a = a, .hub = hub, .cycle = cycle, .out = out, .why = why};
-    x.hub_sells = str_eq(g_config.seller_mode, "hub");
     memset(out, 0, sizeof *out);
     int64_t started = now_us();
     int st = db_transaction(c, false, issue_tx, &x);

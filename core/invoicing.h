@@ -1,12 +1,13 @@
 /*
  * core/invoicing.h — issuing a cycle's invoices, credit notes, and reading them back.
  *
- * Who sells follows config seller_mode: "producers" (default), one invoice per
- * producer per order, the producer as seller and the hub as intermediary;
- * "hub", one invoice per order, the hub as seller. Numbers run per seller and
- * year without gap or duplicate ("2026-000123" for the hub, "FTC7-2026-000123"
- * for a producer): the invoice_sequences row of each seller is locked in the
- * issuing transaction, so two servers issuing at once queue on it.
+ * Who sells follows the cycle's seller mode, the hub's setting when the cycle
+ * opened (core/hub_settings.h): "producers", one invoice per producer per order,
+ * the producer as seller and the hub as intermediary; "hub", one invoice per
+ * order, the hub as seller. The due date too is the cycle's payment days. Numbers run per seller
+ * and year without gap or duplicate ("2026-000123" for the hub, "FTC7-2026-000123" for a producer):
+ * the invoice_sequences row of each seller is locked in the issuing transaction, so two servers
+ * issuing at once queue on it.
  *
  * An issued invoice never changes (the invoices_immutable trigger refuses it):
  * its parties are stored as JSON snapshots, its lines and VAT breakdown as

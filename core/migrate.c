@@ -6,9 +6,14 @@
  * lock makes concurrent "km0 migrate" runs (several servers starting) wait for
  * each other instead of racing. Migrations are additive, so servers of the
  * previous version keep working while the next one migrates.
+ *
+ * A migration may read the configuration that runs it: km0.seller_mode,
+ * km0.payment_days and km0.resale_vat_rate_bp (schema/006 makes them per-hub
+ * settings and takes the configuration's values as the existing hubs' first ones).
  */
 #include "migrate.h"
 #include "buf.h"
+#include "config.h"
 #include "files.h"
 #include "util.h"
 
@@ -22,6 +27,10 @@
 
 DB_STMT(is_applied, "SELECT 1 FROM schema_migrations WHERE version = $1");
 DB_STMT(record, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)");
+/* For this transaction only (set_config's third argument). */
+DB_STMT(config_values, "SELECT set_config('km0.seller_mode', $1, true),"
+                       " set_config('km0.payment_days', $2, true),"
+                       " set_config('km0.resale_vat_rate_bp', $3, true)");
 
 static int version_of(const char *name);
 
@@ -69,7 +78,12 @@ static int apply_one(db_conn *c, const char *dir, const char *name, int version,
         db_exec_sql(c, "ROLLBACK");
         return 1;
     }
-    db_status st = db_exec_sql(c, buf_str(&file));
+    char days[16], rate[16];
+    snprintf(days, sizeof days, "%d", g_config.payment_days);
+    snprintf(rate, sizeof rate, "%d", g_config.resale_vat_rate_bp);
+    db_status st = db_do(c, &config_values, DB_P(g_config.seller_mode, days, rate));
+    if (st == DB_OK)
+        st = db_exec_sql(c, buf_str(&file));
     buf_free(&file);
     if (st != DB_OK)
         goto fail;

@@ -2,21 +2,26 @@
  * core/order.c — placing, reading and cancelling orders.
  *
  * Setting an order is one READ COMMITTED transaction:
- *   1. the cycle row FOR SHARE (closing waits for us; we see a close that won),
+ *   1. the cycle's gate, shared (core/cycle.c: a coordinator's close queues there
+ *      ahead of the orders that come after it), then the cycle row FOR SHARE (we
+ *      see a close that won) with the cycle's own settings (core/hub_settings.h),
  *   2. the customer's current order FOR UPDATE (a double submit serialises here),
  *   3. every offer involved, old and new, FOR UPDATE in id order (no deadlock
  *      between two orders sharing products),
  *   4. checks in C against the locked rows: step, stock left (counting what
- *      this order already holds), pickup point capacity,
- *   5. release the old quantities, take the new ones (the UPDATE re-checks the
- *      stock, and the offers_not_oversold constraint checks it a third time),
+ *      this order already holds), the cycle's limits per line and per order,
+ *      pickup point capacity,
+ *   5. one UPDATE per offer whose quantity changes, by the difference (the UPDATE
+ *      re-checks the stock, and the offers_not_oversold constraint a third time);
+ *      an offer written twice in one transaction would have its foreign keys
+ *      checked again, and its row copied twice,
  *   6. the order and its lines with prices and VAT frozen from the offers.
  * COMMIT returns after the WAL is flushed (synchronous_commit = on), so an
  * order acknowledged to a client survives a crash of km0 or PostgreSQL.
  */
 #include "order.h"
-#include "config.h"
 #include "cycle.h"
+#include "hub_settings.h"
 #include "unit.h"
 #include "util.h"
 
@@ -24,7 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-DB_STMT(lock_cycle, "SELECT state, (now() >= opens_at AND now() < closes_at) AS in_window"
+DB_STMT(lock_cycle, "SELECT state, (now() >= opens_at AND now() < closes_at) AS in_window,"
+                    " seller_mode, payment_days, resale_vat_rate_bp, max_order_cents,"
+                    " max_line_milli, max_offer_share_pct"
                     "  FROM cycles WHERE hub_id = $1 AND id = $2 FOR SHARE");
 DB_STMT(find_pickup,
         "SELECT pp.id FROM cycle_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id"
@@ -55,10 +62,13 @@ DB_STMT(lock_pickups, "SELECT pickup_point_id FROM cycle_pickup_points"
 DB_STMT(release_lines, "UPDATE offers o SET sold_milli = o.sold_milli - l.quantity_milli"
                        "  FROM order_lines l WHERE l.order_id = $1 AND o.id = l.offer_id");
 DB_STMT(delete_lines, "DELETE FROM order_lines WHERE order_id = $1");
-DB_STMT(take_stock,
-        "UPDATE offers o SET sold_milli = o.sold_milli + v.q"
-        "  FROM unnest($1::bigint[], $2::bigint[]) AS v(id, q)"
-        " WHERE o.id = v.id AND (o.stock_milli IS NULL OR o.sold_milli + v.q <= o.stock_milli)");
+/* What each offer's sold quantity moves by: positive takes stock (within what is
+ * left), negative gives it back. */
+DB_STMT(move_stock,
+        "UPDATE offers o SET sold_milli = o.sold_milli + v.d"
+        "  FROM unnest($1::bigint[], $2::bigint[]) AS v(id, d)"
+        " WHERE o.id = v.id"
+        "   AND (v.d < 0 OR o.stock_milli IS NULL OR o.sold_milli + v.d <= o.stock_milli)");
 DB_STMT(pickup_take, "UPDATE cycle_pickup_points SET orders_count = orders_count + 1"
                      " WHERE cycle_id = $1 AND pickup_point_id = $2"
                      "   AND (capacity_orders IS NULL OR orders_count < capacity_orders)");
@@ -76,7 +86,7 @@ DB_STMT(insert_lines,
         "   JOIN offers o ON o.id = v.id");
 /* The order and its lines in one round trip: the header columns repeat on each line. */
 DB_STMT(get_order,
-        "SELECT o.id, o.cycle_id, pp.slug AS pickup, pp.name AS pickup_name,"
+        "SELECT o.id, o.cycle_id, c.seller_mode, pp.slug AS pickup, pp.name AS pickup_name,"
         "       pp.address AS pickup_address, pp.opening AS pickup_opening, c.name AS cycle_name,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
         "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
@@ -102,18 +112,19 @@ DB_STMT(list_orders,
         " WHERE o.hub_id = $1 AND o.customer_id = $2 ORDER BY c.delivery_date DESC, o.id DESC"
         " LIMIT 100");
 
-int64_t order_seller(int64_t producer_id)
+int64_t order_seller(seller_mode m, int64_t producer_id)
 {
-    return strcmp(g_config.seller_mode, "hub") == 0 ? 0 : producer_id;
+    return m == SELLER_HUB ? 0 : producer_id;
 }
 
-/* Fill the totals and weight from the lines, exactly as invoices will compute them. */
+/* Fill the totals and weight from the lines, exactly as invoices will compute them
+ * (seller by seller, as the cycle's seller mode says). */
 static void finish(order *o)
 {
     money_line *ml = xcalloc(o->nlines ? o->nlines : 1, sizeof *ml);
     o->weight_g = 0;
     for (size_t i = 0; i < o->nlines; i++) {
-        ml[i] = (money_line){order_seller(o->lines[i].producer_id), o->lines[i].vat_rate,
+        ml[i] = (money_line){order_seller(o->seller, o->lines[i].producer_id), o->lines[i].vat_rate,
                              o->lines[i].net};
         o->weight_g += o->lines[i].weight_g;
     }
@@ -155,7 +166,8 @@ typedef struct {
     const order_in *in;
     order *out;
     refusal *why;
-    bool opening_due; /* a draft whose opening time has come: the timer has not run yet */
+    bool opening_due;    /* a draft whose opening time has come: the timer has not run yet */
+    hub_settings limits; /* the cycle's copy of its hub's settings */
 } put_ctx;
 
 /* Record one problem of a line; all are collected so a form can mark every field. */
@@ -168,6 +180,24 @@ static void line_problem(put_ctx *x, refusal_detail *d, size_t *n, int *worst, i
     if (*worst == 0 || (status == 422 && *worst == 409))
         *worst = status;
     (void)x;
+}
+
+/* The most one order may hold of offer row r under the cycle's limits, 0 for no limit:
+ * the quantity per line, and the share of a limited stock (rounded down to the step,
+ * but at least one step, so a scarce product can still be ordered). */
+static milli_t line_limit(const hub_settings *lim, PGresult *offers, int r)
+{
+    milli_t most = lim->max_line_milli;
+    if (lim->max_offer_share_pct && !db_null(offers, r, "stock_milli")) {
+        milli_t step = db_int(offers, r, "step_milli");
+        milli_t share = db_int(offers, r, "stock_milli") * lim->max_offer_share_pct / 100;
+        share = share / step * step;
+        if (share < step)
+            share = step;
+        if (!most || share < most)
+            most = share;
+    }
+    return most;
 }
 
 static int check_lines(put_ctx *x, PGresult *offers, int *row_of)
@@ -216,6 +246,15 @@ static int check_lines(put_ctx *x, PGresult *offers, int *row_of)
                                       amount_text(x->a, step, unit, true)),
                          arena_printf(x->a, "%s is sold in steps of %s.", name,
                                       amount_text(x->a, step, unit, false)));
+            continue;
+        }
+        milli_t most = line_limit(&x->limits, offers, r);
+        if (most && l->quantity > most) {
+            line_problem(x, d, &n, &worst, 422, "over_line_limit", f,
+                         arena_printf(x->a, "Une commande prend au plus %s de %s.",
+                                      amount_text(x->a, most, unit, true), name),
+                         arena_printf(x->a, "An order takes at most %s of %s.",
+                                      amount_text(x->a, most, unit, false), name));
             continue;
         }
         if (db_null(offers, r, "stock_milli"))
@@ -268,6 +307,72 @@ static void fill_lines(put_ctx *x, PGresult *offers, const int *row_of)
     }
 }
 
+/* "172,62 €" / "172.62 €" */
+static const char *euros(arena *a, cents_t v, bool fr)
+{
+    char d[32];
+    dec_format(d, v, 2, 2);
+    if (fr)
+        for (char *p = d; *p; p++)
+            if (*p == '.')
+                *p = ',';
+    return arena_printf(a, "%s €", d);
+}
+
+/* The whole order, VAT included as the buyer sees it, within the cycle's limit. */
+static int check_order_limit(put_ctx *x)
+{
+    cents_t most = x->limits.max_order_cents;
+    if (!most)
+        return 0;
+    money_totals t;
+    money_line *ml = arena_alloc(x->a, (x->out->nlines + 1) * sizeof *ml);
+    for (size_t i = 0; i < x->out->nlines; i++)
+        ml[i] = (money_line){order_seller(x->limits.seller, x->out->lines[i].producer_id),
+                             x->out->lines[i].vat_rate, x->out->lines[i].net};
+    money_totals_compute(ml, x->out->nlines, &t);
+    if (t.incl <= most)
+        return 0;
+    return refuse(x->why, 422, "over_order_limit", "lines",
+                  arena_printf(x->a, "Une commande compte au plus %s TTC ; celle-ci fait %s.",
+                               euros(x->a, most, true), euros(x->a, t.incl, true)),
+                  arena_printf(x->a, "An order comes to at most %s incl. VAT; this one is %s.",
+                               euros(x->a, most, false), euros(x->a, t.incl, false)));
+}
+
+/* One UPDATE for every offer whose quantity in this order changes, by the difference
+ * between the new quantity and what the order held (rows of offers are the locked
+ * offers, old and new; row_of maps each new line to its row). */
+static int move_stock_by_difference(db_conn *c, put_ctx *x, PGresult *offers, const int *row_of)
+{
+    int rows = PQntuples(offers);
+    int64_t *want = arena_alloc(x->a, ((size_t)rows + 1) * sizeof *want);
+    memset(want, 0, ((size_t)rows + 1) * sizeof *want);
+    for (size_t i = 0; i < x->in->nlines; i++)
+        want[row_of[i]] = x->in->lines[i].quantity; /* duplicates were refused */
+    int64_t *ids = arena_alloc(x->a, ((size_t)rows + 1) * sizeof *ids);
+    int64_t *delta = arena_alloc(x->a, ((size_t)rows + 1) * sizeof *delta);
+    size_t n = 0;
+    for (int r = 0; r < rows; r++) {
+        int64_t d = want[r] - db_int(offers, r, "mine");
+        if (d == 0)
+            continue;
+        ids[n] = db_int(offers, r, "id");
+        delta[n++] = d;
+    }
+    if (n == 0)
+        return 0;
+    PGresult *res;
+    int st = db_run_a(c, x->a, &move_stock, &res,
+                      DB_P(db_int_array(x->a, ids, n), db_int_array(x->a, delta, n)));
+    if (st != DB_OK)
+        return st;
+    if (strtoul(PQcmdTuples(res), NULL, 10) != n) /* locked and checked above: cannot happen */
+        return refuse(x->why, 409, "out_of_stock", "lines", "Un produit vient d’être épuisé.",
+                      "A product has just sold out.");
+    return 0;
+}
+
 static int put_tx(db_conn *c, void *p)
 {
     put_ctx *x = p;
@@ -277,7 +382,8 @@ static int put_tx(db_conn *c, void *p)
          *customer = db_i64(a, in->customer);
     PGresult *r;
     int st;
-    if ((st = db_run_a(c, a, &lock_cycle, &r, DB_P(hub, cycle))) != DB_OK)
+    if ((st = cycle_gate_enter(c, a, in->cycle)) != DB_OK ||
+        (st = db_run_a(c, a, &lock_cycle, &r, DB_P(hub, cycle))) != DB_OK)
         return st;
     if (PQntuples(r) == 0 || strcmp(db_val(r, 0, "state"), "open") != 0 ||
         !db_bool(r, 0, "in_window")) {
@@ -285,6 +391,7 @@ static int put_tx(db_conn *c, void *p)
             PQntuples(r) && !strcmp(db_val(r, 0, "state"), "draft") && db_bool(r, 0, "in_window");
         return cycle_refusal(x->why, PQntuples(r) ? db_val(r, 0, "state") : NULL);
     }
+    hub_settings_from_row(r, 0, &x->limits);
     if ((st = db_run_a(c, a, &find_pickup, &r, DB_P(cycle, in->pickup_point))) != DB_OK)
         return st;
     if (PQntuples(r) == 0)
@@ -313,12 +420,12 @@ static int put_tx(db_conn *c, void *p)
     if ((st = check_lines(x, offers, row_of)) != 0)
         return st;
 
-    if (exists) {
-        if ((st = db_do(c, &release_lines, DB_P(order_id))) != DB_OK ||
-            (st = db_do(c, &delete_lines, DB_P(order_id))) != DB_OK)
-            return st;
-    }
     fill_lines(x, offers, row_of);
+    x->out->seller = x->limits.seller;
+    if ((st = check_order_limit(x)) != 0 || (st = move_stock_by_difference(c, x, offers, row_of)))
+        return st;
+    if (exists && (st = db_do(c, &delete_lines, DB_P(order_id))) != DB_OK)
+        return st;
     int64_t *ids = arena_alloc(a, (in->nlines + 1) * sizeof *ids);
     int64_t *qty = arena_alloc(a, (in->nlines + 1) * sizeof *qty);
     int64_t *net = arena_alloc(a, (in->nlines + 1) * sizeof *net);
@@ -328,11 +435,6 @@ static int put_tx(db_conn *c, void *p)
         net[i] = x->out->lines[i].net;
     }
     char *ids_a = db_int_array(a, ids, in->nlines), *qty_a = db_int_array(a, qty, in->nlines);
-    if ((st = db_run_a(c, a, &take_stock, &r, DB_P(ids_a, qty_a))) != DB_OK)
-        return st;
-    if (strtoul(PQcmdTuples(r), NULL, 10) != in->nlines) /* locked above: cannot happen */
-        return refuse(x->why, 409, "out_of_stock", "lines", "Un produit vient d’être épuisé.",
-                      "A product has just sold out.");
     if (!exists || strcmp(old_pickup, pickup) != 0) {
         if (exists && ((st = db_do(c, &lock_pickups, DB_P(cycle, old_pickup, pickup))) != DB_OK ||
                        (st = db_do(c, &pickup_release, DB_P(cycle, old_pickup))) != DB_OK))
@@ -399,6 +501,7 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
     *found = true;
     out->id = db_int(r, 0, "id");
     out->cycle = db_int(r, 0, "cycle_id");
+    seller_mode_parse(db_val(r, 0, "seller_mode"), &out->seller);
     out->pickup_point = db_val(r, 0, "pickup");
     out->pickup_name = db_val(r, 0, "pickup_name");
     out->pickup_address = db_val(r, 0, "pickup_address");
@@ -443,8 +546,9 @@ static int delete_tx(db_conn *c, void *p)
     arena *a = x->a;
     char *cycle = db_i64(a, x->cycle);
     PGresult *r;
-    int st = db_run_a(c, a, &lock_cycle, &r, DB_P(db_i64(a, x->hub), cycle));
-    if (st != DB_OK)
+    int st = cycle_gate_enter(c, a, x->cycle);
+    if (st != DB_OK ||
+        (st = db_run_a(c, a, &lock_cycle, &r, DB_P(db_i64(a, x->hub), cycle))) != DB_OK)
         return st;
     if (PQntuples(r) == 0 || strcmp(db_val(r, 0, "state"), "open") != 0 ||
         !db_bool(r, 0, "in_window"))

@@ -8,6 +8,7 @@
 #define KM0_ORDER_H
 
 #include "db.h"
+#include "hub_settings.h"
 #include "money.h"
 #include "refusal.h"
 
@@ -43,6 +44,7 @@ typedef struct order_line {
 
 typedef struct order {
     int64_t id, cycle;
+    seller_mode seller; /* the cycle's: who the totals are computed per */
     const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
     const char *cycle_name, *delivery_date, *closes_at, *updated_at;
     bool editable; /* the cycle is still open */
@@ -54,7 +56,9 @@ typedef struct order {
 
 /* Set the caller's whole order for the cycle (create or replace): 0 and *out filled,
  * a refusal (> 0: why says which line or field), or a db_status. Stock taken and
- * released atomically; safe under any concurrency. */
+ * released atomically; safe under any concurrency. The cycle's limits hold: a line
+ * past max_line_milli or the share of a stock is refused with 422 over_line_limit on
+ * lines[i].quantity, a whole order past max_order_cents with 422 over_order_limit. */
 int order_put(db_conn *c, arena *a, const order_in *in, order *out, refusal *why);
 /* The customer's order for the cycle; *found false when there is none. */
 int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, order *out,
@@ -65,7 +69,8 @@ int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t custo
  * delivery_date, pickup_name, lines, editable. */
 db_status order_list(db_conn *c, arena *a, int64_t hub, int64_t customer, PGresult **r);
 
-/* The seller of an offer's line on the invoices: 0 (the hub) or the producer. */
-int64_t order_seller(int64_t producer_id);
+/* The seller of an offer's line on the invoices under a cycle's seller mode: 0 (the
+ * hub) or the producer. */
+int64_t order_seller(seller_mode m, int64_t producer_id);
 
 #endif

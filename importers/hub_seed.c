@@ -6,11 +6,17 @@
  * columns (in any order). Every file is checked completely first and every
  * problem is reported as FILE:LINE:COLUMN; only a directory without problems is
  * written, in one transaction, upserting by slug so seeding twice is harmless.
+ *
+ * hub.csv may carry the hub's settings (seller_mode, payment_days,
+ * resale_vat_rate): they are set, and recorded as changed by the seed. A hub the
+ * seed creates takes the configuration's values for those it does not carry.
  */
 #include "hub_seed.h"
 #include "../core/buf.h"
 #include "../core/files.h"
+#include "../core/config.h"
 #include "../core/hub.h"
+#include "../core/hub_settings.h"
 #include "../core/legal.h"
 #include "../core/money.h"
 #include "../core/parse.h"
@@ -35,7 +41,10 @@ typedef enum {
     F_KG,
     F_INT,
     F_TIME,
-    F_OPENING
+    F_OPENING,
+    F_SELLER_MODE,
+    F_PAYMENT_DAYS,
+    F_RESALE_RATE
 } field_type;
 
 typedef struct {
@@ -54,12 +63,22 @@ typedef struct {
 } file_spec;
 
 static const column_spec hub_cols[] = {
-    {"slug", F_SLUG, true, 64},        {"name", F_TEXT, true, 200},
-    {"legal_form", F_TEXT, false, 60}, {"siret", F_SIRET, true, 14},
-    {"vat_number", F_VAT, false, 13},  {"address", F_TEXT, false, 300},
-    {"depot_lat", F_LAT, true, 0},     {"depot_lon", F_LON, true, 0},
-    {"email", F_TEXT, false, 254},     {"phone", F_TEXT, false, 40},
+    {"slug", F_SLUG, true, 64},
+    {"name", F_TEXT, true, 200},
+    {"legal_form", F_TEXT, false, 60},
+    {"siret", F_SIRET, true, 14},
+    {"vat_number", F_VAT, false, 13},
+    {"address", F_TEXT, false, 300},
+    {"depot_lat", F_LAT, true, 0},
+    {"depot_lon", F_LON, true, 0},
+    {"email", F_TEXT, false, 254},
+    {"phone", F_TEXT, false, 40},
+    /* the hub's settings (core/hub_settings.h), optional */
+    {"seller_mode", F_SELLER_MODE, false, 0},
+    {"payment_days", F_PAYMENT_DAYS, false, 0},
+    {"resale_vat_rate", F_RESALE_RATE, false, 0},
 };
+enum { HUB_SELLER_MODE = 10, HUB_PAYMENT_DAYS, HUB_RESALE_RATE };
 static const column_spec producer_cols[] = {
     {"slug", F_SLUG, true, 64},        {"name", F_TEXT, true, 200},
     {"legal_form", F_TEXT, false, 60}, {"siret", F_SIRET, true, 14},
@@ -209,6 +228,26 @@ static const char *check_value(seed_ctx *s, const file_spec *f, int line, const 
             return NULL;
         }
         return v;
+    case F_SELLER_MODE: {
+        seller_mode m;
+        if (!seller_mode_parse(v, &m)) {
+            problem(s, f->file, line, c->name, "must be \"producers\" or \"hub\"");
+            return NULL;
+        }
+        return v;
+    }
+    case F_PAYMENT_DAYS:
+        if (dec_parse(v, 0, &n) != DEC_OK || n < 0 || n > HUB_PAYMENT_DAYS_MAX) {
+            problem(s, f->file, line, c->name, "\"%s\" is not a number of days from 0 to 60", v);
+            return NULL;
+        }
+        return v;
+    case F_RESALE_RATE:
+        if (dec_parse(v, 2, &n) != DEC_OK || !(n == 210 || n == 550 || n == 1000 || n == 2000)) {
+            problem(s, f->file, line, c->name, "\"%s\" is not 2.1, 5.5, 10 or 20 (percent)", v);
+            return NULL;
+        }
+        return arena_printf(s->mem, "%lld", (long long)n); /* hundredths of a percent */
     }
     return NULL;
 }
@@ -296,7 +335,7 @@ DB_STMT(upsert_hub,
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         " ON CONFLICT (slug) DO UPDATE SET name = $2, legal_form = $3, siret = $4,"
         "   vat_number = $5, address = $6, depot_lat = $7, depot_lon = $8, email = $9,"
-        "   phone = $10 RETURNING id");
+        "   phone = $10 RETURNING id, xmax = 0 AS created");
 DB_STMT(upsert_producer,
         "INSERT INTO producers (hub_id, slug, name, legal_form, siret, vat_number, vat_regime,"
         "                       address, town, lat, lon, email)"
@@ -328,6 +367,37 @@ typedef struct {
     hub_seed_counts *counts;
 } write_ctx;
 
+/* The hub's settings: hub.csv's columns, and for a hub just created the
+ * configuration's values for the others. */
+static int seed_settings(db_conn *c, write_ctx *w, const char **h, bool created)
+{
+    hub_settings_patch p = {0};
+    int64_t n;
+    if (*h[HUB_SELLER_MODE] || created) {
+        p.set_seller = true;
+        seller_mode_parse(*h[HUB_SELLER_MODE] ? h[HUB_SELLER_MODE] : g_config.seller_mode,
+                          &p.to.seller);
+    }
+    if (*h[HUB_PAYMENT_DAYS] || created) {
+        p.set_payment_days = true;
+        p.to.payment_days = *h[HUB_PAYMENT_DAYS] && dec_parse(h[HUB_PAYMENT_DAYS], 0, &n) == DEC_OK
+                                ? (int)n
+                                : g_config.payment_days;
+    }
+    if (*h[HUB_RESALE_RATE] || created) {
+        p.set_resale_vat_rate = true;
+        p.to.resale_vat_rate = *h[HUB_RESALE_RATE] && dec_parse(h[HUB_RESALE_RATE], 0, &n) == DEC_OK
+                                   ? (vat_bp_t)n
+                                   : (vat_bp_t)g_config.resale_vat_rate_bp;
+    }
+    hub_settings out = {0};
+    refusal why = {0};
+    int st = hub_settings_update_in_tx(c, w->s->mem, w->counts->hub_id, &p, 0, "seed", &out, &why);
+    if (st > 0) /* checked when read: cannot happen */
+        buf_printf(w->s->errors, "%s/hub.csv: %s\n", w->s->dir, why.en);
+    return st;
+}
+
 static int write_all(db_conn *c, void *p)
 {
     write_ctx *w = p;
@@ -340,7 +410,10 @@ static int write_all(db_conn *c, void *p)
         return st;
     char *hub = arena_strdup(a, db_val(r, 0, "id"));
     w->counts->hub_id = db_int(r, 0, "id");
+    bool created = db_bool(r, 0, "created");
     PQclear(r);
+    if ((st = seed_settings(c, w, h, created)) != 0)
+        return st;
     for (size_t i = 0; i < w->t[1].nrows; i++) {
         const char **v = w->t[1].rows[i];
         st = db_do(c, &upsert_producer,

@@ -6,7 +6,6 @@
  * it to the layer the format needs: nothing for xml, XSLT for fo and html, XSLT
  * then FOP for pdf. Everything of one request lives in one arena.
  */
-#include "../core/config.h"
 #include "../core/log.h"
 #include "../core/util.h"
 #include "report_int.h"
@@ -201,7 +200,7 @@ static int load_context(rpt_ctx *ctx, bool fr, rpt_error *err)
     ctx->producer_id = given(rq->producer) ? db_int(r, 0, "producer_id") : 0;
     ctx->pickup_id = given(rq->pickup) ? db_int(r, 0, "pickup_id") : 0;
     ctx->round_id = rq->round ? db_int(r, 0, "round_id") : 0;
-    ctx->seller_is_hub = !strcmp(g_config.seller_mode, "hub");
+    ctx->seller_is_hub = !strcmp(db_val(r, 0, "seller_mode"), "hub");
     return 0;
 }
 

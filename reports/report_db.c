@@ -35,7 +35,7 @@ DB_STMT(rpt_context,
         " h.siret AS hub_siret, h.vat_number AS hub_vat_number, h.address AS hub_address,"
         " h.email AS hub_email, h.phone AS hub_phone, h.depot_lat, h.depot_lon,"
         " " ISO("now()") " AS generated_at,"
-        " c.id AS cycle_id, c.name AS cycle_name, c.state AS cycle_state,"
+        " c.id AS cycle_id, c.name AS cycle_name, c.state AS cycle_state, c.seller_mode,"
         " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
         " extract(isodow FROM c.delivery_date)::int AS delivery_dow,"
         " p.id AS producer_id, pp.id AS pickup_id, r.id AS round_id"

@@ -22,7 +22,7 @@ typedef struct rpt_ctx {
     bool xml_failed; /* a writer call failed (out of memory): the document is void */
     /* the request, resolved: 0 = not filtered */
     int64_t hub_id, cycle_id, producer_id, pickup_id, round_id;
-    bool seller_is_hub;   /* config seller_mode = hub: one seller (0) for every line */
+    bool seller_is_hub;   /* the cycle's seller mode is hub: one seller (0) for every line */
     const PGresult *head; /* hub, cycle and filters (report_db.c rpt_db_context) */
 } rpt_ctx;
 

@@ -5,7 +5,6 @@
  * a 10 000-order picking list close to the speed of PostgreSQL's own COPY. The
  * helpers remember the first failure instead of making every caller check.
  */
-#include "../core/config.h"
 #include "../core/money.h"
 #include "../core/text.h"
 #include "../core/util.h"
@@ -141,7 +140,7 @@ static void write_head(rpt_ctx *ctx)
     rpt_xml_text(ctx, db_val(h, 0, "delivery_date"));
     rpt_xml_end(ctx);
     rpt_xml_end(ctx); /* cycle */
-    rpt_xml_element(ctx, "seller-mode", g_config.seller_mode);
+    rpt_xml_element(ctx, "seller-mode", db_val(h, 0, "seller_mode"));
     const rpt_request *rq = ctx->rq;
     if (ctx->producer_id || ctx->pickup_id || ctx->round_id) {
         rpt_xml_start(ctx, "filter");

@@ -57,6 +57,11 @@ void p_desk_edit_form(http_req *req);
 void p_desk_edit(http_req *req);
 void p_desk_active(http_req *req);
 void p_desk_batch(http_req *req);
+/* hub settings: h_hub.c (JSON), p_desk_settings.c (the desk's page) */
+void h_hub_settings_get(http_req *req);
+void h_hub_settings_patch(http_req *req);
+void p_desk_settings(http_req *req);
+void p_desk_settings_save(http_req *req);
 /* h_reports.c */
 void h_reports_list(http_req *req);
 void h_report_get(http_req *req);

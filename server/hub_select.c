@@ -98,9 +98,9 @@ int hub_select_load(void)
         n = strcspn(p, " ,\t");
         if (add_entry(p, n) != 0) {
             fprintf(stderr,
-                    "configuration: hub_hosts: \"%.*s\" is neither HOST=SLUG nor *.DOMAIN "
+                    "%s: hub_hosts: \"%.*s\" is neither HOST=SLUG nor *.DOMAIN "
                     "(or more than %d entries)\n",
-                    (int)n, p, MAX_ENTRIES);
+                    config_where("hub_hosts"), (int)n, p, MAX_ENTRIES);
             return -1;
         }
         p += n;

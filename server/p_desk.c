@@ -174,8 +174,10 @@ void p_desk(http_req *req)
     buf_printf(&b, "<h1>%s</h1>", title);
     desk_notice(&b, req);
     buf_printf(&b,
-               "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a></p>",
-               TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"));
+               "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a>"
+               " · <a href=\"/desk/settings\">%s</a></p>",
+               TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
+               TR(req, "Réglages", "Settings"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req);
     page_end(&b, req);

@@ -333,12 +333,15 @@ void p_shop(http_req *req)
         render_shop(req, 200, &v);
 }
 
-/* Map a refusal's field ("lines[3].quantity", "pickup_point") to a form field. */
+/* Map a refusal's field ("lines[3].quantity", "pickup_point") to a form field; one
+ * about the whole order ("lines": past the cycle's limit) to its first line. */
 static const char *form_field_of(http_req *req, const char *field, const int64_t *line_offer)
 {
     size_t i;
     if (field && sscanf(field, "lines[%zu]", &i) == 1)
         return arena_printf(req->mem, "q%lld", (long long)line_offer[i]);
+    if (field && !strcmp(field, "lines"))
+        return arena_printf(req->mem, "q%lld", (long long)line_offer[0]);
     return "pickup";
 }
 

@@ -39,6 +39,8 @@ const http_route http_routes[] = {
     {"GET", "/desk/pickup-points/{slug}", p_desk_edit_form, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/pickup-points/{slug}", p_desk_edit, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/pickup-points/{slug}/active", p_desk_active, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/settings", p_desk_settings, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/settings", p_desk_settings_save, ROLE_COORDINATOR, ROUTE_HTML},
 
     {"GET", "/healthz", h_healthz, ROLE_ANY, ROUTE_NO_HUB},
     {"GET", "/metrics", h_metrics, ROLE_ANY, ROUTE_NO_DB},
@@ -65,6 +67,8 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/invoices/{number}", h_invoice_get, ROLE_USER, 0},
     {"POST", "/api/v1/invoices/{number}/credit-note", h_invoice_credit, ROLE_COORDINATOR, 0},
     {"GET", "/api/v1/orders", h_orders_mine, ROLE_CONSUMER, 0},
+    {"GET", "/api/v1/hub/settings", h_hub_settings_get, ROLE_COORDINATOR, 0},
+    {"PATCH", "/api/v1/hub/settings", h_hub_settings_patch, ROLE_COORDINATOR, 0},
     {"PUT", "/api/v1/producers/{slug}/catalog", h_catalog_put, ROLE_PRODUCER | ROLE_COORDINATOR,
      ROUTE_BIG_BODY},
     {"GET", "/api/v1/producers/{slug}/catalog", h_catalog_get, ROLE_PRODUCER | ROLE_COORDINATOR, 0},

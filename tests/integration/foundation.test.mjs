@@ -33,6 +33,39 @@ describe('km0 command line', () => {
     assert.match(r.stderr, new RegExp(`${conf}:2: threads must be a whole number`));
   });
 
+  it('checks every value at start-up: a VAT rate, a level, an address, a slug; exit 2 naming file, line and key', () => {
+    const dir = tmpDir('conf');
+    const conf = path.join(dir, 'km0.conf');
+    for (const [line, message] of [
+      ['resale_vat_rate = 7', /resale_vat_rate must be a French VAT rate in percent: 2\.1, 5\.5, 10 or 20/],
+      ['resale_vat_rate = 5,5 %', /resale_vat_rate must be a French VAT rate/],
+      ['seller_mode = shop', /seller_mode must be "producers" or "hub", not "shop"/],
+      ['log_level = loud', /log_level must be debug, info, warn or error/],
+      ['listen = localhost', /listen must be ADDR:PORT/],
+      ['public_url = example.org', /public_url must be an http:\/\/ or https:\/\/ address/],
+      ['hub = Drôme Paysanne', /hub must be a hub's slug/],
+    ]) {
+      writeFileSync(conf, `# km0\nthreads = 4\n${line}\n`);
+      const r = km0(['--config', conf, 'migrate'], { db });
+      assert.equal(r.status, 2, `${line}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^${conf}:3: `), line);
+      assert.match(r.stderr, message, line);
+    }
+    // the rates a resale can carry are taken as written
+    writeFileSync(conf, 'resale_vat_rate = 20\nseller_mode = hub\n');
+    assert.equal(km0(['--config', conf, 'migrate'], { db }).status, 0);
+  });
+
+  it('reads a line of any length whole: a hub_hosts of 4 000 bytes is one value', () => {
+    const dir = tmpDir('conf');
+    const conf = path.join(dir, 'km0.conf');
+    const hosts = Array.from({ length: 106 }, (_, i) => `paniers-${i}.example.org=drome-paysanne`).join(' ');
+    assert.ok(hosts.length > 4000 && hosts.length < 4096, String(hosts.length));
+    writeFileSync(conf, `hub_hosts = ${hosts}\nthreads = 2\n`);
+    const r = km0(['--config', conf, 'migrate'], { db });
+    assert.equal(r.status, 0, r.stderr.slice(0, 500));
+  });
+
   it('KM0_DATABASE_URL overrides the configuration, and an unreachable database is exit 1', () => {
     const r = km0(['migrate'], { env: { KM0_DATABASE_URL: 'host=/nonexistent dbname=x' } });
     assert.equal(r.status, 1);
@@ -171,44 +204,57 @@ describe('schema constraints', () => {
     rejects(`INSERT INTO products (hub_id, producer_id, sku, name, unit, price_excl_vat_e4, vat_rate_bp) VALUES (${hub2}, ${ids.prod}, 'X', 'x', 'kg', 100, 550)`, /foreign key/);
   });
 
-  // schema/005: the key from products to producers is checked once per statement
-  // (a trigger over the statement's new rows) rather than by a per-row foreign key.
+  // schema/006: the key from products to producers is a declared foreign key again
+  // (005 had replaced it with statement-level triggers); these prove what it holds.
   describe('the producer key of products', () => {
     let n = 0;
+    const FK = /violates foreign key constraint "products_hub_id_producer_id_fkey"/;
     const lone = () => db.one(`INSERT INTO producers (hub_id, slug, name, siret, vat_regime)
       VALUES (${ids.hub}, 'lone-${++n}', 'Lone ${n}', '12345678901234', 'franchise') RETURNING id`);
     const product = (producer, sku, hub = ids.hub) => `(${hub}, ${producer}, '${sku}', 'x', 'kg', 100, 550)`;
     const insert = (...rows) => `INSERT INTO products (hub_id, producer_id, sku, name, unit, price_excl_vat_e4, vat_rate_bp) VALUES ${rows.join(',')}`;
     const count = (producer) => db.one(`SELECT count(*) FROM products WHERE producer_id = ${producer}`);
 
+    it('is a declared foreign key, with no trigger standing in for it', () => {
+      assert.deepEqual(db.sql(`SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = 'products'::regclass AND confrelid = 'producers'::regclass`),
+      [['products_hub_id_producer_id_fkey', 'FOREIGN KEY (hub_id, producer_id) REFERENCES producers(hub_id, id)']]);
+      assert.deepEqual(db.sql(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal
+        AND tgrelid IN ('products'::regclass, 'producers'::regclass)`), []);
+    });
+
     it('refuses a statement with one row naming no producer, and writes none of its rows', () => {
       const p = lone();
-      rejects(insert(product(p, 'OK-1'), product(p, 'OK-2'), product(999999, 'NOPE')),
-        /violates foreign key "products_producer_exists": there is no producer 999999 in hub/);
+      rejects(insert(product(p, 'OK-1'), product(p, 'OK-2'), product(999999, 'NOPE')), FK);
       assert.equal(count(p), '0');
       db.sql(insert(product(p, 'OK-1'), product(p, 'OK-2')));
       assert.equal(count(p), '2');
     });
 
-    it('keeps a product with its producer, and a producer with its key', () => {
-      const p = lone(), q = lone();
+    it('keeps a product within its producer\'s hub, and a producer\'s key while products name it', () => {
+      const p = lone();
+      const other = db.one(`INSERT INTO hubs (slug, name, siret, depot_lat, depot_lon)
+        VALUES ('fk-other', 'Autre', '52601815500014', 45, 5) RETURNING id`);
       db.sql(insert(product(p, 'MOVE')));
-      rejects(`UPDATE products SET producer_id = ${q} WHERE producer_id = ${p}`, /update on table "products" violates foreign key "products_producer_exists": product \d+ stays with its producer/);
+      rejects(`UPDATE products SET hub_id = ${other} WHERE producer_id = ${p}`, FK);
       db.sql(`UPDATE products SET name = 'renamed' WHERE producer_id = ${p}`);
-      rejects(`UPDATE producers SET hub_id = hub_id + 1000 WHERE id = ${p}`, /update on table "producers" violates foreign key "products_producer_exists": producer \d+ keeps its key/);
+      rejects(`UPDATE producers SET hub_id = ${other} WHERE id = ${p}`, FK);
     });
 
-    it('refuses to delete a producer that has products, not one that has none', () => {
+    it('refuses to delete a producer that has products, not one that has none, in any isolation level', () => {
       const p = lone(), q = lone();
       db.sql(insert(product(p, 'STAY')));
-      rejects(`DELETE FROM producers WHERE id IN (${p}, ${q})`, new RegExp(`producer ${p} of hub \\d+ still has products`));
+      rejects(`DELETE FROM producers WHERE id IN (${p}, ${q})`, FK);
       assert.equal(db.one(`SELECT count(*) FROM producers WHERE id IN (${p}, ${q})`), '2');
       db.sql(`DELETE FROM producers WHERE id = ${q}`);
       assert.equal(db.one(`SELECT count(*) FROM producers WHERE id = ${q}`), '0');
-      // a REPEATABLE READ snapshot would not see products committed meanwhile
-      const r = lone();
-      rejects(`BEGIN ISOLATION LEVEL REPEATABLE READ; DELETE FROM producers WHERE id = ${r}; COMMIT`,
-        /READ COMMITTED/);
+      // a foreign key is checked the same under REPEATABLE READ and SERIALIZABLE
+      for (const level of ['REPEATABLE READ', 'SERIALIZABLE']) {
+        rejects(`BEGIN ISOLATION LEVEL ${level}; DELETE FROM producers WHERE id = ${p}; COMMIT`, FK);
+        const r = lone();
+        db.sql(`BEGIN ISOLATION LEVEL ${level}; DELETE FROM producers WHERE id = ${r}; COMMIT`);
+        assert.equal(db.one(`SELECT count(*) FROM producers WHERE id = ${r}`), '0');
+      }
     });
 
     it('leaves no orphan when a delete races a catalog being written', async () => {
@@ -232,9 +278,15 @@ describe('schema constraints', () => {
       assert.equal(db.one(`SELECT count(*) FROM products x WHERE NOT EXISTS
         (SELECT FROM producers r WHERE r.id = x.producer_id AND r.hub_id = x.hub_id)`), '0');
       // the delete waited for the writer's lock on the producer, then saw its rows: it loses
-      assert.match(deleteError, /still has products/);
+      assert.match(deleteError, FK);
       assert.equal(writerStatus, 0);
     });
+  });
+
+  it('refuses TRUNCATE of invoices, their lines and their VAT breakdown', () => {
+    for (const table of ['invoice_lines', 'invoice_vat', 'invoices, invoice_lines, invoice_vat', 'invoices CASCADE']) {
+      rejects(`TRUNCATE ${table}`, /an issued invoice cannot be changed or deleted/);
+    }
   });
 
   it('makes issued invoices immutable', () => {

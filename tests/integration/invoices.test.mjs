@@ -360,18 +360,24 @@ describe('invoices, seller mode "hub": one invoice per order, the hub as seller'
   let db, conf, srv, coord, week, real, placed, invoices, realInvoices;
   before(async () => {
     db = freshDb('inv_hub');
-    conf = writeConfig(work, 'hub', { seller_mode: 'hub', payment_days: 30, resale_vat_rate: '5.5' });
+    // the seller mode is the hub's setting, set by its coordinator, not the server's
+    // configuration: these servers and commands run without one
+    conf = null;
+    addUser(db, { email: 'coord@example.org', role: 'coordinator' });
+    srv = await startServer(db);
+    coord = srv.client();
+    await coord.login('coord@example.org', PASSWORD);
+    const set = await coord.patch('/api/v1/hub/settings', { seller_mode: 'hub', payment_days: 30, resale_vat_rate: '5.5' });
+    assert.equal(set.status, 200, set.text);
+    // the generated week's cycle takes the hub's settings as it is made; the generator
+    // freezes offers as in "producers" mode, where opening under "hub" would have frozen
+    // the franchise producers' goods at the resale rate, lines included
     week = generateWeek(db, { orders: 80, pickupPoints: 5, seed: 6 });
-    // the generator freezes offers as in "producers" mode; opening under "hub" would have
-    // frozen the franchise producers' goods at the resale rate, lines included
+    assert.deepEqual(db.sql(`SELECT seller_mode, payment_days FROM cycles WHERE id = ${week.cycle}`), [['hub', '30']]);
     db.sql(`UPDATE offers f SET vat_rate_bp = 550 FROM producers p WHERE p.id = f.producer_id
       AND p.vat_regime = 'franchise' AND f.cycle_id = ${week.cycle}`);
     db.sql(`UPDATE order_lines l SET vat_rate_bp = f.vat_rate_bp FROM offers f WHERE f.id = l.offer_id AND f.cycle_id = ${week.cycle}`);
     realCatalog(db);
-    addUser(db, { email: 'coord@example.org', role: 'coordinator' });
-    srv = await startServer(db, { config: conf });
-    coord = srv.client();
-    await coord.login('coord@example.org', PASSWORD);
     real = openCycleWith(db, conf);
     placed = await placeRealOrders(db, srv, real, 'ih');
   });

@@ -60,13 +60,27 @@ describe('km0 migrate', () => {
       for (const f of migrations().filter((f) => f < '005')) copyFileSync(path.join(ROOT, 'schema', f), path.join(home, 'schema', f));
       let m = await migrate(db.url, { KM0_HOME: home });
       assert.equal(m.code, 0, m.stderr);
-      assert.equal(km0(['seed', 'tests/data/hub'], { db }).status, 0);
+      // the hub and the cycle as that release wrote them (this release's km0 seed and
+      // cycle open need schema/006); the catalogs through this release's importer
+      db.sql(`WITH h AS (INSERT INTO hubs (slug, name, siret, depot_lat, depot_lon)
+          VALUES ('drome-paysanne', 'Drôme Paysanne (SCIC)', '52601815500014', 44.7352, 5.0046) RETURNING id)
+        INSERT INTO producers (hub_id, slug, name, legal_form, siret, vat_regime, vat_number)
+        SELECT h.id, v.* FROM h, (VALUES
+          ('${FTC}', 'Ferme des Trois Chênes', 'GAEC', '71106658903512', 'standard', 'FR29711066589'),
+          ('brasserie-crest', 'Brasserie de la Tour de Crest', 'SAS', '70550866170060', 'standard', 'FR60705508661')) v`);
       for (const slug of [FTC, 'brasserie-crest']) {
         const file = readdirSync(path.join(ROOT, 'tests/data/catalogs')).find((f) => f.startsWith(`${slug}.`));
         const r = km0(['import', 'catalog', '--producer', slug, path.join('tests/data/catalogs', file)], { db });
         assert.equal(r.status, 0, r.stderr);
       }
-      openCycle(db);
+      db.sql(`WITH c AS (INSERT INTO cycles (hub_id, name, opens_at, closes_at, delivery_date, state)
+          SELECT id, 'Ouvert', now(), now() + interval '3 days', current_date + 5, 'open' FROM hubs RETURNING id, hub_id),
+        cp AS (INSERT INTO cycle_producers (hub_id, cycle_id, producer_id) SELECT c.hub_id, c.id, p.id FROM c JOIN producers p ON p.hub_id = c.hub_id)
+        INSERT INTO offers (hub_id, cycle_id, product_id, producer_id, sku, name, category, unit, price_excl_vat_e4,
+            vat_rate_bp, weight_g, step_milli, stock_milli, organic, description)
+        SELECT p.hub_id, c.id, p.id, p.producer_id, p.sku, p.name, p.category, p.unit, p.price_excl_vat_e4,
+            p.vat_rate_bp, coalesce(p.weight_g, 0), p.step_milli, p.stock_milli, p.organic, p.description
+          FROM products p JOIN c ON c.hub_id = p.hub_id WHERE p.active`);
       const state = () => db.one(`SELECT (SELECT count(*) FROM products) || ' ' || (SELECT count(*) FROM offers) || ' ' ||
         md5((SELECT string_agg(concat_ws('|', p.id, p.producer_id, p.sku, p.name, p.price_excl_vat_e4, p.xmin), ',' ORDER BY p.id) FROM products p)
             || (SELECT string_agg(concat_ws('|', o.id, o.product_id, o.producer_id, o.sku, o.price_excl_vat_e4), ',' ORDER BY o.id) FROM offers o))`);
@@ -86,12 +100,51 @@ describe('km0 migrate', () => {
         ['offers_hub_id_producer_id_fkey', 'FOREIGN KEY (hub_id, producer_id) REFERENCES producers(hub_id, id)'],
         ['offers_pkey', 'PRIMARY KEY (id)'],
         ['offers_product_fkey', 'FOREIGN KEY (producer_id, sku) REFERENCES products(producer_id, sku)'],
+        // schema/006 declares the producer key again
+        ['products_hub_id_producer_id_fkey', 'FOREIGN KEY (hub_id, producer_id) REFERENCES producers(hub_id, id)'],
         ['products_pkey', 'PRIMARY KEY (producer_id, sku)'],
       ]);
       // and the new importer finds every product it wrote before the upgrade
       const r = km0(['import', 'catalog', '--producer', FTC, 'tests/data/catalogs/ferme-trois-chenes.csv'], { db });
       assert.match(r.stdout, /new 0, changed 0, unchanged 8, deactivated 0/);
       assert.equal(state(), before);
+    } finally {
+      psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  });
+
+  it('gives the hubs and cycles of the release before the settings of the configuration that migrates them (schema/006)', async () => {
+    const name = `t_upgrade6_${process.pid}`;
+    psql('postgres', `CREATE DATABASE ${name}`);
+    const db = { name, url: pgUrl(name), sql: (q) => psql(name, q), one: (q) => psql(name, q)[0]?.[0] };
+    try {
+      // the release before: migrations up to 005, two hubs, a cycle open in each
+      const home = tmpDir('km0-prev6');
+      mkdirSync(path.join(home, 'schema'));
+      for (const f of migrations().filter((f) => f < '006')) copyFileSync(path.join(ROOT, 'schema', f), path.join(home, 'schema', f));
+      let m = await migrate(db.url, { KM0_HOME: home });
+      assert.equal(m.code, 0, m.stderr);
+      db.sql(`INSERT INTO hubs (slug, name, siret, depot_lat, depot_lon) VALUES
+          ('avant-un', 'Avant un', '52601815500014', 45, 5), ('avant-deux', 'Avant deux', '52601815500014', 44, 4);
+        INSERT INTO cycles (hub_id, name, opens_at, closes_at, delivery_date, state)
+          SELECT id, 'Ouvert', now() - interval '1 day', now() + interval '1 day', current_date + 3, 'open' FROM hubs`);
+      // this release, run with the configuration those servers had
+      const conf = path.join(home, 'km0.conf');
+      writeFileSync(conf, 'seller_mode = hub\npayment_days = 30\nresale_vat_rate = 10\n');
+      const p = spawn(BIN, ['--config', conf, 'migrate'], { cwd: ROOT, env: { ...process.env, KM0_DATABASE_URL: db.url } });
+      let out = '', err = '';
+      p.stdout.on('data', (d) => { out += d; });
+      p.stderr.on('data', (d) => { err += d; });
+      const code = await new Promise((resolve) => p.on('close', resolve));
+      assertNoSanitizerReport(err, 'km0 migrate');
+      assert.equal(code, 0, err);
+      assert.match(out, /applied 006_hub_settings\.sql/);
+      assert.deepEqual(db.sql('SELECT h.slug, s.seller_mode, s.payment_days, s.resale_vat_rate_bp FROM hubs h JOIN hub_settings s ON s.hub_id = h.id ORDER BY h.slug'),
+        [['avant-deux', 'hub', '30', '1000'], ['avant-un', 'hub', '30', '1000']]);
+      assert.deepEqual(db.sql('SELECT DISTINCT seller_mode, payment_days, resale_vat_rate_bp FROM cycles'), [['hub', '30', '1000']]);
+      // a hub created afterwards has its settings row too, with the defaults
+      db.sql("INSERT INTO hubs (slug, name, siret, depot_lat, depot_lon) VALUES ('apres', 'Après', '52601815500014', 45, 5)");
+      assert.equal(db.one("SELECT s.seller_mode || ' ' || s.payment_days FROM hub_settings s JOIN hubs h ON h.id = s.hub_id WHERE h.slug = 'apres'"), 'producers 0');
     } finally {
       psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }

@@ -164,6 +164,13 @@ export const ROUTES = {
     expect: html({ coord: 303, coordB: 404 }, 403),
     req: (role) => ({ form: { active: role === 'coord' ? '1' : '0' } }),
   },
+  // a coordinator's own cell sends a value out of range (nothing saved); the others
+  // try to turn the hub into the seller and cap every order at one cent
+  'GET /desk/settings': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/settings': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: role.startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
+  },
   'GET /healthz': { expect: all(200) },
   'GET /metrics': { expect: all(200) },
   'POST /api/v1/session': { expect: all(401), req: (role) => ({ json: { email: `api-${role}@example.org`, password: 'not the password' } }) },
@@ -204,6 +211,11 @@ export const ROUTES = {
   'POST /api/v1/invoices/{number}/credit-note': {
     expect: api({ coord: 422, coordB: 404 }, 403),
     req: (role) => ({ json: { reason: role === 'coord' ? 42 : 'refund me' } }),
+  },
+  'GET /api/v1/hub/settings': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'PATCH /api/v1/hub/settings': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: role.startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
   },
   'GET /api/v1/orders': { expect: api({ cA: 200, cB: 200 }, 403) },
   'PUT /api/v1/producers/{slug}/catalog': {

@@ -89,6 +89,8 @@ const SNAPSHOT_PARTS = {
   pickups: 'SELECT id, name, address, opening_dow, opening_start, capacity_orders, active FROM pickup_points',
   people: 'SELECT u.id, u.email, u.role, c.name, c.phone FROM users u LEFT JOIN customers c ON c.id = u.customer_id',
   rounds: 'SELECT id, cycle_id FROM rounds',
+  settings: `SELECT s.*, (SELECT count(*) FROM hub_settings_changes c WHERE c.hub_id = s.hub_id)
+      FROM hub_settings s`,
 };
 export function snapshot(db) {
   const names = Object.keys(SNAPSHOT_PARTS);

@@ -1,0 +1,201 @@
+/*
+ * server/h_hub.c — /api/v1/hub/settings: a hub's settings for its coordinators.
+ *
+ * GET answers the settings and their latest changes; PATCH changes the fields it
+ * names (null clears a limit) in one transaction recorded as the caller's, and
+ * answers like GET. The same core functions serve the desk's settings page
+ * (server/p_desk_settings.c). A change applies to cycles opened afterwards: an open
+ * cycle keeps the copy it took when it opened.
+ */
+#include "../core/hub_settings.h"
+#include "handlers.h"
+#include "json_in.h"
+
+#include <string.h>
+
+#define CHANGES_SHOWN 50
+
+static void add_limit(cJSON *o, const char *key, int64_t v)
+{
+    if (v)
+        cJSON_AddNumberToObject(o, key, (double)v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static void add_text_or_null(cJSON *o, const char *key, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
+{
+    char d[32];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "seller_mode", seller_mode_name(s->seller));
+    cJSON_AddNumberToObject(o, "payment_days", s->payment_days);
+    cJSON_AddStringToObject(o, "resale_vat_rate", dec_format(d, s->resale_vat_rate, 2, 0));
+    add_limit(o, "max_order_cents", s->max_order_cents);
+    if (s->max_line_milli)
+        cJSON_AddStringToObject(o, "max_line_quantity", dec_format(d, s->max_line_milli, 3, 0));
+    else
+        cJSON_AddNullToObject(o, "max_line_quantity");
+    add_limit(o, "max_offer_share_percent", s->max_offer_share_pct);
+    if (updated_at)
+        cJSON_AddStringToObject(o, "updated_at", updated_at);
+    return o;
+}
+
+static void reply_settings(http_req *req)
+{
+    hub_settings s;
+    const char *updated_at;
+    hub_settings_change *ch;
+    size_t n;
+    int st = hub_settings_get(req->db, req->mem, req->hub_id, &s, &updated_at);
+    if (st == DB_OK)
+        st = hub_settings_changes(req->db, req->mem, req->hub_id, CHANGES_SHOWN, &ch, &n);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "settings", json_hub_settings(&s, updated_at));
+    cJSON *list = cJSON_AddArrayToObject(root, "changes");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "changed_at", ch[i].changed_at);
+        cJSON_AddStringToObject(c, "setting", ch[i].setting);
+        add_text_or_null(c, "old", ch[i].old_value);
+        add_text_or_null(c, "new", ch[i].new_value);
+        cJSON_AddStringToObject(c, "via", ch[i].via);
+        add_text_or_null(c, "by", *ch[i].user_email ? ch[i].user_email : NULL);
+        cJSON_AddItemToArray(list, c);
+    }
+    http_reply_json(req, 200, root);
+}
+
+/* GET /api/v1/hub/settings */
+void h_hub_settings_get(http_req *req)
+{
+    reply_settings(req);
+}
+
+static bool bad(http_req *req, const char *field, const char *fr, const char *en)
+{
+    return json_field_error(req, field, "invalid_field", req->lang[0] == 'f' ? fr : en);
+}
+
+/* A decimal string of at most scale decimals, within [1, max]; null clears (0). */
+static bool decimal_or_null(http_req *req, const cJSON *v, const char *field, int scale,
+                            int64_t max, int64_t *out)
+{
+    int64_t n;
+    if (cJSON_IsNull(v)) {
+        *out = 0;
+        return true;
+    }
+    if (!cJSON_IsString(v) || strlen(v->valuestring) > 32 ||
+        dec_parse(v->valuestring, scale, &n) != DEC_OK || n < 1 || n > max)
+        return bad(req, field, "Une quantité décimale positive en texte, comme \"2.5\", ou null.",
+                   "A positive decimal quantity as a string, such as \"2.5\", or null.");
+    *out = n;
+    return true;
+}
+
+/* A whole number within [min, max]; null clears (0) when nullable. */
+static bool whole(http_req *req, const cJSON *v, const char *field, int64_t min, int64_t max,
+                  bool nullable, int64_t *out)
+{
+    if (nullable && cJSON_IsNull(v)) {
+        *out = 0;
+        return true;
+    }
+    double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+    if (!cJSON_IsNumber(v) || d != (double)(int64_t)d || d < (double)min || d > (double)max)
+        return bad(req, field,
+                   arena_printf(req->mem, "Un nombre entier de %lld à %lld%s.", (long long)min,
+                                (long long)max, nullable ? ", ou null" : ""),
+                   arena_printf(req->mem, "A whole number from %lld to %lld%s.", (long long)min,
+                                (long long)max, nullable ? ", or null" : ""));
+    *out = (int64_t)d;
+    return true;
+}
+
+/* The body's fields into a patch; false after a 422 naming the field. */
+static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch *p)
+{
+    memset(p, 0, sizeof *p);
+    const cJSON *v;
+    int64_t n;
+    cJSON_ArrayForEach(v, body)
+    {
+        const char *k = v->string;
+        if (!strcmp(k, "seller_mode")) {
+            if (!cJSON_IsString(v) || !seller_mode_parse(v->valuestring, &p->to.seller))
+                return bad(req, k, "« producers » ou « hub ».", "\"producers\" or \"hub\".");
+            p->set_seller = true;
+        } else if (!strcmp(k, "payment_days")) {
+            if (!whole(req, v, k, 0, HUB_PAYMENT_DAYS_MAX, false, &n))
+                return false;
+            p->to.payment_days = (int)n;
+            p->set_payment_days = true;
+        } else if (!strcmp(k, "resale_vat_rate")) {
+            if (!cJSON_IsString(v) || strlen(v->valuestring) > 8 ||
+                dec_parse(v->valuestring, 2, &n) != DEC_OK)
+                return bad(req, k, "Un taux en texte : \"2.1\", \"5.5\", \"10\" ou \"20\".",
+                           "A rate as a string: \"2.1\", \"5.5\", \"10\" or \"20\".");
+            p->to.resale_vat_rate = (vat_bp_t)n;
+            p->set_resale_vat_rate = true;
+        } else if (!strcmp(k, "max_order_cents")) {
+            if (!whole(req, v, k, 1, HUB_MAX_ORDER_CENTS, true, &n))
+                return false;
+            p->to.max_order_cents = n;
+            p->set_max_order = true;
+        } else if (!strcmp(k, "max_line_quantity")) {
+            if (!decimal_or_null(req, v, k, 3, HUB_MAX_LINE_MILLI, &n))
+                return false;
+            p->to.max_line_milli = n;
+            p->set_max_line = true;
+        } else if (!strcmp(k, "max_offer_share_percent")) {
+            if (!whole(req, v, k, 1, 100, true, &n))
+                return false;
+            p->to.max_offer_share_pct = (int)n;
+            p->set_max_share = true;
+        } else {
+            return json_field_error(req, k, "unknown_field",
+                                    req->lang[0] == 'f' ? "Ce réglage n’existe pas."
+                                                        : "There is no such setting.");
+        }
+    }
+    return true;
+}
+
+/* PATCH /api/v1/hub/settings — {"seller_mode": "hub", "max_order_cents": 20000, ...} */
+void h_hub_settings_patch(http_req *req)
+{
+    cJSON *body = http_json_body(req);
+    if (!body)
+        return;
+    if (!cJSON_IsObject(body)) {
+        http_reply_error(req, 422, "invalid_body",
+                         req->lang[0] == 'f' ? "Envoyez un objet JSON." : "Send a JSON object.",
+                         NULL);
+        return;
+    }
+    hub_settings_patch p;
+    if (!patch_or_reply(req, body, &p))
+        return;
+    hub_settings now = {0};
+    refusal why = {0};
+    int st = hub_settings_update(req->db, req->mem, req->hub_id, &p, req->session->user_id, "api",
+                                 &now, &why);
+    if (st != 0) {
+        http_reply_failure(req, st, &why);
+        return;
+    }
+    reply_settings(req);
+}
