@@ -54,6 +54,8 @@ static const key_spec keys[] = {
     INT(threads, 1, 256),
     INT(connection_limit, 1, 100000),
     INT(connection_timeout_s, 1, 3600),
+    INT(connections_per_address, 0, 100000),
+    SIZE(anonymous_max_body_bytes),
     SIZE(max_body_bytes),
     SIZE(catalog_max_bytes),
     INT(catalog_max_rows, 1, 10000000),
@@ -61,6 +63,8 @@ static const key_spec keys[] = {
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
     INT(session_hours, 1, 24 * 365),
+    INT(sessions_per_user, 1, 1000),
+    STR(metrics_access),
     INT(login_max_failures, 1, 1000),
     INT(login_window_minutes, 1, 24 * 60),
     INT(payment_days, 0, 60),
@@ -79,8 +83,10 @@ static void set_defaults(void)
     snprintf(g_config.reports_dir, sizeof g_config.reports_dir, "reports");
     snprintf(g_config.log_level, sizeof g_config.log_level, "info");
     g_config.threads = 16;
-    g_config.connection_limit = 512;
+    g_config.connection_limit = 1024;
     g_config.connection_timeout_s = 30;
+    g_config.connections_per_address = 64;
+    g_config.anonymous_max_body_bytes = 16 << 10;
     g_config.max_body_bytes = 1 << 20;
     g_config.catalog_max_bytes = 10 << 20;
     g_config.catalog_max_rows = 100000;
@@ -88,6 +94,8 @@ static void set_defaults(void)
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
     g_config.session_hours = 24 * 14;
+    g_config.sessions_per_user = 10;
+    snprintf(g_config.metrics_access, sizeof g_config.metrics_access, "coordinator");
     g_config.login_max_failures = 10;
     g_config.login_window_minutes = 15;
     g_config.payment_days = 0;
@@ -225,6 +233,13 @@ int config_load(const char *path)
     if (strcmp(g_config.seller_mode, "producers") != 0 &&
         strcmp(g_config.seller_mode, "hub") != 0) {
         fprintf(stderr, "configuration: seller_mode must be \"producers\" or \"hub\"\n");
+        return -1;
+    }
+    if (strcmp(g_config.metrics_access, "coordinator") != 0 &&
+        strcmp(g_config.metrics_access, "anonymous") != 0 &&
+        strcmp(g_config.metrics_access, "off") != 0) {
+        fprintf(stderr,
+                "configuration: metrics_access must be \"coordinator\", \"anonymous\" or \"off\"\n");
         return -1;
     }
     return 0;

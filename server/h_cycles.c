@@ -14,13 +14,18 @@ static bool is_coordinator(const http_req *req)
     return req->session && req->session->role == ROLE_COORDINATOR;
 }
 
-/* {id} of the path, or a 404 reply. */
+/* {id} of the path, or a 404 reply. Written only one way, in canonical decimal
+ * ("1", never "+1", "01" or " 1"): one resource, one address, for caches, logs and
+ * access rules alike. */
 bool http_id_or_reply(http_req *req, const char *name, int64_t *id)
 {
     const char *s = http_param(req, name);
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0 || strlen(s) > 18) {
+    size_t n = strlen(s);
+    long long v = 0;
+    bool canonical = n >= 1 && n <= 18 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n;
+    if (canonical)
+        v = strtoll(s, NULL, 10);
+    if (!canonical || v <= 0) {
         http_reply_error(req, 404, "not_found", "There is nothing at this address.", NULL);
         return false;
     }
