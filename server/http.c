@@ -642,6 +642,7 @@ static bool admit(http_req *req)
         }
         return false;
     }
+    req->admitted = true;
     return true;
 }
 
@@ -652,7 +653,9 @@ static size_t body_cap(const http_req *req)
 {
     size_t cap = (req->route->flags & ROUTE_BIG_BODY) ? g_config.catalog_max_bytes
                                                       : g_config.max_body_bytes;
-    if (!req->session && cap > g_config.anonymous_max_body_bytes)
+    if (!req->admitted || req->session)
+        return cap;
+    if (cap > g_config.anonymous_max_body_bytes)
         cap = g_config.anonymous_max_body_bytes;
     return cap;
 }
@@ -684,10 +687,16 @@ static void on_headers(http_req *req, const char *method, const char *url, bool 
         return;
     }
     req->route = &http_routes[req->route_index];
-    /* who is asking, and from where, before any body is buffered */
+    /* a body larger than the route ever takes, then who is asking and from where:
+     * all before any body is buffered */
+    req->body_cap = body_cap(req);
+    if (declared > req->body_cap) {
+        too_large(req);
+        return;
+    }
     if (!csrf_origin_ok_or_reply(req) || !admit(req) || !csrf_api_ok_or_reply(req))
         return;
-    req->body_cap = body_cap(req);
+    req->body_cap = body_cap(req); /* smaller now if the request is a visitor's */
     if (declared > req->body_cap)
         too_large(req);
 }

@@ -85,6 +85,7 @@ struct http_req {
     db_conn *db;           /* this thread's connection, NULL for ROUTE_NO_DB */
     int status;            /* set by http_reply_*, for the access log */
     bool replied;
+    bool admitted; /* session loaded and roles checked (the visitor's body cap applies) */
     int64_t started_us;
     const char *csrf_fresh; /* CSRF token issued to a visitor in this reply (server/page.c) */
     struct form *form;      /* an HTML route's posted form, checked at admission (csrf.c) */

@@ -121,7 +121,7 @@ describe('authentication and sessions', () => {
     // others are not locked out
     assert.equal((await w.srv.client().post('/api/v1/session', { email: w.acc.pX.email, password: PASSWORD })).status, 200);
     // the window passes: the login works again
-    w.db.sql(`UPDATE login_failures SET at = at - interval '16 minutes'`);
+    w.db.sql(`UPDATE login_attempts SET window_start = window_start - interval '16 minutes'`);
     assert.equal((await w.srv.client().post('/api/v1/session', { email, password: PASSWORD })).status, 200);
   });
 
@@ -140,7 +140,7 @@ describe('authentication and sessions', () => {
     assert.equal(v.cookies.get('km0_session'), undefined);
     // API and form count together: the API is throttled too for this email
     assert.equal((await w.srv.client().post('/api/v1/session', { email, password: PASSWORD })).status, 429);
-    w.db.sql(`DELETE FROM login_failures`);
+    w.db.sql(`DELETE FROM login_attempts`);
   });
 
   it('enforces the password policy at sign-up (API and form), and stores only a yescrypt hash', async () => {

@@ -139,6 +139,10 @@ export class Client {
   async req(method, url, { json, body, headers = {}, redirect = 'manual' } = {}) {
     const h = { ...headers };
     if (this.cookies.size) h.cookie = this.cookieHeader();
+    // a script's state-changing request carries its session's CSRF token in a header
+    // (server/csrf.c); headers: {'x-csrf-token': null} sends none
+    if (this.csrf && !['GET', 'HEAD'].includes(method) && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
+    if (h['x-csrf-token'] === null) delete h['x-csrf-token'];
     let payload = body;
     if (json !== undefined) { payload = JSON.stringify(json); h['content-type'] ??= 'application/json'; }
     const res = await fetch(this.base + url, { method, headers: h, body: payload, redirect });
