@@ -55,8 +55,9 @@ DB_STMT(
     "   AND u.active");
 DB_STMT(session_delete, "DELETE FROM sessions WHERE token_sha256 = sha256(convert_to($1, 'UTF8'))");
 DB_STMT(sessions_expire, "DELETE FROM sessions WHERE expires_at < now()");
-DB_STMT(failures_expire, "WITH old AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
-                         "DELETE FROM login_attempts WHERE window_start < now() - interval '1 day'");
+DB_STMT(failures_expire,
+        "WITH old AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
+        "DELETE FROM login_attempts WHERE window_start < now() - interval '1 day'");
 DB_STMT(producer_by_slug, "SELECT id FROM producers WHERE hub_id = $1 AND slug = $2");
 DB_STMT(customer_insert, "INSERT INTO customers (hub_id, kind, name, email)"
                          " VALUES ($1, 'person', $2, $3) RETURNING id");

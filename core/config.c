@@ -238,8 +238,9 @@ int config_load(const char *path)
     if (strcmp(g_config.metrics_access, "coordinator") != 0 &&
         strcmp(g_config.metrics_access, "anonymous") != 0 &&
         strcmp(g_config.metrics_access, "off") != 0) {
-        fprintf(stderr,
-                "configuration: metrics_access must be \"coordinator\", \"anonymous\" or \"off\"\n");
+        fprintf(
+            stderr,
+            "configuration: metrics_access must be \"coordinator\", \"anonymous\" or \"off\"\n");
         return -1;
     }
     return 0;

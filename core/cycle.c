@@ -464,8 +464,7 @@ db_status cycle_get(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r)
 db_status cycle_offers_page(db_conn *c, arena *a, int64_t id, int64_t after, int limit,
                             PGresult **r)
 {
-    return db_run_a(c, a, &offers_page, r,
-                    DB_P(db_i64(a, id), db_i64(a, after), db_i64(a, limit)));
+    return db_run_a(c, a, &offers_page, r, DB_P(db_i64(a, id), db_i64(a, after), db_i64(a, limit)));
 }
 
 db_status cycle_offers_cached(db_conn *c, arena *a, int64_t id, PGresult **r)

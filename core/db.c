@@ -134,9 +134,9 @@ static bool text_is_read_only(const char *sql)
         sql++;
     if (strncasecmp(sql, "SELECT", 6) != 0)
         return false;
-    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "MERGE",   "TRUNCATE",
-                                         "COPY",   "nextval", "setval", "pg_advisory",
-                                         "pg_notify", "pg_terminate", "pg_cancel"};
+    static const char *const writes[] = {"INSERT",      "UPDATE",    "DELETE",       "MERGE",
+                                         "TRUNCATE",    "COPY",      "nextval",      "setval",
+                                         "pg_advisory", "pg_notify", "pg_terminate", "pg_cancel"};
     for (size_t i = 0; i < ARRAY_LEN(writes); i++)
         for (const char *p = sql; *p; p++)
             if (!strncasecmp(p, writes[i], strlen(writes[i])))
@@ -371,8 +371,8 @@ db_status db_exec_sql(db_conn *c, const char *sql)
     db_status st = status_of(c, r);
     PQclear(r);
     bool commit = !strncasecmp(sql, "COMMIT", 6);
-    bool replayable = !strncasecmp(sql, "BEGIN", 5) || !strncasecmp(sql, "SET ", 4) ||
-                      text_is_read_only(sql);
+    bool replayable =
+        !strncasecmp(sql, "BEGIN", 5) || !strncasecmp(sql, "SET ", 4) || text_is_read_only(sql);
     if (commit && st == DB_DOWN && PQstatus(c->pg) != CONNECTION_OK) {
         /* sent, perhaps received and made durable, answer lost: nobody can say */
         log_event(LOG_WARN, "db.connection_lost", "when=commit outcome=unknown sqlstate=%s",

@@ -44,8 +44,8 @@ typedef struct db_stmt {
 
 typedef enum {
     DB_OK = 0,
-    DB_RETRY = -1, /* serialization failure or deadlock: the transaction may be replayed */
-    DB_ERROR = -2, /* the statement failed (constraint, bad input, ...): see db_error */
+    DB_RETRY = -1,  /* serialization failure or deadlock: the transaction may be replayed */
+    DB_ERROR = -2,  /* the statement failed (constraint, bad input, ...): see db_error */
     DB_DOWN = -3,   /* no usable connection, nothing written: the database is unreachable */
     DB_UNKNOWN = -4 /* the connection was lost after a write (or its COMMIT) was sent: it may
                        have taken effect or not, and km0 cannot tell */

@@ -21,9 +21,9 @@
 
 typedef struct conn_entry {
     int fd;
-    int64_t since_us;  /* connection opened, or last reply sent */
-    bool in_request;   /* headers received, reply not yet sent */
-    bool shut;         /* already shut down by the sweep */
+    int64_t since_us; /* connection opened, or last reply sent */
+    bool in_request;  /* headers received, reply not yet sent */
+    bool shut;        /* already shut down by the sweep */
     struct conn_entry *prev, *next;
 } conn_entry;
 

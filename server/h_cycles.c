@@ -22,7 +22,8 @@ bool http_id_or_reply(http_req *req, const char *name, int64_t *id)
     const char *s = http_param(req, name);
     size_t n = strlen(s);
     long long v = 0;
-    bool canonical = n >= 1 && n <= 18 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n;
+    bool canonical =
+        n >= 1 && n <= 18 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n;
     if (canonical)
         v = strtoll(s, NULL, 10);
     if (!canonical || v <= 0) {
@@ -118,8 +119,7 @@ static void reply_cycle(http_req *req, int64_t id, int status)
         return;
     }
     /* one more than the page: whether there is a next one */
-    if ((st = cycle_offers_page(req->db, req->mem, id, pg.after, pg.limit + 1, &offers)) !=
-            DB_OK ||
+    if ((st = cycle_offers_page(req->db, req->mem, id, pg.after, pg.limit + 1, &offers)) != DB_OK ||
         (st = cycle_pickup_points(req->db, req->mem, id, &pickups)) != DB_OK) {
         http_reply_db_error(req, st);
         return;

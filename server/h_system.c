@@ -62,8 +62,8 @@ static bool metrics_allowed_or_reply(http_req *req)
         return false;
     }
     if (!req->session) {
-        http_reply_error(req, 401, "unauthenticated", fr ? "Connectez-vous d’abord." : "Log in first.",
-                         NULL);
+        http_reply_error(req, 401, "unauthenticated",
+                         fr ? "Connectez-vous d’abord." : "Log in first.", NULL);
         return false;
     }
     if (req->session->role != ROLE_COORDINATOR) {

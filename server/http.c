@@ -651,8 +651,8 @@ static bool admit(http_req *req)
  * max_body_bytes (or a catalog's size) per connection. */
 static size_t body_cap(const http_req *req)
 {
-    size_t cap = (req->route->flags & ROUTE_BIG_BODY) ? g_config.catalog_max_bytes
-                                                      : g_config.max_body_bytes;
+    size_t cap =
+        (req->route->flags & ROUTE_BIG_BODY) ? g_config.catalog_max_bytes : g_config.max_body_bytes;
     if (!req->admitted || req->session)
         return cap;
     if (cap > g_config.anonymous_max_body_bytes)
@@ -872,8 +872,10 @@ int http_serve(const char *listen)
 {
     struct sockaddr_in sa;
     if (parse_listen(listen, &sa) != 0) {
-        fprintf(stderr, "km0 serve: listen address \"%s\" is not ADDR:PORT (e.g. 127.0.0.1:8080)\n",
-                listen);
+        char q[200];
+        log_event(LOG_ERROR, "server.bad_listen",
+                  "listen=%s hint=\"ADDR:PORT, e.g. 127.0.0.1:8080\"",
+                  log_quote(q, sizeof q, listen));
         return 2;
     }
     if (hub_select_load() != 0)
@@ -893,17 +895,19 @@ int http_serve(const char *listen)
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)g_config.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)g_config.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_NOTIFY_CONNECTION, conn_limits_notify, NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)g_config.connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)g_config.connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        conn_limits_notify, NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)g_config.connections_per_address, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "km0 serve: cannot listen on %s (address in use?)\n", listen);
+        char q[200];
+        log_event(LOG_ERROR, "server.listen_failed", "listen=%s hint=\"address in use?\"",
+                  log_quote(q, sizeof q, listen));
         return 1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -71,12 +71,13 @@ export function assertNoSanitizerReport(stderr, what) {
   assert.ok(!bad.test(stderr || ''), `${what}: sanitizer report:\n${stderr}`);
 }
 
-/** Start `km0 serve` on a free port against db; resolves once /healthz answers. */
-export async function startServer(db, { env = {}, config } = {}) {
+/** Start `km0 serve` (bin: another build than the ASan one) on a free port against db;
+ *  resolves once /healthz answers. */
+export async function startServer(db, { env = {}, config, bin = BIN } = {}) {
   const port = await freePort();
   const args = ['serve', '--listen', `127.0.0.1:${port}`];
   if (config) args.unshift('--config', config);
-  const proc = spawn(BIN, args, {
+  const proc = spawn(bin, args, {
     cwd: ROOT,
     env: { ...process.env, KM0_DATABASE_URL: db.url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
