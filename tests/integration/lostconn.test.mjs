@@ -15,9 +15,11 @@ import { writeConf } from '../lib/scale.mjs';
 import { pgProxy } from '../lib/pgproxy.mjs';
 
 const FTC = 'ferme-trois-chenes';
+/** The proxy's drop, or a failure if the statement never reached it. */
+const happened = (p) => Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error('the connection was not dropped')), 10000))]);
 const order = (q) => ({ pickup_point: 'crest-halle', lines: [{ producer: FTC, sku: 'CAR', quantity: String(q) }] });
 
-describe('a connection to PostgreSQL lost at COMMIT, after it, and after a lone write', () => {
+describe('a connection to PostgreSQL lost at COMMIT, after it, and after a lone write', { timeout: 120000 }, () => {
   let db, proxy, srv, cycle, buyers;
   /** Everything the customer's order is, in the database. */
   const state = (c) => db.one(`SELECT concat_ws(' | ',
@@ -43,7 +45,7 @@ describe('a connection to PostgreSQL lost at COMMIT, after it, and after a lone 
     const c = clientFor(srv, b);
     const dropped = proxy.dropAnswerTo('COMMIT', { after: 'crest-halle' });
     const r = await c.put(`/api/v1/cycles/${cycle}/order`, order('2.5'));
-    await dropped;
+    await happened(dropped);
     assert.equal(r.status, 503, r.text);
     assert.equal(r.json.error.code, 'outcome_unknown');
     assert.doesNotMatch(r.json.error.message, /rien n’a changé|nothing was (changed|written)/i);
@@ -65,12 +67,15 @@ describe('a connection to PostgreSQL lost at COMMIT, after it, and after a lone 
   it('answers 200 with the order when the connection is lost just after COMMIT, PostgreSQL out of reach', async () => {
     const [, , b] = buyers;
     const dropped = proxy.dropAfterAnswerTo('COMMIT', { after: 'crest-halle', refuseMs: 3000 });
-    const r = await clientFor(srv, b).put(`/api/v1/cycles/${cycle}/order`, order('1'));
-    await dropped;
-    assert.equal(r.status, 200, r.text);
-    assert.equal(r.json.order.lines[0].quantity, '1');
-    assert.equal(state(b).split(' | ').slice(0, 2).join(' | '), '1 | 1000@237');
-    await new Promise((res) => setTimeout(res, 3000)); // reachable again
+    try {
+      const r = await clientFor(srv, b).put(`/api/v1/cycles/${cycle}/order`, order('1'));
+      await happened(dropped);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.order.lines[0].quantity, '1');
+      assert.equal(state(b).split(' | ').slice(0, 2).join(' | '), '1 | 1000@237');
+    } finally {
+      await new Promise((res) => setTimeout(res, 3000)); // reachable again
+    }
   });
 
   it('does not send a write again after a lost connection: a login attempt is counted once, outcome unknown', async () => {
@@ -78,7 +83,7 @@ describe('a connection to PostgreSQL lost at COMMIT, after it, and after a lone 
     addUser(db, { email, role: 'consumer' });
     const dropped = proxy.dropAnswerTo(email);
     const r = await srv.client().post('/api/v1/session', { email, password: 'not the password' });
-    await dropped;
+    await happened(dropped);
     assert.equal(r.status, 503, r.text);
     assert.equal(r.json.error.code, 'outcome_unknown');
     assert.equal(db.one(`SELECT attempts FROM login_attempts WHERE email = '${email}'`), '1');
