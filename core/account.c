@@ -26,12 +26,22 @@ DB_STMT(
     "       coalesce(p.slug, '') AS producer_slug"
     "  FROM users u LEFT JOIN producers p ON p.id = u.producer_id"
     " WHERE u.hub_id = $1 AND u.email = $2");
-DB_STMT(failures_recent, "SELECT count(*) AS n FROM login_failures"
-                         " WHERE hub_id = $1 AND email = $2"
-                         "   AND at > now() - make_interval(mins => $3::int)");
-DB_STMT(failure_add, "INSERT INTO login_failures (hub_id, email) VALUES ($1, $2)");
-DB_STMT(failures_clear, "DELETE FROM login_failures WHERE hub_id = $1 AND email = $2");
+/* This attempt's number in the email's window (schema/007): one statement, under the
+ * row's lock, so attempts sent at once each get their own number. */
+DB_STMT(attempt_take,
+        "INSERT INTO login_attempts AS a (hub_id, email) VALUES ($1, $2)"
+        " ON CONFLICT (hub_id, email) DO UPDATE SET"
+        "   attempts = CASE WHEN a.window_start <= now() - make_interval(mins => $3::int)"
+        "                   THEN 1 ELSE a.attempts + 1 END,"
+        "   window_start = CASE WHEN a.window_start <= now() - make_interval(mins => $3::int)"
+        "                       THEN now() ELSE a.window_start END"
+        " RETURNING attempts");
+DB_STMT(attempts_clear, "DELETE FROM login_attempts WHERE hub_id = $1 AND email = $2");
+/* A new session, and the oldest of the user's sessions past sessions_per_user end. */
 DB_STMT(session_insert,
+        "WITH oldest AS (DELETE FROM sessions WHERE id IN"
+        "  (SELECT id FROM sessions WHERE hub_id = $1 AND user_id = $2"
+        "    ORDER BY id DESC OFFSET $6::int - 1))"
         "INSERT INTO sessions (hub_id, user_id, token_sha256, csrf_token, expires_at)"
         " VALUES ($1, $2, sha256(convert_to($3, 'UTF8')), $4,"
         "         now() + make_interval(hours => $5::int))");
@@ -46,7 +56,9 @@ DB_STMT(
     "   AND u.active");
 DB_STMT(session_delete, "DELETE FROM sessions WHERE token_sha256 = sha256(convert_to($1, 'UTF8'))");
 DB_STMT(sessions_expire, "DELETE FROM sessions WHERE expires_at < now()");
-DB_STMT(failures_expire, "DELETE FROM login_failures WHERE at < now() - interval '1 day'");
+DB_STMT(failures_expire,
+        "WITH old AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
+        "DELETE FROM login_attempts WHERE window_start < now() - interval '1 day'");
 DB_STMT(producer_by_slug, "SELECT id FROM producers WHERE hub_id = $1 AND slug = $2");
 DB_STMT(customer_insert, "INSERT INTO customers (hub_id, kind, name, email)"
                          " VALUES ($1, 'person', $2, $3) RETURNING id");
@@ -135,15 +147,16 @@ db_status account_login(db_conn *c, arena *a, int64_t hub_id, const char *email,
         return DB_OK;
     char *hub = db_i64(a, hub_id), *window = db_i64(a, g_config.login_window_minutes);
     PGresult *r;
-    db_status st = db_run(c, &failures_recent, &r, DB_P(hub, norm, window));
+    /* counted before the password is checked: past the limit, no password is */
+    db_status st = db_run(c, &attempt_take, &r, DB_P(hub, norm, window));
     if (st != DB_OK)
         return st;
-    int64_t failures = db_int(r, 0, "n");
+    int64_t attempt = db_int(r, 0, "attempts");
     PQclear(r);
-    if (failures >= g_config.login_max_failures) {
+    if (attempt > g_config.login_max_failures) {
         *result = LOGIN_THROTTLED;
-        log_event(LOG_WARN, "auth.throttled", "hub=%lld failures=%lld", (long long)hub_id,
-                  (long long)failures);
+        log_event(LOG_WARN, "auth.throttled", "hub=%lld attempt=%lld", (long long)hub_id,
+                  (long long)attempt);
         return DB_OK;
     }
     st = db_run(c, &user_by_email, &r, DB_P(hub, norm));
@@ -162,9 +175,8 @@ db_status account_login(db_conn *c, arena *a, int64_t hub_id, const char *email,
         *result = LOGIN_OK;
     }
     PQclear(r);
-    if (ok)
-        return db_do(c, &failures_clear, DB_P(hub, norm));
-    return db_do(c, &failure_add, DB_P(hub, norm));
+    /* a failure stays counted; the right password starts the count again */
+    return ok ? db_do(c, &attempts_clear, DB_P(hub, norm)) : DB_OK;
 }
 
 db_status account_session_create(db_conn *c, arena *a, const account_user *user, char *token,
@@ -176,7 +188,7 @@ db_status account_session_create(db_conn *c, arena *a, const account_user *user,
     *csrf = arena_strdup(a, csrf_token);
     return db_do(c, &session_insert,
                  DB_P(db_i64(a, user->hub_id), db_i64(a, user->id), token, *csrf,
-                      db_i64(a, g_config.session_hours)));
+                      db_i64(a, g_config.session_hours), db_i64(a, g_config.sessions_per_user)));
 }
 
 db_status account_session_find(db_conn *c, arena *a, const char *token, account_session *s,

@@ -58,6 +58,13 @@ static const char *check_public_url(const char *v)
                : "an http:// or https:// address";
 }
 
+static const char *check_metrics_access(const char *v)
+{
+    return !strcmp(v, "coordinator") || !strcmp(v, "anonymous") || !strcmp(v, "off")
+               ? NULL
+               : "coordinator, anonymous or off";
+}
+
 /* ADDR:PORT with an IPv4 address (empty = every interface): what km0 serve binds. */
 static const char *check_listen(const char *v)
 {
@@ -107,6 +114,8 @@ static const key_spec keys[] = {
     INT(threads, 1, 256),
     INT(connection_limit, 1, 100000),
     INT(connection_timeout_s, 1, 3600),
+    INT(connections_per_address, 0, 100000),
+    SIZE(anonymous_max_body_bytes),
     SIZE(max_body_bytes),
     SIZE(catalog_max_bytes),
     INT(catalog_max_rows, 1, 10000000),
@@ -114,6 +123,8 @@ static const key_spec keys[] = {
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
     INT(session_hours, 1, 24 * 365),
+    INT(sessions_per_user, 1, 1000),
+    STR(metrics_access, check_metrics_access),
     INT(login_max_failures, 1, 1000),
     INT(login_window_minutes, 1, 24 * 60),
     INT(payment_days, 0, 60),
@@ -137,8 +148,10 @@ static void set_defaults(void)
     snprintf(g_config.reports_dir, sizeof g_config.reports_dir, "reports");
     snprintf(g_config.log_level, sizeof g_config.log_level, "info");
     g_config.threads = 16;
-    g_config.connection_limit = 512;
+    g_config.connection_limit = 1024;
     g_config.connection_timeout_s = 30;
+    g_config.connections_per_address = 64;
+    g_config.anonymous_max_body_bytes = 16 << 10;
     g_config.max_body_bytes = 1 << 20;
     g_config.catalog_max_bytes = 10 << 20;
     g_config.catalog_max_rows = 100000;
@@ -146,6 +159,8 @@ static void set_defaults(void)
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
     g_config.session_hours = 24 * 14;
+    g_config.sessions_per_user = 10;
+    snprintf(g_config.metrics_access, sizeof g_config.metrics_access, "coordinator");
     g_config.login_max_failures = 10;
     g_config.login_window_minutes = 15;
     g_config.payment_days = 0;

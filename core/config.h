@@ -24,18 +24,22 @@ typedef struct km0_config {
     char fop[256];          /* Apache FOP command */
     char reports_dir[512];  /* where reports/xsl and reports/xsd are */
     char log_level[16];
-    int threads;              /* HTTP worker threads, one database connection each */
-    int connection_limit;     /* simultaneous HTTP connections */
-    int connection_timeout_s; /* idle/slow client timeout */
-    size_t max_body_bytes;    /* request bodies other than catalog uploads */
-    size_t catalog_max_bytes; /* catalog uploads */
-    int catalog_max_rows;     /* products in one catalog file */
+    int threads;                 /* HTTP worker threads, one database connection each */
+    int connection_limit;        /* simultaneous HTTP connections */
+    int connection_timeout_s;    /* idle client timeout, and the deadline for a request's headers */
+    int connections_per_address; /* simultaneous connections from one client address, 0 = any */
+    size_t anonymous_max_body_bytes; /* request bodies of visitors not logged in */
+    size_t max_body_bytes;           /* request bodies other than catalog uploads */
+    size_t catalog_max_bytes;        /* catalog uploads */
+    int catalog_max_rows;            /* products in one catalog file */
     /* bytes in one value of a catalog file */
     size_t catalog_max_field_bytes;
     int statement_timeout_ms; /* per SQL statement */
     int db_connect_timeout_s;
-    int session_hours;      /* session lifetime */
-    int login_max_failures; /* failures per email within login_window_minutes before refusing */
+    int session_hours;       /* session lifetime */
+    int sessions_per_user;   /* live sessions of one account; a new one ends the oldest */
+    char metrics_access[16]; /* GET /metrics: "coordinator", "anonymous" or "off" */
+    int login_max_failures;  /* failures per email within login_window_minutes before refusing */
     int login_window_minutes;
     int payment_days;    /* invoice due date = issue date + payment_days */
     bool secure_cookies; /* add Secure to cookies (behind HTTPS) */

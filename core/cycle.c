@@ -117,6 +117,15 @@ DB_STMT(offers_of,
         "  FROM offers o JOIN producers p ON p.id = o.producer_id"
         " WHERE o.cycle_id = $1 ORDER BY p.name COLLATE \"fr-x-icu\", o.category COLLATE "
         "\"fr-x-icu\", o.name COLLATE \"fr-x-icu\", o.id");
+/* One page of the offers for the API, in id order: the next page starts after the
+ * last id, so pages neither skip nor repeat an offer however deep they go. */
+DB_STMT(offers_page,
+        "SELECT o.id, p.slug AS producer, p.name AS producer_name, o.sku, o.name, o.category,"
+        "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.weight_g, o.step_milli,"
+        "       o.stock_milli, o.sold_milli, o.stock_milli - o.sold_milli AS left_milli,"
+        "       o.organic, o.description, p.id AS producer_id"
+        "  FROM offers o JOIN producers p ON p.id = o.producer_id"
+        " WHERE o.cycle_id = $1 AND o.id > $2 ORDER BY o.id LIMIT $3");
 DB_STMT(pickups_of,
         "SELECT pp.id, pp.slug, pp.name, pp.address, pp.opening, x.capacity_orders,"
         "       x.orders_count, pp.lat, pp.lon"
@@ -518,9 +527,10 @@ db_status cycle_get(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r)
     return db_run_a(c, a, &get_cycle, r, DB_P(db_i64(a, hub), db_i64(a, id)));
 }
 
-db_status cycle_offers(db_conn *c, arena *a, int64_t id, PGresult **r)
+db_status cycle_offers_page(db_conn *c, arena *a, int64_t id, int64_t after, int limit,
+                            PGresult **r)
 {
-    return db_run_a(c, a, &offers_of, r, DB_P(db_i64(a, id)));
+    return db_run_a(c, a, &offers_page, r, DB_P(db_i64(a, id), db_i64(a, after), db_i64(a, limit)));
 }
 
 db_status cycle_offers_cached(db_conn *c, arena *a, int64_t id, PGresult **r)

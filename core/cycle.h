@@ -56,10 +56,12 @@ db_status cycle_get(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r)
 /* The cycle's offers with what is left: id, producer, producer_name, sku, name, category,
  * unit, price_excl_vat_e4, vat_rate_bp, weight_g, step_milli, stock_milli (NULL =
  * unlimited), sold_milli, left_milli (NULL = unlimited), organic, description; ordered
- * by producer name, category, name. */
-db_status cycle_offers(db_conn *c, arena *a, int64_t id, PGresult **r);
-/* Same, read through the one-second cache (core/rcache.h): the shop's view. */
+ * by producer name, category, name; read through the one-second cache (core/rcache.h):
+ * the shop's view. */
 db_status cycle_offers_cached(db_conn *c, arena *a, int64_t id, PGresult **r);
+/* Same columns, at most limit offers with an id above after, in id order (API pages). */
+db_status cycle_offers_page(db_conn *c, arena *a, int64_t id, int64_t after, int limit,
+                            PGresult **r);
 /* The cycle's pickup points: id, slug, name, address, opening, capacity_orders,
  * orders_count, lat, lon. */
 db_status cycle_pickup_points(db_conn *c, arena *a, int64_t id, PGresult **r);

@@ -1,5 +1,11 @@
 /*
  * core/db.c — libpq connections, lazily prepared statements, transactions.
+ *
+ * A lost connection is told apart by what it may have cost. Inside a transaction,
+ * PostgreSQL rolled it back: DB_DOWN, nothing written. Outside one, a statement that
+ * was sent may have run and committed before the connection broke: it is sent again
+ * only when that is harmless (a read, BEGIN); otherwise, as for a lost COMMIT, the
+ * outcome is unknown (DB_UNKNOWN) and the caller says so rather than guess.
  */
 #include "db.h"
 #include "buf.h"
@@ -14,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DB_MAX_STMTS   1024
 #define DB_TX_ATTEMPTS 8
@@ -72,21 +79,104 @@ static db_status session_setup(db_conn *c)
     return st;
 }
 
-/* A connection idle across a PostgreSQL restart fails on its next statement. When
- * that statement was not inside a transaction, nothing of it ran: reconnect and
- * let the caller send it again. */
-static bool revive(db_conn *c, PGTransactionStatusType before)
+/* PostgreSQL's notices and warnings (and libpq's own, such as a message arriving
+ * while idle) go to the log as structured lines instead of libpq's default stderr. */
+static void on_notice(void *arg, const PGresult *r)
 {
-    if (before != PQTRANS_IDLE || PQstatus(c->pg) == CONNECTION_OK)
-        return false;
+    (void)arg;
+    const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    char q[512];
+    log_quote(q, sizeof q, msg ? msg : PQresultErrorMessage(r));
+    log_event(sev && (!strcmp(sev, "WARNING") || !strcmp(sev, "FATAL") || !strcmp(sev, "ERROR"))
+                  ? LOG_WARN
+                  : LOG_INFO,
+              "db.notice", "severity=%s sqlstate=%s message=%s", sev ? sev : "libpq",
+              state ? state : "-", q);
+}
+
+static void reset_connection(db_conn *c)
+{
     PQreset(c->pg);
-    if (PQstatus(c->pg) != CONNECTION_OK)
-        return false;
     memset(c->prepared, 0, sizeof c->prepared);
-    if (session_setup(c) != DB_OK)
+    if (PQstatus(c->pg) == CONNECTION_OK && session_setup(c) == DB_OK)
+        log_event(LOG_INFO, "db.reconnected", NULL);
+}
+
+/* An idle connection that the server closed (a restart, an administrator's
+ * pg_terminate_backend) has its goodbye waiting on the socket: read it before
+ * sending anything, and reconnect while nothing has been sent. */
+static void check_idle_connection(db_conn *c)
+{
+    /* only a connection seen idle: one lost inside a transaction stays lost, so
+     * that the transaction's next statement fails instead of running alone */
+    if (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return;
+    struct pollfd p = {PQsocket(c->pg), POLLIN, 0};
+    if (poll(&p, 1, 0) <= 0)
+        return;
+    PQconsumeInput(c->pg);
+    PGnotify *n;
+    while ((n = PQnotifies(c->pg)) != NULL)
+        PQfreemem(n);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        log_event(LOG_WARN, "db.connection_lost", "when=idle");
+        reset_connection(c);
+    }
+}
+
+/* Is sending this statement twice the same as sending it once? A SELECT whose
+ * text writes nothing; anything else is a write unless declared otherwise. */
+static bool text_is_read_only(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '(')
+        sql++;
+    if (strncasecmp(sql, "SELECT", 6) != 0)
         return false;
-    log_event(LOG_INFO, "db.reconnected", NULL);
+    static const char *const writes[] = {"INSERT",      "UPDATE",    "DELETE",       "MERGE",
+                                         "TRUNCATE",    "COPY",      "nextval",      "setval",
+                                         "pg_advisory", "pg_notify", "pg_terminate", "pg_cancel"};
+    for (size_t i = 0; i < ARRAY_LEN(writes); i++)
+        for (const char *p = sql; *p; p++)
+            if (!strncasecmp(p, writes[i], strlen(writes[i])))
+                return false;
     return true;
+}
+
+static bool stmt_replayable(db_stmt *s)
+{
+    int r = __atomic_load_n(&s->replay, __ATOMIC_RELAXED);
+    if (r == 0) {
+        r = text_is_read_only(s->sql) ? 1 : -1;
+        __atomic_store_n(&s->replay, r, __ATOMIC_RELAXED);
+    }
+    return r > 0;
+}
+
+/* After a failure: was the connection lost, and what does that mean? The statement
+ * was sent in state `before`. Returns true when the caller may send it again on the
+ * fresh connection (reads outside a transaction); otherwise *st says DB_DOWN (a
+ * transaction was lost, rolled back) or DB_UNKNOWN (a write outside one may have run). */
+static bool revive(db_conn *c, PGTransactionStatusType before, bool replayable, db_status *st)
+{
+    if (*st != DB_DOWN || PQstatus(c->pg) == CONNECTION_OK)
+        return false;
+    if (before != PQTRANS_IDLE) {
+        log_event(LOG_WARN, "db.connection_lost", "when=transaction sqlstate=%s", c->err.sqlstate);
+        return false; /* the transaction is gone with its connection */
+    }
+    if (!replayable) {
+        log_event(LOG_WARN, "db.connection_lost", "when=write outcome=unknown sqlstate=%s",
+                  c->err.sqlstate);
+        *st = DB_UNKNOWN;
+        reset_connection(c);
+        return false;
+    }
+    log_event(LOG_WARN, "db.connection_lost", "when=read outcome=resent sqlstate=%s",
+              c->err.sqlstate);
+    reset_connection(c);
+    return PQstatus(c->pg) == CONNECTION_OK;
 }
 
 db_conn *db_connect(const char *url, char *err, size_t errlen)
@@ -108,6 +198,7 @@ db_conn *db_connect(const char *url, char *err, size_t errlen)
     }
     db_conn *c = xcalloc(1, sizeof *c);
     c->pg = pg;
+    PQsetNoticeReceiver(pg, on_notice, NULL);
     if (session_setup(c) != DB_OK) {
         snprintf(err, errlen, "%s", c->err.message);
         db_close(c);
@@ -135,10 +226,12 @@ db_conn *db_thread_conn(void)
         db_close(c);
         pthread_setspecific(conn_key, NULL);
     }
-    char err[512];
+    char err[512], q[600];
     c = db_connect(g_config.database_url, err, sizeof err);
-    if (!c)
-        log_event(LOG_WARN, "db.unavailable", "error=\"%s\"", err);
+    if (!c) {
+        log_quote(q, sizeof q, err);
+        log_event(LOG_WARN, "db.unavailable", "error=%s", q);
+    }
     pthread_setspecific(conn_key, c);
     return c;
 }
@@ -206,7 +299,7 @@ static db_status ensure_prepared(db_conn *c, db_stmt *s)
     PQclear(r);
     if (st == DB_OK)
         c->prepared[id] = true;
-    else
+    else if (st != DB_DOWN) /* a lost connection is db_run's to report */
         log_event(LOG_ERROR, "db.prepare_failed", "stmt=%s sqlstate=%s", s->name, c->err.sqlstate);
     return st;
 }
@@ -233,14 +326,17 @@ db_status db_run(db_conn *c, db_stmt *s, PGresult **res, int nparams, const char
 {
     clear_error(c);
     *res = NULL;
+    check_idle_connection(c);
     PGTransactionStatusType before = PQtransactionStatus(c->pg);
     db_status st = run_once(c, s, res, nparams, params);
-    if (st == DB_DOWN && revive(c, before))
+    if (revive(c, before, stmt_replayable(s), &st))
         st = run_once(c, s, res, nparams, params);
-    if (st == DB_ERROR || st == DB_DOWN)
-        log_event(st == DB_DOWN ? LOG_WARN : LOG_INFO, "db.statement_failed",
-                  "stmt=%s sqlstate=%s constraint=%s", s->name, c->err.sqlstate,
-                  c->err.constraint[0] ? c->err.constraint : "-");
+    if (st == DB_ERROR)
+        log_event(LOG_INFO, "db.statement_failed", "stmt=%s sqlstate=%s constraint=%s", s->name,
+                  c->err.sqlstate, c->err.constraint[0] ? c->err.constraint : "-");
+    else if (st == DB_DOWN || st == DB_UNKNOWN)
+        log_event(LOG_WARN, st == DB_DOWN ? "db.statement_lost" : "db.outcome_unknown",
+                  "stmt=%s sqlstate=%s", s->name, c->err.sqlstate);
     return st;
 }
 
@@ -269,11 +365,21 @@ db_status db_do(db_conn *c, db_stmt *s, int nparams, const char *const *params)
 db_status db_exec_sql(db_conn *c, const char *sql)
 {
     clear_error(c);
+    check_idle_connection(c);
     PGTransactionStatusType before = PQtransactionStatus(c->pg);
     PGresult *r = PQexec(c->pg, sql);
     db_status st = status_of(c, r);
     PQclear(r);
-    if (st == DB_DOWN && revive(c, before)) {
+    bool commit = !strncasecmp(sql, "COMMIT", 6);
+    bool replayable =
+        !strncasecmp(sql, "BEGIN", 5) || !strncasecmp(sql, "SET ", 4) || text_is_read_only(sql);
+    if (commit && st == DB_DOWN && PQstatus(c->pg) != CONNECTION_OK) {
+        /* sent, perhaps received and made durable, answer lost: nobody can say */
+        log_event(LOG_WARN, "db.connection_lost", "when=commit outcome=unknown sqlstate=%s",
+                  c->err.sqlstate);
+        return DB_UNKNOWN;
+    }
+    if (revive(c, before, replayable, &st)) {
         r = PQexec(c->pg, sql);
         st = status_of(c, r);
         PQclear(r);
@@ -293,7 +399,7 @@ int db_transaction(db_conn *c, bool serializable, db_tx_fn fn, void *ctx)
             st = db_exec_sql(c, "COMMIT");
             if (st == DB_OK)
                 return 0;
-            rc = st;
+            rc = st; /* DB_UNKNOWN when the connection was lost once COMMIT was sent */
         } else {
             /* keep fn's error: ROLLBACK must not overwrite it */
             db_error saved = c->err;

@@ -25,10 +25,15 @@
 typedef struct db_stmt {
     const char *name;
     const char *sql;
-    int id; /* assigned on first use; indexes each connection's prepared set */
+    int id;     /* assigned on first use; indexes each connection's prepared set */
+    int replay; /* 0: not yet known, 1: safe to send twice (reads only), -1: not */
 } db_stmt;
 
-#define DB_STMT(var, text) static db_stmt var = {"km0_" #var, text, 0}
+/* A statement is sent a second time after a lost connection only when running it
+ * twice cannot differ from running it once: a SELECT that writes nothing (found from
+ * its text, see core/db.c), or one declared so with DB_STMT_IDEMPOTENT. */
+#define DB_STMT(var, text)            static db_stmt var = {"km0_" #var, text, 0, 0}
+#define DB_STMT_IDEMPOTENT(var, text) static db_stmt var = {"km0_" #var, text, 0, 1}
 /* Parameter list: count and array, e.g. db_run(c, &s, &r, DB_P(a, b)). */
 #define DB_P(...)                                                                                  \
     (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)), (const char *[])          \
@@ -39,9 +44,11 @@ typedef struct db_stmt {
 
 typedef enum {
     DB_OK = 0,
-    DB_RETRY = -1, /* serialization failure or deadlock: the transaction may be replayed */
-    DB_ERROR = -2, /* the statement failed (constraint, bad input, ...): see db_error */
-    DB_DOWN = -3   /* no usable connection: the database is unreachable */
+    DB_RETRY = -1,  /* serialization failure or deadlock: the transaction may be replayed */
+    DB_ERROR = -2,  /* the statement failed (constraint, bad input, ...): see db_error */
+    DB_DOWN = -3,   /* no usable connection, nothing written: the database is unreachable */
+    DB_UNKNOWN = -4 /* the connection was lost after a write (or its COMMIT) was sent: it may
+                       have taken effect or not, and km0 cannot tell */
 } db_status;
 
 typedef struct db_conn db_conn;
@@ -73,12 +80,15 @@ db_status db_run_a(db_conn *c, arena *a, db_stmt *s, PGresult **res, int nparams
                    const char *const *params);
 /* Run a statement whose result is not needed. */
 db_status db_do(db_conn *c, db_stmt *s, int nparams, const char *const *params);
-/* Run trusted SQL text with no parameters (migrations, BEGIN/COMMIT). */
+/* Run trusted SQL text with no parameters (migrations, BEGIN/COMMIT). Only BEGIN,
+ * SET and SELECT are sent again after a lost connection; a lost COMMIT is DB_UNKNOWN. */
 db_status db_exec_sql(db_conn *c, const char *sql);
 
 /* Transaction runner. fn returns 0 to commit, > 0 to roll back a refused request
  * (its own error is in ctx), or a db_status < 0. DB_RETRY replays the whole
- * transaction up to 8 times. Returns 0, fn's refusal, or the final db_status. */
+ * transaction up to 8 times. Returns 0, fn's refusal, or the final db_status:
+ * DB_DOWN when the connection was lost before COMMIT (rolled back, nothing written),
+ * DB_UNKNOWN when it was lost once COMMIT was sent (written or not: ask again). */
 typedef int (*db_tx_fn)(db_conn *c, void *ctx);
 int db_transaction(db_conn *c, bool serializable, db_tx_fn fn, void *ctx);
 

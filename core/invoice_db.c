@@ -119,8 +119,9 @@ int inv_check_or_refuse(arena *a, const invoice *inv, refusal *why)
     }
     const char *all = buf_str(&problems), *nl = strchr(all, '\n');
     const char *first = arena_strndup(a, all, nl ? (size_t)(nl - all) : strlen(all));
-    log_event(LOG_ERROR, "invoice.check_failed", "number=%s problems=%d first=\"%s\"", inv->number,
-              n, first);
+    char quoted[512];
+    log_event(LOG_ERROR, "invoice.check_failed", "number=%s problems=%d first=%s", inv->number, n,
+              log_quote(quoted, sizeof quoted, first));
     buf_free(&problems);
     return refuse(why, 500, "invoice_check_failed", NULL,
                   arena_printf(a,

@@ -51,3 +51,26 @@ void log_event(log_level level, const char *event, const char *fmt, ...)
     ssize_t w = write(STDERR_FILENO, line, (size_t)n);
     (void)w;
 }
+
+const char *log_quote(char *dst, size_t size, const char *s)
+{
+    size_t n = 0;
+    if (size < 3) {
+        if (size)
+            dst[0] = '\0';
+        return dst;
+    }
+    dst[n++] = '"';
+    for (; s && *s && n + 3 < size; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') {
+            dst[n++] = '\\';
+            dst[n++] = (char)ch;
+        } else {
+            dst[n++] = ch < ' ' || ch == 127 ? ' ' : (char)ch; /* tabs, line breaks */
+        }
+    }
+    dst[n++] = '"';
+    dst[n] = '\0';
+    return dst;
+}

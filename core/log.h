@@ -9,9 +9,13 @@
 #ifndef KM0_LOG_H
 #define KM0_LOG_H
 
+#include <stddef.h>
+
 typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 
 void log_set_level(const char *name);
+/* s as one quoted log value ("…" with \" \\ and no line break), cut to fit dst. */
+const char *log_quote(char *dst, size_t size, const char *s);
 void log_event(log_level level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

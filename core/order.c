@@ -16,8 +16,14 @@
  *      an offer written twice in one transaction would have its foreign keys
  *      checked again, and its row copied twice,
  *   6. the order and its lines with prices and VAT frozen from the offers.
+ *   7. the order as stored, read back in the same transaction for the reply.
  * COMMIT returns after the WAL is flushed (synchronous_commit = on), so an
- * order acknowledged to a client survives a crash of km0 or PostgreSQL.
+ * order acknowledged to a client survives a crash of km0 or PostgreSQL. Nothing is
+ * read after COMMIT: a reply built from a second statement could fail on its own
+ * (the connection lost just after the commit) and tell the client that an order it
+ * placed was not. If the connection is lost at COMMIT itself, nobody knows whether
+ * the order was saved: order_put says DB_UNKNOWN, and the client may send the same
+ * PUT again, which sets the same whole order whatever happened the first time.
  */
 #include "order.h"
 #include "cycle.h"
@@ -462,8 +468,11 @@ static int put_tx(db_conn *c, void *p)
     if ((st = db_do(c, &insert_lines,
                     DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
         return st;
-    x->out->id = strtoll(order_id, NULL, 10);
-    return 0;
+    /* the reply: the order as this transaction stored it */
+    bool found;
+    if ((st = order_get(c, a, in->hub, in->cycle, in->customer, x->out, &found)) != DB_OK)
+        return st;
+    return found ? 0 : DB_ERROR; /* written just above: cannot be missing */
 }
 
 int order_put(db_conn *c, arena *a, const order_in *in, order *out, refusal *why)
@@ -480,11 +489,6 @@ int order_put(db_conn *c, arena *a, const order_in *in, order *out, refusal *why
     int st = db_transaction(c, false, put_tx, &x);
     if (st > 0 && x.opening_due && (st = cycle_catch_up(c, in->hub)) == DB_OK)
         st = db_transaction(c, false, put_tx, &x);
-    if (st != 0)
-        return st;
-    /* read back what was stored: the reply shows exactly the committed order */
-    bool found;
-    st = order_get(c, a, in->hub, in->cycle, in->customer, out, &found);
     return st;
 }
 

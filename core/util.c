@@ -2,6 +2,7 @@
  * core/util.c — allocation wrappers, UTF-8 validation, randomness.
  */
 #include "util.h"
+#include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,12 +50,13 @@ char *xstrndup(const char *s, size_t n)
 
 void die(const char *fmt, ...)
 {
+    /* one structured line, as every other line of the server's log */
+    char msg[512], quoted[600];
     va_list ap;
     va_start(ap, fmt);
-    fputs("km0: fatal: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    log_event(LOG_ERROR, "fatal", "message=%s", log_quote(quoted, sizeof quoted, msg));
     abort();
 }
 

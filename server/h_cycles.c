@@ -15,7 +15,9 @@ static bool is_coordinator(const http_req *req)
     return req->session && req->session->role == ROLE_COORDINATOR;
 }
 
-/* {id} of the path, or a 404 reply. */
+/* {id} of the path, or a 404 reply. Written only one way, in canonical decimal
+ * ("1", never "+1", "01" or " 1"): one resource, one address, for caches, logs and
+ * access rules alike. */
 bool http_id_or_reply(http_req *req, const char *name, int64_t *id)
 {
     int64_t v;
@@ -45,9 +47,59 @@ void h_cycles_list(http_req *req)
     http_reply_json(req, 200, root);
 }
 
+/* The offers travel in pages (a cycle may have 100 000 of them): ?limit= (default
+ * OFFERS_PAGE_DEFAULT, at most OFFERS_PAGE_MAX) and ?after= (the last offer id of the
+ * previous page, which the reply's offers_next link carries). */
+#define OFFERS_PAGE_DEFAULT 200
+#define OFFERS_PAGE_MAX     1000
+
+typedef struct {
+    int64_t after;
+    int limit;
+} offers_page;
+
+static bool page_or_reply(http_req *req, offers_page *pg)
+{
+    pg->after = 0;
+    pg->limit = OFFERS_PAGE_DEFAULT;
+    const char *after = http_query(req, "after"), *limit = http_query(req, "limit");
+    char *end;
+    if (after) {
+        long long v = strtoll(after, &end, 10);
+        if (!*after || *end || !(after[0] >= '0' && after[0] <= '9') || v < 0 ||
+            strlen(after) > 18) {
+            http_reply_error(req, 400, "invalid_parameter",
+                             req->lang[0] == 'f' ? "« after » est l’identifiant d’une offre."
+                                                 : "\"after\" is the id of an offer.",
+                             "after");
+            return false;
+        }
+        pg->after = v;
+    }
+    if (limit) {
+        long v = strtol(limit, &end, 10);
+        if (!*limit || *end || !(limit[0] >= '0' && limit[0] <= '9') || v < 1 ||
+            v > OFFERS_PAGE_MAX) {
+            http_reply_error(req, 400, "invalid_parameter",
+                             arena_printf(req->mem,
+                                          req->lang[0] == 'f'
+                                              ? "« limit » va de 1 à %d offres par page."
+                                              : "\"limit\" is 1 to %d offers a page.",
+                                          OFFERS_PAGE_MAX),
+                             "limit");
+            return false;
+        }
+        pg->limit = (int)v;
+    }
+    return true;
+}
+
 static void reply_cycle(http_req *req, int64_t id, int status)
 {
     PGresult *r, *offers, *pickups;
+    offers_page pg;
+    if (!page_or_reply(req, &pg))
+        return;
     int st = cycle_catch_up(req->db, req->hub_id);
     if (st == DB_OK)
         st = cycle_get(req->db, req->mem, req->hub_id, id, &r);
@@ -61,7 +113,8 @@ static void reply_cycle(http_req *req, int64_t id, int status)
                          NULL);
         return;
     }
-    if ((st = cycle_offers(req->db, req->mem, id, &offers)) != DB_OK ||
+    /* one more than the page: whether there is a next one */
+    if ((st = cycle_offers_page(req->db, req->mem, id, pg.after, pg.limit + 1, &offers)) != DB_OK ||
         (st = cycle_pickup_points(req->db, req->mem, id, &pickups)) != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -73,8 +126,15 @@ static void reply_cycle(http_req *req, int64_t id, int status)
     for (int i = 0; i < PQntuples(pickups); i++)
         cJSON_AddItemToArray(pp, json_pickup_point(pickups, i, is_coordinator(req)));
     cJSON *of = cJSON_AddArrayToObject(c, "offers");
-    for (int i = 0; i < PQntuples(offers); i++)
+    int n = PQntuples(offers) > pg.limit ? pg.limit : PQntuples(offers);
+    for (int i = 0; i < n; i++)
         cJSON_AddItemToArray(of, json_offer(offers, i));
+    if (PQntuples(offers) > pg.limit)
+        cJSON_AddStringToObject(c, "offers_next",
+                                arena_printf(req->mem, "/api/v1/cycles/%lld?after=%s&limit=%d",
+                                             (long long)id, db_val(offers, n - 1, "id"), pg.limit));
+    else
+        cJSON_AddNullToObject(c, "offers_next");
     http_reply_json(req, status, root);
 }
 

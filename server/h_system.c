@@ -1,8 +1,10 @@
 /*
  * server/h_system.c — GET /healthz and GET /metrics.
  */
+#include "../core/config.h"
 #include "handlers.h"
 #include "metrics.h"
+#include "session.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,8 +40,46 @@ static long resident_bytes(void)
 }
 
 /* GET /metrics — Prometheus text format. */
+/* Who may read them is metrics_access: "coordinator" (default: a coordinator's
+ * session), "anonymous" (anyone who reaches the server: restrict it in the proxy) or
+ * "off" (404). The route needs no database, so the session is only looked up here. */
+static bool metrics_allowed_or_reply(http_req *req)
+{
+    bool fr = req->lang[0] == 'f';
+    if (!strcmp(g_config.metrics_access, "anonymous"))
+        return true;
+    if (!strcmp(g_config.metrics_access, "off")) {
+        http_reply_error(req, 404, "not_found", "There is nothing at this address.", NULL);
+        return false;
+    }
+    if (!(req->db = db_thread_conn())) {
+        http_reply_db_error(req, DB_DOWN);
+        return false;
+    }
+    int st = session_load(req);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return false;
+    }
+    if (!req->session) {
+        http_reply_error(req, 401, "unauthenticated",
+                         fr ? "Connectez-vous d’abord." : "Log in first.", NULL);
+        return false;
+    }
+    if (req->session->role != ROLE_COORDINATOR) {
+        http_reply_error(req, 403, "forbidden",
+                         fr ? "Votre compte n’a pas accès à cette page."
+                            : "Your account may not access this.",
+                         NULL);
+        return false;
+    }
+    return true;
+}
+
 void h_metrics(http_req *req)
 {
+    if (!metrics_allowed_or_reply(req))
+        return;
     buf b = BUF_INIT;
     metrics_render(&b);
     buf_printf(&b,

@@ -11,6 +11,8 @@
 #include "../core/log.h"
 #include "../core/rcache.h"
 #include "../core/util.h"
+#include "conn_limits.h"
+#include "csrf.h"
 #include "http_input.h"
 #include "hub_select.h"
 #include "json_body.h"
@@ -18,9 +20,11 @@
 #include "session.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +320,18 @@ void http_reply_redirect(http_req *req, const char *location)
 
 void http_reply_db_error(http_req *req, int status_from_db)
 {
+    if (status_from_db == DB_UNKNOWN) {
+        /* the connection broke once the write was sent: it may have been saved */
+        http_reply_error(
+            req, 503, "outcome_unknown",
+            req->lang[0] == 'f'
+                ? "La base de données n’a pas confirmé l’enregistrement : il a pu avoir lieu ou "
+                  "non. Rechargez pour vérifier, ou renvoyez la même demande."
+                : "The database did not confirm the write: it may or may not have been saved. "
+                  "Reload to check, or send the same request again.",
+            NULL);
+        return;
+    }
     if (status_from_db == DB_DOWN || !req->db) {
         http_reply_error(req, 503, "database_unavailable",
                          req->lang[0] == 'f'
@@ -406,21 +422,6 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
                http_only ? "; HttpOnly" : "", g_config.secure_cookies ? "; Secure" : "");
 }
 
-bool http_csrf_ok(http_req *req, const char *form_token)
-{
-    const char *expected = req->session ? req->session->csrf : http_cookie(req, "km0_csrf");
-    const char *given = form_token ? form_token : http_header(req, "X-CSRF-Token");
-    if (!expected || !given || strlen(expected) < 16)
-        return false;
-    size_t n = strlen(expected);
-    if (strlen(given) != n)
-        return false;
-    unsigned char diff = 0; /* constant time: no early exit on the first mismatch */
-    for (size_t i = 0; i < n; i++)
-        diff |= (unsigned char)(expected[i] ^ given[i]);
-    return diff == 0;
-}
-
 /* A minimal, self-contained error page; the pages module styles the rest. */
 static void render_error_page(http_req *req, int status, const char *message)
 {
@@ -479,10 +480,32 @@ static http_req *new_request(struct MHD_Connection *conn, const char *method, co
     return req;
 }
 
-static size_t content_length(http_req *req)
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                            const char *value)
 {
+    (void)kind;
+    (void)value;
+    if (!strcasecmp(key, "Content-Length"))
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
+/* The declared body length; false after a 400 when the request declares two (a proxy
+ * in front may have used the other one: request smuggling). */
+static bool content_length_or_reply(http_req *req, size_t *len)
+{
+    int n = 0;
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, count_content_length, &n);
+    if (n > 1) {
+        http_reply_error(req, 400, "bad_request",
+                         req->lang[0] == 'f' ? "La requête déclare deux longueurs (Content-Length)."
+                                             : "The request declares two lengths (Content-Length).",
+                         NULL);
+        return false;
+    }
     const char *cl = http_header(req, "Content-Length");
-    return cl ? (size_t)strtoull(cl, NULL, 10) : 0;
+    *len = cl ? (size_t)strtoull(cl, NULL, 10) : 0;
+    return true;
 }
 
 /* Query parameters, each named once. Two values for one name ("?format=pdf&format=xml")
@@ -520,11 +543,24 @@ static enum MHD_Result collect_query_name(void *cls, enum MHD_ValueKind kind, co
     return MHD_YES;
 }
 
-static bool query_ok_or_reply(http_req *req)
+/* What the URI callback returns for a request whose query carries more parameters
+ * than HTTP_MAX_QUERY_PARAMS (libmicrohttpd hands it to on_request as *con_cls). */
+static char too_many_params_mark;
+
+static bool query_ok_or_reply(http_req *req, bool too_many)
 {
-    query_names q = {.n = 0};
-    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_query_name, &q);
+    query_names q = {.n = 0, .too_many = too_many};
     bool fr = req->lang[0] == 'f';
+    if (!q.too_many)
+        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_query_name, &q);
+    if (q.too_many) {
+        /* said before anything else: the parameters were never parsed (see on_uri) */
+        http_reply_error(req, 400, "too_many_parameters",
+                         fr ? "L’adresse porte trop de paramètres."
+                            : "The address carries too many parameters.",
+                         NULL);
+        return false;
+    }
     if (q.bad_encoding) {
         http_reply_error(req, 400, "bad_encoding",
                          fr ? "L’adresse contient des caractères invalides (UTF-8 attendu)."
@@ -541,34 +577,7 @@ static bool query_ok_or_reply(http_req *req)
                          arena_strdup(req->mem, q.duplicate));
         return false;
     }
-    if (q.too_many) {
-        http_reply_error(req, 400, "too_many_parameters",
-                         fr ? "L’adresse porte trop de paramètres."
-                            : "The address carries too many parameters.",
-                         NULL);
-        return false;
-    }
     return true;
-}
-
-/* Browsers say where a request comes from (Fetch Metadata, Sec-Fetch-Site). A request
- * that changes something and comes from another site, or another origin of the same
- * site (a sibling hub's sub-domain), is refused before any handler runs: km0's own
- * pages only ever post to their own origin. Clients that do not send the header
- * (scripts, older browsers) rely on the CSRF token, the JSON content type and SameSite. */
-static bool same_origin_or_reply(http_req *req)
-{
-    if (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD") ||
-        !strcmp(req->method, "OPTIONS"))
-        return true;
-    const char *site = http_header(req, "Sec-Fetch-Site");
-    if (!site || !strcmp(site, "same-origin") || !strcmp(site, "none"))
-        return true;
-    http_reply_error(req, 403, "cross_origin",
-                     req->lang[0] == 'f' ? "Cette demande vient d’un autre site : km0 la refuse."
-                                         : "This request comes from another site: km0 refuses it.",
-                     NULL);
-    return false;
 }
 
 static void too_large(http_req *req)
@@ -581,7 +590,7 @@ static void too_large(http_req *req)
     http_reply_error(req, 413, "body_too_large", msg, NULL);
 }
 
-/* Everything before the handler: session, roles, CSRF for HTML forms. */
+/* Everything before the body: session, roles. */
 static bool admit(http_req *req)
 {
     const http_route *rt = req->route;
@@ -633,7 +642,63 @@ static bool admit(http_req *req)
         }
         return false;
     }
+    req->admitted = true;
     return true;
+}
+
+/* The body cap of a request: a visitor not logged in may only send what a login or
+ * sign-up form needs (anonymous_max_body_bytes), so that it cannot make km0 hold
+ * max_body_bytes (or a catalog's size) per connection. */
+static size_t body_cap(const http_req *req)
+{
+    size_t cap =
+        (req->route->flags & ROUTE_BIG_BODY) ? g_config.catalog_max_bytes : g_config.max_body_bytes;
+    if (!req->admitted || req->session)
+        return cap;
+    if (cap > g_config.anonymous_max_body_bytes)
+        cap = g_config.anonymous_max_body_bytes;
+    return cap;
+}
+
+/* First call, headers in: everything that can be decided before the body is read. A
+ * refusal here is sent at once and the body, if any, is discarded unread. */
+static void on_headers(http_req *req, const char *method, const char *url, bool too_many_params)
+{
+    /* path segments become SQL parameters ({slug}): refuse what is not UTF-8 */
+    if (!utf8_valid(url, strlen(url))) {
+        http_reply_error(req, 400, "bad_encoding",
+                         req->lang[0] == 'f'
+                             ? "L’adresse contient des caractères invalides (UTF-8 attendu)."
+                             : "The address holds invalid characters (UTF-8 expected).",
+                         NULL);
+        return;
+    }
+    size_t declared;
+    if (!content_length_or_reply(req, &declared) || !query_ok_or_reply(req, too_many_params))
+        return;
+    bool path_known;
+    req->route_index = find_route(req, method, url, &path_known);
+    if (req->route_index < 0) {
+        if (path_known)
+            http_reply_error(req, 405, "method_not_allowed",
+                             "This method is not allowed on this resource.", NULL);
+        else
+            http_reply_error(req, 404, "not_found", "There is nothing at this address.", NULL);
+        return;
+    }
+    req->route = &http_routes[req->route_index];
+    /* a body larger than the route ever takes, then who is asking and from where:
+     * all before any body is buffered */
+    req->body_cap = body_cap(req);
+    if (declared > req->body_cap) {
+        too_large(req);
+        return;
+    }
+    if (!csrf_origin_ok_or_reply(req) || !admit(req) || !csrf_api_ok_or_reply(req))
+        return;
+    req->body_cap = body_cap(req); /* smaller now if the request is a visitor's */
+    if (declared > req->body_cap)
+        too_large(req);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -643,40 +708,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)cls;
     (void)version;
     http_req *req = *con_cls;
-    if (!req) {
+    if (!req || (void *)req == &too_many_params_mark) {
+        bool too_many = req != NULL;
         req = new_request(conn, method, url);
         *con_cls = req;
-        /* path segments become SQL parameters ({slug}): refuse what is not UTF-8 */
-        if (!utf8_valid(url, strlen(url))) {
-            http_reply_error(req, 400, "bad_encoding",
-                             req->lang[0] == 'f'
-                                 ? "L’adresse contient des caractères invalides (UTF-8 attendu)."
-                                 : "The address holds invalid characters (UTF-8 expected).",
-                             NULL);
-            return MHD_YES;
-        }
-        bool path_known;
-        req->route_index = find_route(req, method, url, &path_known);
-        if (req->route_index < 0) {
-            if (path_known)
-                http_reply_error(req, 405, "method_not_allowed",
-                                 "This method is not allowed on this resource.", NULL);
-            else
-                http_reply_error(req, 404, "not_found", "There is nothing at this address.", NULL);
-            return MHD_YES;
-        }
-        req->route = &http_routes[req->route_index];
-        req->body_cap = (req->route->flags & ROUTE_BIG_BODY) ? g_config.catalog_max_bytes
-                                                             : g_config.max_body_bytes;
-        if (content_length(req) > req->body_cap) {
-            too_large(req);
-            return MHD_YES;
-        }
-        /* refused before the body is read; the rest of it is then discarded. Who is
-         * asking is checked here too, before any body is buffered: a visitor cannot make
-         * km0 hold catalog_max_bytes per connection for a route it may not use. */
-        if (query_ok_or_reply(req) && same_origin_or_reply(req))
-            admit(req);
+        conn_limits_request_started(conn);
+        on_headers(req, method, url, too_many);
         return MHD_YES;
     }
     if (req->replied) {
@@ -695,6 +732,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         too_large(req);
         return MHD_YES;
     }
+    if (!csrf_form_ok_or_reply(req))
+        return MHD_YES;
     /* admitted at the first call; the thread's connection may have been replaced since
      * (a reconnect frees the old one), so take it again */
     if (!(req->route->flags & ROUTE_NO_DB) && !(req->db = db_thread_conn()))
@@ -708,13 +747,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_YES;
 }
 
+/* A catalog of several megabytes is parsed into many small blocks in the worker
+ * thread's allocator arena; freed, they stay mapped to the process unless returned
+ * (glibc keeps an arena per thread: 16 workers could each keep hundreds of MB). After
+ * a large request, give the free memory back to the system. */
+#define LARGE_REQUEST_BYTES ((size_t)1 << 20)
+
+static void large_request_done(void)
+{
+    malloc_trim(0);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     http_req *req = *con_cls;
-    if (!req)
+    *con_cls = NULL;
+    conn_limits_request_done(conn);
+    if (!req || (void *)req == &too_many_params_mark)
         return;
     int64_t us = now_us() - req->started_us;
     metrics_count(req->route_index, req->status ? req->status : 499, us);
@@ -731,12 +782,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     buf_free(&path);
     buf_free(&method);
+    bool large = req->body.len > LARGE_REQUEST_BYTES;
     buf_free(&req->body);
     for (int i = 0; i < req->ncookies; i++)
         buf_free(&req->set_cookies[i]);
     arena_free(req->mem);
     free(req);
-    *con_cls = NULL;
+    if (large)
+        large_request_done();
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -778,6 +831,37 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
     return http_unescape(s);
 }
 
+/* Called when the request line is in, before libmicrohttpd splits the query into
+ * parameters: past HTTP_MAX_QUERY_PARAMS, it would fill the connection's memory with
+ * them and then close the connection without a word (after the timeout). The query
+ * is cut off here, in libmicrohttpd's own buffer (writable: it is the request as
+ * read, which libmicrohttpd itself splits in place next), and on_request answers 400. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    char *q = strchr(uri, '?');
+    if (!q)
+        return NULL;
+    int n = 1;
+    for (const char *p = q + 1; *p && *p != ' '; p++)
+        n += *p == '&';
+    if (n <= HTTP_MAX_QUERY_PARAMS)
+        return NULL;
+    q[1] = '\0'; /* an empty query: nothing to parse */
+    return &too_many_params_mark;
+}
+
+/* libmicrohttpd's own messages (a client that went away, a header too large), as log
+ * lines like every other: one line, key=value. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512], quoted[600];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    log_event(LOG_INFO, "http.mhd", "message=%s", log_quote(quoted, sizeof quoted, msg));
+}
+
 static void on_panic(void *cls, const char *file, unsigned int line, const char *reason)
 {
     (void)cls;
@@ -788,8 +872,10 @@ int http_serve(const char *listen)
 {
     struct sockaddr_in sa;
     if (parse_listen(listen, &sa) != 0) {
-        fprintf(stderr, "km0 serve: listen address \"%s\" is not ADDR:PORT (e.g. 127.0.0.1:8080)\n",
-                listen);
+        char q[200];
+        log_event(LOG_ERROR, "server.bad_listen",
+                  "listen=%s hint=\"ADDR:PORT, e.g. 127.0.0.1:8080\"",
+                  log_quote(q, sizeof q, listen));
         return 2;
     }
     if (hub_select_load() != 0)
@@ -802,18 +888,26 @@ int http_serve(const char *listen)
     sigaction(SIGTERM, &act, NULL);
     signal(SIGPIPE, SIG_IGN);
     metrics_init(http_nroutes);
+    /* glibc gives each thread that allocates its own arena (up to 8 per core), each
+     * keeping what it once held; two are enough for km0's workers, which spend their
+     * time waiting on PostgreSQL, not on the allocator's locks */
+    mallopt(M_ARENA_MAX, 2);
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)g_config.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)g_config.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-        MHD_OPTION_END);
+        NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)g_config.connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)g_config.connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        conn_limits_notify, NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)g_config.connections_per_address, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "km0 serve: cannot listen on %s (address in use?)\n", listen);
+        char q[200];
+        log_event(LOG_ERROR, "server.listen_failed", "listen=%s hint=\"address in use?\"",
+                  log_quote(q, sizeof q, listen));
         return 1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -821,6 +915,7 @@ int http_serve(const char *listen)
               info ? info->port : 0, g_config.threads, (int)getpid());
     while (!stop_requested) {
         usleep(200 * 1000);
+        conn_limits_sweep();
         server_tick();
     }
     log_event(LOG_INFO, "server.stopping", "reason=signal");

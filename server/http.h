@@ -34,7 +34,7 @@ enum {
 enum {
     ROUTE_HTML = 1,     /* errors rendered as HTML pages; anonymous users sent to the login page */
     ROUTE_NO_DB = 2,    /* does not need the database (metrics) */
-    ROUTE_NO_CSRF = 4,  /* HTML form that may be posted without a CSRF token (none) */
+    ROUTE_NO_CSRF = 4,  /* may change state without a CSRF token (server/csrf.c; none so far) */
     ROUTE_BIG_BODY = 8, /* body cap is catalog_max_bytes instead of max_body_bytes */
     ROUTE_NO_HUB = 16   /* answers even when the request names no hub (health checks) */
 };
@@ -85,8 +85,10 @@ struct http_req {
     db_conn *db;           /* this thread's connection, NULL for ROUTE_NO_DB */
     int status;            /* set by http_reply_*, for the access log */
     bool replied;
+    bool admitted; /* session loaded and roles checked (the visitor's body cap applies) */
     int64_t started_us;
     const char *csrf_fresh; /* CSRF token issued to a visitor in this reply (server/page.c) */
+    struct form *form;      /* an HTML route's posted form, checked at admission (csrf.c) */
     buf set_cookies[3];     /* Set-Cookie headers to add to the reply */
     int ncookies;
 };
@@ -121,7 +123,8 @@ void http_reply_document(http_req *req, int status, const char *content_type, co
                          size_t len, const char *filename);
 void http_reply_redirect(http_req *req, const char *location); /* 303 See Other */
 void http_reply_text(http_req *req, int status, const char *content_type, const char *text);
-/* 503 when the database cannot be reached, 500 otherwise (logged with the request id). */
+/* 503 when the database cannot be reached (or the outcome of a write is unknown:
+ * "outcome_unknown"), 500 otherwise (logged with the request id). */
 void http_reply_db_error(http_req *req, int status_from_db);
 
 /* A domain refusal as a 4xx JSON error (with "details" when it lists several). */
@@ -133,7 +136,8 @@ void http_reply_failure(http_req *req, int st, const refusal *why);
 void http_set_cookie(http_req *req, const char *name, const char *value, int max_age_s,
                      bool http_only);
 
-/* Is the request's CSRF token (form field or X-CSRF-Token header) the session's? */
+/* Is the request's CSRF token (form field or X-CSRF-Token header) the session's
+ * (a visitor's: its km0_csrf cookie)? server/csrf.c. */
 bool http_csrf_ok(http_req *req, const char *form_token);
 
 /* Metrics in Prometheus text format. */

@@ -11,6 +11,7 @@
  * without a restart.
  */
 #include "hub_select.h"
+#include "../core/log.h"
 #include "../core/account.h"
 #include "../core/config.h"
 
@@ -97,10 +98,12 @@ int hub_select_load(void)
             break;
         n = strcspn(p, " ,\t");
         if (add_entry(p, n) != 0) {
-            fprintf(stderr,
-                    "%s: hub_hosts: \"%.*s\" is neither HOST=SLUG nor *.DOMAIN "
-                    "(or more than %d entries)\n",
-                    config_where("hub_hosts"), (int)n, p, MAX_ENTRIES);
+            char entry[300], q[400];
+            snprintf(entry, sizeof entry, "%.*s", (int)n, p);
+            log_event(LOG_ERROR, "config.invalid",
+                      "where=%s key=hub_hosts entry=%s max_entries=%d "
+                      "hint=\"HOST=SLUG or *.DOMAIN\"",
+                      config_where("hub_hosts"), log_quote(q, sizeof q, entry), MAX_ENTRIES);
             return -1;
         }
         p += n;

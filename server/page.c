@@ -192,50 +192,13 @@ void page_csrf_field(buf *b, http_req *req)
 
 bool page_form_or_reply(http_req *req, form *f)
 {
-    const char *ct = http_header(req, "Content-Type");
-    form_status st;
-    if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
-        st = form_parse_multipart(req->mem, ct, req->body.data ? req->body.data : "", req->body.len,
-                                  f);
-    else if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
-        st =
-            form_parse_urlencoded(req->mem, req->body.data ? req->body.data : "", req->body.len, f);
-    else {
-        http_reply_error(req, 415, "unsupported_media_type",
-                         TR(req, "Ce formulaire n’a pas été envoyé correctement.",
-                            "This form was not sent the usual way."),
-                         NULL);
+    /* parsed and checked (CSRF token, content type, duplicate names) once, when the
+     * request was admitted (server/csrf.c): here it is only handed over */
+    if (!req->form) {
+        http_reply_error(req, 500, "internal", "This page expects no form.", NULL);
         return false;
     }
-    if (st != FORM_OK) {
-        http_reply_error(req, 400, "bad_form",
-                         TR(req, "Le formulaire contient des données illisibles.",
-                            "The form holds data that cannot be read."),
-                         NULL);
-        return false;
-    }
-    if (form_count(f, "csrf") != 1 || !http_csrf_ok(req, form_get(f, "csrf"))) {
-        http_reply_error(req, 403, "csrf",
-                         TR(req,
-                            "Ce formulaire a expiré ou ne vient pas de km0 : rechargez la page "
-                            "et recommencez.",
-                            "This form has expired or did not come from km0: reload the page and "
-                            "try again."),
-                         NULL);
-        return false;
-    }
-    /* km0's forms name every field once; two values for one name are refused rather
-     * than one silently chosen (parameter pollution) */
-    const char *twice = form_duplicate_name(f);
-    if (twice) {
-        http_reply_error(req, 400, "duplicate_field",
-                         arena_printf(req->mem,
-                                      TR(req, "Le champ « %s » apparaît deux fois.",
-                                         "The field \"%s\" appears twice."),
-                                      twice),
-                         twice);
-        return false;
-    }
+    *f = *req->form;
     return true;
 }
 

@@ -26,8 +26,8 @@ void page_end(buf *b, http_req *req);
 const char *page_csrf(http_req *req);
 /* <input type="hidden" name="csrf" value="…">. */
 void page_csrf_field(buf *b, http_req *req);
-/* Decode the urlencoded body and check its CSRF token; replies 400/403/415 and
- * returns false when it cannot be accepted. */
+/* The posted form, decoded and its CSRF token checked when the request was admitted
+ * (server/csrf.c); false (after a 500) only on a route that receives no form. */
 bool page_form_or_reply(http_req *req, form *f);
 
 /* 3,76 € (fr) / €3.76 (en). */

@@ -5,6 +5,7 @@
 #define KM0_SESSION_H
 
 #include "../core/account.h"
+#include "../core/config.h"
 #include "http.h"
 
 /* Load the session named by the km0_session cookie, if any (db_status). */
@@ -19,6 +20,10 @@ int session_end(http_req *req);
 /* Periodic work of the server's timer thread (expired sessions, cycle transitions). */
 void server_tick(void);
 
-#define SESSION_COOKIE "km0_session"
+/* The session cookie's name: "__Host-km0_session" where cookies are Secure (behind
+ * HTTPS), which browsers accept only with Secure, Path=/ and no Domain, so a
+ * sibling sub-domain or a plain-HTTP page cannot set or overwrite it; else
+ * "km0_session". */
+#define SESSION_COOKIE (g_config.secure_cookies ? "__Host-km0_session" : "km0_session")
 
 #endif

@@ -121,7 +121,7 @@ describe('authentication and sessions', () => {
     // others are not locked out
     assert.equal((await w.srv.client().post('/api/v1/session', { email: w.acc.pX.email, password: PASSWORD })).status, 200);
     // the window passes: the login works again
-    w.db.sql(`UPDATE login_failures SET at = at - interval '16 minutes'`);
+    w.db.sql(`UPDATE login_attempts SET window_start = window_start - interval '16 minutes'`);
     assert.equal((await w.srv.client().post('/api/v1/session', { email, password: PASSWORD })).status, 200);
   });
 
@@ -140,7 +140,7 @@ describe('authentication and sessions', () => {
     assert.equal(v.cookies.get('km0_session'), undefined);
     // API and form count together: the API is throttled too for this email
     assert.equal((await w.srv.client().post('/api/v1/session', { email, password: PASSWORD })).status, 429);
-    w.db.sql(`DELETE FROM login_failures`);
+    w.db.sql(`DELETE FROM login_attempts`);
   });
 
   it('enforces the password policy at sign-up (API and form), and stores only a yescrypt hash', async () => {
@@ -183,14 +183,73 @@ describe('authentication and sessions', () => {
     keep(good);
   });
 
-  it('marks cookies Secure when served over HTTPS (secure_cookies = true)', async () => {
+  it('counts a burst of logins sent at once: no more passwords checked than login_max_failures', async () => {
+    const email = w.acc.cB.email;
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      w.srv.client().post('/api/v1/session', { email, password: `burst guess ${i}` })));
+    const checked = burst.filter((r) => r.status === 401).length; // a password was compared
+    assert.equal(checked + burst.filter((r) => r.status === 429).length, 20, burst.map((r) => r.status).join(' '));
+    assert.equal(checked, MAX_FAILURES, `${checked} passwords checked in one burst`);
+    assert.equal(w.db.one(`SELECT attempts FROM login_attempts WHERE email = '${email}'`), '20');
+    w.db.sql('DELETE FROM login_attempts');
+  });
+
+  it('keeps at most sessions_per_user sessions of one account: a new login ends the oldest', async () => {
+    const conf = writeConf(w.dir, 'sessions.conf', 'hub = drome-paysanne\nsessions_per_user = 3');
+    const srv = await startServer(w.db, { config: conf });
+    try {
+      const user = w.acc.pY.userId;
+      w.db.sql(`DELETE FROM sessions WHERE user_id = ${user}`);
+      const clients = [];
+      for (let i = 0; i < 5; i++) {
+        const c = keep(srv.client());
+        await c.login(w.acc.pY.email, PASSWORD);
+        clients.push(keep(c));
+      }
+      assert.equal(w.db.one(`SELECT count(*) FROM sessions WHERE user_id = ${user}`), '3');
+      const open = [];
+      for (const c of clients) open.push((await c.get('/api/v1/session')).status);
+      assert.deepEqual(open, [401, 401, 200, 200, 200], 'the two oldest sessions ended');
+    } finally {
+      await srv.stop();
+      w.acc.pY = { ...w.acc.pY, ...newSession(w.db, w.acc.pY.userId) };
+    }
+  });
+
+  it('serves /metrics as metrics_access says: coordinators (default), anyone, or nobody', async () => {
+    assert.equal((await w.srv.client().get('/metrics')).status, 401);
+    assert.equal((await sessionClient(w.srv, w.acc.cA).get('/metrics')).status, 403);
+    assert.equal((await sessionClient(w.srv, w.acc.coord).get('/metrics')).status, 200);
+    for (const [access, anon, coord] of [['anonymous', 200, 200], ['off', 404, 404]]) {
+      const srv = await startServer(w.db, { config: writeConf(w.dir, `metrics-${access}.conf`, `hub = drome-paysanne\nmetrics_access = ${access}`) });
+      try {
+        assert.equal((await srv.client().get('/metrics')).status, anon, `${access}: visitor`);
+        assert.equal((await sessionClient(srv, w.acc.coord).get('/metrics')).status, coord, `${access}: coordinator`);
+      } finally { await srv.stop(); }
+    }
+  });
+
+  it('marks cookies Secure when served over HTTPS (secure_cookies = true), the session cookie __Host-', async () => {
     const conf = writeConf(w.dir, 'secure.conf', 'hub = drome-paysanne\nsecure_cookies = true');
     const srv = await startServer(w.db, { config: conf });
     try {
       const r = await srv.client().post('/api/v1/session', { email: w.acc.pX.email, password: PASSWORD });
       assert.equal(r.status, 200);
-      assert.match(r.headers.get('set-cookie'), /; HttpOnly; Secure/);
-      secrets.add(/km0_session=([^;]+)/.exec(r.headers.get('set-cookie'))[1]);
+      const cookie = r.headers.get('set-cookie');
+      assert.match(cookie, /; HttpOnly; Secure/);
+      // __Host-: a browser takes it only with Secure, Path=/ and no Domain, so no
+      // sibling sub-domain and no plain-HTTP page can set or replace it
+      assert.match(cookie, /^__Host-km0_session=[A-Za-z0-9_-]{43};/);
+      assert.match(cookie, /; Path=\/;/);
+      assert.doesNotMatch(cookie, /Domain=/i);
+      const token = /km0_session=([^;]+)/.exec(cookie)[1];
+      secrets.add(token);
+      const c = srv.client();
+      c.cookies.set('__Host-km0_session', token);
+      assert.equal((await c.get('/api/v1/session')).status, 200);
+      const plain = srv.client(); // the old name opens nothing there
+      plain.cookies.set('km0_session', token);
+      assert.equal((await plain.get('/api/v1/session')).status, 401);
       assert.doesNotMatch(srv.logs(), new RegExp([...secrets].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')));
     } finally { await srv.stop(); }
   });

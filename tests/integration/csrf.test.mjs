@@ -7,6 +7,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { routeTable, routeKey, snapshot, send, newSession, sessionClient, visitor } from '../lib/security.mjs';
 import { ROUTES, ROLES, LOGIN, buildWorld, urlOf } from '../lib/route_matrix.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { ROOT } from '../lib/harness.mjs';
 
 /** Who to post a form as: the first logged-in role the matrix lets through, and a
  *  visitor too when visitors may post it (their token is the double-submit cookie's). */
@@ -149,5 +151,88 @@ describe('CSRF on the JSON API', () => {
       assert.match(c, /; SameSite=Lax/, c);
       assert.match(c, /; Path=\//, c);
     }
+  });
+});
+
+describe('CSRF checked once, for every state-changing route', () => {
+  let w;
+  before(async () => { w = await buildWorld('csrf_all'); });
+  after(async () => { await w.srv.stop(); w.db.drop(); });
+  const unsafe = () => routeTable().filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && ROUTES[routeKey(r)]);
+
+  /** The first role the matrix lets through (a visitor's when only visitors may). */
+  function actor(key) {
+    const expect = ROUTES[key].expect;
+    const ok = (role) => ![403, 404].includes(expect[role]) && !(role === 'anon' && [401, LOGIN].includes(expect[role]));
+    return ROLES.find((role) => role !== 'anon' && ok(role)) || (ok('anon') ? 'anon' : null);
+  }
+
+  it('refuses a foreign Origin (403) on every route that changes state, and writes nothing', async () => {
+    const wrong = [];
+    const routes = unsafe();
+    assert.ok(routes.length >= 25, `${routes.length} state-changing routes`);
+    for (const route of routes) {
+      const key = routeKey(route);
+      const role = actor(key);
+      if (!role) { wrong.push(`${key}: no role may use it`); continue; }
+      const row = ROUTES[key];
+      const spec = { method: route.method, url: urlOf(route, w), ...(row.req ? row.req(role, w) : {}) };
+      const before = snapshot(w.db);
+      const client = await w.client(role, { fresh: true });
+      for (const origin of ['https://evil.example', 'null', `http://km0.test:${w.srv.port}`]) {
+        const r = await send(client, { ...spec, headers: { ...(spec.headers || {}), origin } });
+        if (r.status !== 403 || (r.json?.error?.code !== 'cross_origin' && !/autre site/.test(r.text))) wrong.push(`${key} as ${role}, Origin ${origin}: ${r.status}`);
+      }
+      const after = snapshot(w.db);
+      const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+      if (changed.length) wrong.push(`${key} as ${role}, a foreign Origin: changed ${changed.join(', ')}`);
+      // km0's own origin goes through to the handler (the matrix's status)
+      const own = await send(await w.client(role, { fresh: true }), { ...spec, headers: { ...(spec.headers || {}), origin: w.srv.base } });
+      if (own.status !== row.expect[role]) wrong.push(`${key} as ${role}, its own Origin: ${own.status}, expected ${row.expect[role]}`);
+      if ((row.changes || []).includes(role) && row.restore) await row.restore(w);
+    }
+    assert.deepEqual(wrong, [], `\n${wrong.join('\n')}`);
+  });
+
+  it('refuses an API request that is neither JSON nor carries the X-CSRF-Token header, bodiless POSTs included', async () => {
+    const wrong = [];
+    const api = unsafe().filter((r) => !r.flags.includes('ROUTE_HTML'));
+    assert.ok(api.length >= 11, `${api.length} API routes`);
+    for (const route of api) {
+      const key = routeKey(route);
+      const role = actor(key);
+      const row = ROUTES[key];
+      const spec = { method: route.method, url: urlOf(route, w), ...(row.req ? row.req(role, w) : {}) };
+      const text = spec.json !== undefined ? JSON.stringify(spec.json) : spec.body;
+      const attempts = {
+        'no content type, no token': { body: text, headers: { 'x-csrf-token': null } },
+        'text/plain, no token': { body: text ?? '', headers: { 'content-type': 'text/plain', 'x-csrf-token': null } },
+        'a form, no token': { body: 'state=closed', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': null } },
+        'another session’s token': { body: text, headers: { 'x-csrf-token': 'A'.repeat(32) } },
+      };
+      const before = snapshot(w.db);
+      const client = await w.client(role, { fresh: true });
+      for (const [what, a] of Object.entries(attempts)) {
+        const r = await client.req(spec.method, spec.url, { body: a.body, headers: a.headers });
+        if (![403, 415].includes(r.status)) wrong.push(`${key} as ${role}, ${what}: ${r.status}`);
+      }
+      const after = snapshot(w.db);
+      const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+      if (changed.length) wrong.push(`${key} as ${role}: changed ${changed.join(', ')}`);
+      // the token alone (a bodiless POST from a script) goes through to the handler
+      if (spec.json === undefined && spec.body === undefined) {
+        const r = await (await w.client(role, { fresh: true })).req(spec.method, spec.url, {});
+        if (r.status !== row.expect[role]) wrong.push(`${key} as ${role} with its token: ${r.status}, expected ${row.expect[role]}`);
+        if ((row.changes || []).includes(role) && row.restore) await row.restore(w);
+      }
+    }
+    assert.deepEqual(wrong, [], `\n${wrong.join('\n')}`);
+  });
+
+  it('checks CSRF in one place: no handler checks it itself', () => {
+    // server/csrf.c, called from the admission path of server/http.c, is the only caller
+    const callers = readdirSync(`${ROOT}/server`).filter((f) => f.endsWith('.c') && f !== 'csrf.c')
+      .filter((f) => /http_csrf_ok|Sec-Fetch-Site|"Origin"/.test(readFileSync(`${ROOT}/server/${f}`, 'utf8')));
+    assert.deepEqual(callers, []);
   });
 });

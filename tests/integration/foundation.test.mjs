@@ -369,6 +369,7 @@ describe('HTTP core', () => {
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
     assert.equal(r.json.user.role, 'coordinator');
+    anon.csrf = r.json.user.csrf_token; // a script sends it back with what it changes
     const token = anon.cookies.get('km0_session');
     assert.equal(db.one(`SELECT count(*) FROM sessions WHERE token_sha256 = sha256(convert_to('${token}', 'UTF8'))`), '1');
     r = await anon.get('/api/v1/session');
@@ -386,7 +387,10 @@ describe('HTTP core', () => {
 
   it('serves /metrics in Prometheus text with counts by route and status', async () => {
     await c.get('/healthz');
-    const r = await c.get('/metrics');
+    // metrics_access = coordinator (the default): a coordinator's session
+    const coord = srv.client();
+    await coord.login('coord@example.org', 'coordinator pass');
+    const r = await coord.get('/metrics');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /text\/plain; version=0\.0\.4/);
     assert.match(r.text, /km0_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);

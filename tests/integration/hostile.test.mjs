@@ -32,6 +32,12 @@ function table(w) {
     ['a chunked body over max_body_bytes', 'anon', raw('POST /api/v1/session HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked',
       `${(300000).toString(16)}\r\n${'x'.repeat(300000)}\r\n`.repeat(4) + '0\r\n\r\n'), 413, 'body_too_large'],
     ['a catalog over catalog_max_bytes', 'pX', raw(`PUT /api/v1/producers/${X}/catalog HTTP/1.1\r\nContent-Type: text/csv\r\nContent-Length: ${10 * 1024 * 1024 + 1}`), 413, 'body_too_large'],
+    // a visitor not logged in is held to anonymous_max_body_bytes (16 kB), declared or streamed
+    ['a visitor’s 20 kB body', 'anon', raw('POST /api/v1/accounts HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 20000'), 413, 'body_too_large'],
+    ['a visitor’s 40 kB body streamed', 'anon', raw('POST /api/v1/session HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked',
+      `${(10000).toString(16)}\r\n${'x'.repeat(10000)}\r\n`.repeat(4) + '0\r\n\r\n'), 413, 'body_too_large'],
+    // two lengths: a proxy in front may have framed the request by the other one
+    ['two Content-Length headers', 'anon', raw('POST /api/v1/session HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 40', '{}'), 400, 'bad_request'],
     ['a 70 kB header', 'anon', raw(`GET /healthz HTTP/1.1\r\nX-Big: ${'a'.repeat(70000)}`), 431],
     ['a 70 kB address', 'anon', raw(`GET /${'a'.repeat(70000)} HTTP/1.1`), 414],
     ['a 10 kB name', 'cA', { method: 'POST', url: '/api/v1/accounts', json: { email: 'long@example.org', password: 'a long password', name: 'n'.repeat(10000) } }, 422, 'too_long'],
@@ -90,6 +96,13 @@ function table(w) {
     ['a duplicate key inside a line', 'cA', putText(`{"pickup_point": "${PICKUP}", "lines": [{"producer": "${X}", "sku": "CAR", "quantity": "1", "quantity": "90"}]}`), 400, 'duplicate_key'],
     ['a repeated form field', 'coord', { method: 'POST', url: `/desk/producers/${X}/active`, form: [['active', '1'], ['active', '0']] }, 400],
     ['a repeated query parameter', 'coord', { method: 'GET', url: `/api/v1/cycles/${c}/reports/collection?format=xml&format=pdf` }, 400, 'duplicate_parameter'],
+    // answered at once, not left silent until the connection times out
+    ['1000 query parameters', 'anon', raw(`GET /api/v1/cycles?${Array.from({ length: 1000 }, (_, i) => `p${i}=1`).join('&')} HTTP/1.1`), 400, 'too_many_parameters'],
+    // ids in paths are canonical decimal: one resource, one address
+    ['a cycle id with a plus sign', 'anon', { method: 'GET', url: `/api/v1/cycles/+${c}` }, 404, 'not_found'],
+    ['a cycle id with a leading zero', 'anon', { method: 'GET', url: `/api/v1/cycles/0${c}` }, 404, 'not_found'],
+    ['a cycle id with a leading space', 'anon', { method: 'GET', url: `/api/v1/cycles/%20${c}` }, 404, 'not_found'],
+    ['an order page with a leading zero', 'cA', { method: 'GET', url: `/orders/0${c}` }, 404],
     ['65 query parameters', 'anon', { method: 'GET', url: '/api/v1/cycles?' + Array.from({ length: 65 }, (_, i) => `p${i}=1`).join('&') }, 400, 'too_many_parameters'],
     // methods
     ['an unknown method', 'anon', raw('BREW /healthz HTTP/1.1'), 405],

@@ -80,6 +80,36 @@ describe('ordering over the JSON API', () => {
     db.sql("UPDATE products SET price_excl_vat_e4 = 23700 WHERE sku = 'LEG-CAR-1KG'");
   });
 
+  it('pages the offers of GET /api/v1/cycles/{id}: 200 by default, at most 1000, each once through offers_next', async () => {
+    insertProducts(db, 'moulin-mirmande', Array.from({ length: 450 }, (_, i) => ({ sku: `PAGE-${i}`, name: `Farine ${i}`, price: '3', stock: null })));
+    const big = openCycle(db, { producers: ['moulin-mirmande'] });
+    const total = Number(db.one(`SELECT count(*) FROM offers WHERE cycle_id = ${big}`));
+    assert.ok(total >= 450, `${total} offers`);
+    const visitor = srv.client();
+    const seen = [];
+    let url = `/api/v1/cycles/${big}`, pages = 0;
+    while (url) {
+      const r = await visitor.get(url);
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.cycle.offers.length <= 200, `${r.json.cycle.offers.length} offers in a page`);
+      assert.equal(r.json.cycle.pickup_points.length > 0, true, 'each page carries the cycle');
+      seen.push(...r.json.cycle.offers.map((o) => `${o.producer}/${o.sku}`));
+      url = r.json.cycle.offers_next;
+      assert.ok(++pages <= 10, 'the pages end');
+    }
+    assert.equal(pages, Math.ceil(total / 200));
+    assert.equal(seen.length, total);
+    assert.equal(new Set(seen).size, total, 'no offer twice');
+    const wide = await visitor.get(`/api/v1/cycles/${big}?limit=1000`);
+    assert.equal(wide.json.cycle.offers.length, total);
+    assert.equal(wide.json.cycle.offers_next, null);
+    for (const bad of ['limit=1001', 'limit=0', 'limit=-5', 'limit=x', 'after=-1', 'after=1e3']) {
+      const r = await visitor.get(`/api/v1/cycles/${big}?${bad}`);
+      assert.equal(r.status, 400, bad);
+      assert.equal(r.json.error.field, bad.split('=')[0]);
+    }
+  });
+
   it('places the DESIGN.md order with totals to the cent', async () => {
     const c = clientFor(srv, consumers[0]);
     const r = await c.put(`/api/v1/cycles/${cycle}/order`, {

@@ -97,12 +97,13 @@ export function assertNoSanitizerReport(stderr, what) {
   assert.ok(!bad.test(stderr || ''), `${what}: sanitizer report:\n${stderr}`);
 }
 
-/** Start `km0 serve` on a free port against db; resolves once /healthz answers. */
-export async function startServer(db, { env = {}, config } = {}) {
+/** Start `km0 serve` (bin: another build than the ASan one) on a free port against db;
+ *  resolves once /healthz answers. */
+export async function startServer(db, { env = {}, config, bin = BIN } = {}) {
   const port = await freePort();
   const args = ['serve', '--listen', `127.0.0.1:${port}`];
   if (config) args.unshift('--config', config);
-  const proc = track(spawn(BIN, args, {
+  const proc = track(spawn(bin, args, {
     cwd: ROOT,
     env: { ...process.env, KM0_DATABASE_URL: db.url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,6 +168,10 @@ export class Client {
   async req(method, url, { json, body, headers = {}, redirect = 'manual' } = {}) {
     const h = { ...headers };
     if (this.cookies.size) h.cookie = this.cookieHeader();
+    // a script's state-changing request carries its session's CSRF token in a header
+    // (server/csrf.c); headers: {'x-csrf-token': null} sends none
+    if (this.csrf && !['GET', 'HEAD'].includes(method) && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
+    if (h['x-csrf-token'] === null) delete h['x-csrf-token'];
     let payload = body;
     if (json !== undefined) { payload = JSON.stringify(json); h['content-type'] ??= 'application/json'; }
     const res = await fetch(this.base + url, { method, headers: h, body: payload, redirect, signal: AbortSignal.timeout(TIMEOUT.http) });

@@ -1,7 +1,9 @@
 // tests/lib/logscan.mjs — after a test run, read every `km0 serve` log it wrote
 // (var/test-logs, kept by harness.mjs) and fail on a secret or a piece of personal
 // data: an email address, a password the tests use, a session or CSRF token, or a
-// field named after one. km0 logs ids, never these (docs/SECURITY.md, V7).
+// field named after one. km0 logs ids, never these (docs/SECURITY.md, V7). And fail
+// on any line that is not one structured event (ts=… level=… event=… key=value…):
+// libmicrohttpd's and libpq's messages included, which km0 routes through its log.
 //
 //   node tests/lib/logscan.mjs MARKER   scan the logs written since MARKER was touched
 
@@ -58,6 +60,22 @@ export function scan(files) {
   return problems;
 }
 
+// one event: ts, level, event, then key=value pairs (a value quoted when it has spaces)
+const STRUCTURED = /^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=(debug|info|warn|error) event=[a-z0-9_.]+( [a-z0-9_]+=("([^"\\]|\\.)*"|[^\s"]*))*$/;
+
+/** Lines of the logs that are not one structured event. */
+export function unstructured(files) {
+  const problems = [];
+  for (const file of files) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    lines.forEach((line, i) => {
+      if (!STRUCTURED.test(line)) problems.push(`${path.relative(ROOT, file)}:${i + 1}: not structured: ${line.slice(0, 160)}`);
+    });
+  }
+  return problems;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const marker = process.argv[2];
   const since = marker && existsSync(marker) ? statSync(marker).mtimeMs : 0;
@@ -67,7 +85,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (problems.length) {
     console.log(`secrets or personal data in ${files.length} server logs:`);
     for (const p of problems.slice(0, 50)) console.log(`  ${p}`);
-    process.exit(1);
   }
-  console.log(`  ${files.length} server logs: no email, password, token or secret field`);
+  const loose = unstructured(files);
+  if (loose.length) {
+    console.log(`${loose.length} lines of ${files.length} server logs are not structured:`);
+    for (const p of loose.slice(0, 50)) console.log(`  ${p}`);
+  }
+  if (problems.length || loose.length) process.exit(1);
+  console.log(`  ${files.length} server logs: every line structured; no email, password, token or secret field`);
 }

@@ -172,7 +172,8 @@ export const ROUTES = {
     req: (role) => ({ form: role.startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
   },
   'GET /healthz': { expect: all(200) },
-  'GET /metrics': { expect: all(200) },
+  // metrics_access = coordinator, the default: a coordinator's session (of any hub)
+  'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/session': { expect: all(401), req: (role) => ({ json: { email: `api-${role}@example.org`, password: 'not the password' } }) },
   'GET /api/v1/session': { expect: api({}, 200) },
   'DELETE /api/v1/session': { expect: all(204), fresh: ROLES },

@@ -50,6 +50,9 @@ export class HostClient extends Client {
   async req(method, url, { json, body, headers = {} } = {}) {
     const h = { ...headers, host: this.host };
     if (this.cookies.size) h.cookie = this.cookieHeader();
+    // as Client: a script's state-changing request carries its CSRF token (server/csrf.c)
+    if (this.csrf && !['GET', 'HEAD'].includes(method) && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
+    if (h['x-csrf-token'] === null) delete h['x-csrf-token'];
     let payload = body;
     if (json !== undefined) { payload = JSON.stringify(json); h['content-type'] ??= 'application/json'; }
     if (payload !== undefined) h['content-length'] = Buffer.byteLength(payload);
