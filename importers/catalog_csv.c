@@ -586,5 +586,6 @@ void imp_parse_csv(imp_ctx *c, const csv_text *text)
             km0_row(c, &h, &rec, at, &p);
         imp_product_add(c, &p, at, h.names[h.col[F_SKU]]);
     }
+    cat->producer_name = producer;
     csv_reader_free(&r);
 }

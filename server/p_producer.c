@@ -7,13 +7,18 @@
  * problem of the file in a table (nothing written), the preview of what would
  * change, or what changed. A coordinator sees the list of the hub's producers
  * and opens any producer's page with /producer?p=SLUG (the form then carries
- * the slug). The import itself is importers/catalog_db.c, as for the CLI and
- * the API. Ids used by tests and assistive links: catalog-form, catalog-file,
- * catalog-encoding, catalog-deactivate, catalog-check, catalog-import, errors,
- * problems, result, counts, changed, created, absent, products, producers.
+ * the slug). A checked file is kept (importers/catalog_review.h) so that the
+ * preview's "Import this file" needs no second choice of it, and a file read on a
+ * guess, or that looks like another producer's, waits for a confirmation. The
+ * import itself is importers/catalog_db.c, as for the CLI and the API. Above the
+ * catalog, the producer's week (server/p_producer_week.c). Ids used by tests and assistive links:
+ * catalog-form, catalog-file, catalog-encoding, catalog-deactivate, catalog-check, catalog-import,
+ * errors, problems, result, counts, changed, created, absent, products, producers.
  */
 #include "../core/config.h"
 #include "../importers/catalog_db.h"
+#include "../importers/catalog_review.h"
+#include "p_producer.h"
 #include "handlers.h"
 #include "page.h"
 
@@ -27,6 +32,11 @@ typedef struct {
     const char *form_error;   /* a problem with the form itself (no file chosen) */
     const char *encoding;     /* as chosen, to show again */
     bool deactivate;
+    const imp_warning *warnings; /* reasons to look again before importing */
+    size_t nwarnings;
+    const char *draft;      /* token of the checked file kept for its import */
+    const char *draft_name; /* its file name */
+    bool unconfirmed;       /* an import held back until the warnings are confirmed */
 } producer_view;
 
 #define FR(req) ((req)->lang[0] == 'f')
@@ -224,9 +234,9 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
                    TR(req, "Aperçu de l’import", "Import preview"),
                    TR(req,
                       "Rien n’a encore été enregistré. Pour enregistrer ces changements, "
-                      "choisissez de nouveau le fichier et cliquez « Importer ».",
-                      "Nothing has been saved yet. To save these changes, choose the file again "
-                      "and press “Import”."));
+                      "importez ce fichier avec le bouton ci-dessous.",
+                      "Nothing has been saved yet. To save these changes, import this file with "
+                      "the button below."));
     else
         buf_printf(b, "<h2 id=\"result-title\">%s</h2><p class=\"notice\" role=\"status\">%s</p>",
                    TR(req, "Catalogue importé", "Catalog imported"),
@@ -296,6 +306,54 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
     buf_puts(b, "</section>");
 }
 
+/* The warnings of a checked file, and the form that imports it without choosing it
+ * again (its token), with the confirmation the warnings ask for. */
+static void render_review(buf *b, http_req *req, const producer_view *v)
+{
+    if (v->nwarnings) {
+        buf_printf(
+            b, "<div class=\"warn\" id=\"warnings\" role=\"alert\"><h2>%s</h2><ul>",
+            v->unconfirmed
+                ? TR(req, "Import en attente : à confirmer", "Import on hold: to be confirmed")
+                : TR(req, "À vérifier avant d’importer", "To check before importing"));
+        for (size_t i = 0; i < v->nwarnings; i++) {
+            buf_puts(b, "<li>");
+            buf_html(b, FR(req) ? v->warnings[i].fr : v->warnings[i].en);
+            buf_puts(b, "</li>");
+        }
+        buf_puts(b, "</ul></div>");
+    }
+    if (!v->draft)
+        return;
+    buf_puts(b, "<form method=\"post\" action=\"/producer/catalog\" id=\"draft-form\">");
+    page_csrf_field(b, req);
+    if (v->coordinator) {
+        buf_puts(b, "<input type=\"hidden\" name=\"producer\" value=\"");
+        buf_html(b, v->producer.slug);
+        buf_puts(b, "\">");
+    }
+    buf_printf(b, "<input type=\"hidden\" name=\"draft\" value=\"%s\">", v->draft);
+    if (v->nwarnings)
+        buf_printf(b,
+                   "<p><input type=\"checkbox\" id=\"catalog-confirm\" name=\"confirm\" "
+                   "value=\"1\"> <label class=\"inline\" for=\"catalog-confirm\">%s</label></p>",
+                   TR(req, "J’ai vérifié : ce fichier est bien mon catalogue, lu correctement.",
+                      "I have checked: this file is my catalog, read correctly."));
+    buf_printf(b,
+               "<div class=\"actions\"><button class=\"btn\" type=\"submit\" name=\"action\" "
+               "value=\"import\" id=\"draft-import\">%s",
+               TR(req, "Importer ce fichier", "Import this file"));
+    if (v->draft_name && *v->draft_name) {
+        buf_puts(b, " (");
+        buf_html(b, v->draft_name);
+        buf_puts(b, ")");
+    }
+    buf_puts(b, "</button></div></form>");
+}
+
+/* Products listed on the page; a catalog of thousands is better read as a file. */
+#define PRODUCTS_SHOWN 300
+
 static void render_products(buf *b, http_req *req, const imp_product *p, size_t n)
 {
     buf_printf(
@@ -319,7 +377,7 @@ static void render_products(buf *b, http_req *req, const imp_product *p, size_t 
                TR(req, "Prix HT", "Price excl. VAT"), TR(req, "Prix TTC", "Price incl. VAT"),
                TR(req, "TVA", "VAT"), TR(req, "Stock par cycle", "Stock per cycle"),
                TR(req, "Pas", "Step"), TR(req, "En vente", "On sale"));
-    for (size_t i = 0; i < n; i++, p++) {
+    for (size_t i = 0; i < n && i < PRODUCTS_SHOWN; i++, p++) {
         product_cells(b, p->sku, p->name);
         if (p->organic == 1)
             buf_printf(b, "<td><span class=\"badge\">%s</span> ", TR(req, "bio", "organic"));
@@ -346,7 +404,16 @@ static void render_products(buf *b, http_req *req, const imp_product *p, size_t 
         buf_printf(b, "</td><td>%s</td></tr>",
                    p->active ? TR(req, "oui", "yes") : TR(req, "non, retiré", "no, off sale"));
     }
-    buf_puts(b, "</tbody></table></div></section>");
+    buf_puts(b, "</tbody></table></div>");
+    if (n > PRODUCTS_SHOWN)
+        buf_printf(b,
+                   TR(req,
+                      "<p class=\"hint\">… et %zu autres : le catalogue entier s’obtient en "
+                      "fichier par GET /api/v1/producers/{slug}/catalog.</p>",
+                      "<p class=\"hint\">… and %zu more: the whole catalog is a file at GET "
+                      "/api/v1/producers/{slug}/catalog.</p>"),
+                   n - PRODUCTS_SHOWN);
+    buf_puts(b, "</section>");
 }
 
 static void render_page(http_req *req, int status, const producer_view *v)
@@ -377,8 +444,12 @@ static void render_page(http_req *req, int status, const producer_view *v)
     }
     if (v->result && v->result->catalog.nproblems)
         render_problems(&b, req, &v->result->catalog);
-    else if (v->result)
+    else if (v->result) {
+        render_review(&b, req, v);
         render_summary(&b, req, v->result);
+    }
+    if (!v->result && !v->form_error)
+        producer_week_sections(&b, req, v->producer.id, v->producer.slug);
     render_form(&b, req, v);
     render_products(&b, req, products, n);
     page_end(&b, req);
@@ -454,8 +525,53 @@ void p_producer(http_req *req)
         render_page(req, 200, &v);
 }
 
+/* The dry run before an import: its result, and the warnings it calls for.
+ * false after an error reply. */
+static bool check_file(http_req *req, producer_view *v, imp_request in, imp_result **res, int *st)
+{
+    in.dry_run = true;
+    *res = arena_alloc(req->mem, sizeof **res);
+    refusal why = {0};
+    *st = imp_catalog_import(req->db, req->mem, req->hub_id, &in, *res, &why);
+    if (*st < 0) {
+        http_reply_db_error(req, *st);
+        return false;
+    }
+    if (*st > 0 && why.status != 422) {
+        http_reply_refusal(req, &why);
+        return false;
+    }
+    if (*st == 0) {
+        imp_warning *w;
+        int ws = imp_catalog_warnings(req->db, req->mem, req->hub_id, &v->producer,
+                                      &(*res)->catalog, &w, &v->nwarnings);
+        if (ws != DB_OK) {
+            http_reply_db_error(req, ws);
+            return false;
+        }
+        v->warnings = w;
+    }
+    return true;
+}
+
+/* Keep the checked file for its import (catalog_review.h). */
+static bool keep_draft(http_req *req, producer_view *v, const imp_draft *d)
+{
+    char token[IMP_DRAFT_TOKEN_LEN + 1];
+    int st = imp_draft_save(req->db, req->mem, req->hub_id, v->producer.id, req->session->user_id,
+                            d, token);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return false;
+    }
+    v->draft = arena_strdup(req->mem, token);
+    v->draft_name = d->filename;
+    return true;
+}
+
 /* POST /producer/catalog — multipart: file, encoding, deactivate_missing, action
- * (check | import), producer (coordinators). */
+ * (check | import), producer (coordinators); or, after a check, the kept file's
+ * draft token (and confirm, when the check raised warnings). */
 void p_producer_catalog(http_req *req)
 {
     form f;
@@ -471,33 +587,83 @@ void p_producer_catalog(http_req *req)
         return;
     }
     const form_field *file = form_field_get(&f, "file");
-    const char *enc = form_get(&f, "encoding"), *action = form_get(&f, "action");
-    v.encoding = enc;
-    v.deactivate = form_get(&f, "deactivate_missing") != NULL;
-    imp_request in = {.producer_slug = v.producer.slug, .deactivate_missing = v.deactivate};
-    /* anything but an explicit "import" is a check: it writes nothing */
-    in.dry_run = !action || strcmp(action, "import") != 0;
-    if (enc && !strcmp(enc, "utf-8"))
-        in.encoding = IMP_ENC_UTF8;
-    else if (enc && !strcmp(enc, "windows-1252"))
-        in.encoding = IMP_ENC_WINDOWS_1252;
-    if (!file || (file->len == 0 && (!file->filename || !*file->filename))) {
+    const char *action = form_get(&f, "action"), *token = form_get(&f, "draft");
+    imp_draft d = {0};
+    bool chosen = file && (file->len > 0 || (file->filename && *file->filename));
+    if (chosen) {
+        const char *enc = form_get(&f, "encoding");
+        d = (imp_draft){file->filename,
+                        enc && (!strcmp(enc, "utf-8") || !strcmp(enc, "windows-1252")) ? enc
+                                                                                       : "auto",
+                        form_get(&f, "deactivate_missing") != NULL, file->value, file->len};
+    } else if (token) {
+        bool found;
+        int st = imp_draft_load(req->db, req->mem, req->hub_id, v.producer.id,
+                                req->session->user_id, token, &d, &found);
+        if (st != DB_OK) {
+            http_reply_db_error(req, st);
+            return;
+        }
+        if (!found) {
+            v.form_error = TR(req,
+                              "Le fichier vérifié n’est plus disponible (il est gardé une heure) : "
+                              "choisissez-le de nouveau.",
+                              "The checked file is no longer kept (it is kept for an hour): "
+                              "choose it again.");
+            render_page(req, 422, &v);
+            return;
+        }
+    } else {
         v.form_error =
             TR(req, "Choisissez le fichier de votre catalogue.", "Choose your catalog file.");
         render_page(req, 422, &v);
         return;
     }
-    in.data = file->value;
-    in.len = file->len;
-    imp_result *res = arena_alloc(req->mem, sizeof *res);
+    v.encoding = d.encoding;
+    v.deactivate = d.deactivate_missing;
+    imp_request in = {.producer_slug = v.producer.slug,
+                      .deactivate_missing = d.deactivate_missing,
+                      .data = d.data,
+                      .len = d.len};
+    if (!strcmp(d.encoding, "utf-8"))
+        in.encoding = IMP_ENC_UTF8;
+    else if (!strcmp(d.encoding, "windows-1252"))
+        in.encoding = IMP_ENC_WINDOWS_1252;
+    /* anything but an explicit "import" is a check: it writes nothing */
+    bool import = action && !strcmp(action, "import");
+    bool confirmed = form_get(&f, "confirm") != NULL;
+    imp_result *res;
+    int st;
+    if (!import || !confirmed) {
+        if (!check_file(req, &v, in, &res, &st))
+            return;
+        v.result = res;
+        if (st > 0) { /* problems in the file: listed, nothing kept */
+            render_page(req, 422, &v);
+            return;
+        }
+        if (!import || v.nwarnings) {
+            /* the preview (or an import held for confirmation), with the file kept */
+            v.unconfirmed = import;
+            if (!keep_draft(req, &v, &d))
+                return;
+            render_page(req, import ? 422 : 200, &v);
+            return;
+        }
+    }
+    res = arena_alloc(req->mem, sizeof *res);
     refusal why = {0};
-    int st = imp_catalog_import(req->db, req->mem, req->hub_id, &in, res, &why);
+    st = imp_catalog_import(req->db, req->mem, req->hub_id, &in, res, &why);
     if (st < 0) {
         http_reply_db_error(req, st);
         return;
     }
     if (st > 0 && why.status != 422) {
         http_reply_refusal(req, &why);
+        return;
+    }
+    if (st == 0 && token && !chosen && (st = imp_draft_delete(req->db, req->mem, token)) != DB_OK) {
+        http_reply_db_error(req, st);
         return;
     }
     v.result = res;
