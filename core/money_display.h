@@ -7,11 +7,12 @@
  * prices including VAT and checks a line by hand: 1,5 kg × 2,50 € = 3,75 €. The
  * rule that reconciles the two:
  *
- *   1. each line shows quantity × unit price incl. VAT, rounded to the cent
- *      (half away from zero): what a reader computes;
+ *   1. each line shows quantity × unit price incl. VAT (as the shop shows it, to
+ *      the cent), rounded to the cent half away from zero: what a reader computes;
  *   2. per seller and rate, the lines must add up to the invoice's amount for
- *      them: base + VAT(base). The difference D (a cent or two, from rounding
- *      the unit prices and the VAT on the sum) is carried one cent at a time by
+ *      them: base + VAT(base). The difference D (a cent or a few, from rounding
+ *      the unit prices, each line excl. VAT and the VAT on the sum to the cent)
+ *      is carried one cent at a time by
  *      the lines whose exact amount (line excl. VAT × (1 + rate)) lies furthest
  *      from the rounded one in D's direction; such a line is marked as carrying
  *      a rounding.

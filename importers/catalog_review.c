@@ -156,7 +156,7 @@ db_status imp_catalog_warnings(db_conn *c, arena *a, int64_t hub, const imp_prod
             "other_catalog",
             arena_printf(a,
                          "%lld des %zu références de ce fichier sont celles du catalogue de « %s "
-                         "» : est-ce bien le vôtre ?",
+                         "» : est-ce bien le vôtre\u00a0?",
                          (long long)best, cat->nproducts, best_name),
             arena_printf(a,
                          "%lld of the %zu SKUs in this file are those of \"%s\"'s catalog: is it "

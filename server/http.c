@@ -267,7 +267,7 @@ void http_reply_error_details(http_req *req, int status, const char *code, const
 {
     if (page_error_wanted(req)) {
         cJSON_Delete(details);
-        page_error(req, status, message);
+        page_error(req, status, code, message);
         return;
     }
     cJSON *root = cJSON_CreateObject();
@@ -283,7 +283,7 @@ void http_reply_error(http_req *req, int status, const char *code, const char *m
                       const char *field)
 {
     if (page_error_wanted(req)) {
-        page_error(req, status, message);
+        page_error(req, status, code, message);
         return;
     }
     cJSON *root = cJSON_CreateObject();

@@ -70,7 +70,7 @@ void p_desk_close_form(http_req *req)
         http_reply_db_error(req, st);
         return;
     }
-    const char *title = TR(req, "Clore ce cycle maintenant ?", "Close this cycle now?");
+    const char *title = TR(req, "Clore ce cycle maintenant\u00a0?", "Close this cycle now?");
     buf b = BUF_INIT;
     page_begin(&b, req, title);
     buf_printf(&b, "<h1>%s</h1><p><b>", title);
@@ -111,7 +111,7 @@ void p_desk_invoices_form(http_req *req)
         http_reply_db_error(req, st);
         return;
     }
-    const char *title = TR(req, "Émettre les factures ?", "Issue the invoices?");
+    const char *title = TR(req, "Émettre les factures\u00a0?", "Issue the invoices?");
     buf b = BUF_INIT;
     page_begin(&b, req, title);
     buf_printf(&b, "<h1>%s</h1><p><b>", title);

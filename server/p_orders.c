@@ -46,11 +46,11 @@ static void render_lines(buf *b, http_req *req, const order *o, const money_show
         buf_puts(b, "</span><small>");
         fmt_qty(b, req, l->quantity);
         buf_printf(b, " %s × ", fmt_unit(req, l->unit, l->quantity));
-        fmt_money(b, req, l->unit_price_incl);
+        fmt_money(b, req, s[i].unit_incl);
         if (s[i].incl != s[i].hand) {
             buf_printf(b, " = ");
             fmt_money(b, req, s[i].hand);
-            buf_printf(b, ", %s %s", TR(req, "arrondi de TVA", "VAT rounding"),
+            buf_printf(b, ", %s %s", TR(req, "arrondi", "rounding"),
                        s[i].incl > s[i].hand ? "+" : "−");
             fmt_money(b, req,
                       s[i].incl > s[i].hand ? s[i].incl - s[i].hand : s[i].hand - s[i].incl);
@@ -90,12 +90,12 @@ static void render_totals(buf *b, http_req *req, const order *o, const money_sho
     if (rounded)
         buf_printf(b, "<p class=\"hint\">* %s</p>",
                    TR(req,
-                      "La TVA se calcule, comme sur la facture, sur le total de chaque taux : la "
-                      "ligne marquée porte le centime d’écart, pour que les lignes fassent le "
-                      "total à payer.",
-                      "VAT is computed, as on the invoice, on the total of each rate: the line "
-                      "marked carries the cent of difference, so that the lines add up to the "
-                      "total to pay."));
+                      "Comme sur la facture, chaque ligne hors taxes et la TVA de chaque taux "
+                      "sont arrondies au centime : la ligne marquée porte l’écart, pour que les "
+                      "lignes fassent exactement le total à payer.",
+                      "As on the invoice, each line excl. VAT and the VAT of each rate are "
+                      "rounded to the cent: the line marked carries the difference, so that the "
+                      "lines add up exactly to the total to pay."));
 }
 
 /* The point's slot on the delivery date, from the cycle's pickup points. */
@@ -208,7 +208,7 @@ void p_order_cancel_form(http_req *req)
         return;
     }
     buf b = BUF_INIT;
-    const char *title = TR(req, "Annuler ma commande ?", "Cancel my order?");
+    const char *title = TR(req, "Annuler ma commande\u00a0?", "Cancel my order?");
     page_begin(&b, req, title);
     buf_printf(&b, "<h1>%s</h1><p>", title);
     buf_printf(&b, TR(req, "Votre commande de %zu produit%s (", "Your order of %zu product%s ("),

@@ -377,6 +377,11 @@ static void render_products(buf *b, http_req *req, const imp_product *p, size_t 
                TR(req, "Prix HT", "Price excl. VAT"), TR(req, "Prix TTC", "Price incl. VAT"),
                TR(req, "TVA", "VAT"), TR(req, "Stock par cycle", "Stock per cycle"),
                TR(req, "Pas", "Step"), TR(req, "En vente", "On sale"));
+    /* labels for the cells when narrow screens show each row as a block */
+    const char *l_unit = TR(req, "Unité", "Unit"), *l_excl = TR(req, "Prix HT", "Price excl. VAT"),
+               *l_incl = TR(req, "Prix TTC", "Price incl. VAT"), *l_vat = TR(req, "TVA", "VAT"),
+               *l_stock = TR(req, "Stock par cycle", "Stock per cycle"),
+               *l_step = TR(req, "Pas", "Step"), *l_sale = TR(req, "En vente", "On sale");
     for (size_t i = 0; i < n && i < PRODUCTS_SHOWN; i++, p++) {
         product_cells(b, p->sku, p->name);
         if (p->organic == 1)
@@ -384,24 +389,24 @@ static void render_products(buf *b, http_req *req, const imp_product *p, size_t 
         else
             buf_puts(b, "<td>");
         buf_html(b, p->category);
-        buf_puts(b, "</td><td>");
+        buf_printf(b, "</td><td data-l=\"%s\">", l_unit);
         buf_html(b, fmt_unit(req, p->unit, 1000));
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_excl);
         fmt_price4(b, req, p->price_excl_vat);
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_incl);
         fmt_money(b, req,
                   p->price_incl_vat >= 0 ? p->price_incl_vat
                                          : money_price_incl(p->price_excl_vat, p->vat_rate));
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_vat);
         put_dec(b, req, p->vat_rate, 2, 0);
-        buf_puts(b, "\u00a0%</td><td class=\"num\">");
+        buf_printf(b, "\u00a0%%</td><td class=\"num\" data-l=\"%s\">", l_stock);
         if (p->stock < 0)
             buf_puts(b, TR(req, "illimité", "unlimited"));
         else
             fmt_qty(b, req, p->stock);
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_step);
         fmt_qty(b, req, p->step);
-        buf_printf(b, "</td><td>%s</td></tr>",
+        buf_printf(b, "</td><td data-l=\"%s\">%s</td></tr>", l_sale,
                    p->active ? TR(req, "oui", "yes") : TR(req, "non, retiré", "no, off sale"));
     }
     buf_puts(b, "</tbody></table></div>");

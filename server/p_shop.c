@@ -83,9 +83,10 @@ static void render_pickups(buf *b, http_req *req, const shop_view *v)
                          : v->current ? v->current->pickup_point
                                       : NULL;
     const char *err = error_for(v, "pickup");
-    buf_printf(b, "<fieldset id=\"pickup\"%s><legend>%s</legend>",
-               err ? " aria-describedby=\"pickup-error\"" : "",
-               TR(req, "Où retirez-vous votre commande ?", "Where do you collect your order?"));
+    buf_printf(
+        b, "<fieldset id=\"pickup\"%s><legend>%s</legend>",
+        err ? " aria-describedby=\"pickup-error\"" : "",
+        TR(req, "Où retirez-vous votre commande\u00a0?", "Where do you collect your order?"));
     if (err) {
         buf_puts(b, "<p class=\"field-error\" id=\"pickup-error\">");
         buf_html(b, err);

@@ -59,7 +59,7 @@ static const char *title_of(http_req *req, int status)
     }
 }
 
-void page_error(http_req *req, int status, const char *message)
+void page_error(http_req *req, int status, const char *code, const char *message)
 {
     /* an unknown address is answered before any session is read: read it now, so the
      * navigation is the visitor's own (and says nothing if the database is away) */
@@ -71,9 +71,11 @@ void page_error(http_req *req, int status, const char *message)
     page_begin(&b, req, title);
     buf_puts(&b, "<h1>");
     buf_html(&b, title);
-    buf_puts(&b, "</h1><p role=\"alert\">");
+    buf_puts(&b, "</h1><p role=\"alert\" data-code=\"");
+    buf_html(&b, code ? code : "");
+    buf_puts(&b, "\">");
     buf_html(&b, message);
-    buf_printf(&b, "</p><h2>%s</h2><ul>", TR(req, "Et maintenant ?", "What now?"));
+    buf_printf(&b, "</p><h2>%s</h2><ul>", TR(req, "Et maintenant\u00a0?", "What now?"));
     if (status == 404)
         buf_printf(&b, "<li>%s</li>",
                    TR(req, "Vérifiez l’adresse, ou repartez de l’accueil.",

@@ -13,7 +13,8 @@
  * JSON. Scripts keep the JSON error shape everywhere under /api/. */
 bool page_error_wanted(http_req *req);
 
-/* The whole error page (status, message), replying. */
-void page_error(http_req *req, int status, const char *message);
+/* The whole error page, replying. code is the JSON error's machine code, kept on the
+ * message (data-code) for scripts and tests. */
+void page_error(http_req *req, int status, const char *code, const char *message);
 
 #endif

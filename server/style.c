@@ -87,8 +87,10 @@ static const char stylesheet[] =
     ".offers label{flex:1 1 11rem;margin:0;font-weight:400}.offers b,.lines b{font-weight:600}\n"
     ".offers small,.lines small{flex-basis:100%}.lines .amt{margin-left:auto;font-weight:600}\n"
     ".bar{position:fixed;left:0;right:0;bottom:0;z-index:1;background:#fff;"
-    "border-top:3px solid var(--green);padding:.5rem 1rem;display:flex;flex-wrap:wrap;"
-    "gap:.5rem 1rem;align-items:center}.bar p{margin:0;flex:1 1 10em}"
+    "border-top:3px solid var(--green);padding:.4rem .5rem;display:flex;flex-wrap:wrap;"
+    "font-size:.9rem;"
+    "gap:.25rem .5rem;align-items:center}.bar p{margin:0;flex:1 1 100%}"
+    ".bar .btn{padding:.4rem .6rem}"
     "form.shop{padding-bottom:8em}\n"
     "button.link{background:none;border:0;padding:0;font:inherit;color:var(--green);"
     "text-decoration:underline;cursor:pointer;text-align:left}\n"
@@ -141,7 +143,8 @@ static void make_digests(void)
         }
         snprintf(assets[i].file, sizeof assets[i].file, "%s.%010llx.%s", assets[i].base,
                  (unsigned long long)(h >> 24), assets[i].ext);
-        snprintf(assets[i].versioned, sizeof assets[i].versioned, "/static/%s", assets[i].file);
+        memcpy(assets[i].versioned, "/static/", 8);
+        memcpy(assets[i].versioned + 8, assets[i].file, strlen(assets[i].file) + 1);
     }
 }
 
