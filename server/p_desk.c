@@ -386,8 +386,9 @@ static void render_pickups(buf *b, http_req *req, PGresult *pp)
     buf_puts(b, "</tbody></table>");
 }
 
-/* Rows of the demand table on the page; the collection list has them all. */
-#define DESK_DEMAND_ROWS 200
+/* Rows of the demand table on the page (products ordered); the collection lists have
+ * them all. */
+#define DESK_DEMAND_ROWS 50
 
 static void render_demand(buf *b, http_req *req, PGresult *d)
 {
@@ -402,10 +403,15 @@ static void render_demand(buf *b, http_req *req, PGresult *d)
                TR(req, "Montant HT", "Amount excl. VAT"));
     const char *lo = TR(req, "Commandé", "Ordered"), *ll = TR(req, "Reste", "Left"),
                *la = TR(req, "Montant HT", "Amount excl. VAT");
-    int n = PQntuples(d), shown = n < DESK_DEMAND_ROWS ? n : DESK_DEMAND_ROWS;
-    for (int i = 0; i < shown; i++) {
+    int n = PQntuples(d), shown = 0, ordered = 0;
+    for (int i = 0; i < n; i++) {
         const char *unit = db_val(d, i, "unit");
         milli_t sold = db_int(d, i, "sold_milli");
+        if (sold == 0)
+            continue; /* the shop shows what is on offer; here, what is asked for */
+        if (ordered++ >= DESK_DEMAND_ROWS)
+            continue;
+        shown++;
         buf_puts(b, "<tr><td>");
         buf_html(b, db_val(d, i, "producer_name"));
         buf_puts(b, "</td><td>");
@@ -424,14 +430,17 @@ static void render_demand(buf *b, http_req *req, PGresult *d)
         fmt_money(b, req, db_int(d, i, "excl_cents"));
         buf_puts(b, "</td></tr>");
     }
-    buf_puts(b, "</tbody></table>");
-    if (shown < n)
-        buf_printf(b, "<p class=\"hint\">%s</p>",
+    buf_puts(b, "</tbody></table><p class=\"hint\">");
+    buf_printf(b, TR(req, "%d produits commandés sur %d offerts.", "%d products ordered of %d offered."),
+               ordered, n);
+    if (shown < ordered)
+        buf_printf(b, " %s",
                    TR(req,
                       "La liste s’arrête ici : chaque produit figure dans les bons d’apport "
                       "des producteurs.",
                       "The list stops here: every product is in the producers' collection "
                       "lists."));
+    buf_puts(b, "</p>");
 }
 
 static void render_by_producer(buf *b, http_req *req, PGresult *p)
