@@ -431,8 +431,9 @@ static void render_demand(buf *b, http_req *req, PGresult *d)
         buf_puts(b, "</td></tr>");
     }
     buf_puts(b, "</tbody></table><p class=\"hint\">");
-    buf_printf(b, TR(req, "%d produits commandés sur %d offerts.", "%d products ordered of %d offered."),
-               ordered, n);
+    buf_printf(
+        b, TR(req, "%d produits commandés sur %d offerts.", "%d products ordered of %d offered."),
+        ordered, n);
     if (shown < ordered)
         buf_printf(b, " %s",
                    TR(req,

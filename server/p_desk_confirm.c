@@ -77,14 +77,20 @@ void p_desk_close_form(http_req *req)
     buf_html(&b, db_val(c, 0, "name"));
     buf_printf(&b, "</b> — %s ", TR(req, "clôture prévue le", "due to close on"));
     fmt_datetime(&b, req, db_val(c, 0, "closes_at"));
+    bool one = orders == 1;
     buf_printf(&b, ".</p><ul><li>%lld %s (", (long long)orders,
-               orders == 1 ? TR(req, "commande", "order") : TR(req, "commandes", "orders"));
+               one ? TR(req, "commande", "order") : TR(req, "commandes", "orders"));
     fmt_money(&b, req, excl);
     buf_printf(&b, " %s) %s</li><li>%s</li><li>%s</li></ul>", TR(req, "HT", "excl. VAT"),
-               TR(req,
-                  "deviennent définitives : les clients ne peuvent plus les modifier ni en "
-                  "passer de nouvelles.",
-                  "become final: customers can no longer change them or place new ones."),
+               one ? TR(req,
+                        "devient définitive : le client ne peut plus la modifier, et personne "
+                        "ne peut plus commander.",
+                        "becomes final: the customer can no longer change it, and nobody can "
+                        "order any more.")
+                   : TR(req,
+                        "deviennent définitives : les clients ne peuvent plus les modifier ni "
+                        "en passer de nouvelles.",
+                        "become final: customers can no longer change them or place new ones."),
                TR(req, "Un cycle clos ne se rouvre pas.", "A closed cycle does not reopen."),
                TR(req, "Vous pourrez ensuite calculer les tournées et imprimer les documents.",
                   "You can then plan the rounds and print the documents."));

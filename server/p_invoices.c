@@ -72,11 +72,16 @@ static void documents_links(buf *b, http_req *req, int64_t cycle)
 /* An invoiced cycle: totals per seller, and the invoices themselves a page away. */
 static void invoice_summary(buf *b, http_req *req, int64_t cycle, const desk_invoice_summary *s)
 {
-    buf_puts(b, "<p>");
-    buf_printf(b,
-               TR(req, "%lld factures et %lld avoirs émis, pour un total de ",
-                  "%lld invoices and %lld credit notes issued, for a total of "),
-               (long long)s->invoices, (long long)s->credit_notes);
+    /* French counts 0 and 1 in the singular, English 1 only */
+    bool fr = req->lang[0] == 'f';
+    bool one_inv = fr ? s->invoices <= 1 : s->invoices == 1;
+    bool one_cn = fr ? s->credit_notes <= 1 : s->credit_notes == 1;
+    buf_printf(b, "<p>%lld %s %s %lld %s %s", (long long)s->invoices,
+               one_inv ? TR(req, "facture", "invoice") : TR(req, "factures", "invoices"),
+               TR(req, "et", "and"), (long long)s->credit_notes,
+               one_cn ? TR(req, "avoir", "credit note") : TR(req, "avoirs", "credit notes"),
+               TR(req, "émis, pour un total de", "issued, for a total of"));
+    buf_putc(b, ' ');
     fmt_money(b, req, s->incl);
     buf_printf(b, " %s.</p>", TR(req, "TTC (avoirs déduits)", "incl. VAT (credit notes deducted)"));
     documents_links(b, req, cycle);

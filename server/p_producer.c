@@ -650,8 +650,12 @@ void p_producer_catalog(http_req *req)
         if (!import || v.nwarnings) {
             /* the preview (or an import held for confirmation), with the file kept */
             v.unconfirmed = import;
-            if (!keep_draft(req, &v, &d))
+            if (token && !chosen) { /* the same kept file, under the same token */
+                v.draft = token;
+                v.draft_name = d.filename;
+            } else if (!keep_draft(req, &v, &d)) {
                 return;
+            }
             render_page(req, import ? 422 : 200, &v);
             return;
         }
