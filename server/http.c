@@ -11,6 +11,7 @@
 #include "../core/log.h"
 #include "../core/rcache.h"
 #include "../core/util.h"
+#include "csrf_mask.h"
 #include "http_body.h"
 #include "http_input.h"
 #include "hub_select.h"
@@ -406,7 +407,9 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
 bool http_csrf_ok(http_req *req, const char *form_token)
 {
     const char *expected = req->session ? req->session->csrf : http_cookie(req, "km0_csrf");
-    const char *given = form_token ? form_token : http_header(req, "X-CSRF-Token");
+    char plain[CSRF_MASK_MAX + 1]; /* pages write it masked (server/csrf_mask.h) */
+    const char *given = csrf_unmask(form_token ? form_token : http_header(req, "X-CSRF-Token"),
+                                    plain, sizeof plain);
     if (!expected || !given || strlen(expected) < 16)
         return false;
     size_t n = strlen(expected);

@@ -6,6 +6,7 @@
  * request.
  */
 #include "page.h"
+#include "csrf_mask.h"
 #include "http_input.h"
 #include "../core/shop.h"
 #include "../core/unit.h"
@@ -112,9 +113,11 @@ const char *page_csrf(http_req *req)
 
 void page_csrf_field(buf *b, http_req *req)
 {
-    const char *t = page_csrf(req);
+    /* masked afresh for each form: replies are compressed (server/csrf_mask.h) */
+    char masked[4 * CSRF_MASK_MAX + 2];
+    csrf_mask(page_csrf(req), masked, sizeof masked);
     buf_lit(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-    buf_html(b, t);
+    buf_html(b, masked);
     buf_lit(b, "\">");
 }
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import { freshDb, startServer, addUser, insertProducts, openCycle, makeConsumers, clientFor } from '../lib/harness.mjs';
+import { unmaskCsrf } from '../lib/security.mjs';
 
 /** GET with node:http, which (unlike fetch) leaves the body as it came on the wire. */
 function raw(base, path, headers = {}) {
@@ -60,6 +61,32 @@ describe('sobriety: compression, caching, no dead ends', () => {
     // small replies go as they are
     const health = await raw(srv.base, '/healthz', { 'accept-encoding': 'br' });
     assert.equal(health.headers['content-encoding'], undefined);
+  });
+
+  it('never writes the CSRF token twice the same in compressed pages (BREACH), and takes it back masked', async () => {
+    const c = clientFor(srv, consumer);
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await c.get('/orders');
+      seen.push(/name="csrf" value="([^"]+)"/.exec(r.text)[1]);
+    }
+    assert.equal(new Set(seen).size, 3, 'a fresh mask on every page');
+    for (const v of seen) {
+      assert.match(v, /^x[0-9a-f]+$/);
+      assert.equal(unmaskCsrf(v), consumer.csrf);
+      assert.ok(!v.includes(consumer.csrf));
+    }
+    // a masked token from a page, and the token as it is (scripts), are both accepted
+    for (const token of [seen[0], consumer.csrf]) {
+      const r = await c.req('POST', '/order', { body: new URLSearchParams({ csrf: token, cycle: String(cycle), go: 'stay' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(r.status, 303, r.text.slice(0, 200));
+    }
+    // a mask of another token is refused
+    const forged = `x${'00'.repeat(consumer.csrf.length)}${Buffer.from('y'.repeat(consumer.csrf.length)).toString('hex')}`;
+    const r = await c.req('POST', '/order', { body: new URLSearchParams({ csrf: forged, cycle: String(cycle), go: 'stay' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(r.status, 403);
   });
 
   it('lets the visitor\'s shop be revalidated (ETag, 304) and never stores a personal page', async () => {
@@ -142,6 +169,33 @@ describe('sobriety: compression, caching, no dead ends', () => {
     r = await raw(srv.base, '/panier', { accept: BROWSER, cookie: `km0_session=${consumer.token}` });
     text = r.body.toString();
     assert.match(text, /href="\/orders">Mes commandes/);
+  });
+
+  it('keeps the shop page small however large the catalog (5 000 products, 150 categories)', async () => {
+    const big = freshDb('sobriety_big');
+    try {
+      big.sql(`INSERT INTO products (hub_id, producer_id, sku, name, category, unit, price_excl_vat_e4, vat_rate_bp, step_milli)
+        SELECT p.hub_id, p.id, 'B' || i, 'Produit ' || i, 'Rayon ' || (i % 150), 'kg', 20000 + i, 550, 1000
+          FROM generate_series(1, 5000) i JOIN producers p ON p.slug = 'ferme-trois-chenes'`);
+      const c = openCycle(big);
+      assert.equal(big.one(`SELECT count(*) FROM offers WHERE cycle_id = ${c}`), '5000');
+      const s = await startServer(big);
+      try {
+        for (const path of ['/', '/?page=63', '/?page=125']) {
+          const r = await raw(s.base, path);
+          assert.equal(r.status, 200);
+          const text = r.body.toString();
+          assert.ok((text.match(/<li>Produit \d+ /g) || []).length <= 40, `${path}: at most a page of products`);
+          assert.ok((text.match(/<a href="\/\?page=\d+#c\d+">/g) || []).length <= 60, `${path}: at most 60 category links`);
+          assert.ok(r.body.length < 20 * 1024, `${path}: ${r.body.length} bytes`);
+        }
+        assert.match((await raw(s.base, '/?page=125')).body.toString(), /Page 125 \/ 125/);
+      } finally {
+        await s.stop();
+      }
+    } finally {
+      big.drop();
+    }
   });
 
   it('gives the hub\'s contact on a page of its own', async () => {

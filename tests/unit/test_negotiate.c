@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "compress.h"
+#include "csrf_mask.h"
 #include "negotiate.h"
 #include "shop.h"
 
@@ -157,12 +158,31 @@ static void test_slot_date(void **state)
     assert_false(shop_slot_date(NULL, 4, d));
 }
 
+static void test_csrf_mask(void **state)
+{
+    (void)state;
+    const char *token = "Uo7ZzN3w8t5Y0mXKq1bRc2VdA9eFgHiJ";
+    char a[4 * CSRF_MASK_MAX + 2], b[4 * CSRF_MASK_MAX + 2], back[CSRF_MASK_MAX + 1];
+    csrf_mask(token, a, sizeof a);
+    csrf_mask(token, b, sizeof b);
+    assert_string_not_equal(a, b); /* a fresh pad each time */
+    assert_int_equal(strlen(a), 1 + 4 * strlen(token));
+    assert_null(strstr(a, token));
+    assert_string_equal(csrf_unmask(a, back, sizeof back), token);
+    assert_string_equal(csrf_unmask(b, back, sizeof back), token);
+    /* anything else goes through as it is (scripts send the token plainly) */
+    assert_string_equal(csrf_unmask(token, back, sizeof back), token);
+    assert_string_equal(csrf_unmask("x0", back, sizeof back), "x0");
+    assert_string_equal(csrf_unmask("xzzzz", back, sizeof back), "xzzzz");
+    assert_string_equal(csrf_unmask(NULL, back, sizeof back), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_coding_pick), cmocka_unit_test(test_html_or_json),
         cmocka_unit_test(test_etag),        cmocka_unit_test(test_compress_round_trip),
-        cmocka_unit_test(test_slot_date),
+        cmocka_unit_test(test_slot_date),   cmocka_unit_test(test_csrf_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
