@@ -123,23 +123,40 @@ static int not_found(refusal *why)
                   "Not found in this hub.");
 }
 
+/* Every problem of an edit form at once: the form marks each field. */
+static int refuse_all(refusal *why, arena *a, const refusal_detail *d, size_t n)
+{
+    refuse(why, 422, "invalid_field", d[0].field, d[0].fr, d[0].en);
+    if (n > 1) {
+        why->details = arena_alloc(a, n * sizeof *why->details);
+        memcpy(why->details, d, n * sizeof *d);
+        why->ndetails = n;
+    }
+    return 1;
+}
+
 int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
                         const hub_producer_edit *e, refusal *why)
 {
+    refusal_detail d[4];
+    size_t n = 0;
     if (!text_ok(e->name, 1, 200))
-        return refuse(why, 422, "invalid_field", "name", "Le nom compte de 1 à 200 caractères.",
-                      "The name has 1 to 200 characters.");
+        d[n++] = (refusal_detail){"invalid_field", "name", "Le nom compte de 1 à 200 caractères.",
+                                  "The name has 1 to 200 characters."};
     if (!text_ok(e->email, 0, 254) || (e->email && *e->email && !strchr(e->email, '@')))
-        return refuse(why, 422, "invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
-                      "This email address is not valid.");
+        d[n++] =
+            (refusal_detail){"invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
+                             "This email address is not valid."};
     if (!text_ok(e->address, 0, 300))
-        return refuse(why, 422, "invalid_field", "address",
-                      "L’adresse compte 300 caractères au plus.",
-                      "The address has at most 300 characters.");
+        d[n++] =
+            (refusal_detail){"invalid_field", "address", "L’adresse compte 300 caractères au plus.",
+                             "The address has at most 300 characters."};
     if (!text_ok(e->town, 0, 100))
-        return refuse(why, 422, "invalid_field", "town",
-                      "La commune compte 100 caractères au plus.",
-                      "The town has at most 100 characters.");
+        d[n++] =
+            (refusal_detail){"invalid_field", "town", "La commune compte 100 caractères au plus.",
+                             "The town has at most 100 characters."};
+    if (n)
+        return refuse_all(why, a, d, n);
     PGresult *r;
     int st = db_run_a(c, a, &producer_update, &r,
                       DB_P(db_i64(a, hub), slug, e->name, e->email ? e->email : "",
@@ -152,36 +169,41 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
 int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const hub_pickup_edit *e,
                       refusal *why)
 {
+    refusal_detail d[4];
+    size_t n = 0;
     if (!text_ok(e->name, 1, 200))
-        return refuse(why, 422, "invalid_field", "name", "Le nom compte de 1 à 200 caractères.",
-                      "The name has 1 to 200 characters.");
+        d[n++] = (refusal_detail){"invalid_field", "name", "Le nom compte de 1 à 200 caractères.",
+                                  "The name has 1 to 200 characters."};
     if (!text_ok(e->address, 0, 300))
-        return refuse(why, 422, "invalid_field", "address",
-                      "L’adresse compte 300 caractères au plus.",
-                      "The address has at most 300 characters.");
+        d[n++] =
+            (refusal_detail){"invalid_field", "address", "L’adresse compte 300 caractères au plus.",
+                             "The address has at most 300 characters."};
     int dow = 0, from = 0, to = 0;
-    const char *d = "", *fs = "", *ts = "";
+    const char *dw = "", *fs = "", *ts = "";
     if (e->opening && *e->opening) {
         if (!text_ok(e->opening, 1, 100) || !hub_parse_opening(e->opening, &dow, &from, &to))
-            return refuse(why, 422, "invalid_field", "opening",
-                          "Le créneau s’écrit comme « jeudi 17:00-19:00 ».",
-                          "The slot is written like \"jeudi 17:00-19:00\".");
-        d = db_i64(a, dow);
+            d[n++] = (refusal_detail){"invalid_field", "opening",
+                                      "Le créneau s’écrit comme « jeudi 17:00-19:00 ».",
+                                      "The slot is written like \"jeudi 17:00-19:00\"."};
+        dw = db_i64(a, dow);
         fs = arena_printf(a, "%02d:%02d", from / 60, from % 60);
         ts = arena_printf(a, "%02d:%02d", to / 60, to % 60);
     }
     const char *cap = e->capacity ? e->capacity : "";
     if (*cap) {
-        int64_t n;
-        if (dec_parse(cap, 0, &n) != DEC_OK || n < 1 || n > 100000)
-            return refuse(why, 422, "invalid_field", "capacity",
-                          "La capacité est un nombre entier de commandes (vide = sans limite).",
-                          "The capacity is a whole number of orders (empty = no limit).");
+        int64_t k;
+        if (dec_parse(cap, 0, &k) != DEC_OK || k < 1 || k > 100000)
+            d[n++] = (refusal_detail){
+                "invalid_field", "capacity",
+                "La capacité est un nombre entier de commandes (vide = sans limite).",
+                "The capacity is a whole number of orders (empty = no limit)."};
     }
+    if (n)
+        return refuse_all(why, a, d, n);
     PGresult *r;
     int st = db_run_a(c, a, &pickup_update, &r,
                       DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
-                           e->opening ? e->opening : "", d, fs, ts, cap));
+                           e->opening ? e->opening : "", dw, fs, ts, cap));
     if (st != DB_OK)
         return st;
     return PQntuples(r) ? 0 : not_found(why);

@@ -157,9 +157,12 @@ describe('coordinator desk', () => {
     r = await coord.get('/desk/producers');
     assert.match(r.text, /Les Œufs de Puy &lt;bio&gt;/); // stored verbatim, shown escaped
     assert.equal(db.one("SELECT name FROM producers WHERE slug = 'oeufs-puy'"), 'Les Œufs de Puy <bio>');
-    r = await coord.form('/desk/producers/oeufs-puy', { name: '', email: '', address: '', town: '' });
+    r = await coord.form('/desk/producers/oeufs-puy', { name: '', email: 'pas une adresse', address: '', town: '' });
     assert.equal(r.status, 422);
-    assert.match(r.text, /aria-invalid="true"/);
+    // every problem at once, each next to its field
+    assert.match(r.text, /<a href="#name">Le nom compte de 1 à 200 caractères\.<\/a>/);
+    assert.match(r.text, /<a href="#email">Cette adresse e-mail n’est pas valide\.<\/a>/);
+    assert.equal((r.text.match(/aria-invalid="true"/g) || []).length, 2);
     r = await coord.form('/desk/producers/oeufs-puy/active', { active: '0' });
     assert.equal(r.status, 303);
     assert.equal(db.one("SELECT active FROM producers WHERE slug = 'oeufs-puy'"), 'f');
@@ -168,9 +171,11 @@ describe('coordinator desk', () => {
       closes: db.one(`SELECT to_char(now() + interval '2 days', 'YYYY-MM-DD"T"HH24:MI')`), delivery: db.one('SELECT current_date + 4') });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.cycle.producers_count, 11);
-    r = await coord.form('/desk/pickup-points/die-mjc', { name: 'MJC de Die', address: 'Rue Colonel Driant, 26150 Die', opening: 'jeudi 18h', capacity: '60' });
+    r = await coord.form('/desk/pickup-points/die-mjc', { name: 'MJC de Die', address: 'Rue Colonel Driant, 26150 Die', opening: 'jeudi 18h', capacity: 'soixante' });
     assert.equal(r.status, 422);
     assert.match(r.text, /jeudi 17:00-19:00/);
+    assert.match(r.text, /id="capacity-error"/);
+    assert.match(r.text, /id="opening-error"/);
     r = await coord.form('/desk/pickup-points/die-mjc', { name: 'MJC de Die', address: 'Rue Colonel Driant, 26150 Die', opening: 'mercredi 17:30-19:00', capacity: '' });
     assert.equal(r.status, 303);
     assert.deepEqual(db.sql("SELECT opening_dow, opening_start, capacity_orders FROM pickup_points WHERE slug = 'die-mjc'"), [['3', '17:30:00', '']]);
