@@ -300,5 +300,30 @@ describe('on a phone, JavaScript off', () => {
       }
       await ctx.close();
     }
+    // pages after a form: the sign-up with every error, the catalog preview with its
+    // warning and confirmation, the order's cancel confirmation
+    const { ctx, page } = await phone(SCREENS[1], { js: true });
+    await page.goto(`${srv.base}/signup`);
+    await page.getByRole('button', { name: 'Créer mon compte' }).click();
+    await page.locator('.error-summary').waitFor();
+    assert.deepEqual(await axeProblems(page), [], 'sign-up with errors');
+    await login(page, 'ferme@example.org', 'mot de passe de la ferme');
+    const file = path.join(tmpdir(), `ftc-axe-${process.pid}.csv`);
+    writeFileSync(file, Buffer.from('sku,name,unit,price,vat\nCAF,Caf\xe9,piece,4.00,5.5\n', 'latin1'));
+    await page.goto(`${srv.base}/producer`);
+    await page.setInputFiles('#catalog-file', file);
+    await page.getByRole('button', { name: 'Vérifier (sans enregistrer)' }).click();
+    await page.locator('#warnings').waitFor();
+    assert.deepEqual(await axeProblems(page), [], 'catalog preview with a warning');
+    await ctx.close();
+    const c2 = await phone(SCREENS[1], { js: true });
+    await login(c2.page, 'claire@example.org', 'mot de passe de claire');
+    const claire = srv.client();
+    await claire.login('claire@example.org', 'mot de passe de claire');
+    const r = await claire.put(`/api/v1/cycles/${cycle}/order`, { pickup_point: 'crest-halle', lines: [{ producer: CG, sku: 'FRO-PICO', quantity: '1' }] });
+    assert.equal(r.status, 200, r.text);
+    await c2.page.goto(`${srv.base}/orders/${cycle}/cancel`);
+    assert.deepEqual(await axeProblems(c2.page), [], 'cancel confirmation');
+    await c2.ctx.close();
   });
 });
