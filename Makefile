@@ -11,7 +11,7 @@
 #   make clean   remove build outputs (keeps var/, the demo database)
 
 CC      ?= gcc
-PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt
+PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
@@ -92,7 +92,7 @@ build-fuzz/obj/%.o: %.c
 # target links only the members it calls and supplies what they answer through
 # (http_reply_error, for instance) itself.
 FUZZ_HTTP_SRC = server/http_input.c server/json_body.c server/json_in.c server/order_body.c \
-                server/hub_select.c
+                server/hub_select.c server/negotiate.c
 FUZZ_HTTP_OBJ = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_HTTP_SRC))
 build-fuzz/libhttpin.a: $(FUZZ_HTTP_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

@@ -4,7 +4,10 @@
  * thread pool, limits and timeouts), answering every request with the bytes of
  * a file held in memory. Whatever km0 does beyond this is the cost of the page.
  *
- *   mhd_static FILE PORT THREADS
+ *   mhd_static FILE PORT THREADS [CONTENT-ENCODING]
+ *
+ * With a content coding ("br", "gzip") the file is sent as those bytes with that
+ * Content-Encoding: the baseline for a compressed page (bench/shop_wire.sh).
  */
 #include <microhttpd.h>
 #include <signal.h>
@@ -15,6 +18,7 @@
 
 static char *page;
 static size_t page_len;
+static const char *coding;
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
@@ -25,6 +29,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     struct MHD_Response *r =
         MHD_create_response_from_buffer(page_len, page, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+    if (coding) {
+        MHD_add_response_header(r, "Content-Encoding", coding);
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    }
     enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ok;
@@ -39,10 +47,11 @@ static void on_signal(int s)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: mhd_static FILE PORT THREADS\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: mhd_static FILE PORT THREADS [CONTENT-ENCODING]\n");
         return 2;
     }
+    coding = argc == 5 ? argv[4] : NULL;
     FILE *f = fopen(argv[1], "rb");
     if (!f)
         return 1;

@@ -48,14 +48,15 @@ spid=
 trap 'kill $pid $spid 2>/dev/null || true; rm -f "$conf" "$page"' EXIT
 wait_http "http://127.0.0.1:$port/healthz"
 
-# the logged-in consumer's order page: 200, 100 quantity fields, the log-out form,
+# the logged-in consumer's order page: 200, 40 quantity fields (a shop page holds 40 of the
+# 100 products: core/shop.h SHOP_PAGE_SIZE), the log-out form,
 # and no invitation to log in (what the anonymous page has)
 check_page() {
     code=$(curl -s -o "$page" -w '%{http_code}' -H "Cookie: km0_session=$token" "http://127.0.0.1:$port/") ||
         die "curl of the shop page failed"
     [ "$code" = 200 ] || die "the shop page answered $code"
     inputs=$(grep -o 'name="q[0-9]*"' "$page" | wc -l)
-    [ "$inputs" = 100 ] || die "the page has $inputs quantity fields, not 100"
+    [ "$inputs" = 40 ] || die "the page has $inputs quantity fields, not 40"
     grep -q 'action="/logout"' "$page" || die "the page has no log-out form: not the logged-in consumer's page"
     ! grep -q 'href="/login' "$page" || die "the page invites to log in: the session was not recognised"
 }
@@ -81,8 +82,8 @@ check_page
 km0=$(echo $km0_runs | tr ' ' '\n' | median)
 base=$(echo $base_runs | tr ' ' '\n' | median)
 awk -v k="$km0" -v b="$base" -v rk="$km0_runs" -v rb="$base_runs" 'BEGIN {
-  printf "{\"what\":\"shop page, 100 products, HTTP GET (logged-in consumer)\",\"unit\":\"pages/s\",\"km0\":%s,\"baseline\":%s,\"baseline_what\":\"the same bytes as a static file, same libmicrohttpd settings\",\"ratio\":%.3f,\"target\":\">= 0.40\",\"ok\":%s,\"km0_runs\":\"%s\",\"baseline_runs\":\"%s\"}\n",
+  printf "{\"what\":\"shop page, first of 3 pages of 100 products, HTTP GET (logged-in consumer, uncompressed)\",\"unit\":\"pages/s\",\"km0\":%s,\"baseline\":%s,\"baseline_what\":\"the same bytes as a static file, same libmicrohttpd settings\",\"ratio\":%.3f,\"target\":\">= 0.40\",\"ok\":%s,\"km0_runs\":\"%s\",\"baseline_runs\":\"%s\"}\n",
     k, b, k / b, (k / b >= 0.4) ? "true" : "false", rk, rb }'
 awk -v h="$html_bytes" -v c="$css_bytes" -v e="$external" 'BEGIN {
-  printf "{\"what\":\"page weight, 100-product order form (HTML + CSS)\",\"unit\":\"KB\",\"km0\":%.1f,\"html_bytes\":%d,\"css_bytes\":%d,\"external_requests\":%d,\"target\":\"<= 60, 0 external\",\"ok\":%s}\n",
+  printf "{\"what\":\"page weight, first page of the 100-product order form (HTML + CSS, uncompressed)\",\"unit\":\"KB\",\"km0\":%.1f,\"html_bytes\":%d,\"css_bytes\":%d,\"external_requests\":%d,\"target\":\"<= 60, 0 external\",\"ok\":%s}\n",
     (h + c) / 1024, h, c, e, ((h + c) / 1024 <= 60 && e == 0) ? "true" : "false" }'

@@ -316,47 +316,57 @@ static bool phone_ok(const char *p)
     return *p == '\0' || (digits >= 6 && digits <= 20);
 }
 
+/* One problem of a sign-up form; all are collected, so the form marks every field. */
+static void problem(refusal_detail *d, size_t *n, const char *field, const char *fr, const char *en)
+{
+    d[(*n)++] = (refusal_detail){!strcmp(field, "email")      ? "invalid_email"
+                                 : !strcmp(field, "password") ? "weak_password"
+                                                              : "invalid_field",
+                                 field, fr, en};
+}
+
 static int check_signup(arena *a, const account_signup_in *in, char **email, refusal *why)
 {
+    refusal_detail *d = arena_alloc(a, 8 * sizeof *d);
+    size_t n = 0;
     *email = account_normalize_email(a, in->email ? in->email : "");
     if (!*email)
-        return refuse(why, 422, "invalid_email", "email", "Cette adresse e-mail n’est pas valide.",
-                      "This email address is not valid.");
-    const char *pw_fr = password_policy(in->password ? in->password : "", *email, "fr");
+        problem(d, &n, "email", "Cette adresse e-mail n’est pas valide.",
+                "This email address is not valid.");
+    const char *pw = in->password ? in->password : "", *who = *email ? *email : "";
+    const char *pw_fr = password_policy(pw, who, "fr");
     if (pw_fr)
-        return refuse(why, 422, "weak_password", "password", pw_fr,
-                      password_policy(in->password, *email, "en"));
-    int st;
-    if ((st = text_or_refuse(why, a, "name", in->name, 1, 200, TEXT_LINE,
-                             "Indiquez votre nom (200 caractères au plus).",
-                             "Give your name (at most 200 characters).")))
-        return st;
+        problem(d, &n, "password", pw_fr, password_policy(pw, who, "en"));
+    text_detail(a, d, &n, "name", in->name, 1, 200, TEXT_LINE,
+                "Indiquez votre nom (200 caractères au plus).",
+                "Give your name (at most 200 characters).");
     if (in->phone && (text_check(in->phone, 0, 40, TEXT_LINE) != TEXT_OK || !phone_ok(in->phone)))
-        return refuse(why, 422, "invalid_field", "phone",
-                      "Ce numéro de téléphone n’est pas valide.",
-                      "This phone number is not valid.");
+        problem(d, &n, "phone", "Ce numéro de téléphone n’est pas valide.",
+                "This phone number is not valid.");
     bool business = (in->legal_name && *in->legal_name) || (in->siret && *in->siret) ||
                     (in->vat_number && *in->vat_number);
-    if (!business)
+    if (business) {
+        text_detail(a, d, &n, "legal_name", in->legal_name, 1, 200, TEXT_LINE,
+                    "Une entreprise indique sa raison sociale (200 caractères au plus).",
+                    "A business gives its legal name (at most 200 characters).");
+        if (!in->siret || !siret_valid(in->siret))
+            problem(d, &n, "siret", "Le SIRET compte 14 chiffres (et sa clé doit être juste).",
+                    "The SIRET is 14 digits (with a valid check digit).");
+        if (in->vat_number && *in->vat_number && !vat_number_valid(in->vat_number))
+            problem(d, &n, "vat_number", "Ce numéro de TVA intracommunautaire n’est pas valide.",
+                    "This VAT number is not valid.");
+        text_detail(a, d, &n, "address", in->address, 1, 300, TEXT_LINE,
+                    "Une entreprise indique son adresse de facturation (300 caractères au plus).",
+                    "A business gives its billing address (at most 300 characters).");
+    }
+    if (n == 0)
         return 0;
-    if ((st = text_or_refuse(why, a, "legal_name", in->legal_name, 1, 200, TEXT_LINE,
-                             "Une entreprise indique sa raison sociale (200 caractères au plus).",
-                             "A business gives its legal name (at most 200 characters).")))
-        return st;
-    if (!in->siret || !siret_valid(in->siret))
-        return refuse(why, 422, "invalid_field", "siret",
-                      "Le SIRET compte 14 chiffres (et sa clé doit être juste).",
-                      "The SIRET is 14 digits (with a valid check digit).");
-    if (in->vat_number && *in->vat_number && !vat_number_valid(in->vat_number))
-        return refuse(why, 422, "invalid_field", "vat_number",
-                      "Ce numéro de TVA intracommunautaire n’est pas valide.",
-                      "This VAT number is not valid.");
-    if ((st = text_or_refuse(why, a, "address", in->address, 1, 300, TEXT_LINE,
-                             "Une entreprise indique son adresse de facturation (300 caractères "
-                             "au plus).",
-                             "A business gives its billing address (at most 300 characters).")))
-        return st;
-    return 0;
+    refuse(why, 422, d[0].code, d[0].field, d[0].fr, d[0].en);
+    if (n > 1) {
+        why->details = d;
+        why->ndetails = n;
+    }
+    return 1;
 }
 
 typedef struct {

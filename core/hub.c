@@ -137,27 +137,39 @@ static int not_found(refusal *why)
                   "Not found in this hub.");
 }
 
+/* Every problem of an edit form at once: the form marks each field. */
+static int refuse_all(refusal *why, arena *a, const refusal_detail *d, size_t n)
+{
+    refuse(why, 422, d[0].code, d[0].field, d[0].fr, d[0].en);
+    if (n > 1) {
+        why->details = arena_alloc(a, n * sizeof *why->details);
+        memcpy(why->details, d, n * sizeof *d);
+        why->ndetails = n;
+    }
+    return 1;
+}
+
 int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
                         const hub_producer_edit *e, refusal *why)
 {
+    refusal_detail d[4];
+    size_t n = 0;
+    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE, "Le nom compte de 1 à 200 caractères.",
+                "The name has 1 to 200 characters.");
+    if (text_detail(a, d, &n, "email", e->email, 0, 254, TEXT_LINE,
+                    "Cette adresse e-mail n’est pas valide.", "This email address is not valid.") &&
+        e->email && *e->email && !strchr(e->email, '@'))
+        d[n++] =
+            (refusal_detail){"invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
+                             "This email address is not valid."};
+    text_detail(a, d, &n, "address", e->address, 0, 300, TEXT_LINE,
+                "L’adresse compte 300 caractères au plus.",
+                "The address has at most 300 characters.");
+    text_detail(a, d, &n, "town", e->town, 0, 100, TEXT_LINE,
+                "La commune compte 100 caractères au plus.", "The town has at most 100 characters.");
+    if (n)
+        return refuse_all(why, a, d, n);
     int st;
-    if ((st = text_or_refuse(why, a, "name", e->name, 1, 200, TEXT_LINE,
-                             "Le nom compte de 1 à 200 caractères.",
-                             "The name has 1 to 200 characters.")) ||
-        (st = text_or_refuse(why, a, "email", e->email, 0, 254, TEXT_LINE,
-                             "Cette adresse e-mail n’est pas valide.",
-                             "This email address is not valid.")))
-        return st;
-    if (e->email && *e->email && !strchr(e->email, '@'))
-        return refuse(why, 422, "invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
-                      "This email address is not valid.");
-    if ((st = text_or_refuse(why, a, "address", e->address, 0, 300, TEXT_LINE,
-                             "L’adresse compte 300 caractères au plus.",
-                             "The address has at most 300 characters.")) ||
-        (st = text_or_refuse(why, a, "town", e->town, 0, 100, TEXT_LINE,
-                             "La commune compte 100 caractères au plus.",
-                             "The town has at most 100 characters.")))
-        return st;
     PGresult *r;
     st = db_run_a(c, a, &producer_update, &r,
                   DB_P(db_i64(a, hub), slug, e->name, e->email ? e->email : "",
@@ -170,23 +182,22 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
 int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const hub_pickup_edit *e,
                       refusal *why)
 {
-    int st;
-    if ((st = text_or_refuse(why, a, "name", e->name, 1, 200, TEXT_LINE,
-                             "Le nom compte de 1 à 200 caractères.",
-                             "The name has 1 to 200 characters.")) ||
-        (st = text_or_refuse(why, a, "address", e->address, 0, 300, TEXT_LINE,
-                             "L’adresse compte 300 caractères au plus.",
-                             "The address has at most 300 characters.")))
-        return st;
+    refusal_detail d[4];
+    size_t n = 0;
+    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE, "Le nom compte de 1 à 200 caractères.",
+                "The name has 1 to 200 characters.");
+    text_detail(a, d, &n, "address", e->address, 0, 300, TEXT_LINE,
+                "L’adresse compte 300 caractères au plus.",
+                "The address has at most 300 characters.");
     int dow = 0, from = 0, to = 0;
-    const char *d = "", *fs = "", *ts = "";
+    const char *dw = "", *fs = "", *ts = "";
     if (e->opening && *e->opening) {
         if (text_check(e->opening, 1, 100, TEXT_LINE) != TEXT_OK ||
             !hub_parse_opening(e->opening, &dow, &from, &to))
-            return refuse(why, 422, "invalid_field", "opening",
-                          "Le créneau s’écrit comme « jeudi 17:00-19:00 ».",
-                          "The slot is written like \"jeudi 17:00-19:00\".");
-        d = db_i64(a, dow);
+            d[n++] = (refusal_detail){"invalid_field", "opening",
+                                      "Le créneau s’écrit comme « jeudi 17:00-19:00 ».",
+                                      "The slot is written like \"jeudi 17:00-19:00\"."};
+        dw = db_i64(a, dow);
         fs = arena_printf(a, "%02d:%02d", from / 60, from % 60);
         ts = arena_printf(a, "%02d:%02d", to / 60, to % 60);
     }
@@ -194,19 +205,23 @@ int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const
      * "5.0" is no integer to PostgreSQL */
     const char *cap = "";
     if (e->capacity && *e->capacity) {
-        int64_t n;
-        if (parse_int(e->capacity, 1, 100000, &n) != PARSE_OK)
-            return refuse(why, 422, "invalid_field", "capacity",
-                          "La capacité est un nombre entier de commandes, de 1 à 100000, sans "
-                          "décimales (vide = sans limite).",
-                          "The capacity is a whole number of orders from 1 to 100000, without "
-                          "decimals (empty = no limit).");
-        cap = db_i64(a, n);
+        int64_t k;
+        if (parse_int(e->capacity, 1, 100000, &k) != PARSE_OK)
+            d[n++] = (refusal_detail){
+                "invalid_field", "capacity",
+                "La capacité est un nombre entier de commandes, de 1 à 100000, sans "
+                "décimales (vide = sans limite).",
+                "The capacity is a whole number of orders from 1 to 100000, without "
+                "decimals (empty = no limit)."};
+        else
+            cap = db_i64(a, k);
     }
+    if (n)
+        return refuse_all(why, a, d, n);
     PGresult *r;
-    st = db_run_a(c, a, &pickup_update, &r,
-                  DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
-                       e->opening ? e->opening : "", d, fs, ts, cap));
+    int st = db_run_a(c, a, &pickup_update, &r,
+                      DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
+                           e->opening ? e->opening : "", dw, fs, ts, cap));
     if (st != DB_OK)
         return st;
     return PQntuples(r) ? 0 : not_found(why);

@@ -136,6 +136,19 @@ int text_or_refuse(refusal *why, arena *a, const char *field, const char *s, siz
     return st == TEXT_OK ? 0 : text_refuse(why, a, field, st, min_chars, max_chars, fr, en);
 }
 
+bool text_detail(arena *a, refusal_detail *d, size_t *n, const char *field, const char *s,
+                 size_t min_chars, size_t max_chars, unsigned flags, const char *fr,
+                 const char *en)
+{
+    text_status st = text_check(s, min_chars, max_chars, flags);
+    if (st == TEXT_OK)
+        return true;
+    refusal r = {0};
+    text_refuse(&r, a, field, st, min_chars, max_chars, fr, en);
+    d[(*n)++] = (refusal_detail){r.code, r.field, r.fr, r.en};
+    return false;
+}
+
 const char *text_xml_safe(arena *a, const char *s)
 {
     if (!s)

@@ -56,6 +56,12 @@ int text_refuse(refusal *why, arena *a, const char *field, text_status st, size_
 int text_or_refuse(refusal *why, arena *a, const char *field, const char *s, size_t min_chars,
                    size_t max_chars, unsigned flags, const char *fr, const char *en);
 
+/* text_check for a form that names every problem at once: when s fails, its problem
+ * (as text_refuse words it) is appended to d[*n]. Returns whether s passed. */
+bool text_detail(arena *a, refusal_detail *d, size_t *n, const char *field, const char *s,
+                 size_t min_chars, size_t max_chars, unsigned flags, const char *fr,
+                 const char *en);
+
 /* s as an XML 1.0 document can carry it: every character text_char_ok refuses with
  * TEXT_LINES, and any byte that is not UTF-8, becomes a space. s itself when clean
  * (the common case), else a copy in the arena. NULL gives "". */

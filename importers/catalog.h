@@ -75,6 +75,12 @@ typedef struct imp_catalog {
     size_t nproblems;
     const char **ignored_columns; /* CSV headers that name no field km0 knows, as written */
     size_t nignored_columns;
+    /* The encoding was a guess: no BOM and not UTF-8, so Windows-1252 was assumed
+     * (every byte means something there, right or not): a person should look. */
+    bool encoding_guessed;
+    /* The producer the file names (Open Food Network's producer column), "" when none:
+     * a file of another producer's is worth a second look before import. */
+    const char *producer_name;
 } imp_catalog;
 
 /* Parse data into cat (cat->mem must be an arena the caller owns). Returns the number

@@ -486,7 +486,7 @@ static void ofn_row(imp_ctx *c, const header *h, const csv_record *rec, imp_loc 
     common_fields(c, h, rec, at, p);
     imp_cell prod = cell_of(h, rec, F_PRODUCER);
     const char *who = imp_check_text(c, at, &prod, 0, "le producteur", "the producer", "");
-    if (who && *who && !*producer) {
+    if (who && *who && !**producer) { /* the first producer named */
         *producer = who;
         *producer_line = at.line;
     } else if (who && *who && *producer_line > 0 && strcmp(who, *producer) != 0) {
@@ -586,5 +586,6 @@ void imp_parse_csv(imp_ctx *c, const csv_text *text)
             km0_row(c, &h, &rec, at, &p);
         imp_product_add(c, &p, at, h.names[h.col[F_SKU]]);
     }
+    cat->producer_name = producer;
     csv_reader_free(&r);
 }

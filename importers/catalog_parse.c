@@ -223,6 +223,7 @@ size_t imp_parse(const char *data, size_t len, const imp_options *opt, imp_catal
     memset(cat, 0, sizeof *cat);
     cat->mem = mem;
     cat->encoding = "";
+    cat->producer_name = "";
     c->cat = cat;
     c->mem = mem;
     if (opt)
@@ -250,6 +251,7 @@ size_t imp_parse(const char *data, size_t len, const imp_options *opt, imp_catal
     csv_text text;
     csv_decode(data, len, c->opt.encoding, c->mem, &text);
     cat->encoding = text.encoding;
+    cat->encoding_guessed = text.guessed;
     c->replaced_bytes = text.replaced;
     c->mixed_encoding = text.mixed;
     if (text_blank(&text)) {

@@ -200,6 +200,7 @@ void csv_decode(const char *data, size_t len, imp_encoding enc, arena *mem, csv_
         utf8_census(s, len, &multibyte, &invalid);
         if (invalid > 0 && multibyte == 0) {
             out->encoding = "Windows-1252";
+            out->guessed = true;
             decode_cp1252(s, len, &b);
         } else if (invalid == 0) { /* the usual case: the text is the file, as it is */
             out->encoding = "UTF-8";

@@ -29,6 +29,7 @@ typedef struct csv_text {
     const char *encoding; /* "UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE", "UTF-16BE" */
     bool replaced;        /* some bytes were not valid in the encoding: each became U+FFFD */
     bool mixed;           /* auto mode: valid UTF-8 and invalid bytes in the same file */
+    bool guessed;         /* auto mode: no BOM, not UTF-8, so read as Windows-1252 on a guess */
 } csv_text;
 
 /* Decode data to UTF-8. IMP_ENC_AUTO: a UTF-8 or UTF-16 BOM decides; without one,

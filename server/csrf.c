@@ -3,6 +3,7 @@
  */
 #include "csrf.h"
 #include "../core/config.h"
+#include "csrf_mask.h"
 #include "form.h"
 
 #include <string.h>
@@ -76,7 +77,9 @@ bool csrf_origin_ok_or_reply(http_req *req)
 bool http_csrf_ok(http_req *req, const char *form_token)
 {
     const char *expected = req->session ? req->session->csrf : http_cookie(req, "km0_csrf");
-    const char *given = form_token ? form_token : http_header(req, "X-CSRF-Token");
+    char plain[CSRF_MASK_MAX + 1]; /* pages write it masked (server/csrf_mask.h) */
+    const char *given = csrf_unmask(form_token ? form_token : http_header(req, "X-CSRF-Token"),
+                                    plain, sizeof plain);
     if (!expected || !given || strlen(expected) < 16)
         return false;
     size_t n = strlen(expected);

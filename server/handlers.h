@@ -43,9 +43,13 @@ void p_signup(http_req *req);
 void p_shop(http_req *req);
 void p_order_submit(http_req *req);
 void p_order_show(http_req *req);
+void p_order_cancel_form(http_req *req);
 void p_order_cancel(http_req *req);
 void p_orders_list(http_req *req);
-void h_static_css(http_req *req);
+/* style.c: the stylesheet and the icon; page_error.c: the hub's contact page */
+void h_static(http_req *req);
+void h_favicon(http_req *req);
+void p_contact(http_req *req);
 /* coordinator desk: p_desk.c, p_desk_hub.c */
 void p_desk(http_req *req);
 void p_desk_generate(http_req *req);
@@ -74,6 +78,10 @@ void h_cycle_invoices_list(http_req *req);
 void h_invoice_get(http_req *req);
 void h_invoice_credit(http_req *req);
 void p_desk_invoices(http_req *req);
+void p_desk_invoice_list(http_req *req);
+/* p_desk_confirm.c: what cannot be undone, confirmed first */
+void p_desk_close_form(http_req *req);
+void p_desk_invoices_form(http_req *req);
 /* producer page: p_producer.c */
 void p_producer(http_req *req);
 void p_producer_catalog(http_req *req);

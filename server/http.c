@@ -13,10 +13,13 @@
 #include "../core/util.h"
 #include "conn_limits.h"
 #include "csrf.h"
+#include "csrf_mask.h"
+#include "http_body.h"
 #include "http_input.h"
 #include "hub_select.h"
 #include "json_body.h"
 #include "metrics.h"
+#include "page_error.h"
 #include "session.h"
 
 #include <arpa/inet.h>
@@ -221,8 +224,7 @@ void http_reply_document(http_req *req, int status, const char *content_type, co
                          size_t len, const char *filename)
 {
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-    MHD_add_response_header(resp, "Content-Type", content_type);
+        http_body_response(req, &status, content_type, (void *)data, len, false);
     if (filename) {
         char disp[300];
         snprintf(disp, sizeof disp, "inline; filename=\"%s\"", filename);
@@ -235,8 +237,7 @@ void http_reply_bytes(http_req *req, int status, const char *content_type, const
                       size_t len, const char *filename)
 {
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-    MHD_add_response_header(resp, "Content-Type", content_type);
+        http_body_response(req, &status, content_type, (void *)data, len, false);
     if (filename) {
         char disp[300];
         snprintf(disp, sizeof disp, "inline; filename=\"%s\"", filename);
@@ -260,21 +261,18 @@ void http_reply_json(http_req *req, int status, cJSON *body)
     char *text = cJSON_PrintUnformatted(body);
     if (!text)
         abort(); /* cJSON fails only when out of memory */
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     cJSON_Delete(body);
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    struct MHD_Response *resp = http_body_response(req, &status, "application/json; charset=utf-8",
+                                                   text, strlen(text), true);
     queue(req, status, resp, false);
 }
-
-static void render_error_page(http_req *req, int status, const char *message);
 
 void http_reply_error_details(http_req *req, int status, const char *code, const char *message,
                               cJSON *details)
 {
-    if (req->route && (req->route->flags & ROUTE_HTML)) {
+    if (page_error_wanted(req)) {
         cJSON_Delete(details);
-        render_error_page(req, status, message);
+        page_error(req, status, code, message);
         return;
     }
     cJSON *root = cJSON_CreateObject();
@@ -289,8 +287,8 @@ void http_reply_error_details(http_req *req, int status, const char *code, const
 void http_reply_error(http_req *req, int status, const char *code, const char *message,
                       const char *field)
 {
-    if (req->route && (req->route->flags & ROUTE_HTML)) {
-        render_error_page(req, status, message);
+    if (page_error_wanted(req)) {
+        page_error(req, status, code, message);
         return;
     }
     cJSON *root = cJSON_CreateObject();
@@ -306,8 +304,8 @@ void http_reply_html(http_req *req, int status, buf *page)
 {
     size_t len = page->len;
     char *data = buf_steal(page);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+    struct MHD_Response *resp =
+        http_body_response(req, &status, "text/html; charset=utf-8", data, len, true);
     queue(req, status, resp, true);
 }
 
@@ -381,7 +379,7 @@ void http_reply_db_error(http_req *req, int status_from_db)
 void http_reply_refusal(http_req *req, const refusal *why)
 {
     const char *msg = refusal_text(why, req->lang);
-    if (why->ndetails == 0 || (req->route && (req->route->flags & ROUTE_HTML))) {
+    if (why->ndetails == 0 || page_error_wanted(req)) {
         http_reply_error(req, why->status, why->code, msg, why->field);
         return;
     }
@@ -422,23 +420,6 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
                http_only ? "; HttpOnly" : "", g_config.secure_cookies ? "; Secure" : "");
 }
 
-/* A minimal, self-contained error page; the pages module styles the rest. */
-static void render_error_page(http_req *req, int status, const char *message)
-{
-    buf b = BUF_INIT;
-    bool fr = req->lang[0] == 'f';
-    buf_printf(&b,
-               "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<title>%d — km0</title><link rel=\"stylesheet\" href=\"/static/km0.css\">"
-               "</head><body><main><h1>",
-               req->lang, status);
-    buf_html(&b, fr ? "Oups" : "Oops");
-    buf_puts(&b, "</h1><p role=\"alert\">");
-    buf_html(&b, message);
-    buf_printf(&b, "</p><p><a href=\"/\">%s</a></p></main></body></html>",
-               fr ? "Retour à l’accueil" : "Back to the home page");
-    http_reply_html(req, status, &b);
 }
 
 /* ---- language ----------------------------------------------------------- */
@@ -679,11 +660,17 @@ static void on_headers(http_req *req, const char *method, const char *url, bool 
     bool path_known;
     req->route_index = find_route(req, method, url, &path_known);
     if (req->route_index < 0) {
+        bool fr = req->lang[0] == 'f';
         if (path_known)
             http_reply_error(req, 405, "method_not_allowed",
-                             "This method is not allowed on this resource.", NULL);
+                             fr ? "Cette adresse ne s’utilise pas ainsi."
+                                : "This method is not allowed on this resource.",
+                             NULL);
         else
-            http_reply_error(req, 404, "not_found", "There is nothing at this address.", NULL);
+            http_reply_error(req, 404, "not_found",
+                             fr ? "Il n’y a rien à cette adresse."
+                                : "There is nothing at this address.",
+                             NULL);
         return;
     }
     req->route = &http_routes[req->route_index];

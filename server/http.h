@@ -55,6 +55,14 @@ typedef struct http_session {
 typedef struct http_req http_req;
 typedef void (*http_handler)(http_req *req);
 
+/* How caches may keep a reply (server/http_body.c). Personal pages keep the default. */
+typedef enum {
+    HTTP_CACHE_NO_STORE = 0, /* the default: nothing keeps a copy */
+    HTTP_CACHE_REVALIDATE,   /* kept, asked again each time: ETag, 304 when unchanged */
+    HTTP_CACHE_HOUR,         /* an address whose content may change with a release */
+    HTTP_CACHE_IMMUTABLE     /* a versioned address: its content never changes */
+} http_cache;
+
 typedef struct http_route {
     const char *method;
     const char *pattern;
@@ -91,6 +99,7 @@ struct http_req {
     struct form *form;      /* an HTML route's posted form, checked at admission (csrf.c) */
     buf set_cookies[3];     /* Set-Cookie headers to add to the reply */
     int ncookies;
+    http_cache cache; /* set by a handler before it replies */
 };
 
 /* Start serving on listen ("ADDR:PORT") until SIGINT/SIGTERM; returns the exit code. */

@@ -190,8 +190,20 @@ static void render_signup(http_req *req, int status, const form *f, const refusa
     buf b = BUF_INIT;
     page_begin(&b, req, TR(req, "Créer un compte", "Sign up"));
     buf_printf(&b, "<h1>%s</h1>", TR(req, "Créer un compte", "Sign up"));
-    if (why)
+    if (why && why->ndetails) {
+        /* every problem at once, each linked to its field */
+        buf_printf(&b,
+                   "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>",
+                   TR(req, "Il y a des problèmes", "There are problems"));
+        for (size_t i = 0; i < why->ndetails; i++) {
+            buf_printf(&b, "<li><a href=\"#%s\">", why->details[i].field);
+            buf_html(&b, req->lang[0] == 'f' ? why->details[i].fr : why->details[i].en);
+            buf_puts(&b, "</a></li>");
+        }
+        buf_puts(&b, "</ul></div>");
+    } else if (why) {
         error_summary(&b, req, why->field, refusal_text(why, req->lang));
+    }
     buf_puts(&b, "<form method=\"post\" action=\"/signup\" novalidate>");
     page_csrf_field(&b, req);
     for (int part = 0; part < 2; part++) {
@@ -212,6 +224,9 @@ static void render_signup(http_req *req, int status, const form *f, const refusa
             const char *err = why && why->field && !strcmp(why->field, sf->id)
                                   ? refusal_text(why, req->lang)
                                   : NULL;
+            for (size_t k = 0; why && k < why->ndetails; k++)
+                if (why->details[k].field && !strcmp(why->details[k].field, sf->id))
+                    err = req->lang[0] == 'f' ? why->details[k].fr : why->details[k].en;
             const char *value = f && strcmp(sf->id, "password") ? form_get(f, sf->id) : NULL;
             field(&b, sf->id, sf->type, TR(req, sf->fr, sf->en), value, sf->autocomplete, err,
                   sf->hint_fr ? TR(req, sf->hint_fr, sf->hint_en) : NULL, sf->required);

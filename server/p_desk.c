@@ -7,6 +7,7 @@
  * back (Post/Redirect/Get), so reloading never repeats an action.
  */
 #include "../core/cycle.h"
+#include "../core/desk_view.h"
 #include "../core/parse.h"
 #include "../core/hub.h"
 #include "desk.h"
@@ -97,25 +98,85 @@ static void render_cycles(buf *b, http_req *req, PGresult *r)
         const char *id = db_val(r, i, "id"), *state = db_val(r, i, "state");
         buf_printf(b, "<tr><td><a href=\"/desk/cycles/%s\">", id);
         buf_html(b, db_val(r, i, "name"));
-        buf_printf(b, "</a></td><td>%s</td><td>", state_label(req, state));
+        buf_printf(b, "</a></td><td data-l=\"%s\">%s</td><td data-l=\"%s\">",
+                   TR(req, "État", "State"), state_label(req, state),
+                   TR(req, "Fermeture", "Closes"));
         fmt_datetime(b, req, db_val(r, i, "closes_at"));
-        buf_puts(b, "</td><td>");
+        buf_printf(b, "</td><td data-l=\"%s\">", TR(req, "Livraison", "Delivery"));
         fmt_date(b, req, db_val(r, i, "delivery_date"));
-        buf_printf(b, "</td><td class=\"num\">%s</td><td><div class=\"actions\">",
-                   db_val(r, i, "orders"));
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">%s</td><td><div class=\"actions\">",
+                   TR(req, "Commandes", "Orders"), db_val(r, i, "orders"));
         const char *act = arena_printf(req->mem, "/desk/cycles/%s/state", id);
         if (!strcmp(state, "draft"))
             desk_action_button(b, req, act, TR(req, "Ouvrir maintenant", "Open now"), "state",
                                "open", "secondary");
         if (!strcmp(state, "open"))
-            desk_action_button(b, req, act, TR(req, "Clore maintenant", "Close now"), "state",
-                               "closed", "secondary");
+            buf_printf(b, "<a class=\"btn secondary\" href=\"/desk/cycles/%s/close\">%s</a>", id,
+                       TR(req, "Clore maintenant…", "Close now…"));
         buf_puts(b, "</div></td></tr>");
     }
     buf_puts(b, "</tbody></table>");
 }
 
-static void render_create_forms(buf *b, http_req *req)
+/* Weeks that deliver on the same day: said on the desk as long as it lasts. */
+static void render_overlaps(buf *b, http_req *req, const desk_overlap *o, size_t n)
+{
+    if (!n)
+        return;
+    buf_printf(b, "<div class=\"warn\" role=\"status\"><p><b>%s</b></p><ul>",
+               TR(req, "Deux cycles livrent le même jour", "Two cycles deliver on the same day"));
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(b, "<li><a href=\"/desk/cycles/%lld\">", (long long)o[i].first);
+        buf_html(b, o[i].first_name);
+        buf_printf(b, "</a> (%s) %s <a href=\"/desk/cycles/%lld\">",
+                   state_label(req, o[i].first_state), TR(req, "et", "and"),
+                   (long long)o[i].second);
+        buf_html(b, o[i].second_name);
+        buf_printf(b, "</a> (%s) %s ", state_label(req, o[i].second_state),
+                   TR(req, "livrent tous deux le", "both deliver on"));
+        fmt_date(b, req, o[i].delivery_date);
+        buf_puts(b, ".</li>");
+    }
+    buf_printf(b, "</ul><p>%s</p></div>",
+               TR(req,
+                  "Les clients verraient deux semaines pour une même livraison : changez les "
+                  "dates du cycle en préparation (PATCH /api/v1/cycles/{id}) ou ne l’ouvrez pas.",
+                  "Customers would see two weeks for one delivery: change the dates of the draft "
+                  "cycle (PATCH /api/v1/cycles/{id}) or do not open it."));
+}
+
+/* A field of the create form: typed value kept, its error next to it. */
+static void create_field(buf *b, http_req *req, const char *id, const char *type, const char *label,
+                         const form *typed, const refusal *why)
+{
+    const char *err =
+        why && why->field && !strcmp(why->field, id) ? refusal_text(why, req->lang) : NULL;
+    for (size_t i = 0; why && !err && i < why->ndetails; i++)
+        if (why->details[i].field && !strcmp(why->details[i].field, id))
+            err = req->lang[0] == 'f' ? why->details[i].fr : why->details[i].en;
+    buf_printf(b, "<label for=\"%s\">%s</label>", id, label);
+    if (err) {
+        buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">", id);
+        buf_html(b, err);
+        buf_puts(b, "</p>");
+    }
+    buf_printf(b, "<input type=\"%s\" id=\"%s\" name=\"%s\"", type, id, id);
+    if (!strcmp(id, "name"))
+        buf_puts(b, " maxlength=\"100\"");
+    else
+        buf_puts(b, " required");
+    if (err)
+        buf_printf(b, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", id);
+    const char *v = typed ? form_get(typed, id) : NULL;
+    if (v) {
+        buf_puts(b, " value=\"");
+        buf_html(b, v);
+        buf_puts(b, "\"");
+    }
+    buf_puts(b, ">");
+}
+
+static void render_create_forms(buf *b, http_req *req, const form *typed, const refusal *why)
 {
     buf_printf(b, "<h2>%s</h2><form method=\"post\" action=\"/desk/cycles/generate\">",
                TR(req, "Préparer les prochaines semaines", "Prepare the next weeks"));
@@ -133,37 +194,31 @@ static void render_create_forms(buf *b, http_req *req)
                   "mardi 22h, livraison le jeudi (les semaines déjà prévues sont gardées).",
                   "Following the hub's rhythm: opens Friday 18:00, closes Tuesday 22:00, "
                   "delivery Thursday (weeks already planned are kept)."));
-    buf_printf(
-        b, "<h2>%s</h2><form method=\"post\" action=\"/desk/cycles\"><fieldset><legend>%s</legend>",
-        TR(req, "Créer un cycle à la main", "Create a cycle by hand"),
-        TR(req, "Dates (heure de Paris)", "Dates (Paris time)"));
+    buf_printf(b,
+               "<h2 id=\"create\">%s</h2><form method=\"post\" action=\"/desk/cycles\" "
+               "novalidate><fieldset><legend>%s</legend>",
+               TR(req, "Créer un cycle à la main", "Create a cycle by hand"),
+               TR(req, "Dates (heure de Paris)", "Dates (Paris time)"));
     page_csrf_field(b, req);
-    buf_printf(b,
-               "<label for=\"name\">%s</label><input type=\"text\" id=\"name\" name=\"name\" "
-               "maxlength=\"100\">",
-               TR(req, "Nom (facultatif)", "Name (optional)"));
-    buf_printf(b,
-               "<label for=\"opens\">%s</label><input type=\"datetime-local\" id=\"opens\" "
-               "name=\"opens\" required>",
-               TR(req, "Ouverture", "Opens"));
-    buf_printf(b,
-               "<label for=\"closes\">%s</label><input type=\"datetime-local\" id=\"closes\" "
-               "name=\"closes\" required>",
-               TR(req, "Clôture", "Closes"));
-    buf_printf(b,
-               "<label for=\"delivery\">%s</label><input type=\"date\" id=\"delivery\" "
-               "name=\"delivery\" required></fieldset><p><button class=\"btn\" "
-               "type=\"submit\">%s</button></p></form>",
-               TR(req, "Livraison", "Delivery"), TR(req, "Créer le cycle", "Create the cycle"));
+    create_field(b, req, "name", "text", TR(req, "Nom (facultatif)", "Name (optional)"), typed,
+                 why);
+    create_field(b, req, "opens", "datetime-local", TR(req, "Ouverture", "Opens"), typed, why);
+    create_field(b, req, "closes", "datetime-local", TR(req, "Clôture", "Closes"), typed, why);
+    create_field(b, req, "delivery", "date", TR(req, "Livraison", "Delivery"), typed, why);
+    buf_printf(b, "</fieldset><p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
+               TR(req, "Créer le cycle", "Create the cycle"));
 }
 
-/* GET /desk */
-void p_desk(http_req *req)
+static void render_desk(http_req *req, int status, const form *typed, const refusal *why)
 {
     PGresult *r;
+    desk_overlap *ov;
+    size_t nov;
     int st = cycle_catch_up(req->db, req->hub_id);
     if (st == DB_OK)
         st = cycle_list(req->db, req->mem, req->hub_id, true, &r);
+    if (st == DB_OK)
+        st = desk_overlaps(req->db, req->mem, req->hub_id, &ov, &nov);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -172,16 +227,41 @@ void p_desk(http_req *req)
     const char *title = TR(req, "Bureau de coordination", "Coordinator desk");
     page_begin(&b, req, title);
     buf_printf(&b, "<h1>%s</h1>", title);
+    if (why) {
+        buf_printf(&b,
+                   "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>",
+                   TR(req, "Le cycle n’est pas créé", "The cycle was not created"));
+        if (why->ndetails)
+            for (size_t i = 0; i < why->ndetails; i++) {
+                buf_printf(&b, "<li><a href=\"#%s\">",
+                           why->details[i].field ? why->details[i].field : "create");
+                buf_html(&b, req->lang[0] == 'f' ? why->details[i].fr : why->details[i].en);
+                buf_puts(&b, "</a></li>");
+            }
+        else {
+            buf_printf(&b, "<li><a href=\"#%s\">", why->field ? why->field : "create");
+            buf_html(&b, refusal_text(why, req->lang));
+            buf_puts(&b, "</a></li>");
+        }
+        buf_puts(&b, "</ul></div>");
+    }
     desk_notice(&b, req);
+    render_overlaps(&b, req, ov, nov);
     buf_printf(&b,
                "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a>"
                " · <a href=\"/desk/settings\">%s</a></p>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
                TR(req, "Réglages", "Settings"));
     render_cycles(&b, req, r);
-    render_create_forms(&b, req);
+    render_create_forms(&b, req, typed, why);
     page_end(&b, req);
-    http_reply_html(req, 200, &b);
+    http_reply_html(req, status, &b);
+}
+
+/* GET /desk */
+void p_desk(http_req *req)
+{
+    render_desk(req, 200, NULL, NULL);
 }
 
 /* POST /desk/cycles/generate */
@@ -205,7 +285,8 @@ void p_desk_generate(http_req *req)
     desk_done(req, "/desk", "generated");
 }
 
-/* POST /desk/cycles */
+/* POST /desk/cycles — a refused cycle comes back as the desk with the form as typed
+ * and every problem next to its field. */
 void p_desk_create(http_req *req)
 {
     form f;
@@ -225,9 +306,35 @@ void p_desk_create(http_req *req)
         in.closes = NULL;
     if (in.delivery && !*in.delivery)
         in.delivery = NULL;
-    int64_t id;
     refusal why = {0};
+    /* every missing date at once, rather than one per try */
+    static const struct {
+        const char *field, *fr, *en;
+    } required[] = {
+        {"opens", "Indiquez la date et l’heure d’ouverture.", "Give the opening date and time."},
+        {"closes", "Indiquez la date et l’heure de clôture.", "Give the closing date and time."},
+        {"delivery", "Indiquez la date de livraison.", "Give the delivery date."},
+    };
+    const char *given[] = {in.opens, in.closes, in.delivery};
+    refusal_detail *missing = arena_alloc(req->mem, 3 * sizeof *missing);
+    size_t nmissing = 0;
+    for (size_t i = 0; i < 3; i++)
+        if (!given[i])
+            missing[nmissing++] = (refusal_detail){"missing_field", required[i].field,
+                                                   required[i].fr, required[i].en};
+    if (nmissing) {
+        refuse(&why, 422, "missing_field", missing[0].field, missing[0].fr, missing[0].en);
+        why.details = missing;
+        why.ndetails = nmissing;
+        render_desk(req, 422, &f, &why);
+        return;
+    }
+    int64_t id;
     int st = cycle_create(req->db, req->mem, req->hub_id, &in, &id, &why);
+    if (st > 0 && why.status == 422) {
+        render_desk(req, 422, &f, &why);
+        return;
+    }
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;
@@ -263,22 +370,28 @@ static void render_pickups(buf *b, http_req *req, PGresult *pp)
         TR(req, "Commandes", "Orders"), TR(req, "Remplissage", "Filling"));
     for (int i = 0; i < PQntuples(pp); i++) {
         int64_t n = db_int(pp, i, "orders_count");
+        const char *lo = TR(req, "Commandes", "Orders");
         buf_puts(b, "<tr><td>");
         buf_html(b, db_val(pp, i, "name"));
         if (db_null(pp, i, "capacity_orders")) {
-            buf_printf(b, "</td><td class=\"num\">%lld</td><td>%s</td></tr>", (long long)n,
-                       TR(req, "sans limite", "no limit"));
+            buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">%lld</td><td>%s</td></tr>", lo,
+                       (long long)n, TR(req, "sans limite", "no limit"));
             continue;
         }
         int64_t cap = db_int(pp, i, "capacity_orders");
         int pct = cap ? (int)(n * 100 / cap) : 0;
         buf_printf(b,
-                   "</td><td class=\"num\">%lld / %lld</td><td><meter class=\"meter\" min=\"0\" "
-                   "max=\"%lld\" value=\"%lld\">%d %%</meter> %d %%</td></tr>",
-                   (long long)n, (long long)cap, (long long)cap, (long long)n, pct, pct);
+                   "</td><td class=\"num\" data-l=\"%s\">%lld / %lld</td><td><meter "
+                   "class=\"meter\" min=\"0\" max=\"%lld\" value=\"%lld\">%d %%</meter> %d "
+                   "%%</td></tr>",
+                   lo, (long long)n, (long long)cap, (long long)cap, (long long)n, pct, pct);
     }
     buf_puts(b, "</tbody></table>");
 }
+
+/* Rows of the demand table on the page (products ordered); the collection lists have
+ * them all. */
+#define DESK_DEMAND_ROWS 50
 
 static void render_demand(buf *b, http_req *req, PGresult *d)
 {
@@ -291,16 +404,24 @@ static void render_demand(buf *b, http_req *req, PGresult *d)
                TR(req, "Producteur", "Producer"), TR(req, "Produit", "Product"),
                TR(req, "Commandé", "Ordered"), TR(req, "Reste", "Left"),
                TR(req, "Montant HT", "Amount excl. VAT"));
-    for (int i = 0; i < PQntuples(d); i++) {
+    const char *lo = TR(req, "Commandé", "Ordered"), *ll = TR(req, "Reste", "Left"),
+               *la = TR(req, "Montant HT", "Amount excl. VAT");
+    int n = PQntuples(d), shown = 0, ordered = 0;
+    for (int i = 0; i < n; i++) {
         const char *unit = db_val(d, i, "unit");
         milli_t sold = db_int(d, i, "sold_milli");
+        if (sold == 0)
+            continue; /* the shop shows what is on offer; here, what is asked for */
+        if (ordered++ >= DESK_DEMAND_ROWS)
+            continue;
+        shown++;
         buf_puts(b, "<tr><td>");
         buf_html(b, db_val(d, i, "producer_name"));
         buf_puts(b, "</td><td>");
         buf_html(b, db_val(d, i, "name"));
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", lo);
         fmt_qty(b, req, sold);
-        buf_printf(b, " %s</td><td class=\"num\">", fmt_unit(req, unit, sold));
+        buf_printf(b, " %s</td><td class=\"num\" data-l=\"%s\">", fmt_unit(req, unit, sold), ll);
         if (db_null(d, i, "stock_milli")) {
             buf_puts(b, "—");
         } else {
@@ -308,11 +429,22 @@ static void render_demand(buf *b, http_req *req, PGresult *d)
             fmt_qty(b, req, left);
             buf_printf(b, " %s", fmt_unit(req, unit, left));
         }
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", la);
         fmt_money(b, req, db_int(d, i, "excl_cents"));
         buf_puts(b, "</td></tr>");
     }
-    buf_puts(b, "</tbody></table>");
+    buf_puts(b, "</tbody></table><p class=\"hint\">");
+    buf_printf(
+        b, TR(req, "%d produits commandés sur %d offerts.", "%d products ordered of %d offered."),
+        ordered, n);
+    if (shown < ordered)
+        buf_printf(b, " %s",
+                   TR(req,
+                      "La liste s’arrête ici : chaque produit figure dans les bons d’apport "
+                      "des producteurs.",
+                      "The list stops here: every product is in the producers' collection "
+                      "lists."));
+    buf_puts(b, "</p>");
 }
 
 static void render_by_producer(buf *b, http_req *req, PGresult *p)
@@ -327,7 +459,10 @@ static void render_by_producer(buf *b, http_req *req, PGresult *p)
     for (int i = 0; i < PQntuples(p); i++) {
         buf_puts(b, "<tr><td>");
         buf_html(b, db_val(p, i, "producer_name"));
-        buf_printf(b, "</td><td class=\"num\">%s</td><td class=\"num\">", db_val(p, i, "orders"));
+        buf_printf(b,
+                   "</td><td class=\"num\" data-l=\"%s\">%s</td><td class=\"num\" data-l=\"%s\">",
+                   TR(req, "Commandes", "Orders"), db_val(p, i, "orders"),
+                   TR(req, "Montant HT", "Amount excl. VAT"));
         fmt_money(b, req, db_int(p, i, "excl_cents"));
         buf_puts(b, "</td></tr>");
         total += db_int(p, i, "excl_cents");
@@ -353,8 +488,9 @@ void p_desk_cycle(http_req *req)
                          TR(req, "Ce cycle n’existe pas.", "There is no such cycle."), NULL);
         return;
     }
-    if (st == DB_OK && (st = cycle_pickup_points(req->db, req->mem, id, &pp)) == DB_OK)
-        st = hub_cycle_demand(req->db, req->mem, req->hub_id, id, &d);
+    if (st == DB_OK && (st = cycle_pickup_points(req->db, req->mem, id, &pp)) == DB_OK &&
+        (st = hub_cycle_demand(req->db, req->mem, req->hub_id, id, &d)) == DB_OK)
+        st = hub_cycle_by_producer(req->db, req->mem, req->hub_id, id, &byp);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -382,8 +518,8 @@ void p_desk_cycle(http_req *req)
         desk_action_button(&b, req, act, TR(req, "Ouvrir maintenant", "Open now"), "state", "open",
                            NULL);
     if (!strcmp(state, "open"))
-        desk_action_button(&b, req, act, TR(req, "Clore maintenant", "Close now"), "state",
-                           "closed", NULL);
+        buf_printf(&b, "<a class=\"btn\" href=\"/desk/cycles/%lld/close\">%s</a>", (long long)id,
+                   TR(req, "Clore maintenant…", "Close now…"));
     buf_puts(&b, "</div>");
     desk_week_sections(&b, req, id, state);
     desk_invoices_section(&b, req, id, state);

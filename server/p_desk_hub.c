@@ -106,11 +106,19 @@ static void render_edit(http_req *req, int status, PGresult *r, const form *type
     buf_puts(&b, "</h1>");
     desk_notice(&b, req);
     if (why) {
-        buf_printf(
-            &b, "<div class=\"error-summary\" role=\"alert\"><h2>%s</h2><ul><li><a href=\"#%s\">",
-            TR(req, "Il y a un problème", "There is a problem"), why->field ? why->field : "name");
-        buf_html(&b, refusal_text(why, req->lang));
-        buf_puts(&b, "</a></li></ul></div>");
+        buf_printf(&b, "<div class=\"error-summary\" role=\"alert\"><h2>%s</h2><ul>",
+                   why->ndetails > 1 ? TR(req, "Il y a des problèmes", "There are problems")
+                                     : TR(req, "Il y a un problème", "There is a problem"));
+        size_t n = why->ndetails ? why->ndetails : 1;
+        for (size_t i = 0; i < n; i++) {
+            const char *f = why->ndetails ? why->details[i].field : why->field;
+            buf_printf(&b, "<li><a href=\"#%s\">", f ? f : "name");
+            buf_html(&b, why->ndetails
+                             ? (req->lang[0] == 'f' ? why->details[i].fr : why->details[i].en)
+                             : refusal_text(why, req->lang));
+            buf_puts(&b, "</a></li>");
+        }
+        buf_puts(&b, "</ul></div>");
     }
     buf_printf(&b, "<form method=\"post\" action=\"%s/%s\">",
                pickups ? "/desk/pickup-points" : "/desk/producers", slug);
@@ -131,6 +139,9 @@ static void render_edit(http_req *req, int status, PGresult *r, const form *type
         const char *value = typed ? form_get(typed, fd[0]) : db_val(r, 0, col);
         const char *err =
             why && why->field && !strcmp(why->field, fd[0]) ? refusal_text(why, req->lang) : NULL;
+        for (size_t k = 0; why && k < why->ndetails; k++)
+            if (!strcmp(why->details[k].field, fd[0]))
+                err = req->lang[0] == 'f' ? why->details[k].fr : why->details[k].en;
         input(&b, fd[0], TR(req, fd[1], fd[2]), value ? value : "", fd[3], err);
     }
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",

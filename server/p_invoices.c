@@ -2,11 +2,15 @@
  * server/p_invoices.c — invoices on the HTML pages: the desk's cycle page (issue
  * them, list them) and the consumer's order page (their own invoices).
  *
- * Issuing is a one-button POST form with the session's CSRF token that
- * redirects back (Post/Redirect/Get), so a reload never issues twice — and
- * issuing twice would be refused anyway (the cycle is then invoiced).
+ * Issuing is a one-button POST form with the session's CSRF token, behind a page
+ * that says what it does (server/p_desk_confirm.c), and redirects back
+ * (Post/Redirect/Get), so a reload never issues twice — and issuing twice would
+ * be refused anyway (the cycle is then invoiced). An invoiced cycle's page sums
+ * its invoices up per seller; the invoices themselves are listed a page of
+ * DESK_INVOICE_PAGE at a time, so the page stays light for hundreds of them.
  * Documents are plain links to the API, which checks who may see them.
  */
+#include "../core/desk_view.h"
 #include "../core/invoicing.h"
 #include "../core/util.h"
 #include "desk.h"
@@ -15,10 +19,6 @@
 #include "page.h"
 
 #include <string.h>
-
-/* Beyond this many, the page points to the cycle's invoices document rather
- * than growing past what a browser shows comfortably. */
-#define DESK_MAX_ROWS 2000
 
 static void doc_link(buf *b, const char *number, const char *format, const char *label)
 {
@@ -46,64 +46,70 @@ static const char *kind_label(http_req *req, const PGresult *r, int i)
                                             : TR(req, "Facture", "Invoice");
 }
 
-static void issue_form(buf *b, http_req *req, int64_t cycle)
+/* Issuing goes through a page that says what it does (server/p_desk_confirm.c). */
+static void issue_link(buf *b, http_req *req, int64_t cycle)
 {
-    buf_printf(b, "<p class=\"hint\">%s</p><div class=\"actions\">",
+    buf_printf(b,
+               "<p class=\"hint\">%s</p><div class=\"actions\"><a class=\"btn\" "
+               "href=\"/desk/cycles/%lld/invoices/issue\">%s</a></div>",
                TR(req,
                   "Émet en une fois toutes les factures du cycle, numérotées sans trou par "
                   "vendeur. Une facture émise ne change plus : une correction passe par un avoir.",
                   "Issues every invoice of the cycle at once, numbered without gaps per seller. "
-                  "An issued invoice never changes: a correction is a credit note."));
-    desk_action_button(b, req,
-                       arena_printf(req->mem, "/desk/cycles/%lld/invoices", (long long)cycle),
-                       TR(req, "Émettre les factures", "Issue the invoices"), NULL, NULL, NULL);
-    buf_puts(b, "</div>");
+                  "An issued invoice never changes: a correction is a credit note."),
+               (long long)cycle, TR(req, "Émettre les factures…", "Issue the invoices…"));
 }
 
-static void invoice_table(buf *b, http_req *req, int64_t cycle, const PGresult *r)
+static void documents_links(buf *b, http_req *req, int64_t cycle)
 {
-    int n = PQntuples(r), shown = n < DESK_MAX_ROWS ? n : DESK_MAX_ROWS;
-    cents_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += (db_int(r, i, "type_code") == 381 ? -1 : 1) * db_int(r, i, "total_incl_vat_cents");
     buf_printf(b,
                "<p><a href=\"/api/v1/cycles/%lld/reports/invoices?format=pdf\">%s</a> · "
                "<a href=\"/api/v1/cycles/%lld/reports/invoices?format=html\">%s</a></p>",
                (long long)cycle, TR(req, "Toutes les factures (PDF)", "Every invoice (PDF)"),
                (long long)cycle, TR(req, "page à imprimer", "printable page"));
+}
+
+/* An invoiced cycle: totals per seller, and the invoices themselves a page away. */
+static void invoice_summary(buf *b, http_req *req, int64_t cycle, const desk_invoice_summary *s)
+{
+    /* French counts 0 and 1 in the singular, English 1 only */
+    bool fr = req->lang[0] == 'f';
+    bool one_inv = fr ? s->invoices <= 1 : s->invoices == 1;
+    bool one_cn = fr ? s->credit_notes <= 1 : s->credit_notes == 1;
+    buf_printf(b, "<p>%lld %s %s %lld %s %s", (long long)s->invoices,
+               one_inv ? TR(req, "facture", "invoice") : TR(req, "factures", "invoices"),
+               TR(req, "et", "and"), (long long)s->credit_notes,
+               one_cn ? TR(req, "avoir", "credit note") : TR(req, "avoirs", "credit notes"),
+               TR(req, "émis, pour un total de", "issued, for a total of"));
+    buf_putc(b, ' ');
+    fmt_money(b, req, s->incl);
+    buf_printf(b, " %s.</p>", TR(req, "TTC (avoirs déduits)", "incl. VAT (credit notes deducted)"));
+    documents_links(b, req, cycle);
     buf_printf(b,
-               "<table><caption>%s (%d)</caption><thead><tr><th scope=\"col\">%s</th>"
-               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead>"
-               "<tbody>",
-               TR(req, "Factures et avoirs émis", "Invoices and credit notes issued"), n,
-               TR(req, "Numéro", "Number"), TR(req, "Vendeur", "Seller"),
-               TR(req, "Client", "Customer"), TR(req, "Total TTC", "Total incl. VAT"),
-               TR(req, "Documents", "Documents"));
-    for (int i = 0; i < shown; i++) {
-        const char *number = db_val(r, i, "number");
-        buf_printf(b, "<tr><td>%s ", kind_label(req, r, i));
-        buf_html(b, number);
-        buf_puts(b, "</td><td>");
-        buf_html(b, db_val(r, i, "seller_name"));
-        buf_puts(b, "</td><td>");
-        buf_html(b, db_val(r, i, "buyer_name"));
-        buf_puts(b, "</td><td class=\"num\">");
-        fmt_money(b, req, db_int(r, i, "total_incl_vat_cents"));
-        buf_puts(b, "</td><td>");
-        invoice_links(b, req, number, true);
+               "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th></tr></thead><tbody>",
+               TR(req, "Par vendeur", "Per seller"), TR(req, "Vendeur", "Seller"),
+               TR(req, "Factures", "Invoices"), TR(req, "Avoirs", "Credit notes"),
+               TR(req, "Total TTC", "Total incl. VAT"));
+    for (size_t i = 0; i < s->nsellers; i++) {
+        buf_puts(b, "<tr><td>");
+        buf_html(b, s->sellers[i].name);
+        buf_printf(b,
+                   "</td><td class=\"num\" data-l=\"%s\">%lld</td><td class=\"num\" "
+                   "data-l=\"%s\">%lld</td><td class=\"num\" data-l=\"%s\">",
+                   TR(req, "Factures", "Invoices"), (long long)s->sellers[i].invoices,
+                   TR(req, "Avoirs", "Credit notes"), (long long)s->sellers[i].credit_notes,
+                   TR(req, "Total TTC", "Total incl. VAT"));
+        fmt_money(b, req, s->sellers[i].incl);
         buf_puts(b, "</td></tr>");
     }
-    buf_printf(b, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"3\">%s</th><td class=\"num\">",
-               TR(req, "Total facturé (avoirs déduits)", "Total invoiced (credit notes deducted)"));
-    fmt_money(b, req, total);
-    buf_puts(b, "</td><td></td></tr></tfoot></table>");
-    if (shown < n)
-        buf_printf(b, "<p class=\"hint\">%s</p>",
-                   TR(req,
-                      "La liste s’arrête ici : toutes les factures sont dans le document "
-                      "« Toutes les factures ».",
-                      "The list stops here: every invoice is in the “Every invoice” document."));
+    buf_printf(b,
+               "</tbody></table><p><a class=\"btn secondary\" "
+               "href=\"/desk/cycles/%lld/invoices\">%s (%lld)</a></p>",
+               (long long)cycle,
+               TR(req, "Voir les factures une à une", "See the invoices one by one"),
+               (long long)(s->invoices + s->credit_notes));
 }
 
 void desk_invoices_section(buf *b, http_req *req, int64_t cycle, const char *state)
@@ -113,17 +119,89 @@ void desk_invoices_section(buf *b, http_req *req, int64_t cycle, const char *sta
         return;
     buf_printf(b, "<h2>%s</h2>", TR(req, "Factures", "Invoices"));
     if (batched) {
-        issue_form(b, req, cycle);
+        issue_link(b, req, cycle);
         return;
     }
-    PGresult *r;
-    if (invoice_list_cycle(req->db, req->mem, req->hub_id, cycle, &r) != DB_OK) {
+    desk_invoice_summary s;
+    if (desk_invoice_summary_load(req->db, req->mem, req->hub_id, cycle, &s) != DB_OK) {
         buf_printf(b, "<p>%s</p>",
                    TR(req, "La liste des factures n’a pas pu être lue ; rechargez la page.",
                       "The invoices could not be read; reload the page."));
         return;
     }
-    invoice_table(b, req, cycle, r);
+    invoice_summary(b, req, cycle, &s);
+}
+
+/* GET /desk/cycles/{id}/invoices[?page=N] — a cycle's invoices, DESK_INVOICE_PAGE a page. */
+void p_desk_invoice_list(http_req *req)
+{
+    int64_t id, page = 0;
+    if (!http_id_or_reply(req, "id", &id))
+        return;
+    const char *ps = http_query(req, "page");
+    if (ps && (dec_parse(ps, 0, &page) != DEC_OK || page < 1 || page > 1000000))
+        page = 1;
+    page = page ? page - 1 : 0;
+    desk_invoice_summary s;
+    desk_invoice *rows;
+    size_t n;
+    int st = desk_invoice_summary_load(req->db, req->mem, req->hub_id, id, &s);
+    if (st == DB_OK)
+        st = desk_invoice_page(req->db, req->mem, req->hub_id, id, page, &rows, &n);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    int64_t total = s.invoices + s.credit_notes;
+    if (total == 0) {
+        http_reply_error(req, 404, "no_invoices",
+                         TR(req, "Ce cycle n’a pas de facture (ou n’existe pas).",
+                            "This cycle has no invoices (or does not exist)."),
+                         NULL);
+        return;
+    }
+    int64_t pages = (total + DESK_INVOICE_PAGE - 1) / DESK_INVOICE_PAGE;
+    const char *title = TR(req, "Factures du cycle", "The cycle's invoices");
+    buf b = BUF_INIT;
+    page_begin(&b, req, title);
+    buf_printf(&b, "<p><a href=\"/desk/cycles/%lld\">%s</a></p><h1>%s</h1>", (long long)id,
+               TR(req, "← Le cycle", "← The cycle"), title);
+    documents_links(&b, req, id);
+    buf_printf(&b,
+               "<table><caption>%s %lld / %lld</caption><thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead>"
+               "<tbody>",
+               TR(req, "Page", "Page"), (long long)page + 1, (long long)pages,
+               TR(req, "Numéro", "Number"), TR(req, "Vendeur", "Seller"),
+               TR(req, "Client", "Customer"), TR(req, "Total TTC", "Total incl. VAT"),
+               TR(req, "Documents", "Documents"));
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(&b, "<tr><td>%s ",
+                   rows[i].type_code == 381 ? TR(req, "Avoir", "Credit note")
+                                            : TR(req, "Facture", "Invoice"));
+        buf_html(&b, rows[i].number);
+        buf_puts(&b, "</td><td>");
+        buf_html(&b, rows[i].seller_name);
+        buf_puts(&b, "</td><td>");
+        buf_html(&b, rows[i].buyer_name);
+        buf_printf(&b, "</td><td class=\"num\" data-l=\"%s\">",
+                   TR(req, "Total TTC", "Total incl. VAT"));
+        fmt_money(&b, req, rows[i].incl);
+        buf_puts(&b, "</td><td>");
+        invoice_links(&b, req, rows[i].number, true);
+        buf_puts(&b, "</td></tr>");
+    }
+    buf_puts(&b, "</tbody></table><nav aria-label=\"Pages\"><ul class=\"pager\">");
+    if (page > 0)
+        buf_printf(&b, "<li><a href=\"/desk/cycles/%lld/invoices?page=%lld\">%s</a></li>",
+                   (long long)id, (long long)page, TR(req, "← Page précédente", "← Previous page"));
+    if (page + 1 < pages)
+        buf_printf(&b, "<li><a href=\"/desk/cycles/%lld/invoices?page=%lld\">%s</a></li>",
+                   (long long)id, (long long)page + 2, TR(req, "Page suivante →", "Next page →"));
+    buf_puts(&b, "</ul></nav>");
+    page_end(&b, req);
+    http_reply_html(req, 200, &b);
 }
 
 void order_invoices_section(buf *b, http_req *req, int64_t order_id)

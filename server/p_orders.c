@@ -1,64 +1,145 @@
 /*
- * server/p_orders.c — "My orders": the list, one order with its totals, cancelling.
+ * server/p_orders.c — "My orders": the list, one order with its totals, changing its
+ * pickup point, and cancelling it after a confirmation.
+ *
+ * Amounts are shown as a consumer checks them, including VAT: each line is its
+ * quantity × its unit price incl. VAT, and the lines add up to the total to pay,
+ * which is exactly what the invoices will carry (core/money_display.h says how a
+ * cent of VAT rounding is placed, and the line carrying one says so). The VAT
+ * detail comes underneath, per rate, as on the invoices.
  */
+#include "../core/money_display.h"
 #include "../core/order.h"
+#include "../core/shop.h"
 #include "handlers.h"
 #include "p_invoices.h"
 #include "page.h"
 
 #include <string.h>
 
-static void render_lines(buf *b, http_req *req, const order *o)
+/* The lines incl. VAT as shown (core/money_display.h), in the order's line order. */
+static money_shown *shown_lines(http_req *req, const order *o)
 {
-    buf_printf(b,
-               "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
-               "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-               "<th scope=\"col\" class=\"num\">%s</th></tr></thead><tbody>",
-               TR(req, "Produits commandés", "Products ordered"), TR(req, "Produit", "Product"),
-               TR(req, "Producteur", "Producer"), TR(req, "Quantité", "Quantity"),
-               TR(req, "Prix unitaire TTC", "Unit price incl. VAT"), TR(req, "TVA", "VAT"),
-               TR(req, "Montant HT", "Amount excl. VAT"));
+    money_shown *s = arena_alloc(req->mem, (o->nlines + 1) * sizeof *s);
     for (size_t i = 0; i < o->nlines; i++) {
         const order_line *l = &o->lines[i];
-        buf_puts(b, "<tr><td>");
-        buf_html(b, l->name);
-        buf_puts(b, "</td><td>");
-        buf_html(b, l->producer_name);
-        buf_puts(b, "</td><td class=\"num\">");
-        fmt_qty(b, req, l->quantity);
-        buf_printf(b, " %s</td><td class=\"num\">", fmt_unit(req, l->unit, l->quantity));
-        fmt_money(b, req, l->unit_price_incl);
-        buf_puts(b, "</td><td class=\"num\">");
-        fmt_rate(b, req, l->vat_rate);
-        buf_puts(b, " %</td><td class=\"num\">");
-        fmt_money(b, req, l->net);
-        buf_puts(b, "</td></tr>");
+        s[i] = (money_shown){.seller = order_seller(l->producer_id),
+                             .rate = l->vat_rate,
+                             .net = l->net,
+                             .quantity = l->quantity,
+                             .unit_incl = l->unit_price_incl};
     }
-    buf_puts(b, "</tbody></table>");
+    money_shown_lines(s, o->nlines);
+    return s;
 }
 
-static void render_totals(buf *b, http_req *req, const order *o)
+static void render_lines(buf *b, http_req *req, const order *o, const money_shown *s)
 {
+    buf_printf(b, "<h2>%s</h2><ul class=\"lines\">",
+               TR(req, "Produits commandés", "Products ordered"));
+    for (size_t i = 0; i < o->nlines; i++) {
+        const order_line *l = &o->lines[i];
+        buf_puts(b, "<li><b>");
+        buf_html(b, l->name);
+        buf_puts(b, "</b><span class=\"amt\">");
+        fmt_money(b, req, s[i].incl);
+        buf_puts(b, "</span><small>");
+        fmt_qty(b, req, l->quantity);
+        buf_printf(b, " %s × ", fmt_unit(req, l->unit, l->quantity));
+        fmt_money(b, req, s[i].unit_incl);
+        if (s[i].incl != s[i].hand) {
+            buf_printf(b, " = ");
+            fmt_money(b, req, s[i].hand);
+            buf_printf(b, ", %s %s", TR(req, "arrondi", "rounding"),
+                       s[i].incl > s[i].hand ? "+" : "−");
+            fmt_money(b, req,
+                      s[i].incl > s[i].hand ? s[i].incl - s[i].hand : s[i].hand - s[i].incl);
+            buf_puts(b, "*");
+        }
+        buf_puts(b, " · ");
+        buf_html(b, l->producer_name);
+        buf_puts(b, "</small></li>");
+    }
+    buf_puts(b, "</ul>");
+}
+
+static void render_totals(buf *b, http_req *req, const order *o, const money_shown *s)
+{
+    bool rounded = false;
+    for (size_t i = 0; i < o->nlines; i++)
+        rounded = rounded || s[i].incl != s[i].hand;
     buf_printf(b,
-               "<table class=\"totals\"><caption>%s</caption><tbody><tr><th "
+               "<table class=\"totals\"><caption>%s</caption><tbody><tr class=\"grand\"><th "
                "scope=\"row\">%s</th><td class=\"num\">",
-               TR(req, "Totaux", "Totals"), TR(req, "Total HT", "Total excl. VAT"));
-    fmt_money(b, req, o->totals.excl);
+               TR(req, "Total", "Total"), TR(req, "Total TTC à régler", "Total incl. VAT to pay"));
+    fmt_money(b, req, o->totals.incl);
     buf_puts(b, "</td></tr>");
     for (int i = 0; i < o->totals.nrates; i++) {
-        buf_printf(b, "<tr><th scope=\"row\">%s ", TR(req, "TVA", "VAT"));
+        buf_printf(b, "<tr><th scope=\"row\">%s ", TR(req, "dont TVA", "of which VAT"));
         fmt_rate(b, req, o->totals.rates[i].rate);
         buf_printf(b, " %% (%s ", TR(req, "sur", "on"));
         fmt_money(b, req, o->totals.rates[i].base);
-        buf_puts(b, ")</th><td class=\"num\">");
+        buf_printf(b, " %s)</th><td class=\"num\">", TR(req, "HT", "excl. VAT"));
         fmt_money(b, req, o->totals.rates[i].vat);
         buf_puts(b, "</td></tr>");
     }
-    buf_printf(b, "<tr class=\"grand\"><th scope=\"row\">%s</th><td class=\"num\">",
-               TR(req, "Total TTC à régler", "Total incl. VAT to pay"));
-    fmt_money(b, req, o->totals.incl);
+    buf_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"num\">",
+               TR(req, "Total HT", "Total excl. VAT"));
+    fmt_money(b, req, o->totals.excl);
     buf_puts(b, "</td></tr></tbody></table>");
+    if (rounded)
+        buf_printf(b, "<p class=\"hint\">* %s</p>",
+                   TR(req,
+                      "Comme sur la facture, chaque ligne hors taxes et la TVA de chaque taux "
+                      "sont arrondies au centime : la ligne marquée porte l’écart, pour que les "
+                      "lignes fassent exactement le total à payer.",
+                      "As on the invoice, each line excl. VAT and the VAT of each rate are "
+                      "rounded to the cent: the line marked carries the difference, so that the "
+                      "lines add up exactly to the total to pay."));
+}
+
+/* The point's slot on the delivery date, from the cycle's pickup points. */
+static void render_when(buf *b, http_req *req, const order *o, const shop_pickup *p, size_t np)
+{
+    for (size_t i = 0; i < np; i++)
+        if (!strcmp(p[i].slug, o->pickup_point)) {
+            fmt_pickup_slot(b, req, o->delivery_date, p[i].dow, p[i].start_min, p[i].end_min,
+                            p[i].opening);
+            return;
+        }
+    fmt_pickup_slot(b, req, o->delivery_date, 0, -1, -1, o->pickup_opening);
+}
+
+/* Another pickup point, from the order's page (POST /order with only the point). */
+static void render_pickup_change(buf *b, http_req *req, const order *o, const shop_pickup *p,
+                                 size_t np)
+{
+    buf_printf(b,
+               "<details id=\"pickup\"><summary>%s</summary><form method=\"post\" "
+               "action=\"/order\"><fieldset><legend>%s</legend>",
+               TR(req, "Changer de point de retrait", "Change the pickup point"),
+               TR(req, "Point de retrait", "Pickup point"));
+    page_csrf_field(b, req);
+    buf_printf(b,
+               "<input type=\"hidden\" name=\"cycle\" value=\"%lld\"><input type=\"hidden\" "
+               "name=\"go\" value=\"review\">",
+               (long long)o->cycle);
+    for (size_t i = 0; i < np; i++) {
+        bool mine = !strcmp(p[i].slug, o->pickup_point);
+        bool full = p[i].capacity >= 0 && p[i].count >= p[i].capacity && !mine;
+        buf_printf(b, "<p><input type=\"radio\" name=\"pickup\" id=\"pp-%s\" value=\"%s\"%s%s>",
+                   p[i].slug, p[i].slug, mine ? " checked" : "", full ? " disabled" : "");
+        buf_printf(b, " <label class=\"inline\" for=\"pp-%s\"><b>", p[i].slug);
+        buf_html(b, p[i].name);
+        buf_puts(b, "</b> — ");
+        fmt_pickup_slot(b, req, o->delivery_date, p[i].dow, p[i].start_min, p[i].end_min,
+                        p[i].opening);
+        if (full)
+            buf_printf(b, " (%s)", TR(req, "complet", "full"));
+        buf_puts(b, "</label></p>");
+    }
+    buf_printf(b, "</fieldset><button class=\"btn\" type=\"submit\">%s</button></form></details>",
+               TR(req, "Choisir ce point", "Choose this point"));
 }
 
 /* GET /orders/{cycle} — one order: what, where, when, how much. */
@@ -67,44 +148,90 @@ void p_order_show(http_req *req)
     order o;
     if (!caller_order_or_reply(req, "cycle", &o))
         return;
-    int64_t cycle = o.cycle;
+    shop_pickup *pickups;
+    size_t np;
+    int st = shop_pickups_load(req->db, req->mem, o.cycle, &pickups, &np);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    money_shown *s = shown_lines(req, &o);
     buf b = BUF_INIT;
     const char *title = TR(req, "Ma commande", "My order");
     page_begin(&b, req, title);
-    const char *saved = http_query(req, "saved");
-    if (saved)
+    if (http_query(req, "saved"))
         buf_printf(
             &b, "<p class=\"notice\" role=\"status\">%s</p>",
             TR(req, "Merci ! Votre commande est enregistrée.", "Thank you! Your order is saved."));
     buf_printf(&b, "<h1>%s — ", title);
     buf_html(&b, o.cycle_name);
-    buf_printf(&b, "</h1><dl><dt>%s</dt><dd><strong>", TR(req, "Retrait", "Pickup"));
+    buf_printf(&b, "</h1><dl class=\"facts\"><dt>%s</dt><dd><b>", TR(req, "Retrait", "Pickup"));
     buf_html(&b, o.pickup_name);
-    buf_puts(&b, "</strong>, ");
+    buf_puts(&b, "</b>, ");
     buf_html(&b, o.pickup_address);
     buf_printf(&b, "</dd><dt>%s</dt><dd>", TR(req, "Quand", "When"));
-    fmt_date(&b, req, o.delivery_date);
-    buf_puts(&b, " — ");
-    buf_html(&b, o.pickup_opening);
+    render_when(&b, req, &o, pickups, np);
     buf_printf(&b, "</dd><dt>%s</dt><dd>", TR(req, "Modifiable jusqu’au", "Can be changed until"));
     fmt_datetime(&b, req, o.closes_at);
     buf_puts(&b, "</dd></dl>");
-    render_lines(&b, req, &o);
-    render_totals(&b, req, &o);
+    render_lines(&b, req, &o, s);
+    render_totals(&b, req, &o, s);
     order_invoices_section(&b, req, o.id);
     if (o.editable) {
+        render_pickup_change(&b, req, &o, pickups, np);
         buf_printf(&b,
                    "<div class=\"actions\"><a class=\"btn secondary\" href=\"/\">%s</a>"
-                   "<form method=\"post\" action=\"/orders/%lld/cancel\">",
-                   TR(req, "Modifier ma commande", "Change my order"), (long long)cycle);
-        page_csrf_field(&b, req);
-        buf_printf(&b, "<button class=\"btn danger\" type=\"submit\">%s</button></form></div>",
+                   "<a class=\"btn danger\" href=\"/orders/%lld/cancel\">%s</a></div>",
+                   TR(req, "Modifier ma commande", "Change my order"), (long long)o.cycle,
                    TR(req, "Annuler ma commande", "Cancel my order"));
     } else {
         buf_printf(&b, "<p>%s</p>",
                    TR(req, "Les commandes de ce cycle sont closes : elle ne peut plus changer.",
                       "This cycle is closed for orders: it can no longer change."));
     }
+    page_end(&b, req);
+    http_reply_html(req, 200, &b);
+}
+
+/* GET /orders/{cycle}/cancel — what cancelling does, and the button that does it. */
+void p_order_cancel_form(http_req *req)
+{
+    order o;
+    if (!caller_order_or_reply(req, "cycle", &o))
+        return;
+    if (!o.editable) {
+        http_reply_error(req, 403, "cycle_not_open",
+                         TR(req,
+                            "Les commandes de ce cycle sont closes : elle ne peut plus changer.",
+                            "This cycle is closed for orders: it can no longer change."),
+                         NULL);
+        return;
+    }
+    buf b = BUF_INIT;
+    const char *title = TR(req, "Annuler ma commande\u00a0?", "Cancel my order?");
+    page_begin(&b, req, title);
+    buf_printf(&b, "<h1>%s</h1><p>", title);
+    buf_printf(&b, TR(req, "Votre commande de %zu produit%s (", "Your order of %zu product%s ("),
+               o.nlines, o.nlines > 1 ? "s" : "");
+    fmt_money(&b, req, o.totals.incl);
+    buf_printf(&b, ") %s <b>", TR(req, "à retirer à", "to collect at"));
+    buf_html(&b, o.pickup_name);
+    buf_printf(&b, "</b> %s</p><ul><li>%s</li><li>%s ",
+               TR(req, "sera supprimée.", "will be deleted."),
+               TR(req, "Ses produits retournent en vente pour les autres clients.",
+                  "Its products go back on sale for other customers."),
+               TR(req, "Vous pourrez commander de nouveau jusqu’au", "You may order again until"));
+    fmt_datetime(&b, req, o.closes_at);
+    buf_printf(&b,
+               ".</li></ul><div class=\"actions\"><form method=\"post\" "
+               "action=\"/orders/%lld/cancel\">",
+               (long long)o.cycle);
+    page_csrf_field(&b, req);
+    buf_printf(&b,
+               "<button class=\"btn danger\" type=\"submit\">%s</button></form><a class=\"btn "
+               "secondary\" href=\"/orders/%lld\">%s</a></div>",
+               TR(req, "Oui, annuler ma commande", "Yes, cancel my order"), (long long)o.cycle,
+               TR(req, "Non, garder ma commande", "No, keep my order"));
     page_end(&b, req);
     http_reply_html(req, 200, &b);
 }
@@ -146,25 +273,21 @@ void p_orders_list(http_req *req)
                    TR(req, "Vous n’avez pas encore commandé.", "You have not ordered yet."),
                    TR(req, "Voir la boutique", "Go to the shop"));
     } else {
-        buf_printf(&b,
-                   "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                   "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
-                   "<th scope=\"col\">%s</th></tr></thead><tbody>",
-                   TR(req, "Semaine", "Week"), TR(req, "Livraison", "Delivery"),
-                   TR(req, "Retrait", "Pickup"), TR(req, "Produits", "Products"),
-                   TR(req, "État", "Status"));
+        buf_puts(&b, "<ul class=\"lines\">");
         for (int i = 0; i < PQntuples(r); i++) {
-            buf_printf(&b, "<tr><td><a href=\"/orders/%s\">", db_val(r, i, "cycle"));
+            buf_printf(&b, "<li><a href=\"/orders/%s\"><b>", db_val(r, i, "cycle"));
             buf_html(&b, db_val(r, i, "cycle_name"));
-            buf_puts(&b, "</a></td><td>");
+            buf_puts(&b, "</b></a><small>");
+            buf_puts(&b, TR(req, "Livraison le ", "Delivery on "));
             fmt_date(&b, req, db_val(r, i, "delivery_date"));
-            buf_puts(&b, "</td><td>");
+            buf_puts(&b, " · ");
             buf_html(&b, db_val(r, i, "pickup_name"));
-            buf_printf(&b, "</td><td class=\"num\">%s</td><td>%s</td></tr>", db_val(r, i, "lines"),
+            buf_printf(&b, " · %s %s · %s</small></li>", db_val(r, i, "lines"),
+                       TR(req, "produit(s)", "product(s)"),
                        db_bool(r, i, "editable") ? TR(req, "modifiable", "can be changed")
                                                  : TR(req, "close", "closed"));
         }
-        buf_puts(&b, "</tbody></table>");
+        buf_puts(&b, "</ul>");
     }
     page_end(&b, req);
     http_reply_html(req, 200, &b);

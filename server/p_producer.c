@@ -7,27 +7,23 @@
  * problem of the file in a table (nothing written), the preview of what would
  * change, or what changed. A coordinator sees the list of the hub's producers
  * and opens any producer's page with /producer?p=SLUG (the form then carries
- * the slug). The import itself is importers/catalog_db.c, as for the CLI and
- * the API. Ids used by tests and assistive links: catalog-form, catalog-file,
- * catalog-encoding, catalog-deactivate, catalog-check, catalog-import, errors,
- * problems, result, counts, changed, created, absent, products, producers.
+ * the slug). A checked file is kept (importers/catalog_review.h) so that the
+ * preview's "Import this file" needs no second choice of it, and a file read on a
+ * guess, or that looks like another producer's, waits for a confirmation. The
+ * import itself is importers/catalog_db.c, as for the CLI and the API. Above the
+ * catalog, the producer's week (server/p_producer_week.c). Ids used by tests and assistive links:
+ * catalog-form, catalog-file, catalog-encoding, catalog-deactivate, catalog-check, catalog-import,
+ * errors, problems, result, counts, changed, created, absent, products, producers.
  */
 #include "../core/config.h"
 #include "../importers/catalog_db.h"
+#include "p_producer.h"
+#include "producer_page.h"
 #include "handlers.h"
 #include "page.h"
 
 #include <stdio.h>
 #include <string.h>
-
-typedef struct {
-    imp_producer producer;
-    bool coordinator;
-    const imp_result *result; /* after a POST that reached the importer */
-    const char *form_error;   /* a problem with the form itself (no file chosen) */
-    const char *encoding;     /* as chosen, to show again */
-    bool deactivate;
-} producer_view;
 
 #define FR(req) ((req)->lang[0] == 'f')
 
@@ -224,9 +220,9 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
                    TR(req, "Aperçu de l’import", "Import preview"),
                    TR(req,
                       "Rien n’a encore été enregistré. Pour enregistrer ces changements, "
-                      "choisissez de nouveau le fichier et cliquez « Importer ».",
-                      "Nothing has been saved yet. To save these changes, choose the file again "
-                      "and press “Import”."));
+                      "importez ce fichier avec le bouton ci-dessous.",
+                      "Nothing has been saved yet. To save these changes, import this file with "
+                      "the button below."));
     else
         buf_printf(b, "<h2 id=\"result-title\">%s</h2><p class=\"notice\" role=\"status\">%s</p>",
                    TR(req, "Catalogue importé", "Catalog imported"),
@@ -296,6 +292,54 @@ static void render_summary(buf *b, http_req *req, const imp_result *res)
     buf_puts(b, "</section>");
 }
 
+/* The warnings of a checked file, and the form that imports it without choosing it
+ * again (its token), with the confirmation the warnings ask for. */
+static void render_review(buf *b, http_req *req, const producer_view *v)
+{
+    if (v->nwarnings) {
+        buf_printf(
+            b, "<div class=\"warn\" id=\"warnings\" role=\"alert\"><h2>%s</h2><ul>",
+            v->unconfirmed
+                ? TR(req, "Import en attente : à confirmer", "Import on hold: to be confirmed")
+                : TR(req, "À vérifier avant d’importer", "To check before importing"));
+        for (size_t i = 0; i < v->nwarnings; i++) {
+            buf_puts(b, "<li>");
+            buf_html(b, FR(req) ? v->warnings[i].fr : v->warnings[i].en);
+            buf_puts(b, "</li>");
+        }
+        buf_puts(b, "</ul></div>");
+    }
+    if (!v->draft)
+        return;
+    buf_puts(b, "<form method=\"post\" action=\"/producer/catalog\" id=\"draft-form\">");
+    page_csrf_field(b, req);
+    if (v->coordinator) {
+        buf_puts(b, "<input type=\"hidden\" name=\"producer\" value=\"");
+        buf_html(b, v->producer.slug);
+        buf_puts(b, "\">");
+    }
+    buf_printf(b, "<input type=\"hidden\" name=\"draft\" value=\"%s\">", v->draft);
+    if (v->nwarnings)
+        buf_printf(b,
+                   "<p><input type=\"checkbox\" id=\"catalog-confirm\" name=\"confirm\" "
+                   "value=\"1\"> <label class=\"inline\" for=\"catalog-confirm\">%s</label></p>",
+                   TR(req, "J’ai vérifié : ce fichier est bien mon catalogue, lu correctement.",
+                      "I have checked: this file is my catalog, read correctly."));
+    buf_printf(b,
+               "<div class=\"actions\"><button class=\"btn\" type=\"submit\" name=\"action\" "
+               "value=\"import\" id=\"draft-import\">%s",
+               TR(req, "Importer ce fichier", "Import this file"));
+    if (v->draft_name && *v->draft_name) {
+        buf_puts(b, " (");
+        buf_html(b, v->draft_name);
+        buf_puts(b, ")");
+    }
+    buf_puts(b, "</button></div></form>");
+}
+
+/* Products listed on the page; a catalog of thousands is better read as a file. */
+#define PRODUCTS_SHOWN 300
+
 static void render_products(buf *b, http_req *req, const imp_product *p, size_t n)
 {
     buf_printf(
@@ -319,37 +363,51 @@ static void render_products(buf *b, http_req *req, const imp_product *p, size_t 
                TR(req, "Prix HT", "Price excl. VAT"), TR(req, "Prix TTC", "Price incl. VAT"),
                TR(req, "TVA", "VAT"), TR(req, "Stock par cycle", "Stock per cycle"),
                TR(req, "Pas", "Step"), TR(req, "En vente", "On sale"));
-    for (size_t i = 0; i < n; i++, p++) {
+    /* labels for the cells when narrow screens show each row as a block */
+    const char *l_unit = TR(req, "Unité", "Unit"), *l_excl = TR(req, "Prix HT", "Price excl. VAT"),
+               *l_incl = TR(req, "Prix TTC", "Price incl. VAT"), *l_vat = TR(req, "TVA", "VAT"),
+               *l_stock = TR(req, "Stock par cycle", "Stock per cycle"),
+               *l_step = TR(req, "Pas", "Step"), *l_sale = TR(req, "En vente", "On sale");
+    for (size_t i = 0; i < n && i < PRODUCTS_SHOWN; i++, p++) {
         product_cells(b, p->sku, p->name);
         if (p->organic == 1)
             buf_printf(b, "<td><span class=\"badge\">%s</span> ", TR(req, "bio", "organic"));
         else
             buf_puts(b, "<td>");
         buf_html(b, p->category);
-        buf_puts(b, "</td><td>");
+        buf_printf(b, "</td><td data-l=\"%s\">", l_unit);
         buf_html(b, fmt_unit(req, p->unit, 1000));
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_excl);
         fmt_price4(b, req, p->price_excl_vat);
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_incl);
         fmt_money(b, req,
                   p->price_incl_vat >= 0 ? p->price_incl_vat
                                          : money_price_incl(p->price_excl_vat, p->vat_rate));
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_vat);
         put_dec(b, req, p->vat_rate, 2, 0);
-        buf_puts(b, "\u00a0%</td><td class=\"num\">");
+        buf_printf(b, "\u00a0%%</td><td class=\"num\" data-l=\"%s\">", l_stock);
         if (p->stock < 0)
             buf_puts(b, TR(req, "illimité", "unlimited"));
         else
             fmt_qty(b, req, p->stock);
-        buf_puts(b, "</td><td class=\"num\">");
+        buf_printf(b, "</td><td class=\"num\" data-l=\"%s\">", l_step);
         fmt_qty(b, req, p->step);
-        buf_printf(b, "</td><td>%s</td></tr>",
+        buf_printf(b, "</td><td data-l=\"%s\">%s</td></tr>", l_sale,
                    p->active ? TR(req, "oui", "yes") : TR(req, "non, retiré", "no, off sale"));
     }
-    buf_puts(b, "</tbody></table></div></section>");
+    buf_puts(b, "</tbody></table></div>");
+    if (n > PRODUCTS_SHOWN)
+        buf_printf(b,
+                   TR(req,
+                      "<p class=\"hint\">… et %zu autres : le catalogue entier s’obtient en "
+                      "fichier par GET /api/v1/producers/{slug}/catalog.</p>",
+                      "<p class=\"hint\">… and %zu more: the whole catalog is a file at GET "
+                      "/api/v1/producers/{slug}/catalog.</p>"),
+                   n - PRODUCTS_SHOWN);
+    buf_puts(b, "</section>");
 }
 
-static void render_page(http_req *req, int status, const producer_view *v)
+void producer_page(http_req *req, int status, const producer_view *v)
 {
     imp_product *products;
     size_t n;
@@ -377,8 +435,12 @@ static void render_page(http_req *req, int status, const producer_view *v)
     }
     if (v->result && v->result->catalog.nproblems)
         render_problems(&b, req, &v->result->catalog);
-    else if (v->result)
+    else if (v->result) {
+        render_review(&b, req, v);
         render_summary(&b, req, v->result);
+    }
+    if (!v->result && !v->form_error)
+        producer_week_sections(&b, req, v->producer.id, v->producer.slug);
     render_form(&b, req, v);
     render_products(&b, req, products, n);
     page_end(&b, req);
@@ -413,7 +475,7 @@ static void render_producer_list(http_req *req)
 
 /* Whose page this is: a producer's own, or for a coordinator the one asked for
  * (requested NULL: none yet, *p->slug stays NULL). false after an error reply. */
-static bool producer_or_reply(http_req *req, const char *requested, producer_view *v)
+bool producer_or_reply(http_req *req, const char *requested, producer_view *v)
 {
     const http_session *s = req->session;
     v->coordinator = s->role == ROLE_COORDINATOR;
@@ -451,55 +513,5 @@ void p_producer(http_req *req)
     if (!v.producer.slug)
         render_producer_list(req);
     else
-        render_page(req, 200, &v);
-}
-
-/* POST /producer/catalog — multipart: file, encoding, deactivate_missing, action
- * (check | import), producer (coordinators). */
-void p_producer_catalog(http_req *req)
-{
-    form f;
-    if (!page_form_or_reply(req, &f))
-        return;
-    producer_view v = {0};
-    if (!producer_or_reply(req, form_get(&f, "producer"), &v))
-        return;
-    if (!v.producer.slug) {
-        http_reply_error(req, 400, "missing_producer",
-                         TR(req, "Choisissez d’abord un producteur.", "Choose a producer first."),
-                         NULL);
-        return;
-    }
-    const form_field *file = form_field_get(&f, "file");
-    const char *enc = form_get(&f, "encoding"), *action = form_get(&f, "action");
-    v.encoding = enc;
-    v.deactivate = form_get(&f, "deactivate_missing") != NULL;
-    imp_request in = {.producer_slug = v.producer.slug, .deactivate_missing = v.deactivate};
-    /* anything but an explicit "import" is a check: it writes nothing */
-    in.dry_run = !action || strcmp(action, "import") != 0;
-    if (enc && !strcmp(enc, "utf-8"))
-        in.encoding = IMP_ENC_UTF8;
-    else if (enc && !strcmp(enc, "windows-1252"))
-        in.encoding = IMP_ENC_WINDOWS_1252;
-    if (!file || (file->len == 0 && (!file->filename || !*file->filename))) {
-        v.form_error =
-            TR(req, "Choisissez le fichier de votre catalogue.", "Choose your catalog file.");
-        render_page(req, 422, &v);
-        return;
-    }
-    in.data = file->value;
-    in.len = file->len;
-    imp_result *res = arena_alloc(req->mem, sizeof *res);
-    refusal why = {0};
-    int st = imp_catalog_import(req->db, req->mem, req->hub_id, &in, res, &why);
-    if (st < 0) {
-        http_reply_db_error(req, st);
-        return;
-    }
-    if (st > 0 && why.status != 422) {
-        http_reply_refusal(req, &why);
-        return;
-    }
-    v.result = res;
-    render_page(req, st > 0 ? 422 : 200, &v);
+        producer_page(req, 200, &v);
 }

@@ -1,47 +1,42 @@
 /*
- * server/p_shop.c — the shop: this week's offers and the order form, in plain HTML.
+ * server/p_shop.c — the shop: this week's offers, a page at a time, and the order
+ * form, in plain HTML that fits a phone.
  *
- * One form, one submit, no JavaScript. A field per product (named q<offer id>),
- * the pickup point as radio buttons. On a refused submit the page comes back
- * with every problem in an error summary linked to its field, each field
- * marked and described, and everything the consumer typed kept as typed.
- * The order goes through core/order.c, the same function as the JSON API.
+ * The order is made in steps without JavaScript. Offers come SHOP_PAGE_SIZE to a
+ * page, by category (core/shop.h), so no page grows with the catalog. Each product
+ * is one block: its name, its price incl. VAT and its quantity box side by side.
+ * For a consumer the page is one form whose every button saves what was typed
+ * (POST /order, server/p_shop_order.c) before going where it says: another
+ * category, the next page, or the order's summary. A bar fixed at the bottom of the
+ * screen keeps the order's running total and the buttons in reach however long the
+ * page. The first save asks for the pickup point; it is changed later from the
+ * order's page. Visitors see the same pages without boxes, which every visitor
+ * shares: they are revalidated (ETag), never rebuilt for nothing.
+ *
+ * On a refused save the page comes back with every problem in an error summary
+ * linked to its field, each field marked and described, everything typed kept.
  */
 #include "../core/cycle.h"
-#include "../core/order.h"
-#include "../core/parse.h"
 #include "handlers.h"
 #include "page.h"
+#include "shop_page.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    const char *field; /* q<offer id>, or "pickup" */
-    const char *message;
-} shop_error;
+/* Categories listed in the page's navigation; past this, the pages lead on. */
+#define SHOP_MAX_CATEGORY_LINKS 60
 
-/* Column numbers of the offers result, looked up once per page rather than once
- * per cell (a 100-product page reads some 1 500 cells). */
-typedef struct {
-    int id, producer, producer_name, sku, name, category, unit, price, rate, step, left, organic;
-} offer_cols;
-
-typedef struct {
-    int64_t cycle;
-    PGresult *cyc, *offers, *pickups;
-    offer_cols col;
-    const form *typed;    /* what was submitted, to show again */
-    const order *current; /* the consumer's saved order, if any */
-    shop_error *errors;
-    size_t nerrors;
-} shop_view;
+static bool consumer(http_req *req)
+{
+    return req->session && req->session->role == ROLE_CONSUMER;
+}
 
 static const char *error_for(const shop_view *v, const char *field)
 {
     for (size_t i = 0; i < v->nerrors; i++)
-        if (!strcmp(v->errors[i].field, field))
+        if (v->errors[i].field && !strcmp(v->errors[i].field, field))
             return v->errors[i].message;
     return NULL;
 }
@@ -52,6 +47,11 @@ static milli_t saved_quantity(const shop_view *v, int64_t offer)
         if (v->current->lines[i].offer_id == offer)
             return v->current->lines[i].quantity;
     return 0;
+}
+
+int64_t shop_category_page(const shop_view *v, size_t category)
+{
+    return category < v->index.ncategories ? shop_page_of(v->index.categories[category].first) : 0;
 }
 
 static void render_errors(buf *b, http_req *req, const shop_view *v)
@@ -66,169 +66,261 @@ static void render_errors(buf *b, http_req *req, const shop_view *v)
                         : TR(req, "Votre commande n’est pas enregistrée : des points à corriger",
                              "Your order is not saved: some things to fix"));
     for (size_t i = 0; i < v->nerrors; i++) {
-        buf_printf(b, "<li><a href=\"#%s\">", v->errors[i].field);
+        const char *f = v->errors[i].field;
+        if (f)
+            buf_printf(b, "<li><a href=\"#%s\">", f);
+        else
+            buf_puts(b, "<li>");
         buf_html(b, v->errors[i].message);
-        buf_lit(b, "</a></li>");
+        buf_puts(b, f ? "</a></li>" : "</li>");
     }
-    buf_lit(b, "</ul></div>");
+    buf_puts(b, "</ul></div>");
 }
 
-static void render_pickups(buf *b, http_req *req, const shop_view *v, bool editable)
+static void render_pickups(buf *b, http_req *req, const shop_view *v)
 {
     const char *chosen = v->typed     ? form_get(v->typed, "pickup")
                          : v->current ? v->current->pickup_point
                                       : NULL;
     const char *err = error_for(v, "pickup");
-    buf_printf(b, "<fieldset id=\"pickup\"%s><legend>%s</legend>",
-               err ? " aria-describedby=\"pickup-error\"" : "",
-               TR(req, "Point de retrait", "Pickup point"));
+    buf_printf(
+        b, "<fieldset id=\"pickup\"%s><legend>%s</legend>",
+        err ? " aria-describedby=\"pickup-error\"" : "",
+        TR(req, "Où retirez-vous votre commande\u00a0?", "Where do you collect your order?"));
     if (err) {
-        buf_lit(b, "<p class=\"field-error\" id=\"pickup-error\">");
+        buf_puts(b, "<p class=\"field-error\" id=\"pickup-error\">");
         buf_html(b, err);
-        buf_lit(b, "</p>");
+        buf_puts(b, "</p>");
     }
-    for (int i = 0; i < PQntuples(v->pickups); i++) {
-        const char *slug = db_val(v->pickups, i, "slug");
-        bool full =
-            !db_null(v->pickups, i, "capacity_orders") &&
-            db_int(v->pickups, i, "orders_count") >= db_int(v->pickups, i, "capacity_orders");
-        bool mine = v->current && !strcmp(v->current->pickup_point, slug);
-        buf_printf(b, "<p><input type=\"radio\" name=\"pickup\" id=\"pp-%s\" value=\"%s\"", slug,
-                   slug);
-        if (chosen && !strcmp(chosen, slug))
-            buf_lit(b, " checked");
-        if ((full && !mine) || !editable)
-            buf_lit(b, " disabled");
-        buf_printf(b, "> <label class=\"inline\" for=\"pp-%s\"><strong>", slug);
-        buf_html(b, db_val(v->pickups, i, "name"));
-        buf_lit(b, "</strong> — ");
-        buf_html(b, db_val(v->pickups, i, "address"));
-        buf_lit(b, " — ");
-        buf_html(b, db_val(v->pickups, i, "opening"));
-        if (full && !mine)
-            buf_printf(b, " <strong>(%s)</strong>", TR(req, "complet", "full"));
-        buf_lit(b, "</label></p>");
+    for (size_t i = 0; i < v->npickups; i++) {
+        const shop_pickup *p = &v->pickups[i];
+        bool mine = v->current && !strcmp(v->current->pickup_point, p->slug);
+        bool full = p->capacity >= 0 && p->count >= p->capacity && !mine;
+        buf_printf(b, "<p><input type=\"radio\" name=\"pickup\" id=\"pp-%s\" value=\"%s\"%s%s>",
+                   p->slug, p->slug, chosen && !strcmp(chosen, p->slug) ? " checked" : "",
+                   full ? " disabled" : "");
+        buf_printf(b, " <label class=\"inline\" for=\"pp-%s\"><b>", p->slug);
+        buf_html(b, p->name);
+        buf_puts(b, "</b> — ");
+        buf_html(b, p->address);
+        buf_puts(b, " — ");
+        fmt_pickup_slot(b, req, v->delivery_date, p->dow, p->start_min, p->end_min, p->opening);
+        if (full)
+            buf_printf(b, " (%s)", TR(req, "complet", "full"));
+        buf_puts(b, "</label></p>");
     }
-    buf_lit(b, "</fieldset>");
+    buf_puts(b, "</fieldset>");
 }
 
-static void render_offer_row(buf *b, http_req *req, const shop_view *v, int i, bool editable)
+/* "Retrait : Halle de Crest, vendredi 18 décembre 2026, 17h00–18h30 · changer" */
+static void render_pickup_line(buf *b, http_req *req, const shop_view *v)
 {
-    PGresult *o = v->offers;
-    const offer_cols *c = &v->col;
-    int64_t id = strtoll(PQgetvalue(o, i, c->id), NULL, 10);
-    const char *unit = PQgetvalue(o, i, c->unit), *name = PQgetvalue(o, i, c->name);
-    milli_t step = strtoll(PQgetvalue(o, i, c->step), NULL, 10);
-    char field[32];
-    field[0] = 'q';
-    dec_format(field + 1, id, 0, 0);
-    const char *err = v->nerrors ? error_for(v, field) : NULL;
-    buf_lit(b, "<tr><td id=\"n");
-    buf_int(b, id);
-    buf_lit(b, "\">");
-    buf_html(b, name);
-    if (!PQgetisnull(o, i, c->organic) && PQgetvalue(o, i, c->organic)[0] == 't') {
-        buf_lit(b, "<span class=\"badge\">");
-        buf_puts(b, TR(req, "bio", "organic"));
-        buf_lit(b, "</span>");
+    const shop_pickup *p = NULL;
+    for (size_t i = 0; i < v->npickups; i++)
+        if (!strcmp(v->pickups[i].slug, v->current->pickup_point))
+            p = &v->pickups[i];
+    buf_printf(b, "<p>%s <b>", TR(req, "Retrait :", "Pickup:"));
+    buf_html(b, v->current->pickup_name);
+    buf_puts(b, "</b>");
+    if (p) {
+        buf_puts(b, ", ");
+        fmt_pickup_slot(b, req, v->delivery_date, p->dow, p->start_min, p->end_min, p->opening);
     }
-    buf_lit(b, "</td><td class=\"num\">");
-    fmt_money(b, req,
-              money_price_incl(strtoll(PQgetvalue(o, i, c->price), NULL, 10),
-                               (vat_bp_t)strtol(PQgetvalue(o, i, c->rate), NULL, 10)));
+    buf_printf(b, " · <a href=\"/orders/%lld#pickup\">%s</a></p>", (long long)v->cycle,
+               TR(req, "changer", "change"));
+}
+
+static void price_text(buf *b, http_req *req, const shop_offer *o)
+{
+    fmt_money(b, req, money_price_incl(o->price, o->rate));
     buf_lit(b, " / ");
-    buf_puts(b, fmt_unit(req, unit, 1000));
-    buf_lit(b, "</td><td class=\"num\">");
-    milli_t left = PQgetisnull(o, i, c->left) ? -1 : strtoll(PQgetvalue(o, i, c->left), NULL, 10);
-    if (left < 0) {
-        buf_lit(b, "—");
-    } else {
-        fmt_qty(b, req, left);
+    buf_puts(b, fmt_unit(req, o->unit, 1000));
+}
+
+/* "par 0,5 kg · reste 120 kg · Ferme des Trois Chênes" */
+static void offer_facts(buf *b, http_req *req, const shop_offer *o)
+{
+    buf_puts(b, TR(req, "par ", "in steps of "));
+    fmt_qty(b, req, o->step);
+    buf_putc(b, ' ');
+    buf_puts(b, fmt_unit(req, o->unit, o->step));
+    if (o->left == 0) {
+        buf_printf(b, " · <b>%s</b>", TR(req, "épuisé", "sold out"));
+    } else if (o->left > 0) {
+        buf_puts(b, TR(req, " · reste ", " · "));
+        fmt_qty(b, req, o->left);
         buf_putc(b, ' ');
-        buf_puts(b, fmt_unit(req, unit, left));
+        buf_puts(b, fmt_unit(req, o->unit, o->left));
+        buf_puts(b, TR(req, "", " left"));
     }
-    buf_lit(b, "</td><td><label class=\"sr\" for=\"");
-    buf_puts(b, field);
-    buf_lit(b, "\">");
-    buf_puts(b, TR(req, "Quantité de ", "Quantity of "));
-    buf_html(b, name);
-    buf_lit(b, " (");
-    buf_puts(b, fmt_unit(req, unit, 2000));
-    buf_lit(b, ")</label>");
+    buf_puts(b, " · ");
+    buf_html(b, o->producer_name);
+}
+
+static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_offer *o,
+                         bool in_form)
+{
+    char field[32];
+    snprintf(field, sizeof field, "q%lld", (long long)o->id);
+    if (!in_form) {
+        buf_lit(b, "<li>");
+        buf_html(b, o->name);
+        if (o->organic == 1)
+            buf_printf(b, " <span class=\"badge\">%s</span>", TR(req, "bio", "organic"));
+        buf_lit(b, " <b>");
+        price_text(b, req, o);
+        buf_lit(b, "</b><small>");
+        offer_facts(b, req, o);
+        buf_lit(b, "</small></li>");
+        return;
+    }
+    const char *err = v->nerrors ? error_for(v, field) : NULL;
+    buf_printf(b, "<li><label for=\"%s\">", field);
+    buf_html(b, o->name);
+    if (o->organic == 1)
+        buf_printf(b, " <span class=\"badge\">%s</span>", TR(req, "bio", "organic"));
+    buf_lit(b, " <b>");
+    price_text(b, req, o);
+    buf_lit(b, "</b></label>");
     if (err) {
         buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">", field);
         buf_html(b, err);
         buf_lit(b, "</p>");
     }
-    buf_lit(b, "<input class=\"qty\" type=\"text\" inputmode=\"decimal\" id=\"");
-    buf_puts(b, field);
-    buf_lit(b, "\" name=\"");
-    buf_puts(b, field);
+    buf_printf(b, "<input class=\"qty\" type=\"text\" inputmode=\"decimal\" id=\"%s\" name=\"%s\"",
+               field, field);
     const char *typed = v->typed ? form_get(v->typed, field) : NULL;
-    milli_t saved = typed ? 0 : saved_quantity(v, id);
-    buf_lit(b, "\" value=\"");
+    milli_t saved = typed ? 0 : saved_quantity(v, o->id);
+    buf_lit(b, " value=\"");
     if (typed)
         buf_html(b, typed);
     else if (saved)
         fmt_qty(b, req, saved);
     buf_putc(b, '"');
-    if (!editable || left == 0)
+    if (o->left == 0 && !saved)
         buf_lit(b, " disabled");
     if (err)
         buf_printf(b, " aria-invalid=\"true\" aria-describedby=\"%s-error s%lld\"", field,
-                   (long long)id);
-    else {
-        buf_lit(b, " aria-describedby=\"s");
-        buf_int(b, id);
-        buf_putc(b, '"');
-    }
-    buf_lit(b, "><span class=\"hint\" id=\"s");
-    buf_int(b, id);
-    buf_lit(b, "\">");
-    buf_puts(b, TR(req, "par ", "in steps of "));
-    fmt_qty(b, req, step);
-    buf_lit(b, "</span></td></tr>");
+                   (long long)o->id);
+    else
+        buf_printf(b, " aria-describedby=\"s%lld\"", (long long)o->id);
+    buf_printf(b, "><small id=\"s%lld\">", (long long)o->id);
+    offer_facts(b, req, o);
+    buf_lit(b, "</small></li>");
 }
 
-static void render_offers(buf *b, http_req *req, const shop_view *v, bool editable)
+static void render_offers(buf *b, http_req *req, const shop_view *v, bool in_form)
 {
-    const char *producer = NULL, *category = NULL;
-    for (int i = 0; i < PQntuples(v->offers); i++) {
-        const char *p = PQgetvalue(v->offers, i, v->col.producer),
-                   *c = PQgetvalue(v->offers, i, v->col.category);
-        if (!producer || strcmp(producer, p) != 0) {
-            if (producer)
-                buf_lit(b, "</tbody></table></section>");
-            buf_lit(b, "<section><h2>");
-            buf_html(b, PQgetvalue(v->offers, i, v->col.producer_name));
-            buf_lit(b, "</h2>");
-            producer = p;
-            category = NULL;
+    const char *current = NULL;
+    size_t k = 0;
+    int64_t start = v->page * SHOP_PAGE_SIZE;
+    for (size_t i = 0; i < v->noffers; i++) {
+        const shop_offer *o = &v->offers[i];
+        if (current && !strcmp(current, o->category)) {
+            render_offer(b, req, v, o, in_form);
+            continue;
         }
-        if (!category || strcmp(category, c) != 0) {
-            if (category)
-                buf_lit(b, "</tbody></table>");
-            buf_lit(b, "<table><caption>");
-            buf_html(b, *c ? c : TR(req, "Produits", "Products"));
-            buf_printf(b,
-                       "</caption><thead><tr><th scope=\"col\">%s</th><th scope=\"col\" "
-                       "class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th><th "
-                       "scope=\"col\">%s</th></tr></thead><tbody>",
-                       TR(req, "Produit", "Product"), TR(req, "Prix TTC", "Price incl. VAT"),
-                       TR(req, "Reste", "Left"), TR(req, "Quantité", "Quantity"));
-            category = c;
-        }
-        render_offer_row(b, req, v, i, editable);
+        if (current)
+            buf_lit(b, "</ul>");
+        while (k + 1 < v->index.ncategories && strcmp(v->index.categories[k].name, o->category))
+            k++;
+        buf_printf(b, "<h2 id=\"c%zu\">", k);
+        buf_html(b, *o->category ? o->category : TR(req, "Autres produits", "Other products"));
+        if (v->index.categories[k].first < start && i == 0)
+            buf_puts(b, TR(req, " (suite)", " (continued)"));
+        buf_lit(b, "</h2><ul class=\"offers\">");
+        current = o->category;
+        render_offer(b, req, v, o, in_form);
     }
-    if (producer)
-        buf_lit(b, "</tbody></table></section>");
+    if (current)
+        buf_lit(b, "</ul>");
 }
 
-static void render_shop(http_req *req, int status, shop_view *v)
+/* A way to another page: a link for visitors, a button that saves first in the form. */
+static void go(buf *b, bool in_form, const char *value, const char *href, const char *label)
+{
+    if (in_form) {
+        buf_printf(b, "<button class=\"link\" type=\"submit\" name=\"go\" value=\"%s\">", value);
+        buf_html(b, label);
+        buf_puts(b, "</button>");
+    } else {
+        buf_printf(b, "<a href=\"%s\">", href);
+        buf_html(b, label);
+        buf_puts(b, "</a>");
+    }
+}
+
+static void render_categories(buf *b, http_req *req, const shop_view *v, bool in_form)
+{
+    if (v->index.ncategories < 2)
+        return;
+    buf_printf(b, "<nav aria-label=\"%s\"><ul class=\"cats\">", TR(req, "Rayons", "Aisles"));
+    for (size_t k = 0; k < v->index.ncategories && k < SHOP_MAX_CATEGORY_LINKS; k++) {
+        const shop_category *c = &v->index.categories[k];
+        char value[32], href[64];
+        int64_t p = shop_category_page(v, k);
+        snprintf(value, sizeof value, "c%zu", k);
+        snprintf(href, sizeof href, "/?page=%lld#c%zu", (long long)p + 1, k);
+        buf_puts(b, "<li>");
+        go(b, in_form, value, href,
+           *c->name ? c->name : TR(req, "Autres produits", "Other products"));
+        buf_printf(b, " (%lld)</li>", (long long)c->count);
+    }
+    buf_puts(b, "</ul></nav>");
+}
+
+static void render_pager(buf *b, http_req *req, const shop_view *v, bool in_form)
+{
+    if (v->npages < 2)
+        return;
+    buf_printf(b, "<nav aria-label=\"%s\"><ul class=\"pager\">", TR(req, "Pages", "Pages"));
+    char value[32], href[48];
+    if (v->page > 0) {
+        snprintf(value, sizeof value, "p%lld", (long long)v->page - 1);
+        snprintf(href, sizeof href, "/?page=%lld", (long long)v->page);
+        buf_puts(b, "<li>");
+        go(b, in_form, value, href, TR(req, "← Page précédente", "← Previous page"));
+        buf_puts(b, "</li>");
+    }
+    buf_printf(b, "<li>%s %lld / %lld</li>", TR(req, "Page", "Page"), (long long)v->page + 1,
+               (long long)v->npages);
+    if (v->page + 1 < v->npages) {
+        snprintf(value, sizeof value, "p%lld", (long long)v->page + 1);
+        snprintf(href, sizeof href, "/?page=%lld", (long long)v->page + 2);
+        buf_puts(b, "<li>");
+        go(b, in_form, value, href, TR(req, "Page suivante →", "Next page →"));
+        buf_puts(b, "</li>");
+    }
+    buf_puts(b, "</ul></nav>");
+}
+
+/* The order bar: first in the form, so that Enter in a quantity box saves and stays
+ * (the form's default button is its first); fixed at the bottom of the screen. */
+static void render_bar(buf *b, http_req *req, const shop_view *v)
+{
+    buf_printf(b, "<div class=\"bar\" role=\"region\" aria-label=\"%s\"><p>%s ",
+               TR(req, "Ma commande", "My order"), TR(req, "Ma commande :", "My order:"));
+    if (v->current && v->current->nlines) {
+        buf_puts(b, "<b>");
+        fmt_money(b, req, v->current->totals.incl);
+        buf_printf(b, "</b> · %zu %s", v->current->nlines,
+                   v->current->nlines == 1 ? TR(req, "produit", "product")
+                                           : TR(req, "produits", "products"));
+    } else {
+        buf_puts(b, TR(req, "vide", "empty"));
+    }
+    buf_printf(b,
+               "</p><button class=\"btn secondary\" type=\"submit\" name=\"go\" value=\"stay\">"
+               "%s</button><button class=\"btn\" type=\"submit\" name=\"go\" value=\"review\">"
+               "%s</button></div>",
+               TR(req, "Enregistrer", "Save"), TR(req, "Valider ma commande", "Place my order"));
+}
+
+void shop_render(http_req *req, int status, shop_view *v)
 {
     buf b = BUF_INIT;
-    buf_reserve(&b, 64 * 1024); /* a 100-product form is about 47 KB: grow once */
-    bool consumer = req->session && req->session->role == ROLE_CONSUMER;
+    buf_reserve(&b, 24 * 1024);
+    bool in_form = consumer(req);
     const char *title = TR(req, "Commande de la semaine", "This week's order");
     page_begin(&b, req, title);
     if (!v->cycle) {
@@ -240,77 +332,79 @@ static void render_shop(http_req *req, int status, shop_view *v)
         return;
     }
     buf_printf(&b, "<h1>%s — ", title);
-    buf_html(&b, db_val(v->cyc, 0, "name"));
-    buf_printf(&b, "</h1><p>%s <strong>", TR(req, "Commandes jusqu’au", "Orders until"));
-    fmt_datetime(&b, req, db_val(v->cyc, 0, "closes_at"));
-    buf_printf(&b, "</strong>. %s <strong>", TR(req, "Livraison le", "Delivery on"));
-    fmt_date(&b, req, db_val(v->cyc, 0, "delivery_date"));
-    buf_puts(&b, "</strong>.</p>");
+    buf_html(&b, v->cycle_name);
+    buf_printf(&b, "</h1><p>%s <b>", TR(req, "Commandes jusqu’au", "Orders until"));
+    fmt_datetime(&b, req, v->closes_at);
+    buf_printf(&b, "</b>. %s <b>", TR(req, "Livraison le", "Delivery on"));
+    fmt_date(&b, req, v->delivery_date);
+    buf_puts(&b, "</b>.</p>");
     render_errors(&b, req, v);
-    if (v->current && !v->typed)
-        buf_printf(&b, "<p class=\"notice\">%s <a href=\"/orders/%lld\">%s</a></p>",
-                   TR(req, "Vous avez déjà une commande ; modifiez-la ci-dessous.",
-                      "You already have an order; change it below."),
-                   (long long)v->cycle, TR(req, "Voir ma commande", "See my order"));
-    if (!consumer)
+    if (v->saved && !v->nerrors)
+        buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
+                   TR(req, "Commande enregistrée : elle reste modifiable jusqu’à la clôture.",
+                      "Order saved: you can change it until the window closes."));
+    if (!req->session)
         buf_printf(&b, "<p class=\"notice\">%s</p>",
-                   req->session ? TR(req, "Seuls les comptes clients peuvent commander.",
-                                     "Only customer accounts can order.")
-                                : TR(req,
-                                     "<a href=\"/login?next=/\">Connectez-vous</a> ou <a "
-                                     "href=\"/signup\">créez un compte</a> pour commander.",
-                                     "<a href=\"/login?next=/\">Log in</a> or <a "
-                                     "href=\"/signup\">sign up</a> to order."));
-    buf_puts(&b, "<form method=\"post\" action=\"/order\" novalidate>");
-    page_csrf_field(&b, req);
-    buf_printf(&b, "<input type=\"hidden\" name=\"cycle\" value=\"%lld\">", (long long)v->cycle);
-    render_pickups(&b, req, v, consumer);
-    render_offers(&b, req, v, consumer);
-    if (consumer)
-        buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p>",
-                   TR(req, "Valider ma commande", "Place my order"));
-    buf_puts(&b, "</form>");
+                   TR(req,
+                      "<a href=\"/login?next=/\">Connectez-vous</a> ou <a "
+                      "href=\"/signup\">créez un compte</a> pour commander.",
+                      "<a href=\"/login?next=/\">Log in</a> or <a "
+                      "href=\"/signup\">sign up</a> to order."));
+    else if (!in_form)
+        buf_printf(&b, "<p class=\"notice\">%s</p>",
+                   TR(req, "Seuls les comptes clients peuvent commander.",
+                      "Only customer accounts can order."));
+    if (in_form) {
+        buf_puts(&b, "<form class=\"shop\" method=\"post\" action=\"/order\" novalidate>");
+        page_csrf_field(&b, req);
+        buf_printf(&b,
+                   "<input type=\"hidden\" name=\"cycle\" value=\"%lld\"><input type=\"hidden\" "
+                   "name=\"page\" value=\"%lld\">",
+                   (long long)v->cycle, (long long)v->page);
+        render_bar(&b, req, v);
+        if (!v->current || error_for(v, "pickup") || (v->typed && form_get(v->typed, "pickup")))
+            render_pickups(&b, req, v);
+        else
+            render_pickup_line(&b, req, v);
+    }
+    render_categories(&b, req, v, in_form);
+    if (!v->noffers)
+        buf_printf(&b, "<p>%s</p>",
+                   TR(req, "Aucun produit sur cette page.", "No product on this page."));
+    render_offers(&b, req, v, in_form);
+    render_pager(&b, req, v, in_form);
+    if (in_form)
+        buf_puts(&b, "</form>");
     page_end(&b, req);
     http_reply_html(req, status, &b);
 }
 
-static void resolve_columns(shop_view *v)
+bool shop_view_load(http_req *req, shop_view *v, int64_t page)
 {
-    PGresult *o = v->offers;
-    v->col = (offer_cols){PQfnumber(o, "id"),
-                          PQfnumber(o, "producer"),
-                          PQfnumber(o, "producer_name"),
-                          PQfnumber(o, "sku"),
-                          PQfnumber(o, "name"),
-                          PQfnumber(o, "category"),
-                          PQfnumber(o, "unit"),
-                          PQfnumber(o, "price_excl_vat_e4"),
-                          PQfnumber(o, "vat_rate_bp"),
-                          PQfnumber(o, "step_milli"),
-                          PQfnumber(o, "left_milli"),
-                          PQfnumber(o, "organic")};
-}
-
-/* Load everything the shop shows; false after replying with an error. */
-static bool load_view(http_req *req, shop_view *v)
-{
+    PGresult *cyc;
     /* the head query itself tells whether an opening is due, so the shop does not
      * pay for a separate check on every page */
-    int st = cycle_head(req->db, req->mem, req->hub_id, v->cycle, &v->cyc);
-    if (st == DB_OK && PQntuples(v->cyc) == 1 && !strcmp(db_val(v->cyc, 0, "state"), "draft") &&
+    int st = cycle_head(req->db, req->mem, req->hub_id, 0, &cyc);
+    if (st == DB_OK && PQntuples(cyc) == 1 && !strcmp(db_val(cyc, 0, "state"), "draft") &&
         (st = cycle_catch_up(req->db, req->hub_id)) == DB_OK) /* read it again, uncached */
-        st = cycle_head(req->db, req->mem, req->hub_id, db_int(v->cyc, 0, "id"), &v->cyc);
-    if (st == DB_OK) {
-        v->cycle = PQntuples(v->cyc) == 1 && !strcmp(db_val(v->cyc, 0, "state"), "open")
-                       ? db_int(v->cyc, 0, "id")
-                       : 0;
+        st = cycle_head(req->db, req->mem, req->hub_id, db_int(cyc, 0, "id"), &cyc);
+    v->cycle = st == DB_OK && PQntuples(cyc) == 1 && !strcmp(db_val(cyc, 0, "state"), "open")
+                   ? db_int(cyc, 0, "id")
+                   : 0;
+    if (st == DB_OK && v->cycle) {
+        v->cycle_name = db_val(cyc, 0, "name");
+        v->closes_at = db_val(cyc, 0, "closes_at");
+        v->delivery_date = db_val(cyc, 0, "delivery_date");
+        st = shop_index_load(req->db, req->mem, v->cycle, &v->index);
     }
-    if (st == DB_OK && v->cycle &&
-        (st = cycle_offers_cached(req->db, req->mem, v->cycle, &v->offers)) == DB_OK)
-        st = cycle_pickup_points_cached(req->db, req->mem, v->cycle, &v->pickups);
-    if (st == DB_OK && v->cycle)
-        resolve_columns(v);
-    if (st == DB_OK && v->cycle && req->session && req->session->role == ROLE_CONSUMER) {
+    if (st == DB_OK && v->cycle) {
+        v->npages = (v->index.total + SHOP_PAGE_SIZE - 1) / SHOP_PAGE_SIZE;
+        v->page = page < 0 ? 0 : page >= v->npages ? (v->npages ? v->npages - 1 : 0) : page;
+        st = shop_page_load(req->db, req->mem, v->cycle, v->page, &v->offers, &v->noffers);
+    }
+    if (st == DB_OK && v->cycle && consumer(req))
+        st = shop_pickups_load(req->db, req->mem, v->cycle, &v->pickups, &v->npickups);
+    if (st == DB_OK && v->cycle && consumer(req)) {
         order *o = arena_alloc(req->mem, sizeof *o);
         bool found;
         st = order_get(req->db, req->mem, req->hub_id, v->cycle, req->session->customer_id, o,
@@ -325,103 +419,25 @@ static bool load_view(http_req *req, shop_view *v)
     return true;
 }
 
-/* GET / */
+/* ?page=N, from 1 as people count; anything else is the first page. */
+static int64_t page_asked(http_req *req)
+{
+    const char *p = http_query(req, "page");
+    int64_t n;
+    if (!p || strlen(p) > 9 || strspn(p, "0123456789") != strlen(p) || dec_parse(p, 0, &n) || n < 1)
+        return 0;
+    return n - 1;
+}
+
+/* GET /[?page=N] */
 void p_shop(http_req *req)
 {
     shop_view v = {0};
-    if (load_view(req, &v))
-        render_shop(req, 200, &v);
-}
-
-/* Map a refusal's field ("lines[3].quantity", "pickup_point") to a form field; one
- * about the whole order ("lines": past the cycle's limit) to its first line. */
-static const char *form_field_of(http_req *req, const char *field, const int64_t *line_offer)
-{
-    size_t i;
-    if (field && sscanf(field, "lines[%zu]", &i) == 1)
-        return arena_printf(req->mem, "q%lld", (long long)line_offer[i]);
-    if (field && !strcmp(field, "lines"))
-        return arena_printf(req->mem, "q%lld", (long long)line_offer[0]);
-    return "pickup";
-}
-
-/* POST /order */
-void p_order_submit(http_req *req)
-{
-    form f;
-    if (!page_form_or_reply(req, &f))
+    if (!shop_view_load(req, &v, page_asked(req)))
         return;
-    shop_view v = {0};
-    v.typed = &f;
-    if (parse_int(form_get(&f, "cycle"), 1, INT64_MAX, &v.cycle) != PARSE_OK)
-        v.cycle = 0; /* no such cycle: the shop says it is not open */
-    if (!load_view(req, &v))
-        return;
-    if (!v.cycle) {
-        render_shop(req, 403, &v);
-        return;
-    }
-    int n = PQntuples(v.offers);
-    order_line_in *lines = arena_alloc(req->mem, ((size_t)n + 1) * sizeof *lines);
-    int64_t *line_offer = arena_alloc(req->mem, ((size_t)n + 1) * sizeof *line_offer);
-    v.errors = arena_alloc(req->mem, ((size_t)n + 2) * sizeof *v.errors);
-    size_t nl = 0;
-    for (int i = 0; i < n; i++) {
-        int64_t id = db_int(v.offers, i, "id");
-        const char *field = arena_printf(req->mem, "q%lld", (long long)id);
-        const char *typed = form_get(&f, field);
-        if (!typed || !*typed || strspn(typed, " ") == strlen(typed))
-            continue;
-        milli_t q;
-        if (!parse_form_quantity(typed, &q)) {
-            v.errors[v.nerrors++] =
-                (shop_error){field, arena_printf(req->mem,
-                                                 TR(req, "%s : « %s » n’est pas une quantité.",
-                                                    "%s: \"%s\" is not a quantity."),
-                                                 db_val(v.offers, i, "name"), typed)};
-            continue;
-        }
-        if (q == 0)
-            continue; /* 0 means "none", as an empty field does */
-        line_offer[nl] = id;
-        lines[nl++] =
-            (order_line_in){db_val(v.offers, i, "producer"), db_val(v.offers, i, "sku"), q};
-    }
-    const char *pickup = form_get(&f, "pickup");
-    if (!pickup)
-        v.errors[v.nerrors++] = (shop_error){
-            "pickup", TR(req, "Choisissez un point de retrait.", "Choose a pickup point.")};
-    if (v.nerrors) {
-        render_shop(req, 422, &v);
-        return;
-    }
-    order_in in = {req->hub_id, v.cycle, req->session->customer_id, pickup, lines, nl};
-    order o;
-    refusal why = {0};
-    int st = order_put(req->db, req->mem, &in, &o, &why);
-    if (st < 0) {
-        http_reply_db_error(req, st);
-        return;
-    }
-    if (st > 0) {
-        if (why.ndetails) {
-            for (size_t i = 0; i < why.ndetails; i++)
-                v.errors[v.nerrors++] =
-                    (shop_error){form_field_of(req, why.details[i].field, line_offer),
-                                 refusal_text(&(refusal){0, NULL, NULL, why.details[i].fr,
-                                                         why.details[i].en, NULL, 0},
-                                              req->lang)};
-        } else {
-            v.errors[v.nerrors++] = (shop_error){
-                strcmp(why.code, "empty_order") ? form_field_of(req, why.field, line_offer)
-                : nl                            ? "pickup"
-                     : (n ? arena_printf(req->mem, "q%lld", (long long)db_int(v.offers, 0, "id"))
-                          : "pickup"),
-                refusal_text(&why, req->lang)};
-        }
-        /* the cycle may have closed meanwhile: reload so the page says so */
-        render_shop(req, why.status, &v);
-        return;
-    }
-    http_reply_redirect(req, arena_printf(req->mem, "/orders/%lld?saved=1", (long long)v.cycle));
+    v.saved = http_query(req, "saved") != NULL;
+    /* a visitor's page is everyone's: browsers and proxies may keep it and ask again */
+    if (!req->session)
+        req->cache = HTTP_CACHE_REVALIDATE;
+    shop_render(req, 200, &v);
 }

@@ -1,13 +1,15 @@
 /*
- * server/page.c — page layout, the stylesheet, CSRF for forms, French/English formatting.
+ * server/page.c — page layout, CSRF for forms, French/English formatting.
  *
- * The stylesheet is compiled into the binary (one file to deploy, one request
- * per page at most, cached a day). Its colours meet WCAG 2.1 AA contrast (4.5:1
- * for text) on white; focus is always visible; nothing depends on colour alone.
+ * Every page links one stylesheet and one icon, at versioned addresses that
+ * browsers keep a year (server/style.c): after the first page, a page is one
+ * request.
  */
 #include "page.h"
+#include "csrf_mask.h"
 #include "http_input.h"
 #include "../core/parse.h"
+#include "../core/shop.h"
 #include "../core/unit.h"
 #include "../core/util.h"
 
@@ -16,82 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static const char stylesheet[] =
-    ":root{--ink:#1b1b1b;--muted:#4a4a4a;--green:#1d5c2e;--green-bg:#e8f3ea;--red:#a10000;"
-    "--red-bg:#fdecec;--line:#c9c9c9;--bg:#fafaf7}\n"
-    "*{box-sizing:border-box}\n"
-    "body{margin:0;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;"
-    "color:var(--ink);background:var(--bg)}\n"
-    "a{color:var(--green)}a:focus,button:focus,input:focus,select:focus,textarea:focus,"
-    "summary:focus{outline:3px solid #0b57d0;outline-offset:2px}\n"
-    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
-    "white-space:nowrap}\n"
-    ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;"
-    "padding:.5rem;z-index:2}\n"
-    "header{background:var(--green);color:#fff;padding:.5rem 1rem}\n"
-    "header a,header button{color:#fff}header .brand{font-weight:700;font-size:1.2rem;"
-    "text-decoration:none;margin-right:1rem}\n"
-    "nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;"
-    "align-items:center}\n"
-    "nav form{display:inline;margin:0}nav button{background:none;border:1px solid #fff;"
-    "border-radius:4px;padding:.15rem .5rem;font:inherit;cursor:pointer}\n"
-    "main{max-width:60rem;margin:0 auto;padding:1rem}\n"
-    "footer{max-width:60rem;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.9rem}\n"
-    "h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.3rem;margin:1.5rem 0 .5rem}"
-    "h3{font-size:1.1rem;margin:1rem 0 .5rem}\n"
-    "table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0 1rem}\n"
-    "th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;"
-    "vertical-align:top}\n"
-    "th{font-weight:600}td.num,th.num{text-align:right;white-space:nowrap}\n"
-    "caption{text-align:left;font-weight:600;padding:.25rem 0}\n"
-    "fieldset{border:1px solid var(--line);border-radius:6px;background:#fff;margin:0 0 1rem;"
-    "padding:.5rem 1rem 1rem}\n"
-    "legend{font-weight:600;padding:0 .25rem}\n"
-    "label{display:block;font-weight:600;margin:.5rem 0 .2rem}\n"
-    "label.inline{display:inline;font-weight:400;margin:0}\n"
-    "input[type=text],input[type=email],input[type=password],input[type=tel],"
-    "input[type=datetime-local],input[type=date],input[type=number],input[type=file],select,"
-    "textarea{font:inherit;padding:.4rem;border:1px solid #767676;border-radius:4px;"
-    "max-width:100%}\n"
-    "input.qty{width:5.5rem;text-align:right}\n"
-    "input[aria-invalid=true]{border:2px solid var(--red)}\n"
-    ".hint{color:var(--muted);font-size:.9rem;margin:.1rem 0}\n"
-    ".field-error{color:var(--red);font-weight:600;margin:.2rem 0}\n"
-    ".error-summary{border:3px solid var(--red);background:var(--red-bg);padding:.5rem 1rem;"
-    "margin:0 0 1rem}\n"
-    ".error-summary h2{margin:.25rem 0;font-size:1.1rem}\n"
-    ".notice{border-left:6px solid var(--green);background:var(--green-bg);padding:.5rem 1rem;"
-    "margin:0 0 1rem}\n"
-    ".btn,button.btn{display:inline-block;font:inherit;font-weight:600;background:var(--green);"
-    "color:#fff;border:0;border-radius:4px;padding:.55rem 1rem;cursor:pointer;"
-    "text-decoration:none}\n"
-    ".btn.secondary{background:#fff;color:var(--green);border:2px solid var(--green)}\n"
-    ".btn.danger{background:var(--red)}\n"
-    ".badge{display:inline-block;border:1px solid var(--green);color:var(--green);"
-    "border-radius:3px;padding:0 .3rem;font-size:.8rem;margin-left:.3rem}\n"
-    ".late{color:var(--red);font-weight:600}\n"
-    ".totals td,.totals th{border:0;padding:.15rem .5rem}.totals .grand{font-weight:700;"
-    "border-top:2px solid var(--ink)}\n"
-    ".actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}\n"
-    ".actions form{margin:0}\n"
-    ".km0-rounds-svg{width:100%;height:auto;max-width:40rem;background:#fff;"
-    "border:1px solid var(--line)}\n"
-    ".km0-rounds-legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}\n"
-    ".km0-round{margin-top:1rem}.km0-num{text-align:right;white-space:nowrap}\n"
-    ".km0-late td{background:var(--red-bg)}.km0-part{display:block;color:var(--muted);"
-    "font-size:.9rem}\n"
-    ".rounds{display:grid;gap:1rem}\n"
-    ".meter{display:inline-block;width:6rem;height:.6rem;border:1px solid var(--ink);"
-    "vertical-align:middle}\n"
-    ".table-scroll{overflow-x:auto}.changes{margin:0;padding-left:1.1rem}\n"
-    "@media print{header,nav,footer,.actions,.no-print{display:none}body{background:#fff}"
-    "main{max-width:none;padding:0}}\n";
-
-void h_static_css(http_req *req)
-{
-    http_reply_bytes(req, 200, "text/css; charset=utf-8", stylesheet, sizeof stylesheet - 1, NULL);
-}
 
 static void nav_link(buf *b, const char *href, const char *label, const char *current)
 {
@@ -123,7 +49,10 @@ void page_begin(buf *b, http_req *req, const char *title)
     buf_printf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">", req->lang);
     buf_lit(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     buf_html(b, title);
-    buf_lit(b, " — km0</title><link rel=\"stylesheet\" href=\"/static/km0.css\"></head><body>");
+    buf_printf(b,
+               " — km0</title><link rel=\"stylesheet\" href=\"%s\"><link rel=\"icon\" "
+               "href=\"%s\" type=\"image/svg+xml\"></head><body>",
+               style_url(), style_icon_url());
     buf_printf(b, "<a class=\"skip\" href=\"#main\">%s</a>",
                TR(req, "Aller au contenu", "Skip to content"));
     buf_printf(b,
@@ -132,7 +61,7 @@ void page_begin(buf *b, http_req *req, const char *title)
     int role = req->session ? req->session->role : ROLE_ANON;
     const char *cur = req->path;
     if (role == ROLE_PRODUCER) {
-        nav_link(b, "/producer", TR(req, "Mon catalogue", "My catalog"), cur);
+        nav_link(b, "/producer", TR(req, "Mon espace", "My space"), cur);
     } else {
         nav_link(b, "/", TR(req, "Boutique", "Shop"), cur);
     }
@@ -155,9 +84,10 @@ void page_begin(buf *b, http_req *req, const char *title)
 
 void page_end(buf *b, http_req *req)
 {
-    buf_printf(b, "</main><footer><p>%s</p></footer></body></html>\n",
+    buf_printf(b, "</main><footer><p>%s <a href=\"/contact\">%s</a></p></footer></body></html>\n",
                TR(req, "km0 — circuits courts, kilomètre zéro.",
-                  "km0 — short food supply chains, kilometre zero."));
+                  "km0 — short food supply chains, kilometre zero."),
+               TR(req, "Contacter le groupement", "Contact the hub"));
 }
 
 /* A visitor's km0_csrf cookie as km0 issues them (server/http_input.c, fuzzed alone). */
@@ -184,9 +114,11 @@ const char *page_csrf(http_req *req)
 
 void page_csrf_field(buf *b, http_req *req)
 {
-    const char *t = page_csrf(req);
+    /* masked afresh for each form: replies are compressed (server/csrf_mask.h) */
+    char masked[4 * CSRF_MASK_MAX + 2];
+    csrf_mask(page_csrf(req), masked, sizeof masked);
     buf_lit(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-    buf_html(b, t);
+    buf_html(b, masked);
     buf_lit(b, "\">");
 }
 
@@ -321,6 +253,28 @@ void fmt_datetime(buf *b, http_req *req, const char *iso)
     fmt_date(b, req, iso);
     if (iso && strlen(iso) >= 16 && sscanf(iso + 11, "%2d:%2d", &hh, &mm) == 2)
         buf_printf(b, req->lang[0] == 'f' ? ", %02dh%02d" : ", %02d:%02d", hh, mm);
+}
+
+void fmt_pickup_slot(buf *b, http_req *req, const char *delivery, int dow, int start_min,
+                     int end_min, const char *written)
+{
+    char day[11];
+    if (!shop_slot_date(delivery, dow, day)) {
+        /* no structured slot: the delivery day, and the slot as the hub wrote it */
+        fmt_date(b, req, delivery);
+        if (written && *written) {
+            buf_puts(b, " (");
+            buf_html(b, written);
+            buf_putc(b, ')');
+        }
+        return;
+    }
+    fmt_date(b, req, day);
+    if (start_min < 0 || end_min < 0)
+        return;
+    bool fr = req->lang[0] == 'f';
+    buf_printf(b, fr ? ", %02dh%02d–%02dh%02d" : ", %02d:%02d–%02d:%02d", start_min / 60,
+               start_min % 60, end_min / 60, end_min % 60);
 }
 
 bool parse_form_quantity(const char *s, milli_t *out)

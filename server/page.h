@@ -43,10 +43,19 @@ void fmt_date(buf *b, http_req *req, const char *iso_date);
 /* "mardi 1 décembre, 22:00" from an ISO 8601 timestamp (Paris time as given). */
 void fmt_datetime(buf *b, http_req *req, const char *iso_ts);
 
+/* When a pickup point hands bags out for a delivery, in the page's language, from
+ * the point's structured slot (ISO day, minutes): "vendredi 18 décembre 2026,
+ * 17h00–18h30" / "Friday 18 December 2026, 17:00–18:30", on the first such day on
+ * or after the delivery date. Without a slot: the delivery date and the slot as
+ * written. */
+void fmt_pickup_slot(buf *b, http_req *req, const char *delivery, int dow, int start_min,
+                     int end_min, const char *written);
+
 /* Parse a quantity typed in a form: "1,5", "1.5", " 2 " → thousandths; false if not one. */
 bool parse_form_quantity(const char *s, milli_t *out);
 
-/* GET /static/km0.css */
-void h_static_css(http_req *req);
+/* The versioned addresses of the stylesheet and the icon (server/style.c). */
+const char *style_url(void);
+const char *style_icon_url(void);
 
 #endif

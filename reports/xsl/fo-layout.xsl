@@ -139,7 +139,15 @@
   </xsl:template>
   <xsl:template match="/*" mode="body">
     <fo:block space-before="6mm">
-      <xsl:call-template name="t"><xsl:with-param name="k" select="'nothing'"/></xsl:call-template>
+      <xsl:choose>
+        <!-- the invoices of a cycle not invoiced yet: say how they come to be -->
+        <xsl:when test="local-name(/*) = 'invoices' and $head/k:cycle/@state != 'invoiced'">
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'nothing-invoices'"/></xsl:call-template>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'nothing'"/></xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
     </fo:block>
   </xsl:template>
 

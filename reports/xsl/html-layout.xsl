@@ -47,6 +47,11 @@ td { border-bottom: .3pt solid #999; padding: 1.5pt 3pt; vertical-align: top; }
 footer { font-size: 7.5pt; color: #444; margin-top: 3mm; }
 .sum { margin-top: 3mm; }
 @media screen { body { padding: 8mm; } .sheet { border-bottom: 2px dashed #bbb; margin-bottom: 8mm; padding-bottom: 8mm; } }
+@media screen and (max-width: 40em) {
+  body { padding: 3mm; overflow-wrap: anywhere; }
+  .top { display: block; } .top .doc { text-align: left; }
+  table { display: block; overflow-x: auto; }
+}
   </xsl:variable>
 
   <xsl:template match="/">
@@ -99,7 +104,15 @@ footer { font-size: 7.5pt; color: #444; margin-top: 3mm; }
   </xsl:template>
   <xsl:template match="/*" mode="body">
     <p>
-      <xsl:call-template name="t"><xsl:with-param name="k" select="'nothing'"/></xsl:call-template>
+      <xsl:choose>
+        <!-- the invoices of a cycle not invoiced yet: say how they come to be -->
+        <xsl:when test="local-name(/*) = 'invoices' and $head/k:cycle/@state != 'invoiced'">
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'nothing-invoices'"/></xsl:call-template>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'nothing'"/></xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
     </p>
   </xsl:template>
 

@@ -27,6 +27,12 @@
 .inv-due { font-size: 11pt; font-weight: bold; border-top: 1pt solid #000; padding-top: 1mm; margin-top: 1mm; }
 .inv-notes { font-size: 8pt; }
 h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
+.inv-id, .inv-notes { white-space: pre-line; }
+@media screen and (max-width: 40em) {
+  .inv-top, .inv-bottom { display: block; }
+  .inv-doc { text-align: left; min-width: 0; margin-top: 3mm; }
+  .inv-buyer, .inv-totals { width: auto; margin-left: 0; }
+}
   </xsl:variable>
 
   <xsl:template match="/">
@@ -76,15 +82,15 @@ h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
             <xsl:value-of select="concat(' ', @number)"/>
           </div>
           <xsl:for-each select="k:corrects"><p><xsl:call-template name="corrects-line"/></p></xsl:for-each>
-          <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-issue-date'"/><xsl:with-param name="d" select="@issue-date"/></xsl:call-template>
-          <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-delivery-date'"/><xsl:with-param name="d" select="@delivery-date"/></xsl:call-template>
-          <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-due-date'"/><xsl:with-param name="d" select="@due-date"/></xsl:call-template>
-          <xsl:if test="@order">
-            <p>
+          <p class="inv-id">
+            <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-issue-date'"/><xsl:with-param name="d" select="@issue-date"/></xsl:call-template>
+            <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-delivery-date'"/><xsl:with-param name="d" select="@delivery-date"/></xsl:call-template>
+            <xsl:call-template name="date-row"><xsl:with-param name="k" select="'inv-due-date'"/><xsl:with-param name="d" select="@due-date"/></xsl:call-template>
+            <xsl:if test="@order">
               <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-order'"/></xsl:call-template>
               <xsl:value-of select="concat(' ', @order)"/>
-            </p>
-          </xsl:if>
+            </xsl:if>
+          </p>
         </div>
       </div>
       <div class="inv-buyer">
@@ -107,7 +113,7 @@ h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
           <xsl:call-template name="total-row"><xsl:with-param name="k" select="'inv-total-vat'"/><xsl:with-param name="c" select="k:totals/@vat-cents"/></xsl:call-template>
           <xsl:call-template name="total-row"><xsl:with-param name="k" select="'inv-total-incl'"/><xsl:with-param name="c" select="k:totals/@incl-cents"/></xsl:call-template>
           <p class="inv-due">
-            <span><xsl:call-template name="due-label"/></span>
+            <xsl:call-template name="due-label"/>
             <span><xsl:call-template name="money"><xsl:with-param name="cents" select="k:totals/@incl-cents"/></xsl:call-template></span>
           </p>
         </div>
@@ -122,55 +128,50 @@ h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
       </p>
       <xsl:if test="k:note">
         <h2 class="inv-h"><xsl:call-template name="t"><xsl:with-param name="k" select="'inv-mentions'"/></xsl:call-template></h2>
-        <div class="inv-notes">
-          <xsl:for-each select="k:note"><p><xsl:value-of select="."/></p></xsl:for-each>
-        </div>
+        <p class="inv-notes">
+          <xsl:for-each select="k:note"><xsl:value-of select="."/><xsl:text>&#10;</xsl:text></xsl:for-each>
+        </p>
       </xsl:if>
     </section>
   </xsl:template>
 
+  <!-- a party's identity: one paragraph, one line per item (white-space: pre-line),
+       so that a sheet stays light (EcoIndex counts elements) -->
   <xsl:template match="k:seller | k:buyer" mode="identity">
-    <xsl:if test="string(k:legal-form)"><p><xsl:value-of select="k:legal-form"/></p></xsl:if>
-    <xsl:if test="string(k:address)"><p><xsl:value-of select="k:address"/></p></xsl:if>
-    <xsl:if test="string(k:siret)">
-      <p>
+    <p class="inv-id">
+      <xsl:if test="string(k:legal-form)"><xsl:value-of select="k:legal-form"/><xsl:text>&#10;</xsl:text></xsl:if>
+      <xsl:if test="string(k:address)"><xsl:value-of select="k:address"/><xsl:text>&#10;</xsl:text></xsl:if>
+      <xsl:if test="string(k:siret)">
         <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-siret'"/></xsl:call-template>
-        <xsl:value-of select="concat(' ', k:siret)"/>
-      </p>
-    </xsl:if>
-    <xsl:choose>
-      <xsl:when test="string(k:vat-number)">
-        <p>
+        <xsl:value-of select="concat(' ', k:siret)"/><xsl:text>&#10;</xsl:text>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="string(k:vat-number)">
           <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-vat-number'"/></xsl:call-template>
-          <xsl:value-of select="concat(' ', k:vat-number)"/>
-        </p>
-      </xsl:when>
-      <xsl:when test="@franchise = 'true'"><p><b><xsl:value-of select="$franchise-text"/></b></p></xsl:when>
-    </xsl:choose>
-    <xsl:if test="self::k:seller">
-      <xsl:if test="string(k:email)">
-        <p>
+          <xsl:value-of select="concat(' ', k:vat-number)"/><xsl:text>&#10;</xsl:text>
+        </xsl:when>
+        <xsl:when test="@franchise = 'true'"><b><xsl:value-of select="$franchise-text"/></b><xsl:text>&#10;</xsl:text></xsl:when>
+      </xsl:choose>
+      <xsl:if test="self::k:seller">
+        <xsl:if test="string(k:email)">
           <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-email'"/></xsl:call-template>
-          <xsl:value-of select="concat(' ', k:email)"/>
-        </p>
-      </xsl:if>
-      <xsl:if test="string(k:phone)">
-        <p>
+          <xsl:value-of select="concat(' ', k:email)"/><xsl:text>&#10;</xsl:text>
+        </xsl:if>
+        <xsl:if test="string(k:phone)">
           <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-phone'"/></xsl:call-template>
-          <xsl:value-of select="concat(' ', k:phone)"/>
-        </p>
+          <xsl:value-of select="concat(' ', k:phone)"/><xsl:text>&#10;</xsl:text>
+        </xsl:if>
       </xsl:if>
-    </xsl:if>
+    </p>
   </xsl:template>
 
   <xsl:template name="date-row">
     <xsl:param name="k"/>
     <xsl:param name="d"/>
-    <p>
-      <xsl:call-template name="t"><xsl:with-param name="k" select="$k"/></xsl:call-template>
-      <xsl:text> : </xsl:text>
-      <xsl:call-template name="date-short"><xsl:with-param name="d" select="$d"/></xsl:call-template>
-    </p>
+    <xsl:call-template name="t"><xsl:with-param name="k" select="$k"/></xsl:call-template>
+    <xsl:text> : </xsl:text>
+    <xsl:call-template name="date-short"><xsl:with-param name="d" select="$d"/></xsl:call-template>
+    <xsl:text>&#10;</xsl:text>
   </xsl:template>
 
   <xsl:template name="lines">
@@ -209,36 +210,31 @@ h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
     </table>
   </xsl:template>
 
+  <!-- the VAT breakdown, one line per category and rate: "5,5 % : 0,20 € sur 3,56 €" -->
   <xsl:template name="vat-table">
     <b><xsl:call-template name="t"><xsl:with-param name="k" select="'inv-vat-breakdown'"/></xsl:call-template></b>
-    <table>
-      <thead>
-        <tr>
-          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-rate'"/></xsl:call-template>
-          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-base'"/><xsl:with-param name="class" select="'num'"/></xsl:call-template>
-          <xsl:call-template name="th"><xsl:with-param name="k" select="'inv-vat-amount'"/><xsl:with-param name="class" select="'num'"/></xsl:call-template>
-        </tr>
-      </thead>
-      <tbody>
-        <xsl:for-each select="k:vat">
-          <tr>
-            <td>
-              <xsl:call-template name="rate"><xsl:with-param name="r" select="@rate"/><xsl:with-param name="c" select="@category"/></xsl:call-template>
-              <xsl:if test="string(.)"><div class="inv-muted"><xsl:value-of select="."/></div></xsl:if>
-            </td>
-            <td class="num"><xsl:call-template name="money"><xsl:with-param name="cents" select="@base-cents"/></xsl:call-template></td>
-            <td class="num"><xsl:call-template name="money"><xsl:with-param name="cents" select="@vat-cents"/></xsl:call-template></td>
-          </tr>
-        </xsl:for-each>
-      </tbody>
-    </table>
+    <p class="inv-id">
+      <xsl:for-each select="k:vat">
+        <xsl:call-template name="rate"><xsl:with-param name="r" select="@rate"/><xsl:with-param name="c" select="@category"/></xsl:call-template>
+        <xsl:text> — </xsl:text>
+        <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-base'"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="money"><xsl:with-param name="cents" select="@base-cents"/></xsl:call-template>
+        <xsl:text>, </xsl:text>
+        <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-vat-amount'"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="money"><xsl:with-param name="cents" select="@vat-cents"/></xsl:call-template>
+        <xsl:if test="string(.)"><xsl:value-of select="concat(' (', ., ')')"/></xsl:if>
+        <xsl:text>&#10;</xsl:text>
+      </xsl:for-each>
+    </p>
   </xsl:template>
 
   <xsl:template name="total-row">
     <xsl:param name="k"/>
     <xsl:param name="c"/>
     <p>
-      <span><xsl:call-template name="t"><xsl:with-param name="k" select="$k"/></xsl:call-template></span>
+      <xsl:call-template name="t"><xsl:with-param name="k" select="$k"/></xsl:call-template>
       <span><xsl:call-template name="money"><xsl:with-param name="cents" select="$c"/></xsl:call-template></span>
     </p>
   </xsl:template>

@@ -7,12 +7,15 @@
  * which also decodes form bodies), each value put through the language picker, the
  * token-shape check that guards the session and CSRF cookies, the open-redirect
  * check, the access-log encoding, HTML escaping, and the Host-to-hub mapping of
- * server/hub_select.c. The raw bytes also go through each one directly.
+ * server/hub_select.c, and content negotiation (server/negotiate.c: Accept,
+ * Accept-Encoding, If-None-Match). The raw bytes also go through each one directly.
  *
  * Invariants: no crash; the language is "fr" or "en"; a token is accepted exactly
  * when it is base64url of the allowed length; a redirect target is a local path;
  * a logged path has no byte that could split a key=value field or a line; escaped
- * HTML has no markup character left; a hub slug found for a Host is a valid slug.
+ * HTML has no markup character left; a hub slug found for a Host is a valid slug;
+ * a coding picked is one km0 produces, and identity when the value names neither
+ * br, gzip nor *; a page's ETag always matches itself and "*".
  */
 #include "../../core/arena.h"
 #include "../../core/buf.h"
@@ -21,6 +24,7 @@
 #include "../../server/form.h"
 #include "../../server/http_input.h"
 #include "../../server/hub_select.h"
+#include "../../server/negotiate.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -99,6 +103,16 @@ static void check_value(arena *a, const char *v)
 
     const char *slug = hub_select_slug(a, v);
     require(!slug || slug_valid(slug), "hub slug");
+
+    neg_coding c = neg_coding_pick(v);
+    require(c == NEG_IDENTITY || c == NEG_GZIP || c == NEG_BROTLI, "coding");
+    if (!strcasestr(v, "br") && !strcasestr(v, "gzip") && !strchr(v, '*'))
+        require(c == NEG_IDENTITY, "identity when nothing else is named");
+    require(!(neg_prefers_html(v) && neg_prefers_json(v)), "html or json, not both");
+    char etag[24];
+    neg_etag(v, n, etag);
+    require(neg_etag_matches(etag, etag) && neg_etag_matches("*", etag), "etag matches itself");
+    (void)neg_etag_matches(v, etag);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

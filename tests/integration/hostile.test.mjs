@@ -132,9 +132,11 @@ describe('hostile requests', () => {
       }
       if (r.status >= 500 || r.status === 0) wrong.push(`${what}: ${r.status || 'no answer'} (5xx or none)`);
       else if (r.status !== status) wrong.push(`${what}: ${r.status}, expected ${status} — ${r.text.slice(0, 120)}`);
-      if (code && r.json?.error?.code !== code) wrong.push(`${what}: code ${r.json?.error?.code}, expected ${code}`);
+      // the machine code: in the JSON error, or on an HTML error page's message (data-code)
+      const got = r.json?.error?.code ?? (/role="alert" data-code="([^"]*)"/.exec(r.text) || [])[1];
+      if (code && got !== code) wrong.push(`${what}: code ${got}, expected ${code}`);
       // a message a person can act on: in JSON, a sentence; on a page, a paragraph
-      const message = r.json?.error?.message ?? (/role="alert">([^<]+)/.exec(r.text) || /<title>([^<]+)<\/title>/.exec(r.text) || [])[1];
+      const message = r.json?.error?.message ?? (/role="alert"[^>]*>([^<]+)/.exec(r.text) || /<title>([^<]+)<\/title>/.exec(r.text) || [])[1];
       if (!message || message.length < 10) wrong.push(`${what}: no clear message (${r.text.slice(0, 80)})`);
     }
     assert.deepEqual(wrong, [], `\n${wrong.join('\n')}`);

@@ -52,7 +52,7 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
   const world = {
     db, srv, cycle, offer, acc, dir,
     // {number}: an invoice number that does not exist, until issueInvoice()
-    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999' },
+    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css' },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
@@ -114,6 +114,8 @@ export const ROUTES = {
   },
   'GET /orders': { expect: html({ cA: 200, cB: 200 }, 403) },
   'GET /orders/{cycle}': { expect: html({ cA: 200, cB: 404 }, 403) },
+  // the confirmation page before cancelling: it changes nothing
+  'GET /orders/{cycle}/cancel': { expect: html({ cA: 200, cB: 404 }, 403) },
   'POST /orders/{cycle}/cancel': {
     expect: html({ cA: 303, cB: 404 }, 403), req: () => ({ form: {} }),
     changes: ['cA'], restore: (w) => w.placeOrderA(),
@@ -124,7 +126,9 @@ export const ROUTES = {
   'POST /logout': { expect: all(303), req: () => ({ form: {} }), fresh: ROLES },
   'GET /signup': { expect: all(200) },
   'POST /signup': { expect: all(422), req: () => ({ form: { email: 'not an email', password: 'short', name: '' } }) },
-  'GET /static/km0.css': { expect: all(200) },
+  'GET /static/{file}': { expect: all(200) },
+  'GET /favicon.ico': { expect: all(200) },
+  'GET /contact': { expect: all(200) },
   'GET /producer': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 200 }, 403) },
   'GET /producer/catalog': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 200 }, 403) },
   'POST /producer/catalog': {
@@ -144,6 +148,10 @@ export const ROUTES = {
   },
   'POST /desk/cycles/{id}/batch': { expect: html({ coord: 409, coordB: 404 }, 403), req: () => ({ form: {} }) },
   'POST /desk/cycles/{id}/invoices': { expect: html({ coord: 409, coordB: 404 }, 403), req: () => ({ form: {} }) },
+  // confirmation pages and lists: they change nothing (the cycle is open, not invoiced)
+  'GET /desk/cycles/{id}/close': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'GET /desk/cycles/{id}/invoices': { expect: html({ coord: 404, coordB: 404 }, 403) },
+  'GET /desk/cycles/{id}/invoices/issue': { expect: html({ coord: 409, coordB: 404 }, 403) },
   'GET /desk/producers': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'GET /desk/producers/{slug}': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'POST /desk/producers/{slug}': {

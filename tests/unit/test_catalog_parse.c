@@ -434,6 +434,40 @@ static void test_fixture_jardins_chabeuil_ofn(void **state)
     assert_int_equal(p.cat.nignored_columns, 2);
     assert_string_equal(p.cat.ignored_columns[0], "display_name");
     assert_string_equal(p.cat.ignored_columns[1], "shipping_category");
+    /* the producer the file names, for the producer page to compare with its own */
+    assert_string_equal(p.cat.producer_name, "Les Jardins de Chabeuil");
+    assert_false(p.cat.encoding_guessed);
+    done(&p);
+}
+
+/* An OFN file naming two producers is refused (the check never ran: a pointer was
+ * tested where the string it points to was meant). */
+static void test_ofn_mixed_producers(void **state)
+{
+    (void)state;
+    parsed p;
+    const char *text = "producer,sku,name,units,unit_type,price,tax_category\n"
+                       "Ferme A,A1,Pommes,1,kg,2.00,TVA 5.5\n"
+                       "Ferme B,B1,Poires,1,kg,2.50,TVA 5.5\n";
+    assert_int_equal(parse_str(&p, text, false), 1);
+    assert_string_equal(p.cat.problems[0].code, "mixed_producers");
+    assert_int_equal(p.cat.problems[0].line, 3);
+    assert_string_equal(p.cat.producer_name, "Ferme A");
+    done(&p);
+}
+
+/* Windows-1252 read on a guess (no BOM, not UTF-8) is said so, for a person to look. */
+static void test_encoding_guessed(void **state)
+{
+    (void)state;
+    parsed p;
+    assert_int_equal(
+        parse_str(&p, "sku,name,unit,price,vat\nC,Caf\xe9 \xff\xfe,piece,4,5.5\n", false), 0);
+    assert_true(p.cat.encoding_guessed);
+    assert_string_equal(p.cat.products[0].name, "Café ÿþ");
+    done(&p);
+    assert_int_equal(parse_str(&p, "sku,name,unit,price,vat\nC,Café,piece,4,5.5\n", false), 0);
+    assert_false(p.cat.encoding_guessed);
     done(&p);
 }
 
@@ -1073,6 +1107,8 @@ int main(void)
         cmocka_unit_test(test_fixture_volailles_plein_champ),
         cmocka_unit_test(test_fixture_clairette_aouste),
         cmocka_unit_test(test_fixture_jardins_chabeuil_ofn),
+        cmocka_unit_test(test_ofn_mixed_producers),
+        cmocka_unit_test(test_encoding_guessed),
         cmocka_unit_test(test_fixture_moulin_mirmande_dfc),
         cmocka_unit_test(test_bad_errors_on_lines),
         cmocka_unit_test(test_bad_small_files),

@@ -1,0 +1,42 @@
+/*
+ * server/shop_page.h — the shop's pages, shared by the page itself (p_shop.c) and
+ * the form that saves the order from any of them (p_shop_order.c).
+ */
+#ifndef KM0_SHOP_PAGE_H
+#define KM0_SHOP_PAGE_H
+
+#include "../core/order.h"
+#include "../core/shop.h"
+#include "form.h"
+#include "http.h"
+
+typedef struct shop_error {
+    const char *field; /* q<offer id>, "pickup", or NULL for a line of another page */
+    const char *message;
+} shop_error;
+
+typedef struct shop_view {
+    int64_t cycle; /* 0: no cycle is open */
+    const char *cycle_name, *closes_at, *delivery_date;
+    shop_index index;
+    int64_t page, npages;
+    shop_offer *offers; /* this page's */
+    size_t noffers;
+    shop_pickup *pickups;
+    size_t npickups;
+    const form *typed;    /* what was submitted, to show again */
+    const order *current; /* the consumer's saved order, if any */
+    shop_error *errors;
+    size_t nerrors;
+    bool saved; /* the page follows a save (?saved=1) */
+} shop_view;
+
+/* The open cycle, page `page` of its offers, its pickup points and the consumer's
+ * saved order; false after replying with an error. */
+bool shop_view_load(http_req *req, shop_view *v, int64_t page);
+/* The page for v (status 200, or the refusal's status with v->errors). */
+void shop_render(http_req *req, int status, shop_view *v);
+/* The page an offer position or a category falls on. */
+int64_t shop_category_page(const shop_view *v, size_t category);
+
+#endif
