@@ -154,8 +154,8 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
 {
     refusal_detail d[4];
     size_t n = 0;
-    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE, "Le nom compte de 1 à 200 caractères.",
-                "The name has 1 to 200 characters.");
+    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE,
+                "Le nom compte de 1 à 200 caractères.", "The name has 1 to 200 characters.");
     if (text_detail(a, d, &n, "email", e->email, 0, 254, TEXT_LINE,
                     "Cette adresse e-mail n’est pas valide.", "This email address is not valid.") &&
         e->email && *e->email && !strchr(e->email, '@'))
@@ -166,7 +166,8 @@ int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
                 "L’adresse compte 300 caractères au plus.",
                 "The address has at most 300 characters.");
     text_detail(a, d, &n, "town", e->town, 0, 100, TEXT_LINE,
-                "La commune compte 100 caractères au plus.", "The town has at most 100 characters.");
+                "La commune compte 100 caractères au plus.",
+                "The town has at most 100 characters.");
     if (n)
         return refuse_all(why, a, d, n);
     int st;
@@ -184,8 +185,8 @@ int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const
 {
     refusal_detail d[4];
     size_t n = 0;
-    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE, "Le nom compte de 1 à 200 caractères.",
-                "The name has 1 to 200 characters.");
+    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE,
+                "Le nom compte de 1 à 200 caractères.", "The name has 1 to 200 characters.");
     text_detail(a, d, &n, "address", e->address, 0, 300, TEXT_LINE,
                 "L’adresse compte 300 caractères au plus.",
                 "The address has at most 300 characters.");

@@ -137,8 +137,7 @@ int text_or_refuse(refusal *why, arena *a, const char *field, const char *s, siz
 }
 
 bool text_detail(arena *a, refusal_detail *d, size_t *n, const char *field, const char *s,
-                 size_t min_chars, size_t max_chars, unsigned flags, const char *fr,
-                 const char *en)
+                 size_t min_chars, size_t max_chars, unsigned flags, const char *fr, const char *en)
 {
     text_status st = text_check(s, min_chars, max_chars, flags);
     if (st == TEXT_OK)

@@ -420,8 +420,6 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
                http_only ? "; HttpOnly" : "", g_config.secure_cookies ? "; Secure" : "");
 }
 
-}
-
 /* ---- language ----------------------------------------------------------- */
 
 static const char *pick_lang(http_req *req)
@@ -667,10 +665,9 @@ static void on_headers(http_req *req, const char *method, const char *url, bool 
                                 : "This method is not allowed on this resource.",
                              NULL);
         else
-            http_reply_error(req, 404, "not_found",
-                             fr ? "Il n’y a rien à cette adresse."
-                                : "There is nothing at this address.",
-                             NULL);
+            http_reply_error(
+                req, 404, "not_found",
+                fr ? "Il n’y a rien à cette adresse." : "There is nothing at this address.", NULL);
         return;
     }
     req->route = &http_routes[req->route_index];

@@ -23,7 +23,7 @@ static money_shown *shown_lines(http_req *req, const order *o)
     money_shown *s = arena_alloc(req->mem, (o->nlines + 1) * sizeof *s);
     for (size_t i = 0; i < o->nlines; i++) {
         const order_line *l = &o->lines[i];
-        s[i] = (money_shown){.seller = order_seller(l->producer_id),
+        s[i] = (money_shown){.seller = order_seller(o->seller, l->producer_id),
                              .rate = l->vat_rate,
                              .net = l->net,
                              .quantity = l->quantity,
