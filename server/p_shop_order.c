@@ -92,10 +92,16 @@ static void refusal_errors(http_req *req, shop_view *v, const refusal *why,
     if (why->ndetails)
         return;
     const char *field = NULL;
+    size_t line;
     if (!strcmp(why->code, "empty_order"))
         field = first_field ? first_field : "pickup";
     else if (why->field && !strncmp(why->field, "pickup", 6))
         field = "pickup";
+    else if (why->field && sscanf(why->field, "lines[%zu]", &line) == 1 && line < nl)
+        field = merged[line].field;
+    else if (why->field && !strcmp(why->field, "lines")) /* the whole order: its first box here */
+        for (size_t i = 0; i < nl && !field; i++)
+            field = merged[i].field;
     add_error(v, field, refusal_text(why, req->lang));
 }
 

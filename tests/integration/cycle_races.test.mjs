@@ -98,7 +98,7 @@ describe('closing a cycle by hand under a sustained order load', () => {
     addUser(db, { email: 'coord@example.org', role: 'coordinator' });
     consumers = makeConsumers(db, 48, 'load');
     // a short lock wait: a close that queues behind the orders' locks fails fast
-    const conf = writeConf(tmpDir('km0-close'), 'serve.conf', 'statement_timeout_ms = 3000\nthreads = 24');
+    const conf = writeConf(tmpDir('km0-close'), 'serve.conf', 'statement_timeout_ms = 3000\nthreads = 24\n# 48 consumers from one address: each would have its own\nconnections_per_address = 0');
     srv = await startServer(db, { config: conf });
     coord = srv.client();
     await coord.login('coord@example.org', 'correct horse battery');

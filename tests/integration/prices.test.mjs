@@ -6,7 +6,7 @@
 // seller modes (one invoice per producer, or the hub selling).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDb, startServer, insertProducts, makeConsumers, clientFor, km0, tmpDir } from '../lib/harness.mjs';
+import { freshDb, startServer, insertProducts, makeConsumers, clientFor, km0, tmpDir, addUser } from '../lib/harness.mjs';
 import { writeConfig, openCycleWith } from '../lib/invoicing.mjs';
 
 /** mulberry32: the same orders on every run. */
@@ -40,13 +40,20 @@ for (const mode of ['producers', 'hub']) {
     const shown = new Map(); // order id → total shown on its page, in cents
     before(async () => {
       db = freshDb(`prices_${mode}`);
-      conf = writeConfig(tmpDir('prices'), 'km0', { seller_mode: mode });
+      conf = writeConfig(tmpDir('prices'), 'km0', {});
       for (const [producer, items] of Object.entries(CATALOG)) {
         insertProducts(db, producer, items.map(([sku, unit, price, vat, step]) => (
           { sku, name: `Produit ${sku}`, unit, price: String(price), vat: String(vat), stock: null, step })));
       }
-      cycle = openCycleWith(db, conf); // offers frozen as the seller mode says
+      // the seller mode is the hub's setting, set by its coordinator; the cycle opened
+      // next freezes it with the offers
+      addUser(db, { email: `coord-${mode}@example.org`, role: 'coordinator' });
       srv = await startServer(db, { config: conf });
+      const coord = srv.client();
+      await coord.login(`coord-${mode}@example.org`, 'correct horse battery');
+      const set = await coord.patch('/api/v1/hub/settings', { seller_mode: mode });
+      assert.equal(set.status, 200, set.text);
+      cycle = openCycleWith(db, conf);
       consumers = makeConsumers(db, 30, `p${mode[0]}`);
     });
     after(async () => { await srv?.stop(); db?.drop(); });
