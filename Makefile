@@ -11,18 +11,20 @@
 #   make clean   remove build outputs (keeps var/, the demo database)
 
 CC      ?= gcc
-PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec
+PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec \
+           libcurl libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
 CSTD     = -std=c11 -D_GNU_SOURCE
-INCLUDES = -Icore -Iimporters -Iserver -Ireports
+INCLUDES = -Icore -Iimporters -Iserver -Ireports -Imail
 LIBS     = $(PKG_LIBS) -lqpdf -lcrypt -lm -lpthread
 OPT      ?= -O2
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # EXCLUDE=pattern leaves files out (e.g. a colleague's half-written module).
-LIB_SRC  = $(filter-out $(EXCLUDE),$(sort $(wildcard core/*.c importers/*.c reports/*.c server/*.c)))
+LIB_SRC  = $(filter-out $(EXCLUDE),$(sort $(wildcard core/*.c importers/*.c reports/*.c mail/*.c \
+                                                   server/*.c)))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -124,7 +126,7 @@ test: deps
 	@scripts/test.sh
 
 # ---- quality -------------------------------------------------------------------
-FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard core/*.h importers/*.h server/*.h reports/*.h cli/*.h)
+FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard core/*.h importers/*.h server/*.h reports/*.h mail/*.h cli/*.h)
 lint:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -41,6 +41,10 @@ static const cli_command commands[] = {
      "issue --cycle ID | list --cycle ID | export NUMBER [--format cii|xml|pdf|facturx|html] "
      "[--lang fr|en] [-o FILE] | credit NUMBER [--reason TEXT]",
      "invoices: issue a batched cycle's (all or none), list, export one, credit one"},
+    {"mail", cmd_mail, "run [--once] [--threads N] | queue | remind --cycle ID",
+     "messages: the sender (if not inside serve), what waits, payment reminders"},
+    {"accounts", cmd_accounts, "purge [--years N]",
+     "close consumer accounts without login or order for N years (GDPR)"},
 };
 
 static void usage(FILE *out)

@@ -80,6 +80,35 @@ static const char *check_listen(const char *v)
     return !*host || inet_pton(AF_INET, host, &ip) == 1 ? NULL : "ADDR:PORT, e.g. 127.0.0.1:8080";
 }
 
+/* What libcurl sends mail through: smtp:// (STARTTLS per smtp_tls) or smtps://. */
+static const char *check_smtp_url(const char *v)
+{
+    return !*v || (!strncmp(v, "smtp://", 7) && v[7]) || (!strncmp(v, "smtps://", 8) && v[8])
+               ? NULL
+               : "an smtp:// or smtps:// address, or nothing";
+}
+
+static const char *check_smtp_tls(const char *v)
+{
+    return !strcmp(v, "required") || !strcmp(v, "try") || !strcmp(v, "none")
+               ? NULL
+               : "required, try or none";
+}
+
+/* An address only: it goes into the envelope and the From header as it is. */
+static const char *check_mail_from(const char *v)
+{
+    const char *at = strchr(v, '@');
+    if (!*v)
+        return NULL;
+    if (!at || at == v || !at[1] || strchr(at + 1, '@'))
+        return "an e-mail address";
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("<>()[],;:\\\"", *p))
+            return "an e-mail address";
+    return NULL;
+}
+
 #define FIELD(k) offsetof(km0_config, k)
 #define STR(k, check)                                                                              \
     {                                                                                              \
@@ -129,6 +158,19 @@ static const key_spec keys[] = {
     INT(login_window_minutes, 1, 24 * 60),
     INT(payment_days, 0, 60),
     BOOL(secure_cookies),
+    STR(smtp_url, check_smtp_url),
+    STR(smtp_user, NULL),
+    STR(smtp_password, NULL),
+    STR(smtp_tls, check_smtp_tls),
+    INT(smtp_timeout_s, 1, 600),
+    STR(mail_from, check_mail_from),
+    INT(mail_threads, 0, 32),
+    INT(mail_batch, 1, 1000),
+    INT(mail_retry_base_s, 1, 3600),
+    INT(mail_retry_max_s, 1, 86400),
+    INT(mail_max_age_hours, 1, 24 * 30),
+    INT(mail_keep_sent_days, 1, 3650),
+    INT(account_idle_years, 1, 50),
 };
 
 /* Where each key was last set ("file:line"), for messages about its value that
@@ -164,6 +206,15 @@ static void set_defaults(void)
     g_config.login_max_failures = 10;
     g_config.login_window_minutes = 15;
     g_config.payment_days = 0;
+    snprintf(g_config.smtp_tls, sizeof g_config.smtp_tls, "try");
+    g_config.smtp_timeout_s = 30;
+    g_config.mail_threads = 1;
+    g_config.mail_batch = 32;
+    g_config.mail_retry_base_s = 30;
+    g_config.mail_retry_max_s = 3600;
+    g_config.mail_max_age_hours = 72;
+    g_config.mail_keep_sent_days = 30;
+    g_config.account_idle_years = 3;
 }
 
 static char *trim(char *s)
@@ -337,6 +388,9 @@ int config_load(const char *path)
         return -1;
     env = getenv("KM0_LISTEN");
     if (env && *env && set_key("KM0_LISTEN", 0, "listen", env) != 0)
+        return -1;
+    env = getenv("KM0_SMTP_URL");
+    if (env && *env && set_key("KM0_SMTP_URL", 0, "smtp_url", env) != 0)
         return -1;
     return 0;
 }

@@ -26,6 +26,8 @@
  * PUT again, which sets the same whole order whatever happened the first time.
  */
 #include "order.h"
+#include "account_tokens.h"
+#include "outbox.h"
 #include "cycle.h"
 #include "hub_settings.h"
 #include "unit.h"
@@ -409,6 +411,18 @@ static int put_tx(db_conn *c, void *p)
         return st;
     bool exists = PQntuples(r) == 1;
     char *order_id = exists ? arena_strdup(a, db_val(r, 0, "id")) : "0";
+    if (!exists) {
+        /* the hub may ask a new account to confirm its address before a first order */
+        bool may;
+        if ((st = account_may_order(c, a, in->hub, in->customer, &may)) != DB_OK)
+            return st;
+        if (!may)
+            return refuse(x->why, 403, "email_not_verified", "email",
+                          "Confirmez d’abord votre adresse e-mail : ouvrez le lien du message "
+                          "reçu à l’inscription.",
+                          "Confirm your email address first: open the link in the message you "
+                          "received when you signed up.");
+    }
     char *old_pickup = exists ? arena_strdup(a, db_val(r, 0, "pickup_point_id")) : NULL;
 
     const char **producers = arena_alloc(a, (in->nlines + 1) * sizeof *producers);
@@ -467,6 +481,12 @@ static int put_tx(db_conn *c, void *p)
     }
     if ((st = db_do(c, &insert_lines,
                     DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
+        return st;
+    /* the confirmation leaves with the order, or neither does */
+    if ((st = outbox_event(c, a, in->hub, exists ? "order_changed" : "order_placed",
+                           arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}",
+                                        cycle, customer, order_id))) != DB_OK ||
+        (st = account_touch_customer(c, a, in->hub, in->customer)) != DB_OK)
         return st;
     /* the reply: the order as this transaction stored it */
     bool found;
@@ -569,7 +589,9 @@ static int delete_tx(db_conn *c, void *p)
         (st = db_do(c, &pickup_release, DB_P(cycle, pickup))) != DB_OK ||
         (st = db_do(c, &delete_order, DB_P(id))) != DB_OK)
         return st;
-    return 0;
+    return outbox_event(c, a, x->hub, "order_cancelled",
+                        arena_printf(a, "{\"cycle\": %s, \"customer\": %lld}", cycle,
+                                     (long long)x->customer));
 }
 
 int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, refusal *why)

@@ -255,6 +255,7 @@ void p_signup(http_req *req)
                             form_get(&f, "name"),       form_get(&f, "phone"),
                             form_get(&f, "legal_name"), form_get(&f, "siret"),
                             form_get(&f, "vat_number"), form_get(&f, "address")};
+    in.lang = req->lang;
     account_user user;
     refusal why = {0};
     int st = account_signup(req->db, req->mem, req->hub_id, &in, &user, &why);
