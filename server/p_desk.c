@@ -65,6 +65,11 @@ static const struct {
     {"activated", "Réactivé.", "Reactivated."},
     {"batched", "Tournées calculées.", "Rounds planned."},
     {"invoiced", "Factures émises.", "Invoices issued."},
+    {"password_changed", "Mot de passe changé ; vos autres sessions sont fermées.",
+     "Password changed; your other sessions were ended."},
+    {"queued", "Message en file : il part dans un instant.", "Message queued: it leaves shortly."},
+    {"retried", "Le message repart.", "The message goes again."},
+    {"reminded", "Rappels de paiement en file.", "Payment reminders queued."},
 };
 
 void desk_notice(buf *b, http_req *req)
@@ -249,9 +254,9 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     render_overlaps(&b, req, ov, nov);
     buf_printf(&b,
                "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a>"
-               " · <a href=\"/desk/settings\">%s</a></p>",
+               " · <a href=\"/desk/settings\">%s</a> · <a href=\"/desk/messages\">%s</a></p>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
-               TR(req, "Réglages", "Settings"));
+               TR(req, "Réglages", "Settings"), TR(req, "Messages", "Messages"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);

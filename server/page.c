@@ -67,6 +67,8 @@ void page_begin(buf *b, http_req *req, const char *title)
     }
     if (role == ROLE_CONSUMER)
         nav_link(b, "/orders", TR(req, "Mes commandes", "My orders"), cur);
+    if (role != ROLE_ANON)
+        nav_link(b, "/account", TR(req, "Mon compte", "My account"), cur);
     if (role == ROLE_COORDINATOR)
         nav_link(b, "/desk", TR(req, "Bureau de coordination", "Coordinator desk"), cur);
     if (role == ROLE_ANON) {
@@ -84,10 +86,13 @@ void page_begin(buf *b, http_req *req, const char *title)
 
 void page_end(buf *b, http_req *req)
 {
-    buf_printf(b, "</main><footer><p>%s <a href=\"/contact\">%s</a></p></footer></body></html>\n",
+    buf_printf(b,
+               "</main><footer><p>%s <a href=\"/contact\">%s</a> · <a href=\"/privacy\">%s</a>"
+               "</p></footer></body></html>\n",
                TR(req, "km0 — circuits courts, kilomètre zéro.",
                   "km0 — short food supply chains, kilometre zero."),
-               TR(req, "Contacter le groupement", "Contact the hub"));
+               TR(req, "Contacter le groupement", "Contact the hub"),
+               TR(req, "Données personnelles", "Privacy"));
 }
 
 /* A visitor's km0_csrf cookie as km0 issues them (server/http_input.c, fuzzed alone). */
