@@ -96,6 +96,7 @@ alias_database =
 smtputf8_enable = no
 biff = no
 message_size_limit = 52428800
+virtual_mailbox_limit = 0
 ${smtpdExtra}
 `);
   writeFileSync(path.join(etc, 'master.cf'), `127.0.0.1:${port} inet n - n - - smtpd
@@ -173,7 +174,9 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 // ---- reading a message ----------------------------------------------------------
 
 function decodeWords(v) {
-  return v.replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=\s*/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'))
+  // white space between two encoded words is not text (RFC 2047, 6.2)
+  return v.replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'))
     .replace(/\s+$/, '');
 }
 
