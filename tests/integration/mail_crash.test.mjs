@@ -1,10 +1,15 @@
-// E-mail that never gets lost and is not sent twice (issue 18): a thousand messages
-// go through a real Postfix while the sender (km0 mail run, two workers) is killed
-// with SIGKILL ten times (fifty with KM0_SOAK=1) and the MTA is stopped for a while in
-// the middle. Every message must arrive exactly once, checked by Message-ID in the
-// Maildir. (A duplicate is possible only if a kill lands between the relay's 250 and
-// the moment the "sent" reaches PostgreSQL, a few microseconds per message:
-// docs/operations.md, "Messages".)
+// E-mail that never gets lost (issue 18): a thousand messages go through a real
+// Postfix while
+//  - the MTA is stopped for a while in the middle, the sender running: messages wait,
+//    then all arrive, none twice;
+//  - the sender (km0 mail run, two workers) is killed with SIGKILL ten times (fifty
+//    with KM0_SOAK=1): every message arrives, checked by Message-ID in the Maildir.
+// Exactly once is impossible over SMTP (RFC 1047): a sender killed after the final
+// "." of a message and before its "sent" reached PostgreSQL cannot know whether the
+// relay took it, and sends it again. That window is the relay's own time to queue the
+// message plus a few microseconds of ours; the test allows at most one extra copy per
+// kill, of a message that the killed sender had claimed, and counts them
+// (docs/operations.md, "Messages").
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,7 +22,13 @@ const KILLS = process.env.KM0_SOAK ? 50 : 10;
 const unavailable = postfixUnavailable();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-describe('a thousand messages through kill -9 and a stopped MTA', { skip: unavailable || false }, () => {
+const insert = (db, from, to) => db.sql(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html)
+  SELECT h.id, 'notice', 'r' || g || '@example.org', 'fr', 'Message ' || g,
+         'Bonjour,' || chr(10) || chr(10) || 'message ' || g || ' ' || repeat('x', 500),
+         '<p>message ' || g || '</p>'
+    FROM hubs h, generate_series(${from}, ${to}) g`);
+
+describe('messages through a stopped MTA and kill -9 of the sender', { skip: unavailable || false }, () => {
   let db, mta, conf;
   before(async () => {
     mta = await startPostfix();
@@ -29,12 +40,6 @@ describe('a thousand messages through kill -9 and a stopped MTA', { skip: unavai
       mail_batch = 16
       mail_retry_base_s = 1
       mail_retry_max_s = 2`);
-    // the outbox as any event would fill it: one message per recipient
-    db.sql(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html)
-      SELECT h.id, 'notice', 'r' || g || '@example.org', 'fr', 'Message ' || g,
-             'Bonjour,' || chr(10) || chr(10) || 'message ' || g || ' ' || repeat('x', 500),
-             '<p>message ' || g || '</p>'
-        FROM hubs h, generate_series(1, ${MESSAGES}) g`);
   });
   after(() => { mta?.destroy(); db?.drop(); });
 
@@ -47,49 +52,69 @@ describe('a thousand messages through kill -9 and a stopped MTA', { skip: unavai
     p.logs = () => err;
     return p;
   }
-  const sentCount = () => Number(db.one(`SELECT count(*) FROM outbox WHERE state = 'sent'`));
+  const exited = (p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.on('exit', r)));
+  const count = (state) => Number(db.one(`SELECT count(*) FROM outbox WHERE state = '${state}'`));
+  async function allSent(n, sender) {
+    const deadline = Date.now() + 240000;
+    while (count('sent') < n && Date.now() < deadline) await sleep(200);
+    assert.equal(count('sent'), n, `all sent:\n${sender.logs().slice(-3000)}`);
+  }
+  /** Message-ID → copies in the Maildir, once the n expected are in. */
+  async function copies(n) {
+    await mta.waitFor((ms) => new Set(ms.map((m) => m.messageId)).size >= n, 120000, `${n} messages in the Maildir`);
+    await sleep(2000); // anything late would be in by now
+    const seen = new Map();
+    for (const m of mta.messages()) seen.set(m.messageId, (seen.get(m.messageId) || 0) + 1);
+    return seen;
+  }
+  const expectedIds = () => db.sql(`SELECT '<km0.' || h.slug || '.' || o.id || '.' ||
+      floor(extract(epoch FROM o.created_at) * 1000)::bigint || '@km0.test>'
+      FROM outbox o JOIN hubs h ON h.id = o.hub_id`).map(([id]) => id);
 
-  it('delivers every message exactly once', async () => {
+  it('makes messages wait while the MTA is down, then delivers each once', async () => {
+    insert(db, 1, 500);
+    const sender = startSender();
+    await mta.waitFor((ms) => ms.length >= 50, 60000, 'the first messages');
+    mta.stop();
+    await sleep(3000);
+    const during = count('sent');
+    assert.ok(during < 500, 'messages were waiting while the MTA was down');
+    await mta.start();
+    await allSent(500, sender);
+    sender.kill('SIGTERM');
+    await exited(sender);
+    const seen = await copies(500);
+    for (const id of expectedIds()) assert.equal(seen.get(id), 1, `${id} arrived once`);
+    assert.equal(seen.size, 500);
+    assert.ok(/event=mail.deferred/.test(sender.logs()), 'the sender saw the MTA go away');
+  });
+
+  it(`loses nothing when the sender is killed ${KILLS} times, over ${MESSAGES} messages`, async () => {
+    insert(db, 501, 500 + MESSAGES);
     let sender = startSender();
-    let stopped = false;
     for (let k = 0; k < KILLS; k++) {
       await sleep(150 + Math.floor(Math.random() * 350));
-      if (k === Math.floor(KILLS / 2)) { mta.stop(); stopped = true; }
-      if (stopped && k === Math.floor(KILLS / 2) + 2) { await mta.start(); stopped = false; }
       sender.kill('SIGKILL');
-      await new Promise((r) => (sender.exitCode !== null || sender.signalCode !== null ? r() : sender.on('exit', r)));
+      await exited(sender);
       sender = startSender();
     }
-    if (stopped) await mta.start();
-    assert.ok(sentCount() < MESSAGES, 'the kills happened while messages were still to send');
-    // the last sender finishes the work
-    const deadline = Date.now() + 240000;
-    while (sentCount() < MESSAGES && Date.now() < deadline) await sleep(200);
+    assert.ok(count('sent') < 500 + MESSAGES, 'the kills happened while messages were still to send');
+    await allSent(500 + MESSAGES, sender);
     sender.kill('SIGTERM');
-    await new Promise((r) => (sender.exitCode !== null ? r() : sender.on('exit', r)));
-    assert.equal(sentCount(), MESSAGES, `all sent:\n${sender.logs().slice(-3000)}`);
+    await exited(sender);
     assert.equal(db.one(`SELECT count(*) FROM outbox WHERE state <> 'sent'`), '0');
 
-    const expected = new Set(db.sql(`SELECT 'km0.' || h.slug || '.' || o.id || '.' ||
-        floor(extract(epoch FROM o.created_at) * 1000)::bigint || '@km0.test'
-        FROM outbox o JOIN hubs h ON h.id = o.hub_id`).map(([id]) => `<${id}>`));
-    const got = await mta.waitFor((ms) => ms.length >= MESSAGES, 120000, `${MESSAGES} messages in the Maildir`);
-    await sleep(2000); // anything late (a duplicate) would be in by now
-    const all = mta.messages();
-    const ids = all.map((m) => m.messageId);
-    const seen = new Map();
-    for (const id of ids) seen.set(id, (seen.get(id) || 0) + 1);
-    const dups = [...seen].filter(([, n]) => n > 1);
-    assert.deepEqual(dups, [], 'no message twice');
-    assert.equal(all.length, MESSAGES, `exactly ${MESSAGES} (had ${got.length})`);
-    for (const id of expected) assert.ok(seen.has(id), `${id} arrived`);
-    // each arrived to its own recipient with its own words
-    const m = all.find((x) => x.subject === 'Message 7');
-    assert.equal(m.to, 'r7@example.org');
-    assert.match(m.text, /message 7 x/);
-
+    const seen = await copies(500 + MESSAGES);
+    for (const id of expectedIds()) assert.ok(seen.get(id) >= 1, `${id} arrived`);
+    assert.equal(seen.size, 500 + MESSAGES, 'nothing else arrived');
+    const extra = [...seen.values()].reduce((s, n) => s + n - 1, 0);
+    assert.ok(extra <= KILLS, `at most one extra copy per kill (${extra} for ${KILLS} kills)`);
+    console.log(`# kill -9 x${KILLS} over ${MESSAGES} messages: ${extra} sent twice (killed between the final "." and the "sent")`);
+    const m = mta.messages().find((x) => x.subject === 'Message 507');
+    assert.equal(m.to, 'r507@example.org');
+    assert.match(m.text, /message 507 x/);
     const q = km0(['--config', conf, 'mail', 'queue'], { db });
     assert.equal(q.status, 0, q.stderr);
-    assert.match(q.stdout, new RegExp(`waiting 0\\nsending 0\\nsent ${MESSAGES}\\nfailed 0`));
+    assert.match(q.stdout, new RegExp(`waiting 0\\nsending 0\\nsent ${500 + MESSAGES}\\nfailed 0`));
   });
 });
