@@ -44,6 +44,8 @@ static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
     else
         cJSON_AddNullToObject(o, "max_line_quantity");
     add_limit(o, "max_offer_share_percent", s->max_offer_share_pct);
+    cJSON_AddBoolToObject(o, "require_verified_email", s->require_verified_email);
+    cJSON_AddNumberToObject(o, "closing_reminder_hours", s->closing_reminder_hours);
     if (updated_at)
         cJSON_AddStringToObject(o, "updated_at", updated_at);
     return o;
@@ -165,6 +167,16 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
                 return false;
             p->to.max_offer_share_pct = (int)n;
             p->set_max_share = true;
+        } else if (!strcmp(k, "require_verified_email")) {
+            if (!cJSON_IsBool(v))
+                return bad(req, k, "true ou false.", "true or false.");
+            p->to.require_verified_email = cJSON_IsTrue(v);
+            p->set_require_verified = true;
+        } else if (!strcmp(k, "closing_reminder_hours")) {
+            if (!whole(req, v, k, 0, HUB_CLOSING_REMINDER_MAX, false, &n))
+                return false;
+            p->to.closing_reminder_hours = (int)n;
+            p->set_closing_hours = true;
         } else {
             return json_field_error(req, k, "unknown_field",
                                     req->lang[0] == 'f' ? "Ce réglage n’existe pas."

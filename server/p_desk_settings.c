@@ -34,6 +34,10 @@ static const char *setting_label(http_req *req, const char *setting)
         {"max_line_quantity", "Quantité maximum par ligne", "Largest quantity per line"},
         {"max_offer_share_percent", "Part maximum du stock d’un produit (%)",
          "Largest share of a product's stock (%)"},
+        {"require_verified_email", "Adresse confirmée avant une première commande",
+         "Address confirmed before a first order"},
+        {"closing_reminder_hours", "Rappel « ferme bientôt » (heures avant)",
+         "\"Closes soon\" reminder (hours before)"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(labels[i].key, setting))
@@ -44,7 +48,8 @@ static const char *setting_label(http_req *req, const char *setting)
 /* The values shown in the form: what was typed after a refusal, else the settings. */
 typedef struct {
     const char *seller_mode, *payment_days, *resale_vat_rate, *max_order, *max_line_quantity,
-        *max_offer_share_percent;
+        *max_offer_share_percent, *closing_reminder_hours;
+    bool require_verified_email;
 } shown;
 
 /* "2.5" → "2,5" for a French reader */
@@ -70,6 +75,8 @@ static void shown_from(http_req *req, const hub_settings *s, shown *v)
         s->max_line_milli ? decimal_shown(req, dec_format(d, s->max_line_milli, 3, 0)) : "";
     v->max_offer_share_percent =
         s->max_offer_share_pct ? arena_printf(req->mem, "%d", s->max_offer_share_pct) : "";
+    v->closing_reminder_hours = arena_printf(req->mem, "%d", s->closing_reminder_hours);
+    v->require_verified_email = s->require_verified_email;
 }
 
 static void field_error(buf *b, const char *id, const char *error)
@@ -229,6 +236,21 @@ static void render(http_req *req, int status, const hub_settings *s, const shown
                TR(req, "Au moins un pas de vente reste toujours possible.",
                   "At least one sale step stays possible."),
                v.max_offer_share_percent, ERR("max_offer_share_percent"));
+    buf_printf(&b, "</fieldset><fieldset><legend>%s</legend>",
+               TR(req, "Comptes et messages", "Accounts and messages"));
+    buf_printf(&b,
+               "<input type=\"hidden\" name=\"messages\" value=\"1\"><p><input type=\"checkbox\" "
+               "id=\"require_verified_email\" name=\"require_verified_email\" value=\"1\"%s> "
+               "<label for=\"require_verified_email\">%s</label></p>",
+               v.require_verified_email ? " checked" : "",
+               TR(req, "Un nouveau client confirme son adresse e-mail avant sa première commande",
+                  "A new customer confirms their email address before their first order"));
+    text_input(&b, "closing_reminder_hours",
+               TR(req, "Rappel « la boutique ferme bientôt », en heures avant la clôture",
+                  "\"The shop closes soon\" reminder, in hours before the close"),
+               TR(req, "Aux clients qui l’ont demandé et n’ont pas commandé ; 0 : jamais.",
+                  "To customers who asked for it and have not ordered; 0: never."),
+               v.closing_reminder_hours, ERR("closing_reminder_hours"));
     buf_printf(&b, "</fieldset><p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Enregistrer", "Save"));
 #undef ERR
@@ -312,6 +334,20 @@ static int patch_from_form(const form *f, const shown *typed, hub_settings_patch
         p->to.max_offer_share_pct = (int)n;
         p->set_max_share = true;
     }
+    if (form_get(f, "messages")) {
+        /* an unticked box is not sent: the hidden field says the form had it */
+        p->to.require_verified_email = form_get(f, "require_verified_email") != NULL;
+        p->set_require_verified = true;
+    }
+    if (form_get(f, "closing_reminder_hours")) {
+        if (dec_parse(typed->closing_reminder_hours, 0, &n) != DEC_OK || n < 0 ||
+            n > HUB_CLOSING_REMINDER_MAX)
+            return refuse(why, 422, "invalid_field", "closing_reminder_hours",
+                          "Le rappel part de 0 (jamais) à 168 heures avant la clôture.",
+                          "The reminder goes 0 (never) to 168 hours before the close.");
+        p->to.closing_reminder_hours = (int)n;
+        p->set_closing_hours = true;
+    }
     return 0;
 }
 
@@ -331,11 +367,14 @@ void p_desk_settings_save(http_req *req)
     shown_from(req, &s, &typed);
     const char **slot[] = {&typed.seller_mode,       &typed.payment_days,
                            &typed.resale_vat_rate,   &typed.max_order,
-                           &typed.max_line_quantity, &typed.max_offer_share_percent};
-    static const char *const names[] = {"seller_mode",       "payment_days",
-                                        "resale_vat_rate",   "max_order",
-                                        "max_line_quantity", "max_offer_share_percent"};
-    for (size_t i = 0; i < 6; i++) {
+                           &typed.max_line_quantity, &typed.max_offer_share_percent,
+                           &typed.closing_reminder_hours};
+    static const char *const names[] = {
+        "seller_mode",       "payment_days",            "resale_vat_rate",       "max_order",
+        "max_line_quantity", "max_offer_share_percent", "closing_reminder_hours"};
+    if (form_get(&f, "messages"))
+        typed.require_verified_email = form_get(&f, "require_verified_email") != NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *v = form_get(&f, names[i]);
         if (v)
             *slot[i] = v;
