@@ -85,13 +85,13 @@ static bool token_shape_ok(const char *t)
 
 static int unknown_token(refusal *why)
 {
-    return refuse(why, 404, "invalid_token", "token",
+    return refuse(why, 422, "invalid_token", "token",
                   "Ce lien n’est pas valable ou a déjà servi : demandez-en un nouveau.",
                   "This link is not valid or has been used already: ask for a new one.");
 }
 
-/* Lock the token: 0 with its row in *r, or a refusal (unknown, used, expired, wrong
- * purpose, closed account). */
+/* Lock the token: 0 with its row in *r, or a refusal (unknown, used, wrong purpose,
+ * closed account: 422 invalid_token, one answer for all; expired: 410). */
 static int take_token(db_conn *c, arena *a, const char *token, const char *purpose, PGresult **r,
                       refusal *why)
 {

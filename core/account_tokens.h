@@ -37,7 +37,7 @@ int account_reset_request(db_conn *c, arena *a, int64_t hub, const char *email, 
 int account_reset_check(db_conn *c, arena *a, const char *token, refusal *why);
 /* Set a new password with a reset token: the token is used up, every session of the
  * account ends, the address counts as verified (the link reached it). 0, or a refusal
- * (404 unknown or used, 410 expired, 422 weak password on "password"). */
+ * (422 unknown or used, 410 expired, 422 weak password on "password"). */
 int account_reset_password(db_conn *c, arena *a, const char *token, const char *password,
                            refusal *why);
 

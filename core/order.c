@@ -381,6 +381,23 @@ static int move_stock_by_difference(db_conn *c, put_ctx *x, PGresult *offers, co
     return 0;
 }
 
+/* Does the order asked for hold other quantities than the one stored (offers: the
+ * lock_offers rows, "mine" the stored quantity)? An order sent again unchanged is
+ * no event: no "order changed" message for it. */
+static bool quantities_differ(const put_ctx *x, PGresult *offers, const int *row_of)
+{
+    int rows = PQntuples(offers);
+    int64_t total_mine = 0, total_want = 0;
+    for (int r = 0; r < rows; r++)
+        total_mine += db_int(offers, r, "mine") != 0;
+    for (size_t i = 0; i < x->in->nlines; i++) {
+        total_want++;
+        if (db_int(offers, row_of[i], "mine") != x->in->lines[i].quantity)
+            return true;
+    }
+    return total_mine != total_want;
+}
+
 static int put_tx(db_conn *c, void *p)
 {
     put_ctx *x = p;
@@ -440,6 +457,7 @@ static int put_tx(db_conn *c, void *p)
     if ((st = check_lines(x, offers, row_of)) != 0)
         return st;
 
+    bool differs = !exists || quantities_differ(x, offers, row_of);
     fill_lines(x, offers, row_of);
     x->out->seller = x->limits.seller;
     if ((st = check_order_limit(x)) != 0 || (st = move_stock_by_difference(c, x, offers, row_of)))
@@ -455,6 +473,7 @@ static int put_tx(db_conn *c, void *p)
         net[i] = x->out->lines[i].net;
     }
     char *ids_a = db_int_array(a, ids, in->nlines), *qty_a = db_int_array(a, qty, in->nlines);
+    differs = differs || strcmp(old_pickup, pickup) != 0;
     if (!exists || strcmp(old_pickup, pickup) != 0) {
         if (exists && ((st = db_do(c, &lock_pickups, DB_P(cycle, old_pickup, pickup))) != DB_OK ||
                        (st = db_do(c, &pickup_release, DB_P(cycle, old_pickup))) != DB_OK))
@@ -482,11 +501,14 @@ static int put_tx(db_conn *c, void *p)
     if ((st = db_do(c, &insert_lines,
                     DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
         return st;
-    /* the confirmation leaves with the order, or neither does */
-    if ((st = outbox_event(c, a, in->hub, exists ? "order_changed" : "order_placed",
-                           arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}",
-                                        cycle, customer, order_id))) != DB_OK ||
-        (st = account_touch_customer(c, a, in->hub, in->customer)) != DB_OK)
+    /* the confirmation leaves with the order, or neither does; an order sent again
+     * unchanged is no event */
+    const char *payload = arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}",
+                                       cycle, customer, order_id);
+    if (differs && (st = outbox_event(c, a, in->hub, exists ? "order_changed" : "order_placed",
+                                      payload)) != DB_OK)
+        return st;
+    if ((st = account_touch_customer(c, a, in->hub, in->customer)) != DB_OK)
         return st;
     /* the reply: the order as this transaction stored it */
     bool found;

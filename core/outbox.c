@@ -82,8 +82,8 @@ DB_STMT(unsent,
         " FROM outbox WHERE state <> 'sent' AND ($1::bigint = 0 OR hub_id = $1)"
         " ORDER BY state = 'failed' DESC, id LIMIT $2");
 DB_STMT(retry_failed, "UPDATE outbox SET state = 'waiting', next_attempt_at = now(),"
-                      " last_error = NULL WHERE hub_id = $1 AND id = $2 AND state = 'failed'"
-                      " RETURNING id");
+                      " last_error = NULL WHERE hub_id = $1 AND id = $2"
+                      " AND state IN ('failed', 'waiting') RETURNING id");
 DB_STMT(state_of, "SELECT state FROM outbox WHERE hub_id = $1 AND id = $2");
 
 db_status outbox_event(db_conn *c, arena *a, int64_t hub, const char *kind, const char *payload)
@@ -391,6 +391,6 @@ int outbox_retry(db_conn *c, arena *a, int64_t hub, int64_t id, refusal *why)
     if (PQntuples(r) == 0)
         return refuse(why, 404, "not_found", "id", "Ce message n’existe pas.",
                       "There is no such message.");
-    return refuse(why, 409, "not_failed", "id", "Seul un message en échec peut être renvoyé.",
-                  "Only a failed message can be sent again.");
+    return refuse(why, 409, "already_sent", "id", "Ce message est déjà parti (ou part en ce moment).",
+                  "This message has left already (or is leaving now).");
 }

@@ -121,8 +121,8 @@ db_status outbox_count(db_conn *c, arena *a, int64_t hub, outbox_counts *out);
 /* Messages not sent (waiting, sending, failed), failed first, at most limit. */
 db_status outbox_unsent(db_conn *c, arena *a, int64_t hub, int limit, outbox_row **rows,
                         size_t *n);
-/* A failed message goes back to waiting, due now: 0, or a refusal (404 unknown,
- * 409 not failed). */
+/* A failed (or waiting) message is due now: 0, or a refusal (404 unknown, 409 sent or
+ * being sent). */
 int outbox_retry(db_conn *c, arena *a, int64_t hub, int64_t id, refusal *why);
 
 /* The address check of every recipient: what account_normalize_email accepts, and no

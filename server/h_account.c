@@ -9,7 +9,7 @@
  *   PATCH  /api/v1/account  {lang?, messages?: {shop_open?, shop_closing?}} → 200 {account}
  *   PUT    /api/v1/account/password {current_password, password} → 200
  *   GET    /api/v1/account/export                          → 200, everything km0 holds
- *   DELETE /api/v1/account                                 → 204, closed, logged out
+ *   DELETE /api/v1/account?confirm=yes                     → 204, closed, logged out
  */
 #include "../core/account_privacy.h"
 #include "../core/account_tokens.h"
@@ -175,10 +175,18 @@ void h_account_export(http_req *req)
     http_reply_json_text(req, 200, json);
 }
 
-/* DELETE /api/v1/account */
+/* DELETE /api/v1/account?confirm=yes */
 void h_account_delete(http_req *req)
 {
     refusal why = {0};
+    const char *confirm = http_query(req, "confirm");
+    if (!confirm || strcmp(confirm, "yes") != 0) {
+        refuse(&why, 422, "confirmation_needed", "confirm",
+               "Fermer un compte ne peut pas être annulé : ajoutez ?confirm=yes.",
+               "Closing an account cannot be undone: add ?confirm=yes.");
+        http_reply_refusal(req, &why);
+        return;
+    }
     int st = account_close(req->db, req->mem, req->hub_id, req->session->user_id, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

@@ -2,7 +2,7 @@
  * server/h_outbox.c — messages over JSON, for coordinators.
  *
  *   GET  /api/v1/outbox                      → {counts, unsent: [...]} (failed first)
- *   POST /api/v1/outbox/{id}/retry           → 200: a failed message waits again
+ *   POST /api/v1/outbox/{message}/retry           → 200: a failed message waits again
  *   POST /api/v1/messages {cycle?, pickup_point?, subject, text} → 202: to the customers
  *        of a cycle (at a pickup point) or of a pickup point
  *   POST /api/v1/cycles/{id}/payment-reminders → 202: to each customer owing on the
@@ -47,11 +47,11 @@ void h_outbox_list(http_req *req)
     http_reply_json(req, 200, root);
 }
 
-/* POST /api/v1/outbox/{id}/retry */
+/* POST /api/v1/outbox/{message}/retry */
 void h_outbox_retry(http_req *req)
 {
     int64_t id;
-    if (!http_id_or_reply(req, "id", &id))
+    if (!http_id_or_reply(req, "message", &id))
         return;
     refusal why = {0};
     int st = outbox_retry(req->db, req->mem, req->hub_id, id, &why);

@@ -181,6 +181,7 @@ void p_account_close_form(http_req *req)
                   "years as they are. This cannot be undone."));
     buf_lit(&b, "<form method=\"post\" action=\"/account/close\">");
     page_csrf_field(&b, req);
+    buf_lit(&b, "<input type=\"hidden\" name=\"confirm\" value=\"1\">");
     buf_printf(&b,
                "<p><button class=\"btn danger\" type=\"submit\">%s</button> "
                "<a href=\"/account\">%s</a></p></form>",
@@ -190,13 +191,20 @@ void p_account_close_form(http_req *req)
     http_reply_html(req, 200, &b);
 }
 
-/* POST /account/close */
+/* POST /account/close (confirm=1: from the page that says what closing does) */
 void p_account_close(http_req *req)
 {
     form f;
     if (!page_form_or_reply(req, &f))
         return;
     refusal why = {0};
+    if (!form_get(&f, "confirm")) {
+        refuse(&why, 422, "confirmation_needed", "confirm",
+               "Confirmez depuis la page « Fermer mon compte ».",
+               "Confirm from the \"Close my account\" page.");
+        http_reply_refusal(req, &why);
+        return;
+    }
     int st = account_close(req->db, req->mem, req->hub_id, req->session->user_id, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);

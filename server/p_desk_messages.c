@@ -214,12 +214,12 @@ void p_desk_reminders(http_req *req)
     desk_done(req, "/desk/messages", "reminded");
 }
 
-/* POST /desk/messages/{id}/retry */
+/* POST /desk/messages/{message}/retry */
 void p_desk_message_retry(http_req *req)
 {
     form f;
     int64_t id;
-    if (!page_form_or_reply(req, &f) || !http_id_or_reply(req, "id", &id))
+    if (!page_form_or_reply(req, &f) || !http_id_or_reply(req, "message", &id))
         return;
     refusal why = {0};
     int st = outbox_retry(req->db, req->mem, req->hub_id, id, &why);

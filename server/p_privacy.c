@@ -127,7 +127,7 @@ static bool unsubscribe_link_or_reply(http_req *req, int64_t *user, const char *
         }
     }
     if (!ok)
-        http_reply_error(req, 403, "invalid_token",
+        http_reply_error(req, 422, "invalid_token",
                          TR(req, "Ce lien de désinscription n’est pas valable.",
                             "This unsubscribe link is not valid."),
                          "t");

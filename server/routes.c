@@ -50,7 +50,7 @@ const http_route http_routes[] = {
     {"GET", "/desk/messages", p_desk_messages, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/messages", p_desk_message_send, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/messages/reminders", p_desk_reminders, ROLE_COORDINATOR, ROUTE_HTML},
-    {"POST", "/desk/messages/{id}/retry", p_desk_message_retry, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/messages/{message}/retry", p_desk_message_retry, ROLE_COORDINATOR, ROUTE_HTML},
 
     /* the account: links sent by e-mail, the user's own page, the privacy notice */
     {"GET", "/verify", p_verify_form, ROLE_ANY, ROUTE_HTML},
@@ -87,7 +87,7 @@ const http_route http_routes[] = {
     {"PUT", "/api/v1/account/password", h_account_password, ROLE_USER, 0},
     {"GET", "/api/v1/account/export", h_account_export, ROLE_USER, 0},
     {"GET", "/api/v1/outbox", h_outbox_list, ROLE_COORDINATOR, 0},
-    {"POST", "/api/v1/outbox/{id}/retry", h_outbox_retry, ROLE_COORDINATOR, 0},
+    {"POST", "/api/v1/outbox/{message}/retry", h_outbox_retry, ROLE_COORDINATOR, 0},
     {"POST", "/api/v1/messages", h_messages_send, ROLE_COORDINATOR, 0},
 
     {"GET", "/api/v1/cycles", h_cycles_list, ROLE_ANY, 0},

@@ -52,7 +52,12 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
   const world = {
     db, srv, cycle, offer, acc, dir,
     // {number}: an invoice number that does not exist, until issueInvoice()
-    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css' },
+    // {message}: a message of hub A that the relay refused (no relay here: it stays)
+    params: {
+      cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css',
+      message: Number(db.one(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html, state, last_error)
+        SELECT id, 'notice', 'someone@example.org', 'fr', 'x', 'x', '', 'failed', 'smtp 550' FROM hubs WHERE slug = '${HUB_A}' RETURNING id`)),
+    },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
@@ -179,6 +184,31 @@ export const ROUTES = {
     expect: html({ coord: 422, coordB: 422 }, 403),
     req: (role) => ({ form: role.startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
   },
+  // messages: a coordinator's own cells are refused by the core (no target, no such
+  // message, not a cycle); the others try to write to every customer
+  'GET /desk/messages': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/messages': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ form: role.startsWith('coord') ? { subject: 'x', text: 'y' } : { cycle: w.cycle, subject: 'Spam', text: 'Spam' } }),
+  },
+  'POST /desk/messages/reminders': { expect: html({ coord: 422, coordB: 422 }, 403), req: () => ({ form: { cycle: 'x' } }) },
+  'POST /desk/messages/{message}/retry': { expect: html({ coord: 303, coordB: 404 }, 403), req: () => ({ form: {} }) },
+  // the account's links and pages: a bad token changes nothing, for anyone
+  'GET /verify': { expect: all(200) },
+  'POST /verify': { expect: all(422), req: () => ({ form: { t: 'A'.repeat(43) } }) },
+  'GET /password/forgot': { expect: all(200) },
+  'POST /password/forgot': { expect: all(422), req: () => ({ form: { email: 'not an email' } }) },
+  'GET /password/reset': { expect: all(422), query: `?t=${'A'.repeat(43)}` },
+  'POST /password/reset': { expect: all(422), req: () => ({ form: { t: 'A'.repeat(43), password: 'a long enough password' } }) },
+  'GET /account': { expect: html({}, 200) },
+  'POST /account/preferences': { expect: html({}, 422), req: () => ({ form: { lang: 'xx', shop_open: '1' } }) },
+  'POST /account/password': { expect: html({}, 401), req: () => ({ form: { current_password: 'not the password', password: 'pwned pwned pwned' } }) },
+  'GET /account/export': { expect: html({}, 200) },
+  'GET /account/close': { expect: html({}, 200) },
+  'POST /account/close': { expect: html({}, 422), req: () => ({ form: {} }) },
+  'GET /privacy': { expect: all(200) },
+  'GET /unsubscribe': { expect: all(422), query: '?u=1&k=shop_open&t=x' },
+  'POST /unsubscribe': { expect: all(422), query: `?u=1&k=shop_open&t=${'A'.repeat(43)}`, req: () => ({ form: { 'List-Unsubscribe': 'One-Click' } }) },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
   'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
@@ -186,6 +216,22 @@ export const ROUTES = {
   'GET /api/v1/session': { expect: api({}, 200) },
   'DELETE /api/v1/session': { expect: all(204), fresh: ROLES },
   'POST /api/v1/accounts': { expect: all(422), req: () => ({ json: { email: 'not an email', password: 'short', name: 'n' } }) },
+  'POST /api/v1/password/forgot': { expect: all(422), req: () => ({ json: { email: 'not an email' } }) },
+  'POST /api/v1/password/reset': { expect: all(422), req: () => ({ json: { token: 'A'.repeat(43), password: 'a long enough password' } }) },
+  'POST /api/v1/account/verify': { expect: all(422), req: () => ({ json: { token: 'A'.repeat(43) } }) },
+  'GET /api/v1/account': { expect: api({}, 200) },
+  'PATCH /api/v1/account': { expect: api({}, 422), req: () => ({ json: { lang: 'xx', messages: { shop_open: true } } }) },
+  // without ?confirm=yes nothing is closed
+  'DELETE /api/v1/account': { expect: api({}, 422) },
+  'PUT /api/v1/account/password': { expect: api({}, 401), req: () => ({ json: { current_password: 'not the password', password: 'pwned pwned pwned' } }) },
+  'GET /api/v1/account/export': { expect: api({}, 200) },
+  'GET /api/v1/outbox': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/outbox/{message}/retry': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'POST /api/v1/messages': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ json: role.startsWith('coord') ? { subject: 'x', text: 'y' } : { cycle: w.cycle, subject: 'Spam', text: 'Spam' } }),
+  },
+  'POST /api/v1/cycles/{id}/payment-reminders': { expect: api({ coord: 409, coordB: 404 }, 403) },
   'GET /api/v1/cycles': { expect: all(200) },
   'POST /api/v1/cycles': {
     expect: api({ coord: 422, coordB: 422 }, 403),
