@@ -76,8 +76,7 @@ DB_STMT(
     "SELECT u.id, u.hub_id, u.email, u.name, u.role,"
     "       coalesce(u.producer_id, 0) AS producer_id, coalesce(u.customer_id, 0) AS customer_id,"
     "       '' AS producer_slug FROM users u WHERE u.id = $1");
-DB_STMT(signup_unverified,
-        "UPDATE users SET email_verified_at = NULL, lang = $2 WHERE id = $1");
+DB_STMT(signup_unverified, "UPDATE users SET email_verified_at = NULL, lang = $2 WHERE id = $1");
 DB_STMT(user_insert,
         "INSERT INTO users (hub_id, email, password_hash, role, name, producer_id, customer_id)"
         " VALUES ($1, $2, $3, $4, $5, nullif($6, '')::bigint, nullif($7, '')::bigint)"

@@ -88,10 +88,9 @@ DB_STMT(close_users,
         " password_hash = '!', active = false, closed_at = now(), email_verified_at = NULL,"
         " msg_shop_open = false, msg_shop_closing = false"
         " WHERE id = ANY($1::bigint[]) AND closed_at IS NULL");
-DB_STMT(idle_users,
-        "SELECT id FROM users WHERE role = 'consumer' AND closed_at IS NULL"
-        " AND last_active_at < now() - make_interval(years => $1::int)"
-        " ORDER BY id LIMIT 10000 FOR UPDATE SKIP LOCKED");
+DB_STMT(idle_users, "SELECT id FROM users WHERE role = 'consumer' AND closed_at IS NULL"
+                    " AND last_active_at < now() - make_interval(years => $1::int)"
+                    " ORDER BY id LIMIT 10000 FOR UPDATE SKIP LOCKED");
 
 bool account_optional_kind(const char *kind)
 {
@@ -106,9 +105,12 @@ db_status account_prefs_get(db_conn *c, arena *a, int64_t user, account_prefs *o
         return st;
     if (PQntuples(r) != 1)
         return DB_ERROR;
-    *out = (account_prefs){db_val(r, 0, "lang"),          db_bool(r, 0, "msg_shop_open"),
-                           db_bool(r, 0, "msg_shop_closing"), db_bool(r, 0, "verified"),
-                           db_val(r, 0, "email"),         db_val(r, 0, "name")};
+    *out = (account_prefs){db_val(r, 0, "lang"),
+                           db_bool(r, 0, "msg_shop_open"),
+                           db_bool(r, 0, "msg_shop_closing"),
+                           db_bool(r, 0, "verified"),
+                           db_val(r, 0, "email"),
+                           db_val(r, 0, "name")};
     return DB_OK;
 }
 
@@ -118,9 +120,9 @@ int account_prefs_set(db_conn *c, arena *a, int64_t user, const account_prefs *p
         return refuse(why, 422, "invalid_field", "lang", "La langue est le français ou l’anglais.",
                       "The language is French or English.");
     PGresult *r;
-    db_status st = db_run_a(c, a, &prefs_set, &r,
-                            DB_P(db_i64(a, user), p->lang, p->shop_open ? "t" : "f",
-                                 p->shop_closing ? "t" : "f"));
+    db_status st = db_run_a(
+        c, a, &prefs_set, &r,
+        DB_P(db_i64(a, user), p->lang, p->shop_open ? "t" : "f", p->shop_closing ? "t" : "f"));
     if (st != DB_OK)
         return st;
     return PQntuples(r) == 1 ? 0
@@ -231,7 +233,6 @@ db_status account_purge_idle(db_conn *c, arena *a, int years, int64_t *n)
     int st = db_transaction(c, false, purge_tx, &x);
     *n = x.n;
     if (st == 0 && x.n > 0)
-        log_event(LOG_INFO, "account.purged", "accounts=%lld idle_years=%d", (long long)x.n,
-                  years);
+        log_event(LOG_INFO, "account.purged", "accounts=%lld idle_years=%d", (long long)x.n, years);
     return st < 0 ? (db_status)st : DB_OK;
 }

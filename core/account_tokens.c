@@ -31,19 +31,17 @@ DB_STMT(tokens_used_up, "UPDATE account_tokens SET used_at = now()"
                         " WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL");
 DB_STMT(mark_verified, "UPDATE users SET email_verified_at = coalesce(email_verified_at, now())"
                        " WHERE id = $1");
-DB_STMT(reset_take,
-        "INSERT INTO reset_attempts AS a (hub_id, email) VALUES ($1, $2)"
-        " ON CONFLICT (hub_id, email) DO UPDATE SET"
-        "   attempts = CASE WHEN a.window_start <= now() - interval '1 hour'"
-        "                   THEN 1 ELSE a.attempts + 1 END,"
-        "   window_start = CASE WHEN a.window_start <= now() - interval '1 hour'"
-        "                       THEN now() ELSE a.window_start END"
-        " RETURNING attempts");
+DB_STMT(reset_take, "INSERT INTO reset_attempts AS a (hub_id, email) VALUES ($1, $2)"
+                    " ON CONFLICT (hub_id, email) DO UPDATE SET"
+                    "   attempts = CASE WHEN a.window_start <= now() - interval '1 hour'"
+                    "                   THEN 1 ELSE a.attempts + 1 END,"
+                    "   window_start = CASE WHEN a.window_start <= now() - interval '1 hour'"
+                    "                       THEN now() ELSE a.window_start END"
+                    " RETURNING attempts");
 /* One statement whether an account has the address or not: the same work either way. */
-DB_STMT(reset_event,
-        "INSERT INTO mail_events (hub_id, kind, payload)"
-        " SELECT $1, 'password_reset', jsonb_build_object('user', id) FROM users"
-        "  WHERE hub_id = $1 AND email = $2 AND active AND closed_at IS NULL");
+DB_STMT(reset_event, "INSERT INTO mail_events (hub_id, kind, payload)"
+                     " SELECT $1, 'password_reset', jsonb_build_object('user', id) FROM users"
+                     "  WHERE hub_id = $1 AND email = $2 AND active AND closed_at IS NULL");
 DB_STMT(user_lock, "SELECT id, hub_id, email, password_hash FROM users"
                    " WHERE id = $1 AND active AND closed_at IS NULL FOR UPDATE");
 DB_STMT(set_password, "UPDATE users SET password_hash = $2 WHERE id = $1");

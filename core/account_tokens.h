@@ -13,9 +13,9 @@
 
 #include "account.h"
 
-#define ACCOUNT_RESET_TTL_MIN      60
-#define ACCOUNT_VERIFY_TTL_MIN     (7 * 24 * 60)
-#define ACCOUNT_RESETS_PER_HOUR    5
+#define ACCOUNT_RESET_TTL_MIN     60
+#define ACCOUNT_VERIFY_TTL_MIN    (7 * 24 * 60)
+#define ACCOUNT_RESETS_PER_HOUR   5
 #define ACCOUNT_TOKEN_PLACEHOLDER "@@km0-token@@"
 
 /* Make a token for user (purpose "verify" or "reset"), its hash stored; raw (out, at

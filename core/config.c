@@ -163,6 +163,7 @@ static const key_spec keys[] = {
     STR(smtp_password, NULL),
     STR(smtp_tls, check_smtp_tls),
     INT(smtp_timeout_s, 1, 600),
+    STR(smtp_ca_file, NULL),
     STR(mail_from, check_mail_from),
     INT(mail_threads, 0, 32),
     INT(mail_batch, 1, 1000),

@@ -50,14 +50,15 @@ typedef struct km0_config {
     char smtp_password[256]; /* never logged, never shown */
     char smtp_tls[16];       /* smtp:// : "required" (STARTTLS or nothing), "try", "none" */
     int smtp_timeout_s;
-    char mail_from[256];      /* the sender address; "" = noreply@ the public_url's host */
-    int mail_threads;         /* senders inside km0 serve; 0 = none (run km0 mail run) */
-    int mail_batch;           /* messages claimed at once by one sender */
-    int mail_retry_base_s;    /* first wait after a temporary failure, doubled each time */
-    int mail_retry_max_s;     /* longest wait between two attempts */
-    int mail_max_age_hours;   /* a message still not accepted after this is failed */
-    int mail_keep_sent_days;  /* sent messages are removed after this */
-    int account_idle_years;   /* consumer accounts idle this long are closed */
+    char smtp_ca_file[512]; /* PEM certificates the relay's is checked against; "" = the system's */
+    char mail_from[256];    /* the sender address; "" = noreply@ the public_url's host */
+    int mail_threads;       /* senders inside km0 serve; 0 = none (run km0 mail run) */
+    int mail_batch;         /* messages claimed at once by one sender */
+    int mail_retry_base_s;  /* first wait after a temporary failure, doubled each time */
+    int mail_retry_max_s;   /* longest wait between two attempts */
+    int mail_max_age_hours; /* a message still not accepted after this is failed */
+    int mail_keep_sent_days; /* sent messages are removed after this */
+    int account_idle_years;  /* consumer accounts idle this long are closed */
 } km0_config;
 
 extern km0_config g_config;

@@ -135,9 +135,14 @@ typedef struct {
     const char *v[NSETTINGS];
 } settings_text;
 
-static const char *const setting_names[NSETTINGS] = {
-    "seller_mode",       "payment_days",            "resale_vat_rate",        "max_order_cents",
-    "max_line_quantity", "max_offer_share_percent", "require_verified_email", "closing_reminder_hours"};
+static const char *const setting_names[NSETTINGS] = {"seller_mode",
+                                                     "payment_days",
+                                                     "resale_vat_rate",
+                                                     "max_order_cents",
+                                                     "max_line_quantity",
+                                                     "max_offer_share_percent",
+                                                     "require_verified_email",
+                                                     "closing_reminder_hours"};
 
 static void as_text(arena *a, const hub_settings *s, settings_text *t)
 {
@@ -207,8 +212,7 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
                          db_i64(a, now.resale_vat_rate), db_i64(a, now.max_order_cents),
                          db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct),
                          now.require_verified_email ? "t" : "f",
-                         db_i64(a, now.closing_reminder_hours)))) !=
-        DB_OK)
+                         db_i64(a, now.closing_reminder_hours)))) != DB_OK)
         return st;
     return db_do(c, &record_changes,
                  DB_P(h, db_i64(a, user), via, db_text_array(a, names, n),

@@ -503,8 +503,8 @@ static int put_tx(db_conn *c, void *p)
         return st;
     /* the confirmation leaves with the order, or neither does; an order sent again
      * unchanged is no event */
-    const char *payload = arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}",
-                                       cycle, customer, order_id);
+    const char *payload = arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}", cycle,
+                                       customer, order_id);
     if (differs && (st = outbox_event(c, a, in->hub, exists ? "order_changed" : "order_placed",
                                       payload)) != DB_OK)
         return st;
@@ -611,9 +611,9 @@ static int delete_tx(db_conn *c, void *p)
         (st = db_do(c, &pickup_release, DB_P(cycle, pickup))) != DB_OK ||
         (st = db_do(c, &delete_order, DB_P(id))) != DB_OK)
         return st;
-    return outbox_event(c, a, x->hub, "order_cancelled",
-                        arena_printf(a, "{\"cycle\": %s, \"customer\": %lld}", cycle,
-                                     (long long)x->customer));
+    return outbox_event(
+        c, a, x->hub, "order_cancelled",
+        arena_printf(a, "{\"cycle\": %s, \"customer\": %lld}", cycle, (long long)x->customer));
 }
 
 int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, refusal *why)

@@ -42,12 +42,11 @@ DB_STMT(claim,
         "   h.slug AS hub_slug, h.name AS hub_name");
 DB_STMT(mark_sent, "UPDATE outbox SET state = 'sent', sent_at = now(), claimed_pid = NULL,"
                    " last_error = NULL WHERE id = $1 AND state = 'sending'");
-DB_STMT(mark_retry,
-        "UPDATE outbox SET claimed_pid = NULL, last_error = left($3, 500),"
-        " state = CASE WHEN created_at < now() - make_interval(secs => $4::int)"
-        "              THEN 'failed' ELSE 'waiting' END,"
-        " next_attempt_at = now() + make_interval(secs => $2::int)"
-        " WHERE id = $1 AND state = 'sending'");
+DB_STMT(mark_retry, "UPDATE outbox SET claimed_pid = NULL, last_error = left($3, 500),"
+                    " state = CASE WHEN created_at < now() - make_interval(secs => $4::int)"
+                    "              THEN 'failed' ELSE 'waiting' END,"
+                    " next_attempt_at = now() + make_interval(secs => $2::int)"
+                    " WHERE id = $1 AND state = 'sending'");
 DB_STMT(mark_failed, "UPDATE outbox SET state = 'failed', claimed_pid = NULL,"
                      " last_error = left($2, 500) WHERE id = $1 AND state = 'sending'");
 DB_STMT(release, "UPDATE outbox SET state = 'waiting', claimed_pid = NULL,"
@@ -55,10 +54,9 @@ DB_STMT(release, "UPDATE outbox SET state = 'waiting', claimed_pid = NULL,"
                  " WHERE id = ANY($1::bigint[]) AND state = 'sending'");
 /* A claim is alive while the backend that made it is, and was already when it claimed
  * (a pid reused by a newer backend does not count). */
-DB_STMT(recover,
-        "UPDATE outbox o SET state = 'waiting', claimed_pid = NULL"
-        " WHERE o.state = 'sending' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
-        "   WHERE a.pid = o.claimed_pid AND a.backend_start <= o.claimed_at)");
+DB_STMT(recover, "UPDATE outbox o SET state = 'waiting', claimed_pid = NULL"
+                 " WHERE o.state = 'sending' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
+                 "   WHERE a.pid = o.claimed_pid AND a.backend_start <= o.claimed_at)");
 DB_STMT(prune, "DELETE FROM outbox WHERE state = 'sent'"
                " AND sent_at < now() - make_interval(days => $1::int)");
 DB_STMT(event_take, "SELECT id, hub_id, kind, payload::text AS payload FROM mail_events"
@@ -67,14 +65,13 @@ DB_STMT(event_take, "SELECT id, hub_id, kind, payload::text AS payload FROM mail
 DB_STMT(event_done, "UPDATE mail_events SET done_at = now(), messages = $2::int WHERE id = $1");
 DB_STMT(event_later, "UPDATE mail_events SET not_before = now() + make_interval(secs => $2::int)"
                      " WHERE id = $1");
-DB_STMT(counts,
-        "SELECT (SELECT count(*) FROM mail_events WHERE done_at IS NULL"
-        "         AND ($1::bigint = 0 OR hub_id = $1)) AS events,"
-        " count(*) FILTER (WHERE state = 'waiting') AS waiting,"
-        " count(*) FILTER (WHERE state = 'sending') AS sending,"
-        " count(*) FILTER (WHERE state = 'sent') AS sent,"
-        " count(*) FILTER (WHERE state = 'failed') AS failed"
-        " FROM outbox WHERE ($1::bigint = 0 OR hub_id = $1)");
+DB_STMT(counts, "SELECT (SELECT count(*) FROM mail_events WHERE done_at IS NULL"
+                "         AND ($1::bigint = 0 OR hub_id = $1)) AS events,"
+                " count(*) FILTER (WHERE state = 'waiting') AS waiting,"
+                " count(*) FILTER (WHERE state = 'sending') AS sending,"
+                " count(*) FILTER (WHERE state = 'sent') AS sent,"
+                " count(*) FILTER (WHERE state = 'failed') AS failed"
+                " FROM outbox WHERE ($1::bigint = 0 OR hub_id = $1)");
 DB_STMT(unsent,
         "SELECT id, kind, to_address, subject, state, coalesce(last_error, '') AS last_error,"
         " attempts, to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS created_at,"
@@ -105,7 +102,8 @@ bool outbox_address_ok(const char *address)
 static int check_one(const outbox_msg *m, refusal *why)
 {
     if (!outbox_address_ok(m->to_address))
-        return refuse(why, 422, "invalid_email", "to", "L’adresse du destinataire n’est pas valide.",
+        return refuse(why, 422, "invalid_email", "to",
+                      "L’adresse du destinataire n’est pas valide.",
                       "The recipient's address is not valid.");
     /* one line each: a CR or LF would let a value start a header of its own */
     if (text_check(m->subject, 1, 300, TEXT_LINE) != TEXT_OK)
@@ -348,13 +346,12 @@ db_status outbox_count(db_conn *c, arena *a, int64_t hub, outbox_counts *out)
     db_status st = db_run_a(c, a, &counts, &r, DB_P(db_i64(a, hub)));
     if (st != DB_OK)
         return st;
-    *out = (outbox_counts){db_int(r, 0, "events"), db_int(r, 0, "waiting"),
-                           db_int(r, 0, "sending"), db_int(r, 0, "sent"), db_int(r, 0, "failed")};
+    *out = (outbox_counts){db_int(r, 0, "events"), db_int(r, 0, "waiting"), db_int(r, 0, "sending"),
+                           db_int(r, 0, "sent"), db_int(r, 0, "failed")};
     return DB_OK;
 }
 
-db_status outbox_unsent(db_conn *c, arena *a, int64_t hub, int limit, outbox_row **rows,
-                        size_t *n)
+db_status outbox_unsent(db_conn *c, arena *a, int64_t hub, int limit, outbox_row **rows, size_t *n)
 {
     PGresult *r;
     *n = 0;
@@ -364,14 +361,10 @@ db_status outbox_unsent(db_conn *c, arena *a, int64_t hub, int limit, outbox_row
     int k = PQntuples(r);
     *rows = arena_alloc(a, (size_t)(k ? k : 1) * sizeof **rows);
     for (int i = 0; i < k; i++)
-        (*rows)[i] = (outbox_row){db_int(r, i, "id"),
-                                  db_val(r, i, "kind"),
-                                  db_val(r, i, "to_address"),
-                                  db_val(r, i, "subject"),
-                                  db_val(r, i, "state"),
-                                  db_val(r, i, "last_error"),
-                                  db_val(r, i, "created_at"),
-                                  db_val(r, i, "next_attempt_at"),
+        (*rows)[i] = (outbox_row){db_int(r, i, "id"),           db_val(r, i, "kind"),
+                                  db_val(r, i, "to_address"),   db_val(r, i, "subject"),
+                                  db_val(r, i, "state"),        db_val(r, i, "last_error"),
+                                  db_val(r, i, "created_at"),   db_val(r, i, "next_attempt_at"),
                                   (int)db_int(r, i, "attempts")};
     *n = (size_t)k;
     return DB_OK;
@@ -391,6 +384,7 @@ int outbox_retry(db_conn *c, arena *a, int64_t hub, int64_t id, refusal *why)
     if (PQntuples(r) == 0)
         return refuse(why, 404, "not_found", "id", "Ce message n’existe pas.",
                       "There is no such message.");
-    return refuse(why, 409, "already_sent", "id", "Ce message est déjà parti (ou part en ce moment).",
+    return refuse(why, 409, "already_sent", "id",
+                  "Ce message est déjà parti (ou part en ce moment).",
                   "This message has left already (or is leaving now).");
 }

@@ -50,13 +50,13 @@ int outbox_add(db_conn *c, arena *a, const outbox_msg *m, size_t n, refusal *why
  * modules (an invitation to a producer, a coordinator's notice): call it inside the
  * transaction that makes the reason to write. */
 typedef struct outbox_notice {
-    int64_t user_id;                  /* 0 when the recipient has no account */
-    const char *to_address, *to_name; /* to_name may be NULL */
-    const char *lang;                 /* "fr" or "en" */
-    const char *subject;              /* one line, at most 200 characters */
-    const char *text;                 /* paragraphs separated by blank lines */
+    int64_t user_id;                   /* 0 when the recipient has no account */
+    const char *to_address, *to_name;  /* to_name may be NULL */
+    const char *lang;                  /* "fr" or "en" */
+    const char *subject;               /* one line, at most 200 characters */
+    const char *text;                  /* paragraphs separated by blank lines */
     const char *link_label, *link_url; /* both NULL, or a label and an https?:// address */
-    const char *kind;                 /* NULL = "notice" */
+    const char *kind;                  /* NULL = "notice" */
 } outbox_notice;
 int outbox_queue_notice(db_conn *c, arena *a, int64_t hub, const outbox_notice *n, refusal *why);
 
@@ -119,8 +119,7 @@ typedef struct outbox_counts {
 /* hub 0: every hub. */
 db_status outbox_count(db_conn *c, arena *a, int64_t hub, outbox_counts *out);
 /* Messages not sent (waiting, sending, failed), failed first, at most limit. */
-db_status outbox_unsent(db_conn *c, arena *a, int64_t hub, int limit, outbox_row **rows,
-                        size_t *n);
+db_status outbox_unsent(db_conn *c, arena *a, int64_t hub, int limit, outbox_row **rows, size_t *n);
 /* A failed (or waiting) message is due now: 0, or a refusal (404 unknown, 409 sent or
  * being sent). */
 int outbox_retry(db_conn *c, arena *a, int64_t hub, int64_t id, refusal *why);

@@ -96,8 +96,8 @@ static int reminders_tx(db_conn *c, void *p)
 {
     event_ctx *x = p;
     PGresult *r;
-    int st = db_run_a(c, x->a, &cycle_state, &r,
-                      DB_P(db_i64(x->a, x->hub), db_i64(x->a, x->cycle)));
+    int st =
+        db_run_a(c, x->a, &cycle_state, &r, DB_P(db_i64(x->a, x->hub), db_i64(x->a, x->cycle)));
     if (st != DB_OK)
         return st;
     if (PQntuples(r) == 0)
@@ -117,8 +117,8 @@ int outbox_payment_reminders(db_conn *c, arena *a, int64_t hub, int64_t cycle, r
     return db_transaction(c, false, reminders_tx, &x);
 }
 
-db_status outbox_weighin_changes(db_conn *c, arena *a, int64_t hub, int64_t cycle,
-                                 int64_t customer, const outbox_weighin_change *ch, size_t n)
+db_status outbox_weighin_changes(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer,
+                                 const outbox_weighin_change *ch, size_t n)
 {
     if (n == 0)
         return DB_OK;

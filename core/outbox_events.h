@@ -32,8 +32,8 @@ typedef struct outbox_weighin_change {
     const char *name, *unit; /* the offer's name and unit code */
     milli_t ordered, delivered;
 } outbox_weighin_change;
-db_status outbox_weighin_changes(db_conn *c, arena *a, int64_t hub, int64_t cycle,
-                                 int64_t customer, const outbox_weighin_change *ch, size_t n);
+db_status outbox_weighin_changes(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer,
+                                 const outbox_weighin_change *ch, size_t n);
 
 /* Queue the "closes soon" messages of every open cycle whose reminder time has come
  * (the hub's closing_reminder_hours before its close), once per cycle; *n cycles. */

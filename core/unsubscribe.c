@@ -12,8 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-DB_STMT(secret_make, "INSERT INTO km0_secrets (name, value) VALUES ('unsubscribe', decode($1, 'hex'))"
-                     " ON CONFLICT (name) DO NOTHING");
+DB_STMT(secret_make,
+        "INSERT INTO km0_secrets (name, value) VALUES ('unsubscribe', decode($1, 'hex'))"
+        " ON CONFLICT (name) DO NOTHING");
 DB_STMT(secret_read, "SELECT encode(value, 'hex') AS value FROM km0_secrets"
                      " WHERE name = 'unsubscribe'");
 

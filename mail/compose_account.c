@@ -18,8 +18,9 @@ int compose_account_created(fanout *f)
     mail_text m;
     mt_begin(&m, f->a, u.lang, u.name);
     mt_pf(&m,
-          ML(&m, "Bienvenue chez %s ! Pour confirmer que cette adresse est bien la vôtre, ouvrez "
-                 "le lien ci-dessous (il reste valable sept jours).",
+          ML(&m,
+             "Bienvenue chez %s ! Pour confirmer que cette adresse est bien la vôtre, ouvrez "
+             "le lien ci-dessous (il reste valable sept jours).",
              "Welcome to %s! To confirm that this address is yours, open the link below (it "
              "stays valid for seven days)."),
           f->hub_name);
@@ -31,8 +32,8 @@ int compose_account_created(fanout *f)
                 "If you did not sign up, ignore this message."));
     mt_end(&m, f->hub_name, NULL);
     outbox_msg extra = {.token_purpose = "verify"};
-    fo_add(f, &u, "account_created", ML(&m, "Confirmez votre adresse e-mail", "Confirm your email address"),
-           &m, &extra);
+    fo_add(f, &u, "account_created",
+           ML(&m, "Confirmez votre adresse e-mail", "Confirm your email address"), &m, &extra);
     mt_free(&m);
     return DB_OK;
 }
@@ -46,20 +47,22 @@ int compose_password_reset(fanout *f)
         return st;
     mail_text m;
     mt_begin(&m, f->a, u.lang, u.name);
-    mt_p(&m, ML(&m, "Quelqu’un (vous, sans doute) a demandé à changer le mot de passe de votre "
-                    "compte. Le lien ci-dessous le permet une seule fois, pendant une heure.",
+    mt_p(&m, ML(&m,
+                "Quelqu’un (vous, sans doute) a demandé à changer le mot de passe de votre "
+                "compte. Le lien ci-dessous le permet une seule fois, pendant une heure.",
                 "Someone (you, probably) asked to change your account's password. The link "
                 "below lets you do it once, within an hour."));
     mt_link(&m, ML(&m, "Choisir un nouveau mot de passe", "Choose a new password"),
             mt_url(f->a, "/password/reset?t=" ACCOUNT_TOKEN_PLACEHOLDER));
-    mt_p(&m, ML(&m, "Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne "
-                    "change pas.",
+    mt_p(&m, ML(&m,
+                "Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne "
+                "change pas.",
                 "If you asked for nothing, ignore this message: your password does not "
                 "change."));
     mt_end(&m, f->hub_name, NULL);
     outbox_msg extra = {.token_purpose = "reset"};
-    fo_add(f, &u, "password_reset", ML(&m, "Changer votre mot de passe", "Change your password"), &m,
-           &extra);
+    fo_add(f, &u, "password_reset", ML(&m, "Changer votre mot de passe", "Change your password"),
+           &m, &extra);
     mt_free(&m);
     return DB_OK;
 }
@@ -73,8 +76,9 @@ int compose_password_changed(fanout *f)
         return st;
     mail_text m;
     mt_begin(&m, f->a, u.lang, u.name);
-    mt_p(&m, ML(&m, "Le mot de passe de votre compte vient d’être changé, et vos autres sessions "
-                    "ont été fermées.",
+    mt_p(&m, ML(&m,
+                "Le mot de passe de votre compte vient d’être changé, et vos autres sessions "
+                "ont été fermées.",
                 "Your account's password has just been changed, and your other sessions were "
                 "ended."));
     mt_p(&m, ML(&m, "Si ce n’est pas vous, choisissez tout de suite un nouveau mot de passe :",

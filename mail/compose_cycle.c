@@ -91,21 +91,23 @@ static int shop_message(fanout *f, const char *kind)
         const char *closes = mt_datetime(f->a, m.lang, db_val(cy, 0, "closes"));
         if (open)
             mt_pf(&m,
-                  ML(&m, "La boutique est ouverte pour « %s » : commandez jusqu’au %s, livraison "
-                         "le %s.",
+                  ML(&m,
+                     "La boutique est ouverte pour « %s » : commandez jusqu’au %s, livraison "
+                     "le %s.",
                      "The shop is open for \"%s\": order until %s, delivery on %s."),
                   name, closes, mt_date(f->a, m.lang, db_val(cy, 0, "delivery")));
         else
             mt_pf(&m,
-                  ML(&m, "La boutique ferme bientôt pour « %s » : le %s. Vous n’avez pas encore "
-                         "commandé.",
+                  ML(&m,
+                     "La boutique ferme bientôt pour « %s » : le %s. Vous n’avez pas encore "
+                     "commandé.",
                      "The shop closes soon for \"%s\": %s. You have not ordered yet."),
                   name, closes);
         mt_link(&m, ML(&m, "Commander", "Order"), mt_url(f->a, "/"));
         mt_end(&m, f->hub_name, stop);
         const char *subject =
-            open ? arena_printf(f->a, "%s — %s", ML(&m, "La boutique est ouverte", "The shop is open"),
-                                name)
+            open ? arena_printf(f->a, "%s — %s",
+                                ML(&m, "La boutique est ouverte", "The shop is open"), name)
                  : arena_printf(f->a, "%s — %s",
                                 ML(&m, "La boutique ferme bientôt", "The shop closes soon"), name);
         outbox_msg extra = {.optional = true};
@@ -132,35 +134,35 @@ static void producer_summary(fanout *f, const PGresult *r, int from, int to, int
     const char *email = db_val(r, from, "producer_email");
     if (!outbox_address_ok(email))
         email = db_val(r, from, "user_email");
-    mail_user u = {db_int(r, from, "user_id"), 0, email, db_val(r, from, "producer"),
-                   db_val(r, from, "lang"), true};
+    mail_user u = {db_int(r, from, "user_id"), 0,   email, db_val(r, from, "producer"),
+                   db_val(r, from, "lang"),    true};
     mail_text m;
     mt_begin(&m, f->a, u.lang, u.name);
     mt_pf(&m,
-          ML(&m, "Les commandes de « %s » sont closes. Voici ce que vous apportez pour la "
-                 "livraison du %s :",
+          ML(&m,
+             "Les commandes de « %s » sont closes. Voici ce que vous apportez pour la "
+             "livraison du %s :",
              "Orders for \"%s\" are closed. Here is what you bring for the delivery on %s:"),
           db_val(cy, 0, "name"), mt_date(f->a, m.lang, db_val(cy, 0, "delivery")));
     for (int i = from; i < to; i++) {
         int64_t orders = db_int(r, i, "orders");
-        mt_item(&m, arena_printf(f->a, "%s — %s (%lld %s)", db_val(r, i, "product"),
-                                 mt_qty(f->a, m.lang, db_int(r, i, "quantity"),
-                                        db_val(r, i, "unit")),
-                                 (long long)orders,
-                                 orders > 1 ? ML(&m, "commandes", "orders")
-                                            : ML(&m, "commande", "order")));
+        mt_item(&m, arena_printf(
+                        f->a, "%s — %s (%lld %s)", db_val(r, i, "product"),
+                        mt_qty(f->a, m.lang, db_int(r, i, "quantity"), db_val(r, i, "unit")),
+                        (long long)orders,
+                        orders > 1 ? ML(&m, "commandes", "orders") : ML(&m, "commande", "order")));
     }
     mt_p(&m, ML(&m, "La feuille de collecte (par tournée) est jointe en PDF.",
                 "The collection sheet (per round) is attached as a PDF."));
     mt_end(&m, f->hub_name, NULL);
-    outbox_msg extra = {
-        .attachments =
-            arena_printf(f->a, "[{\"type\": \"collection\", \"cycle\": %lld, \"producer\": \"%s\"}]",
-                         (long long)cycle, db_val(r, from, "slug"))};
-    fo_add(f, &u, "producer_summary",
-           arena_printf(f->a, "%s — %s", ML(&m, "À apporter", "What to bring"),
-                        db_val(cy, 0, "name")),
-           &m, &extra);
+    outbox_msg extra = {.attachments = arena_printf(
+                            f->a,
+                            "[{\"type\": \"collection\", \"cycle\": %lld, \"producer\": \"%s\"}]",
+                            (long long)cycle, db_val(r, from, "slug"))};
+    fo_add(
+        f, &u, "producer_summary",
+        arena_printf(f->a, "%s — %s", ML(&m, "À apporter", "What to bring"), db_val(cy, 0, "name")),
+        &m, &extra);
     mt_free(&m);
 }
 
@@ -198,9 +200,9 @@ int compose_coordinator_message(fanout *f)
     if (!subject || !text)
         return DB_OK;
     PGresult *r;
-    int st = db_run_a(f->c, f->a, &customers_of, &r,
-                      DB_P(db_i64(f->a, f->ev->hub), db_i64(f->a, fo_int(f, "cycle")),
-                           pickup ? pickup : ""));
+    int st = db_run_a(
+        f->c, f->a, &customers_of, &r,
+        DB_P(db_i64(f->a, f->ev->hub), db_i64(f->a, fo_int(f, "cycle")), pickup ? pickup : ""));
     if (st != DB_OK)
         return st;
     for (int i = 0; i < PQntuples(r); i++) {

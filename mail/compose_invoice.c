@@ -3,10 +3,9 @@
  * each invoice of the order attached) when a cycle is invoiced, and a payment reminder
  * for a cycle's invoices.
  *
- * What is owed is the issued invoices less the credit notes that correct them; the
- * payments received come off it when km0 records payments (mail_payments_received,
- * the extension point of mail/mail_int.h). Until then a reminder is sent when a
- * coordinator asks for it, never on a timer: every invoice would look unpaid.
+ * What is owed is the issued invoices less the credit notes that correct them: km0
+ * does not record payments, so a reminder is sent when a coordinator asks for it,
+ * never on a timer (every invoice would look unpaid).
  */
 #include "mail_int.h"
 
@@ -39,7 +38,6 @@ static int one_customer(fanout *f, const PGresult *r, int from, int to, bool rem
     cents_t owed = 0;
     for (int i = from; i < to; i++)
         owed += db_int(r, i, "total") - db_int(r, i, "credited");
-    owed -= mail_payments_received(f, u.customer_id);
     if (reminder && owed <= 0)
         return DB_OK;
     mail_text m;
@@ -52,8 +50,9 @@ static int one_customer(fanout *f, const PGresult *r, int from, int to, bool rem
               cycle, mt_money(f->a, m.lang, owed));
     else
         mt_pf(&m,
-              ML(&m, "Voici vos factures pour « %s », jointes au format Factur-X (un PDF qui "
-                     "contient aussi la facture électronique).",
+              ML(&m,
+                 "Voici vos factures pour « %s », jointes au format Factur-X (un PDF qui "
+                 "contient aussi la facture électronique).",
                  "Here are your invoices for \"%s\", attached as Factur-X (a PDF that also "
                  "holds the e-invoice)."),
               cycle);
@@ -61,10 +60,10 @@ static int one_customer(fanout *f, const PGresult *r, int from, int to, bool rem
     buf_putc(&att, '[');
     for (int i = from; i < to; i++) {
         cents_t left = db_int(r, i, "total") - db_int(r, i, "credited");
-        mt_item(&m, arena_printf(f->a, ML(&m, "%s (%s) : %s, échéance le %s", "%s (%s): %s, due %s"),
-                                 db_val(r, i, "number"), db_val(r, i, "seller"),
-                                 mt_money(f->a, m.lang, left),
-                                 mt_date(f->a, m.lang, db_val(r, i, "due"))));
+        mt_item(&m, arena_printf(
+                        f->a, ML(&m, "%s (%s) : %s, échéance le %s", "%s (%s): %s, due %s"),
+                        db_val(r, i, "number"), db_val(r, i, "seller"),
+                        mt_money(f->a, m.lang, left), mt_date(f->a, m.lang, db_val(r, i, "due"))));
         buf_printf(&att, "%s{\"type\": \"facturx\", \"invoice\": \"", i > from ? ", " : "");
         buf_json_str(&att, db_val(r, i, "number"));
         buf_lit(&att, "\"}");

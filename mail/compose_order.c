@@ -5,6 +5,12 @@
  *
  * The amounts are those of the order page (core/money_display.h): lines including
  * VAT that add up to the total, which is the invoices' total.
+ *
+ * The payment instructions say what km0 knows of the payment today: the amount, that
+ * it is paid on the invoices made after the pickup (weighed products may change it a
+ * little), and when, from the payment days frozen on the cycle (the terms the
+ * invoices will print). How to pay (bank details, a reference) is the hub's payment
+ * settings' to add here (mail_payment_instructions).
  */
 #include "mail_int.h"
 #include "../core/money_display.h"
@@ -14,13 +20,38 @@
 
 DB_STMT(cycle_words, "SELECT name, to_char(delivery_date, 'YYYY-MM-DD') AS delivery,"
                      " to_char(closes_at AT TIME ZONE 'Europe/Paris',"
-                     "         'YYYY-MM-DD\"T\"HH24:MI') AS closes"
+                     "         'YYYY-MM-DD\"T\"HH24:MI') AS closes, payment_days"
                      " FROM cycles WHERE hub_id = $1 AND id = $2");
 
 static db_status cycle_of(fanout *f, int64_t cycle, PGresult **r)
 {
     return db_run_a(f->c, f->a, &cycle_words, r,
                     DB_P(db_i64(f->a, f->ev->hub), db_i64(f->a, cycle)));
+}
+
+static void mail_payment_instructions(fanout *f, int payment_days, cents_t amount, mail_text *m)
+{
+    const char *sum = mt_money(f->a, m->lang, amount);
+    if (payment_days > 0)
+        mt_pf(m,
+              ML(m,
+                 "Paiement : %s, sur vos factures, établies après le retrait, à régler dans les "
+                 "%d jours. Les produits pesés peuvent faire un peu varier ce montant : le "
+                 "montant à payer est celui des factures.",
+                 "Payment: %s, on your invoices, made after the pickup, due within %d days. "
+                 "Weighed products may change this amount a little: what you pay is what the "
+                 "invoices say."),
+              sum, payment_days);
+    else
+        mt_pf(m,
+              ML(m,
+                 "Paiement : %s, sur vos factures, établies après le retrait et payables à "
+                 "réception. Les produits pesés peuvent faire un peu varier ce montant : le "
+                 "montant à payer est celui des factures.",
+                 "Payment: %s, on your invoices, made after the pickup and due on receipt. "
+                 "Weighed products may change this amount a little: what you pay is what the "
+                 "invoices say."),
+              sum);
 }
 
 int compose_order(fanout *f)
@@ -43,8 +74,9 @@ int compose_order(fanout *f)
     mt_pf(&m,
           placed ? ML(&m, "Votre commande pour « %s » est enregistrée.",
                       "Your order for \"%s\" is recorded.")
-                 : ML(&m, "Votre commande pour « %s » a été modifiée ; la voici telle qu’elle est "
-                          "maintenant.",
+                 : ML(&m,
+                      "Votre commande pour « %s » a été modifiée ; la voici telle qu’elle est "
+                      "maintenant.",
                       "Your order for \"%s\" was changed; here it is as it stands now."),
           o.cycle_name);
     money_shown *shown = arena_alloc(f->a, (o.nlines + 1) * sizeof *shown);
@@ -68,15 +100,14 @@ int compose_order(fanout *f)
           ML(&m, "Vous pouvez la changer ou l’annuler jusqu’au %s.",
              "You can change or cancel it until %s."),
           mt_datetime(f->a, m.lang, db_val(cy, 0, "closes")));
-    mail_payment_instructions(f, o.id, o.totals.incl, &m);
+    mail_payment_instructions(f, (int)db_int(cy, 0, "payment_days"), o.totals.incl, &m);
     mt_link(&m, ML(&m, "Voir ma commande", "See my order"),
             mt_url(f->a, arena_printf(f->a, "/orders/%lld", (long long)cycle)));
     mt_end(&m, f->hub_name, NULL);
-    const char *subject =
-        arena_printf(f->a, "%s — %s",
-                     placed ? ML(&m, "Commande confirmée", "Order confirmed")
-                            : ML(&m, "Commande modifiée", "Order changed"),
-                     o.cycle_name);
+    const char *subject = arena_printf(f->a, "%s — %s",
+                                       placed ? ML(&m, "Commande confirmée", "Order confirmed")
+                                              : ML(&m, "Commande modifiée", "Order changed"),
+                                       o.cycle_name);
     fo_add(f, &u, f->ev->kind, subject, &m, NULL);
     mt_free(&m);
     return DB_OK;
@@ -94,12 +125,12 @@ int compose_order_cancelled(fanout *f)
     const char *name = db_val(cy, 0, "name");
     mail_text m;
     mt_begin(&m, f->a, u.lang, u.name);
-    mt_pf(&m, ML(&m, "Votre commande pour « %s » est annulée : rien ne vous sera facturé.",
-                 "Your order for \"%s\" is cancelled: you will be charged nothing."),
+    mt_pf(&m,
+          ML(&m, "Votre commande pour « %s » est annulée : rien ne vous sera facturé.",
+             "Your order for \"%s\" is cancelled: you will be charged nothing."),
           name);
     mt_pf(&m,
-          ML(&m, "Vous pouvez commander à nouveau jusqu’au %s.",
-             "You may order again until %s."),
+          ML(&m, "Vous pouvez commander à nouveau jusqu’au %s.", "You may order again until %s."),
           mt_datetime(f->a, m.lang, db_val(cy, 0, "closes")));
     mt_link(&m, ML(&m, "La boutique", "The shop"), mt_url(f->a, "/"));
     mt_end(&m, f->hub_name, NULL);
@@ -125,8 +156,9 @@ int compose_weighin(fanout *f)
     mail_text m;
     mt_begin(&m, f->a, u.lang, u.name);
     mt_pf(&m,
-          ML(&m, "Votre commande pour « %s » a été pesée et préparée. Voici ce qui diffère de "
-                 "ce que vous aviez commandé :",
+          ML(&m,
+             "Votre commande pour « %s » a été pesée et préparée. Voici ce qui diffère de "
+             "ce que vous aviez commandé :",
              "Your order for \"%s\" was weighed and packed. Here is what differs from what you "
              "ordered:"),
           db_val(cy, 0, "name"));
@@ -141,18 +173,19 @@ int compose_weighin(fanout *f)
             !cJSON_IsNumber(delivered))
             continue;
         milli_t d = (milli_t)delivered->valuedouble;
-        mt_item(&m, arena_printf(f->a, ML(&m, "%s : commandé %s, livré %s", "%s: ordered %s, delivered %s"),
-                                 name->valuestring,
-                                 mt_qty(f->a, m.lang, (milli_t)ordered->valuedouble,
-                                        unit->valuestring),
-                                 d ? mt_qty(f->a, m.lang, d, unit->valuestring)
-                                   : ML(&m, "rien (manquant)", "nothing (missing)")));
+        mt_item(&m, arena_printf(
+                        f->a, ML(&m, "%s : commandé %s, livré %s", "%s: ordered %s, delivered %s"),
+                        name->valuestring,
+                        mt_qty(f->a, m.lang, (milli_t)ordered->valuedouble, unit->valuestring),
+                        d ? mt_qty(f->a, m.lang, d, unit->valuestring)
+                          : ML(&m, "rien (manquant)", "nothing (missing)")));
     }
     mt_p(&m, ML(&m, "Votre facture portera les quantités livrées.",
                 "Your invoice will carry the delivered quantities."));
     mt_end(&m, f->hub_name, NULL);
     fo_add(f, &u, "weighin_changes",
-           arena_printf(f->a, "%s — %s", ML(&m, "Votre commande à la pesée", "Your order as weighed"),
+           arena_printf(f->a, "%s — %s",
+                        ML(&m, "Votre commande à la pesée", "Your order as weighed"),
                         db_val(cy, 0, "name")),
            &m, NULL);
     mt_free(&m);

@@ -52,16 +52,16 @@ const char *fo_str(const fanout *f, const char *field)
 
 static void fill_user(const PGresult *r, mail_user *u)
 {
-    *u = (mail_user){db_int(r, 0, "id"),    db_int(r, 0, "customer_id"), db_val(r, 0, "email"),
-                     db_val(r, 0, "name"),  db_val(r, 0, "lang"),        db_bool(r, 0, "verified")};
+    *u = (mail_user){db_int(r, 0, "id"),   db_int(r, 0, "customer_id"), db_val(r, 0, "email"),
+                     db_val(r, 0, "name"), db_val(r, 0, "lang"),        db_bool(r, 0, "verified")};
 }
 
 db_status fo_user(fanout *f, int64_t user_id, mail_user *u, bool *found)
 {
     PGresult *r;
     *found = false;
-    db_status st = db_run_a(f->c, f->a, &user_of, &r,
-                            DB_P(db_i64(f->a, f->ev->hub), db_i64(f->a, user_id)));
+    db_status st =
+        db_run_a(f->c, f->a, &user_of, &r, DB_P(db_i64(f->a, f->ev->hub), db_i64(f->a, user_id)));
     if (st == DB_OK && PQntuples(r) == 1) {
         fill_user(r, u);
         *found = true;
@@ -120,21 +120,6 @@ db_status fo_unsubscribe_url(fanout *f, int64_t user, const char *kind, const ch
         return st;
     *url = mt_url_unsubscribe(f->a, user, kind, token);
     return DB_OK;
-}
-
-void mail_payment_instructions(fanout *f, int64_t order_id, cents_t amount, mail_text *m)
-{
-    (void)f;
-    (void)order_id;
-    (void)amount;
-    (void)m;
-}
-
-cents_t mail_payments_received(fanout *f, int64_t customer)
-{
-    (void)f;
-    (void)customer;
-    return 0;
 }
 
 int mail_fanout(db_conn *c, arena *a, const outbox_pending_event *ev, int *later_s)

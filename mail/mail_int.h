@@ -62,10 +62,4 @@ int compose_invoices(fanout *f);
 int compose_payment_reminder(fanout *f);
 int compose_coordinator_message(fanout *f);
 
-/* Payment instructions under an order confirmation: nothing until payments exist
- * (issue 17 of the tracker fills this in: IBAN and reference, or the card link). */
-void mail_payment_instructions(fanout *f, int64_t order_id, cents_t amount, mail_text *m);
-/* What the customer has paid against invoices (the same extension point): 0 for now. */
-cents_t mail_payments_received(fanout *f, int64_t customer);
-
 #endif

@@ -66,7 +66,7 @@ void mt_item(mail_text *m, const char *s)
 void mt_link(mail_text *m, const char *label, const char *url)
 {
     close_list(m);
-    buf_printf(&m->text, "%s :\n%s\n\n", label, url);
+    buf_printf(&m->text, ML(m, "%s :\n%s\n\n", "%s:\n%s\n\n"), label, url);
     buf_lit(&m->html, "<p><a href=\"");
     buf_html(&m->html, url);
     buf_lit(&m->html, "\">");
@@ -90,8 +90,8 @@ void mt_end(mail_text *m, const char *hub_name, const char *unsubscribe_url)
     buf_html(&m->html, prefs);
     buf_printf(&m->html, "\">%s</a>", ML(m, "Vos préférences", "Your preferences"));
     if (unsubscribe_url) {
-        const char *stop = ML(m, "Ne plus recevoir ce type de message",
-                              "Stop receiving this kind of message");
+        const char *stop =
+            ML(m, "Ne plus recevoir ce type de message", "Stop receiving this kind of message");
         buf_printf(&m->text, "%s : %s\n", stop, unsubscribe_url);
         buf_lit(&m->html, " · <a href=\"");
         buf_html(&m->html, unsubscribe_url);
@@ -161,15 +161,15 @@ const char *mt_qty(arena *a, const char *lang, milli_t q, const char *unit)
     return arena_printf(a, "%s %s%s", d, label, plural ? "s" : "");
 }
 
-static const char *const months_fr[] = {"janvier", "février", "mars",      "avril",
-                                        "mai",     "juin",    "juillet",   "août",
+static const char *const months_fr[] = {"janvier",   "février", "mars",     "avril",
+                                        "mai",       "juin",    "juillet",  "août",
                                         "septembre", "octobre", "novembre", "décembre"};
-static const char *const months_en[] = {"January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December"};
-static const char *const days_fr[] = {"dimanche", "lundi", "mardi", "mercredi",
-                                      "jeudi", "vendredi", "samedi"};
-static const char *const days_en[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+static const char *const months_en[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+static const char *const days_fr[] = {"dimanche", "lundi",    "mardi", "mercredi",
+                                      "jeudi",    "vendredi", "samedi"};
+static const char *const days_en[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                       "Thursday", "Friday", "Saturday"};
 
 const char *mt_date(arena *a, const char *lang, const char *iso)
@@ -205,5 +205,6 @@ const char *mt_url(arena *a, const char *path)
 
 const char *mt_url_unsubscribe(arena *a, int64_t user, const char *kind, const char *token)
 {
-    return mt_url(a, arena_printf(a, "/unsubscribe?u=%lld&k=%s&t=%s", (long long)user, kind, token));
+    return mt_url(a,
+                  arena_printf(a, "/unsubscribe?u=%lld&k=%s&t=%s", (long long)user, kind, token));
 }

@@ -71,8 +71,8 @@ static char *replace_all(arena *a, const char *s, const char *what, const char *
 }
 
 /* Build and send one claimed message. */
-static smtp_outcome send_one(db_conn *c, smtp_client *s, arena *a, const outbox_item *it,
-                             char *why, size_t whylen)
+static smtp_outcome send_one(db_conn *c, smtp_client *s, arena *a, const outbox_item *it, char *why,
+                             size_t whylen)
 {
     const char *text = it->text, *html = it->html;
     if (it->token_purpose[0]) {
@@ -87,8 +87,8 @@ static smtp_outcome send_one(db_conn *c, smtp_client *s, arena *a, const outbox_
     }
     mime_file *files;
     size_t nfiles;
-    int at = mail_attachments(c, a, it->hub, it->attachments, it->lang, &files, &nfiles, why,
-                              whylen);
+    int at =
+        mail_attachments(c, a, it->hub, it->attachments, it->lang, &files, &nfiles, why, whylen);
     if (at != MAIL_ATTACH_OK)
         return at == MAIL_ATTACH_TEMPORARY ? SMTP_TEMPORARY : SMTP_PERMANENT;
     const char *unsub = NULL;

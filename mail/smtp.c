@@ -112,6 +112,10 @@ smtp_outcome smtp_send(smtp_client *s, const char *from, const char *to, const c
                : !strcmp(g_config.smtp_tls, "try")    ? (long)CURLUSESSL_TRY
                                                       : (long)CURLUSESSL_NONE;
     curl_easy_setopt(c, CURLOPT_USE_SSL, tls);
+    /* the relay's certificate is always checked: against the system's authorities, or
+     * those of smtp_ca_file (a relay with a certificate of its own making) */
+    if (g_config.smtp_ca_file[0])
+        curl_easy_setopt(c, CURLOPT_CAINFO, g_config.smtp_ca_file);
     if (g_config.smtp_user[0]) {
         curl_easy_setopt(c, CURLOPT_USERNAME, g_config.smtp_user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, g_config.smtp_password);

@@ -17,8 +17,9 @@
 
 static void checkbox(buf *b, const char *id, const char *label, bool on)
 {
-    buf_printf(b, "<p><input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"1\"%s> <label for=\"%s\">",
-               id, id, on ? " checked" : "", id);
+    buf_printf(
+        b, "<p><input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"1\"%s> <label for=\"%s\">",
+        id, id, on ? " checked" : "", id);
     buf_html(b, label);
     buf_lit(b, "</label></p>");
 }
@@ -57,15 +58,16 @@ static void account_page(http_req *req, int status, const char *pw_field, const 
     }
     buf_printf(&b, "</fieldset><fieldset><legend>%s</legend>",
                TR(req, "Messages facultatifs", "Optional messages"));
-    checkbox(&b, "shop_open", TR(req, "« La boutique est ouverte » chaque semaine", "\"The shop is open\" every week"),
-             p.shop_open);
+    checkbox(
+        &b, "shop_open",
+        TR(req, "« La boutique est ouverte » chaque semaine", "\"The shop is open\" every week"),
+        p.shop_open);
     checkbox(&b, "shop_closing",
              TR(req, "« La boutique ferme bientôt », si je n’ai pas commandé",
                 "\"The shop closes soon\", when I have not ordered"),
              p.shop_closing);
     buf_printf(&b, "</fieldset><p class=\"hint\">%s</p>",
-               TR(req,
-                  "Les messages sur vos commandes, factures et votre compte partent toujours.",
+               TR(req, "Les messages sur vos commandes, factures et votre compte partent toujours.",
                   "Messages about your orders, invoices and account are always sent."));
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Enregistrer", "Save"));
@@ -134,9 +136,9 @@ void p_account_password(http_req *req)
     if (!page_form_or_reply(req, &f))
         return;
     refusal why = {0};
-    int st = account_change_password(req->db, req->mem, req->session->user_id, req->session->id,
-                                     form_get(&f, "current_password"), form_get(&f, "password"),
-                                     &why);
+    int st =
+        account_change_password(req->db, req->mem, req->session->user_id, req->session->id,
+                                form_get(&f, "current_password"), form_get(&f, "password"), &why);
     if (st > 0) {
         account_page(req, why.status, why.field, refusal_text(&why, req->lang));
         return;

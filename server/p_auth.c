@@ -87,10 +87,10 @@ static void render_login(http_req *req, int status, const char *email, const cha
         buf_html(&b, next);
         buf_puts(&b, "\">");
     }
-    page_input(&b, "email", "email", TR(req, "Adresse e-mail", "Email address"), email, "username", NULL,
-          NULL, true);
-    page_input(&b, "password", "password", TR(req, "Mot de passe", "Password"), NULL, "current-password",
-          NULL, NULL, true);
+    page_input(&b, "email", "email", TR(req, "Adresse e-mail", "Email address"), email, "username",
+               NULL, NULL, true);
+    page_input(&b, "password", "password", TR(req, "Mot de passe", "Password"), NULL,
+               "current-password", NULL, NULL, true);
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Se connecter", "Log in"));
     buf_printf(&b, "<p>%s <a href=\"/signup\">%s</a></p>",
@@ -231,7 +231,7 @@ static void render_signup(http_req *req, int status, const form *f, const refusa
                     err = req->lang[0] == 'f' ? why->details[k].fr : why->details[k].en;
             const char *value = f && strcmp(sf->id, "password") ? form_get(f, sf->id) : NULL;
             page_input(&b, sf->id, sf->type, TR(req, sf->fr, sf->en), value, sf->autocomplete, err,
-                  sf->hint_fr ? TR(req, sf->hint_fr, sf->hint_en) : NULL, sf->required);
+                       sf->hint_fr ? TR(req, sf->hint_fr, sf->hint_en) : NULL, sf->required);
         }
         buf_puts(&b, "</fieldset>");
     }

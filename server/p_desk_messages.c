@@ -31,16 +31,19 @@ static void compose_form(buf *b, http_req *req, PGresult *cycles, PGresult *pick
     buf_printf(b, "<h2>%s</h2>", TR(req, "Écrire aux clients", "Write to customers"));
     if (why)
         page_problem(b, req, why->field, refusal_text(why, req->lang));
-    buf_printf(b, "<form method=\"post\" action=\"/desk/messages\" novalidate><p class=\"hint\">%s</p>",
-               TR(req,
-                  "Aux clients ayant commandé dans un cycle (au point de retrait choisi, s’il y "
-                  "en a un), ou sans cycle, à ceux dont la dernière commande était à ce point.",
-                  "To the customers with an order in a cycle (at the chosen pickup point, if "
-                  "any), or without a cycle, to those whose latest order was at that point."));
+    buf_printf(
+        b, "<form method=\"post\" action=\"/desk/messages\" novalidate><p class=\"hint\">%s</p>",
+        TR(req,
+           "Aux clients ayant commandé dans un cycle (au point de retrait choisi, s’il y "
+           "en a un), ou sans cycle, à ceux dont la dernière commande était à ce point.",
+           "To the customers with an order in a cycle (at the chosen pickup point, if "
+           "any), or without a cycle, to those whose latest order was at that point."));
     page_csrf_field(b, req);
     const char *cur_cycle = typed ? form_get(typed, "cycle") : NULL;
     const char *cur_pickup = typed ? form_get(typed, "pickup") : NULL;
-    buf_printf(b, "<label for=\"cycle\">%s</label><select id=\"cycle\" name=\"cycle\"><option value=\"\">%s</option>",
+    buf_printf(b,
+               "<label for=\"cycle\">%s</label><select id=\"cycle\" name=\"cycle\"><option "
+               "value=\"\">%s</option>",
                TR(req, "Cycle", "Cycle"), TR(req, "— aucun —", "— none —"));
     for (int i = 0; i < PQntuples(cycles); i++) {
         const char *id = db_val(cycles, i, "id");
@@ -49,7 +52,9 @@ static void compose_form(buf *b, http_req *req, PGresult *cycles, PGresult *pick
         buf_html(b, db_val(cycles, i, "name"));
         buf_lit(b, "</option>");
     }
-    buf_printf(b, "</select><label for=\"pickup\">%s</label><select id=\"pickup\" name=\"pickup\"><option value=\"\">%s</option>",
+    buf_printf(b,
+               "</select><label for=\"pickup\">%s</label><select id=\"pickup\" "
+               "name=\"pickup\"><option value=\"\">%s</option>",
                TR(req, "Point de retrait", "Pickup point"), TR(req, "— tous —", "— all —"));
     for (int i = 0; i < PQntuples(pickups); i++) {
         const char *slug = db_val(pickups, i, "slug");
@@ -65,8 +70,9 @@ static void compose_form(buf *b, http_req *req, PGresult *cycles, PGresult *pick
                why && why->field && !strcmp(why->field, "subject") ? refusal_text(why, req->lang)
                                                                    : NULL,
                NULL, true);
-    buf_printf(b, "<label for=\"text\">%s</label><textarea id=\"text\" name=\"text\" rows=\"8\" required>",
-               TR(req, "Message", "Message"));
+    buf_printf(
+        b, "<label for=\"text\">%s</label><textarea id=\"text\" name=\"text\" rows=\"8\" required>",
+        TR(req, "Message", "Message"));
     buf_html(b, typed && form_get(typed, "text") ? form_get(typed, "text") : "");
     buf_printf(b, "</textarea><p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Envoyer", "Send"));
@@ -77,8 +83,9 @@ static void reminders_form(buf *b, http_req *req, PGresult *cycles)
     buf_printf(b, "<h2>%s</h2><form method=\"post\" action=\"/desk/messages/reminders\">",
                TR(req, "Rappels de paiement", "Payment reminders"));
     page_csrf_field(b, req);
-    buf_printf(b, "<label for=\"reminder-cycle\">%s</label><select id=\"reminder-cycle\" name=\"cycle\">",
-               TR(req, "Cycle facturé", "Invoiced cycle"));
+    buf_printf(
+        b, "<label for=\"reminder-cycle\">%s</label><select id=\"reminder-cycle\" name=\"cycle\">",
+        TR(req, "Cycle facturé", "Invoiced cycle"));
     int n = 0;
     for (int i = 0; i < PQntuples(cycles); i++) {
         if (strcmp(db_val(cycles, i, "state"), "invoiced") != 0)
@@ -88,22 +95,21 @@ static void reminders_form(buf *b, http_req *req, PGresult *cycles)
         buf_lit(b, "</option>");
         n++;
     }
-    buf_printf(b, "</select><p class=\"hint\">%s</p><p><button class=\"btn\" type=\"submit\"%s>%s</button></p></form>",
+    buf_printf(b,
+               "</select><p class=\"hint\">%s</p><p><button class=\"btn\" "
+               "type=\"submit\"%s>%s</button></p></form>",
                TR(req, "À chaque client, ce qu’il doit sur les factures du cycle.",
                   "To each customer, what they owe on the cycle's invoices."),
                n ? "" : " disabled", TR(req, "Envoyer les rappels", "Send the reminders"));
 }
 
-static void unsent_list(buf *b, http_req *req, const outbox_counts *n, outbox_row *rows,
-                        size_t k)
+static void unsent_list(buf *b, http_req *req, const outbox_counts *n, outbox_row *rows, size_t k)
 {
-    buf_printf(b,
-               "<h2>%s</h2><p>%s %lld · %s %lld · %s %lld · %s %lld · %s %lld</p>",
+    buf_printf(b, "<h2>%s</h2><p>%s %lld · %s %lld · %s %lld · %s %lld · %s %lld</p>",
                TR(req, "File d’envoi", "Outbox"), TR(req, "événements à traiter", "events"),
                (long long)n->events, TR(req, "en attente", "waiting"), (long long)n->waiting,
-               TR(req, "en cours", "sending"), (long long)n->sending,
-               TR(req, "envoyés", "sent"), (long long)n->sent, TR(req, "en échec", "failed"),
-               (long long)n->failed);
+               TR(req, "en cours", "sending"), (long long)n->sending, TR(req, "envoyés", "sent"),
+               (long long)n->sent, TR(req, "en échec", "failed"), (long long)n->failed);
     if (k == 0) {
         buf_printf(b, "<p>%s</p>", TR(req, "Tout est parti.", "Everything has left."));
         return;
@@ -122,8 +128,9 @@ static void unsent_list(buf *b, http_req *req, const outbox_counts *n, outbox_ro
             buf_lit(b, "</p>");
         }
         if (!strcmp(r->state, "failed"))
-            desk_action_button(b, req, arena_printf(req->mem, "/desk/messages/%lld/retry", (long long)r->id),
-                               TR(req, "Renvoyer", "Send again"), NULL, NULL, "secondary");
+            desk_action_button(
+                b, req, arena_printf(req->mem, "/desk/messages/%lld/retry", (long long)r->id),
+                TR(req, "Renvoyer", "Send again"), NULL, NULL, "secondary");
         buf_lit(b, "</li>");
     }
     buf_lit(b, "</ul>");

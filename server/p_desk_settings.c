@@ -365,13 +365,14 @@ void p_desk_settings_save(http_req *req)
     }
     shown typed;
     shown_from(req, &s, &typed);
-    const char **slot[] = {&typed.seller_mode,       &typed.payment_days,
-                           &typed.resale_vat_rate,   &typed.max_order,
-                           &typed.max_line_quantity, &typed.max_offer_share_percent,
+    const char **slot[] = {&typed.seller_mode,           &typed.payment_days,
+                           &typed.resale_vat_rate,       &typed.max_order,
+                           &typed.max_line_quantity,     &typed.max_offer_share_percent,
                            &typed.closing_reminder_hours};
-    static const char *const names[] = {
-        "seller_mode",       "payment_days",            "resale_vat_rate",       "max_order",
-        "max_line_quantity", "max_offer_share_percent", "closing_reminder_hours"};
+    static const char *const names[] = {"seller_mode",           "payment_days",
+                                        "resale_vat_rate",       "max_order",
+                                        "max_line_quantity",     "max_offer_share_percent",
+                                        "closing_reminder_hours"};
     if (form_get(&f, "messages"))
         typed.require_verified_email = form_get(&f, "require_verified_email") != NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

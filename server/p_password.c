@@ -183,8 +183,9 @@ void p_reset(http_req *req)
         return;
     }
     simple_page(req, 200, TR(req, "Mot de passe changé", "Password changed"),
-                TR(req, "Votre nouveau mot de passe est enregistré ; vos autres sessions sont "
-                        "fermées.",
+                TR(req,
+                   "Votre nouveau mot de passe est enregistré ; vos autres sessions sont "
+                   "fermées.",
                    "Your new password is saved; your other sessions were ended."),
                 "/login", TR(req, "Se connecter", "Log in"));
 }

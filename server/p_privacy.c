@@ -66,8 +66,9 @@ void p_privacy(http_req *req)
          "Your account: email address, name, phone, language, choice of messages",
          "pour vous servir (exécution du contrat) :", "to serve you (performance of the contract):",
          arena_printf(req->mem,
-                      TR(req, "tant que le compte est ouvert ; fermé après %d ans sans connexion "
-                              "ni commande.",
+                      TR(req,
+                         "tant que le compte est ouvert ; fermé après %d ans sans connexion "
+                         "ni commande.",
                          "while the account is open; closed after %d years without a login or "
                          "an order."),
                       years));
@@ -75,8 +76,9 @@ void p_privacy(http_req *req)
          "pour livrer et facturer, puis parce que la loi l’impose (Code de commerce, L123-22) :",
          "to deliver and invoice, then because the law requires it (French Commercial Code, "
          "L123-22):",
-         TR(req, "dix ans. Les factures émises ne changent jamais, même si vous fermez votre "
-                 "compte.",
+         TR(req,
+            "dix ans. Les factures émises ne changent jamais, même si vous fermez votre "
+            "compte.",
             "ten years. Issued invoices never change, even if you close your account."));
     item(&b, req, "Les messages envoyés", "Messages sent",
          "pour vous tenir informé de vos commandes et de votre compte :",
@@ -188,8 +190,9 @@ void p_unsubscribe(http_req *req)
     page_begin(&b, req, title);
     buf_printf(&b, "<h1>%s</h1><p>", title);
     buf_html(&b, arena_printf(req->mem,
-                              TR(req, "Le message %s ne vous sera plus envoyé. Vous pouvez le "
-                                      "demander à nouveau depuis « Mon compte ».",
+                              TR(req,
+                                 "Le message %s ne vous sera plus envoyé. Vous pouvez le "
+                                 "demander à nouveau depuis « Mon compte ».",
                                  "The message %s will not be sent to you any more. You may ask "
                                  "for it again from \"My account\"."),
                               kind_label(req, kind)));

@@ -105,6 +105,8 @@ describe('messages through a real MTA', { skip: unavailable || false }, () => {
     assert.match(confirmed.text, /1\.5 kg Carottes \(Ferme des Trois Chênes\)/);
     assert.ok(confirmed.text.includes(`Total incl. VAT: €${(total / 100).toFixed(2)}`), confirmed.text);
     assert.ok(confirmed.text.includes(`/orders/${cycle}`));
+    // payment instructions: the amount, on the invoices, due on receipt (payment days 0)
+    assert.ok(confirmed.text.includes(`Payment: €${(total / 100).toFixed(2)}, on your invoices, made after the pickup and due on receipt.`), confirmed.text);
 
     r = await c.put(`/api/v1/cycles/${cycle}/order`, { ...order, lines: [...order.lines, { producer: FTC, sku: 'POM', quantity: '2' }] });
     assert.equal(r.status, 200, r.text);
@@ -247,9 +249,15 @@ describe('messages through a real MTA', { skip: unavailable || false }, () => {
     const c = srv.client();
     addUser(db, { email: 'hugo@example.org', role: 'consumer', name: 'Hugo' });
     await c.login('hugo@example.org', PASSWORD);
-    const week = openCycle(db);
-    let r = await c.put(`/api/v1/cycles/${week}/order`, { pickup_point: PICKUP, lines: [{ producer: FTC, sku: 'CAR', quantity: '2.5' }] });
+    let r = await coord.patch('/api/v1/hub/settings', { payment_days: 15 });
     assert.equal(r.status, 200, r.text);
+    const week = openCycle(db);
+    r = await c.put(`/api/v1/cycles/${week}/order`, { pickup_point: PICKUP, lines: [{ producer: FTC, sku: 'CAR', quantity: '2.5' }] });
+    assert.equal(r.status, 200, r.text);
+    // the payment days frozen on the cycle, in the confirmation (in French)
+    const sum = `${(r.json.order.total_incl_vat_cents / 100).toFixed(2).replace('.', ',')}\u00a0€`;
+    const confirmed = await waitOne('hugo@example.org', /Commande confirmée/);
+    assert.ok(confirmed.text.includes(`Paiement : ${sum}, sur vos factures, établies après le retrait, à régler dans les 15 jours.`), confirmed.text);
     r = await coord.patch(`/api/v1/cycles/${week}`, { state: 'closed' });
     assert.equal(r.status, 200, r.text);
     await new Promise((res) => setTimeout(res, 1500));

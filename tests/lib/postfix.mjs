@@ -55,8 +55,11 @@ async function listening(port, ms) {
   }
 }
 
-/** Start a private Postfix; returns the instance, or {skip: reason}. */
-export async function startPostfix({ smtpdExtra = '' } = {}) {
+/** Start a private Postfix; returns the instance, or {skip: reason}. smtpdExtra is
+ *  appended to main.cf; etcFiles ({"sasl/smtpd.conf": text}) are written into its
+ *  configuration directory before it starts (Debian's Postfix reads the Cyrus SASL
+ *  configuration from $config_directory/sasl/smtpd.conf). */
+export async function startPostfix({ smtpdExtra = '', etcFiles = {} } = {}) {
   const why = postfixUnavailable();
   if (why) return { skip: why };
   const root = mkdtempSync(path.join(tmpdir(), 'km0-postfix-'));
@@ -99,6 +102,10 @@ message_size_limit = 52428800
 virtual_mailbox_limit = 0
 ${smtpdExtra}
 `);
+  for (const [name, text] of Object.entries(etcFiles)) {
+    mkdirSync(path.dirname(path.join(etc, name)), { recursive: true });
+    writeFileSync(path.join(etc, name), text);
+  }
   writeFileSync(path.join(etc, 'master.cf'), `127.0.0.1:${port} inet n - n - - smtpd
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
