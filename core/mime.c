@@ -109,7 +109,17 @@ static bool address_safe(const char *a)
     return true;
 }
 
-/* "Name <address>" or "<address>"; a plain ASCII name is quoted, any other encoded. */
+/* Characters of name as a quoted string: the quotes, and a backslash before '"' and '\'. */
+static size_t quoted_len(const char *name)
+{
+    size_t n = 2;
+    for (const char *p = name; *p; p++)
+        n += (*p == '"' || *p == '\\') ? 2 : 1;
+    return n;
+}
+
+/* "Name <address>" or "<address>"; a plain ASCII name is quoted when the line stays
+ * within 998 characters (RFC 5322, 2.1.1), any other name encoded (folded words). */
 static mime_status mailbox(buf *out, const char *header, const char *name, const char *address)
 {
     if (!address_safe(address))
@@ -119,7 +129,8 @@ static mime_status mailbox(buf *out, const char *header, const char *name, const
     if (name && *name) {
         if (!header_safe(name))
             return MIME_BAD_HEADER;
-        if (is_ascii(name)) {
+        size_t line = strlen(header) + 2 + quoted_len(name) + 1 + strlen(address) + 2;
+        if (is_ascii(name) && line <= 998) {
             buf_putc(out, '"');
             for (const char *p = name; *p; p++) {
                 if (*p == '"' || *p == '\\')
@@ -128,7 +139,8 @@ static mime_status mailbox(buf *out, const char *header, const char *name, const
             }
             buf_lit(out, "\" ");
         } else {
-            mime_header_value(out, name, strlen(header) + 2);
+            /* already_on_line past the limit: encoded words even for ASCII */
+            mime_header_value(out, name, is_ascii(name) ? 999 : strlen(header) + 2);
             buf_putc(out, ' ');
         }
     }
