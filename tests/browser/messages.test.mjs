@@ -72,7 +72,7 @@ describe('a forgotten password, in a browser without JavaScript', { skip: unavai
   });
 
   it('shows the account, privacy and desk messages pages without serious accessibility problems', { timeout: 120000 }, async () => {
-    const ctx = await browser.newContext({ javaScriptEnabled: true, locale: 'fr-FR', viewport: { width: 375, height: 700 } });
+    const ctx = await browser.newContext({ javaScriptEnabled: true, locale: 'fr-FR', viewport: { width: 320, height: 640 } });
     const page = await ctx.newPage();
     for (const url of ['/privacy', '/password/forgot', '/privacy?lang=en', `/password/reset?t=${'A'.repeat(43)}`]) {
       await page.goto(`${srv.base}${url}`);

@@ -169,6 +169,17 @@ describe('messages through a real MTA', { skip: unavailable || false }, () => {
     r = await c.post('/api/v1/password/reset', { token: t2, password: 'a third long password' });
     assert.equal(r.status, 410, r.text);
 
+    // an address that is not an address: refused, nothing queued
+    const events = db.one('SELECT count(*) FROM mail_events');
+    for (const bad of ['not an address', 'carla@example.org\r\nBcc: x@example.org', 'a@b@example.org']) {
+      r = await c.post('/api/v1/password/forgot', { email: bad });
+      assert.equal(r.status, 422, bad);
+      assert.equal(r.json.error.code, 'invalid_email');
+      r = await c.post('/api/v1/accounts', { email: bad, password: PASSWORD, name: 'X' });
+      assert.equal(r.status, 422, bad);
+    }
+    assert.equal(db.one('SELECT count(*) FROM mail_events'), events, 'nothing queued');
+
     // throttled per address, known or not, with the same answer
     for (let i = 0; i < 5; i++) await c.post('/api/v1/password/forgot', { email: 'ghost@example.org' });
     r = await c.post('/api/v1/password/forgot', { email: 'ghost@example.org' });
