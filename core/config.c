@@ -122,6 +122,7 @@ static const key_spec keys[] = {
     SIZE(catalog_max_field_bytes),
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
+    INT(retry_after_s, 1, 3600),
     INT(session_hours, 1, 24 * 365),
     INT(sessions_per_user, 1, 1000),
     STR(metrics_access, check_metrics_access),
@@ -158,6 +159,7 @@ static void set_defaults(void)
     g_config.catalog_max_field_bytes = 16384;
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
+    g_config.retry_after_s = 5;
     g_config.session_hours = 24 * 14;
     g_config.sessions_per_user = 10;
     snprintf(g_config.metrics_access, sizeof g_config.metrics_access, "coordinator");

@@ -36,6 +36,7 @@ typedef struct km0_config {
     size_t catalog_max_field_bytes;
     int statement_timeout_ms; /* per SQL statement */
     int db_connect_timeout_s;
+    int retry_after_s;       /* the Retry-After of a 503: the database unreachable, a failover */
     int session_hours;       /* session lifetime */
     int sessions_per_user;   /* live sessions of one account; a new one ends the oldest */
     char metrics_access[16]; /* GET /metrics: "coordinator", "anonymous" or "off" */
