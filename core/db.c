@@ -13,8 +13,9 @@
  * node turned standby or read-only under a session) has its connection opened again,
  * and the refused statement or transaction, which wrote nothing, is sent once more on
  * the new one; and a COMMIT that returns with a warning (the wait for the synchronous
- * standby cancelled, by statement_timeout for instance: committed here, perhaps on
- * no other machine) is not reported as done but as unknown.
+ * standby cancelled, by an administrator's pg_cancel_backend: committed here, perhaps
+ * on no other machine) is not reported as done but as unknown. (statement_timeout
+ * never ends that wait: PostgreSQL disarms it before committing.)
  */
 #include "db.h"
 #include "buf.h"
@@ -159,6 +160,18 @@ static void check_idle_connection(db_conn *c)
         log_event(LOG_WARN, "db.connection_lost", "when=idle");
         reset_connection(c);
     }
+}
+
+/* PostgreSQL says committed, with a warning: in practice the wait for the synchronous
+ * standby was cancelled (pg_cancel_backend), so the transaction is durable here and
+ * perhaps on no other machine. Not what "saved" promises: the outcome is unknown. */
+static db_status unconfirmed_commit(db_conn *c)
+{
+    log_event(LOG_WARN, "db.commit_unconfirmed", "reason=warning");
+    snprintf(c->err.sqlstate, sizeof c->err.sqlstate, "01000");
+    snprintf(c->err.message, sizeof c->err.message,
+             "the commit returned with a warning: not confirmed by the synchronous standby");
+    return DB_UNKNOWN;
 }
 
 /* Is sending this statement twice the same as sending it once? A SELECT whose
@@ -369,6 +382,7 @@ db_status db_run(db_conn *c, db_stmt *s, PGresult **res, int nparams, const char
     PGTransactionStatusType before = PQtransactionStatus(c->pg);
     if (before == PQTRANS_IDLE) /* in a transaction, db_transaction clears it at BEGIN */
         c->read_only = false;
+    unsigned warned = c->warnings;
     db_status st = run_once(c, s, res, nparams, params);
     if (revive(c, before, stmt_replayable(s), &st))
         st = run_once(c, s, res, nparams, params);
@@ -382,6 +396,12 @@ db_status db_run(db_conn *c, db_stmt *s, PGresult **res, int nparams, const char
             set_error_from(c, NULL);
             st = DB_DOWN;
         }
+    }
+    if (st == DB_OK && before == PQTRANS_IDLE && c->warnings != warned && !stmt_replayable(s)) {
+        /* a write alone is its own COMMIT: the same doubt as in db_exec_sql */
+        PQclear(*res);
+        *res = NULL;
+        st = unconfirmed_commit(c);
     }
     if (st == DB_ERROR)
         log_event(LOG_INFO, "db.statement_failed", "stmt=%s sqlstate=%s constraint=%s", s->name,
@@ -424,16 +444,8 @@ db_status db_exec_sql(db_conn *c, const char *sql)
     db_status st = status_of(c, r);
     PQclear(r);
     bool commit = !strncasecmp(sql, "COMMIT", 6);
-    if (commit && st == DB_OK && c->warnings != warned) {
-        /* PostgreSQL says committed, with a warning: in practice the wait for the
-         * synchronous standby was cancelled (statement_timeout), so the transaction
-         * is durable here and perhaps on no other machine. Not what "saved" promises. */
-        log_event(LOG_WARN, "db.commit_unconfirmed", "reason=warning");
-        snprintf(c->err.sqlstate, sizeof c->err.sqlstate, "01000");
-        snprintf(c->err.message, sizeof c->err.message,
-                 "COMMIT returned with a warning: not confirmed by the synchronous standby");
-        return DB_UNKNOWN;
-    }
+    if (commit && st == DB_OK && c->warnings != warned)
+        return unconfirmed_commit(c);
     bool replayable =
         !strncasecmp(sql, "BEGIN", 5) || !strncasecmp(sql, "SET ", 4) || text_is_read_only(sql);
     if (commit && st == DB_DOWN && PQstatus(c->pg) != CONNECTION_OK) {
