@@ -100,6 +100,7 @@ static const char *check_listen(const char *v)
 
 static const key_spec keys[] = {
     STR(database_url, NULL),
+    STR(database_read_url, NULL),
     STR(listen, check_listen),
     STR(hub, check_hub),
     /* its entries are read by km0 serve at start (server/hub_select.c), which names
@@ -336,6 +337,9 @@ int config_load(const char *path)
         return -1;
     const char *env = getenv("KM0_DATABASE_URL");
     if (env && *env && set_key("KM0_DATABASE_URL", 0, "database_url", env) != 0)
+        return -1;
+    env = getenv("KM0_DATABASE_READ_URL");
+    if (env && *env && set_key("KM0_DATABASE_READ_URL", 0, "database_read_url", env) != 0)
         return -1;
     env = getenv("KM0_LISTEN");
     if (env && *env && set_key("KM0_LISTEN", 0, "listen", env) != 0)

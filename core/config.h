@@ -12,6 +12,9 @@
 
 typedef struct km0_config {
     char database_url[1024];
+    /* reads that may be slightly stale (documents, the shop's catalog): a standby;
+     * empty: database_url */
+    char database_read_url[1024];
     char listen[128];     /* ADDR:PORT */
     char hub[65];         /* hub slug served when the database holds several; "" = the only one */
     char hub_hosts[4096]; /* "HOST=SLUG ..." : the hub of visitors by Host header */

@@ -47,7 +47,7 @@ struct db_conn {
 static atomic_int next_stmt_id = 1;
 /* Each thread's connection, closed by the key's destructor when the thread exits
  * (MHD's pool threads at shutdown), so nothing leaks. */
-static pthread_key_t conn_key;
+static pthread_key_t conn_key, read_conn_key;
 static pthread_once_t conn_key_once = PTHREAD_ONCE_INIT;
 
 static void close_at_thread_exit(void *p)
@@ -57,7 +57,8 @@ static void close_at_thread_exit(void *p)
 
 static void make_conn_key(void)
 {
-    if (pthread_key_create(&conn_key, close_at_thread_exit) != 0)
+    if (pthread_key_create(&conn_key, close_at_thread_exit) != 0 ||
+        pthread_key_create(&read_conn_key, close_at_thread_exit) != 0)
         die("pthread_key_create failed");
 }
 
@@ -263,27 +264,45 @@ void db_close(db_conn *c)
     free(c);
 }
 
-db_conn *db_thread_conn(void)
+/* The thread's connection under *key to url, opened again when it was lost (the key
+ * by address: it exists only once pthread_once has run). */
+static db_conn *thread_conn(const pthread_key_t *keyp, const char *url, const char *which)
 {
     pthread_once(&conn_key_once, make_conn_key);
-    db_conn *c = pthread_getspecific(conn_key);
+    pthread_key_t key = *keyp;
+    db_conn *c = pthread_getspecific(key);
     if (c && PQstatus(c->pg) == CONNECTION_OK)
         return c;
     if (c) {
-        log_event(LOG_WARN, "db.reconnect", "reason=connection_lost");
+        log_event(LOG_WARN, "db.reconnect", "reason=connection_lost%s", which);
         db_close(c);
-        pthread_setspecific(conn_key, NULL);
+        pthread_setspecific(key, NULL);
     }
     char err[512], q[600];
-    c = db_connect(g_config.database_url, err, sizeof err);
+    c = db_connect(url, err, sizeof err);
     if (!c) {
         log_quote(q, sizeof q, err);
-        log_event(LOG_WARN, "db.unavailable", "error=%s", q);
+        log_event(LOG_WARN, "db.unavailable", "error=%s%s", q, which);
     } else {
-        log_connected("db.connected", c->pg);
+        char host[300];
+        log_quote(host, sizeof host, PQhost(c->pg) ? PQhost(c->pg) : "-");
+        log_event(LOG_INFO, "db.connected", "host=%s port=%s%s", host,
+                  PQport(c->pg) ? PQport(c->pg) : "-", which);
     }
-    pthread_setspecific(conn_key, c);
+    pthread_setspecific(key, c);
     return c;
+}
+
+db_conn *db_thread_conn(void)
+{
+    return thread_conn(&conn_key, g_config.database_url, "");
+}
+
+db_conn *db_thread_read_conn(void)
+{
+    if (!g_config.database_read_url[0])
+        return NULL;
+    return thread_conn(&read_conn_key, g_config.database_read_url, " use=read");
 }
 
 void db_thread_release(void)
@@ -291,6 +310,8 @@ void db_thread_release(void)
     pthread_once(&conn_key_once, make_conn_key);
     db_close(pthread_getspecific(conn_key));
     pthread_setspecific(conn_key, NULL);
+    db_close(pthread_getspecific(read_conn_key));
+    pthread_setspecific(read_conn_key, NULL);
 }
 
 PGconn *db_pg(db_conn *c)

@@ -382,6 +382,12 @@ void http_reply_db_error(http_req *req, int status_from_db)
                      NULL);
 }
 
+db_conn *http_read_db(http_req *req)
+{
+    db_conn *c = db_thread_read_conn();
+    return c ? c : req->db;
+}
+
 void http_reply_refusal(http_req *req, const refusal *why)
 {
     const char *msg = refusal_text(why, req->lang);

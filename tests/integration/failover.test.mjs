@@ -80,7 +80,8 @@ describe('PostgreSQL failover under order load (pg_auto_failover, two km0 server
       db_connect_timeout_s = 2
       statement_timeout_ms = 5000
       retry_after_s = 1
-      connections_per_address = 0`);
+      connections_per_address = 0
+      database_read_url = "${ha('read-url')}"`);
     servers = [await startServer(db, { config: conf }), await startServer(db, { config: conf })];
     for (let i = 0; i < 6; i++) {
       const r = await clientFor(servers[i % 2], consumers[i]).put(`/api/v1/cycles/${cycleBefore}/order`, orderOf(i));
@@ -150,8 +151,8 @@ describe('PostgreSQL failover under order load (pg_auto_failover, two km0 server
         await until(() => acks >= start + ACKS_BETWEEN, `orders acknowledged before failover ${f}`);
         const lost = await haAsync('primary');
         assert.match(lost, /^node[12]$/);
+        await haAsync('kill', lost); // SIGKILL to the node's process group: gone on return
         const killedAt = Date.now();
-        await haAsync('kill', lost);
         // the first order acknowledged that was sent after the kill
         await until(() => answers.some(([s, st]) => s > killedAt && st === 200), `an order acknowledged after failover ${f}`);
         const firstOk = Math.min(...answers.filter(([s, st]) => s > killedAt && st === 200).map(([s]) => s));
@@ -234,6 +235,30 @@ describe('PostgreSQL failover under order load (pg_auto_failover, two km0 server
     }
     assert.equal(db.one(`SELECT count(*) FROM invoices a JOIN invoices b ON a.seller_key = b.seller_key AND a.year = b.year
       WHERE a.cycle_id = ${cycleBefore} AND b.cycle_id = ${cycle} AND a.seq > b.seq`), '0', 'the new week numbered after the old one');
+  });
+
+  it('serves documents and the shop\'s catalog from the standby (database_read_url)', async () => {
+    const primary = ha('primary');
+    const standby = dbAt(ha('node-url', primary === 'node1' ? 'node2' : 'node1'));
+    const onStandby = () => Number(standby.one("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'km0'"));
+    const buyer = consumers[0]; // ordered in the first week, invoiced
+    const number = db.one(`SELECT i.number FROM invoices i JOIN orders o ON o.id = i.order_id
+      WHERE o.customer_id = ${buyer.customerId} ORDER BY i.id LIMIT 1`);
+    assert.ok(number);
+    const before = onStandby();
+    for (const s of servers) {
+      const r = await clientFor(s, buyer).get(`/api/v1/invoices/${encodeURIComponent(number)}?format=xml`);
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.text, new RegExp(number));
+      const shop = await clientFor(s, buyer).get('/');
+      assert.equal(shop.status, 200);
+    }
+    assert.ok(onStandby() > before, 'km0 reads from the standby');
+    // its orders still go to the primary, and read back there
+    const c = clientFor(servers[1], buyer);
+    const other = openCycle(db);
+    assert.equal((await c.put(`/api/v1/cycles/${other}/order`, orderOf(2))).status, 200);
+    assert.equal((await c.get(`/api/v1/cycles/${other}/order`)).status, 200);
   });
 
   it('drops a connection that meets a read-only server (25006) and opens it again', async () => {
