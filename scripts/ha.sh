@@ -285,7 +285,9 @@ up() {
     cd "$(dirname "$0")/.."
     init
     KM0_DATABASE_URL=$(url km0 read-write)
-    export KM0_DATABASE_URL
+    # documents and the shop's catalog read on the standby (docs/operations.md)
+    KM0_DATABASE_READ_URL=$(url km0 prefer-standby)
+    export KM0_DATABASE_URL KM0_DATABASE_READ_URL
     build/km0 migrate
     build/km0 seed tests/data/hub
     scripts/demo.sh
@@ -297,7 +299,9 @@ up() {
         echo "stopping km0 (${pids# }), then PostgreSQL ($dir)"
         # shellcheck disable=SC2086
         [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
-        wait
+        # the servers only: the pg_autoctl subshells are children of this shell too
+        # shellcheck disable=SC2086
+        [ -z "$pids" ] || wait $pids 2>/dev/null || true
         for n in node2 node1 monitor; do stop_one $n; done
     }
     trap stop_up EXIT
@@ -313,6 +317,7 @@ $(autoctl show state --pgdata "$dir/monitor" 2>/dev/null | sed 's/^/    /')
 
   km0 on $(echo "$listen" | sed 's/\([^ ]*\)/http:\/\/\1\//g'), both with
     KM0_DATABASE_URL="$KM0_DATABASE_URL"
+    KM0_DATABASE_READ_URL="$KM0_DATABASE_READ_URL"
   (logs: $dir/km0-PORT.log, $dir/node1.log, node2.log, monitor.log)
 
   Try a failover from another terminal:
@@ -320,10 +325,14 @@ $(autoctl show state --pgdata "$dir/monitor" 2>/dev/null | sed 's/^/    /')
     scripts/ha.sh state $dir                                 # the standby is promoted
     scripts/ha.sh start $dir node1                           # the lost node rejoins as standby
 
+  demo logins (email / password):
+$(awk '!/^#/ && NF { printf "    %-12s %-40s %s\n", $1, $2, $3 }' tests/data/demo-users.txt)
+
   Ctrl-C stops km0 and the three PostgreSQL instances.
 
 MSG
-    wait
+    # shellcheck disable=SC2086
+    wait $pids
 }
 
 case "$cmd" in
