@@ -151,9 +151,10 @@ bench: deps
 
 # The long runs: every fuzz target for SOAK_FUZZ_SECONDS, then the test files that
 # grow under KM0_SOAK=1 (fifty kill -9 instead of ten, five outages instead of one, a
-# 600-buyer race instead of 150). make test runs the short version of both (20 s
-# per fuzz target, the same files with KM0_SOAK unset), so CI runs it too; this long
-# one is run by hand, bounded all the same (30 minutes per file).
+# 600-buyer race instead of 150, six PostgreSQL failovers instead of two). make test
+# runs the short version of both (20 s per fuzz target, the same files with KM0_SOAK
+# unset), so CI runs it too; this long one is run by hand, bounded all the same
+# (30 minutes per file).
 SOAK_FUZZ_SECONDS ?= 120
 SOAK_TESTS ?= $(shell grep -l 'process.env.KM0_SOAK' tests/integration/*.test.mjs)
 soak: deps

@@ -224,6 +224,9 @@ init() {
     ensure_reachable
     mkdir -p "$sockdir" "$dir/xdg"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir" "$sockdir" "$dir/xdg"
+    # (checked here: a failure inside $(...) would not stop "set --")
+    [ -n "${KM0_HA_PORTS:-}" ] || command -v ss >/dev/null ||
+        { echo "ha.sh: ss not found (iproute2: scripts/deps.sh); or set KM0_HA_PORTS" >&2; exit 1; }
     set -- $(pick_ports)
     # the monitor: one more PostgreSQL with the pgautofailover extension
     initdb_for monitor
