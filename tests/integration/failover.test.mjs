@@ -21,7 +21,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, km0, startServer, makeConsumers, clientFor, insertProducts, openCycle, fixture, tmpDir, freePort, TIMEOUT } from '../lib/harness.mjs';
+import { ROOT, km0, startServer, makeConsumers, clientFor, insertProducts, openCycle, fixture, tmpDir, freePort, addUser, Client, TIMEOUT } from '../lib/harness.mjs';
 import { writeConf } from '../lib/scale.mjs';
 import { snapshot } from '../lib/security.mjs';
 
@@ -237,26 +237,40 @@ describe('PostgreSQL failover under order load (pg_auto_failover, two km0 server
       WHERE a.cycle_id = ${cycleBefore} AND b.cycle_id = ${cycle} AND a.seq > b.seq`), '0', 'the new week numbered after the old one');
   });
 
-  it('serves documents and the shop\'s catalog from the standby (database_read_url)', async () => {
+  it('serves documents, reports and the shop\'s catalog from the standby (database_read_url)', async () => {
     const primary = ha('primary');
     const standby = dbAt(ha('node-url', primary === 'node1' ? 'node2' : 'node1'));
-    const onStandby = () => Number(standby.one("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'km0'"));
+    // km0's sessions on the standby that ran a statement since `since` (the standby's
+    // own clock): only database_read_url leads there, so these are its reads
+    const readSince = (since) => Number(standby.one(`SELECT count(*) FROM pg_stat_activity
+      WHERE application_name = 'km0' AND query_start >= '${since}'`));
     const buyer = consumers[0]; // ordered in the first week, invoiced
     const number = db.one(`SELECT i.number FROM invoices i JOIN orders o ON o.id = i.order_id
       WHERE o.customer_id = ${buyer.customerId} ORDER BY i.id LIMIT 1`);
     assert.ok(number);
-    const before = onStandby();
+    addUser(db, { email: 'ha-coord@example.org', role: 'coordinator' });
+    const other = openCycle(db); // the week the shop shows (the failovers' one is closed)
+    const reads = [
+      ['an invoice', (s) => clientFor(s, buyer).get(`/api/v1/invoices/${encodeURIComponent(number)}?format=xml`), number],
+      ['the shop', (s) => clientFor(s, buyer).get('/'), 'Carottes'],
+      ['a report', async (s) => {
+        const coord = new Client(s.base);
+        await coord.login('ha-coord@example.org', 'correct horse battery');
+        return coord.get(`/api/v1/cycles/${cycleBefore}/reports/delivery?format=xml`);
+      }, PICKUPS[0]],
+    ];
     for (const s of servers) {
-      const r = await clientFor(s, buyer).get(`/api/v1/invoices/${encodeURIComponent(number)}?format=xml`);
-      assert.equal(r.status, 200, r.text);
-      assert.match(r.text, new RegExp(number));
-      const shop = await clientFor(s, buyer).get('/');
-      assert.equal(shop.status, 200);
+      for (const [what, get, shows] of reads) {
+        const since = standby.one('SELECT now()');
+        const r = await get(s);
+        assert.equal(r.status, 200, `${what}: ${r.text}`);
+        assert.ok(r.text.includes(shows), `${what} shows ${shows}`);
+        assert.ok(readSince(since) > 0, `${what} read on the standby`);
+      }
     }
-    assert.ok(onStandby() > before, 'km0 reads from the standby');
+    assert.match(servers[0].logs(), /event=db\.connected host=\S+ port=\d+ use=read/);
     // its orders still go to the primary, and read back there
     const c = clientFor(servers[1], buyer);
-    const other = openCycle(db);
     assert.equal((await c.put(`/api/v1/cycles/${other}/order`, orderOf(2))).status, 200);
     assert.equal((await c.get(`/api/v1/cycles/${other}/order`)).status, 200);
   });
