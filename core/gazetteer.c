@@ -11,6 +11,7 @@
 #include "log.h"
 #include "parse.h"
 #include "paths.h"
+#include "refusal.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -202,4 +203,74 @@ gaz_result gazetteer_locate(arena *a, const char *address, const gaz_commune **o
     if (!address_split(a, address ? address : "", &parts) || !*parts.city)
         return gazetteer_size() ? GAZ_NO_TOWN : GAZ_EMPTY;
     return gazetteer_find(parts.city, parts.postcode, out);
+}
+
+void gazetteer_position(arena *a, const char *address, const char *lat, const char *lon,
+                        const char *field_lat, const char *field_lon, bool required,
+                        int64_t *lat_e7, int64_t *lon_e7, bool *found, refusal_detail *d,
+                        size_t *n)
+{
+    *found = false;
+    bool typed = (lat && *lat) || (lon && *lon);
+    if (typed) {
+        bool ok = true;
+        if (parse_degrees(lat ? lat : "", true, lat_e7) != PARSE_OK) {
+            d[(*n)++] = (refusal_detail){"invalid_field", field_lat,
+                                         "La latitude est un nombre de degrés de -90 à 90, comme "
+                                         "44.7352.",
+                                         "The latitude is a number of degrees from -90 to 90, "
+                                         "such as 44.7352."};
+            ok = false;
+        }
+        if (parse_degrees(lon ? lon : "", false, lon_e7) != PARSE_OK) {
+            d[(*n)++] = (refusal_detail){"invalid_field", field_lon,
+                                         "La longitude est un nombre de degrés de -180 à 180, "
+                                         "comme 5.0046.",
+                                         "The longitude is a number of degrees from -180 to 180, "
+                                         "such as 5.0046."};
+            ok = false;
+        }
+        *found = ok;
+        return;
+    }
+    if (!address || !*address) {
+        if (required)
+            d[(*n)++] = (refusal_detail){
+                "missing_field", field_lat,
+                "Indiquez l’adresse (« …, 26400 Crest ») ou la latitude et la longitude.",
+                "Give the address (\"…, 26400 Crest\") or the latitude and longitude."};
+        return;
+    }
+    const gaz_commune *c;
+    switch (gazetteer_locate(a, address, &c)) {
+    case GAZ_FOUND:
+        *lat_e7 = c->lat_e7;
+        *lon_e7 = c->lon_e7;
+        *found = true;
+        return;
+    case GAZ_AMBIGUOUS:
+        d[(*n)++] = (refusal_detail){
+            "position_unknown", field_lat,
+            "Plusieurs communes portent ce nom : ajoutez le code postal à l’adresse (« …, 26400 "
+            "Crest »), ou tapez la latitude et la longitude.",
+            "Several communes have this name: add the postcode to the address (\"…, 26400 "
+            "Crest\"), or type the latitude and longitude."};
+        return;
+    case GAZ_NO_TOWN:
+        d[(*n)++] = (refusal_detail){
+            "position_unknown", field_lat,
+            "L’adresse doit finir par le code postal et la commune (« …, 26400 Crest »), sinon "
+            "tapez la latitude et la longitude.",
+            "The address must end with the postcode and the commune (\"…, 26400 Crest\"), or "
+            "type the latitude and longitude."};
+        return;
+    default:
+        d[(*n)++] = (refusal_detail){
+            "position_unknown", field_lat,
+            "Cette commune n’est pas dans le répertoire de km0 (communes de plus de 1 000 "
+            "habitants) : tapez la latitude et la longitude.",
+            "This commune is not in km0's gazetteer (communes of more than 1,000 inhabitants): "
+            "type the latitude and longitude."};
+        return;
+    }
 }

@@ -13,6 +13,7 @@
 #define KM0_GAZETTEER_H
 
 #include "arena.h"
+#include "refusal.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,5 +49,15 @@ typedef enum {
 gaz_result gazetteer_locate(arena *a, const char *address, const gaz_commune **out);
 /* By name and optional postcode (NULL or ""). */
 gaz_result gazetteer_find(const char *name, const char *postcode, const gaz_commune **out);
+
+/* A place's position from a form: latitude and longitude when typed (both, each
+ * checked), else the commune the address ends with. A problem is appended to d[*n]
+ * naming field_lat ("lat", "depot_lat"): what to type when the commune is not in the
+ * gazetteer. *found tells whether a position came out (false with no problem when
+ * nothing was given and required is false). */
+void gazetteer_position(arena *a, const char *address, const char *lat, const char *lon,
+                        const char *field_lat, const char *field_lon, bool required,
+                        int64_t *lat_e7, int64_t *lon_e7, bool *found, refusal_detail *d,
+                        size_t *n);
 
 #endif
