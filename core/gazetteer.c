@@ -207,8 +207,7 @@ gaz_result gazetteer_locate(arena *a, const char *address, const gaz_commune **o
 
 void gazetteer_position(arena *a, const char *address, const char *lat, const char *lon,
                         const char *field_lat, const char *field_lon, bool required,
-                        int64_t *lat_e7, int64_t *lon_e7, bool *found, refusal_detail *d,
-                        size_t *n)
+                        int64_t *lat_e7, int64_t *lon_e7, bool *found, refusal_detail *d, size_t *n)
 {
     *found = false;
     bool typed = (lat && *lat) || (lon && *lon);

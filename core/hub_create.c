@@ -152,8 +152,8 @@ static int create_tx(db_conn *c, void *p)
                       "A hub already has this short name: choose another.");
     *x->hub_id = db_int(r, 0, "id");
     /* the configuration's first values, as km0 seed gives a hub it creates */
-    hub_settings_patch sp = {.set_seller = true, .set_payment_days = true,
-                             .set_resale_vat_rate = true};
+    hub_settings_patch sp = {
+        .set_seller = true, .set_payment_days = true, .set_resale_vat_rate = true};
     seller_mode_parse(g_config.seller_mode, &sp.to.seller);
     sp.to.payment_days = g_config.payment_days;
     sp.to.resale_vat_rate = (vat_bp_t)g_config.resale_vat_rate_bp;
@@ -177,9 +177,12 @@ static int create_tx(db_conn *c, void *p)
     if ((st = people_role_record(c, a, *x->hub_id, user_id, 0, NULL, "coordinator", x->via)) !=
         DB_OK)
         return st;
-    *x->user = (account_user){.id = user_id, .hub_id = *x->hub_id, .email = x->email,
+    *x->user = (account_user){.id = user_id,
+                              .hub_id = *x->hub_id,
+                              .email = x->email,
                               .name = x->in->coordinator_name ? x->in->coordinator_name : "",
-                              .role = "coordinator", .producer_slug = ""};
+                              .role = "coordinator",
+                              .producer_slug = ""};
     return 0;
 }
 

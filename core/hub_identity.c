@@ -27,7 +27,8 @@ const hub_template HUB_TEMPLATE_DEFAULT = {5, 18 * 60, 2, 22 * 60, 4};
 #define IDENTITY_COLUMNS                                                                           \
     "slug, name, legal_form, siret, vat_number, address, rcs_city, email, phone,"                  \
     " coalesce(share_capital_cents, -1) AS share_capital_cents,"                                   \
-    " round(depot_lat * 10000000)::bigint AS lat_e7, round(depot_lon * 10000000)::bigint AS lon_e7"
+    " round(depot_lat * 10000000)::bigint AS lat_e7, round(depot_lon * 10000000)::bigint AS "      \
+    "lon_e7"
 
 DB_STMT(identity_of, "SELECT " IDENTITY_COLUMNS " FROM hubs WHERE id = $1");
 DB_STMT(identity_lock, "SELECT " IDENTITY_COLUMNS " FROM hubs WHERE id = $1 FOR UPDATE");
@@ -49,8 +50,7 @@ DB_STMT(template_write,
         "   opens_time = excluded.opens_time, closes_dow = excluded.closes_dow,"
         "   closes_time = excluded.closes_time, delivery_dow = excluded.delivery_dow");
 DB_STMT(hosts_of, "SELECT host FROM hub_hosts WHERE hub_id = $1 ORDER BY host");
-DB_STMT(hosts_remove,
-        "DELETE FROM hub_hosts WHERE hub_id = $1 AND NOT (host = ANY ($2::text[]))");
+DB_STMT(hosts_remove, "DELETE FROM hub_hosts WHERE hub_id = $1 AND NOT (host = ANY ($2::text[]))");
 /* a name another hub holds is left to it: the caller sees it missing from RETURNING */
 DB_STMT(hosts_add, "INSERT INTO hub_hosts (host, hub_id) SELECT h, $1 FROM unnest($2::text[]) h"
                    " ON CONFLICT (host) DO NOTHING RETURNING host");
@@ -147,12 +147,20 @@ int hub_identity_check(arena *a, const hub_identity_in *in, const hub_identity *
     if (old)
         *out = *old;
     else
-        *out = (hub_identity){.slug = "", .name = "", .legal_form = "", .siret = "",
-                              .vat_number = "", .address = "", .rcs_city = "", .email = "",
-                              .phone = "", .share_capital_cents = -1};
+        *out = (hub_identity){.slug = "",
+                              .name = "",
+                              .legal_form = "",
+                              .siret = "",
+                              .vat_number = "",
+                              .address = "",
+                              .rcs_city = "",
+                              .email = "",
+                              .phone = "",
+                              .share_capital_cents = -1};
     if (in->name || !old) {
         if (text_detail(a, d, &n, "name", in->name, 1, 200, TEXT_LINE,
-                        "Le nom compte de 1 à 200 caractères.", "The name has 1 to 200 characters."))
+                        "Le nom compte de 1 à 200 caractères.",
+                        "The name has 1 to 200 characters."))
             out->name = in->name;
     }
     if (in->legal_form) {
@@ -278,8 +286,8 @@ static const char *capital_text(arena *a, int64_t cents)
 
 static bool identity_asked(const hub_identity_in *in)
 {
-    const char *const f[] = {in->name,    in->legal_form,    in->siret, in->vat_number,
-                             in->address, in->rcs_city,      in->email, in->phone,
+    const char *const f[] = {in->name,      in->legal_form,    in->siret,    in->vat_number,
+                             in->address,   in->rcs_city,      in->email,    in->phone,
                              in->depot_lat, in->share_capital, in->depot_lon};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (f[i])
@@ -294,8 +302,10 @@ static int change_identity(db_conn *c, arena *a, int64_t hub, const hub_identity
     int st = hub_identity_check(a, in, old, &now, why);
     if (st)
         return st;
-    const char *olat = hub_degrees_text(a, old->depot_lat_e7), *nlat = hub_degrees_text(a, now.depot_lat_e7);
-    const char *olon = hub_degrees_text(a, old->depot_lon_e7), *nlon = hub_degrees_text(a, now.depot_lon_e7);
+    const char *olat = hub_degrees_text(a, old->depot_lat_e7),
+               *nlat = hub_degrees_text(a, now.depot_lat_e7);
+    const char *olon = hub_degrees_text(a, old->depot_lon_e7),
+               *nlon = hub_degrees_text(a, now.depot_lon_e7);
     size_t before = ch->n;
     note(ch, "name", old->name, now.name);
     note(ch, "legal_form", old->legal_form, now.legal_form);
@@ -404,7 +414,8 @@ static int change_hosts(db_conn *c, arena *a, int64_t hub, const hub_admin_patch
                                        "« %.80s » n’est pas un nom d’hôte (comme "
                                        "paniers.exemple.fr).",
                                        text_xml_safe(a, p->hosts[i])),
-                          arena_printf(a, "\"%.80s\" is not a host name (such as shop.example.org).",
+                          arena_printf(a,
+                                       "\"%.80s\" is not a host name (such as shop.example.org).",
                                        text_xml_safe(a, p->hosts[i])));
         bool dup = false;
         for (size_t k = 0; k < n && !dup; k++)
@@ -432,8 +443,8 @@ static int change_hosts(db_conn *c, arena *a, int64_t hub, const hub_admin_patch
     }
     PGresult *r;
     if (nadd) {
-        if ((st = db_run_a(c, a, &hosts_add, &r, DB_P(db_i64(a, hub), db_text_array(a, add, nadd)))) !=
-            DB_OK)
+        if ((st = db_run_a(c, a, &hosts_add, &r,
+                           DB_P(db_i64(a, hub), db_text_array(a, add, nadd)))) != DB_OK)
             return st;
         for (size_t i = 0; (size_t)PQntuples(r) < nadd && i < nadd; i++) {
             bool in = false;

@@ -26,8 +26,7 @@
 
 /* The identity as stored. Money in cents, positions in degrees × 10^7. */
 typedef struct hub_identity {
-    const char *slug, *name, *legal_form, *siret, *vat_number, *address, *rcs_city, *email,
-        *phone;
+    const char *slug, *name, *legal_form, *siret, *vat_number, *address, *rcs_city, *email, *phone;
     int64_t share_capital_cents; /* -1: none (a form without capital) */
     int64_t depot_lat_e7, depot_lon_e7;
 } hub_identity;
@@ -36,8 +35,8 @@ typedef struct hub_identity {
  * as it is (for a change; a new hub needs name and SIRET). An empty depot position
  * with an address is looked up in the gazetteer (core/gazetteer.h). */
 typedef struct hub_identity_in {
-    const char *name, *legal_form, *siret, *vat_number, *address, *rcs_city, *share_capital,
-        *email, *phone, *depot_lat, *depot_lon;
+    const char *name, *legal_form, *siret, *vat_number, *address, *rcs_city, *share_capital, *email,
+        *phone, *depot_lat, *depot_lon;
 } hub_identity_in;
 
 /* The weekly rhythm: ISO days (1 Monday .. 7 Sunday) and minutes after midnight. */

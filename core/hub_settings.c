@@ -194,8 +194,8 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
 }
 
 int hub_settings_record(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
-                        const char *const *names, const char *const *olds,
-                        const char *const *news, size_t n)
+                        const char *const *names, const char *const *olds, const char *const *news,
+                        size_t n)
 {
     if (n == 0)
         return 0;

@@ -78,8 +78,8 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
 /* Record changes made in the caller's transaction: n settings (names as the JSON API
  * calls them), their old and new values as text ("" for none). */
 int hub_settings_record(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
-                        const char *const *names, const char *const *olds,
-                        const char *const *news, size_t n);
+                        const char *const *names, const char *const *olds, const char *const *news,
+                        size_t n);
 /* The latest changes first, at most limit. */
 db_status hub_settings_changes(db_conn *c, arena *a, int64_t hub, int limit,
                                hub_settings_change **out, size_t *n);

@@ -121,8 +121,9 @@ static void info_from(const PGresult *r, invite_info *out)
 /* A token as km0 makes them (43 base64url characters): anything else names none. */
 static bool token_shape(const char *t)
 {
-    return t && strlen(t) == 43 && strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                             "0123456789-_") == 43;
+    return t && strlen(t) == 43 &&
+           strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789-_") == 43;
 }
 
 db_status invite_find(db_conn *c, arena *a, const char *token, invite_info *out)
@@ -187,15 +188,18 @@ static int accept_tx(db_conn *c, void *p)
         return st;
     if ((st = people_role_record(c, a, in.hub_id, id, by, NULL, in.role, "invitation")) != DB_OK)
         return st;
-    *x->user = (account_user){.id = id, .hub_id = in.hub_id, .email = in.email,
-                              .name = x->name ? x->name : "", .role = in.role,
+    *x->user = (account_user){.id = id,
+                              .hub_id = in.hub_id,
+                              .email = in.email,
+                              .name = x->name ? x->name : "",
+                              .role = in.role,
                               .producer_id = db_int(r, 0, "producer_id"),
                               .producer_slug = in.producer_slug};
     return 0;
 }
 
-int invite_accept(db_conn *c, arena *a, const char *token, const char *password,
-                  const char *name, account_user *user, refusal *why)
+int invite_accept(db_conn *c, arena *a, const char *token, const char *password, const char *name,
+                  account_user *user, refusal *why)
 {
     if (!token_shape(token))
         return refuse(why, 404, "invalid_invitation", NULL,

@@ -43,7 +43,7 @@ db_status invite_find(db_conn *c, arena *a, const char *token, invite_info *out)
 /* Use the invitation: make the account with this password (and name), spend the
  * invitation and its siblings, record the role. 404 unknown, 410 used or expired,
  * 422 weak password, 409 email_taken. */
-int invite_accept(db_conn *c, arena *a, const char *token, const char *password,
-                  const char *name, account_user *user, refusal *why);
+int invite_accept(db_conn *c, arena *a, const char *token, const char *password, const char *name,
+                  account_user *user, refusal *why);
 
 #endif

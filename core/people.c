@@ -17,17 +17,18 @@
 #define CUSTOMER_COLUMNS                                                                           \
     "c.id, coalesce(u.id, 0) AS user_id, c.kind, c.name, c.email, c.phone, c.legal_name,"          \
     " c.siret, c.vat_number, c.address, coalesce(u.role, '') AS role,"                             \
-    " coalesce(to_char(c.verified_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS verified_at,"   \
+    " coalesce(to_char(c.verified_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS verified_at,"    \
     " coalesce(v.email, '') AS verified_by,"                                                       \
     " (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders"                        \
     " FROM customers c LEFT JOIN users u ON u.customer_id = c.id AND u.hub_id = c.hub_id"          \
     " LEFT JOIN users v ON v.id = c.verified_by"
 
 /* $2: the words searched, "" for all; escaped for LIKE by the statement itself */
-DB_STMT(search, "SELECT " CUSTOMER_COLUMNS
-                " WHERE c.hub_id = $1 AND ($2 = '' OR strpos(lower(c.name), lower($2)) > 0"
-                "   OR strpos(c.email, lower($2)) > 0 OR strpos(lower(c.legal_name), lower($2)) > 0)"
-                " ORDER BY lower(c.name), c.id LIMIT $3::int + 1 OFFSET $4::bigint");
+DB_STMT(search,
+        "SELECT " CUSTOMER_COLUMNS
+        " WHERE c.hub_id = $1 AND ($2 = '' OR strpos(lower(c.name), lower($2)) > 0"
+        "   OR strpos(c.email, lower($2)) > 0 OR strpos(lower(c.legal_name), lower($2)) > 0)"
+        " ORDER BY lower(c.name), c.id LIMIT $3::int + 1 OFFSET $4::bigint");
 DB_STMT(customer_one, "SELECT " CUSTOMER_COLUMNS " WHERE c.hub_id = $1 AND c.id = $2");
 DB_STMT(orders_of,
         "SELECT o.cycle_id, cy.name AS cycle_name, cy.state,"
@@ -92,9 +93,9 @@ db_status people_search(db_conn *c, arena *a, int64_t hub, const char *q, int64_
     *n = 0;
     *more = false;
     *out = NULL;
-    db_status st = db_run_a(c, a, &search, &r,
-                            DB_P(db_i64(a, hub), q ? q : "", db_i64(a, PEOPLE_PAGE),
-                                 db_i64(a, page * PEOPLE_PAGE)));
+    db_status st = db_run_a(
+        c, a, &search, &r,
+        DB_P(db_i64(a, hub), q ? q : "", db_i64(a, PEOPLE_PAGE), db_i64(a, page * PEOPLE_PAGE)));
     if (st != DB_OK)
         return st;
     size_t rows = (size_t)PQntuples(r);
@@ -106,8 +107,8 @@ db_status people_search(db_conn *c, arena *a, int64_t hub, const char *q, int64_
     return DB_OK;
 }
 
-db_status people_customer_get(db_conn *c, arena *a, int64_t hub, int64_t id,
-                              people_customer *out, bool *found)
+db_status people_customer_get(db_conn *c, arena *a, int64_t hub, int64_t id, people_customer *out,
+                              bool *found)
 {
     PGresult *r;
     *found = false;
@@ -133,10 +134,11 @@ db_status people_orders(db_conn *c, arena *a, int64_t hub, int64_t customer, peo
     *n = (size_t)PQntuples(r);
     *out = arena_alloc(a, (*n + 1) * sizeof **out);
     for (size_t i = 0; i < *n; i++)
-        (*out)[i] = (people_order){db_int(r, (int)i, "cycle_id"), db_val(r, (int)i, "cycle_name"),
-                                   db_val(r, (int)i, "state"), db_val(r, (int)i, "delivery_date"),
-                                   db_val(r, (int)i, "pickup"), db_int(r, (int)i, "lines"),
-                                   db_int(r, (int)i, "excl")};
+        (*out)[i] =
+            (people_order){db_int(r, (int)i, "cycle_id"), db_val(r, (int)i, "cycle_name"),
+                           db_val(r, (int)i, "state"),    db_val(r, (int)i, "delivery_date"),
+                           db_val(r, (int)i, "pickup"),   db_int(r, (int)i, "lines"),
+                           db_int(r, (int)i, "excl")};
     return DB_OK;
 }
 
@@ -150,9 +152,9 @@ int people_verify(db_conn *c, arena *a, int64_t hub, int64_t customer, bool veri
                   refusal *why)
 {
     PGresult *r;
-    int st = db_run_a(c, a, &verify, &r,
-                      DB_P(db_i64(a, hub), db_i64(a, customer), verified ? "t" : "f",
-                           db_i64(a, by)));
+    int st =
+        db_run_a(c, a, &verify, &r,
+                 DB_P(db_i64(a, hub), db_i64(a, customer), verified ? "t" : "f", db_i64(a, by)));
     if (st != DB_OK)
         return st;
     if (PQntuples(r) != 1)
@@ -193,10 +195,10 @@ db_status people_role_changes(db_conn *c, arena *a, int64_t hub, int limit,
     *n = (size_t)PQntuples(r);
     *out = arena_alloc(a, (*n + 1) * sizeof **out);
     for (size_t i = 0; i < *n; i++)
-        (*out)[i] = (people_role_change){
-            db_val(r, (int)i, "changed_at"), db_val(r, (int)i, "email"),
-            db_val(r, (int)i, "old_role"),   db_val(r, (int)i, "new_role"),
-            db_val(r, (int)i, "by"),         db_val(r, (int)i, "via")};
+        (*out)[i] =
+            (people_role_change){db_val(r, (int)i, "changed_at"), db_val(r, (int)i, "email"),
+                                 db_val(r, (int)i, "old_role"),   db_val(r, (int)i, "new_role"),
+                                 db_val(r, (int)i, "by"),         db_val(r, (int)i, "via")};
     return DB_OK;
 }
 

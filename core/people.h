@@ -48,15 +48,15 @@ typedef struct people_role_change {
 db_status people_search(db_conn *c, arena *a, int64_t hub, const char *q, int64_t page,
                         people_customer **out, size_t *n, bool *more);
 /* One customer (found false when the hub has no such customer). */
-db_status people_customer_get(db_conn *c, arena *a, int64_t hub, int64_t id,
-                              people_customer *out, bool *found);
+db_status people_customer_get(db_conn *c, arena *a, int64_t hub, int64_t id, people_customer *out,
+                              bool *found);
 /* Its orders, the latest cycle first (at most 100). */
 db_status people_orders(db_conn *c, arena *a, int64_t hub, int64_t customer, people_order **out,
                         size_t *n);
 /* Mark a business buyer's details verified (by user), or not; 404 for no such
  * customer, 422 not_business for a person. */
-int people_verify(db_conn *c, arena *a, int64_t hub, int64_t customer, bool verified,
-                  int64_t by, refusal *why);
+int people_verify(db_conn *c, arena *a, int64_t hub, int64_t customer, bool verified, int64_t by,
+                  refusal *why);
 
 db_status people_coordinators(db_conn *c, arena *a, int64_t hub, people_coordinator **out,
                               size_t *n);

@@ -82,8 +82,7 @@ const char *place_opening_text(arena *a, const pickup_slot *s, size_t n)
     buf b = BUF_INIT;
     for (size_t i = 0; i < n; i++)
         buf_printf(&b, "%s%s %02d:%02d-%02d:%02d", i ? ", " : "", days_fr[s[i].dow - 1],
-                   s[i].start_min / 60, s[i].start_min % 60, s[i].end_min / 60,
-                   s[i].end_min % 60);
+                   s[i].start_min / 60, s[i].start_min % 60, s[i].end_min / 60, s[i].end_min % 60);
     const char *t = arena_strdup(a, buf_str(&b));
     buf_free(&b);
     return t;
@@ -117,8 +116,8 @@ static db_status load_pickups(db_conn *c, arena *a, int64_t hub, const char *slu
                              .active = db_bool(r, row, "active")};
         for (int k = 0; k < PQntuples(s); k++)
             if (db_int(s, k, "pickup_point_id") == p->id && p->nslots < PICKUP_SLOTS_MAX)
-                p->slots[p->nslots++] = (pickup_slot){(int)db_int(s, k, "dow"),
-                                                      (int)db_int(s, k, "s"), (int)db_int(s, k, "e")};
+                p->slots[p->nslots++] = (pickup_slot){
+                    (int)db_int(s, k, "dow"), (int)db_int(s, k, "s"), (int)db_int(s, k, "e")};
     }
     return DB_OK;
 }
@@ -157,10 +156,11 @@ static int check_pickup(arena *a, const pickup_in *in, bool creating, pickup_rec
     size_t n = 0;
     if (creating) {
         if (!in->slug || !slug_valid(in->slug))
-            PROBLEM("slug",
-                    "L’identifiant s’écrit en minuscules, chiffres et tirets, comme « crest-halle ».",
-                    "The short name is lower-case letters, digits and dashes, such as "
-                    "\"crest-halle\".");
+            PROBLEM(
+                "slug",
+                "L’identifiant s’écrit en minuscules, chiffres et tirets, comme « crest-halle ».",
+                "The short name is lower-case letters, digits and dashes, such as "
+                "\"crest-halle\".");
         else
             p->slug = in->slug;
     }
@@ -252,12 +252,12 @@ static int pickup_tx(db_conn *c, void *ctx)
     if (st != DB_OK)
         return st;
     if (PQntuples(r) != 1)
-        return x->creating ? refuse(x->why, 409, "slug_taken", "slug",
-                                    "Un point de retrait du groupement a déjà cet identifiant.",
-                                    "A pickup point of this hub already has this short name.")
-                           : refuse(x->why, 404, "not_found", "slug",
-                                    "Ce point de retrait n’existe pas.",
-                                    "There is no such pickup point.");
+        return x->creating
+                   ? refuse(x->why, 409, "slug_taken", "slug",
+                            "Un point de retrait du groupement a déjà cet identifiant.",
+                            "A pickup point of this hub already has this short name.")
+                   : refuse(x->why, 404, "not_found", "slug", "Ce point de retrait n’existe pas.",
+                            "There is no such pickup point.");
     const char *id = db_val(r, 0, "id");
     int64_t dows[PICKUP_SLOTS_MAX], starts[PICKUP_SLOTS_MAX], ends[PICKUP_SLOTS_MAX];
     for (size_t i = 0; i < p->nslots; i++) {
@@ -305,8 +305,8 @@ int pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const pic
     return db_transaction(c, false, pickup_tx, &x);
 }
 
-static int set_active(db_conn *c, arena *a, db_stmt *s, int64_t hub, const char *slug,
-                      bool active, refusal *why)
+static int set_active(db_conn *c, arena *a, db_stmt *s, int64_t hub, const char *slug, bool active,
+                      refusal *why)
 {
     PGresult *r;
     int st = db_run_a(c, a, s, &r, DB_P(db_i64(a, hub), slug, active ? "t" : "f"));
@@ -358,8 +358,7 @@ db_status vehicle_get(db_conn *c, arena *a, int64_t hub, const char *slug, vehic
 {
     PGresult *r;
     *found = false;
-    db_status st =
-        db_run_a(c, a, &vehicles, &r, DB_P(db_i64(a, hub), slug && *slug ? slug : "-"));
+    db_status st = db_run_a(c, a, &vehicles, &r, DB_P(db_i64(a, hub), slug && *slug ? slug : "-"));
     if (st == DB_OK && PQntuples(r) == 1) {
         vehicle_from(r, 0, out);
         *found = true;
@@ -375,7 +374,8 @@ static int check_vehicle(arena *a, const vehicle_in *in, bool creating, vehicle_
     int64_t k;
     if (creating) {
         if (!in->slug || !slug_valid(in->slug))
-            PROBLEM("slug", "L’identifiant s’écrit en minuscules, chiffres et tirets, comme « camion-1 ».",
+            PROBLEM("slug",
+                    "L’identifiant s’écrit en minuscules, chiffres et tirets, comme « camion-1 ».",
                     "The short name is lower-case letters, digits and dashes, such as \"van-1\".");
         else
             v->slug = in->slug;
@@ -385,8 +385,7 @@ static int check_vehicle(arena *a, const vehicle_in *in, bool creating, vehicle_
                     "Le nom compte de 1 à 200 caractères.", "The name has 1 to 200 characters."))
         v->name = in->name;
     if (in->capacity_kg || creating) {
-        if (parse_decimal(in->capacity_kg ? in->capacity_kg : "", 3, 1, 1000000000, &k) !=
-            PARSE_OK)
+        if (parse_decimal(in->capacity_kg ? in->capacity_kg : "", 3, 1, 1000000000, &k) != PARSE_OK)
             PROBLEM("capacity_kg",
                     "La capacité est un poids en kg, plus de 0 (comme 800 ou 1200,5).",
                     "The capacity is a weight in kg, more than 0 (such as 800 or 1200.5).");
@@ -397,7 +396,8 @@ static int check_vehicle(arena *a, const vehicle_in *in, bool creating, vehicle_
         if (!*in->capacity_crates)
             v->capacity_crates = 0;
         else if (parse_int(in->capacity_crates, 1, 100000, &k) != PARSE_OK)
-            PROBLEM("capacity_crates", "Le nombre de caisses est un entier de 1 à 100000 (vide : non compté).",
+            PROBLEM("capacity_crates",
+                    "Le nombre de caisses est un entier de 1 à 100000 (vide : non compté).",
                     "The crates are a whole number from 1 to 100000 (empty: not counted).");
         else
             v->capacity_crates = k;
@@ -423,8 +423,8 @@ static int check_vehicle(arena *a, const vehicle_in *in, bool creating, vehicle_
     return n ? refuse_details(why, a, d, n) : 0;
 }
 
-static int write_vehicle(db_conn *c, arena *a, int64_t hub, const vehicle_record *v,
-                         bool creating, refusal *why)
+static int write_vehicle(db_conn *c, arena *a, int64_t hub, const vehicle_record *v, bool creating,
+                         refusal *why)
 {
     PGresult *r;
     int st = db_run_a(c, a, creating ? &vehicle_insert : &vehicle_write, &r,

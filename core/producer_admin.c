@@ -26,7 +26,8 @@
     "   AND i.expires_at > now()) AS invitations"                                                  \
     " FROM producers p"
 
-DB_STMT(list, "SELECT " PRODUCER_COLUMNS " WHERE p.hub_id = $1 ORDER BY p.name COLLATE \"fr-x-icu\"");
+DB_STMT(list,
+        "SELECT " PRODUCER_COLUMNS " WHERE p.hub_id = $1 ORDER BY p.name COLLATE \"fr-x-icu\"");
 DB_STMT(one, "SELECT " PRODUCER_COLUMNS " WHERE p.hub_id = $1 AND p.slug = $2");
 DB_STMT(insert,
         "INSERT INTO producers (hub_id, slug, name, legal_form, siret, vat_regime, vat_number,"
@@ -140,8 +141,7 @@ static bool phone_ok(const char *p)
 #define PROBLEM(field, fr, en) (d[n++] = (refusal_detail){"invalid_field", field, fr, en})
 
 /* Check what was typed over p (a new producer: a blank record), every problem at once. */
-static int check(arena *a, const producer_in *in, bool creating, producer_record *p,
-                 refusal *why)
+static int check(arena *a, const producer_in *in, bool creating, producer_record *p, refusal *why)
 {
     refusal_detail d[20];
     size_t n = 0;
@@ -222,16 +222,18 @@ static int check(arena *a, const producer_in *in, bool creating, producer_record
             (*in->website && strncmp(in->website, "https://", 8) &&
              strncmp(in->website, "http://", 7)) ||
             strpbrk(in->website, " \"<>"))
-            PROBLEM("website", "Le site s’écrit comme https://ferme.exemple.fr (200 caractères "
-                               "au plus).",
+            PROBLEM("website",
+                    "Le site s’écrit comme https://ferme.exemple.fr (200 caractères "
+                    "au plus).",
                     "The website is written like https://farm.example.org (at most 200 "
                     "characters).");
         else
             p->website = in->website;
     }
-    if (in->description && text_detail(a, d, &n, "description", in->description, 0, 2000,
-                                       TEXT_LINES, "La présentation compte 2 000 caractères au plus.",
-                                       "The description has at most 2,000 characters."))
+    if (in->description &&
+        text_detail(a, d, &n, "description", in->description, 0, 2000, TEXT_LINES,
+                    "La présentation compte 2 000 caractères au plus.",
+                    "The description has at most 2,000 characters."))
         p->description = in->description;
     if (in->iban) {
         char iban[35];
@@ -267,20 +269,42 @@ static int check(arena *a, const producer_in *in, bool creating, producer_record
 static const char *const *params(arena *a, int64_t hub, const producer_record *p)
 {
     const char **v = arena_alloc(a, 17 * sizeof *v);
-    const char *vals[17] = {db_i64(a, hub), p->slug,     p->name,        p->legal_form,
-                            p->siret,       p->vat_regime, p->vat_number, p->address,
-                            p->town,        p->email,    p->phone,       p->website,
-                            p->description, p->iban,     p->has_position ? "t" : "f",
-                            db_i64(a, p->lat_e7), db_i64(a, p->lon_e7)};
+    const char *vals[17] = {db_i64(a, hub),
+                            p->slug,
+                            p->name,
+                            p->legal_form,
+                            p->siret,
+                            p->vat_regime,
+                            p->vat_number,
+                            p->address,
+                            p->town,
+                            p->email,
+                            p->phone,
+                            p->website,
+                            p->description,
+                            p->iban,
+                            p->has_position ? "t" : "f",
+                            db_i64(a, p->lat_e7),
+                            db_i64(a, p->lon_e7)};
     memcpy(v, vals, sizeof vals);
     return v;
 }
 
 int producer_create(db_conn *c, arena *a, int64_t hub, const producer_in *in, refusal *why)
 {
-    producer_record p = {.slug = "", .name = "", .legal_form = "", .siret = "",
-                         .vat_regime = "", .vat_number = "", .address = "", .town = "",
-                         .email = "", .phone = "", .website = "", .description = "", .iban = ""};
+    producer_record p = {.slug = "",
+                         .name = "",
+                         .legal_form = "",
+                         .siret = "",
+                         .vat_regime = "",
+                         .vat_number = "",
+                         .address = "",
+                         .town = "",
+                         .email = "",
+                         .phone = "",
+                         .website = "",
+                         .description = "",
+                         .iban = ""};
     int st = check(a, in, true, &p, why);
     if (st)
         return st;
@@ -300,11 +324,16 @@ int producer_update(db_conn *c, arena *a, int64_t hub, const char *slug, const p
     if (self) {
         const struct {
             const char *v, *field;
-        } closed[] = {{in->slug, "slug"},         {in->name, "name"},
-                      {in->legal_form, "legal_form"}, {in->siret, "siret"},
-                      {in->vat_regime, "vat_regime"}, {in->vat_number, "vat_number"},
-                      {in->address, "address"},   {in->town, "town"},
-                      {in->iban, "iban"},         {in->lat, "lat"},
+        } closed[] = {{in->slug, "slug"},
+                      {in->name, "name"},
+                      {in->legal_form, "legal_form"},
+                      {in->siret, "siret"},
+                      {in->vat_regime, "vat_regime"},
+                      {in->vat_number, "vat_number"},
+                      {in->address, "address"},
+                      {in->town, "town"},
+                      {in->iban, "iban"},
+                      {in->lat, "lat"},
                       {in->lon, "lon"}};
         for (size_t i = 0; i < sizeof closed / sizeof closed[0]; i++)
             if (closed[i].v)
@@ -344,8 +373,8 @@ db_status producer_impact_get(db_conn *c, arena *a, int64_t hub, const char *slu
     db_status st = db_run_a(c, a, &impact_of, &r, DB_P(db_i64(a, hub), slug));
     if (st != DB_OK)
         return st;
-    *out = (producer_impact){db_int(r, 0, "cycles"), db_int(r, 0, "orders"),
-                             db_int(r, 0, "lines"), db_int(r, 0, "excl")};
+    *out = (producer_impact){db_int(r, 0, "cycles"), db_int(r, 0, "orders"), db_int(r, 0, "lines"),
+                             db_int(r, 0, "excl")};
     return DB_OK;
 }
 

@@ -22,8 +22,8 @@
 
 typedef struct producer_record {
     int64_t id;
-    const char *slug, *name, *legal_form, *siret, *vat_regime, *vat_number, *address, *town,
-        *email, *phone, *website, *description, *iban;
+    const char *slug, *name, *legal_form, *siret, *vat_regime, *vat_number, *address, *town, *email,
+        *phone, *website, *description, *iban;
     bool has_position;
     int64_t lat_e7, lon_e7;
     bool active;
@@ -36,8 +36,8 @@ typedef struct producer_record {
  * lat and lon both empty with an address: the commune's position, when the gazetteer
  * knows it. */
 typedef struct producer_in {
-    const char *slug, *name, *legal_form, *siret, *vat_regime, *vat_number, *address, *town,
-        *email, *phone, *website, *description, *iban, *lat, *lon;
+    const char *slug, *name, *legal_form, *siret, *vat_regime, *vat_number, *address, *town, *email,
+        *phone, *website, *description, *iban, *lat, *lon;
 } producer_in;
 
 /* What suspending would touch: lines in cycles open now. */

@@ -66,6 +66,9 @@ void h_hub_settings_get(http_req *req);
 void h_hub_settings_patch(http_req *req);
 void p_desk_settings(http_req *req);
 void p_desk_settings_save(http_req *req);
+/* first run: p_setup.c */
+void p_setup_form(http_req *req);
+void p_setup(http_req *req);
 /* h_reports.c */
 void h_reports_list(http_req *req);
 void h_report_get(http_req *req);

@@ -65,6 +65,19 @@ static const struct {
     {"activated", "Réactivé.", "Reactivated."},
     {"batched", "Tournées calculées.", "Rounds planned."},
     {"invoiced", "Factures émises.", "Invoices issued."},
+    {"hub_created",
+     "Le groupement est créé : ajoutez ses producteurs, ses points de retrait et "
+     "ses véhicules.",
+     "The hub is created: add its producers, pickup points and vans."},
+    {"created_producer", "Producteur ajouté : invitez-le à créer son compte.",
+     "Producer added: invite them to create their account."},
+    {"created_place", "Ajouté.", "Added."},
+    {"verified", "Coordonnées marquées comme vérifiées.", "Details marked as verified."},
+    {"unverified", "Vérification retirée.", "Verification removed."},
+    {"role_given", "Rôle de coordination donné.", "Coordinator role given."},
+    {"role_removed", "Rôle de coordination retiré.", "Coordinator role removed."},
+    {"suspended", "Producteur suspendu : ses lignes déjà commandées restent et seront livrées.",
+     "Producer suspended: the lines already ordered stay and will be delivered."},
 };
 
 void desk_notice(buf *b, http_req *req)

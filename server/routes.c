@@ -22,6 +22,9 @@ const http_route http_routes[] = {
     {"GET", "/static/{file}", h_static, ROLE_ANY, ROUTE_NO_DB},
     {"GET", "/favicon.ico", h_favicon, ROLE_ANY, ROUTE_NO_DB},
     {"GET", "/contact", p_contact, ROLE_ANY, ROUTE_HTML},
+    /* the first run, while the database holds no hub (server/p_setup.c) */
+    {"GET", "/setup", p_setup_form, ROLE_ANY, ROUTE_HTML | ROUTE_NO_HUB},
+    {"POST", "/setup", p_setup, ROLE_ANY, ROUTE_HTML | ROUTE_NO_HUB},
     {"GET", "/producer", p_producer, ROLE_PRODUCER | ROLE_COORDINATOR, ROUTE_HTML},
     /* the page's own address after a POST, e.g. for its "Français / English" link */
     {"GET", "/producer/catalog", p_producer, ROLE_PRODUCER | ROLE_COORDINATOR, ROUTE_HTML},
