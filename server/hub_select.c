@@ -200,3 +200,20 @@ int hub_select(http_req *req)
     req->hub_id = id;
     return DB_OK;
 }
+
+int hub_select_config_taken(http_req *req, const char *host, int64_t hub, bool *taken)
+{
+    bool wildcard;
+    char h[254];
+    int64_t id = 0;
+    *taken = false;
+    const char *slug = hub_select_match(req->mem, host, &wildcard, h, sizeof h);
+    if (!slug)
+        return DB_OK;
+    db_status st = id_of(req->db, slug, &id);
+    if (st != DB_OK)
+        return st;
+    /* an exact entry is the operator's word even for a hub not made yet */
+    *taken = wildcard ? (id && id != hub) : id != hub;
+    return DB_OK;
+}

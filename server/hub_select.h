@@ -24,6 +24,10 @@ const char *hub_select_slug(arena *a, const char *host);
  * no host name). */
 const char *hub_select_match(arena *a, const char *header, bool *wildcard, char *host_out,
                              size_t host_len);
+/* Whether the configuration leaves host (as stored: core/hub_identity.h) free for hub:
+ * an exact entry of hub_hosts names another slug, or a sub-domain entry makes it
+ * another existing hub's, and *taken is true (db_status). */
+int hub_select_config_taken(http_req *req, const char *host, int64_t hub, bool *taken);
 /* Set req->hub_id for a request without a session (db_status). */
 int hub_select(http_req *req);
 
