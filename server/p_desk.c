@@ -261,10 +261,14 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     desk_notice(&b, req);
     render_overlaps(&b, req, ov, nov);
     buf_printf(&b,
-               "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a>"
-               " · <a href=\"/desk/settings\">%s</a></p>",
+               "<ul class=\"cats\"><li><a href=\"/desk/producers\">%s</a></li>"
+               "<li><a href=\"/desk/pickup-points\">%s</a></li>"
+               "<li><a href=\"/desk/vehicles\">%s</a></li><li><a href=\"/desk/people\">%s</a>"
+               "</li><li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
+               "</a></li></ul>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
-               TR(req, "Réglages", "Settings"));
+               TR(req, "Véhicules", "Vans"), TR(req, "Personnes", "People"),
+               TR(req, "Le groupement", "The hub"), TR(req, "Réglages", "Settings"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);
