@@ -205,7 +205,7 @@ static void slot_rows(buf *b, http_req *req, const typed *t, const refusal *why)
                TR(req, "Un créneau au moins, quatre au plus ; une ligne vide n’en est pas un.",
                   "At least one slot, at most four; an empty row is none."));
     for (int k = 1; k <= PICKUP_SLOTS_MAX; k++) {
-        char id[16];
+        char id[32];
         buf_printf(b, "<p>");
         snprintf(id, sizeof id, "slot_day_%d", k);
         admin_select(b, req, id,
