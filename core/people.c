@@ -40,9 +40,11 @@ DB_STMT(orders_of,
         " JOIN pickup_points pp ON pp.id = o.pickup_point_id"
         " WHERE o.hub_id = $1 AND o.customer_id = $2 ORDER BY cy.delivery_date DESC, o.id DESC"
         " LIMIT 100");
+/* only a business buyer's: a person's row is never touched */
 DB_STMT(verify, "UPDATE customers SET verified_at = CASE WHEN $3 THEN now() END,"
                 " verified_by = CASE WHEN $3 THEN nullif($4, '0')::bigint END"
-                " WHERE hub_id = $1 AND id = $2 RETURNING kind");
+                " WHERE hub_id = $1 AND id = $2 AND kind = 'business' RETURNING id");
+DB_STMT(customer_kind, "SELECT kind FROM customers WHERE hub_id = $1 AND id = $2");
 DB_STMT(coordinators, "SELECT id, email, name FROM users WHERE hub_id = $1"
                       " AND role = 'coordinator' AND active ORDER BY email");
 DB_STMT(lock_coordinators, "SELECT id FROM users WHERE hub_id = $1 AND role = 'coordinator'"
@@ -157,13 +159,16 @@ int people_verify(db_conn *c, arena *a, int64_t hub, int64_t customer, bool veri
                  DB_P(db_i64(a, hub), db_i64(a, customer), verified ? "t" : "f", db_i64(a, by)));
     if (st != DB_OK)
         return st;
+    if (PQntuples(r) == 1)
+        return 0;
+    if ((st = db_run_a(c, a, &customer_kind, &r, DB_P(db_i64(a, hub), db_i64(a, customer)))) !=
+        DB_OK)
+        return st;
     if (PQntuples(r) != 1)
         return no_such(why);
-    if (strcmp(db_val(r, 0, "kind"), "business") != 0)
-        return refuse(why, 422, "not_business", NULL,
+    return refuse(why, 422, "not_business", NULL,
                       "Seul un acheteur professionnel a des coordonnées à vérifier.",
                       "Only a business buyer has details to verify.");
-    return 0;
 }
 
 db_status people_coordinators(db_conn *c, arena *a, int64_t hub, people_coordinator **out,
