@@ -155,7 +155,7 @@ bool admin_json_fields_or_reply(http_req *req, const cJSON *body, const char *co
             return false;
         }
         if (cJSON_IsString(v)) {
-            out[k] = v->valuestring;
+            out[k] = arena_strdup(req->mem, v->valuestring); /* the tree may go first */
         } else if (cJSON_IsNull(v)) {
             out[k] = "";
         } else if (cJSON_IsBool(v)) {

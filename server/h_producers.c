@@ -156,15 +156,26 @@ static void reply_impact(http_req *req, const refusal *why, const producer_impac
 void h_producer_patch(http_req *req)
 {
     const char *slug = http_param(req, "slug");
+    producer_record p;
+    bool found;
     if (!own_or_reply(req, slug))
         return;
+    int st = producer_get(req->db, req->mem, req->hub_id, slug, &p, &found);
+    if (st != DB_OK || !found) { /* another hub's producer is none of this one's */
+        if (st != DB_OK)
+            http_reply_db_error(req, st);
+        else
+            http_reply_error(req, 404, "not_found",
+                             TR(req, "Ce producteur n’existe pas.", "There is no such producer."),
+                             "slug");
+        return;
+    }
     cJSON *body = admin_json_object_or_reply(req);
     const char *v[NKEYS];
     if (!body || !admin_json_fields_or_reply(req, body, keys, NKEYS, v))
         return;
     const char *active = v[NKEYS - 2], *confirm = v[NKEYS - 1];
     refusal why = {0};
-    int st;
     if (active || confirm) {
         bool on, yes = false;
         if (req->session->role != ROLE_COORDINATOR) {
