@@ -154,7 +154,7 @@ static int accept_tx(db_conn *c, void *p)
     if (st != DB_OK)
         return st;
     if (PQntuples(r) != 1)
-        return refuse(x->why, 404, "invalid_invitation", NULL,
+        return refuse(x->why, 410, "invalid_invitation", NULL,
                       "Ce lien d’invitation n’est pas valide : demandez-en un autre au groupement.",
                       "This invitation link is not valid: ask the hub for another.");
     invite_info in;
@@ -202,7 +202,7 @@ int invite_accept(db_conn *c, arena *a, const char *token, const char *password,
                   account_user *user, refusal *why)
 {
     if (!token_shape(token))
-        return refuse(why, 404, "invalid_invitation", NULL,
+        return refuse(why, 410, "invalid_invitation", NULL,
                       "Ce lien d’invitation n’est pas valide : demandez-en un autre au groupement.",
                       "This invitation link is not valid: ask the hub for another.");
     accept_ctx x = {a, token, password ? password : "", name, user, why};

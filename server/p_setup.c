@@ -6,7 +6,7 @@
  * loopback address with no proxy header: behind nginx every request comes from the
  * loopback, and carries X-Forwarded-For) or for whoever holds a one-time token that
  * km0 hub create --first-run-token printed (docs/operations.md). Anyone else is told
- * how to get one; once a hub exists the page answers 404. The hub is created by the
+ * how to get one; once a hub exists the page answers 410 (gone for good). The hub is created by the
  * same core function as km0 hub create (core/hub_create.h), and the coordinator is
  * logged in at once.
  */
@@ -31,7 +31,7 @@ static bool allowed_or_reply(http_req *req, const char *token)
         return false;
     }
     if (any) {
-        http_reply_error(req, 404, "not_found",
+        http_reply_error(req, 410, "first_run_over",
                          TR(req, "La première mise en route est faite : un groupement existe.",
                             "The first run is over: a hub exists."),
                          NULL);

@@ -75,7 +75,7 @@ describe('running a hub from the desk, from an empty database (JavaScript off)',
       [['vercors-circuits', 'SCIC SAS', 'Romans', '1200000', '44.73', '5.02']]);
     assert.deepEqual(db.sql('SELECT old_role IS NULL, new_role, via FROM user_role_changes'), [['t', 'coordinator', 'setup']]);
     // the page is gone now that a hub exists
-    assert.equal((await fetch(`${srv.base}/setup`)).status, 404);
+    assert.equal((await fetch(`${srv.base}/setup`)).status, 410);
   });
 
   it('adds two producers, with their checks, and makes their invitation links', { timeout: 120000 }, async () => {

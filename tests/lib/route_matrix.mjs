@@ -144,15 +144,15 @@ export const ROUTES = {
     req: (role) => ({ form: role.startsWith('p') ? { website: 'not a website' } : { description: 'Pwned <b>' } }),
   },
   'GET /producers/{slug}': { expect: { ...all(200), coordB: 404 } },
-  // the first run is over (the world has hubs), and no invitation has this token
-  'GET /setup': { expect: all(404) },
+  // the first run is over (the world has hubs: 410, gone), and no invitation has this token
+  'GET /setup': { expect: all(410) },
   'POST /setup': {
-    expect: all(404),
+    expect: all(410),
     req: () => ({ form: { slug: 'evil', name: 'Evil', siret: '52601815500014', coordinator_email: 'evil@example.org', password: 'correct horse battery' } }),
   },
-  'GET /invitation': { expect: all(404) },
-  'POST /invitation': { expect: all(404), req: () => ({ form: { t: 'not-a-token', password: 'correct horse battery' } }) },
-  'POST /api/v1/invitations': { expect: all(404), req: () => ({ json: { token: 'not-a-token', password: 'correct horse battery' } }) },
+  'GET /invitation': { expect: all(410) },
+  'POST /invitation': { expect: all(410), req: () => ({ form: { t: 'not-a-token', password: 'correct horse battery' } }) },
+  'POST /api/v1/invitations': { expect: all(410), req: () => ({ json: { token: 'not-a-token', password: 'correct horse battery' } }) },
   'GET /producer/catalog': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 200 }, 403) },
   'POST /producer/catalog': {
     expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
