@@ -26,7 +26,7 @@ static bool usable_or_reply(http_req *req, const char *token, invite_info *in)
     }
     if (!in->found) {
         http_reply_error(
-            req, 404, "invalid_invitation",
+            req, 410, "invalid_invitation",
             TR(req, "Ce lien d’invitation n’est pas valide : demandez-en un autre au groupement.",
                "This invitation link is not valid: ask the hub for another."),
             NULL);

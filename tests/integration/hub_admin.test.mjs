@@ -6,6 +6,7 @@
 // a token's holder; an invitation serves once; changes are recorded.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { freshDb, emptyDb, startServer, km0, addUser, insertProducts, openCycle, fixture } from '../lib/harness.mjs';
 
 const PW = 'correct horse battery';
@@ -132,50 +133,60 @@ describe('host names from the desk, without a restart', () => {
   let db, srv;
   before(async () => {
     db = freshDb('hub_hosts');
+    addUser(db, { email: 'a@example.org', role: 'coordinator', password: PW }); // while hub A is the only one
     assert.equal(km0(['seed', fixture('hub2')], { db }).status, 0);
     srv = await startServer(db);
   });
   after(async () => { await srv?.stop(); db?.drop(); });
 
-  const asHost = (host) => fetch(`${srv.base}/api/v1/cycles`, { headers: { host } });
+  // fetch() sends its own Host: node:http sends the one asked for
+  const hostReq = (host, method, path, { json, cookie, csrf } = {}) => new Promise((resolve, reject) => {
+    const body = json ? JSON.stringify(json) : undefined;
+    const headers = { host, ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), ...(csrf ? { 'x-csrf-token': csrf } : {}) };
+    const rq = http.request({ host: '127.0.0.1', port: srv.port, method, path, headers, timeout: 30000 }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text, json: text.startsWith('{') ? JSON.parse(text) : undefined }));
+    });
+    rq.on('error', reject);
+    rq.end(body);
+  });
+  const asHost = (host) => hostReq(host, 'GET', '/api/v1/cycles');
+  /** A session opened through a host name: {cookie, csrf}. */
+  async function loginAt(host, email) {
+    const r = await hostReq(host, 'POST', '/api/v1/session', { json: { email, password: PW } });
+    if (r.status !== 200) return { status: r.status };
+    return { status: 200, cookie: r.headers['set-cookie'][0].split(';')[0], csrf: r.json.user.csrf_token };
+  }
 
   it('serves a hub at a name as soon as its coordinator adds it, and not after it is removed', { timeout: 60000 }, async () => {
-    addUser(db, { email: 'a@example.org', role: 'coordinator', password: PW });
-    const a = srv.client();
     // two hubs, no "hub" key: an unknown name serves none
     assert.equal((await asHost('paniers.example.org')).status, 404);
-    await a.post('/api/v1/session', { email: 'a@example.org', password: PW }, { headers: { host: 'localhost' } }).catch(() => {});
-    // log in through a name of hub A's own
     db.sql("INSERT INTO hub_hosts (host, hub_id) SELECT 'a.example.org', id FROM hubs WHERE slug = 'drome-paysanne'");
-    const r0 = await fetch(`${srv.base}/api/v1/session`, { method: 'POST', headers: { host: 'a.example.org', 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'a@example.org', password: PW }) });
-    assert.equal(r0.status, 200);
-    a.keepCookies(r0);
-    a.csrf = (await r0.json()).user.csrf_token;
-    let r = await a.patch('/api/v1/hub/settings', { hosts: ['a.example.org', 'HTTPS://Paniers.Example.org/'] });
+    const a = await loginAt('a.example.org', 'a@example.org');
+    assert.equal(a.status, 200);
+    const patchA = (json) => hostReq('a.example.org', 'PATCH', '/api/v1/hub/settings', { json, ...a });
+    let r = await patchA({ hosts: ['a.example.org', 'HTTPS://Paniers.Example.org/'] });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.hosts, ['a.example.org', 'paniers.example.org']);
+    // the same server, no restart: the name leads to hub A now
     assert.equal((await asHost('paniers.example.org')).status, 200);
     assert.ok(r.json.changes.some((c) => c.setting === 'hosts' && c.new === 'a.example.org paniers.example.org'));
-    // another hub cannot take it
-    db.sql("INSERT INTO users (hub_id, email, password_hash, role) SELECT h.id, 'b@example.org', u.password_hash, 'coordinator' FROM hubs h, users u WHERE h.slug = 'tarn-fermier' AND u.email = 'a@example.org'");
-    const b = srv.client();
-    const rb = await fetch(`${srv.base}/api/v1/session`, { method: 'POST', headers: { host: 'paniers.example.org', 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'b@example.org', password: PW }) });
-    assert.equal(rb.status, 401, 'hub B\'s account is not found through hub A\'s name');
+    // hub B's coordinator, whose account is not found through hub A's name, cannot take it
+    db.sql(`INSERT INTO users (hub_id, email, password_hash, role) SELECT h.id, 'b@example.org', u.password_hash, 'coordinator'
+      FROM hubs h, users u WHERE h.slug = 'tarn-fermier' AND u.email = 'a@example.org'`);
+    assert.equal((await loginAt('paniers.example.org', 'b@example.org')).status, 401);
     db.sql("INSERT INTO hub_hosts (host, hub_id) SELECT 'b.example.org', id FROM hubs WHERE slug = 'tarn-fermier'");
-    const rb2 = await fetch(`${srv.base}/api/v1/session`, { method: 'POST', headers: { host: 'b.example.org', 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'b@example.org', password: PW }) });
-    assert.equal(rb2.status, 200);
-    b.keepCookies(rb2);
-    b.csrf = (await rb2.json()).user.csrf_token;
-    r = await b.patch('/api/v1/hub/settings', { hosts: ['b.example.org', 'paniers.example.org'] });
-    assert.equal(r.status, 409);
+    const b = await loginAt('b.example.org', 'b@example.org');
+    assert.equal(b.status, 200);
+    r = await hostReq('b.example.org', 'PATCH', '/api/v1/hub/settings', { json: { hosts: ['b.example.org', 'paniers.example.org'] }, ...b });
+    assert.equal(r.status, 409, r.text);
     assert.equal(r.json.error.code, 'host_taken');
-    r = await b.patch('/api/v1/hub/settings', { hosts: ['not a host'] });
+    r = await hostReq('b.example.org', 'PATCH', '/api/v1/hub/settings', { json: { hosts: ['not a host'] }, ...b });
     assert.equal(r.status, 422);
+    assert.deepEqual(db.sql("SELECT host FROM hub_hosts WHERE hub_id = (SELECT id FROM hubs WHERE slug = 'tarn-fermier')"), [['b.example.org']]);
     // removed: no longer served
-    r = await a.patch('/api/v1/hub/settings', { hosts: ['a.example.org'] });
+    r = await patchA({ hosts: ['a.example.org'] });
     assert.equal(r.status, 200);
     assert.equal((await asHost('paniers.example.org')).status, 404);
   });

@@ -141,7 +141,7 @@ export const ROUTES = {
   'GET /producer/profile': { expect: html({ pX: 200, pY: 200 }, 403) },
   'POST /producer/profile': {
     expect: html({ pX: 422, pY: 422 }, 403),
-    req: (role) => ({ form: role.startsWith('p') ? { website: 'not a website' } : { description: 'Pwned <b>' } }),
+    req: (role) => ({ form: String(role).startsWith('p') ? { website: 'not a website' } : { description: 'Pwned <b>' } }),
   },
   'GET /producers/{slug}': { expect: { ...all(200), coordB: 404 } },
   // the first run is over (the world has hubs: 410, gone), and no invitation has this token
@@ -179,7 +179,7 @@ export const ROUTES = {
   'GET /desk/producers/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/producers': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: role.startsWith('coord') ? { slug: 'Not A Slug', name: '' } : NEW_PRODUCER }),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { slug: 'Not A Slug', name: '' } : NEW_PRODUCER }),
   },
   'POST /desk/producers/{slug}/invitations': {
     expect: html({ coord: 422, coordB: 404 }, 403),
@@ -198,7 +198,7 @@ export const ROUTES = {
   'GET /desk/pickup-points/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/pickup-points': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: role.startsWith('coord') ? { slug: '', name: '' } : { slug: 'evil', name: 'Evil', lat: '45', lon: '5', slot_day_1: '4', slot_from_1: '17:00', slot_to_1: '19:00' } }),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { slug: '', name: '' } : { slug: 'evil', name: 'Evil', lat: '45', lon: '5', slot_day_1: '4', slot_from_1: '17:00', slot_to_1: '19:00' } }),
   },
   'GET /desk/pickup-points/{slug}': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'POST /desk/pickup-points/{slug}': {
@@ -213,7 +213,7 @@ export const ROUTES = {
   'GET /desk/vehicles/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/vehicles': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: role.startsWith('coord') ? { slug: 'van-x', name: 'Van', capacity_kg: '0' } : { slug: 'evil', name: 'Evil', capacity_kg: '1', speed_kmh: '50', stop_minutes: '1', departs: '07:00' } }),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { slug: 'van-x', name: 'Van', capacity_kg: '0' } : { slug: 'evil', name: 'Evil', capacity_kg: '1', speed_kmh: '50', stop_minutes: '1', departs: '07:00' } }),
   },
   'GET /desk/vehicles/{slug}': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'POST /desk/vehicles/{slug}': {
@@ -229,29 +229,29 @@ export const ROUTES = {
   'GET /desk/people/{id}': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'POST /desk/people/{id}/verified': { expect: html({ coord: 422, coordB: 404 }, 403), req: () => ({ form: { verified: '1' } }) },
   'POST /desk/coordinators': {
-    expect: html({ coord: 404, coordB: 404 }, 403),
-    req: (role, w) => ({ form: { email: role.startsWith('coord') ? 'nobody@example.org' : w.acc.cB.email } }),
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { email: role === 'coord' ? 'not an email' : role === 'coordB' ? 'nobody@example.org' : w.acc.cB.email } }),
   },
   'POST /desk/coordinators/{id}/remove': { expect: html({ coord: 303, coordB: 404 }, 403), req: () => ({ form: {} }) },
   'GET /desk/hub': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/hub/identity': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: role.startsWith('coord') ? { siret: '123' } : { name: 'Pwned' } }),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { siret: '123' } : { name: 'Pwned' } }),
   },
   'POST /desk/hub/week': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: { template_opens_day: role.startsWith('coord') ? '9' : '1' } }),
+    req: (role) => ({ form: { template_opens_day: String(role).startsWith('coord') ? '9' : '1' } }),
   },
   'POST /desk/hub/hosts': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: { hosts: role.startsWith('coord') ? 'not a host!' : 'evil.example.org' } }),
+    req: (role) => ({ form: { hosts: String(role).startsWith('coord') ? 'not a host!' : 'evil.example.org' } }),
   },
   // a coordinator's own cell sends a value out of range (nothing saved); the others
   // try to turn the hub into the seller and cap every order at one cent
   'GET /desk/settings': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/settings': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: role.startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
   },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
@@ -298,13 +298,13 @@ export const ROUTES = {
   'GET /api/v1/hub/settings': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'PATCH /api/v1/hub/settings': {
     expect: api({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ json: role.startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
   },
   'GET /api/v1/orders': { expect: api({ cA: 200, cB: 200 }, 403) },
   'GET /api/v1/producers': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/producers': {
     expect: api({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ json: role.startsWith('coord') ? { slug: 'Not A Slug' } : NEW_PRODUCER }),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { slug: 'Not A Slug' } : NEW_PRODUCER }),
   },
   'GET /api/v1/producers/{slug}': { expect: api({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403) },
   'PATCH /api/v1/producers/{slug}': {
@@ -318,7 +318,7 @@ export const ROUTES = {
   'GET /api/v1/pickup-points': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/pickup-points': {
     expect: api({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ json: role.startsWith('coord') ? { slug: 'x', name: 'X', lat: '45', lon: '5', slots: [] } : { slug: 'evil', name: 'Evil', lat: '45', lon: '5', slots: [{ day: 4, from: '17:00', to: '19:00' }] } }),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { slug: 'x', name: 'X', lat: '45', lon: '5', slots: [] } : { slug: 'evil', name: 'Evil', lat: '45', lon: '5', slots: [{ day: 4, from: '17:00', to: '19:00' }] } }),
   },
   'GET /api/v1/pickup-points/{slug}': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'PATCH /api/v1/pickup-points/{slug}': {
@@ -328,7 +328,7 @@ export const ROUTES = {
   'GET /api/v1/vehicles': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/vehicles': {
     expect: api({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ json: role.startsWith('coord') ? { slug: 'van-x', name: 'Van', capacity_kg: '0', speed_kmh: 50, stop_minutes: 5, departs: '07:00' } : { slug: 'evil', name: 'Evil', capacity_kg: '1', speed_kmh: 50, stop_minutes: 5, departs: '07:00' } }),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { slug: 'van-x', name: 'Van', capacity_kg: '0', speed_kmh: 50, stop_minutes: 5, departs: '07:00' } : { slug: 'evil', name: 'Evil', capacity_kg: '1', speed_kmh: 50, stop_minutes: 5, departs: '07:00' } }),
   },
   'GET /api/v1/vehicles/{slug}': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'PATCH /api/v1/vehicles/{slug}': {
@@ -340,8 +340,8 @@ export const ROUTES = {
   'PATCH /api/v1/customers/{id}': { expect: api({ coord: 422, coordB: 404 }, 403), req: () => ({ json: { verified: true } }) },
   'GET /api/v1/coordinators': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/coordinators': {
-    expect: api({ coord: 404, coordB: 404 }, 403),
-    req: (role, w) => ({ json: { email: role.startsWith('coord') ? 'nobody@example.org' : w.acc.cB.email } }),
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ json: { email: role === 'coord' ? 'not an email' : role === 'coordB' ? 'nobody@example.org' : w.acc.cB.email } }),
   },
   'DELETE /api/v1/coordinators/{id}': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'PUT /api/v1/producers/{slug}/catalog': {
