@@ -151,8 +151,8 @@ int cmd_hub(int argc, char **argv)
     if (!c)
         return EXIT_REFUSED;
     arena *a = arena_new();
-    int64_t hub;
-    account_user user;
+    int64_t hub = 0;
+    account_user user = {0};
     refusal why = {0};
     int st = hub_create(c, a, &in, "cli", false, NULL, &hub, &user, &why);
     int rc = EXIT_OK;

@@ -41,8 +41,8 @@ int invite_create(db_conn *c, arena *a, int64_t hub, const char *role, const cha
 /* What a token opens (found false for none). */
 db_status invite_find(db_conn *c, arena *a, const char *token, invite_info *out);
 /* Use the invitation: make the account with this password (and name), spend the
- * invitation and its siblings, record the role. 410 unknown, used or expired (a link that is not, or no longer, one),
- * 422 weak password, 409 email_taken. */
+ * invitation and its siblings, record the role. 410 unknown, used or expired (a link that is not,
+ * or no longer, one), 422 weak password, 409 email_taken. */
 int invite_accept(db_conn *c, arena *a, const char *token, const char *password, const char *name,
                   account_user *user, refusal *why);
 

@@ -167,8 +167,8 @@ int people_verify(db_conn *c, arena *a, int64_t hub, int64_t customer, bool veri
     if (PQntuples(r) != 1)
         return no_such(why);
     return refuse(why, 422, "not_business", NULL,
-                      "Seul un acheteur professionnel a des coordonnées à vérifier.",
-                      "Only a business buyer has details to verify.");
+                  "Seul un acheteur professionnel a des coordonnées à vérifier.",
+                  "Only a business buyer has details to verify.");
 }
 
 db_status people_coordinators(db_conn *c, arena *a, int64_t hub, people_coordinator **out,

@@ -101,7 +101,7 @@ void p_invitation(http_req *req)
     invite_info in;
     if (!usable_or_reply(req, token, &in))
         return;
-    account_user user;
+    account_user user = {0};
     refusal why = {0};
     int st = invite_accept(req->db, req->mem, token, form_get(&f, "password"), name, &user, &why);
     if (st > 0 && why.status == 422) {
@@ -128,7 +128,7 @@ void h_invitation_accept(http_req *req)
         !json_str_or_reply(req, body, "password", 256, true, &password) ||
         !json_str_or_reply(req, body, "name", 200, false, &name))
         return;
-    account_user user;
+    account_user user = {0};
     refusal why = {0};
     int st = invite_accept(req->db, req->mem, token, password, name, &user, &why);
     if (st != 0) {

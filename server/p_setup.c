@@ -129,8 +129,8 @@ void p_setup(http_req *req)
     if (!allowed_or_reply(req, v.token))
         return;
     hub_new in = {v.slug, v.id, v.coordinator_email, v.coordinator_name, form_get(&f, "password")};
-    int64_t hub;
-    account_user user;
+    int64_t hub = 0;
+    account_user user = {0};
     refusal why = {0};
     const char *token = http_client_is_local(req) ? NULL : v.token;
     int st = hub_create(req->db, req->mem, &in, "setup", true, token, &hub, &user, &why);
