@@ -4,6 +4,7 @@
 #include "place.h"
 #include "buf.h"
 #include "gazetteer.h"
+#include "hub.h"
 #include "money.h"
 #include "parse.h"
 #include "text.h"
@@ -34,6 +35,11 @@ DB_STMT(pickup_write,
         " opening_start = make_time($9::int / 60, $9::int % 60, 0),"
         " opening_end = make_time($10::int / 60, $10::int % 60, 0),"
         " capacity_orders = nullif($11, '0')::int WHERE hub_id = $1 AND slug = $2 RETURNING id");
+DB_STMT(pickup_write_keep,
+        "UPDATE pickup_points SET name = $3, address = $4, lat = $5::numeric / 10000000,"
+        " lon = $6::numeric / 10000000, capacity_orders = nullif($11, '0')::int"
+        " WHERE hub_id = $1 AND slug = $2 AND $7 = '' AND $8 <> '' AND $9 <> '' AND $10 <> ''"
+        " RETURNING id");
 DB_STMT(slots_clear, "DELETE FROM pickup_point_slots WHERE pickup_point_id = $1");
 DB_STMT(slots_insert,
         "INSERT INTO pickup_point_slots (hub_id, pickup_point_id, dow, starts, ends)"
@@ -184,7 +190,31 @@ static int check_pickup(arena *a, const pickup_in *in, bool creating, pickup_rec
         else
             p->capacity = k;
     }
-    if (in->set_slots || creating) {
+    if (in->opening && *in->opening && !in->set_slots) {
+        /* the previous release's one text: "DAY HH:MM-HH:MM" separated by commas */
+        size_t k = 0;
+        bool bad = false;
+        const char *s = in->opening;
+        while (*s && !bad) {
+            size_t len = strcspn(s, ",");
+            char *one = arena_strndup(a, s, len);
+            pickup_slot sl;
+            if (k == PICKUP_SLOTS_MAX || text_check(one, 1, 100, TEXT_LINE) != TEXT_OK ||
+                !hub_parse_opening(one, &sl.dow, &sl.start_min, &sl.end_min))
+                bad = true;
+            else
+                p->slots[k++] = sl;
+            s += len;
+            s += *s == ',';
+        }
+        if (bad || k == 0)
+            PROBLEM("opening", "Le créneau s’écrit comme « jeudi 17:00-19:00 ».",
+                    "The slot is written like \"jeudi 17:00-19:00\".");
+        else {
+            p->nslots = k;
+            qsort(p->slots, k, sizeof p->slots[0], cmp_slot);
+        }
+    } else if (in->set_slots || creating) {
         size_t k = 0;
         bool bad = false;
         for (size_t i = 0; i < in->nslots; i++) {
@@ -244,7 +274,12 @@ static int pickup_tx(db_conn *c, void *ctx)
     const pickup_record *p = x->p;
     const char *h = db_i64(a, x->hub);
     PGresult *r;
-    int st = db_run_a(c, a, x->creating ? &pickup_insert : &pickup_write, &r,
+    /* a point from before slots were kept, and left without: its opening as it was */
+    int st = db_run_a(c, a,
+                      x->creating      ? &pickup_insert
+                      : p->nslots == 0 ? &pickup_write_keep
+                                       : &pickup_write,
+                      &r,
                       DB_P(h, p->slug, p->name, p->address, db_i64(a, p->lat_e7),
                            db_i64(a, p->lon_e7), place_opening_text(a, p->slots, p->nslots),
                            db_i64(a, p->slots[0].dow), db_i64(a, p->slots[0].start_min),
@@ -259,6 +294,8 @@ static int pickup_tx(db_conn *c, void *ctx)
                    : refuse(x->why, 404, "not_found", "slug", "Ce point de retrait n’existe pas.",
                             "There is no such pickup point.");
     const char *id = db_val(r, 0, "id");
+    if (p->nslots == 0)
+        return 0;
     int64_t dows[PICKUP_SLOTS_MAX], starts[PICKUP_SLOTS_MAX], ends[PICKUP_SLOTS_MAX];
     for (size_t i = 0; i < p->nslots; i++) {
         dows[i] = p->slots[i].dow;
@@ -297,10 +334,6 @@ int pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const pic
     typed.slug = NULL;
     if ((st = check_pickup(a, &typed, false, &p, why)) != 0)
         return st;
-    if (p.nslots == 0) /* a point from before slots were kept: it needs one now */
-        return refuse(why, 422, "missing_field", "slots",
-                      "Un point de retrait ouvre au moins un créneau par semaine.",
-                      "A pickup point opens at least one slot a week.");
     pickup_ctx x = {a, hub, &p, false, why};
     return db_transaction(c, false, pickup_tx, &x);
 }

@@ -44,6 +44,9 @@ typedef struct pickup_in {
     bool set_slots;
     const char *const *slot_day, *const *slot_from, *const *slot_to;
     size_t nslots;
+    /* or the slots as one text, as scripts of the previous release send them: "jeudi
+     * 17:00-19:00, samedi 10:00-12:00" (a problem names "opening"); "" is none given */
+    const char *opening;
 } pickup_in;
 
 typedef struct vehicle_record {

@@ -136,6 +136,7 @@ static const char *const vehicle_fields[VF] = {
 typedef struct {
     const char *v[VF];
     const char *day[PICKUP_SLOTS_MAX], *from[PICKUP_SLOTS_MAX], *to[PICKUP_SLOTS_MAX];
+    const char *opening; /* the slots as one text (a script's form) */
 } typed;
 
 static void typed_from_form(http_req *req, const form *f, typed *t)
@@ -144,6 +145,7 @@ static void typed_from_form(http_req *req, const form *f, typed *t)
     bool vans = is_vans(req);
     for (size_t i = 0; i < (vans ? VF : PF); i++)
         t->v[i] = form_get(f, vans ? vehicle_fields[i] : pickup_fields[i]);
+    t->opening = vans ? NULL : form_get(f, "opening");
     for (int k = 0; !vans && k < PICKUP_SLOTS_MAX; k++) {
         t->day[k] = form_get(f, arena_printf(req->mem, "slot_day_%d", k + 1));
         t->from[k] = form_get(f, arena_printf(req->mem, "slot_from_%d", k + 1));
@@ -193,13 +195,18 @@ static void slot_rows(buf *b, http_req *req, const typed *t, const refusal *why)
                                    {"5", TR(req, "vendredi", "Friday")},
                                    {"6", TR(req, "samedi", "Saturday")},
                                    {"7", TR(req, "dimanche", "Sunday")}};
-    const char *err = admin_error(req, why, "slots");
+    const char *err = admin_error(req, why, "slots"), *text_err = admin_error(req, why, "opening");
     buf_printf(b, "<fieldset id=\"slots\"><legend>%s</legend>",
                TR(req, "Créneaux de retrait (heure de Paris)", "Pickup slots (Paris time)"));
     if (err) {
         buf_puts(b, "<p class=\"field-error\">");
         buf_html(b, err);
         buf_puts(b, "</p>");
+    }
+    if (text_err) { /* the slots a script sent as one text ("opening") */
+        buf_puts(b, "<p class=\"field-error\" id=\"opening-error\"><span id=\"opening\">");
+        buf_html(b, text_err);
+        buf_puts(b, "</span></p>");
     }
     buf_printf(b, "<p class=\"hint\">%s</p>",
                TR(req, "Un créneau au moins, quatre au plus ; une ligne vide n’en est pas un.",

@@ -151,7 +151,7 @@ describe('coordinator desk', () => {
     let r = await coord.get('/desk/producers');
     assert.match(r.text, /Ferme des Trois Chênes/);
     r = await coord.get('/desk/producers/oeufs-puy');
-    assert.match(r.text, /SIRET 25709012686108/);
+    assert.match(r.text, /id="siret" name="siret"[^>]*value="25709012686108"/);
     r = await coord.form('/desk/producers/oeufs-puy', { name: 'Les Œufs de Puy <bio>', email: 'oeufs@example.org', address: '73 Route de Manas', town: 'Puy-Saint-Martin' });
     assert.equal(r.status, 303);
     r = await coord.get('/desk/producers');
