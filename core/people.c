@@ -27,7 +27,7 @@
 DB_STMT(search,
         "SELECT " CUSTOMER_COLUMNS
         " WHERE c.hub_id = $1 AND ($2 = '' OR strpos(lower(c.name), lower($2)) > 0"
-        "   OR strpos(c.email, lower($2)) > 0 OR strpos(lower(c.legal_name), lower($2)) > 0)"
+        "   OR strpos(lower(c.email), lower($2)) > 0 OR strpos(lower(c.legal_name), lower($2)) > 0)"
         " ORDER BY lower(c.name), c.id LIMIT $3::int + 1 OFFSET $4::bigint");
 DB_STMT(customer_one, "SELECT " CUSTOMER_COLUMNS " WHERE c.hub_id = $1 AND c.id = $2");
 DB_STMT(orders_of,

@@ -10,6 +10,8 @@ import http from 'node:http';
 import { freshDb, emptyDb, startServer, km0, addUser, insertProducts, openCycle, fixture } from '../lib/harness.mjs';
 
 const PW = 'correct horse battery';
+// the problems an HTML page names, for an assertion's message
+const problems = (r) => (/<div class="error-summary"[\s\S]*?<\/div>/.exec(r.text) || [r.text.slice(0, 300)])[0];
 
 describe('a hub run through the API', () => {
   let db, srv, coord;
@@ -250,5 +252,161 @@ describe('the first run and invitations', () => {
     assert.equal(r.json.error.code, 'invitation_used');
     r = await coord.post('/api/v1/producers/farm/invitations', {});
     assert.equal(r.status, 409, 'the account exists now');
+  });
+});
+
+describe('the desk’s own pages: suspending, people, coordinators, the hub', () => {
+  let db, srv, coord;
+  before(async () => {
+    db = freshDb('hub_admin_desk');
+    addUser(db, { email: 'coord@example.org', role: 'coordinator', password: PW });
+    srv = await startServer(db);
+    coord = srv.client();
+    await coord.login('coord@example.org', PW);
+  });
+  after(async () => { await srv?.stop(); db?.drop(); });
+
+  it('shows what becomes of a producer’s lines and asks before suspending it', { timeout: 120000 }, async () => {
+    insertProducts(db, 'ferme-trois-chenes', [{ sku: 'POM', name: 'Pommes', price: '3', stock: '50', step: '1' }]);
+    const cycle = openCycle(db);
+    addUser(db, { email: 'jeanne@example.org', role: 'consumer', password: PW, name: 'Jeanne Roux' });
+    const jeanne = srv.client();
+    await jeanne.login('jeanne@example.org', PW);
+    let r = await jeanne.put(`/api/v1/cycles/${cycle}/order`, { pickup_point: 'crest-halle', lines: [{ producer: 'ferme-trois-chenes', sku: 'POM', quantity: '2' }] });
+    assert.equal(r.status, 200, r.text);
+    await coord.get('/desk/producers/ferme-trois-chenes');
+    r = await coord.form('/desk/producers/ferme-trois-chenes/active', { active: '0' });
+    // a page that says what happens, with a button to confirm: nothing changed yet
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.match(r.text, /a 1 ligne dans 1 commande d’un cycle ouvert/);
+    assert.match(r.text, /Ces lignes restent : elles seront livrées et facturées comme prévu\./);
+    assert.match(r.text, /name="confirm" value="1"/);
+    assert.equal(db.one("SELECT active FROM producers WHERE slug = 'ferme-trois-chenes'"), 't');
+    r = await coord.form('/desk/producers/ferme-trois-chenes/active', { active: '0', confirm: '1' });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/desk/producers?done=suspended');
+    assert.equal(db.one("SELECT active FROM producers WHERE slug = 'ferme-trois-chenes'"), 'f');
+    assert.equal(db.one(`SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.cycle_id = ${cycle}`), '1');
+    r = await coord.form('/desk/producers/ferme-trois-chenes/active', { active: '1' });
+    assert.equal(r.status, 303);
+    assert.equal(db.one("SELECT active FROM producers WHERE slug = 'ferme-trois-chenes'"), 't');
+  });
+
+  it('finds customers by name or e-mail, shows their orders, marks a business buyer verified', { timeout: 60000 }, async () => {
+    addUser(db, { email: 'Cantine@Example.org', role: 'consumer', password: PW, name: 'Cantine du Lycée' });
+    const id = db.one("SELECT customer_id FROM users WHERE email = 'cantine@example.org'");
+    // a customer stored with capitals in its address is found by it in lower case
+    db.sql(`UPDATE customers SET kind = 'business', email = 'Cantine@Example.org', legal_name = 'Lycée du Diois',
+      siret = '52601815500014', address = '1 rue du Lycée, 26150 Die' WHERE id = ${id}`);
+    let r = await coord.get('/desk/people?q=cantine%40example');
+    assert.equal(r.status, 200);
+    assert.match(r.text, new RegExp(`href="/desk/people/${id}">Cantine du Lycée</a>`));
+    assert.doesNotMatch(r.text, /Jeanne Roux/);
+    r = await coord.get('/desk/people?q=ROUX');
+    assert.match(r.text, /Jeanne Roux/);
+    assert.doesNotMatch(r.text, /Cantine du Lycée/);
+    r = await coord.get('/api/v1/customers?q=lyc%C3%A9e%20du%20diois');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json.customers.map((c) => Number(c.id)), [Number(id)]);
+    // Jeanne's page lists her order of the open cycle
+    const jid = db.one("SELECT customer_id FROM users WHERE email = 'jeanne@example.org'");
+    r = await coord.get(`/desk/people/${jid}`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /<h2>Commandes<\/h2><table>/);
+    assert.match(r.text, /Halle de Crest|crest/i);
+    // a person has nothing to verify; a business buyer is verified by whom, when
+    r = await coord.form(`/desk/people/${jid}/verified`, { verified: '1' });
+    assert.equal(r.status, 422);
+    r = await coord.get(`/desk/people/${id}`);
+    assert.match(r.text, /Marquer comme vérifié/);
+    r = await coord.form(`/desk/people/${id}/verified`, { verified: '1' });
+    assert.equal(r.status, 303);
+    assert.deepEqual(db.sql(`SELECT verified_at IS NOT NULL, u.email FROM customers c JOIN users u ON u.id = c.verified_by WHERE c.id = ${id}`),
+      [['t', 'coord@example.org']]);
+    r = await coord.get('/desk/people?q=cantine');
+    assert.match(r.text, /professionnel \(vérifié\)/);
+  });
+
+  it('gives and removes the coordinator role on the desk, each change recorded, never the last one', { timeout: 60000 }, async () => {
+    // an account made by the command line has its role recorded too
+    assert.deepEqual(db.sql("SELECT ch.old_role IS NULL, ch.new_role, ch.via, ch.changed_by IS NULL FROM user_role_changes ch JOIN users u ON u.id = ch.user_id WHERE u.email = 'coord@example.org'"),
+      [['t', 'coordinator', 'cli', 't']]);
+    await coord.get('/desk/people');
+    let r = await coord.form('/desk/coordinators', { email: 'personne@example.org' });
+    assert.equal(r.status, 404, r.text.slice(0, 300));
+    r = await coord.form('/desk/coordinators', { email: 'Jeanne@example.org' });
+    assert.equal(r.status, 303);
+    assert.equal(db.one("SELECT role FROM users WHERE email = 'jeanne@example.org'"), 'coordinator');
+    r = await coord.get('/desk/people');
+    assert.match(r.text, /jeanne@example\.org/);
+    const jeanne = db.one("SELECT id FROM users WHERE email = 'jeanne@example.org'");
+    const me = db.one("SELECT id FROM users WHERE email = 'coord@example.org'");
+    // the other coordinators of the seeded hub go; the last one stays
+    for (const [u] of db.sql(`SELECT id FROM users WHERE role = 'coordinator' AND id NOT IN (${me}) AND hub_id = (SELECT hub_id FROM users WHERE id = ${me})`)) {
+      r = await coord.form(`/desk/coordinators/${u}/remove`, {});
+      assert.equal(r.status, 303, r.text.slice(0, 300));
+    }
+    assert.equal(db.one("SELECT role FROM users WHERE email = 'jeanne@example.org'"), 'consumer');
+    r = await coord.form(`/desk/coordinators/${me}/remove`, {});
+    assert.equal(r.status, 409);
+    assert.match(r.text, /<html/);
+    assert.equal(db.one(`SELECT role FROM users WHERE id = ${me}`), 'coordinator');
+    assert.deepEqual(db.sql(`SELECT old_role, new_role, via, changed_by FROM user_role_changes WHERE user_id = ${jeanne} ORDER BY id`),
+      [['', 'consumer', 'cli', ''], ['consumer', 'coordinator', 'desk', String(me)], ['coordinator', 'consumer', 'desk', String(me)]]);
+    r = await coord.get('/desk/people');
+    assert.match(r.text, /jeanne@example\.org/); // in the list of recent changes
+  });
+
+  it('lets a producer edit its own description and contact, and nothing the hub keeps', { timeout: 60000 }, async () => {
+    addUser(db, { email: 'chenes@example.org', role: 'producer', producer: 'ferme-trois-chenes', password: PW });
+    const farmer = srv.client();
+    await farmer.login('chenes@example.org', PW);
+    let r = await farmer.patch('/api/v1/producers/ferme-trois-chenes', { description: 'Des pommes <du Diois>.', phone: '06 12 34 56 78', website: 'https://chenes.example' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.producer.phone, '06 12 34 56 78');
+    for (const [k, v] of [['siret', '71106658903512'], ['iban', 'FR7630006000011234567890189'], ['name', 'Autre']]) {
+      r = await farmer.patch('/api/v1/producers/ferme-trois-chenes', { [k]: v });
+      assert.equal(r.status, 403, k);
+      assert.equal(r.json.error.field, k);
+    }
+    r = await farmer.patch('/api/v1/producers/ferme-trois-chenes', { active: false });
+    assert.equal(r.status, 403);
+    r = await farmer.patch('/api/v1/producers/oeufs-puy', { phone: '06 00 00 00 00' });
+    assert.equal(r.status, 403);
+    assert.deepEqual(db.sql("SELECT description, phone, active FROM producers WHERE slug IN ('ferme-trois-chenes', 'oeufs-puy') ORDER BY slug"),
+      [['Des pommes <du Diois>.', '06 12 34 56 78', 't'], ['', '', 't']]);
+    // shown escaped on its public page
+    r = await srv.client().get('/producers/ferme-trois-chenes');
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Des pommes &lt;du Diois&gt;\./);
+  });
+
+  it('records the identity’s changes made on the desk; a new weekly rhythm shapes the weeks generated afterwards', { timeout: 60000 }, async () => {
+    await coord.get('/desk/hub');
+    let r = await coord.form('/desk/hub/identity', { siret: '52601815500015' });
+    assert.equal(r.status, 422);
+    assert.match(r.text, /id="siret-error"/);
+    // the seeded hub, a SCIC SAS, has no RCS city nor capital yet: the next change asks for them
+    r = await coord.form('/desk/hub/identity', { phone: '04 75 21 21 21' });
+    assert.equal(r.status, 422);
+    assert.match(problems(r), /href="#rcs_city"[\s\S]*href="#share_capital"/);
+    assert.equal(db.one("SELECT phone FROM hubs WHERE slug = 'drome-paysanne'"), '+33 4 75 00 00 00');
+    r = await coord.form('/desk/hub/identity', { phone: '04 75 21 21 21', address: 'Place du Marché, 26150 Die', depot_lat: '', depot_lon: '',
+      rcs_city: 'Romans', share_capital: '15000' });
+    assert.equal(r.status, 303, problems(r));
+    // the depot follows the address, through the gazetteer
+    assert.deepEqual(db.sql("SELECT phone, round(depot_lat::numeric, 2) FROM hubs WHERE slug = 'drome-paysanne'"), [['04 75 21 21 21', '44.75']]);
+    const rows = db.sql("SELECT setting, u.email, via, new_value FROM hub_settings_changes ch JOIN users u ON u.id = ch.user_id WHERE via = 'desk' ORDER BY ch.id");
+    for (const s of ['phone', 'address', 'rcs_city', 'share_capital', 'depot_lat']) assert.ok(rows.some((x) => x[0] === s && x[1] === 'coord@example.org'), `${s}: ${JSON.stringify(rows)}`);
+    await coord.get('/desk/hub');
+    r = await coord.form('/desk/hub/week', { template_opens_day: '3', template_opens_time: '08:00', template_closes_day: '5',
+      template_closes_time: '20:00', template_delivery_day: '6' });
+    assert.equal(r.status, 303, problems(r));
+    await coord.get('/desk');
+    r = await coord.form('/desk/cycles/generate', { weeks: '2' });
+    assert.equal(r.status, 303, r.text.slice(0, 500));
+    const weeks = db.sql(`SELECT DISTINCT extract(isodow FROM opens_at AT TIME ZONE 'Europe/Paris'), to_char(opens_at AT TIME ZONE 'Europe/Paris', 'HH24:MI'),
+      extract(isodow FROM closes_at AT TIME ZONE 'Europe/Paris'), extract(isodow FROM delivery_date) FROM cycles WHERE template_week IS NOT NULL`);
+    assert.deepEqual(weeks, [['3', '08:00', '5', '6']]);
   });
 });
