@@ -326,10 +326,25 @@ void p_desk_place_new(http_req *req)
     render_form(req, 200, NULL, NULL, &t, NULL);
 }
 
+/* A form without slot rows (the previous release's, a script's) keeps the point's
+ * slots, or gives them as one text ("opening"); rows sent, even empty, replace them. */
 static pickup_in pickup_in_from(const typed *t)
 {
-    return (pickup_in){t->v[0], t->v[1], t->v[2], t->v[3], t->v[4],         t->v[5],
-                       true,    t->day,  t->from, t->to,   PICKUP_SLOTS_MAX};
+    bool rows = false;
+    for (int k = 0; k < PICKUP_SLOTS_MAX; k++)
+        rows = rows || t->day[k] || t->from[k] || t->to[k];
+    return (pickup_in){.slug = t->v[0],
+                       .name = t->v[1],
+                       .address = t->v[2],
+                       .lat = t->v[3],
+                       .lon = t->v[4],
+                       .capacity = t->v[5],
+                       .set_slots = rows,
+                       .slot_day = t->day,
+                       .slot_from = t->from,
+                       .slot_to = t->to,
+                       .nslots = PICKUP_SLOTS_MAX,
+                       .opening = t->opening};
 }
 
 static vehicle_in vehicle_in_from(const typed *t)
