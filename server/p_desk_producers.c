@@ -298,9 +298,10 @@ static void render_edit(http_req *req, int status, const producer_record *p, con
     fields(&b, req, t, false, why);
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Enregistrer", "Save"));
-    buf_printf(&b, "<p>%s : %lld. <a href=\"/producer?p=%s\">%s</a></p>",
-               TR(req, "Produits actifs", "Active products"), (long long)p->products, p->slug,
-               TR(req, "Voir le catalogue", "See the catalog"));
+    buf_printf(&b, "<p>%s : %lld. <a href=\"/producer?p=",
+               TR(req, "Produits actifs", "Active products"), (long long)p->products);
+    buf_html(&b, p->slug);
+    buf_printf(&b, "\">%s</a></p>", TR(req, "Voir le catalogue", "See the catalog"));
     account_section(&b, req, p, sent, invite_why);
     page_end(&b, req);
     http_reply_html(req, status, &b);
@@ -395,12 +396,13 @@ static void render_confirm(http_req *req, const producer_record *p, const produc
     buf_html(&b, p->slug);
     buf_puts(&b, "/active\">");
     page_csrf_field(&b, req);
-    buf_printf(
-        &b,
-        "<input type=\"hidden\" name=\"active\" value=\"0\"><input type=\"hidden\" "
-        "name=\"confirm\" value=\"1\"><button class=\"btn danger\" type=\"submit\">%s"
-        "</button></form><a class=\"btn secondary\" href=\"/desk/producers/%s\">%s</a></div>",
-        TR(req, "Oui, suspendre", "Yes, suspend"), p->slug, TR(req, "Non, revenir", "No, go back"));
+    buf_printf(&b,
+               "<input type=\"hidden\" name=\"active\" value=\"0\"><input type=\"hidden\" "
+               "name=\"confirm\" value=\"1\"><button class=\"btn danger\" type=\"submit\">%s"
+               "</button></form><a class=\"btn secondary\" href=\"/desk/producers/",
+               TR(req, "Oui, suspendre", "Yes, suspend"));
+    buf_html(&b, p->slug);
+    buf_printf(&b, "\">%s</a></div>", TR(req, "Non, revenir", "No, go back"));
     page_end(&b, req);
     http_reply_html(req, 200, &b);
 }

@@ -38,9 +38,10 @@ static void render(http_req *req, int status, const producer_record *p, const pr
         buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
                    TR(req, "Modifications enregistrées.", "Changes saved."));
     admin_errors(&b, req, why);
-    buf_printf(&b, "<p>%s <a href=\"/producers/%s\">%s</a></p>",
-               TR(req, "Ce que les clients lisent de vous :", "What customers read about you:"),
-               p->slug, TR(req, "voir ma page", "see my page"));
+    buf_printf(&b, "<p>%s <a href=\"/producers/",
+               TR(req, "Ce que les clients lisent de vous :", "What customers read about you:"));
+    buf_html(&b, p->slug);
+    buf_printf(&b, "\">%s</a></p>", TR(req, "voir ma page", "see my page"));
     buf_puts(&b, "<form method=\"post\" action=\"/producer/profile\" novalidate>");
     page_csrf_field(&b, req);
     admin_textarea(&b, req, "description", TR(req, "Présentation", "Description"),
