@@ -174,6 +174,8 @@ static const key_spec keys[] = {
     INT(mail_max_age_hours, 1, 24 * 30),
     INT(mail_keep_sent_days, 1, 3650),
     INT(account_idle_years, 1, 50),
+    STR(gazetteer, NULL),
+    INT(invitation_days, 1, 90),
 };
 
 /* Where each key was last set ("file:line"), for messages about its value that
@@ -219,6 +221,8 @@ static void set_defaults(void)
     g_config.mail_max_age_hours = 72;
     g_config.mail_keep_sent_days = 30;
     g_config.account_idle_years = 3;
+    snprintf(g_config.gazetteer, sizeof g_config.gazetteer, "build/communes-fr.tsv");
+    g_config.invitation_days = 7;
 }
 
 static char *trim(char *s)

@@ -63,6 +63,8 @@ typedef struct km0_config {
     int mail_max_age_hours; /* a message still not accepted after this is failed */
     int mail_keep_sent_days; /* sent messages are removed after this */
     int account_idle_years;  /* consumer accounts idle this long are closed */
+    char gazetteer[512];     /* the communes file (core/gazetteer.h), relative to km0's home */
+    int invitation_days;     /* how long an invitation link stays valid */
 } km0_config;
 
 extern km0_config g_config;

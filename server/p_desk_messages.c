@@ -9,6 +9,7 @@
  */
 #include "../core/cycle.h"
 #include "../core/hub.h"
+#include "../core/place.h"
 #include "../core/outbox_events.h"
 #include "desk.h"
 #include "handlers.h"
@@ -25,8 +26,8 @@ static const char *state_label(http_req *req, const char *state)
                                        : TR(req, "en attente", "waiting");
 }
 
-static void compose_form(buf *b, http_req *req, PGresult *cycles, PGresult *pickups,
-                         const form *typed, const refusal *why)
+static void compose_form(buf *b, http_req *req, PGresult *cycles, const pickup_record *pickups,
+                         size_t npickups, const form *typed, const refusal *why)
 {
     buf_printf(b, "<h2>%s</h2>", TR(req, "Écrire aux clients", "Write to customers"));
     if (why)
@@ -56,12 +57,12 @@ static void compose_form(buf *b, http_req *req, PGresult *cycles, PGresult *pick
                "</select><label for=\"pickup\">%s</label><select id=\"pickup\" "
                "name=\"pickup\"><option value=\"\">%s</option>",
                TR(req, "Point de retrait", "Pickup point"), TR(req, "— tous —", "— all —"));
-    for (int i = 0; i < PQntuples(pickups); i++) {
-        const char *slug = db_val(pickups, i, "slug");
+    for (size_t i = 0; i < npickups; i++) {
+        const char *slug = pickups[i].slug;
         buf_lit(b, "<option value=\"");
         buf_html(b, slug);
         buf_printf(b, "\"%s>", cur_pickup && !strcmp(cur_pickup, slug) ? " selected" : "");
-        buf_html(b, db_val(pickups, i, "name"));
+        buf_html(b, pickups[i].name);
         buf_lit(b, "</option>");
     }
     buf_lit(b, "</select>");
@@ -138,13 +139,15 @@ static void unsent_list(buf *b, http_req *req, const outbox_counts *n, outbox_ro
 
 static void render(http_req *req, int status, const form *typed, const refusal *why)
 {
-    PGresult *cycles, *pickups;
+    PGresult *cycles;
+    pickup_record *pickups;
+    size_t npickups;
     outbox_counts n;
     outbox_row *rows;
     size_t k;
     int st;
     if ((st = cycle_list(req->db, req->mem, req->hub_id, false, &cycles)) != DB_OK ||
-        (st = hub_pickup_points(req->db, req->mem, req->hub_id, &pickups)) != DB_OK ||
+        (st = pickup_list(req->db, req->mem, req->hub_id, &pickups, &npickups)) != DB_OK ||
         (st = outbox_count(req->db, req->mem, req->hub_id, &n)) != DB_OK ||
         (st = outbox_unsent(req->db, req->mem, req->hub_id, UNSENT_SHOWN, &rows, &k)) != DB_OK) {
         http_reply_db_error(req, st);
@@ -157,7 +160,7 @@ static void render(http_req *req, int status, const form *typed, const refusal *
                TR(req, "Retour au bureau", "Back to the desk"));
     desk_notice(&b, req);
     unsent_list(&b, req, &n, rows, k);
-    compose_form(&b, req, cycles, pickups, typed, why);
+    compose_form(&b, req, cycles, pickups, npickups, typed, why);
     reminders_form(&b, req, cycles);
     page_end(&b, req);
     http_reply_html(req, status, &b);
