@@ -6,7 +6,9 @@
  */
 #include "metrics.h"
 #include "../core/util.h"
+#include "../reports/report.h"
 #include "http.h"
+#include "render_pool.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -112,6 +114,14 @@ void metrics_render(buf *out)
             method_label(i), route_label(i), total, method_label(i), route_label(i),
             (double)atomic_load(&stats[i].sum_us) / 1e6, method_label(i), route_label(i), total);
     }
+    buf_printf(out,
+               "# HELP km0_render_slots FOP runs this process makes at once (render_slots).\n"
+               "# TYPE km0_render_slots gauge\nkm0_render_slots %d\n"
+               "# HELP km0_render_busy FOP runs going on now.\n"
+               "# TYPE km0_render_busy gauge\nkm0_render_busy %d\n"
+               "# HELP km0_render_queued HTTP renderings waiting for a renderer.\n"
+               "# TYPE km0_render_queued gauge\nkm0_render_queued %d\n",
+               rpt_render_slots(), rpt_render_busy(), render_pool_queued());
     buf_printf(out,
                "# HELP km0_start_time_seconds When this process started.\n"
                "# TYPE km0_start_time_seconds gauge\nkm0_start_time_seconds %lld\n",
