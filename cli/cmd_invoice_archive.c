@@ -24,7 +24,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define VERIFY_PAGE 200 /* files read at once by verify */
 #define BUSY_WAIT_S 600 /* an export waits this long for a worker rendering its invoice */
@@ -89,68 +88,23 @@ int cli_invoice_archive(db_conn *c, int64_t hub, int64_t cycle, bool retry)
 
 /* ---- export ---------------------------------------------------------------------------- */
 
-/* Render the invoice now and make it the archive's (unless a worker is at it). */
-static int render_and_store(db_conn *c, arena *a, int64_t hub, const archive_file *f, buf *out,
-                            archive_outcome *outcome)
-{
-    inv_stored *s;
-    size_t n;
-    if (invoice_load_ids(c, a, hub, &f->invoice_id, 1, &s, &n) != DB_OK || n != 1)
-        return db_failed(c, "export");
-    rpt_archived made = {BUF_INIT, {0}};
-    rpt_error err;
-    if (rpt_archive_render(s, 1, NULL, &made, &err) != 0) {
-        fprintf(stderr, "km0 invoice export: %s\n", err.message);
-        return EXIT_REFUSED;
-    }
-    archive_blob blob = {f->invoice_id, made.pdf.data, made.pdf.len, made.sha256};
-    int st = archive_store_one(c, a, hub, &blob, outcome);
-    if (st == 0 && *outcome == ARCHIVE_STORED)
-        buf_append(out, made.pdf.data, made.pdf.len);
-    buf_free(&made.pdf);
-    return st == 0 ? EXIT_OK : db_failed(c, "export");
-}
-
 int cli_invoice_archived(db_conn *c, int64_t hub, const char *number, buf *out)
 {
     arena *a = arena_new();
+    archive_file f;
+    bool found;
+    rpt_error err;
+    int st = rpt_archive_fetch(c, a, hub, number, BUSY_WAIT_S, &f, &found, &err);
     int rc = EXIT_REFUSED;
-    time_t until = time(NULL) + BUSY_WAIT_S;
-    for (;;) {
-        archive_file f;
-        bool found, busy = false;
-        if (archive_get(c, a, hub, number, true, &f, &found) != DB_OK) {
-            rc = db_failed(c, "export");
-            break;
-        }
-        if (!found) {
-            fprintf(stderr, "km0 invoice export: no invoice %s\n", number);
-            break;
-        }
-        if (f.archived) {
-            buf_append(out, f.pdf, f.len);
-            rc = EXIT_OK;
-            break;
-        }
-        if (archive_job_busy(c, a, f.invoice_id, &busy) != DB_OK) {
-            rc = db_failed(c, "export");
-            break;
-        }
-        archive_outcome outcome = ARCHIVE_BUSY;
-        if (!busy && (rc = render_and_store(c, a, hub, &f, out, &outcome)) != EXIT_OK)
-            break;
-        if (outcome == ARCHIVE_STORED)
-            break;
-        /* a worker renders it (or stored another first): read what it stores */
-        if (time(NULL) > until) {
-            fprintf(stderr, "km0 invoice export: %s is still being archived; try again\n", number);
-            rc = EXIT_REFUSED;
-            break;
-        }
-        if (outcome == ARCHIVE_BUSY) {
-            struct timespec ts = {0, 500 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
+    if (st < 0)
+        rc = db_failed(c, "export");
+    else if (st > 0)
+        fprintf(stderr, "km0 invoice export: %s\n", err.message);
+    else if (!found)
+        fprintf(stderr, "km0 invoice export: no invoice %s\n", number);
+    else {
+        buf_append(out, f.pdf, f.len);
+        rc = EXIT_OK;
     }
     arena_free(a);
     return rc;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct step_ctx {
     int64_t hub, cycle;
@@ -182,4 +183,51 @@ int rpt_archive_drain(db_conn *c, int64_t hub, int64_t cycle, int batch, int lan
     free(l);
     free(t);
     return st;
+}
+
+/* Render the invoice now and make it the archive's (unless a worker is at it). */
+static int render_and_store(db_conn *c, arena *a, int64_t hub, int64_t invoice_id,
+                            archive_outcome *outcome, rpt_error *err)
+{
+    inv_stored *s;
+    size_t n;
+    int st = invoice_load_ids(c, a, hub, &invoice_id, 1, &s, &n);
+    if (st != DB_OK || n != 1)
+        return st != DB_OK ? st : DB_ERROR;
+    rpt_archived made = {BUF_INIT, {0}};
+    if (rpt_archive_render(s, 1, NULL, &made, err) != 0)
+        return 1;
+    archive_blob blob = {invoice_id, made.pdf.data, made.pdf.len, made.sha256};
+    st = archive_store_one(c, a, hub, &blob, outcome);
+    buf_free(&made.pdf);
+    return st;
+}
+
+int rpt_archive_fetch(db_conn *c, arena *a, int64_t hub, const char *number, int wait_s,
+                      archive_file *out, bool *found, rpt_error *err)
+{
+    memset(err, 0, sizeof *err);
+    time_t until = time(NULL) + wait_s;
+    for (;;) {
+        bool busy = false;
+        int st = archive_get(c, a, hub, number, true, out, found);
+        if (st != DB_OK || !*found || out->archived)
+            return st;
+        if ((st = archive_job_busy(c, a, out->invoice_id, &busy)) != DB_OK)
+            return st;
+        archive_outcome outcome = ARCHIVE_BUSY;
+        if (!busy && (st = render_and_store(c, a, hub, out->invoice_id, &outcome, err)) != 0)
+            return st;
+        if (outcome != ARCHIVE_BUSY)
+            continue; /* stored, by us or by someone first: read it back */
+        if (time(NULL) >= until) {
+            snprintf(err->message, sizeof err->message,
+                     "invoice %s is still being archived by a worker; try again", number);
+            err->status = 503;
+            err->code = "busy";
+            return 1;
+        }
+        struct timespec ts = {0, 500 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
 }

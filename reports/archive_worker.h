@@ -12,7 +12,9 @@
 #ifndef KM0_ARCHIVE_WORKER_H
 #define KM0_ARCHIVE_WORKER_H
 
+#include "../core/archive.h"
 #include "../core/db.h"
+#include "report.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -38,5 +40,15 @@ int rpt_archive_step_run(db_conn *c, int64_t hub, int64_t cycle, int batch, cons
  * rendering failed). Returns 0 or a db_status < 0. */
 int rpt_archive_drain(db_conn *c, int64_t hub, int64_t cycle, int batch, int lanes,
                       const atomic_bool *stop, int64_t *stored, int64_t *failed);
+
+/* The archived file of invoice number, with its bytes: rendered now (as a batch of
+ * one) and made the archive's if it is not archived yet; when a worker is
+ * rendering it, waiting up to wait_s seconds for that worker's file. For a thread
+ * that may wait: the command line, a sender of e-mails — not an HTTP worker thread
+ * (server/h_invoices.c hands the rendering to the renderer pool instead).
+ * Returns 0 (*found false: no such invoice in hub), > 0 with err filled when it
+ * could not be rendered or the wait ran out (err->code "busy"), or a db_status. */
+int rpt_archive_fetch(db_conn *c, arena *a, int64_t hub, const char *number, int wait_s,
+                      archive_file *out, bool *found, rpt_error *err);
 
 #endif

@@ -328,7 +328,7 @@ void h_invoice_get(http_req *req)
     }
     const char *lang_asked = http_query(req, "lang");
     bool english = lang_asked && str_eq(lang_asked, "en");
-    if (f == INV_FACTURX || (f == INV_PDF && !english)) {
+    if (!json && (f == INV_FACTURX || (f == INV_PDF && !english))) {
         get_archived(req, number, f);
         return;
     }
