@@ -114,6 +114,7 @@ static const key_spec keys[] = {
     INT(render_wait_s, 1, 3600),
     INT(archive_workers, 0, 1),
     INT(archive_batch, 1, 100000),
+    INT(archive_cache_mb, 0, 65536),
     STR(reports_dir, NULL),
     STR(log_level, check_log_level),
     INT(threads, 1, 256),
@@ -155,6 +156,7 @@ static void set_defaults(void)
     g_config.render_wait_s = 30;
     g_config.archive_workers = 1;
     g_config.archive_batch = 1000;
+    g_config.archive_cache_mb = 64;
     snprintf(g_config.reports_dir, sizeof g_config.reports_dir, "reports");
     snprintf(g_config.log_level, sizeof g_config.log_level, "info");
     g_config.threads = 16;

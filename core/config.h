@@ -27,6 +27,7 @@ typedef struct km0_config {
     int render_wait_s;      /* how long an HTTP rendering may wait for a slot */
     int archive_workers;    /* km0 serve archives issued invoices (1) or leaves it (0) */
     int archive_batch;      /* invoices rendered by one FOP run when archiving */
+    int archive_cache_mb;   /* archived files kept in memory for downloads; 0 = none */
     char reports_dir[512];  /* where reports/xsl and reports/xsd are */
     char log_level[16];
     int threads;                 /* HTTP worker threads, one database connection each */

@@ -20,6 +20,7 @@
  * Retry-After.
  */
 #include "../core/archive.h"
+#include "../core/archive_cache.h"
 #include "../core/cycle.h"
 #include "../core/invoicing.h"
 #include "../core/log.h"
@@ -239,9 +240,15 @@ static void get_archived(http_req *req, const char *number, inv_format f)
 {
     const char *inm = http_header(req, "If-None-Match");
     archive_file a;
-    bool found, busy;
-    /* a revalidation first asks whether the ETag still matches, without the bytes */
-    int st = archive_get(req->db, req->mem, req->hub_id, number, inm == NULL, &a, &found);
+    bool found = true, busy;
+    int st = DB_OK;
+    /* a file once read is kept (core/archive_cache.h); else a revalidation first
+     * asks whether the ETag still matches, without the bytes */
+    if (!archive_cache_get(req->mem, req->hub_id, number, &a)) {
+        st = archive_get(req->db, req->mem, req->hub_id, number, inm == NULL, &a, &found);
+        if (st == DB_OK && found && a.pdf)
+            archive_cache_put(req->hub_id, &a);
+    }
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -253,10 +260,13 @@ static void get_archived(http_req *req, const char *number, inv_format f)
     if (a.archived) {
         char etag[70];
         snprintf(etag, sizeof etag, "\"%s\"", a.sha256_hex);
-        if (!a.pdf && !neg_etag_matches(inm, etag) &&
-            (st = archive_get(req->db, req->mem, req->hub_id, number, true, &a, &found)) != DB_OK) {
-            http_reply_db_error(req, st);
-            return;
+        if (!a.pdf && !neg_etag_matches(inm, etag)) {
+            if ((st = archive_get(req->db, req->mem, req->hub_id, number, true, &a, &found)) !=
+                DB_OK) {
+                http_reply_db_error(req, st);
+                return;
+            }
+            archive_cache_put(req->hub_id, &a);
         }
         reply_file(req, number, f, a.sha256_hex, a.pdf, a.len);
         return;

@@ -7,6 +7,7 @@
  * counts it in the metrics and frees the arena.
  */
 #include "http.h"
+#include "../core/archive_cache.h"
 #include "../core/config.h"
 #include "../core/log.h"
 #include "../core/rcache.h"
@@ -961,6 +962,7 @@ int http_serve(const char *listen)
     render_pool_stop();
     MHD_stop_daemon(d);
     rcache_clear();
+    archive_cache_clear();
     db_thread_release();
     log_event(LOG_INFO, "server.stopped", NULL);
     return 0;

@@ -6,6 +6,7 @@
  */
 #include "metrics.h"
 #include "../core/util.h"
+#include "../core/archive_cache.h"
 #include "../reports/report.h"
 #include "http.h"
 #include "render_pool.h"
@@ -120,8 +121,10 @@ void metrics_render(buf *out)
                "# HELP km0_render_busy FOP runs going on now.\n"
                "# TYPE km0_render_busy gauge\nkm0_render_busy %d\n"
                "# HELP km0_render_queued HTTP renderings waiting for a renderer.\n"
-               "# TYPE km0_render_queued gauge\nkm0_render_queued %d\n",
-               rpt_render_slots(), rpt_render_busy(), render_pool_queued());
+               "# TYPE km0_render_queued gauge\nkm0_render_queued %d\n"
+               "# HELP km0_archive_cache_bytes Archived invoice files kept in memory.\n"
+               "# TYPE km0_archive_cache_bytes gauge\nkm0_archive_cache_bytes %zu\n",
+               rpt_render_slots(), rpt_render_busy(), render_pool_queued(), archive_cache_bytes());
     buf_printf(out,
                "# HELP km0_start_time_seconds When this process started.\n"
                "# TYPE km0_start_time_seconds gauge\nkm0_start_time_seconds %lld\n",
