@@ -89,10 +89,11 @@ int rpt_archive_step_run(db_conn *c, int64_t hub, int64_t cycle, int batch, cons
         if (!cancelled) {
             step->failed = true;
             snprintf(step->message, sizeof step->message, "%s", x.err.message);
-            char q[400];
-            log_event(LOG_ERROR, "archive.failed", "hub=%lld invoices=%zu alone=%d error=%s",
+            /* the code only: FOP's own words may quote the document; they are kept
+             * on the jobs (last_error), where the desk shows them */
+            log_event(LOG_ERROR, "archive.failed", "hub=%lld invoices=%zu alone=%d code=%s",
                       (long long)x.claim.hub, x.claim.n, x.claim.alone,
-                      log_quote(q, sizeof q, x.err.message));
+                      x.err.code ? x.err.code : "-");
             st = archive_failed(c, x.a, x.claim.ids, x.claim.n, x.claim.alone, x.err.message);
         }
         step->claimed = cancelled ? 0 : step->claimed;

@@ -193,6 +193,13 @@ describe('the invoice archive', { skip: missing && `${missing} is not installed`
     assert.equal(r.status, 404);
     r = await getBytes(srv.client(), `/api/v1/invoices/${f.number}?format=facturx`);
     assert.equal(r.status, 401);
+    // the hub sells here: a producer is not the seller, and learns nothing either
+    addUser(db, { email: 'farm@example.org', role: 'producer', producer: 'ferme-trois-chenes' });
+    const farm = srv.client();
+    await farm.login('farm@example.org', PASSWORD);
+    r = await getBytes(farm, `/api/v1/invoices/${f.number}?format=facturx`);
+    assert.equal(r.status, 404);
+    assert.equal(JSON.parse(r.body).error.code, 'invoice_not_found');
     // the command line exports the same bytes
     for (const format of ['facturx', 'pdf']) {
       const out = path.join(work, `cli-${format}.pdf`);
