@@ -120,13 +120,14 @@ void h_report_get(http_req *req)
         return;
     buf doc = BUF_INIT;
     rpt_error err;
+    /* a document reads what was written before it was asked for: a standby will do */
     if (rq.format == RPT_PDF) {
         report_job *j = arena_alloc(req->mem, sizeof *j);
         memset(j, 0, sizeof *j);
         j->kind = rq.kind;
         j->cycle = rq.cycle_id;
         rpt_file_name(j->name, &rq);
-        if (rpt_render_pdf_job(req->db, &rq, &j->pdf, &err) != 0) {
+        if (rpt_render_pdf_job(http_read_db(req), &rq, &j->pdf, &err) != 0) {
             if (err.status >= 500)
                 log_event(LOG_ERROR, "report.failed", "req=%s kind=%s cycle=%lld code=%s", req->id,
                           rq.kind, (long long)rq.cycle_id, err.code);
@@ -137,7 +138,7 @@ void h_report_get(http_req *req)
         render_async(req, report_work, report_finish, j);
         return;
     }
-    if (rpt_render(req->db, &rq, &doc, &err) != 0) {
+    if (rpt_render(http_read_db(req), &rq, &doc, &err) != 0) {
         if (err.status >= 500)
             log_event(LOG_ERROR, "report.failed", "req=%s kind=%s cycle=%lld code=%s", req->id,
                       rq.kind, (long long)rq.cycle_id, err.code);
