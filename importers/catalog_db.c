@@ -104,6 +104,7 @@ static void row_product(const PGresult *r, int row, const int *col, imp_product 
     p->organic =
         PQgetisnull(r, row, col[C_ORGANIC]) ? -1 : PQgetvalue(r, row, col[C_ORGANIC])[0] == 't';
     p->active = PQgetvalue(r, row, col[C_ACTIVE])[0] == 't';
+    imp_info_from_row(r, row, &p->info);
 }
 
 db_status imp_producer_find(db_conn *c, arena *a, int64_t hub, const char *slug, imp_producer *p,
@@ -215,7 +216,7 @@ static stored_product *stored_find(const stored_set *s, const char *sku)
     return NULL;
 }
 
-#define MAX_CHANGES 14
+#define MAX_CHANGES 26
 
 typedef struct {
     arena *a;
@@ -226,6 +227,11 @@ typedef struct {
 static void changed(change_list *l, const char *field, const char *old_value, const char *new_value)
 {
     l->v[l->n++] = (imp_change){field, old_value, new_value};
+}
+
+static void info_changed(void *arg, const char *field, const char *old_value, const char *new_value)
+{
+    changed(arg, field, old_value, new_value);
 }
 
 /* v / 10^scale as text, NULL for "none" (v < 0 where -1 means unknown or unlimited). */
@@ -277,6 +283,7 @@ static void compare_product(const imp_product *was, const imp_product *now, chan
     compare_text(l, "description", was->description, now->description);
     if (was->active != now->active)
         changed(l, "active", bool_text(was->active), bool_text(now->active));
+    imp_info_compare(l->a, &was->info, &now->info, info_changed, l);
     /* a stored row that differs in a way none of the above shows (an excl. price
      * edited by hand, say) still differs: say so rather than hide the write */
     if (l->n == 0 && was->price_excl_vat != now->price_excl_vat)
@@ -410,7 +417,9 @@ static int apply_tx(db_conn *c, void *p)
         return DB_ERROR;
     }
     if (sum->nchanged &&
-        (st = imp_write_changed(c, x->a, x->producer->id, sum->changed, sum->nchanged)) != DB_OK)
+        ((st = imp_write_changed(c, x->a, x->producer->id, sum->changed, sum->nchanged)) != DB_OK ||
+         (st = imp_write_changed_info(c, x->a, x->producer->id, sum->changed, sum->nchanged)) !=
+             DB_OK))
         return st;
     if (deactivate && sum->nabsent)
         st = db_do(c, &deactivate_absent,
