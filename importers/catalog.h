@@ -50,6 +50,9 @@ typedef struct imp_info {
     const char *certifier;   /* organic control body, "FR-BIO-01"; "" */
     int alcohol_bp;          /* % vol in hundredths; -1 not stated */
     const char *storage;     /* "" when absent */
+    /* read from the database only: what the law asks for and the product lacks, as a
+     * text[] literal ("{ingredients,allergens}"; "{}" nothing), product_info_missing */
+    const char *missing;
 } imp_info;
 
 typedef struct imp_product {

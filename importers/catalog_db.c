@@ -18,6 +18,7 @@
 #include "catalog_db.h"
 #include "../core/config.h"
 #include "../core/log.h"
+#include "../core/product_info_sql.h"
 #include "../core/util.h"
 #include "catalog_write.h"
 
@@ -31,8 +32,10 @@ DB_STMT(hub_producers, "SELECT id, slug, name, vat_regime = 'franchise' AS franc
                        "  FROM producers WHERE hub_id = $1 ORDER BY name, slug");
 DB_STMT(lock_producer, "SELECT id FROM producers WHERE id = $1 FOR NO KEY UPDATE");
 DB_STMT(stored_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1");
-DB_STMT(list_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1"
-                       " ORDER BY category, name, sku");
+DB_STMT(list_products, "SELECT " PRODUCT_COLUMNS ", " PRODUCT_INFO_MISSING_OF_P " AS missing"
+                       " FROM products p WHERE producer_id = $1 ORDER BY category, name, sku");
+DB_STMT(one_product, "SELECT " PRODUCT_COLUMNS ", photo, " PRODUCT_INFO_MISSING_OF_P " AS missing"
+                     " FROM products p WHERE producer_id = $1 AND sku = $2");
 DB_STMT(deactivate_absent, "UPDATE products SET active = false, updated_at = now()"
                            " WHERE producer_id = $1 AND sku = ANY($2::text[]) AND active");
 
@@ -160,6 +163,22 @@ db_status imp_catalog_list(db_conn *c, arena *a, int64_t producer_id, imp_produc
         row_product(r, i, col, &out[i]);
     *products = out;
     *n = (size_t)rows;
+    return DB_OK;
+}
+
+db_status imp_product_get(db_conn *c, arena *a, int64_t producer_id, const char *sku,
+                          imp_product *p, const char **photo, bool *found)
+{
+    PGresult *r;
+    *found = false;
+    db_status st = db_run_a(c, a, &one_product, &r, DB_P(db_i64(a, producer_id), sku));
+    if (st != DB_OK || PQntuples(r) != 1)
+        return st;
+    int col[C_COUNT];
+    column_numbers(r, col);
+    row_product(r, 0, col, p);
+    *photo = db_val(r, 0, "photo");
+    *found = true;
     return DB_OK;
 }
 

@@ -102,6 +102,7 @@ void imp_info_from_row(const PGresult *r, int row, imp_info *i)
         .certifier = db_val(r, row, "certifier"),
         .alcohol_bp = PQgetisnull(r, row, c_alc) ? -1 : atoi(PQgetvalue(r, row, c_alc)),
         .storage = db_val(r, row, "storage"),
+        .missing = PQfnumber(r, "missing") >= 0 ? db_val(r, row, "missing") : "{}",
     };
 }
 

@@ -12,6 +12,8 @@ libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev
 fop poppler-utils qpdf libqpdf-dev default-jre-headless libsaxonhe-java
 chromium curl procps ca-certificates fonts-dejavu-core
 nginx-light"
+# product photos: decoded, stripped and re-encoded (WebP, AVIF) by libvips
+pkgs="$pkgs libvips-dev"
 # the fonts reports/fop.xconf embeds in PDFs (PDF/A needs embedded fonts)
 pkgs="$pkgs fonts-liberation"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"

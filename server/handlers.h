@@ -34,6 +34,21 @@ bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);
+/* p_offer.c: a product's page, a producer's page */
+void p_offer(http_req *req);
+void p_producer_public(http_req *req);
+/* p_legal.c: a hub's legal pages and their editing */
+void p_legal(http_req *req);
+void p_desk_legal_list(http_req *req);
+void p_desk_legal_form(http_req *req);
+void p_desk_legal_save(http_req *req);
+/* h_photo.c: product photos; p_producer_product.c: one product's form, its photo,
+ * the producer's presentation */
+void h_photo(http_req *req);
+void p_producer_product_form(http_req *req);
+void p_producer_product_save(http_req *req);
+void p_producer_photo(http_req *req);
+void p_producer_profile(http_req *req);
 /* pages: p_auth.c, p_shop.c, p_orders.c (page.c serves the stylesheet) */
 void p_login_form(http_req *req);
 void p_login(http_req *req);

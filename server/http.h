@@ -100,6 +100,9 @@ struct http_req {
     buf set_cookies[3];     /* Set-Cookie headers to add to the reply */
     int ncookies;
     http_cache cache; /* set by a handler before it replies */
+    /* a strong ETag the handler knows for its reply (content-addressed bytes, such as a
+     * photo variant): sent as is, and If-None-Match holding it answers 304 */
+    const char *etag;
 };
 
 /* Start serving on listen ("ADDR:PORT") until SIGINT/SIGTERM; returns the exit code. */
