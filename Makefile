@@ -1,28 +1,29 @@
-# km0 — build, run and test.
+#km0 — build, run and test.
 #
-#   make run     install what is missing, build, start PostgreSQL + km0 with demo data
-#   make test    the same set-up on a throwaway cluster, then lint and every test,
-#                with a short soak (what CI runs: .ci/run)
-#   make         build build/km0          make asan   build build-asan/km0 (ASan + UBSan)
-#   make lint    clang-format check + cppcheck
-#   make fuzz    run every fuzz target for FUZZ_SECONDS each (libFuzzer)
-#   make soak    the long runs: fuzzing for minutes, fifty kill -9 under load
-#   make bench   benchmarks against the machine's physical limits (docs/BENCH.md)
-#   make clean   remove build outputs (keeps var/, the demo database)
+#make run install what is missing, build, start PostgreSQL + km0 with demo data
+#make test the same set - up on a throwaway cluster, then lint and every test,
+#with a short soak(what CI runs :.ci / run)
+#make build build / km0 make asan build build - asan / km0(ASan + UBSan)
+#make lint clang - format check + cppcheck
+#make fuzz run every fuzz target for FUZZ_SECONDS each(libFuzzer)
+#make soak the long runs : fuzzing for minutes, fifty kill - 9 under load
+#make bench benchmarks against the machine's physical limits (docs/BENCH.md)
+#make clean remove build outputs(keeps var /, the demo database)
 
-CC      ?= gcc
-PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec vips
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
-CSTD     = -std=c11 -D_GNU_SOURCE
-INCLUDES = -Icore -Iimporters -Iserver -Ireports
-LIBS     = $(PKG_LIBS) -lqpdf -lcrypt -lm -lpthread
-OPT      ?= -O2
-SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CC ? = gcc PKGS = libpq libmicrohttpd libcjson libxml -
+                  2.0 libxslt libexslt zlib libbrotlienc libbrotlidec vips PKG_CFLAGS =
+                      $(shell pkg - config-- cflags $(PKGS) 2 > / dev / null) PKG_LIBS =
+                          $(shell pkg - config-- libs $(PKGS) 2 > / dev / null) WARN =
+                              -Wall - Wextra - Werror - Wshadow - Wformat =
+                                  2 - Wvla - Wno - missing - field - initializers CSTD = -std =
+                                      c11 - D_GNU_SOURCE INCLUDES =
+                                          -Icore - Iimporters - Iserver - Ireports LIBS =
+                                              $(PKG_LIBS) - lqpdf - lcrypt - lm - lpthread OPT
+     ? = -O2 SAN = -fsanitize = address,
+   undefined - fno - omit - frame - pointer - fno - sanitize - recover = undefined
 
-# EXCLUDE=pattern leaves files out (e.g. a colleague's half-written module).
-LIB_SRC  = $(filter-out $(EXCLUDE),$(sort $(wildcard core/*.c importers/*.c reports/*.c server/*.c)))
+#EXCLUDE = pattern leaves files out(e.g.a colleague's half-written module).
+       LIB_SRC = $(filter - out $(EXCLUDE), $(sort $(wildcard core/*.c importers/*.c reports/*.c server/*.c)))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -77,8 +78,8 @@ build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
 # Fuzzers link the parsers alone with clang's libFuzzer: no database, no server, no
 # other library than cJSON, so a module being written elsewhere never breaks them.
 # The parsers are compiled once for every target.
-FUZZ_LIB_SRC = core/arena.c core/buf.c core/log.c core/money.c core/parse.c core/text.c core/unit.c \
-               core/util.c \
+FUZZ_LIB_SRC = core/arena.c core/buf.c core/country.c core/log.c core/money.c core/parse.c \
+               core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
                importers/dfc_export.c server/form.c

@@ -17,6 +17,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -28,8 +29,22 @@ static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t decoding = PTHREAD_MUTEX_INITIALIZER;
 static bool vips_ready, avif_ok;
 
+/* libvips and glib speak through g_log: into km0's structured log, one line each. */
+static void km0_vips_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                         gpointer data)
+{
+    (void)data;
+    if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
+        return; /* libvips's chatter about its modules and tiles */
+    char q[512];
+    log_event(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL) ? LOG_ERROR : LOG_WARN,
+              "photo.library", "domain=%s message=%s", domain ? domain : "-",
+              log_quote(q, sizeof q, message ? message : ""));
+}
+
 static void vips_start(void)
 {
+    g_log_set_default_handler(km0_vips_log, NULL);
     if (VIPS_INIT("km0") != 0)
         return;
     vips_concurrency_set(1);
@@ -37,20 +52,17 @@ static void vips_start(void)
     vips_block_untrusted_set(TRUE);
     vips_ready = true;
     /* Debian's libvips writes AVIF when its libheif has an AV1 encoder: try once */
-    VipsImage *one = vips_image_new_matrix(2, 2);
-    VipsImage *rgb = NULL;
+    VipsImage *probe = NULL;
     void *out = NULL;
     size_t len = 0;
-    if (one && !vips_cast_uchar(one, &rgb, NULL) &&
-        !vips_heifsave_buffer(rgb, &out, &len, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
+    if (!vips_black(&probe, 16, 16, "bands", 3, NULL) &&
+        !vips_heifsave_buffer(probe, &out, &len, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
                               NULL))
         avif_ok = len > 0;
     vips_error_clear();
     g_free(out);
-    if (rgb)
-        g_object_unref(rgb);
-    if (one)
-        g_object_unref(one);
+    if (probe)
+        g_object_unref(probe);
 }
 
 bool photo_avif_available(void)
@@ -113,17 +125,73 @@ static VipsImage *load_header(photo_kind kind, const void *data, size_t len)
     return r == 0 ? im : NULL;
 }
 
-static int save(arena *a, VipsImage *im, bool avif, int quality, unsigned char **out, size_t *len)
+/* Everything but the pixels and their geometry goes: EXIF (GPS position, camera,
+ * owner), XMP, IPTC, the ICC profile, comments. The savers' own "strip" is not enough
+ * (libvips 8.14's WebP saver keeps EXIF), so the fields are removed from the image. */
+static void strip_metadata(VipsImage *im)
+{
+    static const char *const keep[] = {"width",          "height",  "bands",   "format", "coding",
+                                       "interpretation", "xoffset", "yoffset", "xres",   "yres"};
+    gchar **fields = vips_image_get_fields(im);
+    for (gchar **f = fields; f && *f; f++) {
+        bool kept = false;
+        for (size_t i = 0; i < sizeof keep / sizeof *keep && !kept; i++)
+            kept = !strcmp(*f, keep[i]);
+        if (!kept)
+            vips_image_remove(im, *f);
+    }
+    g_strfreev(fields);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* libvips 8.14 writes an EXIF block of its own into every WebP (orientation,
+ * resolution): out it goes, with any XMP, and the VP8X header stops announcing them.
+ * Works in place on a well-formed RIFF (libvips's own output); returns the new length. */
+static size_t webp_without_metadata(unsigned char *d, size_t n)
+{
+    if (n < 12 || memcmp(d, "RIFF", 4) || memcmp(d + 8, "WEBP", 4))
+        return n;
+    size_t in = 12, out = 12;
+    while (in + 8 <= n) {
+        size_t size = le32(d + in + 4), whole = 8 + size + (size & 1);
+        if (in + whole > n)
+            break;
+        bool drop = !memcmp(d + in, "EXIF", 4) || !memcmp(d + in, "XMP ", 4);
+        if (!drop) {
+            if (!memcmp(d + in, "VP8X", 4) && size >= 1)
+                d[in + 8] &= (unsigned char)~(0x08 | 0x04); /* EXIF and XMP flags */
+            memmove(d + out, d + in, whole);
+            out += whole;
+        }
+        in += whole;
+    }
+    uint32_t riff = (uint32_t)(out - 8);
+    d[4] = (unsigned char)riff, d[5] = (unsigned char)(riff >> 8);
+    d[6] = (unsigned char)(riff >> 16), d[7] = (unsigned char)(riff >> 24);
+    return out;
+}
+
+static int save(arena *a, VipsImage *in, bool avif, int quality, unsigned char **out, size_t *len)
 {
     void *buf = NULL;
     size_t n = 0;
-    int r = avif ? vips_heifsave_buffer(im, &buf, &n, "compression",
-                                        VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "Q", quality, "effort",
-                                        2, "strip", TRUE, NULL)
-                 : vips_webpsave_buffer(im, &buf, &n, "Q", quality, "strip", TRUE, "effort", 4,
-                                        NULL);
+    VipsImage *im = NULL;
+    if (vips_copy(in, &im, NULL) != 0)
+        return -1;
+    strip_metadata(im);
+    int r =
+        avif ? vips_heifsave_buffer(im, &buf, &n, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
+                                    "Q", quality, "effort", 2, "strip", TRUE, NULL)
+             : vips_webpsave_buffer(im, &buf, &n, "Q", quality, "strip", TRUE, "effort", 4, NULL);
+    g_object_unref(im);
     if (r != 0)
         return -1;
+    if (!avif)
+        n = webp_without_metadata(buf, n);
     *out = arena_alloc(a, n);
     memcpy(*out, buf, n);
     *len = n;
@@ -139,9 +207,23 @@ static int encode(arena *a, const void *data, size_t len, photo_variants *v)
                                   PHOTO_THUMB_PX, "crop", VIPS_INTERESTING_CENTRE, "size",
                                   VIPS_SIZE_BOTH, "option_string", "fail=true", NULL);
     if (!r)
-        r = vips_thumbnail_buffer((void *)data, len, &page, PHOTO_PAGE_PX, "height",
-                                  PHOTO_PAGE_PX, "size", VIPS_SIZE_DOWN, "option_string",
-                                  "fail=true", NULL);
+        r = vips_thumbnail_buffer((void *)data, len, &page, PHOTO_PAGE_PX, "height", PHOTO_PAGE_PX,
+                                  "size", VIPS_SIZE_DOWN, "option_string", "fail=true", NULL);
+    /* each variant is written twice (WebP, AVIF) from a source read once, in order:
+     * the small results are kept in memory in between */
+    VipsImage *mem;
+    if (!r && (mem = vips_image_copy_memory(thumb)) != NULL) {
+        g_object_unref(thumb);
+        thumb = mem;
+    } else if (!r) {
+        r = -1;
+    }
+    if (!r && (mem = vips_image_copy_memory(page)) != NULL) {
+        g_object_unref(page);
+        page = mem;
+    } else if (!r) {
+        r = -1;
+    }
     if (!r)
         r = save(a, thumb, false, 70, &v->thumb_webp, &v->thumb_webp_len);
     if (!r)
@@ -202,9 +284,8 @@ int photo_process(arena *a, const void *data, size_t len, photo_variants *out, r
                     "The photo cannot be read (a damaged or incomplete file).");
     } else {
         int64_t w = vips_image_get_width(head), h = vips_image_get_height(head);
-        int64_t limit = (int64_t)(g_config.photo_max_megapixels ? g_config.photo_max_megapixels
-                                                                 : 50) *
-                        1000000;
+        int64_t limit =
+            (int64_t)(g_config.photo_max_megapixels ? g_config.photo_max_megapixels : 50) * 1000000;
         g_object_unref(head);
         if (w * h > limit)
             st = refuse(why, 422, "photo_too_many_pixels", "photo",
@@ -220,6 +301,11 @@ int photo_process(arena *a, const void *data, size_t len, photo_variants *out, r
             st = refuse(why, 422, "bad_image", "photo",
                         "La photo est illisible (fichier abîmé ou incomplet).",
                         "The photo cannot be read (a damaged or incomplete file).");
+    }
+    if (st) {
+        char q[512];
+        log_event(LOG_INFO, "photo.refused", "bytes=%zu code=%s library=%s", len, why->code,
+                  log_quote(q, sizeof q, vips_error_buffer()));
     }
     vips_error_clear();
     pthread_mutex_unlock(&decoding);
@@ -279,13 +365,13 @@ static int attach_tx(db_conn *c, void *p)
     const char *hub = db_i64(a, x->hub), *producer = db_i64(a, x->producer);
     const photo_variants *v = x->v;
     int st;
-    if (v && (st = db_do(c, &photo_insert,
-                         DB_P(hub, v->digest, producer, db_i64(a, v->width), db_i64(a, v->height),
-                              hex_of(a, v->thumb_webp, v->thumb_webp_len),
-                              hex_of(a, v->page_webp, v->page_webp_len),
-                              v->thumb_avif ? hex_of(a, v->thumb_avif, v->thumb_avif_len) : "",
-                              v->page_avif ? hex_of(a, v->page_avif, v->page_avif_len) : ""))) !=
-                 DB_OK)
+    if (v &&
+        (st = db_do(c, &photo_insert,
+                    DB_P(hub, v->digest, producer, db_i64(a, v->width), db_i64(a, v->height),
+                         hex_of(a, v->thumb_webp, v->thumb_webp_len),
+                         hex_of(a, v->page_webp, v->page_webp_len),
+                         v->thumb_avif ? hex_of(a, v->thumb_avif, v->thumb_avif_len) : "",
+                         v->page_avif ? hex_of(a, v->page_avif, v->page_avif_len) : ""))) != DB_OK)
         return st;
     PGresult *r;
     st = v ? db_run_a(c, a, &photo_link, &r, DB_P(hub, producer, x->sku, v->digest))
@@ -305,8 +391,7 @@ int photo_attach(db_conn *c, arena *a, int64_t hub, int64_t producer, const char
     return db_transaction(c, false, attach_tx, &x);
 }
 
-int photo_detach(db_conn *c, arena *a, int64_t hub, int64_t producer, const char *sku,
-                 refusal *why)
+int photo_detach(db_conn *c, arena *a, int64_t hub, int64_t producer, const char *sku, refusal *why)
 {
     attach_ctx x = {a, hub, producer, sku, NULL, why};
     return db_transaction(c, false, attach_tx, &x);

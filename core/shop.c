@@ -17,14 +17,15 @@
 
 #define PAGE_KEY 1000000
 
-#define OFFER_COLUMNS                                                                              \
+#define OFFER_SELECT                                                                               \
     "SELECT o.id, p.slug AS producer, p.name AS producer_name, o.sku, o.name, o.category,"         \
     "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.step_milli,"                             \
     "       coalesce(o.stock_milli - o.sold_milli, -1) AS left_milli,"                             \
     "       CASE o.organic WHEN true THEN 1 WHEN false THEN 0 ELSE -1 END AS organic,"             \
     "       o.allergens, o.allergen_traces, o.labels, o.net_quantity_milli,"                       \
-    "       coalesce(o.net_unit, '') AS net_unit, coalesce(o.photo, '') AS photo"                  \
-    "  FROM offers o JOIN producers p ON p.id = o.producer_id"
+    "       coalesce(o.net_unit, '') AS net_unit, coalesce(o.photo, '') AS photo"
+#define OFFER_FROM    " FROM offers o JOIN producers p ON p.id = o.producer_id"
+#define OFFER_COLUMNS OFFER_SELECT OFFER_FROM
 #define SHOP_ORDER                                                                                 \
     " ORDER BY o.category = '', o.category COLLATE \"fr-x-icu\", o.name COLLATE \"fr-x-icu\", "    \
     "o.id"
@@ -36,17 +37,16 @@ DB_STMT(shop_index_of,
         " GROUP BY o.category ORDER BY o.category = '', o.category COLLATE \"fr-x-icu\"");
 DB_STMT(shop_by_id, OFFER_COLUMNS " WHERE o.cycle_id = $1 AND o.id = ANY($2::bigint[])");
 /* $2 words, $3 producer slug, $4 label, $5 allergens to avoid, $6 page */
-DB_STMT(shop_search_page,
-        OFFER_COLUMNS ", count(*) OVER () AS total"
-                      " WHERE o.cycle_id = $1"
-                      "   AND ($2 = '' OR o.search @@ websearch_to_tsquery('km0_fr', $2))"
-                      "   AND ($3 = '' OR p.slug = $3) AND ($4 = '' OR $4 = ANY (o.labels))"
-                      "   AND (cardinality($5::text[]) = 0 OR (o.allergens IS NOT NULL AND NOT"
-                      "        (o.allergens || o.allergen_traces) && $5::text[]))"
-                      " ORDER BY CASE WHEN $2 = '' THEN 0"
-                      "          ELSE ts_rank(o.search, websearch_to_tsquery('km0_fr', $2)) END DESC,"
-                      " o.category = '', o.category COLLATE \"fr-x-icu\", o.name COLLATE \"fr-x-icu\","
-                      " o.id LIMIT 40 OFFSET $6::bigint * 40");
+DB_STMT(shop_search_page, OFFER_SELECT
+        ", count(*) OVER () AS total" OFFER_FROM " WHERE o.cycle_id = $1"
+        "   AND ($2 = '' OR o.search @@ websearch_to_tsquery('km0_fr', $2))"
+        "   AND ($3 = '' OR p.slug = $3) AND ($4 = '' OR $4 = ANY (o.labels))"
+        "   AND (cardinality($5::text[]) = 0 OR (o.allergens IS NOT NULL AND NOT"
+        "        (o.allergens || o.allergen_traces) && $5::text[]))"
+        " ORDER BY CASE WHEN $2 = '' THEN 0"
+        "          ELSE ts_rank(o.search, websearch_to_tsquery('km0_fr', $2)) END DESC,"
+        " o.category = '', o.category COLLATE \"fr-x-icu\", o.name COLLATE \"fr-x-icu\","
+        " o.id LIMIT 40 OFFSET $6::bigint * 40");
 DB_STMT(shop_producers_of,
         "SELECT p.slug, p.name FROM producers p"
         " WHERE p.id IN (SELECT DISTINCT producer_id FROM offers WHERE cycle_id = $1)"
@@ -154,8 +154,8 @@ db_status shop_offers_by_id(db_conn *c, arena *a, int64_t cycle, const int64_t *
     return st;
 }
 
-db_status shop_search_load(db_conn *c, arena *a, int64_t cycle, const shop_search *s,
-                           int64_t page, shop_offer **out, size_t *n, int64_t *total)
+db_status shop_search_load(db_conn *c, arena *a, int64_t cycle, const shop_search *s, int64_t page,
+                           shop_offer **out, size_t *n, int64_t *total)
 {
     PGresult *r;
     *n = 0;

@@ -44,13 +44,11 @@ static const struct {
     {"net_quantity", "Quantité nette", "Net quantity",
      "D’un produit préemballé : 500 g, 75 cl… Sert au prix au kilo ou au litre.",
      "Of a pre-packed product: 500 g, 75 cl… Gives the price per kg or litre."},
-    {"origin", "Pays d’origine", "Country of origin", "France, Espagne, FR…",
-     "France, Spain, FR…"},
+    {"origin", "Pays d’origine", "Country of origin", "France, Espagne, FR…", "France, Spain, FR…"},
     {"region", "Région d’origine", "Region of origin", "Drôme, Provence…", "Drôme, Provence…"},
     {"certifier", "Organisme certificateur bio", "Organic certifier", "Son code : FR-BIO-01…",
      "Its code: FR-BIO-01…"},
-    {"alcohol", "Titre alcoométrique (% vol)", "Alcohol strength (% vol)", "12,5",
-     "12.5"},
+    {"alcohol", "Titre alcoométrique (% vol)", "Alcohol strength (% vol)", "12,5", "12.5"},
     {"ingredients", "Ingrédients", "Ingredients",
      "Dans l’ordre ; les allergènes en MAJUSCULES ou entre _soulignés_ (ils seront en gras).",
      "In order; allergens in CAPITALS or between _underscores_ (they will show in bold)."},
@@ -124,12 +122,15 @@ void product_form_from(http_req *req, product_form *pf, const imp_product *p)
     pf->v[PF_WEIGHT] = p->weight_g >= 0 ? dec(req, p->weight_g, 3, 0) : "";
     pf->v[PF_STOCK] = p->stock >= 0 ? dec(req, p->stock, 3, 0) : "";
     pf->v[PF_STEP] = dec(req, p->step, 3, 0);
-    pf->v[PF_ORGANIC] = p->organic < 0 ? "" : p->organic ? (fr ? "oui" : "yes") : (fr ? "non" : "no");
+    pf->v[PF_ORGANIC] = p->organic < 0 ? ""
+                        : p->organic   ? (fr ? "oui" : "yes")
+                                       : (fr ? "non" : "no");
     pf->v[PF_ACTIVE] = p->active ? (fr ? "oui" : "yes") : (fr ? "non" : "no");
     pf->v[PF_KIND] = i->kind;
-    pf->v[PF_NET] = i->net_quantity >= 0
-                        ? arena_printf(req->mem, "%s %s", dec(req, i->net_quantity, 3, 0), i->net_unit)
-                        : "";
+    pf->v[PF_NET] =
+        i->net_quantity >= 0
+            ? arena_printf(req->mem, "%s %s", dec(req, i->net_quantity, 3, 0), i->net_unit)
+            : "";
     pf->v[PF_ORIGIN] = i->origin;
     pf->v[PF_REGION] = i->region;
     pf->v[PF_CERTIFIER] = i->certifier;
@@ -191,7 +192,8 @@ static void csv_value(buf *b, const char *v, bool last)
 
 static const char *codes(http_req *req, uint32_t mask, bool allergen)
 {
-    const char *lit = allergen ? pi_allergens_array(req->mem, mask) : pi_labels_array(req->mem, mask);
+    const char *lit =
+        allergen ? pi_allergens_array(req->mem, mask) : pi_labels_array(req->mem, mask);
     return arena_strndup(req->mem, lit + 1, strlen(lit) - 2); /* "gluten,milk" */
 }
 
@@ -245,8 +247,9 @@ static void field_html(buf *b, http_req *req, const product_form *pf, int i)
     }
     bool area = i == PF_INGREDIENTS || i == PF_STORAGE || i == PF_DESCRIPTION;
     if (i == PF_KIND) {
-        buf_printf(b, "<select id=\"kind\" name=\"kind\" aria-describedby=\"kind-hint\"%s>"
-                      "<option value=\"\">%s</option>",
+        buf_printf(b,
+                   "<select id=\"kind\" name=\"kind\" aria-describedby=\"kind-hint\"%s>"
+                   "<option value=\"\">%s</option>",
                    err ? " aria-invalid=\"true\"" : "", TR(req, "non précisée", "not stated"));
         for (size_t k = 0; pi_kind_at(k); k++) {
             const pi_kind *kd = pi_kind_at(k);
@@ -256,7 +259,10 @@ static void field_html(buf *b, http_req *req, const product_form *pf, int i)
         buf_puts(b, "</select>");
         return;
     }
-    buf_printf(b, area ? "<textarea rows=\"4\" cols=\"40\" id=\"%s\" name=\"%s\"" : "<input type=\"text\" id=\"%s\" name=\"%s\"", id, id);
+    buf_printf(b,
+               area ? "<textarea rows=\"4\" cols=\"40\" id=\"%s\" name=\"%s\""
+                    : "<input type=\"text\" id=\"%s\" name=\"%s\"",
+               id, id);
     if (hint || err)
         buf_printf(b, " aria-describedby=\"%s%s%s%s\"", hint ? id : "", hint ? "-hint" : "",
                    err ? (hint ? " " : "") : "", err ? arena_printf(req->mem, "%s-error", id) : "");
@@ -339,8 +345,9 @@ static void render_form(buf *b, http_req *req, const product_form *pf)
                TR(req, "Composition et présentation", "Composition and presentation"));
     for (int i = PF_INGREDIENTS; i <= PF_DESCRIPTION; i++)
         field_html(b, req, pf, i);
-    buf_printf(b, "</fieldset><div class=\"actions\"><button class=\"btn\" type=\"submit\">%s"
-                  "</button></div></form>",
+    buf_printf(b,
+               "</fieldset><div class=\"actions\"><button class=\"btn\" type=\"submit\">%s"
+               "</button></div></form>",
                TR(req, "Enregistrer le produit", "Save the product"));
 }
 
@@ -348,7 +355,7 @@ static void render_photo(buf *b, http_req *req, const product_form *pf)
 {
     buf_printf(b, "<section aria-labelledby=\"photo-title\"><h2 id=\"photo-title\">%s</h2>",
                TR(req, "Photo", "Photo"));
-    if (*pf->photo)
+    if (pf->photo && *pf->photo)
         buf_printf(b,
                    "<p><img class=\"photo\" src=\"/photos/%s/page.webp\" alt=\"%s\" "
                    "loading=\"lazy\"></p>",
@@ -380,9 +387,10 @@ static void render_photo(buf *b, http_req *req, const product_form *pf)
                pf->photo_error ? " photo-error" : "",
                pf->photo_error ? " aria-invalid=\"true\"" : "",
                TR(req, "Envoyer la photo", "Send the photo"));
-    if (*pf->photo)
-        buf_printf(b, "<button class=\"btn secondary\" type=\"submit\" name=\"remove\" "
-                      "value=\"1\">%s</button>",
+    if (pf->photo && *pf->photo)
+        buf_printf(b,
+                   "<button class=\"btn secondary\" type=\"submit\" name=\"remove\" "
+                   "value=\"1\">%s</button>",
                    TR(req, "Retirer la photo", "Remove the photo"));
     buf_puts(b, "</div></form></section>");
 }
@@ -392,15 +400,17 @@ void product_form_page(http_req *req, int status, const product_form *pf)
     buf b = BUF_INIT;
     const char *title = pf->existing ? pf->v[PF_NAME] : TR(req, "Nouveau produit", "New product");
     page_begin(&b, req, title);
-    buf_printf(&b, "<p><a href=\"/producer%s%s\">%s</a></p><h1>", pf->producer->coordinator ? "?p=" : "",
+    buf_printf(&b, "<p><a href=\"/producer%s%s\">%s</a></p><h1>",
+               pf->producer->coordinator ? "?p=" : "",
                pf->producer->coordinator ? pf->producer->producer.slug : "",
                TR(req, "← Mon catalogue", "← My catalog"));
     buf_html(&b, title);
     buf_puts(&b, "</h1>");
     if (pf->saved)
         buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
-                   TR(req, "Produit enregistré. Il sera proposé ainsi à partir de la prochaine "
-                           "ouverture des commandes.",
+                   TR(req,
+                      "Produit enregistré. Il sera proposé ainsi à partir de la prochaine "
+                      "ouverture des commandes.",
                       "Product saved. It will be offered so from the next order window on."));
     if (pf->photo_saved)
         buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
