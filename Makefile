@@ -1,29 +1,28 @@
-#km0 — build, run and test.
+# km0 — build, run and test.
 #
-#make run install what is missing, build, start PostgreSQL + km0 with demo data
-#make test the same set - up on a throwaway cluster, then lint and every test,
-#with a short soak(what CI runs :.ci / run)
-#make build build / km0 make asan build build - asan / km0(ASan + UBSan)
-#make lint clang - format check + cppcheck
-#make fuzz run every fuzz target for FUZZ_SECONDS each(libFuzzer)
-#make soak the long runs : fuzzing for minutes, fifty kill - 9 under load
-#make bench benchmarks against the machine's physical limits (docs/BENCH.md)
-#make clean remove build outputs(keeps var /, the demo database)
+#   make run     install what is missing, build, start PostgreSQL + km0 with demo data
+#   make test    the same set-up on a throwaway cluster, then lint and every test,
+#                with a short soak (what CI runs: .ci/run)
+#   make         build build/km0          make asan   build build-asan/km0 (ASan + UBSan)
+#   make lint    clang-format check + cppcheck
+#   make fuzz    run every fuzz target for FUZZ_SECONDS each (libFuzzer)
+#   make soak    the long runs: fuzzing for minutes, fifty kill -9 under load
+#   make bench   benchmarks against the machine's physical limits (docs/BENCH.md)
+#   make clean   remove build outputs (keeps var/, the demo database)
 
-CC ? = gcc PKGS = libpq libmicrohttpd libcjson libxml -
-                  2.0 libxslt libexslt zlib libbrotlienc libbrotlidec vips PKG_CFLAGS =
-                      $(shell pkg - config-- cflags $(PKGS) 2 > / dev / null) PKG_LIBS =
-                          $(shell pkg - config-- libs $(PKGS) 2 > / dev / null) WARN =
-                              -Wall - Wextra - Werror - Wshadow - Wformat =
-                                  2 - Wvla - Wno - missing - field - initializers CSTD = -std =
-                                      c11 - D_GNU_SOURCE INCLUDES =
-                                          -Icore - Iimporters - Iserver - Ireports LIBS =
-                                              $(PKG_LIBS) - lqpdf - lcrypt - lm - lpthread OPT
-     ? = -O2 SAN = -fsanitize = address,
-   undefined - fno - omit - frame - pointer - fno - sanitize - recover = undefined
+CC      ?= gcc
+PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec vips
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
+CSTD     = -std=c11 -D_GNU_SOURCE
+INCLUDES = -Icore -Iimporters -Iserver -Ireports
+LIBS     = $(PKG_LIBS) -lqpdf -lcrypt -lm -lpthread
+OPT      ?= -O2
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-#EXCLUDE = pattern leaves files out(e.g.a colleague's half-written module).
-       LIB_SRC = $(filter - out $(EXCLUDE), $(sort $(wildcard core/*.c importers/*.c reports/*.c server/*.c)))
+# EXCLUDE=pattern leaves files out (e.g. a colleague's half-written module).
+LIB_SRC  = $(filter-out $(EXCLUDE),$(sort $(wildcard core/*.c importers/*.c reports/*.c server/*.c)))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))

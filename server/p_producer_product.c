@@ -72,6 +72,10 @@ void p_producer_product_form(http_req *req)
     const char *sku = http_query(req, "sku");
     product_form pf = {0};
     pf.producer = &v;
+    for (int i = 0; i < PF_COUNT; i++) /* a new product: empty, on sale, sold one by one */
+        pf.v[i] = "";
+    pf.v[PF_ACTIVE] = TR(req, "oui", "yes");
+    pf.v[PF_STEP] = "1";
     if (sku && *sku) {
         imp_product p;
         bool found;
