@@ -67,8 +67,8 @@ void offer_labels_html(buf *b, http_req *req, uint32_t labels)
         if (!(labels & (1u << i)))
             continue;
         const pi_label *l = pi_label_at(i);
-        const char *name = !strcmp(l->code, "organic") ? TR(req, "bio", "organic")
-                                                       : TR(req, l->fr, l->en);
+        const char *name =
+            !strcmp(l->code, "organic") ? TR(req, "bio", "organic") : TR(req, l->fr, l->en);
         buf_lit(b, " <span class=\"badge\">");
         buf_html(b, name);
         buf_lit(b, "</span>");
@@ -124,11 +124,10 @@ void shop_search_read(http_req *req, const form *f, shop_search_view *v)
         while (*q == ' ')
             q++;
         if (chars(q) > SHOP_SEARCH_MAX_CHARS)
-            v->error = arena_printf(
-                req->mem,
-                TR(req, "La recherche est trop longue : %d caractères au plus.",
-                   "The search is too long: %d characters at most."),
-                SHOP_SEARCH_MAX_CHARS);
+            v->error = arena_printf(req->mem,
+                                    TR(req, "La recherche est trop longue : %d caractères au plus.",
+                                       "The search is too long: %d characters at most."),
+                                    SHOP_SEARCH_MAX_CHARS);
         else
             v->s.q = q;
     }
@@ -146,6 +145,7 @@ void shop_search_read(http_req *req, const form *f, shop_search_view *v)
             v->s.without |= 1u << i;
     }
     v->active = *v->s.q || *v->s.producer || *v->s.label || v->s.without;
+    v->filters = get(&src, "filters") != NULL;
     buf qs = BUF_INIT;
     if (*v->s.q) {
         buf_puts(&qs, "q=");
@@ -165,27 +165,37 @@ void shop_search_read(http_req *req, const form *f, shop_search_view *v)
 void shop_search_form(buf *b, http_req *req, const shop_search_view *v,
                       const shop_producer *producers, size_t nproducers)
 {
-    buf_printf(b, "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\" "
-                  "id=\"search\"><label for=\"q\">%s</label>",
+    buf_printf(b,
+               "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\" "
+               "id=\"search\"><label for=\"q\">%s</label>",
                TR(req, "Rechercher un produit", "Search for a product"));
     if (v->error) {
         buf_puts(b, "<p class=\"field-error\" id=\"q-error\">");
         buf_html(b, v->error);
         buf_puts(b, "</p>");
     }
-    buf_printf(b, "<p class=\"search-row\"><input type=\"search\" id=\"q\" name=\"q\" "
-                  "maxlength=\"%d\"%s value=\"",
+    buf_printf(b,
+               "<p class=\"search-row\"><input type=\"search\" id=\"q\" name=\"q\" "
+               "maxlength=\"%d\"%s value=\"",
                SHOP_SEARCH_MAX_CHARS,
                v->error ? " aria-invalid=\"true\" aria-describedby=\"q-error\"" : "");
     buf_html(b, v->s.q);
     buf_printf(b, "\"> <button class=\"btn\" type=\"submit\">%s</button></p>",
                TR(req, "Chercher", "Search"));
     bool open = *v->s.producer || *v->s.label || v->s.without;
-    buf_printf(b, "<details%s><summary>%s</summary>", open ? " open" : "",
-               TR(req, "Filtrer : producteur, label, allergènes",
-                  "Filter: producer, label, allergens"));
-    buf_printf(b, "<label for=\"f-producer\">%s</label><select id=\"f-producer\" "
-                  "name=\"producer\"><option value=\"\">%s</option>",
+    if (!v->active && !v->filters) {
+        /* the shop's first view stays light: the filters are one link away */
+        buf_printf(b, "<p><a href=\"/?filters=1#search\">%s</a></p></form>",
+                   TR(req, "Filtrer : producteur, label, allergènes",
+                      "Filter: producer, label, allergens"));
+        return;
+    }
+    buf_printf(
+        b, "<details%s><summary>%s</summary>", open || v->filters ? " open" : "",
+        TR(req, "Filtrer : producteur, label, allergènes", "Filter: producer, label, allergens"));
+    buf_printf(b,
+               "<label for=\"f-producer\">%s</label><select id=\"f-producer\" "
+               "name=\"producer\"><option value=\"\">%s</option>",
                TR(req, "Producteur", "Producer"), TR(req, "Tous", "All"));
     for (size_t i = 0; i < nproducers; i++) {
         buf_printf(b, "<option value=\"%s\"%s>", producers[i].slug,
@@ -193,8 +203,9 @@ void shop_search_form(buf *b, http_req *req, const shop_search_view *v,
         buf_html(b, producers[i].name);
         buf_puts(b, "</option>");
     }
-    buf_printf(b, "</select><label for=\"f-label\">%s</label><select id=\"f-label\" "
-                  "name=\"label\"><option value=\"\">%s</option>",
+    buf_printf(b,
+               "</select><label for=\"f-label\">%s</label><select id=\"f-label\" "
+               "name=\"label\"><option value=\"\">%s</option>",
                TR(req, "Label", "Label"), TR(req, "Tous", "All"));
     for (size_t i = 0; pi_label_at(i); i++) {
         const pi_label *l = pi_label_at(i);

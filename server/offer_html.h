@@ -27,6 +27,7 @@ void offer_net_quantity_html(buf *b, http_req *req, milli_t q, const char *unit)
 typedef struct shop_search_view {
     shop_search s;
     bool active;       /* words or a filter were given */
+    bool filters;      /* the filters were asked for (?filters=1): show them open */
     const char *error; /* the words are too long: nothing was searched */
     const char *qs;    /* the search as a query string ("q=pain&no_gluten=1"), "" none */
 } shop_search_view;

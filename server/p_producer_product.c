@@ -43,12 +43,14 @@ void producer_profile_section(buf *b, http_req *req, const producer_view *v)
     page_csrf_field(b, req);
     if (v->coordinator)
         buf_printf(b, "<input type=\"hidden\" name=\"producer\" value=\"%s\">", v->producer.slug);
-    buf_printf(b, "<label for=\"profile-description\">%s</label><textarea id=\"profile-description\" "
-                  "name=\"description\" rows=\"5\" cols=\"40\">",
+    buf_printf(b,
+               "<label for=\"profile-description\">%s</label><textarea id=\"profile-description\" "
+               "name=\"description\" rows=\"5\" cols=\"40\">",
                TR(req, "Qui vous êtes, comment vous travaillez", "Who you are, how you work"));
     buf_html(b, d);
-    buf_printf(b, "</textarea><div class=\"actions\"><button class=\"btn\" type=\"submit\">%s"
-                  "</button></div></form></section>",
+    buf_printf(b,
+               "</textarea><div class=\"actions\"><button class=\"btn\" type=\"submit\">%s"
+               "</button></div></form></section>",
                TR(req, "Enregistrer la présentation", "Save the presentation"));
 }
 
@@ -117,8 +119,8 @@ void p_producer_product_save(http_req *req)
     pf.producer = &v;
     product_form_read(req, &f, &pf);
     const char *csv = product_form_csv(req, &pf);
-    imp_request in = {v.producer.slug, csv,   strlen(csv), IMP_FORMAT_CSV, IMP_ENC_UTF8,
-                      false,           false};
+    imp_request in = {v.producer.slug, csv,   strlen(csv), IMP_FORMAT_CSV,
+                      IMP_ENC_UTF8,    false, false};
     imp_result res;
     refusal why = {0};
     int st = pf.nerrors ? 422 : imp_catalog_import(req->db, req->mem, req->hub_id, &in, &res, &why);
@@ -230,13 +232,14 @@ void p_producer_profile(http_req *req)
                             "La présentation compte au plus 2 000 caractères.",
                             "The presentation has 2 000 characters at most.");
     if (st == 0)
-        st = db_do(req->db, &profile_write,
-                   DB_P(db_i64(req->mem, req->hub_id), db_i64(req->mem, v.producer.id), d ? d : ""));
+        st =
+            db_do(req->db, &profile_write,
+                  DB_P(db_i64(req->mem, req->hub_id), db_i64(req->mem, v.producer.id), d ? d : ""));
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;
     }
-    http_reply_redirect(req, v.coordinator ? arena_printf(req->mem, "/producer?p=%s&profile=1",
-                                                          v.producer.slug)
-                                           : "/producer?profile=1");
+    http_reply_redirect(
+        req, v.coordinator ? arena_printf(req->mem, "/producer?p=%s&profile=1", v.producer.slug)
+                           : "/producer?profile=1");
 }

@@ -161,12 +161,15 @@ static void offer_facts(buf *b, http_req *req, const shop_offer *o)
     }
     buf_puts(b, " · ");
     buf_html(b, o->producer_name);
-    buf_lit(b, "<br>");
+    buf_lit(b, " · ");
     offer_allergens_html(b, req, o->allergens, o->traces);
-    buf_printf(b, " · <a href=\"/offers/%lld\">%s<span class=\"sr\"> ", (long long)o->id,
-               TR(req, "Fiche produit", "Product details"));
+    /* the link's name says which product: "Fiche produit : Carottes" (one element, not
+     * a hidden span: the shop's pages count their elements) */
+    const char *details = TR(req, "Fiche produit", "Product details");
+    buf_printf(b, " · <a href=\"/offers/%lld\" aria-label=\"%s%s", (long long)o->id, details,
+               TR(req, " : ", ": "));
     buf_html(b, o->name);
-    buf_lit(b, "</span></a>");
+    buf_printf(b, "\">%s</a>", details);
 }
 
 static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_offer *o,
@@ -194,9 +197,11 @@ static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_o
     buf_printf(b, "<label for=\"%s\">", field);
     buf_html(b, o->name);
     offer_labels_html(b, req, o->labels);
-    buf_lit(b, " <b>");
+    /* the price is the label's second line (CSS), not an element of its own: each
+     * element counts, forty times a page */
+    buf_lit(b, " — ");
     price_text(b, req, o);
-    buf_lit(b, "</b></label>");
+    buf_lit(b, "</label>");
     if (err) {
         buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">", field);
         buf_html(b, err);
@@ -227,8 +232,8 @@ static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_o
 static void render_offers(buf *b, http_req *req, const shop_view *v, bool in_form)
 {
     if (v->search.active) { /* best match first: one list, no categories */
-        buf_printf(b, "<h2 id=\"results\">%s (%lld)</h2>",
-                   TR(req, "Résultats", "Results"), (long long)v->found);
+        buf_printf(b, "<h2 id=\"results\">%s (%lld)</h2>", TR(req, "Résultats", "Results"),
+                   (long long)v->found);
         if (v->noffers)
             buf_lit(b, "<ul class=\"offers\">");
         for (size_t i = 0; i < v->noffers; i++)

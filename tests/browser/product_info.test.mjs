@@ -64,7 +64,7 @@ describe('finding products in a browser', () => {
       // the product page, from the results
       await page.goto(`${srv.base}/?q=noix`);
       assert.match((await names(page))[0], /5,50\u00a0€ \/ pièce — 11,00\u00a0€ \/ kg/);
-      await page.getByRole('link', { name: /Fiche produit\s+Pain aux noix/ }).click();
+      await page.getByRole('link', { name: 'Fiche produit : Pain aux noix' }).click();
       await page.waitForURL(`${srv.base}/offers/${offer('PAIN-NOIX')}`);
       assert.equal(await page.locator('h1').innerText(), 'Pain aux noix');
       assert.equal(await page.locator('strong', { hasText: 'BLÉ' }).count(), 1);
