@@ -162,6 +162,12 @@ build/bench/mhd_static: bench/mhd_static.c
 	$(E) "  CC     $<"
 	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
+# A product photo's processing time (bench/photo_bench.c), with km0's library objects.
+build/bench/photo_bench: bench/photo_bench.c $(OBJ)
+	@mkdir -p build/bench
+	$(E) "  CC     $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(INCLUDES) $(PKG_CFLAGS) -o $@ $^ $(LIBS)
+
 # The memory floor of km0's libraries (bench/libfloor.c), linked exactly like km0.
 build/bench/libfloor: bench/libfloor.c
 	@mkdir -p build/bench

@@ -36,17 +36,24 @@ DB_STMT(shop_index_of,
         "SELECT o.category, count(*) AS n FROM offers o WHERE o.cycle_id = $1"
         " GROUP BY o.category ORDER BY o.category = '', o.category COLLATE \"fr-x-icu\"");
 DB_STMT(shop_by_id, OFFER_COLUMNS " WHERE o.cycle_id = $1 AND o.id = ANY($2::bigint[])");
-/* $2 words, $3 producer slug, $4 label, $5 allergens to avoid, $6 page */
-DB_STMT(shop_search_page, OFFER_SELECT
-        ", count(*) OVER () AS total" OFFER_FROM " WHERE o.cycle_id = $1"
-        "   AND ($2 = '' OR o.search @@ websearch_to_tsquery('km0_fr', $2))"
-        "   AND ($3 = '' OR p.slug = $3) AND ($4 = '' OR $4 = ANY (o.labels))"
-        "   AND (cardinality($5::text[]) = 0 OR (o.allergens IS NOT NULL AND NOT"
-        "        (o.allergens || o.allergen_traces) && $5::text[]))"
-        " ORDER BY CASE WHEN $2 = '' THEN 0"
-        "          ELSE ts_rank(o.search, websearch_to_tsquery('km0_fr', $2)) END DESC,"
+/* $2 words, $3 producer slug, $4 label, $5 allergens to avoid, $6 page. Two statements,
+ * with and without words, rather than one with "$2 = '' OR ...": a prepared statement's
+ * generic plan cannot use the (cycle, words) index through such an OR, and reads the
+ * whole cycle instead (bench/search.sh). */
+#define SEARCH_FILTERS                                                                             \
+    " AND ($3 = '' OR p.slug = $3) AND ($4 = '' OR $4 = ANY (o.labels))"                           \
+    " AND (cardinality($5::text[]) = 0 OR (o.allergens IS NOT NULL AND NOT"                        \
+    "      (o.allergens || o.allergen_traces) && $5::text[]))"
+DB_STMT(shop_search_words, OFFER_SELECT
+        ", count(*) OVER () AS total" OFFER_FROM
+        " WHERE o.cycle_id = $1 AND o.search @@ websearch_to_tsquery('km0_fr', $2)" SEARCH_FILTERS
+        " ORDER BY ts_rank(o.search, websearch_to_tsquery('km0_fr', $2)) DESC,"
         " o.category = '', o.category COLLATE \"fr-x-icu\", o.name COLLATE \"fr-x-icu\","
         " o.id LIMIT 40 OFFSET $6::bigint * 40");
+DB_STMT(shop_search_filters,
+        OFFER_SELECT ", count(*) OVER () AS total" OFFER_FROM
+                     " WHERE o.cycle_id = $1 AND $2 = ''" SEARCH_FILTERS SHOP_ORDER
+                     " LIMIT 40 OFFSET $6::bigint * 40");
 DB_STMT(shop_producers_of,
         "SELECT p.slug, p.name FROM producers p"
         " WHERE p.id IN (SELECT DISTINCT producer_id FROM offers WHERE cycle_id = $1)"
@@ -160,7 +167,7 @@ db_status shop_search_load(db_conn *c, arena *a, int64_t cycle, const shop_searc
     PGresult *r;
     *n = 0;
     *total = 0;
-    db_status st = db_run_a(c, a, &shop_search_page, &r,
+    db_status st = db_run_a(c, a, *s->q ? &shop_search_words : &shop_search_filters, &r,
                             DB_P(db_i64(a, cycle), s->q, s->producer, s->label,
                                  pi_allergens_array(a, s->without), db_i64(a, page)));
     if (st != DB_OK)

@@ -159,7 +159,10 @@ COMMENT ON FUNCTION offer_search(text, text, text, text, text) IS
 
 UPDATE offers o SET search = offer_search(o.name, o.category, p.name, o.description, o.ingredients)
   FROM producers p WHERE p.id = o.producer_id;
-CREATE INDEX offers_search ON offers USING gin (search);
+-- by cycle and words together (btree_gin, trusted too): a search reads the entries of
+-- its own cycle, not those of every week the hub ever opened
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+CREATE INDEX offers_search ON offers USING gin (cycle_id, search);
 
 -- ---- 2. hub settings -------------------------------------------------------------------
 
