@@ -24,11 +24,10 @@ DB_STMT(legal_of, "SELECT body, to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZ
                   "  FROM hub_legal_pages WHERE hub_id = $1 AND kind = $2 AND lang = $3");
 DB_STMT(hub_identity, "SELECT name, legal_form, address, siret, email, phone FROM hubs"
                       " WHERE id = $1");
-DB_STMT(legal_write,
-        "INSERT INTO hub_legal_pages (hub_id, kind, lang, body, user_id)"
-        " VALUES ($1, $2, $3, $4, nullif($5, '0')::bigint)"
-        " ON CONFLICT (hub_id, kind, lang) DO UPDATE SET body = excluded.body,"
-        " user_id = excluded.user_id, updated_at = now()");
+DB_STMT(legal_write, "INSERT INTO hub_legal_pages (hub_id, kind, lang, body, user_id)"
+                     " VALUES ($1, $2, $3, $4, nullif($5, '0')::bigint)"
+                     " ON CONFLICT (hub_id, kind, lang) DO UPDATE SET body = excluded.body,"
+                     " user_id = excluded.user_id, updated_at = now()");
 DB_STMT(legal_reset, "DELETE FROM hub_legal_pages WHERE hub_id = $1 AND kind = $2 AND lang = $3");
 
 const legal_kind *legal_kind_at(size_t i)

@@ -25,9 +25,10 @@
 #define PHOTO_PAGE_PX  640
 
 typedef struct photo_variants {
-    char digest[65]; /* SHA-256 of the upload, hex */
+    char digest[65];   /* SHA-256 of the upload, hex */
     int width, height; /* of the page variant */
-    unsigned char *thumb_webp, *page_webp, *thumb_avif, *page_avif; /* in the arena; avif may be NULL */
+    unsigned char *thumb_webp, *page_webp, *thumb_avif,
+        *page_avif; /* in the arena; avif may be NULL */
     size_t thumb_webp_len, page_webp_len, thumb_avif_len, page_avif_len;
 } photo_variants;
 

@@ -83,8 +83,8 @@ db_status shop_offers_by_id(db_conn *c, arena *a, int64_t cycle, const int64_t *
 /* Page `page` of the offers matching s, best match first (then the shop's order);
  * *total gets how many match. An offer whose allergens are not stated never counts
  * as "without" one. */
-db_status shop_search_load(db_conn *c, arena *a, int64_t cycle, const shop_search *s,
-                           int64_t page, shop_offer **out, size_t *n, int64_t *total);
+db_status shop_search_load(db_conn *c, arena *a, int64_t cycle, const shop_search *s, int64_t page,
+                           shop_offer **out, size_t *n, int64_t *total);
 /* The cycle's producers that have offers in it (slug, name), by name. */
 typedef struct shop_producer {
     const char *slug, *name;

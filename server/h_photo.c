@@ -28,10 +28,10 @@ void h_photo(http_req *req)
         return;
     }
     if (!found) {
-        http_reply_error(req, 404, "not_found",
-                         TR(req, "Il n’y a pas de photo à cette adresse.",
-                            "There is no photo at this address."),
-                         NULL);
+        http_reply_error(
+            req, 404, "not_found",
+            TR(req, "Il n’y a pas de photo à cette adresse.", "There is no photo at this address."),
+            NULL);
         return;
     }
     req->cache = HTTP_CACHE_IMMUTABLE;

@@ -27,9 +27,9 @@ void p_legal(http_req *req)
         return;
     }
     if (!found) {
-        http_reply_error(req, 404, "not_found",
-                         TR(req, "Il n’y a rien à cette adresse.", "There is nothing at this address."),
-                         NULL);
+        http_reply_error(
+            req, 404, "not_found",
+            TR(req, "Il n’y a rien à cette adresse.", "There is nothing at this address."), NULL);
         return;
     }
     const char *title = TR(req, p.kind->title_fr, p.kind->title_en);
@@ -57,8 +57,8 @@ void p_desk_legal_list(http_req *req)
     buf b = BUF_INIT;
     const char *title = TR(req, "Pages légales", "Legal pages");
     page_begin(&b, req, title);
-    buf_printf(&b, "<p><a href=\"/desk\">%s</a></p><h1>%s</h1>",
-               TR(req, "← Bureau", "← Desk"), title);
+    buf_printf(&b, "<p><a href=\"/desk\">%s</a></p><h1>%s</h1>", TR(req, "← Bureau", "← Desk"),
+               title);
     desk_notice(&b, req);
     buf_printf(&b, "<p>%s</p><ul>",
                TR(req,
@@ -84,7 +84,8 @@ static void render_form(http_req *req, int status, const legal_kind *k, const ch
     buf b = BUF_INIT;
     const char *title = TR(req, k->title_fr, k->title_en);
     page_begin(&b, req, title);
-    buf_printf(&b, "<p><a href=\"/desk/legal\">%s</a></p><h1>", TR(req, "← Pages légales", "← Legal pages"));
+    buf_printf(&b, "<p><a href=\"/desk/legal\">%s</a></p><h1>",
+               TR(req, "← Pages légales", "← Legal pages"));
     buf_html(&b, title);
     buf_puts(&b, "</h1>");
     const char *bad = why && why->field ? (strstr(why->field, "en") ? "body-en" : "body-fr") : NULL;
@@ -111,14 +112,16 @@ static void render_form(http_req *req, int status, const legal_kind *k, const ch
                              TR(req, "Texte en anglais", "Text in English")};
     for (int i = 0; i < 2; i++) {
         bool err = bad && !strcmp(bad, ids[i]);
-        buf_printf(&b, "<label for=\"%s\">%s</label><textarea id=\"%s\" name=\"%s\" rows=\"16\" "
-                       "cols=\"60\" aria-describedby=\"legal-hint\"%s>",
+        buf_printf(&b,
+                   "<label for=\"%s\">%s</label><textarea id=\"%s\" name=\"%s\" rows=\"16\" "
+                   "cols=\"60\" aria-describedby=\"legal-hint\"%s>",
                    ids[i], labels[i], ids[i], ids[i], err ? " aria-invalid=\"true\"" : "");
         buf_html(&b, values[i]);
         buf_puts(&b, "</textarea>");
     }
-    buf_printf(&b, "<div class=\"actions\"><button class=\"btn\" type=\"submit\">%s</button></div>"
-                   "</form>",
+    buf_printf(&b,
+               "<div class=\"actions\"><button class=\"btn\" type=\"submit\">%s</button></div>"
+               "</form>",
                TR(req, "Enregistrer", "Save"));
     page_end(&b, req);
     http_reply_html(req, status, &b);
@@ -158,8 +161,8 @@ static int save_tx(db_conn *c, void *p)
     int st = legal_page_save(c, x->a, x->hub, x->kind, "fr", x->fr, x->user, x->why);
     if (st > 0 && x->why->field)
         x->why->field = "body_fr";
-    if (st == 0 && (st = legal_page_save(c, x->a, x->hub, x->kind, "en", x->en, x->user, x->why)) >
-                       0 &&
+    if (st == 0 &&
+        (st = legal_page_save(c, x->a, x->hub, x->kind, "en", x->en, x->user, x->why)) > 0 &&
         x->why->field)
         x->why->field = "body_en";
     return st;
@@ -180,7 +183,7 @@ void p_desk_legal_save(http_req *req)
     }
     const char *fr = form_get(&f, "body-fr"), *en = form_get(&f, "body-en");
     refusal why = {0};
-    save_ctx x = {req->mem, req->hub_id, req->session->user_id, k->code, fr ? fr : "",
+    save_ctx x = {req->mem,     req->hub_id, req->session->user_id, k->code, fr ? fr : "",
                   en ? en : "", &why};
     int st = db_transaction(req->db, false, save_tx, &x);
     if (st == 0) {

@@ -72,8 +72,8 @@ static void render_offer_page(http_req *req, const offer_detail *d)
     buf_puts(&b, "</h1><p>");
     offer_labels_html(&b, req, d->o.labels);
     buf_puts(&b, " <b>");
-    offer_price_html(&b, req, money_price_incl(d->o.price, d->o.rate), d->o.unit,
-                     d->o.net_quantity, d->o.net_unit);
+    offer_price_html(&b, req, money_price_incl(d->o.price, d->o.rate), d->o.unit, d->o.net_quantity,
+                     d->o.net_unit);
     buf_puts(&b, "</b></p>");
     photo_html(&b, d, arena_printf(req->mem, "%s — %s", TR(req, "Photo", "Photo"), d->o.name));
     buf_puts(&b, "<dl class=\"facts\">");
@@ -166,8 +166,8 @@ static void render_offer_page(http_req *req, const offer_detail *d)
         buf_puts(&b, TR(req, " (terminée)", " (over)"));
     }
     buf_puts(&b, "</dd></dl>");
-    buf_printf(&b, "<p><a href=\"/?producer=%s\">%s</a> · <a href=\"/\">%s</a></p>",
-               d->o.producer, TR(req, "Tous ses produits", "All their products"),
+    buf_printf(&b, "<p><a href=\"/?producer=%s\">%s</a> · <a href=\"/\">%s</a></p>", d->o.producer,
+               TR(req, "Tous ses produits", "All their products"),
                TR(req, "Retour à la boutique", "Back to the shop"));
     page_end(&b, req);
     if (!req->session)
@@ -201,8 +201,8 @@ void p_producer_public(http_req *req)
 {
     producer_public p;
     bool found;
-    int st = shop_producer_public(req->db, req->mem, req->hub_id, http_param(req, "slug"), &p,
-                                  &found);
+    int st =
+        shop_producer_public(req->db, req->mem, req->hub_id, http_param(req, "slug"), &p, &found);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;

@@ -341,15 +341,16 @@ static void render_review(buf *b, http_req *req, const producer_view *v)
 /* Products listed on the page; a catalog of thousands is better read as a file. */
 #define PRODUCTS_SHOWN 300
 
-static void render_products(buf *b, http_req *req, const imp_product *p, size_t n,
-                            const char *who)
+static void render_products(buf *b, http_req *req, const imp_product *p, size_t n, const char *who)
 {
     buf_printf(
         b, "<section aria-labelledby=\"products-title\"><h2 id=\"products-title\">%s (%zu)</h2>",
         TR(req, "Produits enregistrés", "Saved products"), n);
-    buf_printf(b, "<p><a class=\"btn secondary\" href=\"/producer/product%s\" id=\"new-product\">%s</a></p>",
-               *who ? arena_printf(req->mem, "?%s", who + 1) : "",
-               TR(req, "Ajouter un produit", "Add a product"));
+    buf_printf(
+        b,
+        "<p><a class=\"btn secondary\" href=\"/producer/product%s\" id=\"new-product\">%s</a></p>",
+        *who ? arena_printf(req->mem, "?%s", who + 1) : "",
+        TR(req, "Ajouter un produit", "Add a product"));
     size_t lacking = 0;
     for (size_t i = 0; i < n; i++)
         lacking += strcmp(p[i].info.missing, "{}") != 0;

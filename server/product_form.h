@@ -45,8 +45,8 @@ typedef struct product_form {
     const producer_view *producer;
     const char *v[PF_COUNT]; /* as typed or stored, "" when empty */
     uint32_t allergens, traces, labels;
-    bool no_allergen; /* "none" ticked: allergens stated as none */
-    bool existing;    /* editing a stored product (its sku is fixed) */
+    bool no_allergen;    /* "none" ticked: allergens stated as none */
+    bool existing;       /* editing a stored product (its sku is fixed) */
     const char *photo;   /* digest, "" none */
     const char *missing; /* text[] literal of what the law asks for and it lacks */
     bool saved, photo_saved;

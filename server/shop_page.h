@@ -29,7 +29,7 @@ typedef struct shop_view {
     const order *current; /* the consumer's saved order, if any */
     shop_error *errors;
     size_t nerrors;
-    bool saved; /* the page follows a save (?saved=1) */
+    bool saved;               /* the page follows a save (?saved=1) */
     shop_search_view search;  /* set before shop_view_load: its page lists what matches */
     int64_t found;            /* how many offers match the search */
     shop_producer *producers; /* for the search form */
