@@ -110,7 +110,7 @@ static void render_offer_page(http_req *req, const offer_detail *d)
         buf_puts(&b, "</dd>");
     }
     if (*d->origin) {
-        fact(&b, TR(req, "Origine", "Origin"));
+        fact(&b, TR(req, "Origine", "Country of origin"));
         const char *name = country_name(d->origin, fr);
         buf_html(&b, name ? name : d->origin);
         if (*d->region) {

@@ -197,9 +197,9 @@ static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_o
     buf_printf(b, "<label for=\"%s\">", field);
     buf_html(b, o->name);
     offer_labels_html(b, req, o->labels);
-    /* the price is the label's second line (CSS), not an element of its own: each
+    /* the price follows the name in the label, not in an element of its own: each
      * element counts, forty times a page */
-    buf_lit(b, " — ");
+    buf_lit(b, " ");
     price_text(b, req, o);
     buf_lit(b, "</label>");
     if (err) {
