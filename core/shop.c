@@ -54,9 +54,11 @@ DB_STMT(shop_search_filters,
         OFFER_SELECT ", count(*) OVER () AS total" OFFER_FROM
                      " WHERE o.cycle_id = $1 AND $2 = ''" SEARCH_FILTERS SHOP_ORDER
                      " LIMIT 40 OFFSET $6::bigint * 40");
+/* one probe of the (cycle, producer, sku) key per producer, not a scan of the cycle's
+ * offers: 1 ms rather than 45 over 100 000 offers (bench/search.sh) */
 DB_STMT(shop_producers_of,
         "SELECT p.slug, p.name FROM producers p"
-        " WHERE p.id IN (SELECT DISTINCT producer_id FROM offers WHERE cycle_id = $1)"
+        " WHERE EXISTS (SELECT FROM offers o WHERE o.cycle_id = $1 AND o.producer_id = p.id)"
         " ORDER BY p.name COLLATE \"fr-x-icu\", p.slug");
 DB_STMT(shop_thumbnails, "SELECT shop_thumbnails FROM hub_settings WHERE hub_id = $1");
 DB_STMT(shop_pickups,
