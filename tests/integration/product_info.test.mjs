@@ -210,6 +210,8 @@ Ferme des Trois Chênes,MIEL-500,Miel de lavande,,Épicerie,Miel toutes fleurs,5
       r = await visitor.get(`/producers/${FOURNIL}`);
       assert.equal(r.status, 200);
       assert.match(r.text, /Boulangers au levain depuis 1998\./);
+      assert.match(r.text, /<p>Où\u00a0: [^<]+<\/p>/, 'where they are');
+      assert.match(r.text, /<h2>Cette semaine<\/h2><ul class="offers"><li><a href="\/offers\/\d+">[^<]+<\/a>/);
       assert.match(r.text, /Pain aux noix/);
       assert.equal((await visitor.get('/producers/nobody-here')).status, 404);
     });
