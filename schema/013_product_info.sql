@@ -18,7 +18,7 @@
 -- 4. Photos: small WebP (and AVIF) variants made from a producer's upload
 --    (core/photo.c), named by the digest of the upload, shared by products and the
 --    offers that froze them.
--- 5. Producers present themselves (a description shown on their public page).
+-- 5. (Producers' descriptions of themselves came with schema/014.)
 -- 6. A hub's legal pages (legal notice, terms of sale, privacy notice, accessibility
 --    statement), written by its coordinators; a page never written shows km0's default.
 
@@ -172,12 +172,6 @@ ALTER TABLE hub_settings
 COMMENT ON COLUMN hub_settings.hide_incomplete IS
     'Products lacking information the law requires (product_info_missing) are left out of the cycles the hub opens.';
 COMMENT ON COLUMN hub_settings.shop_thumbnails IS 'The shop''s lists show each product''s photo as a small thumbnail.';
-
--- ---- 5. producers present themselves ----------------------------------------------------
-
-ALTER TABLE producers ADD COLUMN description text NOT NULL DEFAULT ''
-    CHECK (length(description) <= 2000);
-COMMENT ON COLUMN producers.description IS 'Who the producer is, in their own words, on their public page.';
 
 -- ---- 6. legal pages --------------------------------------------------------------------
 

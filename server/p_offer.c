@@ -6,8 +6,8 @@
  * quantity, price and price per kg or litre, ingredients with the allergens the
  * producer emphasised in bold, the allergens and possible traces, origin, alcohol
  * strength, storage, labels with the organic certifier's code, and the producer's
- * name and address. GET /producers/{slug} says who a producer is, where, and what
- * they sell this week. Both are the same for every visitor: cached and revalidated.
+ * name and address. producer_week_section adds what a producer sells this week to
+ * its public page (server/p_producer_profile.c).
  */
 #include "../core/country.h"
 #include "../core/cycle.h"
@@ -196,84 +196,56 @@ void p_offer(http_req *req)
     render_offer_page(req, &d);
 }
 
-/* GET /producers/{slug} */
-void p_producer_public(http_req *req)
+/* What a producer sells this week, on its public page (server/p_producer_profile.c):
+ * the open cycle's offers as the shop's search by producer finds them. Nothing is
+ * written into b unless the reads succeed; returns their status. */
+int producer_week_section(buf *b, http_req *req, const char *slug)
 {
-    producer_public p;
-    bool found;
-    int st =
-        shop_producer_public(req->db, req->mem, req->hub_id, http_param(req, "slug"), &p, &found);
-    if (st != DB_OK) {
-        http_reply_db_error(req, st);
-        return;
-    }
-    if (!found) {
-        http_reply_error(req, 404, "not_found",
-                         TR(req, "Ce producteur n’existe pas.", "There is no such producer."),
-                         NULL);
-        return;
-    }
-    /* this week's offers: the open cycle's, as the shop's search by producer finds them */
     int64_t cycle = 0;
     PGresult *cyc;
-    st = cycle_head(req->db, req->mem, req->hub_id, 0, &cyc);
+    int st = cycle_head(req->db, req->mem, req->hub_id, 0, &cyc);
     if (st == DB_OK && PQntuples(cyc) == 1 && !strcmp(db_val(cyc, 0, "state"), "open"))
         cycle = db_int(cyc, 0, "id");
     shop_offer *offers = NULL;
     size_t n = 0;
     int64_t total = 0;
-    shop_search s = {"", p.slug, "", 0};
+    shop_search s = {"", slug, "", 0};
     if (st == DB_OK && cycle)
-        st = shop_search_load(req->db, req->mem, cycle, &s, 0, &offers, &n, &total);
-    if (st != DB_OK) {
-        http_reply_db_error(req, st);
-        return;
-    }
-    buf b = BUF_INIT;
-    page_begin(&b, req, p.name);
-    buf_puts(&b, "<h1>");
-    buf_html(&b, p.name);
-    buf_puts(&b, "</h1>");
-    if (*p.town || *p.address) {
-        buf_printf(&b, "<p>%s ", TR(req, "Où\u00a0:", "Where:"));
-        buf_html(&b, *p.address ? p.address : p.town);
-        buf_puts(&b, "</p>");
-    }
-    if (*p.description) {
-        buf_puts(&b, "<p>");
-        lines_html(&b, p.description);
-        buf_puts(&b, "</p>");
-    }
-    buf_printf(&b, "<h2>%s</h2>", TR(req, "Cette semaine", "This week"));
+        st = shop_search_load(http_read_db(req), req->mem, cycle, &s, 0, &offers, &n, &total);
+    if (st != DB_OK)
+        return st;
+    buf_printf(b, "<h2>%s</h2>", TR(req, "Cette semaine", "This week"));
     if (!n)
-        buf_printf(&b, "<p>%s</p>",
+        buf_printf(b, "<p>%s</p>",
                    TR(req, "Rien en vente cette semaine.", "Nothing on sale this week."));
     else
-        buf_puts(&b, "<ul class=\"offers\">");
+        buf_puts(b, "<ul class=\"offers\">");
     for (size_t i = 0; i < n; i++) {
         const shop_offer *o = &offers[i];
-        buf_printf(&b, "<li><a href=\"/offers/%lld\">", (long long)o->id);
-        buf_html(&b, o->name);
-        buf_puts(&b, "</a>");
-        offer_labels_html(&b, req, o->labels);
-        buf_puts(&b, " <b>");
-        offer_price_html(&b, req, money_price_incl(o->price, o->rate), o->unit, o->net_quantity,
+        buf_printf(b, "<li><a href=\"/offers/%lld\">", (long long)o->id);
+        buf_html(b, o->name);
+        buf_puts(b, "</a>");
+        offer_labels_html(b, req, o->labels);
+        buf_puts(b, " <b>");
+        offer_price_html(b, req, money_price_incl(o->price, o->rate), o->unit, o->net_quantity,
                          o->net_unit);
-        buf_puts(&b, "</b><small>");
-        offer_allergens_html(&b, req, o->allergens, o->traces);
-        buf_puts(&b, "</small></li>");
+        buf_puts(b, "</b><small>");
+        offer_allergens_html(b, req, o->allergens, o->traces);
+        buf_puts(b, "</small></li>");
     }
     if (n)
-        buf_puts(&b, "</ul>");
-    if (total > (int64_t)n)
-        buf_printf(&b, "<p><a href=\"/?producer=%s\">%s (%lld)</a></p>", p.slug,
-                   TR(req, "Tous ses produits dans la boutique", "All their products in the shop"),
-                   (long long)total);
-    else if (n)
-        buf_printf(&b, "<p><a href=\"/?producer=%s\">%s</a></p>", p.slug,
-                   TR(req, "Commander dans la boutique", "Order in the shop"));
-    page_end(&b, req);
-    if (!req->session)
-        req->cache = HTTP_CACHE_REVALIDATE;
-    http_reply_html(req, 200, &b);
+        buf_puts(b, "</ul>");
+    if (n) {
+        buf_puts(b, "<p><a href=\"/?producer=");
+        buf_html(b, slug);
+        if (total > (int64_t)n)
+            buf_printf(
+                b, "\">%s (%lld)</a></p>",
+                TR(req, "Tous ses produits dans la boutique", "All their products in the shop"),
+                (long long)total);
+        else
+            buf_printf(b, "\">%s</a></p>",
+                       TR(req, "Commander dans la boutique", "Order in the shop"));
+    }
+    return DB_OK;
 }

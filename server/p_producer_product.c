@@ -9,7 +9,7 @@
  * through the very import the files use (importers/catalog_db.c), so a form and a
  * spreadsheet are checked by the same rules, write the same way, and report a
  * problem by the same column, here the field. POST /producer/product/photo takes a
- * photo (core/photo.h); POST /producer/profile the producer's presentation.
+ * photo (core/photo.h).
  */
 #include "../core/photo.h"
 #include "../core/product_info.h"
@@ -23,35 +23,19 @@
 #include <stdio.h>
 #include <string.h>
 
-DB_STMT(profile_write, "UPDATE producers SET description = $3 WHERE hub_id = $1 AND id = $2");
-DB_STMT(profile_read, "SELECT description FROM producers WHERE hub_id = $1 AND id = $2");
-
+/* The producer's public page and where to edit what it says (server/p_producer_profile.c,
+ * the producer's own form: a coordinator changes it on the desk). */
 void producer_profile_section(buf *b, http_req *req, const producer_view *v)
 {
-    PGresult *r;
-    const char *d = "";
-    if (db_run_a(req->db, req->mem, &profile_read, &r,
-                 DB_P(db_i64(req->mem, req->hub_id), db_i64(req->mem, v->producer.id))) == DB_OK &&
-        PQntuples(r) == 1)
-        d = db_val(r, 0, "description");
     buf_printf(b,
                "<section aria-labelledby=\"profile-title\"><h2 id=\"profile-title\">%s</h2>"
-               "<p><a href=\"/producers/%s\">%s</a></p><form method=\"post\" "
-               "action=\"/producer/profile\" id=\"profile-form\">",
-               TR(req, "Ma présentation", "My presentation"), v->producer.slug,
-               TR(req, "Voir ma page publique", "See my public page"));
-    page_csrf_field(b, req);
-    if (v->coordinator)
-        buf_printf(b, "<input type=\"hidden\" name=\"producer\" value=\"%s\">", v->producer.slug);
-    buf_printf(b,
-               "<label for=\"profile-description\">%s</label><textarea id=\"profile-description\" "
-               "name=\"description\" rows=\"5\" cols=\"40\">",
-               TR(req, "Qui vous êtes, comment vous travaillez", "Who you are, how you work"));
-    buf_html(b, d);
-    buf_printf(b,
-               "</textarea><div class=\"actions\"><button class=\"btn\" type=\"submit\">%s"
-               "</button></div></form></section>",
-               TR(req, "Enregistrer la présentation", "Save the presentation"));
+               "<p><a href=\"/producers/",
+               TR(req, "Ma présentation", "My presentation"));
+    buf_html(b, v->producer.slug);
+    buf_printf(b, "\">%s</a>", TR(req, "Voir ma page publique", "See my public page"));
+    if (!v->coordinator)
+        buf_printf(b, " · <a href=\"/producer/profile\">%s</a>", TR(req, "La modifier", "Edit it"));
+    buf_puts(b, "</p></section>");
 }
 
 static const char *slug_part(http_req *req, const producer_view *v)
@@ -211,35 +195,4 @@ void p_producer_photo(http_req *req)
     pf.photo = photo;
     pf.photo_error = refusal_text(&why, req->lang);
     product_form_page(req, why.status, &pf);
-}
-
-/* POST /producer/profile — description */
-void p_producer_profile(http_req *req)
-{
-    form f;
-    if (!page_form_or_reply(req, &f))
-        return;
-    producer_view v = {0};
-    if (!producer_or_reply(req, form_get(&f, "producer"), &v))
-        return;
-    if (!v.producer.slug) {
-        http_reply_redirect(req, "/producer");
-        return;
-    }
-    const char *d = form_get(&f, "description");
-    refusal why = {0};
-    int st = text_or_refuse(&why, req->mem, "description", d ? d : "", 0, 2000, TEXT_LINES,
-                            "La présentation compte au plus 2 000 caractères.",
-                            "The presentation has 2 000 characters at most.");
-    if (st == 0)
-        st =
-            db_do(req->db, &profile_write,
-                  DB_P(db_i64(req->mem, req->hub_id), db_i64(req->mem, v.producer.id), d ? d : ""));
-    if (st != 0) {
-        http_reply_failure(req, st, &why);
-        return;
-    }
-    http_reply_redirect(
-        req, v.coordinator ? arena_printf(req->mem, "/producer?p=%s&profile=1", v.producer.slug)
-                           : "/producer?profile=1");
 }
