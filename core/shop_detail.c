@@ -1,5 +1,5 @@
 /*
- * core/shop_detail.c — an offer's page and a producer's page, read in one query each.
+ * core/shop_detail.c — an offer's page, read in one query.
  *
  * An offer is shown as it was frozen when its cycle opened (core/cycle.c): the
  * information a consumer read before ordering is the information of the order.
@@ -28,8 +28,6 @@ DB_STMT(offer_detail_of,
         "  JOIN cycles c ON c.id = o.cycle_id"
         "  LEFT JOIN photos ph ON ph.hub_id = o.hub_id AND ph.digest = o.photo"
         " WHERE o.hub_id = $1 AND o.id = $2");
-DB_STMT(producer_public_of, "SELECT slug, name, description, address, town FROM producers"
-                            " WHERE hub_id = $1 AND slug = $2 AND active");
 
 db_status shop_offer_detail(db_conn *c, arena *a, int64_t hub, int64_t id, offer_detail *d,
                             bool *found)
@@ -79,23 +77,6 @@ db_status shop_offer_detail(db_conn *c, arena *a, int64_t hub, int64_t id, offer
     d->photo_width = (int)db_int(r, 0, "photo_width");
     d->photo_height = (int)db_int(r, 0, "photo_height");
     d->photo_avif = db_bool(r, 0, "photo_avif");
-    *found = true;
-    return DB_OK;
-}
-
-db_status shop_producer_public(db_conn *c, arena *a, int64_t hub, const char *slug,
-                               producer_public *p, bool *found)
-{
-    PGresult *r;
-    *found = false;
-    memset(p, 0, sizeof *p);
-    if (!slug || !slug_valid(slug))
-        return DB_OK;
-    db_status st = db_run_a(c, a, &producer_public_of, &r, DB_P(db_i64(a, hub), slug));
-    if (st != DB_OK || PQntuples(r) != 1)
-        return st;
-    *p = (producer_public){db_val(r, 0, "slug"), db_val(r, 0, "name"), db_val(r, 0, "description"),
-                           db_val(r, 0, "address"), db_val(r, 0, "town")};
     *found = true;
     return DB_OK;
 }

@@ -23,12 +23,4 @@ typedef struct offer_detail {
 db_status shop_offer_detail(db_conn *c, arena *a, int64_t hub, int64_t id, offer_detail *out,
                             bool *found);
 
-typedef struct producer_public {
-    const char *slug, *name, *description, *address, *town;
-} producer_public;
-
-/* An active producer of the hub, by slug; *found false otherwise. */
-db_status shop_producer_public(db_conn *c, arena *a, int64_t hub, const char *slug,
-                               producer_public *out, bool *found);
-
 #endif
