@@ -14,7 +14,7 @@
 
 CC      ?= gcc
 PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec \
-           libcurl libcrypto
+           libcurl libcrypto vips
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
@@ -81,8 +81,8 @@ build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
 # Fuzzers link the parsers alone with clang's libFuzzer: no database, no server, no
 # other library than cJSON, so a module being written elsewhere never breaks them.
 # The parsers are compiled once for every target.
-FUZZ_LIB_SRC = core/arena.c core/buf.c core/legal.c core/log.c core/mime.c core/money.c core/parse.c \
-               core/text.c core/unit.c core/util.c \
+FUZZ_LIB_SRC = core/arena.c core/buf.c core/country.c core/legal.c core/log.c core/mime.c core/money.c \
+               core/parse.c core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
                importers/dfc_export.c server/form.c
@@ -180,6 +180,12 @@ build/bench/mhd_static: bench/mhd_static.c
 	@mkdir -p build/bench
 	$(E) "  CC     $<"
 	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# A product photo's processing time (bench/photo_bench.c), with km0's library objects.
+build/bench/photo_bench: bench/photo_bench.c $(OBJ)
+	@mkdir -p build/bench
+	$(E) "  CC     $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(INCLUDES) $(PKG_CFLAGS) -o $@ $^ $(LIBS)
 
 # The memory floor of km0's libraries (bench/libfloor.c), linked exactly like km0.
 build/bench/libfloor: bench/libfloor.c

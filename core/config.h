@@ -43,6 +43,8 @@ typedef struct km0_config {
     int catalog_max_rows;            /* products in one catalog file */
     /* bytes in one value of a catalog file */
     size_t catalog_max_field_bytes;
+    size_t photo_max_bytes;   /* a product photo's upload (at most catalog_max_bytes) */
+    int photo_max_megapixels; /* larger images are refused before they are decoded */
     int statement_timeout_ms; /* per SQL statement */
     int db_connect_timeout_s;
     int retry_after_s;       /* the Retry-After of a 503: the database unreachable, a failover */

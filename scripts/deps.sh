@@ -13,6 +13,8 @@ fop poppler-utils qpdf libqpdf-dev default-jre-headless libsaxonhe-java
 chromium curl procps iproute2 ca-certificates fonts-dejavu-core
 nginx-light
 libcurl4-openssl-dev libssl-dev postfix sasl2-bin libsasl2-modules"
+# product photos: decoded, stripped and re-encoded (WebP, AVIF) by libvips
+pkgs="$pkgs libvips-dev"
 # the fonts reports/fop.xconf embeds in PDFs (PDF/A needs embedded fonts)
 pkgs="$pkgs fonts-liberation"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"

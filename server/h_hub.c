@@ -50,6 +50,8 @@ static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
     add_limit(o, "max_offer_share_percent", s->max_offer_share_pct);
     cJSON_AddBoolToObject(o, "require_verified_email", s->require_verified_email);
     cJSON_AddNumberToObject(o, "closing_reminder_hours", s->closing_reminder_hours);
+    cJSON_AddBoolToObject(o, "hide_incomplete", s->hide_incomplete);
+    cJSON_AddBoolToObject(o, "shop_thumbnails", s->shop_thumbnails);
     if (updated_at)
         cJSON_AddStringToObject(o, "updated_at", updated_at);
     return o;
@@ -293,6 +295,12 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
                 return false;
             p->to.closing_reminder_hours = (int)n;
             p->set_closing_hours = true;
+        } else if (!strcmp(k, "hide_incomplete") || !strcmp(k, "shop_thumbnails")) {
+            if (!cJSON_IsBool(v))
+                return bad(req, k, "true ou false.", "true or false.");
+            bool hide = !strcmp(k, "hide_incomplete");
+            *(hide ? &p->to.hide_incomplete : &p->to.shop_thumbnails) = cJSON_IsTrue(v);
+            *(hide ? &p->set_hide_incomplete : &p->set_shop_thumbnails) = true;
         } else if (!is_admin_key(k)) {
             return json_field_error(req, k, "unknown_field",
                                     req->lang[0] == 'f' ? "Ce réglage n’existe pas."

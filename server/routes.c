@@ -22,6 +22,9 @@ const http_route http_routes[] = {
     {"GET", "/static/{file}", h_static, ROLE_ANY, ROUTE_NO_DB},
     {"GET", "/favicon.ico", h_favicon, ROLE_ANY, ROUTE_NO_DB},
     {"GET", "/contact", p_contact, ROLE_ANY, ROUTE_HTML},
+    {"GET", "/offers/{id}", p_offer, ROLE_ANY, ROUTE_HTML},
+    {"GET", "/legal/{kind}", p_legal, ROLE_ANY, ROUTE_HTML},
+    {"GET", "/photos/{digest}/{file}", h_photo, ROLE_ANY, 0},
     /* the first run, while the database holds no hub (server/p_setup.c) */
     {"GET", "/setup", p_setup_form, ROLE_ANY, ROUTE_HTML | ROUTE_NO_HUB},
     {"POST", "/setup", p_setup, ROLE_ANY, ROUTE_HTML | ROUTE_NO_HUB},
@@ -35,6 +38,12 @@ const http_route http_routes[] = {
     /* the page's own address after a POST, e.g. for its "Français / English" link */
     {"GET", "/producer/catalog", p_producer, ROLE_PRODUCER | ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/producer/catalog", p_producer_catalog, ROLE_PRODUCER | ROLE_COORDINATOR,
+     ROUTE_HTML | ROUTE_BIG_BODY},
+    {"GET", "/producer/product", p_producer_product_form, ROLE_PRODUCER | ROLE_COORDINATOR,
+     ROUTE_HTML},
+    {"POST", "/producer/product", p_producer_product_save, ROLE_PRODUCER | ROLE_COORDINATOR,
+     ROUTE_HTML},
+    {"POST", "/producer/product/photo", p_producer_photo, ROLE_PRODUCER | ROLE_COORDINATOR,
      ROUTE_HTML | ROUTE_BIG_BODY},
     {"GET", "/desk", p_desk, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/cycles", p_desk_create, ROLE_COORDINATOR, ROUTE_HTML},
@@ -102,6 +111,9 @@ const http_route http_routes[] = {
      * nor CSRF token; the link's signature is the authorisation (server/p_privacy.c) */
     {"GET", "/unsubscribe", p_unsubscribe_form, ROLE_ANY, ROUTE_HTML},
     {"POST", "/unsubscribe", p_unsubscribe, ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF},
+    {"GET", "/desk/legal", p_desk_legal_list, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/legal/{kind}", p_desk_legal_form, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/legal/{kind}", p_desk_legal_save, ROLE_COORDINATOR, ROUTE_HTML},
 
     {"GET", "/healthz", h_healthz, ROLE_ANY, ROUTE_NO_HUB},
     {"GET", "/metrics", h_metrics, ROLE_ANY, ROUTE_NO_DB},

@@ -163,6 +163,20 @@ export const ROUTES = {
     expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     req: () => ({ multipart: { producer: X, action: 'check', file: { filename: 'x.csv', data: csv() } } }),
   },
+  // a product's page, a producer's page, the legal pages, photos: anyone, of this hub
+  'GET /offers/{id}': { expect: { ...all(200), coordB: 404 }, params: (w) => ({ id: w.offer }) },
+  'GET /legal/{kind}': { expect: all(200), params: () => ({ kind: 'privacy' }) },
+  'GET /photos/{digest}/{file}': { expect: all(404), params: () => ({ digest: '0'.repeat(64), file: 'thumb.webp' }) },
+  'GET /producer/product': { expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403), query: `?sku=CAR&p=${X}` },
+  'POST /producer/product': {
+    expect: html({ pX: 422, pY: 403, coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { producer: X, sku: 'CAR', name: 'Pwned', unit: 'kg', vat_rate: '5.5',
+      price_excl_vat: String(role) === 'pX' || String(role) === 'coord' ? 'not a price' : '0.01' } }),
+  },
+  'POST /producer/product/photo': {
+    expect: html({ pX: 415, pY: 403, coord: 415, coordB: 404 }, 403),
+    req: () => ({ multipart: { producer: X, sku: 'CAR', photo: { filename: 'x.svg', type: 'image/svg+xml', data: Buffer.from('<svg/>') } } }),
+  },
   'GET /desk': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/cycles': {
     expect: html({ coord: 422, coordB: 422 }, 403),
@@ -283,6 +297,12 @@ export const ROUTES = {
   'GET /privacy': { expect: all(200) },
   'GET /unsubscribe': { expect: all(422), query: '?u=1&k=shop_open&t=x' },
   'POST /unsubscribe': { expect: all(422), query: `?u=1&k=shop_open&t=${'A'.repeat(43)}`, req: () => ({ form: { 'List-Unsubscribe': 'One-Click' } }) },
+  'GET /desk/legal': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/legal/{kind}': { expect: html({ coord: 200, coordB: 200 }, 403), params: () => ({ kind: 'privacy' }) },
+  'POST /desk/legal/{kind}': {
+    expect: html({ coord: 422, coordB: 422 }, 403), params: () => ({ kind: 'privacy' }),
+    req: (role) => ({ form: { 'body-fr': String(role).startsWith('coord') ? 'x'.repeat(20001) : 'Pwned', 'body-en': '' } }),
+  },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
   'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
@@ -400,7 +420,8 @@ export const ROUTES = {
 
 /** The URL a row calls (placeholders filled for this world). */
 export function urlOf(route, w) {
-  const params = { ...w.params, slug: slugFor(route.pattern), id: idFor(route.pattern, w) };
+  const row = ROUTES[`${route.method} ${route.pattern}`];
+  const params = { ...w.params, slug: slugFor(route.pattern), id: idFor(route.pattern, w), ...(row?.params ? row.params(w) : {}) };
   const path = route.pattern.replace(/\{(\w+)\}/g, (_, k) => {
     assert.ok(params[k] !== undefined, `no value for {${k}} in ${route.pattern}`);
     return encodeURIComponent(String(params[k]));
