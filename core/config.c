@@ -110,6 +110,7 @@ static const key_spec keys[] = {
     {"resale_vat_rate", K_VAT, FIELD(resale_vat_rate_bp), 0, 0, 0, NULL},
     STR(fop, NULL),
     STR(reports_dir, NULL),
+    STR(iso20022_schemas, NULL),
     STR(log_level, check_log_level),
     INT(threads, 1, 256),
     INT(connection_limit, 1, 100000),

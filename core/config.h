@@ -23,6 +23,9 @@ typedef struct km0_config {
     int resale_vat_rate_bp; /* hub mode: VAT on franchise producers' goods (550 = 5.5 %) */
     char fop[256];          /* Apache FOP command */
     char reports_dir[512];  /* where reports/xsl and reports/xsd are */
+    /* the official ISO 20022 schemas (camt.053.001.02.xsd...) statements are validated
+     * against before they are imported; "" = km0's own checks only */
+    char iso20022_schemas[512];
     char log_level[16];
     int threads;                 /* HTTP worker threads, one database connection each */
     int connection_limit;        /* simultaneous HTTP connections */

@@ -31,6 +31,8 @@ DB_STMT(dues_of_customer, DUE_COLUMNS " WHERE d.hub_id = $1 AND d.customer_id = 
 DB_STMT(outstanding, DUE_COLUMNS " WHERE d.hub_id = $1 AND ($2::bigint = 0 OR d.cycle_id = $2::bigint)"
                      " AND d.due_cents <> 0 AND (c.state <> 'open' OR d.invoiced OR d.paid_cents <> 0)"
                      " ORDER BY c.delivery_date, cu.name COLLATE \"fr-x-icu\", d.order_id");
+DB_STMT(all_of_customer, DUE_COLUMNS " WHERE d.hub_id = $1 AND d.customer_id = $2"
+                         " ORDER BY c.delivery_date DESC, d.order_id DESC LIMIT 100");
 DB_STMT(hub_name, "SELECT name FROM hubs WHERE id = $1");
 DB_STMT(mandate_live, "SELECT EXISTS (SELECT 1 FROM sepa_mandates WHERE hub_id = $1"
                       " AND customer_id = $2 AND revoked_at IS NULL) AS yes");
@@ -46,6 +48,12 @@ DB_STMT(balance_need,
         "   0)::bigint AS reserved,"
         " coalesce(-(SELECT sum(l.amount_cents) FROM ledger_lines l WHERE l.hub_id = $1"
         "   AND l.customer_id = $2 AND l.account = '4191'), 0)::bigint AS balance");
+DB_STMT(movements,
+        "SELECT to_char(e.booked_on, 'YYYY-MM-DD') AS booked_on, e.kind, coalesce(e.method, '') AS method,"
+        " e.memo, l.account, coalesce(l.order_id, 0) AS order_id, l.amount_cents"
+        " FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id"
+        " WHERE l.hub_id = $1 AND l.customer_id = $2 ORDER BY e.id DESC, l.line_no LIMIT $3");
+DB_STMT(customer_name, "SELECT name FROM customers WHERE hub_id = $1 AND id = $2");
 DB_STMT(customer_of_email, "SELECT customer_id FROM users WHERE hub_id = $1 AND email = lower($2)"
                            " AND customer_id IS NOT NULL");
 /* clang-format on */
@@ -79,26 +87,36 @@ static db_status dues_from(arena *a, const PGresult *r, pay_due **out, size_t *n
     return DB_OK;
 }
 
-static db_status instructions(db_conn *c, arena *a, int64_t hub, PGresult *r, pay_instr *out,
-                              bool *found)
-{
-    *found = PQntuples(r) == 1;
-    if (!*found)
-        return DB_OK;
-    due_from(r, 0, &out->due);
+/* What every order of one customer shares: the hub, its account, the customer's money. */
+typedef struct {
     pay_settings s;
+    const char *hub_name;
+    bool mandate;
+    ledger_customer money;
+} shared;
+
+static db_status shared_load(db_conn *c, arena *a, int64_t hub, int64_t customer, shared *x)
+{
     PGresult *h, *m;
     const char *hs = db_i64(a, hub);
-    db_status st = pay_settings_get(c, a, hub, &s);
+    db_status st = pay_settings_get(c, a, hub, &x->s);
     if (st != DB_OK || (st = db_run_a(c, a, &hub_name, &h, DB_P(hs))) != DB_OK ||
-        (st = db_run_a(c, a, &mandate_live, &m, DB_P(hs, db_i64(a, out->due.customer_id)))) !=
-            DB_OK ||
-        (st = ledger_customer_get(c, a, hub, out->due.customer_id, &out->money)) != DB_OK)
+        (st = db_run_a(c, a, &mandate_live, &m, DB_P(hs, db_i64(a, customer)))) != DB_OK ||
+        (st = ledger_customer_get(c, a, hub, customer, &x->money)) != DB_OK)
         return st;
-    out->hub_name = PQntuples(h) ? db_val(h, 0, "name") : "";
-    out->has_mandate = db_bool(m, 0, "yes");
-    memcpy(out->iban, s.iban, sizeof out->iban);
-    memcpy(out->bic, s.bic, sizeof out->bic);
+    x->hub_name = PQntuples(h) ? db_val(h, 0, "name") : "";
+    x->mandate = db_bool(m, 0, "yes");
+    return DB_OK;
+}
+
+static void instr_from(arena *a, const shared *x, pay_instr *out)
+{
+    const pay_settings *s = &x->s;
+    out->hub_name = x->hub_name;
+    out->has_mandate = x->mandate;
+    out->money = x->money;
+    memcpy(out->iban, s->iban, sizeof out->iban);
+    memcpy(out->bic, s->bic, sizeof out->bic);
     rf_grouped(out->due.reference, out->reference_grouped);
     const pay_due *d = &out->due;
     out->status = d->amount == 0 && d->paid == 0 ? "nothing"
@@ -106,9 +124,40 @@ static db_status instructions(db_conn *c, arena *a, int64_t hub, PGresult *r, pa
                   : d->due < 0                   ? "overpaid"
                                                  : "paid";
     out->epc_payload = NULL;
-    if (d->method == PAY_TRANSFER && d->due > 0 && s.iban[0])
+    if (d->method == PAY_TRANSFER && d->due > 0 && s->iban[0])
         out->epc_payload =
-            epc_payload(a, out->hub_name, s.iban, s.bic, d->due, d->reference, NULL);
+            epc_payload(a, out->hub_name, s->iban, s->bic, d->due, d->reference, NULL);
+}
+
+static db_status instructions(db_conn *c, arena *a, int64_t hub, PGresult *r, pay_instr *out,
+                              bool *found)
+{
+    *found = PQntuples(r) == 1;
+    if (!*found)
+        return DB_OK;
+    due_from(r, 0, &out->due);
+    shared x;
+    db_status st = shared_load(c, a, hub, out->due.customer_id, &x);
+    if (st == DB_OK)
+        instr_from(a, &x, out);
+    return st;
+}
+
+db_status pay_customer_instructions(db_conn *c, arena *a, int64_t hub, int64_t customer,
+                                    pay_instr **out, size_t *n)
+{
+    PGresult *r;
+    shared x;
+    *n = 0;
+    db_status st = db_run_a(c, a, &all_of_customer, &r, DB_P(db_i64(a, hub), db_i64(a, customer)));
+    if (st != DB_OK || (st = shared_load(c, a, hub, customer, &x)) != DB_OK)
+        return st;
+    *n = (size_t)PQntuples(r);
+    *out = arena_alloc(a, (*n + 1) * sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+        due_from(r, (int)i, &(*out)[i].due);
+        instr_from(a, &x, &(*out)[i]);
+    }
     return DB_OK;
 }
 
@@ -278,4 +327,29 @@ db_status pay_customer_by_email(db_conn *c, arena *a, int64_t hub, const char *e
     if (st == DB_OK && PQntuples(r) == 1)
         *customer = db_int(r, 0, "customer_id");
     return st;
+}
+
+db_status pay_customer_movements(db_conn *c, arena *a, int64_t hub, int64_t customer, int limit,
+                                 pay_movement **out, size_t *n, const char **name)
+{
+    PGresult *r, *nm;
+    const char *h = db_i64(a, hub), *cu = db_i64(a, customer);
+    *n = 0;
+    *name = NULL;
+    db_status st = db_run_a(c, a, &customer_name, &nm, DB_P(h, cu));
+    if (st != DB_OK || PQntuples(nm) == 0)
+        return st;
+    *name = db_val(nm, 0, "name");
+    if ((st = db_run_a(c, a, &movements, &r, DB_P(h, cu, db_i64(a, limit)))) != DB_OK)
+        return st;
+    *n = (size_t)PQntuples(r);
+    *out = arena_alloc(a, (*n + 1) * sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+        int k = (int)i;
+        (*out)[i] = (pay_movement){db_val(r, k, "booked_on"), db_val(r, k, "kind"),
+                                   db_val(r, k, "method"),    db_val(r, k, "memo"),
+                                   db_val(r, k, "account"),   db_int(r, k, "order_id"),
+                                   db_int(r, k, "amount_cents")};
+    }
+    return DB_OK;
 }

@@ -60,6 +60,11 @@ db_status pay_order_instructions(db_conn *c, arena *a, int64_t hub, int64_t orde
 db_status pay_cycle_instructions(db_conn *c, arena *a, int64_t hub, int64_t cycle,
                                  int64_t customer, pay_instr *out, bool *found);
 
+/* The instructions of every order of a customer (at most 100, newest delivery first):
+ * "My orders". */
+db_status pay_customer_instructions(db_conn *c, arena *a, int64_t hub, int64_t customer,
+                                    pay_instr **out, size_t *n);
+
 /* A customer's orders with something due or overpaid, oldest delivery first. */
 db_status pay_customer_dues(db_conn *c, arena *a, int64_t hub, int64_t customer, pay_due **out,
                             size_t *n);
@@ -108,6 +113,18 @@ int pay_record(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
 int pay_refund(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
                int64_t customer, int64_t order, cents_t amount, const char *to,
                cents_t *refunded, refusal *why);
+
+/* One line of a customer's account: a movement of what they owe (411) or of their
+ * prepaid balance (4191). */
+typedef struct pay_movement {
+    const char *booked_on, *kind, *method, *memo;
+    const char *account; /* "411" or "4191" */
+    int64_t order_id;
+    cents_t amount; /* > 0 the customer owes more / the balance went down */
+} pay_movement;
+/* The customer's latest movements, newest first (at most limit), and its name. */
+db_status pay_customer_movements(db_conn *c, arena *a, int64_t hub, int64_t customer, int limit,
+                                 pay_movement **out, size_t *n, const char **name);
 
 /* The customer of an email in this hub (0 when none). */
 db_status pay_customer_by_email(db_conn *c, arena *a, int64_t hub, const char *email,

@@ -10,6 +10,7 @@
 #include "../core/hub_settings.h"
 #include "handlers.h"
 #include "json_in.h"
+#include "pay_json.h"
 
 #include <string.h>
 
@@ -52,10 +53,13 @@ static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
 static void reply_settings(http_req *req)
 {
     hub_settings s;
+    pay_settings pay;
     const char *updated_at;
     hub_settings_change *ch;
     size_t n;
     int st = hub_settings_get(req->db, req->mem, req->hub_id, &s, &updated_at);
+    if (st == DB_OK)
+        st = pay_settings_get(req->db, req->mem, req->hub_id, &pay);
     if (st == DB_OK)
         st = hub_settings_changes(req->db, req->mem, req->hub_id, CHANGES_SHOWN, &ch, &n);
     if (st != DB_OK) {
@@ -63,7 +67,9 @@ static void reply_settings(http_req *req)
         return;
     }
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "settings", json_hub_settings(&s, updated_at));
+    cJSON *settings = json_hub_settings(&s, updated_at);
+    json_add_pay_settings(settings, &pay);
+    cJSON_AddItemToObject(root, "settings", settings);
     cJSON *list = cJSON_AddArrayToObject(root, "changes");
     for (size_t i = 0; i < n; i++) {
         cJSON *c = cJSON_CreateObject();
@@ -126,9 +132,11 @@ static bool whole(http_req *req, const cJSON *v, const char *field, int64_t min,
 }
 
 /* The body's fields into a patch; false after a 422 naming the field. */
-static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch *p)
+static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch *p,
+                           pay_settings_patch *pay)
 {
     memset(p, 0, sizeof *p);
+    memset(pay, 0, sizeof *pay);
     const cJSON *v;
     int64_t n;
     cJSON_ArrayForEach(v, body)
@@ -165,6 +173,9 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
                 return false;
             p->to.max_offer_share_pct = (int)n;
             p->set_max_share = true;
+        } else if ((n = json_pay_setting(req, k, v, pay)) != 0) {
+            if (n < 0)
+                return false;
         } else {
             return json_field_error(req, k, "unknown_field",
                                     req->lang[0] == 'f' ? "Ce réglage n’existe pas."
@@ -172,6 +183,26 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
         }
     }
     return true;
+}
+
+/* Both kinds of settings in one transaction: all the fields of a PATCH, or none. */
+typedef struct {
+    http_req *req;
+    const hub_settings_patch *p;
+    const pay_settings_patch *pay;
+    refusal *why;
+} patch_ctx;
+
+static int patch_tx(db_conn *c, void *arg)
+{
+    patch_ctx *x = arg;
+    hub_settings now;
+    pay_settings pay_now;
+    int st = hub_settings_update_in_tx(c, x->req->mem, x->req->hub_id, x->p,
+                                       x->req->session->user_id, "api", &now, x->why);
+    return st ? st
+              : pay_settings_update_in_tx(c, x->req->mem, x->req->hub_id, x->pay,
+                                          x->req->session->user_id, "api", &pay_now, x->why);
 }
 
 /* PATCH /api/v1/hub/settings — {"seller_mode": "hub", "max_order_cents": 20000, ...} */
@@ -187,12 +218,12 @@ void h_hub_settings_patch(http_req *req)
         return;
     }
     hub_settings_patch p;
-    if (!patch_or_reply(req, body, &p))
+    pay_settings_patch pay;
+    if (!patch_or_reply(req, body, &p, &pay))
         return;
-    hub_settings now = {0};
     refusal why = {0};
-    int st = hub_settings_update(req->db, req->mem, req->hub_id, &p, req->session->user_id, "api",
-                                 &now, &why);
+    patch_ctx x = {req, &p, &pay, &why};
+    int st = db_transaction(req->db, false, patch_tx, &x);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

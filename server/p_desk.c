@@ -65,6 +65,18 @@ static const struct {
     {"activated", "Réactivé.", "Reactivated."},
     {"batched", "Tournées calculées.", "Rounds planned."},
     {"invoiced", "Factures émises.", "Invoices issued."},
+    {"paid", "Paiement enregistré.", "Payment recorded."},
+    {"already_recorded", "Ce paiement était déjà enregistré : rien de plus.",
+     "This payment was recorded already: nothing more."},
+    {"topped_up", "Solde crédité.", "Balance topped up."},
+    {"refunded", "Remboursement enregistré.", "Refund recorded."},
+    {"resolved", "Ligne rapprochée.", "Line matched."},
+    {"mandate_added", "Mandat enregistré.", "Mandate recorded."},
+    {"revoked", "Mandat révoqué.", "Mandate revoked."},
+    {"batched_debits", "Prélèvement préparé : téléchargez son fichier ci-dessous.",
+     "Direct debit prepared: download its file below."},
+    {"nothing_due", "Rien n’est dû par prélèvement : aucun fichier.",
+     "Nothing is due by direct debit: no file."},
 };
 
 void desk_notice(buf *b, http_req *req)
@@ -249,9 +261,9 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     render_overlaps(&b, req, ov, nov);
     buf_printf(&b,
                "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a>"
-               " · <a href=\"/desk/settings\">%s</a></p>",
+               " · <a href=\"/desk/payments\">%s</a> · <a href=\"/desk/settings\">%s</a></p>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
-               TR(req, "Réglages", "Settings"));
+               TR(req, "Paiements", "Payments"), TR(req, "Réglages", "Settings"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);
@@ -520,6 +532,12 @@ void p_desk_cycle(http_req *req)
     if (!strcmp(state, "open"))
         buf_printf(&b, "<a class=\"btn\" href=\"/desk/cycles/%lld/close\">%s</a>", (long long)id,
                    TR(req, "Clore maintenant…", "Close now…"));
+    if (strcmp(state, "draft") != 0 && strcmp(state, "open") != 0)
+        buf_printf(&b,
+                   "<a class=\"btn secondary\" href=\"/desk/cycles/%lld/cashup\">%s</a>"
+                   "<a class=\"btn secondary\" href=\"/desk/payments?cycle=%lld\">%s</a>",
+                   (long long)id, TR(req, "Encaissement au retrait", "Cash-up at the pickup"),
+                   (long long)id, TR(req, "Qui doit quoi", "Who owes what"));
     buf_puts(&b, "</div>");
     desk_week_sections(&b, req, id, state);
     desk_invoices_section(&b, req, id, state);
