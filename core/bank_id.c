@@ -175,36 +175,50 @@ rf_kind rf_parse(const char *rf, int64_t *id)
     return body[0] == '1' ? RF_ORDER : RF_TOPUP;
 }
 
-bool rf_find(const char *text, char out[RF_MAX + 1])
+size_t rf_find_all(const char *text, char (*out)[RF_MAX + 1], size_t max)
 {
-    if (!text)
-        return false;
-    for (const char *p = text; *p; p++) {
+    size_t found = 0;
+    for (const char *p = text; p && *p && found < max; p++) {
         if ((p[0] != 'R' && p[0] != 'r') || (p[1] != 'F' && p[1] != 'f'))
             continue;
         if (p > text && isalnum((unsigned char)p[-1]))
             continue; /* inside a word: "SURF12..." */
-        /* the digits after "RF", blanks skipped, as many as a reference may hold */
+        /* "RF", then groups of digits separated by single blanks: each group ends a
+         * candidate */
         char c[RF_MAX + 1] = "RF";
         size_t n = 2;
-        for (const char *q = p + 2; *q && n < RF_MAX; q++) {
-            if (*q == ' ')
-                continue;
-            if (!isdigit((unsigned char)*q))
-                break;
-            c[n++] = *q;
-        }
-        /* longest first: a date or an amount typed after the reference may follow */
-        for (; n >= 7; n--) {
+        const char *q = p + 2;
+        if (*q == ' ')
+            q++; /* "RF 76 1100..." */
+        while (isdigit((unsigned char)*q) && found < max) {
+            while (isdigit((unsigned char)*q) && n < RF_MAX)
+                c[n++] = *q++;
+            if (isdigit((unsigned char)*q))
+                break; /* longer than any reference */
             c[n] = '\0';
             int64_t id;
-            if (rf_parse(c, &id) != RF_NONE) {
-                memcpy(out, c, n + 1);
-                return true;
+            if (n >= 6 && rf_parse(c, &id) != RF_NONE) {
+                bool seen = false;
+                for (size_t k = 0; k < found && !seen; k++)
+                    seen = !strcmp(out[k], c);
+                if (!seen)
+                    memcpy(out[found++], c, n + 1);
             }
+            if (*q != ' ' || !isdigit((unsigned char)q[1]))
+                break;
+            q++;
         }
     }
-    return false;
+    return found;
+}
+
+bool rf_find(const char *text, char out[RF_MAX + 1])
+{
+    char all[1][RF_MAX + 1];
+    if (rf_find_all(text, all, 1) == 0)
+        return false;
+    memcpy(out, all[0], strlen(all[0]) + 1);
+    return true;
 }
 
 /* ---- text --------------------------------------------------------------------------- */

@@ -56,10 +56,15 @@ typedef enum { RF_NONE = 0, RF_ORDER = 1, RF_TOPUP = 2 } rf_kind;
 void rf_for(rf_kind kind, int64_t id, char out[RF_MAX + 1]);
 /* What one of km0's references is for: the kind and the id, or RF_NONE. */
 rf_kind rf_parse(const char *rf, int64_t *id);
-/* The first of km0's references found in a text (a transfer's remittance, written by a
- * person: "Commande RF18 1000 41 merci", "rf181 00041"), checked, in out; false when
- * none. Blanks inside the reference are skipped; the digits that follow it are tried
- * longest first, so that trailing numbers do not hide it. */
+/* km0's references found in a text (a transfer's remittance, written by a person:
+ * "Commande RF76 1100 042 merci", "rf761100042 le 12/05"), checked, at most max of them
+ * into out, the fewest digits first: "RF" then its digits as they were typed, group of
+ * digits after group of digits (blanks between groups), each candidate kept when its
+ * check digits hold. Digits typed after the reference (a date, an amount) make longer
+ * candidates that rarely hold (1 in 97); the importer keeps the first that names an
+ * order or a customer of the hub. Returns how many. */
+size_t rf_find_all(const char *text, char (*out)[RF_MAX + 1], size_t max);
+/* The first of them; false when none. */
 bool rf_find(const char *text, char out[RF_MAX + 1]);
 
 /* s as the SEPA character set allows (a-z A-Z 0-9 / - ? : ( ) . , ' + and space):

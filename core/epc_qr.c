@@ -48,28 +48,13 @@ const char *epc_payload(arena *a, const char *name, const char *iban, const char
     return strlen(p) <= EPC_PAYLOAD_MAX ? p : NULL;
 }
 
-int epc_qr_svg(buf *b, const char *text, const char *title, double module_mm, int mm)
+int epc_qr_path(buf *d, const char *text, int *size)
 {
     QRcode *q = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
     if (!q)
         return -1;
-    int w = q->width, size = w + 8; /* a quiet zone of four modules each side */
-    if (mm)
-        buf_printf(b,
-                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.2fmm\" height=\"%.2fmm\""
-                   " viewBox=\"0 0 %d %d\">",
-                   size * module_mm, size * module_mm, size, size);
-    else
-        buf_printf(b,
-                   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" viewBox=\"0 0 %d %d\""
-                   " role=\"img\" aria-label=\"",
-                   size, size);
-    if (!mm) {
-        buf_html(b, title ? title : "QR");
-        buf_puts(b, "\">");
-    }
-    buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", size,
-               size);
+    int w = q->width;
+    *size = w + 8; /* a quiet zone of four modules each side */
     for (int y = 0; y < w; y++)
         for (int x = 0; x < w;) {
             if (!(q->data[y * w + x] & 1)) {
@@ -79,10 +64,36 @@ int epc_qr_svg(buf *b, const char *text, const char *title, double module_mm, in
             int run = 1;
             while (x + run < w && (q->data[y * w + x + run] & 1))
                 run++;
-            buf_printf(b, "M%d %dh%dv1h-%dz", x + 4, y + 4, run, run);
+            buf_printf(d, "M%d %dh%dv1h-%dz", x + 4, y + 4, run, run);
             x += run;
         }
-    buf_puts(b, "\"/></svg>");
     QRcode_free(q);
+    return 0;
+}
+
+int epc_qr_svg(buf *b, const char *text, const char *title, double module_mm, int mm)
+{
+    buf d = BUF_INIT;
+    int size;
+    if (epc_qr_path(&d, text, &size) != 0) {
+        buf_free(&d);
+        return -1;
+    }
+    if (mm)
+        buf_printf(b,
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.2fmm\" height=\"%.2fmm\""
+                   " viewBox=\"0 0 %d %d\">",
+                   size * module_mm, size * module_mm, size, size);
+    else {
+        buf_printf(b,
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" viewBox=\"0 0 %d %d\""
+                   " role=\"img\" aria-label=\"",
+                   size, size);
+        buf_html(b, title ? title : "QR");
+        buf_puts(b, "\">");
+    }
+    buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"%s\"/></svg>",
+               size, size, buf_str(&d));
+    buf_free(&d);
     return 0;
 }

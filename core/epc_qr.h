@@ -23,6 +23,10 @@
 const char *epc_payload(arena *a, const char *name, const char *iban, const char *bic,
                         cents_t amount, const char *rf_reference, const char *remittance);
 
+/* The QR symbol of text as an SVG path: appends its "d" (one unit per module) to d and
+ * sets *size to the symbol's side with a 4-module quiet zone; -1 when libqrencode
+ * cannot encode it (nothing appended). */
+int epc_qr_path(buf *d, const char *text, int *size);
 /* The QR symbol of text as an SVG element (one path, 4-module quiet zone), module_mm
  * millimetres per module when mm is true (for print), else a viewBox to scale freely
  * with title as its accessible name. Appends nothing and returns -1 when libqrencode

@@ -160,11 +160,15 @@ static const char *payer_in(arena *a, const char *label)
         size_t n = end ? (size_t)(end - p) : strlen(p);
         while (n && p[n - 1] == ' ')
             n--;
+        while (n > 140 || (n && ((unsigned char)p[n] & 0xC0) == 0x80))
+            n--;
         if (n)
-            return arena_strndup(a, p, n > 140 ? 140 : n);
+            return arena_strndup(a, p, n);
     }
     size_t n = strlen(label);
-    return n > 140 ? arena_strndup(a, label, 140) : label;
+    while (n > 140 || (n && ((unsigned char)label[n] & 0xC0) == 0x80))
+        n--;
+    return arena_strndup(a, label, n);
 }
 
 static const char *cut500(arena *a, const char *s)
@@ -178,7 +182,8 @@ static const char *cut500(arena *a, const char *s)
     return arena_strndup(a, s, n);
 }
 
-/* One data row into e; 0 (or -1: not an operation, skipped) or a refusal. */
+/* One data row into e; 0 (or -1: not an operation, skipped) or a refusal. The record's
+ * fields live until the next record: what e keeps is copied into the arena. */
 static int read_row(arena *a, const csv_record *rec, const columns *c, int number, stmt_entry *e,
                     refusal *why)
 {

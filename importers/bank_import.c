@@ -13,7 +13,7 @@
 #include "../core/ledger.h"
 #include "../core/log.h"
 #include "../core/pay_settings.h"
-#include "../core/sha256.h"
+#include "../core/fingerprint.h"
 #include "../core/util.h"
 
 #include <stdlib.h>
@@ -43,18 +43,12 @@ DB_STMT(dues_named,
         DUE_ROW ", -1 AS rank FROM (SELECT d.order_id, d.due_cents AS due FROM order_dues d"
         "   WHERE d.hub_id = $1 AND d.order_id = ANY($2::bigint[])) x"
         " JOIN orders o ON o.id = x.order_id JOIN customers cu ON cu.id = o.customer_id");
-/* Every order with something due, set-based over the hub: the 411 lines of the ledger,
- * and the total of each order not invoiced yet; oldest delivery first. */
+/* Every order with something due (order_dues aggregates the hub's rows at once),
+ * oldest delivery first. */
 DB_STMT(dues_open,
         DUE_ROW ", row_number() OVER (ORDER BY c.delivery_date, o.id) AS rank"
-        " FROM (SELECT t.order_id, sum(t.v) AS due FROM ("
-        "   SELECT l.order_id, l.amount_cents AS v FROM ledger_lines l"
-        "    WHERE l.hub_id = $1 AND l.account = '411'"
-        "   UNION ALL"
-        "   SELECT o.id, order_total_incl_cents(o.id) FROM orders o JOIN cycles c ON c.id = o.cycle_id"
-        "    WHERE o.hub_id = $1 AND c.state IN ('open', 'closed', 'batched')"
-        "    AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id)) t"
-        "   GROUP BY t.order_id HAVING sum(t.v) > 0) x"
+        " FROM (SELECT d.order_id, d.due_cents AS due FROM order_dues d"
+        "   WHERE d.hub_id = $1 AND d.due_cents > 0) x"
         " JOIN orders o ON o.id = x.order_id JOIN cycles c ON c.id = o.cycle_id"
         " JOIN customers cu ON cu.id = o.customer_id ORDER BY c.delivery_date, o.id");
 DB_STMT(topup_customers, "SELECT id FROM customers WHERE hub_id = $1 AND id = ANY($2::bigint[])");
@@ -137,7 +131,7 @@ static int make_refs(import_ctx *x)
                                         e->payment_info_id, e->bank_code);
         content[i] = *e->bank_ref ? e->bank_ref
                                   : arena_printf(x->a, "h:%.40s",
-                                                 sha256_hex(text, strlen(text), hex));
+                                                 fp_sha256_hex(text, strlen(text), hex));
     }
     size_t *order = arena_alloc(x->a, (n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++)

@@ -212,6 +212,7 @@ CREATE TABLE ledger_lines (
 );
 CREATE INDEX ledger_lines_customer ON ledger_lines (hub_id, customer_id, account) WHERE customer_id IS NOT NULL;
 CREATE INDEX ledger_lines_order ON ledger_lines (order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX ledger_lines_receivable ON ledger_lines (hub_id, cycle_id, order_id) WHERE account = '411';
 CREATE INDEX ledger_lines_account ON ledger_lines (hub_id, account);
 COMMENT ON TABLE ledger_lines IS
     'The debits (> 0) and credits (< 0) of an entry, on an account and, for 411/4191/401/467, a customer or a producer; never changed.';
@@ -335,6 +336,21 @@ BEGIN
      WHERE l.amount <> 0;
     RETURN NULL;
 END $$;
+-- The account an invoice asks to be paid to, as it was when the invoice was issued:
+-- part of the invoice, so a document printed later says what the original said.
+ALTER TABLE invoices ADD COLUMN payment_iban text, ADD COLUMN payment_bic text;
+COMMENT ON COLUMN invoices.payment_iban IS 'The hub''s IBAN when the invoice was issued (payment by transfer); NULL when it had none.';
+CREATE FUNCTION invoices_take_bank_account() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.payment_iban IS NULL THEN
+        SELECT nullif(s.bank_iban, ''), nullif(s.bank_bic, '')
+          INTO NEW.payment_iban, NEW.payment_bic FROM hub_settings s WHERE s.hub_id = NEW.hub_id;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER invoices_take_bank_account BEFORE INSERT ON invoices
+    FOR EACH ROW EXECUTE FUNCTION invoices_take_bank_account();
+
 CREATE TRIGGER invoices_post_ledger AFTER INSERT ON invoices
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION invoices_post_ledger();
 
@@ -362,29 +378,41 @@ END $$;
 CREATE TRIGGER orders_keep_payments BEFORE DELETE ON orders
     FOR EACH ROW EXECUTE FUNCTION orders_keep_payments();
 
--- What each order is owed: the ledger's 411 for it, plus, while it has no invoice,
--- its total as its invoices will carry it (an order is not a debt until invoiced,
--- but its customer may pay it, or be asked to, before). Orders of open cycles are
--- included: their customers see what they will pay.
+-- What each order is owed: its invoices less its credit notes or, while it has no
+-- invoice, its total as they will carry it (an order is not a debt until invoiced, but
+-- its customer may pay it, or be asked to, before), less what was paid for it (the
+-- ledger's 411 lines that are not invoices or credit notes). Orders of open cycles are
+-- included: their customers see what they will pay. Each part is aggregated by (hub,
+-- cycle, order), so that a filter on the order, the cycle or the hub reaches down into
+-- it: one order's due reads that order's rows, a cycle's its cycle's.
 CREATE VIEW order_dues AS
-SELECT x.hub_id, x.order_id, x.cycle_id, x.customer_id, x.payment_method, x.invoiced,
-       x.amount_cents, x.paid_cents, x.amount_cents - x.paid_cents AS due_cents
-  FROM (SELECT o.hub_id, o.id AS order_id, o.cycle_id, o.customer_id, o.payment_method,
-               inv.n > 0 AS invoiced,
-               CASE WHEN inv.n > 0 THEN inv.invoiced_cents
-                    ELSE order_total_incl_cents(o.id) END AS amount_cents,
-               coalesce(led.paid_cents, 0) AS paid_cents
-          FROM orders o
-          CROSS JOIN LATERAL (
-               SELECT count(*) AS n,
-                      coalesce(sum(CASE WHEN i.type_code = 380 THEN i.total_incl_vat_cents
-                                        ELSE -i.total_incl_vat_cents END), 0) AS invoiced_cents
-                 FROM invoices i WHERE i.order_id = o.id) inv
-          LEFT JOIN LATERAL (
-               SELECT -sum(l.amount_cents) AS paid_cents
-                 FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
-                WHERE l.order_id = o.id AND l.account = '411'
-                  AND e.kind NOT IN ('invoice', 'credit_note')) led ON true) x;
+SELECT o.hub_id, o.id AS order_id, o.cycle_id, o.customer_id, o.payment_method,
+       coalesce(inv.n, 0) > 0 AS invoiced,
+       CASE WHEN coalesce(inv.n, 0) > 0 THEN inv.amount ELSE coalesce(tot.amount, 0) END AS amount_cents,
+       coalesce(led.paid, 0) AS paid_cents,
+       CASE WHEN coalesce(inv.n, 0) > 0 THEN inv.amount ELSE coalesce(tot.amount, 0) END
+           - coalesce(led.paid, 0) AS due_cents
+  FROM orders o
+  LEFT JOIN (SELECT i.hub_id, i.cycle_id, i.order_id, count(*) AS n,
+                    sum(CASE WHEN i.type_code = 380 THEN i.total_incl_vat_cents
+                             ELSE -i.total_incl_vat_cents END) AS amount
+               FROM invoices i GROUP BY 1, 2, 3) inv
+         ON inv.hub_id = o.hub_id AND inv.cycle_id = o.cycle_id AND inv.order_id = o.id
+  LEFT JOIN (SELECT g.hub_id, g.cycle_id, g.order_id,
+                    sum(g.net + round(g.net * g.rate / 10000.0))::bigint AS amount
+               FROM (SELECT x.hub_id, x.cycle_id, l.order_id,
+                            CASE WHEN c.seller_mode = 'hub' THEN 0 ELSE f.producer_id END AS seller,
+                            l.vat_rate_bp AS rate, sum(l.line_excl_vat_cents) AS net
+                       FROM order_lines l JOIN orders x ON x.id = l.order_id
+                       JOIN cycles c ON c.id = x.cycle_id JOIN offers f ON f.id = l.offer_id
+                      GROUP BY 1, 2, 3, 4, 5) g
+              GROUP BY 1, 2, 3) tot
+         ON tot.hub_id = o.hub_id AND tot.cycle_id = o.cycle_id AND tot.order_id = o.id
+  LEFT JOIN (SELECT l.hub_id, l.cycle_id, l.order_id, -sum(l.amount_cents) AS paid
+               FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id
+              WHERE l.account = '411' AND e.kind NOT IN ('invoice', 'credit_note')
+              GROUP BY 1, 2, 3) led
+         ON led.hub_id = o.hub_id AND led.cycle_id = o.cycle_id AND led.order_id = o.id;
 COMMENT ON VIEW order_dues IS
     'Per order: what it amounts to (invoiced, or its total until then), what was paid for it, and what is still due (negative: owed to the customer).';
 

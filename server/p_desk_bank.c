@@ -11,7 +11,7 @@
 #include "../core/config.h"
 #include "../core/parse.h"
 #include "../core/payment.h"
-#include "../core/sha256.h"
+#include "../core/fingerprint.h"
 #include "../importers/bank_import.h"
 #include "desk.h"
 #include "handlers.h"
@@ -133,7 +133,7 @@ void p_desk_bank_import(http_req *req)
     bank_import_result r;
     if (st == 0) {
         char sha[65];
-        sha256_hex(file->value, file->len, sha);
+        fp_sha256_hex(file->value, file->len, sha);
         st = bank_import(req->db, req->mem, req->hub_id, req->session->user_id, "desk", &sf, sha,
                          &r, &why);
     }

@@ -1,8 +1,8 @@
 /*
- * core/sha256.c — SHA-256 as FIPS 180-4 describes it: 64-byte blocks, 64 rounds,
+ * core/fingerprint.c — SHA-256 as FIPS 180-4 describes it: 64-byte blocks, 64 rounds,
  * the length in bits at the end of the padding.
  */
-#include "sha256.h"
+#include "fingerprint.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +22,7 @@ static uint32_t ror(uint32_t x, int n)
     return (x >> n) | (x << (32 - n));
 }
 
-static void compress(sha256_ctx *c, const unsigned char *p)
+static void compress(fp_sha256_ctx *c, const unsigned char *p)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
@@ -57,7 +57,7 @@ static void compress(sha256_ctx *c, const unsigned char *p)
     c->h[7] += h;
 }
 
-void sha256_init(sha256_ctx *c)
+void fp_sha256_init(fp_sha256_ctx *c)
 {
     static const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -66,7 +66,7 @@ void sha256_init(sha256_ctx *c)
     c->used = 0;
 }
 
-void sha256_update(sha256_ctx *c, const void *data, size_t len)
+void fp_sha256_update(fp_sha256_ctx *c, const void *data, size_t len)
 {
     const unsigned char *p = data;
     c->bytes += len;
@@ -83,18 +83,18 @@ void sha256_update(sha256_ctx *c, const void *data, size_t len)
     }
 }
 
-void sha256_final(sha256_ctx *c, unsigned char out[32])
+void fp_sha256_final(fp_sha256_ctx *c, unsigned char out[32])
 {
     uint64_t bits = c->bytes * 8;
     unsigned char pad = 0x80;
-    sha256_update(c, &pad, 1);
+    fp_sha256_update(c, &pad, 1);
     pad = 0;
     while (c->used != 56)
-        sha256_update(c, &pad, 1);
+        fp_sha256_update(c, &pad, 1);
     unsigned char len[8];
     for (int i = 0; i < 8; i++)
         len[i] = (unsigned char)(bits >> (56 - 8 * i));
-    sha256_update(c, len, 8);
+    fp_sha256_update(c, len, 8);
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (unsigned char)(c->h[i] >> 24);
         out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
@@ -103,13 +103,13 @@ void sha256_final(sha256_ctx *c, unsigned char out[32])
     }
 }
 
-char *sha256_hex(const void *data, size_t len, char out[65])
+char *fp_sha256_hex(const void *data, size_t len, char out[65])
 {
-    sha256_ctx c;
+    fp_sha256_ctx c;
     unsigned char d[32];
-    sha256_init(&c);
-    sha256_update(&c, data, len);
-    sha256_final(&c, d);
+    fp_sha256_init(&c);
+    fp_sha256_update(&c, data, len);
+    fp_sha256_final(&c, d);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
     return out;
