@@ -81,7 +81,8 @@ FUZZ_LIB_SRC = core/arena.c core/buf.c core/log.c core/money.c core/parse.c core
                core/util.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
-               importers/dfc_export.c server/form.c
+               importers/dfc_export.c server/form.c \
+               core/bank_id.c importers/camt.c importers/bank_csv.c
 FUZZ_OBJ = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIB_SRC))
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -100,7 +101,7 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) build-fuzz/libhttpin.a
 	@mkdir -p build-fuzz
 	$(E) "  LD     $@"
 	$(Q)clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(INCLUDES) $(PKG_CFLAGS) \
-	    -o $@ $^ -lcjson -lm
+	    -o $@ $^ -lcjson -lm $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 fuzzers: $(FUZZERS)
 .SECONDARY: $(FUZZ_OBJ) $(FUZZ_HTTP_OBJ)
 -include $(FUZZ_OBJ:.o=.d) $(FUZZ_HTTP_OBJ:.o=.d)

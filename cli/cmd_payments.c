@@ -93,7 +93,7 @@ static int do_import(db_conn *c, int64_t hub, const char *path)
     }
     char sha[65];
     fp_sha256_hex(buf_str(&data), data.len, sha);
-    bank_import_result r;
+    bank_import_result r = {0};
     st = bank_import(c, a, hub, 0, "cli", &f, sha, &r, &why);
     if (st != 0) {
         if (st > 0)
@@ -223,14 +223,20 @@ static int do_money(db_conn *c, int64_t hub, const char *sub, const opts *o, con
     cents_t amount;
     char x[3][32];
     int rc = amount_or_fail(o->amount, str_eq(sub, "record") || str_eq(sub, "topup"), &amount);
-    if (rc == EXIT_OK && (o->customer || !str_eq(sub, "record")) && !(o->fee && str_eq(sub, "resolve")))
+    if (rc == EXIT_OK && (o->customer || !str_eq(sub, "record")) &&
+        !(o->fee && str_eq(sub, "resolve")))
         rc = customer_or_fail(c, a, hub, o->customer, &customer);
     if (rc != EXIT_OK)
         goto out;
     int st;
     if (str_eq(sub, "record") || str_eq(sub, "topup")) {
-        pay_in in = {str_eq(sub, "record") ? o->order : 0, customer, amount, o->method, o->cheque,
-                     NULL, NULL};
+        pay_in in = {str_eq(sub, "record") ? o->order : 0,
+                     customer,
+                     amount,
+                     o->method,
+                     o->cheque,
+                     NULL,
+                     NULL};
         pay_result r;
         if ((st = pay_record(c, a, hub, 0, "cli", &in, &r, &why)) != 0) {
             rc = failed(c, sub, st, &why);
@@ -240,8 +246,8 @@ static int do_money(db_conn *c, int64_t hub, const char *sub, const opts *o, con
                euros(x[0], amount), euros(x[1], r.to_order), euros(x[2], r.to_balance));
     } else if (str_eq(sub, "refund")) {
         cents_t done;
-        if ((st = pay_refund(c, a, hub, 0, "cli", customer, o->order, amount,
-                             o->to ? o->to : "", &done, &why)) != 0) {
+        if ((st = pay_refund(c, a, hub, 0, "cli", customer, o->order, amount, o->to ? o->to : "",
+                             &done, &why)) != 0) {
             rc = failed(c, sub, st, &why);
             goto out;
         }
@@ -273,12 +279,15 @@ out:
 
 int cmd_payments(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"cycle", required_argument, NULL, 'c'},  {"customer", required_argument, NULL, 'u'},
-        {"order", required_argument, NULL, 'o'},  {"amount", required_argument, NULL, 'a'},
-        {"method", required_argument, NULL, 'm'}, {"cheque", required_argument, NULL, 'q'},
-        {"to", required_argument, NULL, 't'},     {"fee", no_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"cycle", required_argument, NULL, 'c'},
+                                            {"customer", required_argument, NULL, 'u'},
+                                            {"order", required_argument, NULL, 'o'},
+                                            {"amount", required_argument, NULL, 'a'},
+                                            {"method", required_argument, NULL, 'm'},
+                                            {"cheque", required_argument, NULL, 'q'},
+                                            {"to", required_argument, NULL, 't'},
+                                            {"fee", no_argument, NULL, 'f'},
+                                            {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("payments");
     const char *sub = argv[1];
@@ -323,8 +332,8 @@ int cmd_payments(int argc, char **argv)
                  str_eq(sub, "record") || str_eq(sub, "topup") || str_eq(sub, "refund") ||
                  str_eq(sub, "balance") || str_eq(sub, "check");
     if (!known || (file_sub ? rest != 1 : rest != 0) ||
-        (str_eq(sub, "record") && (!o.order || !o.method)) ||
-        (str_eq(sub, "topup") && !o.method) || (str_eq(sub, "refund") && !o.to))
+        (str_eq(sub, "record") && (!o.order || !o.method)) || (str_eq(sub, "topup") && !o.method) ||
+        (str_eq(sub, "refund") && !o.to))
         return cli_usage("payments");
     db_conn *c = cli_db();
     if (!c)

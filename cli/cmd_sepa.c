@@ -33,8 +33,7 @@ static int failed(db_conn *c, const char *what, int st, const refusal *why)
 }
 
 typedef struct {
-    const char *customer, *reference, *signed_on, *iban, *bic, *name, *collect, *output,
-        *version;
+    const char *customer, *reference, *signed_on, *iban, *bic, *name, *collect, *output, *version;
 } opts;
 
 static int mandate_add(db_conn *c, int64_t hub, const opts *o)
@@ -49,8 +48,8 @@ static int mandate_add(db_conn *c, int64_t hub, const opts *o)
     } else if (!customer) {
         fprintf(stderr, "km0 sepa mandate add: no customer with the e-mail %s\n", o->customer);
     } else {
-        sepa_mandate_in in = {customer, o->reference, o->signed_on, o->iban,
-                              o->bic ? o->bic : "", o->name};
+        sepa_mandate_in in = {customer, o->reference,         o->signed_on,
+                              o->iban,  o->bic ? o->bic : "", o->name};
         st = sepa_mandate_add(c, a, hub, 0, &in, &id, &why);
         if (st == 0) {
             printf("%lld\n", (long long)id);
@@ -96,8 +95,9 @@ static int debit(db_conn *c, int64_t hub, const opts *o)
         buf doc = BUF_INIT;
         char total[32];
         if (rpt_pain008(&r.doc, &doc) != 0)
-            fprintf(stderr, "km0 sepa debit: the file could not be written (batch %lld is "
-                            "recorded: its debits are in the ledger)\n",
+            fprintf(stderr,
+                    "km0 sepa debit: the file could not be written (batch %lld is "
+                    "recorded: its debits are in the ledger)\n",
                     (long long)r.batch);
         else if (file_replace(o->output, doc.data, doc.len) != 0)
             fprintf(stderr, "km0 sepa debit: cannot write %s: %s (batch %lld is recorded)\n",
@@ -116,16 +116,12 @@ static int debit(db_conn *c, int64_t hub, const opts *o)
 
 int cmd_sepa(int argc, char **argv)
 {
-    static const struct option options[] = {{"customer", required_argument, NULL, 'u'},
-                                            {"reference", required_argument, NULL, 'r'},
-                                            {"signed", required_argument, NULL, 's'},
-                                            {"iban", required_argument, NULL, 'i'},
-                                            {"bic", required_argument, NULL, 'b'},
-                                            {"name", required_argument, NULL, 'n'},
-                                            {"collect", required_argument, NULL, 'c'},
-                                            {"output", required_argument, NULL, 'o'},
-                                            {"version", required_argument, NULL, 'v'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"customer", required_argument, NULL, 'u'}, {"reference", required_argument, NULL, 'r'},
+        {"signed", required_argument, NULL, 's'},   {"iban", required_argument, NULL, 'i'},
+        {"bic", required_argument, NULL, 'b'},      {"name", required_argument, NULL, 'n'},
+        {"collect", required_argument, NULL, 'c'},  {"output", required_argument, NULL, 'o'},
+        {"version", required_argument, NULL, 'v'},  {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("sepa");
     bool mandate = str_eq(argv[1], "mandate");
@@ -144,8 +140,8 @@ int cmd_sepa(int argc, char **argv)
         *slot[ch] = optarg;
     }
     int rest = argc - optind;
-    bool ok = mandate ? (str_eq(sub, "add") && !rest && o.customer && o.reference &&
-                         o.signed_on && o.iban) ||
+    bool ok = mandate ? (str_eq(sub, "add") && !rest && o.customer && o.reference && o.signed_on &&
+                         o.iban) ||
                             (str_eq(sub, "revoke") && rest == 1) || (str_eq(sub, "list") && !rest)
                       : str_eq(sub, "debit") && !rest && o.collect && o.output;
     if (!ok)

@@ -228,10 +228,10 @@ bool rf_find(const char *text, char out[RF_MAX + 1])
 static const char *latin_base(unsigned cp)
 {
     static const char *const latin1[64] = {
-        "A", "A", "A", "A",  "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-        "D", "N", "O", "O",  "O", "O", "O",  NULL, "O", "U", "U", "U", "U", "Y", "TH", "ss",
-        "a", "a", "a", "a",  "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-        "d", "n", "o", "o",  "o", "o", "o",  NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
+        "A", "A", "A", "A", "A", "A", "AE", "C",  "E", "E", "E", "E", "I", "I", "I",  "I",
+        "D", "N", "O", "O", "O", "O", "O",  NULL, "O", "U", "U", "U", "U", "Y", "TH", "ss",
+        "a", "a", "a", "a", "a", "a", "ae", "c",  "e", "e", "e", "e", "i", "i", "i",  "i",
+        "d", "n", "o", "o", "o", "o", "o",  NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
     if (cp >= 0xC0 && cp <= 0xFF)
         return latin1[cp - 0xC0];
     switch (cp) {

@@ -92,8 +92,9 @@ int epc_qr_svg(buf *b, const char *text, const char *title, double module_mm, in
         buf_html(b, title ? title : "QR");
         buf_puts(b, "\">");
     }
-    buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"%s\"/></svg>",
-               size, size, buf_str(&d));
+    buf_printf(
+        b, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"%s\"/></svg>",
+        size, size, buf_str(&d));
     buf_free(&d);
     return 0;
 }

@@ -148,8 +148,8 @@ db_status ledger_post(db_conn *c, arena *a, int64_t hub, int64_t user, const cha
     }
     buf_putc(&b, ']');
     PGresult *r;
-    db_status st = db_run_a(c, a, &post_entries, &r,
-                            DB_P(db_i64(a, hub), via, buf_str(&b), db_i64(a, user)));
+    db_status st =
+        db_run_a(c, a, &post_entries, &r, DB_P(db_i64(a, hub), via, buf_str(&b), db_i64(a, user)));
     buf_free(&b);
     if (st == DB_OK)
         *posted = db_int(r, 0, "entries");
@@ -166,8 +166,7 @@ db_status ledger_customer_get(db_conn *c, arena *a, int64_t hub, int64_t custome
 {
     PGresult *r;
     *out = (ledger_customer){0};
-    db_status st =
-        db_run_a(c, a, &customer_money, &r, DB_P(db_i64(a, hub), db_i64(a, customer)));
+    db_status st = db_run_a(c, a, &customer_money, &r, DB_P(db_i64(a, hub), db_i64(a, customer)));
     if (st != DB_OK)
         return st;
     out->balance = db_int(r, 0, "balance");
@@ -197,8 +196,7 @@ static void problem(ledger_check_result *out, buf *b, const char *fmt, ...)
     out->problems++;
 }
 
-db_status ledger_check(db_conn *c, arena *a, int64_t hub, ledger_check_result *out,
-                       char **problems)
+db_status ledger_check(db_conn *c, arena *a, int64_t hub, ledger_check_result *out, char **problems)
 {
     *out = (ledger_check_result){0};
     *problems = "";

@@ -26,18 +26,18 @@
 #include <stdint.h>
 
 typedef struct ledger_line_in {
-    const char *account; /* "411", "512", ... */
-    cents_t amount;      /* debit > 0, credit < 0, never 0 */
+    const char *account;                      /* "411", "512", ... */
+    cents_t amount;                           /* debit > 0, credit < 0, never 0 */
     int64_t customer, producer, order, cycle; /* 0 = none */
 } ledger_line_in;
 
 typedef struct ledger_entry_in {
-    const char *kind;          /* "payment", "refund", "topup", "bank_receipt", ... */
-    const char *booked_on;     /* YYYY-MM-DD; NULL = today, Paris time */
-    const char *method;        /* "cash", "cheque", "card", "transfer", "sepa_debit", "balance" or NULL */
-    const char *cheque_number; /* NULL = none */
-    const char *matched_by;    /* "reference", "amount_name", "direct_debit", "hand" or NULL */
-    const char *client_key;    /* a form's or a script's key: twice is once (NULL = none) */
+    const char *kind;      /* "payment", "refund", "topup", "bank_receipt", ... */
+    const char *booked_on; /* YYYY-MM-DD; NULL = today, Paris time */
+    const char *method; /* "cash", "cheque", "card", "transfer", "sepa_debit", "balance" or NULL */
+    const char *cheque_number;      /* NULL = none */
+    const char *matched_by;         /* "reference", "amount_name", "direct_debit", "hand" or NULL */
+    const char *client_key;         /* a form's or a script's key: twice is once (NULL = none) */
     int64_t bank_entry, sepa_batch; /* 0 = none */
     const char *memo;
     ledger_line_in *lines;

@@ -50,7 +50,7 @@ typedef struct order {
     seller_mode seller; /* the cycle's: who the totals are computed per */
     const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
     const char *cycle_name, *delivery_date, *closes_at, *updated_at;
-    bool editable; /* the cycle is still open */
+    bool editable;              /* the cycle is still open */
     const char *payment_method; /* "onsite", "transfer", "sepa_debit" or "balance" */
     order_line *lines;
     size_t nlines;

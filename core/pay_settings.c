@@ -45,9 +45,9 @@ bool pay_method_parse(const char *s, pay_method *out)
 
 const char *pay_method_label(pay_method m, const char *lang)
 {
-    static const char *const fr[PAY_METHODS] = {
-        "Sur place, au retrait (espèces, chèque ou carte)", "Virement bancaire",
-        "Prélèvement SEPA", "Solde prépayé"};
+    static const char *const fr[PAY_METHODS] = {"Sur place, au retrait (espèces, chèque ou carte)",
+                                                "Virement bancaire", "Prélèvement SEPA",
+                                                "Solde prépayé"};
     static const char *const en[PAY_METHODS] = {"At the pickup (cash, cheque or card)",
                                                 "Bank transfer", "SEPA direct debit",
                                                 "Prepaid balance"};
@@ -141,7 +141,8 @@ int pay_settings_check(const pay_settings *s, refusal *why)
     char norm[40];
     if (s->nmethods < 1 || s->nmethods > PAY_METHODS)
         return refuse(why, 422, "invalid_field", "payment_methods",
-                      "Choisissez au moins un moyen de paiement.", "Choose at least one way to pay.");
+                      "Choisissez au moins un moyen de paiement.",
+                      "Choose at least one way to pay.");
     if (s->overdraft_cents < 0 || s->overdraft_cents > PAY_OVERDRAFT_MAX)
         return refuse(why, 422, "invalid_field", "overdraft_cents",
                       "Le découvert autorisé va de 0 à 1 000 000 €.",
@@ -221,8 +222,8 @@ int pay_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const pay_setti
         }
     if (n == 0)
         return 0;
-    if ((st = db_do(c, &pay_write, DB_P(h, after[0], after[1], now.iban, now.bic, now.creditor_id))) !=
-        DB_OK)
+    if ((st = db_do(c, &pay_write,
+                    DB_P(h, after[0], after[1], now.iban, now.bic, now.creditor_id))) != DB_OK)
         return st;
     return db_do(c, &pay_record,
                  DB_P(h, db_i64(a, user), via, db_text_array(a, changed, n),

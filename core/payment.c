@@ -175,8 +175,8 @@ db_status pay_order_instructions(db_conn *c, arena *a, int64_t hub, int64_t orde
     return instructions(c, a, hub, r, out, found);
 }
 
-db_status pay_cycle_instructions(db_conn *c, arena *a, int64_t hub, int64_t cycle,
-                                 int64_t customer, pay_instr *out, bool *found)
+db_status pay_cycle_instructions(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer,
+                                 pay_instr *out, bool *found)
 {
     PGresult *r;
     memset(out, 0, sizeof *out);
@@ -194,8 +194,7 @@ db_status pay_customer_dues(db_conn *c, arena *a, int64_t hub, int64_t customer,
 {
     PGresult *r;
     *n = 0;
-    db_status st =
-        db_run_a(c, a, &dues_of_customer, &r, DB_P(db_i64(a, hub), db_i64(a, customer)));
+    db_status st = db_run_a(c, a, &dues_of_customer, &r, DB_P(db_i64(a, hub), db_i64(a, customer)));
     return st == DB_OK ? dues_from(a, r, out, n) : st;
 }
 
@@ -249,10 +248,10 @@ void pay_outstanding_csv(buf *b, const pay_due *rows, size_t n)
 static int not_offered(refusal *why, arena *a, const pay_settings *s)
 {
     const char *list = pay_methods_text(a, s);
-    return refuse(why, 422, "payment_method_not_offered", "payment_method",
-                  arena_printf(a, "Ce moyen de paiement n’est pas proposé pour ce cycle (%s).",
-                               list),
-                  arena_printf(a, "This way to pay is not offered in this cycle (%s).", list));
+    return refuse(
+        why, 422, "payment_method_not_offered", "payment_method",
+        arena_printf(a, "Ce moyen de paiement n’est pas proposé pour ce cycle (%s).", list),
+        arena_printf(a, "This way to pay is not offered in this cycle (%s).", list));
 }
 
 static const char *euros(arena *a, cents_t v, bool fr)
@@ -279,7 +278,8 @@ int pay_order_method(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t o
     if (!found || PQntuples(r) != 1)
         return DB_ERROR; /* the order was written in this transaction */
     pay_method m;
-    if (method ? !pay_method_parse(method, &m) : !pay_method_parse(db_val(r, 0, "payment_method"), &m))
+    if (method ? !pay_method_parse(method, &m)
+               : !pay_method_parse(db_val(r, 0, "payment_method"), &m))
         return not_offered(why, a, &s);
     if (!pay_offers(&s, m))
         return not_offered(why, a, &s);
@@ -346,9 +346,9 @@ db_status pay_customer_movements(db_conn *c, arena *a, int64_t hub, int64_t cust
     *out = arena_alloc(a, (*n + 1) * sizeof **out);
     for (size_t i = 0; i < *n; i++) {
         int k = (int)i;
-        (*out)[i] = (pay_movement){db_val(r, k, "booked_on"), db_val(r, k, "kind"),
-                                   db_val(r, k, "method"),    db_val(r, k, "memo"),
-                                   db_val(r, k, "account"),   db_int(r, k, "order_id"),
+        (*out)[i] = (pay_movement){db_val(r, k, "booked_on"),   db_val(r, k, "kind"),
+                                   db_val(r, k, "method"),      db_val(r, k, "memo"),
+                                   db_val(r, k, "account"),     db_int(r, k, "order_id"),
                                    db_int(r, k, "amount_cents")};
     }
     return DB_OK;

@@ -57,8 +57,8 @@ typedef struct pay_instr {
 db_status pay_order_instructions(db_conn *c, arena *a, int64_t hub, int64_t order_id,
                                  int64_t customer, pay_instr *out, bool *found);
 /* The same for the customer's order in a cycle. */
-db_status pay_cycle_instructions(db_conn *c, arena *a, int64_t hub, int64_t cycle,
-                                 int64_t customer, pay_instr *out, bool *found);
+db_status pay_cycle_instructions(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer,
+                                 pay_instr *out, bool *found);
 
 /* The instructions of every order of a customer (at most 100, newest delivery first):
  * "My orders". */
@@ -90,16 +90,16 @@ int pay_order_method(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t o
  * goes to the customer's balance. key (may be NULL): the same key twice records one
  * payment (the cash-up page's line sent again after a lost connection). */
 typedef struct pay_in {
-    int64_t order;    /* 0: a top-up of customer's balance */
-    int64_t customer; /* required for a top-up; for an order, checked when not 0 */
-    cents_t amount;   /* > 0 */
+    int64_t order;             /* 0: a top-up of customer's balance */
+    int64_t customer;          /* required for a top-up; for an order, checked when not 0 */
+    cents_t amount;            /* > 0 */
     const char *method;        /* "cash", "cheque" or "card" */
     const char *cheque_number; /* for a cheque, optional */
     const char *key;
     const char *memo;
 } pay_in;
 typedef struct pay_result {
-    bool recorded;  /* false: this key was already recorded, nothing new */
+    bool recorded; /* false: this key was already recorded, nothing new */
     cents_t to_order, to_balance;
     int64_t customer;
 } pay_result;
@@ -110,9 +110,8 @@ int pay_record(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
 /* A refund: what the customer's orders were overpaid (order 0: all of them; amount 0:
  * all of it) goes to the balance (to "balance"), or the balance (or an order's credit)
  * is paid out in cash (to "cash"). Refusals: 409 nothing_to_refund, 422 amount. */
-int pay_refund(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
-               int64_t customer, int64_t order, cents_t amount, const char *to,
-               cents_t *refunded, refusal *why);
+int pay_refund(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via, int64_t customer,
+               int64_t order, cents_t amount, const char *to, cents_t *refunded, refusal *why);
 
 /* One line of a customer's account: a movement of what they owe (411) or of their
  * prepaid balance (4191). */

@@ -68,8 +68,8 @@ static int record_tx(db_conn *c, void *p)
             DB_OK)
             return st;
         if (PQntuples(r) == 0)
-            return refuse(x->why, 404, "customer_not_found", "customer",
-                          "Ce client n’existe pas.", "There is no such customer.");
+            return refuse(x->why, 404, "customer_not_found", "customer", "Ce client n’existe pas.",
+                          "There is no such customer.");
     }
     pay_result *o = x->out;
     o->customer = customer;
@@ -153,8 +153,8 @@ static int refund_to_balance(db_conn *c, refund_ctx *x, const PGresult *r)
     for (int i = 0; i < rows && (x->amount == 0 || left > 0); i++) {
         cents_t credit = db_int(r, i, "credit");
         cents_t take = x->amount == 0 || credit <= left ? credit : left;
-        lines[n++] = (ledger_line_in){"411", take, x->customer, 0, db_int(r, i, "order_id"),
-                                      db_int(r, i, "cycle_id")};
+        lines[n++] = (ledger_line_in){
+            "411", take, x->customer, 0, db_int(r, i, "order_id"), db_int(r, i, "cycle_id")};
         left -= take;
         total += take;
     }
@@ -205,8 +205,7 @@ static int refund_tx(db_conn *c, void *p)
     const char *h = db_i64(x->a, x->hub);
     int st = ledger_lock(c, x->a, x->hub);
     if (st != DB_OK ||
-        (st = db_run_a(c, x->a, &customer_exists, &r, DB_P(h, db_i64(x->a, x->customer)))) !=
-            DB_OK)
+        (st = db_run_a(c, x->a, &customer_exists, &r, DB_P(h, db_i64(x->a, x->customer)))) != DB_OK)
         return st;
     if (PQntuples(r) == 0)
         return refuse(x->why, 404, "customer_not_found", "customer", "Ce client n’existe pas.",
@@ -217,9 +216,8 @@ static int refund_tx(db_conn *c, void *p)
     return str_eq(x->to, "balance") ? refund_to_balance(c, x, r) : refund_cash(c, x, r);
 }
 
-int pay_refund(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
-               int64_t customer, int64_t order, cents_t amount, const char *to,
-               cents_t *refunded, refusal *why)
+int pay_refund(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via, int64_t customer,
+               int64_t order, cents_t amount, const char *to, cents_t *refunded, refusal *why)
 {
     *refunded = 0;
     if (!str_eq(to, "balance") && !str_eq(to, "cash"))

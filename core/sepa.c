@@ -121,18 +121,17 @@ static int add_tx(db_conn *c, void *p)
     if ((st = db_run_a(c, a, &mandate_taken, &r, DB_P(h, x->in->reference, cu))) != DB_OK)
         return st;
     if (db_bool(r, 0, "taken"))
-        return refuse(x->why, 409, "duplicate_mandate", "reference",
-                      arena_printf(a, "La référence de mandat « %s » est déjà prise.",
-                                   x->in->reference),
-                      arena_printf(a, "The mandate reference \"%s\" is taken already.",
-                                   x->in->reference));
+        return refuse(
+            x->why, 409, "duplicate_mandate", "reference",
+            arena_printf(a, "La référence de mandat « %s » est déjà prise.", x->in->reference),
+            arena_printf(a, "The mandate reference \"%s\" is taken already.", x->in->reference));
     if (db_bool(r, 0, "in_force"))
         return refuse(x->why, 409, "mandate_in_force", "customer",
                       "Ce client a déjà un mandat en vigueur : révoquez-le d’abord.",
                       "This customer has a mandate in force already: revoke it first.");
     st = db_run_a(c, a, &mandate_insert, &r,
-                  DB_P(h, cu, x->in->reference, x->in->signed_on, x->iban, x->bic,
-                       debtor, db_i64(a, x->user)));
+                  DB_P(h, cu, x->in->reference, x->in->signed_on, x->iban, x->bic, debtor,
+                       db_i64(a, x->user)));
     if (st == DB_ERROR && db_error_is_constraint(c, "sepa_mandates_hub_id_reference_key"))
         return refuse(x->why, 409, "duplicate_mandate", "reference",
                       "Cette référence de mandat est déjà prise.",
@@ -149,15 +148,17 @@ int sepa_mandate_add(db_conn *c, arena *a, int64_t hub, int64_t user, const sepa
     const char *ref = in->reference ? in->reference : "";
     size_t n = strlen(ref);
     if (n == 0 || n > 35 || strspn(ref, mandate_ref_chars) != n || ref[0] == ' ')
-        return refuse(why, 422, "invalid_reference", "reference",
-                      "La référence de mandat compte 1 à 35 lettres, chiffres ou + ? / - : ( ) . , ' "
-                      "et espaces.",
-                      "The mandate reference has 1 to 35 letters, digits or + ? / - : ( ) . , ' and "
-                      "spaces.");
+        return refuse(
+            why, 422, "invalid_reference", "reference",
+            "La référence de mandat compte 1 à 35 lettres, chiffres ou + ? / - : ( ) . , ' "
+            "et espaces.",
+            "The mandate reference has 1 to 35 letters, digits or + ? / - : ( ) . , ' and "
+            "spaces.");
     parse_date d;
     if (!in->signed_on || parse_date_iso(in->signed_on, PARSE_YEAR_MIN, PARSE_YEAR_MAX, &d))
         return refuse(why, 422, "invalid_date", "signed_on",
-                      "La date de signature s’écrit AAAA-MM-JJ.", "The signature date is YYYY-MM-DD.");
+                      "La date de signature s’écrit AAAA-MM-JJ.",
+                      "The signature date is YYYY-MM-DD.");
     char iban[IBAN_MAX + 1], bic[12] = "";
     if (!bank_iban_normalize(in->iban, iban))
         return refuse(why, 422, "invalid_iban", "iban",
@@ -189,11 +190,11 @@ int sepa_mandate_revoke(db_conn *c, arena *a, int64_t hub, const char *reference
         return 0;
     if ((st = db_run_a(c, a, &mandate_exists, &r, DB_P(h, reference))) != DB_OK)
         return st;
-    return PQntuples(r) ? refuse(why, 409, "already_revoked", "reference",
-                                 "Ce mandat est déjà révoqué.", "This mandate is revoked already.")
-                        : refuse(why, 404, "mandate_not_found", "reference",
-                                 "Aucun mandat de cette référence.",
-                                 "No mandate of that reference.");
+    return PQntuples(r)
+               ? refuse(why, 409, "already_revoked", "reference", "Ce mandat est déjà révoqué.",
+                        "This mandate is revoked already.")
+               : refuse(why, 404, "mandate_not_found", "reference",
+                        "Aucun mandat de cette référence.", "No mandate of that reference.");
 }
 
 db_status sepa_mandates(db_conn *c, arena *a, int64_t hub, sepa_mandate **out, size_t *n)
@@ -207,16 +208,11 @@ db_status sepa_mandates(db_conn *c, arena *a, int64_t hub, sepa_mandate **out, s
     *out = arena_alloc(a, (*n + 1) * sizeof **out);
     for (size_t i = 0; i < *n; i++) {
         int k = (int)i;
-        (*out)[i] = (sepa_mandate){db_int(r, k, "id"),
-                                   db_int(r, k, "customer_id"),
-                                   db_val(r, k, "customer_name"),
-                                   db_val(r, k, "reference"),
-                                   db_val(r, k, "signed_on"),
-                                   db_val(r, k, "iban"),
-                                   db_val(r, k, "bic"),
-                                   db_val(r, k, "debtor_name"),
-                                   db_val(r, k, "revoked_at"),
-                                   db_int(r, k, "debits")};
+        (*out)[i] = (sepa_mandate){
+            db_int(r, k, "id"),        db_int(r, k, "customer_id"), db_val(r, k, "customer_name"),
+            db_val(r, k, "reference"), db_val(r, k, "signed_on"),   db_val(r, k, "iban"),
+            db_val(r, k, "bic"),       db_val(r, k, "debtor_name"), db_val(r, k, "revoked_at"),
+            db_int(r, k, "debits")};
     }
     return DB_OK;
 }
@@ -247,7 +243,8 @@ static int record(db_conn *c, batch_ctx *x, const PGresult *r, int64_t batch)
     size_t n = d->n;
     int64_t *mandates = arena_alloc(a, n * sizeof *mandates),
             *customers = arena_alloc(a, n * sizeof *customers),
-            *orders = arena_alloc(a, n * sizeof *orders), *cycles = arena_alloc(a, n * sizeof *cycles),
+            *orders = arena_alloc(a, n * sizeof *orders),
+            *cycles = arena_alloc(a, n * sizeof *cycles),
             *amounts = arena_alloc(a, n * sizeof *amounts);
     const char **seq = arena_alloc(a, n * sizeof *seq), **e2e = arena_alloc(a, n * sizeof *e2e);
     ledger_line_in *lines = arena_alloc(a, (n + 1) * sizeof *lines);
@@ -311,9 +308,9 @@ static int batch_tx(db_conn *c, void *p)
     int64_t batch = db_int(r, 0, "batch");
     sepa_batch_doc *d = &x->out->doc;
     *d = (sepa_batch_doc){.version = x->version,
-                          .message_id = arena_printf(a, "KM0-%lld-%.4s%.2s%.2s", (long long)batch,
-                                                     x->collect_on, x->collect_on + 5,
-                                                     x->collect_on + 8),
+                          .message_id =
+                              arena_printf(a, "KM0-%lld-%.4s%.2s%.2s", (long long)batch,
+                                           x->collect_on, x->collect_on + 5, x->collect_on + 8),
                           .created_at = db_val(r, 0, "created_at"),
                           .collect_on = x->collect_on,
                           .creditor_iban = arena_strdup(a, s.iban),
@@ -360,8 +357,8 @@ int sepa_debit_batch(db_conn *c, arena *a, int64_t hub, int64_t user, const char
                       "La date d’encaissement s’écrit AAAA-MM-JJ.",
                       "The collection date is YYYY-MM-DD.");
     if (version != 2 && version != 8)
-        return refuse(why, 422, "invalid_field", "version",
-                      "La version de pain.008 est 02 ou 08.", "The pain.008 version is 02 or 08.");
+        return refuse(why, 422, "invalid_field", "version", "La version de pain.008 est 02 ou 08.",
+                      "The pain.008 version is 02 or 08.");
     batch_ctx x = {a, hub, user, collect_on, version, out, why};
     int st = db_transaction(c, false, batch_tx, &x);
     if (st != 0)

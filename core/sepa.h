@@ -69,8 +69,8 @@ typedef struct sepa_batch_doc {
 } sepa_batch_doc;
 
 typedef struct sepa_batch_result {
-    int64_t batch;    /* 0: nothing to collect, nothing recorded */
-    size_t first;     /* FRST debits among doc.n */
+    int64_t batch; /* 0: nothing to collect, nothing recorded */
+    size_t first;  /* FRST debits among doc.n */
     cents_t total;
     sepa_batch_doc doc;
 } sepa_batch_result;

@@ -29,8 +29,8 @@
 enum { COL_DATE, COL_VALUE, COL_LABEL, COL_AMOUNT, COL_DEBIT, COL_CREDIT, COL_CCY, COLS };
 
 typedef struct {
-    int col[COLS];   /* field index, -1 when absent */
-    int extra[4];    /* more label columns, appended to the remittance */
+    int col[COLS]; /* field index, -1 when absent */
+    int extra[4];  /* more label columns, appended to the remittance */
     int nextra;
 } columns;
 
@@ -220,7 +220,8 @@ static int read_row(arena *a, const csv_record *rec, const columns *c, int numbe
             why, a, number, rec->line,
             arena_printf(a, "le montant « %s » n’est pas un montant à deux décimales au plus.",
                          shown),
-            arena_printf(a, "the amount \"%s\" is not an amount with at most two decimals.", shown));
+            arena_printf(a, "the amount \"%s\" is not an amount with at most two decimals.",
+                         shown));
     }
     const char *label = field(rec, c->col[COL_LABEL]);
     buf b = BUF_INIT;

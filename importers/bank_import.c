@@ -125,13 +125,13 @@ static int make_refs(import_ctx *x)
     for (size_t i = 0; i < n; i++) {
         const stmt_entry *e = &f->entries[i];
         char hex[65];
-        const char *text = arena_printf(x->a, "%s|%lld|%s|%s|%s|%s|%s|%s|%s", e->booked_on,
-                                        (long long)e->amount, e->value_on, e->counterparty,
-                                        e->counterparty_iban, e->remittance, e->end_to_end_id,
-                                        e->payment_info_id, e->bank_code);
-        content[i] = *e->bank_ref ? e->bank_ref
-                                  : arena_printf(x->a, "h:%.40s",
-                                                 fp_sha256_hex(text, strlen(text), hex));
+        const char *text =
+            arena_printf(x->a, "%s|%lld|%s|%s|%s|%s|%s|%s|%s", e->booked_on, (long long)e->amount,
+                         e->value_on, e->counterparty, e->counterparty_iban, e->remittance,
+                         e->end_to_end_id, e->payment_info_id, e->bank_code);
+        content[i] = *e->bank_ref
+                         ? e->bank_ref
+                         : arena_printf(x->a, "h:%.40s", fp_sha256_hex(text, strlen(text), hex));
     }
     size_t *order = arena_alloc(x->a, (n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++)
@@ -156,8 +156,8 @@ static int make_refs(import_ctx *x)
             size_t rank = 1;
             for (size_t q = k; q < j; q++)
                 rank += order[q] < order[r];
-            x->refs[order[r]] =
-                j - k > 1 ? arena_printf(x->a, "%s-%zu", content[order[r]], rank) : content[order[r]];
+            x->refs[order[r]] = j - k > 1 ? arena_printf(x->a, "%s-%zu", content[order[r]], rank)
+                                          : content[order[r]];
         }
         k = j;
     }
@@ -224,19 +224,18 @@ static int store(db_conn *c, import_ctx *x, const bool *is_new, size_t count, in
         if (!is_new[i])
             continue;
         const stmt_entry *e = &x->f->entries[i];
-        const char *v[10] = {x->refs[i],      e->booked_on,     e->value_on,
-                             "",              e->counterparty,  e->counterparty_iban,
-                             e->remittance,   e->end_to_end_id, e->reference,
-                             e->bank_code};
+        const char *v[10] = {x->refs[i],      e->booked_on,         e->value_on,   "",
+                             e->counterparty, e->counterparty_iban, e->remittance, e->end_to_end_id,
+                             e->reference,    e->bank_code};
         for (int k = 0; k < 10; k++)
             cols[k][j] = v[k];
         amounts[j++] = e->amount;
     }
     PGresult *r;
-    int st = db_run_a(
-        c, a, &insert_import, &r,
-        DB_P(db_i64(a, x->hub), db_i64(a, x->user), x->via, x->f->format, x->sha,
-             x->f->account_iban, db_i64(a, (int64_t)x->f->n), db_i64(a, (int64_t)count)));
+    int st =
+        db_run_a(c, a, &insert_import, &r,
+                 DB_P(db_i64(a, x->hub), db_i64(a, x->user), x->via, x->f->format, x->sha,
+                      x->f->account_iban, db_i64(a, (int64_t)x->f->n), db_i64(a, (int64_t)count)));
     if (st != DB_OK)
         return st;
     x->out->import_id = db_int(r, 0, "id");
@@ -300,9 +299,8 @@ static int load_matching(db_conn *c, import_ctx *x, const bool *is_new, bm_input
             e2e[ne2e++] = x->f->entries[i].end_to_end_ids[k];
     PGresult *named = NULL, *open = NULL, *r;
     int st;
-    if (norders &&
-        (st = db_run_a(c, a, &dues_named, &named, DB_P(h, db_int_array(a, orders, norders)))) !=
-            DB_OK)
+    if (norders && (st = db_run_a(c, a, &dues_named, &named,
+                                  DB_P(h, db_int_array(a, orders, norders)))) != DB_OK)
         return st;
     if (need_open && (st = db_run_a(c, a, &dues_open, &open, DB_P(h))) != DB_OK)
         return st;
@@ -332,19 +330,16 @@ static int load_matching(db_conn *c, import_ctx *x, const bool *is_new, bm_input
             in->topups[i] = db_int(r, (int)i, "id");
     }
     if (ne2e) {
-        if ((st = db_run_a(c, a, &debits_named, &r, DB_P(h, db_text_array(a, e2e, ne2e)))) !=
-            DB_OK)
+        if ((st = db_run_a(c, a, &debits_named, &r, DB_P(h, db_text_array(a, e2e, ne2e)))) != DB_OK)
             return st;
         in->ndebits = (size_t)PQntuples(r);
         in->debits = arena_alloc(a, (in->ndebits + 1) * sizeof *in->debits);
         for (size_t i = 0; i < in->ndebits; i++)
-            in->debits[i] = (bm_debit){db_int(r, (int)i, "id"),
-                                       db_int(r, (int)i, "batch_id"),
-                                       db_int(r, (int)i, "order_id"),
-                                       db_int(r, (int)i, "customer_id"),
-                                       db_int(r, (int)i, "cycle_id"),
-                                       db_int(r, (int)i, "amount_cents"),
-                                       db_val(r, (int)i, "end_to_end_id")};
+            in->debits[i] =
+                (bm_debit){db_int(r, (int)i, "id"),           db_int(r, (int)i, "batch_id"),
+                           db_int(r, (int)i, "order_id"),     db_int(r, (int)i, "customer_id"),
+                           db_int(r, (int)i, "cycle_id"),     db_int(r, (int)i, "amount_cents"),
+                           db_val(r, (int)i, "end_to_end_id")};
     }
     if (need_batches) {
         if ((st = db_run_a(c, a, &batches_pending, &r, DB_P(h))) != DB_OK)
@@ -352,8 +347,7 @@ static int load_matching(db_conn *c, import_ctx *x, const bool *is_new, bm_input
         in->nbatches = (size_t)PQntuples(r);
         in->batches = arena_alloc(a, (in->nbatches + 1) * sizeof *in->batches);
         for (size_t i = 0; i < in->nbatches; i++)
-            in->batches[i] = (bm_batch){db_int(r, (int)i, "id"),
-                                        db_val(r, (int)i, "message_id"),
+            in->batches[i] = (bm_batch){db_int(r, (int)i, "id"), db_val(r, (int)i, "message_id"),
                                         db_int(r, (int)i, "pending")};
     }
     bm_prepare(a, in);
@@ -394,8 +388,8 @@ static int import_tx(db_conn *c, void *p)
         bm_outcome m;
         bm_match(a, &f->entries[i], ids[k], &in, &m);
         entries[k] = m.entry;
-        o->lines[k] = (bank_line){&f->entries[i], m.kind, m.order, m.customer, m.batch,
-                                  m.to_balance};
+        o->lines[k] =
+            (bank_line){&f->entries[i], m.kind, m.order, m.customer, m.batch, m.to_balance};
         if (m.kind == BM_UNMATCHED)
             o->unmatched++;
         else
@@ -410,8 +404,7 @@ static int import_tx(db_conn *c, void *p)
 }
 
 int bank_import(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
-                const stmt_file *f, const char *file_sha256, bank_import_result *out,
-                refusal *why)
+                const stmt_file *f, const char *file_sha256, bank_import_result *out, refusal *why)
 {
     import_ctx x = {a, hub, user, via, file_sha256, f, NULL, out, why};
     int64_t started = now_us();
@@ -435,14 +428,10 @@ db_status bank_unmatched(db_conn *c, arena *a, int64_t hub, bank_waiting **out, 
     *out = arena_alloc(a, (*n + 1) * sizeof **out);
     for (size_t i = 0; i < *n; i++) {
         int k = (int)i;
-        (*out)[i] = (bank_waiting){db_int(r, k, "id"),
-                                   db_val(r, k, "booked_on"),
-                                   db_val(r, k, "counterparty"),
-                                   db_val(r, k, "counterparty_iban"),
-                                   db_val(r, k, "remittance"),
-                                   db_val(r, k, "reference"),
-                                   db_int(r, k, "amount_cents"),
-                                   db_int(r, k, "waiting")};
+        (*out)[i] = (bank_waiting){db_int(r, k, "id"),           db_val(r, k, "booked_on"),
+                                   db_val(r, k, "counterparty"), db_val(r, k, "counterparty_iban"),
+                                   db_val(r, k, "remittance"),   db_val(r, k, "reference"),
+                                   db_int(r, k, "amount_cents"), db_int(r, k, "waiting")};
     }
     return DB_OK;
 }
@@ -476,10 +465,14 @@ static int resolve_tx(db_conn *c, void *p)
     if (x->fee) {
         if (waiting > 0)
             return refuse(x->why, 422, "invalid_field", "fee",
-                          "Un crédit n’est pas un frais bancaire.", "A credit is not a bank charge.");
+                          "Un crédit n’est pas un frais bancaire.",
+                          "A credit is not a bank charge.");
         ledger_line_in lines[2] = {{"627", -waiting, 0, 0, 0, 0}, {"471", waiting, 0, 0, 0, 0}};
-        ledger_entry_in e = {.kind = "bank_fee", .matched_by = "hand", .bank_entry = x->bank_entry,
-                             .lines = lines, .nlines = 2};
+        ledger_entry_in e = {.kind = "bank_fee",
+                             .matched_by = "hand",
+                             .bank_entry = x->bank_entry,
+                             .lines = lines,
+                             .nlines = 2};
         int64_t posted;
         return ledger_post(c, a, x->hub, x->user, x->via, &e, 1, &posted);
     }
@@ -492,8 +485,12 @@ static int resolve_tx(db_conn *c, void *p)
     if (waiting < 0) { /* money out: a refund paid to the customer, from its balance */
         ledger_line_in lines[2] = {{"4191", -waiting, x->customer, 0, 0, 0},
                                    {"471", waiting, 0, 0, 0, 0}};
-        ledger_entry_in e = {.kind = "refund", .method = "transfer", .matched_by = "hand",
-                             .bank_entry = x->bank_entry, .lines = lines, .nlines = 2};
+        ledger_entry_in e = {.kind = "refund",
+                             .method = "transfer",
+                             .matched_by = "hand",
+                             .bank_entry = x->bank_entry,
+                             .lines = lines,
+                             .nlines = 2};
         int64_t posted;
         return ledger_post(c, a, x->hub, x->user, x->via, &e, 1, &posted);
     }
@@ -505,14 +502,18 @@ static int resolve_tx(db_conn *c, void *p)
     cents_t left = waiting;
     for (int i = 0; i < PQntuples(r) && left > 0; i++) {
         cents_t due = db_int(r, i, "due_cents"), take = due < left ? due : left;
-        lines[n++] = (ledger_line_in){"411", -take, x->customer, 0, db_int(r, i, "order_id"),
-                                      db_int(r, i, "cycle_id")};
+        lines[n++] = (ledger_line_in){
+            "411", -take, x->customer, 0, db_int(r, i, "order_id"), db_int(r, i, "cycle_id")};
         left -= take;
     }
     if (left)
         lines[n++] = (ledger_line_in){"4191", -left, x->customer, 0, 0, 0};
-    ledger_entry_in e = {.kind = "allocation", .method = "transfer", .matched_by = "hand",
-                         .bank_entry = x->bank_entry, .lines = lines, .nlines = n};
+    ledger_entry_in e = {.kind = "allocation",
+                         .method = "transfer",
+                         .matched_by = "hand",
+                         .bank_entry = x->bank_entry,
+                         .lines = lines,
+                         .nlines = n};
     int64_t posted;
     return ledger_post(c, a, x->hub, x->user, x->via, &e, 1, &posted);
 }

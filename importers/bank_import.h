@@ -33,8 +33,7 @@ typedef struct bank_import_result {
  * reference). Lines already imported are left alone: importing a file twice adds
  * nothing the second time (new_entries 0). */
 int bank_import(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
-                const stmt_file *f, const char *file_sha256, bank_import_result *out,
-                refusal *why);
+                const stmt_file *f, const char *file_sha256, bank_import_result *out, refusal *why);
 
 /* Read a file as camt (XML) or a bank's CSV, after validating XML against the
  * official schema in xsd_dir when it is there (xsd_dir NULL or "": not validated). */

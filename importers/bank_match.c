@@ -98,8 +98,8 @@ static bm_customer *find_customer(bm_input *in, int64_t id)
 
 const char *bm_kind_name(bm_kind k)
 {
-    static const char *const names[] = {"unmatched", "order", "topup", "settled", "returned",
-                                        "fee"};
+    static const char *const names[] = {"unmatched", "order",    "topup",
+                                        "settled",   "returned", "fee"};
     return names[k];
 }
 
@@ -167,8 +167,7 @@ static bool by_reference(arena *a, const stmt_entry *e, int64_t bank_entry, bm_i
         pay(a, e, bank_entry, in, d, d->customer, "reference", o);
         return true;
     }
-    if (k == RF_TOPUP && in->ntopups &&
-        bsearch(&id, in->topups, in->ntopups, sizeof id, cmp_i64)) {
+    if (k == RF_TOPUP && in->ntopups && bsearch(&id, in->topups, in->ntopups, sizeof id, cmp_i64)) {
         pay(a, e, bank_entry, in, NULL, id, "reference", o);
         return true;
     }
@@ -219,8 +218,7 @@ static bool by_debits(arena *a, const stmt_entry *e, int64_t bank_entry, bm_inpu
 }
 
 /* A batch booked as one credit naming its payment information ("<message id>-FRST"). */
-static bool by_batch(arena *a, const stmt_entry *e, int64_t bank_entry, bm_input *in,
-                     bm_outcome *o)
+static bool by_batch(arena *a, const stmt_entry *e, int64_t bank_entry, bm_input *in, bm_outcome *o)
 {
     if (e->amount <= 0)
         return false;

@@ -31,8 +31,8 @@
 typedef struct bm_due {
     int64_t order, customer, cycle;
     cents_t due;
-    const char *name, *legal_name; /* the customer's */
-    long rank;                     /* among the open dues, oldest delivery first; -1: not one */
+    const char *name, *legal_name;     /* the customer's */
+    long rank;                         /* among the open dues, oldest delivery first; -1: not one */
     const char *folded, *folded_legal; /* bm_prepare: the names as name_fold writes them */
     cents_t loaded;                    /* bm_prepare: the due as loaded, the open dues' order */
 } bm_due;

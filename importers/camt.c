@@ -61,14 +61,19 @@ static xmlNode *kid(xmlNode *n, const char *name)
     return NULL;
 }
 
-/* The element at a path of names under n (NULL-terminated), or NULL. */
-static xmlNode *at(xmlNode *n, ...)
+/* The element at a path of names under n ("Id/IBAN": the first of each name), or NULL. */
+static xmlNode *at(xmlNode *n, const char *path)
 {
-    va_list ap;
-    va_start(ap, n);
-    for (const char *name; n && (name = va_arg(ap, const char *));)
+    char name[32];
+    while (n && *path) {
+        size_t len = strcspn(path, "/");
+        if (len >= sizeof name)
+            return NULL;
+        memcpy(name, path, len);
+        name[len] = '\0';
         n = kid(n, name);
-    va_end(ap);
+        path += len + (path[len] == '/');
+    }
     return n;
 }
 
@@ -85,8 +90,8 @@ static const char *text_of(arena *a, xmlNode *n, size_t max)
     while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
         s++;
     size_t len = strlen(s);
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\r' ||
-                   s[len - 1] == '\t'))
+    while (len &&
+           (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == '\t'))
         len--;
     if (len > max) {
         len = max;
@@ -163,15 +168,15 @@ static const char *party_name(arena *a, xmlNode *party)
 {
     xmlNode *n = kid(party, "Nm");
     if (!n)
-        n = at(party, "Pty", "Nm", NULL);
+        n = at(party, "Pty/Nm");
     return text_of(a, n, 140);
 }
 
 static const char *account_id(arena *a, xmlNode *acct)
 {
-    xmlNode *n = at(acct, "Id", "IBAN", NULL);
+    xmlNode *n = at(acct, "Id/IBAN");
     if (!n)
-        n = at(acct, "Id", "Othr", "Id", NULL);
+        n = at(acct, "Id/Othr/Id");
     const char *t = text_of(a, n, 64);
     char c[IBAN_MAX + 1];
     return bank_iban_normalize(t, c) ? arena_strdup(a, c) : t;
@@ -188,7 +193,7 @@ static const char *remittance_of(arena *a, xmlNode *ntry, xmlNode *tx, const cha
                 buf_puts(&b, b.len ? " " : "");
                 buf_puts(&b, text_of(a, c, 140));
             } else if (is(c, "Strd")) {
-                const char *ref = text_of(a, at(c, "CdtrRefInf", "Ref", NULL), 35);
+                const char *ref = text_of(a, at(c, "CdtrRefInf/Ref"), 35);
                 if (*ref && !**structured)
                     *structured = ref;
                 const char *add = text_of(a, kid(c, "AddtlRmtInf"), 140);
@@ -210,12 +215,12 @@ static const char *remittance_of(arena *a, xmlNode *ntry, xmlNode *tx, const cha
 
 static const char *bank_code_of(arena *a, xmlNode *ntry)
 {
-    xmlNode *d = at(ntry, "BkTxCd", "Domn", NULL);
+    xmlNode *d = at(ntry, "BkTxCd/Domn");
     if (d)
         return arena_printf(a, "%s/%s/%s", text_of(a, kid(d, "Cd"), 4),
-                            text_of(a, at(d, "Fmly", "Cd", NULL), 4),
-                            text_of(a, at(d, "Fmly", "SubFmlyCd", NULL), 4));
-    return text_of(a, at(ntry, "BkTxCd", "Prtry", "Cd", NULL), 35);
+                            text_of(a, at(d, "Fmly/Cd"), 4),
+                            text_of(a, at(d, "Fmly/SubFmlyCd"), 4));
+    return text_of(a, at(ntry, "BkTxCd/Prtry/Cd"), 35);
 }
 
 static bool booked(arena *a, xmlNode *ntry)
@@ -244,16 +249,17 @@ static int read_entry(arena *a, xmlNode *ntry, int number, stmt_entry *e, refusa
     const char *ccy_text = arena_strdup(a, ccy ? (const char *)ccy : "?");
     xmlFree(ccy);
     if (!euro)
-        return stmt_refuse(why, a, number, line,
-                           arena_printf(a, "le montant est en %s ; km0 ne tient que des euros.",
-                                        ccy_text),
-                           arena_printf(a, "the amount is in %s; km0 keeps euros only.", ccy_text));
+        return stmt_refuse(
+            why, a, number, line,
+            arena_printf(a, "le montant est en %s ; km0 ne tient que des euros.", ccy_text),
+            arena_printf(a, "the amount is in %s; km0 keeps euros only.", ccy_text));
     const char *amount = text_of(a, amt, 40);
     cents_t v;
     if (!stmt_amount(amount, false, &v) || v <= 0)
         return stmt_refuse(
             why, a, number, line,
-            arena_printf(a, "le montant « %s » n’est pas un montant positif à deux décimales au plus.",
+            arena_printf(a,
+                         "le montant « %s » n’est pas un montant positif à deux décimales au plus.",
                          amount),
             arena_printf(a, "the amount \"%s\" is not a positive amount with at most two decimals.",
                          amount));
@@ -264,9 +270,10 @@ static int read_entry(arena *a, xmlNode *ntry, int number, stmt_entry *e, refusa
     bool credit = !strcmp(sign, "CRDT");
     const char *when = date_of(a, kid(ntry, "BookgDt"));
     if (!when)
-        return stmt_refuse(why, a, number, line, "la date de comptabilisation manque ou n’existe pas.",
+        return stmt_refuse(why, a, number, line,
+                           "la date de comptabilisation manque ou n’existe pas.",
                            "the booking date is missing or does not exist.");
-    xmlNode *tx = at(ntry, "NtryDtls", "TxDtls", NULL);
+    xmlNode *tx = at(ntry, "NtryDtls/TxDtls");
     xmlNode *parties = kid(tx, "RltdPties");
     const char *structured;
     *e = (stmt_entry){
@@ -277,7 +284,7 @@ static int read_entry(arena *a, xmlNode *ntry, int number, stmt_entry *e, refusa
         .counterparty = party_name(a, kid(parties, credit ? "Dbtr" : "Cdtr")),
         .counterparty_iban = account_id(a, kid(parties, credit ? "DbtrAcct" : "CdtrAcct")),
         .remittance = remittance_of(a, ntry, tx, &structured),
-        .payment_info_id = text_of(a, at(tx, "Refs", "PmtInfId", NULL), 35),
+        .payment_info_id = text_of(a, at(tx, "Refs/PmtInfId"), 35),
         .bank_code = bank_code_of(a, ntry),
         .reversal = !strcmp(text_of(a, kid(ntry, "RvslInd"), 8), "true"),
     };
@@ -298,7 +305,7 @@ static int read_entry(arena *a, xmlNode *ntry, int number, stmt_entry *e, refusa
     e->end_to_end_ids = arena_alloc(a, (cap ? cap : 1) * sizeof *e->end_to_end_ids);
     for (xmlNode *t = kid(ntry, "NtryDtls") ? kid(ntry, "NtryDtls")->children : NULL;
          t && e->nend_to_end < cap; t = t->next) {
-        const char *id = is(t, "TxDtls") ? text_of(a, at(t, "Refs", "EndToEndId", NULL), 35) : "";
+        const char *id = is(t, "TxDtls") ? text_of(a, at(t, "Refs/EndToEndId"), 35) : "";
         if (real_id(id))
             e->end_to_end_ids[e->nend_to_end++] = id;
     }
@@ -330,11 +337,10 @@ static int read_statement(arena *a, xmlNode *st, stmt_file *out, size_t *cap, re
     if (!*out->account_iban)
         out->account_iban = iban;
     else if (strcmp(out->account_iban, iban) != 0)
-        return stmt_refuse(why, a, 0, line,
-                           arena_printf(a, "le fichier mêle deux comptes (%s et %s).",
-                                        out->account_iban, iban),
-                           arena_printf(a, "the file mixes two accounts (%s and %s).",
-                                        out->account_iban, iban));
+        return stmt_refuse(
+            why, a, 0, line,
+            arena_printf(a, "le fichier mêle deux comptes (%s et %s).", out->account_iban, iban),
+            arena_printf(a, "the file mixes two accounts (%s and %s).", out->account_iban, iban));
     out->statements++;
     for (xmlNode *n = st->children; n; n = n->next) {
         if (!is(n, "Ntry"))

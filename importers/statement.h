@@ -30,12 +30,12 @@
 #define STMT_MAX_REFS    64 /* end-to-end ids kept per entry (a direct debit batch's) */
 
 typedef struct stmt_entry {
-    int number;              /* 1-based, in file order, for messages */
-    int line;                /* line of the file where it starts */
-    const char *bank_ref;    /* AcctSvcrRef, else NtryRef; "" when the bank gives none */
-    const char *booked_on;   /* YYYY-MM-DD */
-    const char *value_on;    /* YYYY-MM-DD or "" */
-    cents_t amount;          /* credit > 0, debit < 0 */
+    int number;                    /* 1-based, in file order, for messages */
+    int line;                      /* line of the file where it starts */
+    const char *bank_ref;          /* AcctSvcrRef, else NtryRef; "" when the bank gives none */
+    const char *booked_on;         /* YYYY-MM-DD */
+    const char *value_on;          /* YYYY-MM-DD or "" */
+    cents_t amount;                /* credit > 0, debit < 0 */
     const char *counterparty;      /* the debtor of a credit, the creditor of a debit */
     const char *counterparty_iban; /* "" when not given */
     const char *remittance;        /* unstructured remittance, structured reference, info */

@@ -96,9 +96,8 @@ static void transfer(rpt_ctx *ctx, const inv_stored *s)
     char rf[RF_MAX + 1], grouped[32], iban[48];
     rf_for(RF_ORDER, s->order_id, rf);
     const char *beneficiary = s->hub && s->hub->name ? s->hub->name : inv->seller.name;
-    const char *payload =
-        epc_payload(ctx->mem, beneficiary, s->payment_iban, s->payment_bic, inv->total_incl, rf,
-                    NULL);
+    const char *payload = epc_payload(ctx->mem, beneficiary, s->payment_iban, s->payment_bic,
+                                      inv->total_incl, rf, NULL);
     rpt_xml_start(ctx, "transfer");
     rpt_xml_attr(ctx, "iban", bank_iban_grouped(s->payment_iban, iban));
     if (s->payment_bic && *s->payment_bic)

@@ -60,8 +60,7 @@ void h_payments_outstanding(http_req *req)
     if (format && !strcmp(format, "csv")) {
         buf csv = BUF_INIT;
         pay_outstanding_csv(&csv, rows, n);
-        http_reply_bytes(req, 200, "text/csv; charset=utf-8", csv.data, csv.len,
-                         "outstanding.csv");
+        http_reply_bytes(req, 200, "text/csv; charset=utf-8", csv.data, csv.len, "outstanding.csv");
         buf_free(&csv);
         return;
     }
@@ -93,8 +92,8 @@ void h_payment_record(http_req *req)
     pay_in in = {order, customer, amount, method, cheque, key, NULL};
     pay_result r;
     refusal why = {0};
-    int st = pay_record(req->db, req->mem, req->hub_id, req->session->user_id, "api", &in, &r,
-                        &why);
+    int st =
+        pay_record(req->db, req->mem, req->hub_id, req->session->user_id, "api", &in, &r, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;
@@ -115,12 +114,12 @@ void h_payments_import(http_req *req)
     refusal why = {0};
     int st = bank_parse_file(req->mem, buf_str(&req->body), req->body.len,
                              g_config.iso20022_schemas, &f, &why);
-    bank_import_result r;
+    bank_import_result r = {0};
     if (st == 0) {
         char sha[65];
         fp_sha256_hex(buf_str(&req->body), req->body.len, sha);
-        st = bank_import(req->db, req->mem, req->hub_id, req->session->user_id, "api", &f, sha,
-                         &r, &why);
+        st = bank_import(req->db, req->mem, req->hub_id, req->session->user_id, "api", &f, sha, &r,
+                         &why);
     }
     if (st != 0) {
         http_reply_failure(req, st, &why);

@@ -54,22 +54,27 @@ static void waiting_line(buf *b, http_req *req, const bank_waiting *w)
     buf_printf(b, "<form method=\"post\" action=\"/desk/payments/bank/%lld\">", (long long)w->id);
     page_csrf_field(b, req);
     const char *id = arena_printf(req->mem, "l%lld", (long long)w->id);
-    buf_printf(b,
-               "<span><label for=\"%s-customer\">%s</label><input type=\"email\" id=\"%s-customer\" "
-               "name=\"customer\" autocomplete=\"off\"></span>",
-               id, w->waiting > 0 ? TR(req, "Payé par (e-mail du client)", "Paid by (customer's e-mail)")
-                                  : TR(req, "Remboursé à (e-mail du client)",
-                                       "Refunded to (customer's e-mail)"),
-               id);
+    buf_printf(
+        b,
+        "<span><label for=\"%s-customer\">%s</label><input type=\"email\" id=\"%s-customer\" "
+        "name=\"customer\" autocomplete=\"off\"></span>",
+        id,
+        w->waiting > 0
+            ? TR(req, "Payé par (e-mail du client)", "Paid by (customer's e-mail)")
+            : TR(req, "Remboursé à (e-mail du client)", "Refunded to (customer's e-mail)"),
+        id);
     if (w->waiting > 0)
         buf_printf(b,
                    "<span><label for=\"%s-order\">%s</label><input type=\"text\" "
                    "inputmode=\"numeric\" id=\"%s-order\" name=\"order\"></span>",
                    id, TR(req, "Commande (facultatif)", "Order (optional)"), id);
-    buf_printf(b, "<button class=\"btn\" type=\"submit\">%s</button>", TR(req, "Rapprocher", "Match"));
+    buf_printf(b, "<button class=\"btn\" type=\"submit\">%s</button>",
+               TR(req, "Rapprocher", "Match"));
     if (w->waiting < 0)
-        buf_printf(b, "<button class=\"btn secondary\" type=\"submit\" name=\"fee\" value=\"1\">%s</button>",
-                   TR(req, "Frais bancaires", "Bank charges"));
+        buf_printf(
+            b,
+            "<button class=\"btn secondary\" type=\"submit\" name=\"fee\" value=\"1\">%s</button>",
+            TR(req, "Frais bancaires", "Bank charges"));
     buf_puts(b, "</form></div>");
 }
 
@@ -92,15 +97,13 @@ static void page_with(http_req *req, int status, const bank_import_result *impor
         buf_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s ",
                    TR(req, "Relevé importé :", "Statement imported:"));
         buf_printf(&b, "%zu %s, %zu %s (%zu %s, %zu %s).</p></div>", imported->entries,
-                   TR(req, "lignes", "lines"), imported->new_entries,
-                   TR(req, "nouvelles", "new"), imported->matched,
-                   TR(req, "rapprochées", "matched"), imported->unmatched,
+                   TR(req, "lignes", "lines"), imported->new_entries, TR(req, "nouvelles", "new"),
+                   imported->matched, TR(req, "rapprochées", "matched"), imported->unmatched,
                    TR(req, "à rapprocher", "to match"));
     }
     buf_printf(&b, "<h2>%s (%zu)</h2>", TR(req, "À rapprocher", "To match"), n);
     if (!n)
-        buf_printf(&b, "<p>%s</p>",
-                   TR(req, "Tout est rapproché.", "Everything is matched."));
+        buf_printf(&b, "<p>%s</p>", TR(req, "Tout est rapproché.", "Everything is matched."));
     for (size_t i = 0; i < n; i++)
         waiting_line(&b, req, &w[i]);
     upload_form(&b, req);
@@ -129,8 +132,9 @@ void p_desk_bank_import(http_req *req)
         return;
     }
     stmt_file sf;
-    int st = bank_parse_file(req->mem, file->value, file->len, g_config.iso20022_schemas, &sf, &why);
-    bank_import_result r;
+    int st =
+        bank_parse_file(req->mem, file->value, file->len, g_config.iso20022_schemas, &sf, &why);
+    bank_import_result r = {0};
     if (st == 0) {
         char sha[65];
         fp_sha256_hex(file->value, file->len, sha);
@@ -156,7 +160,8 @@ void p_desk_bank_resolve(http_req *req)
     bool fee = form_get(&f, "fee") != NULL;
     int st = 0;
     if (ord && *ord && parse_int(ord, 1, INT64_MAX, &order) != PARSE_OK)
-        st = refuse(&why, 422, "invalid_field", "order", "Un numéro de commande.", "An order number.");
+        st = refuse(&why, 422, "invalid_field", "order", "Un numéro de commande.",
+                    "An order number.");
     if (st == 0 && !fee && email && *email) {
         if ((st = pay_customer_by_email(req->db, req->mem, req->hub_id, email, &customer)) ==
                 DB_OK &&

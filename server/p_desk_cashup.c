@@ -53,10 +53,11 @@ static void bag_form(buf *b, http_req *req, int64_t cycle, const cashup_row *r, 
         buf_html(b, pickup);
         buf_puts(b, "\">");
     }
-    buf_printf(b,
-               "<span><label for=\"%s-amount\">%s</label><input type=\"text\" inputmode=\"decimal\" "
-               "id=\"%s-amount\" name=\"amount\" value=\"%s\" autocomplete=\"off\"></span>",
-               id, TR(req, "Montant (€)", "Amount (€)"), id, amount_value(req, r->due));
+    buf_printf(
+        b,
+        "<span><label for=\"%s-amount\">%s</label><input type=\"text\" inputmode=\"decimal\" "
+        "id=\"%s-amount\" name=\"amount\" value=\"%s\" autocomplete=\"off\"></span>",
+        id, TR(req, "Montant (€)", "Amount (€)"), id, amount_value(req, r->due));
     buf_printf(b,
                "<span><label for=\"%s-method\">%s</label><select id=\"%s-method\" name=\"method\">"
                "<option value=\"cash\">%s</option><option value=\"cheque\">%s</option>"
@@ -193,21 +194,27 @@ void p_desk_cashup_pay(http_req *req)
     size_t n = 0;
     bool found;
     /* the order must be one of this cycle's */
-    if (st == 0 && (st = cashup_rows(req->db, req->mem, req->hub_id, cycle, 0, &rows, &n,
-                                     &found)) == DB_OK) {
+    if (st == 0 &&
+        (st = cashup_rows(req->db, req->mem, req->hub_id, cycle, 0, &rows, &n, &found)) == DB_OK) {
         const cashup_row *row = NULL;
         for (size_t i = 0; i < n && !row; i++)
             if (rows[i].order_id == order)
                 row = &rows[i];
         if (!row)
-            st = refuse(&why, 404, "order_not_found", "order",
-                        "Cette commande n’est pas de ce cycle.", "This order is not of this cycle.");
+            st =
+                refuse(&why, 404, "order_not_found", "order",
+                       "Cette commande n’est pas de ce cycle.", "This order is not of this cycle.");
         else {
-            pay_in in = {order, row->customer_id, amount, form_get(&f, "method"),
-                         form_get(&f, "cheque_number"), form_get(&f, "key"), NULL};
+            pay_in in = {order,
+                         row->customer_id,
+                         amount,
+                         form_get(&f, "method"),
+                         form_get(&f, "cheque_number"),
+                         form_get(&f, "key"),
+                         NULL};
             pay_result r;
-            st = pay_record(req->db, req->mem, req->hub_id, req->session->user_id, "desk", &in,
-                            &r, &why);
+            st = pay_record(req->db, req->mem, req->hub_id, req->session->user_id, "desk", &in, &r,
+                            &why);
             if (st == 0) {
                 /* back to the same line: the next bag is just below it */
                 buf to = BUF_INIT;

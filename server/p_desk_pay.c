@@ -31,8 +31,8 @@ static void totals(buf *b, http_req *req)
     char *problems;
     if (ledger_check(req->db, req->mem, req->hub_id, &r, &problems) != DB_OK)
         return;
-    buf_printf(b, "<dl class=\"facts\"><dt>%s</dt><dd>", TR(req, "Dû par les clients (factures)",
-                                                            "Owed by customers (invoices)"));
+    buf_printf(b, "<dl class=\"facts\"><dt>%s</dt><dd>",
+               TR(req, "Dû par les clients (factures)", "Owed by customers (invoices)"));
     fmt_money(b, req, r.receivable);
     buf_printf(b, "</dd><dt>%s</dt><dd>", TR(req, "Soldes prépayés", "Prepaid balances"));
     fmt_money(b, req, r.balances);
@@ -71,8 +71,7 @@ void p_desk_payments(http_req *req)
     if (format && !strcmp(format, "csv")) {
         buf csv = BUF_INIT;
         pay_outstanding_csv(&csv, rows, n);
-        http_reply_bytes(req, 200, "text/csv; charset=utf-8", csv.data, csv.len,
-                         "outstanding.csv");
+        http_reply_bytes(req, 200, "text/csv; charset=utf-8", csv.data, csv.len, "outstanding.csv");
         buf_free(&csv);
         return;
     }
@@ -98,9 +97,9 @@ void p_desk_payments(http_req *req)
                "class=\"num\">%s</th></tr></thead><tbody>",
                TR(req, "Par client et par cycle, les plus anciens d’abord",
                   "Per customer and cycle, oldest first"),
-               TR(req, "Client", "Customer"), TR(req, "Cycle", "Cycle"),
-               TR(req, "Moyen", "Method"), TR(req, "Montant", "Amount"),
-               TR(req, "Reçu", "Received"), TR(req, "Reste dû", "Due"));
+               TR(req, "Client", "Customer"), TR(req, "Cycle", "Cycle"), TR(req, "Moyen", "Method"),
+               TR(req, "Montant", "Amount"), TR(req, "Reçu", "Received"),
+               TR(req, "Reste dû", "Due"));
     for (size_t i = 0; i < n; i++) {
         const pay_due *d = &rows[i];
         buf_printf(&b, "<tr><td><a href=\"/desk/payments/customers/%lld\">",
@@ -109,10 +108,10 @@ void p_desk_payments(http_req *req)
         buf_printf(&b, "</a></td><td data-l=\"%s\"><a href=\"/desk/payments?cycle=%lld\">",
                    TR(req, "Cycle", "Cycle"), (long long)d->cycle_id);
         buf_html(&b, d->cycle_name);
-        buf_printf(&b, "</a> (%s %lld)</td><td data-l=\"%s\">%s</td><td class=\"num\" data-l=\"%s\">",
-                   TR(req, "commande", "order"), (long long)d->order_id,
-                   TR(req, "Moyen", "Method"), method_word(req, d->method),
-                   TR(req, "Montant", "Amount"));
+        buf_printf(&b,
+                   "</a> (%s %lld)</td><td data-l=\"%s\">%s</td><td class=\"num\" data-l=\"%s\">",
+                   TR(req, "commande", "order"), (long long)d->order_id, TR(req, "Moyen", "Method"),
+                   method_word(req, d->method), TR(req, "Montant", "Amount"));
         fmt_money(&b, req, d->amount);
         buf_printf(&b, "</td><td class=\"num\" data-l=\"%s\">", TR(req, "Reçu", "Received"));
         fmt_money(&b, req, d->paid);
@@ -166,7 +165,8 @@ static void customer_forms(buf *b, http_req *req, int64_t customer, const ledger
                "<input type=\"text\" id=\"topup-cheque\" name=\"cheque_number\" maxlength=\"30\">"
                "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Moyen", "Method"), TR(req, "Espèces", "Cash"), TR(req, "Chèque", "Cheque"),
-               TR(req, "Carte", "Card"), TR(req, "N° de chèque (facultatif)", "Cheque no. (optional)"),
+               TR(req, "Carte", "Card"),
+               TR(req, "N° de chèque (facultatif)", "Cheque no. (optional)"),
                TR(req, "Créditer", "Top up"));
     if (m->credit > 0) {
         buf_printf(b, "<h2>%s</h2><p>", TR(req, "Trop-perçu", "Overpaid"));
@@ -174,11 +174,10 @@ static void customer_forms(buf *b, http_req *req, int64_t customer, const ledger
         buf_printf(b, " %s</p>",
                    TR(req, "payés en trop sur des commandes (écarts, avoirs).",
                       "paid too much on orders (differences, credit notes)."));
-        desk_action_button(b, req,
-                           arena_printf(req->mem, "/desk/payments/customers/%lld/refund",
-                                        (long long)customer),
-                           TR(req, "Reporter sur le solde", "Move to the balance"), "to",
-                           "balance", "secondary");
+        desk_action_button(
+            b, req,
+            arena_printf(req->mem, "/desk/payments/customers/%lld/refund", (long long)customer),
+            TR(req, "Reporter sur le solde", "Move to the balance"), "to", "balance", "secondary");
     }
     if (m->balance > 0) {
         buf_printf(b,
@@ -227,7 +226,8 @@ void p_desk_pay_customer(http_req *req)
     buf_html(&b, name);
     buf_puts(&b, "</h1>");
     desk_notice(&b, req);
-    buf_printf(&b, "<dl class=\"facts\"><dt>%s</dt><dd>", TR(req, "Solde prépayé", "Prepaid balance"));
+    buf_printf(&b, "<dl class=\"facts\"><dt>%s</dt><dd>",
+               TR(req, "Solde prépayé", "Prepaid balance"));
     fmt_money(&b, req, m.balance);
     buf_printf(&b, "</dd><dt>%s</dt><dd>", TR(req, "Doit", "Owes"));
     fmt_money(&b, req, m.owed);
@@ -276,10 +276,10 @@ void p_desk_pay_topup(http_req *req)
     refusal why = {0};
     int st;
     if (parse_decimal(form_get(&f, "amount"), 2, 1, PAY_AMOUNT_MAX, &amount) != PARSE_OK) {
-        st = refuse(&why, 422, "invalid_amount", "amount",
-                    "Le montant s’écrit comme 20 ou 20,50.", "The amount is written as 20 or 20.50.");
+        st = refuse(&why, 422, "invalid_amount", "amount", "Le montant s’écrit comme 20 ou 20,50.",
+                    "The amount is written as 20 or 20.50.");
     } else {
-        pay_in in = {0, customer, amount, form_get(&f, "method"), form_get(&f, "cheque_number"),
+        pay_in in = {0,    customer, amount, form_get(&f, "method"), form_get(&f, "cheque_number"),
                      NULL, NULL};
         pay_result r;
         st = pay_record(req->db, req->mem, req->hub_id, req->session->user_id, "desk", &in, &r,

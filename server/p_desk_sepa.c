@@ -92,7 +92,8 @@ static void batches_section(buf *b, http_req *req, const sepa_batch_info *x, siz
         buf_puts(b, "</a><span class=\"amt\">");
         fmt_money(b, req, x[i].total);
         buf_printf(b, "</span><small>%lld %s · %s ", (long long)x[i].debits,
-                   TR(req, "prélèvement(s)", "debit(s)"), TR(req, "encaissement le", "collected on"));
+                   TR(req, "prélèvement(s)", "debit(s)"),
+                   TR(req, "encaissement le", "collected on"));
         fmt_date(b, req, x[i].collect_on);
         buf_printf(b, " · %s · %s ", x[i].version, TR(req, "en attente", "pending"));
         fmt_money(b, req, x[i].pending);
@@ -135,9 +136,9 @@ void p_desk_mandate_add(http_req *req)
         return;
     refusal why = {0};
     int64_t customer = 0, id;
-    int st = pay_customer_by_email(req->db, req->mem, req->hub_id,
-                                   form_get(&f, "customer") ? form_get(&f, "customer") : "",
-                                   &customer);
+    int st =
+        pay_customer_by_email(req->db, req->mem, req->hub_id,
+                              form_get(&f, "customer") ? form_get(&f, "customer") : "", &customer);
     if (st == DB_OK && !customer)
         st = refuse(&why, 404, "customer_not_found", "customer",
                     "Aucun client n’a cette adresse e-mail.", "No customer has this e-mail.");
@@ -148,8 +149,8 @@ void p_desk_mandate_add(http_req *req)
                               form_get(&f, "iban") ? form_get(&f, "iban") : "",
                               form_get(&f, "bic"),
                               form_get(&f, "debtor_name")};
-        st = sepa_mandate_add(req->db, req->mem, req->hub_id, req->session->user_id, &in, &id,
-                              &why);
+        st =
+            sepa_mandate_add(req->db, req->mem, req->hub_id, req->session->user_id, &in, &id, &why);
     }
     if (st == 0)
         desk_done(req, "/desk/payments/mandates", "mandate_added");

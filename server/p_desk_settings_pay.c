@@ -68,12 +68,13 @@ static void input(buf *b, const char *id, const char *label, const char *hint, c
 static void render(http_req *req, int status, const shown *v, const refusal *why)
 {
     const char *bad = why ? why->field : NULL;
-#define ERR(f) (bad && !strcmp(bad, f) ? refusal_text(why, req->lang) : NULL)
+#define ERR(f) (why && bad && !strcmp(bad, f) ? refusal_text(why, req->lang) : NULL)
     const char *title = TR(req, "Réglages des paiements", "Payment settings");
     buf b = BUF_INIT;
     page_begin(&b, req, title);
-    buf_printf(&b, "<p><a href=\"/desk/settings\">%s</a> · <a href=\"/desk/payments\">%s</a></p>"
-                   "<h1>%s</h1>",
+    buf_printf(&b,
+               "<p><a href=\"/desk/settings\">%s</a> · <a href=\"/desk/payments\">%s</a></p>"
+               "<h1>%s</h1>",
                TR(req, "← Réglages", "← Settings"), TR(req, "Qui doit quoi", "Who owes what"),
                title);
     desk_notice(&b, req);
@@ -109,16 +110,18 @@ static void render(http_req *req, int status, const shown *v, const refusal *why
         buf_html(&b, pay_method_label((pay_method)m, req->lang));
         buf_puts(&b, "</label></p>");
     }
-    buf_printf(&b, "<label for=\"default_method\">%s</label><select id=\"default_method\" "
-                   "name=\"default_method\">",
+    buf_printf(&b,
+               "<label for=\"default_method\">%s</label><select id=\"default_method\" "
+               "name=\"default_method\">",
                TR(req, "Proposé d’abord", "Proposed first"));
     for (int m = 0; m < PAY_METHODS; m++)
         buf_printf(&b, "<option value=\"%s\"%s>%s</option>", pay_method_name((pay_method)m),
                    v->first == (pay_method)m ? " selected" : "",
                    pay_method_label((pay_method)m, req->lang));
     buf_puts(&b, "</select></fieldset>");
-    input(&b, "overdraft", TR(req, "Découvert autorisé du solde prépayé (€)",
-                              "Overdraft allowed on prepaid balances (€)"),
+    input(&b, "overdraft",
+          TR(req, "Découvert autorisé du solde prépayé (€)",
+             "Overdraft allowed on prepaid balances (€)"),
           TR(req, "Vide ou 0 : le solde doit couvrir la commande.",
              "Empty or 0: the balance must cover the order."),
           v->overdraft, ERR("overdraft_cents"));
@@ -218,12 +221,12 @@ void p_desk_settings_pay_save(http_req *req)
         return;
     shown v;
     pay_settings_patch p;
-    pay_settings now;
+    pay_settings now = {0};
     refusal why = {0};
     int st = patch_from(req, &f, &v, &p, &why);
     if (st == 0)
-        st = pay_settings_update(req->db, req->mem, req->hub_id, &p, req->session->user_id,
-                                 "desk", &now, &why);
+        st = pay_settings_update(req->db, req->mem, req->hub_id, &p, req->session->user_id, "desk",
+                                 &now, &why);
     if (st == 0) {
         desk_done(req, "/desk/settings/payments", "saved");
         return;

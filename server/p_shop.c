@@ -370,9 +370,9 @@ void shop_render(http_req *req, int status, shop_view *v)
         /* how to pay: chosen with the first save (then on the order's page) */
         if (!v->current || error_for(v, "payment_method"))
             pay_html_methods(&b, req, v->cycle,
-                             v->typed         ? form_get(v->typed, "payment_method")
-                             : v->current     ? v->current->payment_method
-                                              : NULL,
+                             v->typed     ? form_get(v->typed, "payment_method")
+                             : v->current ? v->current->payment_method
+                                          : NULL,
                              error_for(v, "payment_method"));
     }
     render_categories(&b, req, v, in_form);

@@ -52,10 +52,12 @@ static void status_line(buf *b, http_req *req, const pay_instr *p)
         fmt_money(b, req, d->paid);
         buf_puts(b, ").");
     } else if (!strcmp(p->status, "overpaid")) {
-        buf_printf(b, "%s ", TR(req, "Réglée, avec un trop-perçu de", "Paid, with an overpayment of"));
+        buf_printf(b, "%s ",
+                   TR(req, "Réglée, avec un trop-perçu de", "Paid, with an overpayment of"));
         fmt_money(b, req, -d->due);
-        buf_printf(b, " %s", TR(req, "qui vous est dû (il ira sur votre solde).",
-                                "owed to you (it will go to your balance)."));
+        buf_printf(b, " %s",
+                   TR(req, "qui vous est dû (il ira sur votre solde).",
+                      "owed to you (it will go to your balance)."));
     } else if (!strcmp(p->status, "due")) {
         buf_printf(b, "%s <b>", TR(req, "Reste à payer :", "Left to pay:"));
         fmt_money(b, req, d->due);
@@ -104,16 +106,17 @@ void pay_html_instructions(buf *b, http_req *req, const pay_instr *p, bool with_
                       "To pay at the pickup: cash, cheque or card."));
     } else if (d->due > 0 && d->method == PAY_SEPA_DEBIT) {
         buf_printf(b, "<p>%s</p>",
-                   p->has_mandate ? TR(req,
-                                       "Prélevé sur votre compte, selon votre mandat SEPA, après la "
-                                       "livraison.",
-                                       "Debited from your account under your SEPA mandate, after "
-                                       "delivery.")
-                                  : TR(req,
-                                       "Votre mandat de prélèvement n’est pas enregistré : "
-                                       "contactez le groupement.",
-                                       "Your direct debit mandate is not on file: contact the "
-                                       "hub."));
+                   p->has_mandate
+                       ? TR(req,
+                            "Prélevé sur votre compte, selon votre mandat SEPA, après la "
+                            "livraison.",
+                            "Debited from your account under your SEPA mandate, after "
+                            "delivery.")
+                       : TR(req,
+                            "Votre mandat de prélèvement n’est pas enregistré : "
+                            "contactez le groupement.",
+                            "Your direct debit mandate is not on file: contact the "
+                            "hub."));
     }
     if (d->method == PAY_BALANCE || p->money.balance) {
         buf_printf(b, "<p>%s ", TR(req, "Votre solde prépayé :", "Your prepaid balance:"));
@@ -123,13 +126,12 @@ void pay_html_instructions(buf *b, http_req *req, const pay_instr *p, bool with_
     buf_puts(b, "</div>");
 }
 
-void pay_html_order_section(buf *b, http_req *req, int64_t order_id, int64_t cycle,
-                            bool editable)
+void pay_html_order_section(buf *b, http_req *req, int64_t order_id, int64_t cycle, bool editable)
 {
     pay_instr p;
     bool found;
-    if (pay_order_instructions(req->db, req->mem, req->hub_id, order_id,
-                               req->session->customer_id, &p, &found) != DB_OK ||
+    if (pay_order_instructions(req->db, req->mem, req->hub_id, order_id, req->session->customer_id,
+                               &p, &found) != DB_OK ||
         !found)
         return;
     buf_printf(b, "<h2 id=\"payment\">%s</h2>", TR(req, "Paiement", "Payment"));
@@ -139,8 +141,7 @@ void pay_html_order_section(buf *b, http_req *req, int64_t order_id, int64_t cyc
     buf tmp = BUF_INIT;
     pay_html_methods(&tmp, req, cycle, pay_method_name(p.due.method), NULL);
     if (tmp.len) {
-        buf_printf(b,
-                   "<details><summary>%s</summary><form method=\"post\" action=\"/order\">",
+        buf_printf(b, "<details><summary>%s</summary><form method=\"post\" action=\"/order\">",
                    TR(req, "Changer de moyen de paiement", "Change the way to pay"));
         page_csrf_field(b, req);
         buf_printf(b,

@@ -22,8 +22,7 @@ void json_add_pay_settings(cJSON *o, const pay_settings *s)
     cJSON_AddStringToObject(o, "sepa_creditor_id", s->creditor_id);
 }
 
-static int bad(http_req *req, const char *field, const char *code, const char *fr,
-               const char *en)
+static int bad(http_req *req, const char *field, const char *code, const char *fr, const char *en)
 {
     json_field_error(req, field, code, req->lang[0] == 'f' ? fr : en);
     return -1;
@@ -35,8 +34,8 @@ int json_pay_setting(http_req *req, const char *k, const cJSON *v, pay_settings_
     if (!strcmp(k, "payment_methods")) {
         pay_settings s = {0};
         const cJSON *it;
-        bool ok = cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 1 &&
-                  cJSON_GetArraySize(v) <= PAY_METHODS;
+        bool ok =
+            cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 1 && cJSON_GetArraySize(v) <= PAY_METHODS;
         cJSON_ArrayForEach(it, v)
         {
             pay_method m;

@@ -51,12 +51,12 @@
     <fo:table xsl:use-attribute-sets="table">
       <fo:table-column column-width="9mm"/>
       <fo:table-column column-width="proportional-column-width(1)"/>
-      <fo:table-column column-width="31mm"/>
-      <fo:table-column column-width="10mm"/>
-      <fo:table-column column-width="19mm"/>
-      <fo:table-column column-width="20mm"/>
-      <fo:table-column column-width="17mm"/>
+      <fo:table-column column-width="30mm"/>
+      <fo:table-column column-width="13mm"/>
       <fo:table-column column-width="22mm"/>
+      <fo:table-column column-width="16mm"/>
+      <fo:table-column column-width="17mm"/>
+      <fo:table-column column-width="20mm"/>
       <fo:table-header>
         <fo:table-row>
           <xsl:call-template name="th"><xsl:with-param name="k" select="'bag'"/></xsl:call-template>

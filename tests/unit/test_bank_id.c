@@ -145,13 +145,19 @@ static void test_epc_payload(void **state)
     /* what cannot go in a transfer */
     assert_null(epc_payload(a, "Hub", "", "", 100, "RF77141", NULL));
     assert_null(epc_payload(a, "Hub", "FR7630006000011234567890189", "", 0, "RF77141", NULL));
-    assert_null(epc_payload(a, "Hub", "FR7630006000011234567890189", "", 100000000000LL, NULL, NULL));
+    assert_null(
+        epc_payload(a, "Hub", "FR7630006000011234567890189", "", 100000000000LL, NULL, NULL));
     /* the symbol: a path of modules in a square with its quiet zone */
     buf d = BUF_INIT;
     int size = 0;
-    assert_int_equal(epc_qr_path(&d, "BCD\n002\n1\nSCT\n\nHub\nFR7630006000011234567890189\nEUR5.00\n\nRF77141\n", &size), 0);
+    assert_int_equal(
+        epc_qr_path(&d,
+                    "BCD\n002\n1\nSCT\n\nHub\nFR7630006000011234567890189\nEUR5.00\n\nRF77141\n",
+                    &size),
+        0);
     assert_true(size >= 25 + 8 && (size - 8 - 17) % 4 == 0); /* a QR version: 17 + 4v modules */
-    assert_int_equal(strncmp(buf_str(&d), "M4 4h7v1h-7z", 12), 0);  /* the finder pattern's top row */
+    assert_int_equal(strncmp(buf_str(&d), "M4 4h7v1h-7z", 12),
+                     0); /* the finder pattern's top row */
     buf_free(&d);
     arena_free(a);
 }
@@ -159,9 +165,12 @@ static void test_epc_payload(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_iban),           cmocka_unit_test(test_bic_and_ics),
-        cmocka_unit_test(test_rf),             cmocka_unit_test(test_rf_in_text),
-        cmocka_unit_test(test_text_and_names), cmocka_unit_test(test_epc_payload),
+        cmocka_unit_test(test_iban),
+        cmocka_unit_test(test_bic_and_ics),
+        cmocka_unit_test(test_rf),
+        cmocka_unit_test(test_rf_in_text),
+        cmocka_unit_test(test_text_and_names),
+        cmocka_unit_test(test_epc_payload),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
