@@ -128,6 +128,13 @@ describe('the money pages on a phone', () => {
     assert.equal(await qr.count(), 1, 'the EPC QR code');
     const box = await qr.boundingBox();
     assert.ok(box.width >= 100 && box.x + box.width <= 320, `a QR code big enough to scan, on the screen (${JSON.stringify(box)})`);
+    // "My orders": the same for the order still to pay by transfer; last week's says paid
+    await page.goto(`${srv.base}/orders`);
+    const pay = page.locator(`#pay-${order}`);
+    const list = await pay.innerText();
+    assert.ok(list.includes(grouped(HUB_IBAN)) && list.includes(grouped(rf(1, order))), `My orders: ${list}`);
+    assert.equal(await pay.locator('svg.qr').count(), 1, 'the QR code in My orders');
+    assert.match(await page.locator('main').innerText(), /payée/, 'last week’s order, paid by cheque at the pickup (the test above)');
     await ctx.close();
   });
 

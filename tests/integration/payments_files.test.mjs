@@ -274,3 +274,47 @@ describe('direct debit files and the invoice’s QR code', () => {
     assert.ok(text.includes(grouped(rf(1, order.id))), 'the reference written out');
   });
 });
+
+describe('a prepaid balance and the hub’s overdraft', () => {
+  const euros = (cents) => (cents / 100).toFixed(2);
+  it('takes an order the balance covers with the overdraft, refuses one past it, and keeps the overdraft the cycle opened with', async () => {
+    // 5 € of overdraft when cycle A opens, none when cycle B does
+    let r = await coord.patch('/api/v1/hub/settings', { payment_methods: ['transfer', 'balance'], overdraft_cents: 500 });
+    assert.equal(r.status, 200, r.text);
+    const a = openCycle(db);
+    r = await coord.patch('/api/v1/hub/settings', { overdraft_cents: 0 });
+    assert.equal(r.status, 200, r.text);
+    const b = openCycle(db);
+    const [x, y] = makeConsumers(db, 2, 'od');
+    const line = (q) => [{ producer: 'ferme-trois-chenes', sku: 'INV-CAR', quantity: String(q) }];
+    // what 4 of them cost, as the order says (paid by transfer first, then switched)
+    const put = (who, cycle, q, method) => clientFor(srv, who).put(`/api/v1/cycles/${cycle}/order`,
+      { pickup_point: 'crest-halle', payment_method: method, lines: line(q) });
+    r = await put(x, a, 4, 'transfer');
+    assert.equal(r.status, 200, r.text);
+    const total = r.json.order.total_incl_vat_cents;
+    assert.ok(total > 500, `an order of ${total} cents`);
+    for (const who of [x, y]) { // each holds 3 € less than the order costs
+      const t = run(['payments', 'topup', '--customer', who.email, '--amount', euros(total - 300), '--method', 'cash'], null);
+      assert.equal(t.status, 0, t.stderr);
+    }
+    // cycle A: balance + 5 € covers it
+    r = await put(x, a, 4, 'balance');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.order.payment_method, 'balance');
+    // more than balance + 5 €: refused, the order as it was
+    r = await put(x, a, 40, 'balance');
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.error.code, 'balance_too_low');
+    assert.equal(r.json.error.field, 'payment_method');
+    assert.equal(db.one(`SELECT l.quantity_milli FROM order_lines l JOIN orders o ON o.id = l.order_id
+                          WHERE o.cycle_id = ${a} AND o.customer_id = ${x.customerId}`), '4000');
+    // cycle B opened without overdraft: the same order from the same balance is refused
+    r = await put(y, b, 4, 'balance');
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.error.code, 'balance_too_low');
+    assert.equal(db.one(`SELECT count(*) FROM orders WHERE cycle_id = ${b}`), '0', 'nothing half-written');
+    r = await put(y, b, 4, 'transfer');
+    assert.equal(r.status, 200, 'by transfer it is taken');
+  });
+});
