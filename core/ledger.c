@@ -2,10 +2,10 @@
  * core/ledger.c — posting entries to the ledger in one statement, and reading sums.
  *
  * ledger_post writes any number of entries with one INSERT of entries and one of their
- * lines (data-modifying CTEs fed with one JSON array): ids are drawn from the entries'
- * sequence first, so that the lines know their entry without a round trip, however many
- * there are (a bank statement of ten thousand lines posts them at once). The schema
- * checks at commit that every entry balances.
+ * lines (data-modifying CTEs fed with arrays, one per column: PostgreSQL reads array
+ * literals faster than JSON): ids are drawn from the entries' sequence first, so that the lines
+ * know their entry without a round trip, however many there are (a bank statement of ten thousand
+ * lines posts them at once). The schema checks at commit that every entry balances.
  */
 #include "ledger.h"
 #include "buf.h"
@@ -16,22 +16,27 @@
 
 /* clang-format off */
 DB_STMT(post_entries,
-        "WITH src AS MATERIALIZED (SELECT x.*,"
+        "WITH src AS MATERIALIZED (SELECT u.*,"
         "   nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS id"
-        "   FROM jsonb_to_recordset($3::jsonb) AS x(o int, k text, d date, m text, cq text,"
-        "     mb text, ck text, be bigint, sb bigint, memo text, lines jsonb)"
-        "   WHERE x.ck IS NULL OR NOT EXISTS (SELECT 1 FROM ledger_entries e"
-        "     WHERE e.hub_id = $1::bigint AND e.client_key = x.ck) ORDER BY x.o),"
+        "   FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
+        "     $11::bigint[], $12::bigint[], $13::text[]) WITH ORDINALITY"
+        "     AS u(k, d, m, cq, mb, ck, be, sb, memo, o)"
+        "   WHERE u.ck = '' OR NOT EXISTS (SELECT 1 FROM ledger_entries e"
+        "     WHERE e.hub_id = $1::bigint AND e.client_key = u.ck) ORDER BY u.o),"
         " e AS (INSERT INTO ledger_entries (id, hub_id, kind, booked_on, via, user_id, method,"
         "   cheque_number, matched_by, client_key, bank_entry_id, sepa_batch_id, memo)"
         "   OVERRIDING SYSTEM VALUE"
-        "   SELECT id, $1::bigint, k, coalesce(d, (now() AT TIME ZONE 'Europe/Paris')::date), $2,"
-        "   nullif($4, '0')::bigint, m, cq, mb, ck, be, sb, coalesce(memo, '') FROM src RETURNING 1),"
+        "   SELECT id, $1::bigint, k,"
+        "   coalesce(nullif(d, '')::date, (now() AT TIME ZONE 'Europe/Paris')::date), $2,"
+        "   nullif($4, '0')::bigint, nullif(m, ''), nullif(cq, ''), nullif(mb, ''), nullif(ck, ''),"
+        "   nullif(be, 0), nullif(sb, 0), memo FROM src RETURNING 1),"
         " l AS (INSERT INTO ledger_lines (hub_id, entry_id, line_no, account, amount_cents,"
         "   customer_id, producer_id, order_id, cycle_id)"
-        "   SELECT $1::bigint, src.id, t.n, t.a, t.v, t.cu, t.p, t.ord, t.cy FROM src"
-        "   CROSS JOIN LATERAL jsonb_to_recordset(src.lines) AS t(n int, a text, v bigint,"
-        "     cu bigint, p bigint, ord bigint, cy bigint) RETURNING 1)"
+        "   SELECT $1::bigint, src.id, t.n, t.a, t.v, nullif(t.cu, 0), nullif(t.p, 0),"
+        "   nullif(t.ord, 0), nullif(t.cy, 0)"
+        "   FROM unnest($3::bigint[], $14::bigint[], $15::text[], $16::bigint[], $17::bigint[],"
+        "     $18::bigint[], $19::bigint[], $20::bigint[]) AS t(eo, n, a, v, cu, p, ord, cy)"
+        "   JOIN src ON src.o = t.eo RETURNING 1)"
         " SELECT (SELECT count(*) FROM e) AS entries, (SELECT count(*) FROM l) AS lines");
 /* Two-key advisory locks are a key space of their own (the migrations' and the cycle
  * gates' locks are one bigint): 17 is the payments', the hub the second key. */
@@ -97,21 +102,9 @@ DB_STMT(check_batches,
         "     NOT BETWEEN 0 AND sb.total_cents) ORDER BY sb.id LIMIT 20");
 /* clang-format on */
 
-static void json_opt_str(buf *b, const char *key, const char *v)
+static const char *or_empty(const char *s)
 {
-    if (!v)
-        return;
-    buf_printf(b, ",\"%s\":\"", key);
-    buf_json_str(b, v);
-    buf_putc(b, '"');
-}
-
-static void json_opt_int(buf *b, const char *key, int64_t v)
-{
-    if (v) {
-        buf_printf(b, ",\"%s\":", key);
-        buf_int(b, v);
-    }
+    return s ? s : "";
 }
 
 db_status ledger_post(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
@@ -120,37 +113,51 @@ db_status ledger_post(db_conn *c, arena *a, int64_t hub, int64_t user, const cha
     *posted = 0;
     if (n == 0)
         return DB_OK;
-    buf b = BUF_INIT;
-    buf_putc(&b, '[');
+    /* entries: one element per entry in each array; lines: one per line, with the
+     * ordinal (from 1) of its entry. "" and 0 stand for NULL (no column takes them). */
+    const char **k = arena_alloc(a, 7 * n * sizeof *k);
+    const char **d = k + n, **m = d + n, **cq = m + n, **mb = cq + n, **ck = mb + n,
+               **memo = ck + n;
+    int64_t *be = arena_alloc(a, 2 * n * sizeof *be), *sb = be + n;
+    size_t nl = 0;
+    for (size_t i = 0; i < n; i++)
+        nl += e[i].nlines;
+    const char **acc = arena_alloc(a, (nl ? nl : 1) * sizeof *acc);
+    int64_t *li = arena_alloc(a, 7 * (nl ? nl : 1) * sizeof *li);
+    int64_t *eo = li, *no = eo + nl, *v = no + nl, *cu = v + nl, *pr = cu + nl, *ord = pr + nl,
+            *cy = ord + nl;
+    size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        buf_printf(&b, "%s{\"o\":%zu", i ? "," : "", i);
-        json_opt_str(&b, "k", e[i].kind);
-        json_opt_str(&b, "d", e[i].booked_on);
-        json_opt_str(&b, "m", e[i].method);
-        json_opt_str(&b, "cq", e[i].cheque_number);
-        json_opt_str(&b, "mb", e[i].matched_by);
-        json_opt_str(&b, "ck", e[i].client_key);
-        json_opt_int(&b, "be", e[i].bank_entry);
-        json_opt_int(&b, "sb", e[i].sepa_batch);
-        json_opt_str(&b, "memo", e[i].memo);
-        buf_puts(&b, ",\"lines\":[");
-        for (size_t k = 0; k < e[i].nlines; k++) {
-            const ledger_line_in *l = &e[i].lines[k];
-            buf_printf(&b, "%s{\"n\":%zu,\"a\":\"%s\",\"v\":", k ? "," : "", k + 1, l->account);
-            buf_int(&b, l->amount);
-            json_opt_int(&b, "cu", l->customer);
-            json_opt_int(&b, "p", l->producer);
-            json_opt_int(&b, "ord", l->order);
-            json_opt_int(&b, "cy", l->cycle);
-            buf_putc(&b, '}');
+        k[i] = or_empty(e[i].kind);
+        d[i] = or_empty(e[i].booked_on);
+        m[i] = or_empty(e[i].method);
+        cq[i] = or_empty(e[i].cheque_number);
+        mb[i] = or_empty(e[i].matched_by);
+        ck[i] = or_empty(e[i].client_key);
+        memo[i] = or_empty(e[i].memo);
+        be[i] = e[i].bank_entry;
+        sb[i] = e[i].sepa_batch;
+        for (size_t x = 0; x < e[i].nlines; x++, j++) {
+            const ledger_line_in *l = &e[i].lines[x];
+            eo[j] = (int64_t)i + 1;
+            no[j] = (int64_t)x + 1;
+            acc[j] = l->account;
+            v[j] = l->amount;
+            cu[j] = l->customer;
+            pr[j] = l->producer;
+            ord[j] = l->order;
+            cy[j] = l->cycle;
         }
-        buf_puts(&b, "]}");
     }
-    buf_putc(&b, ']');
     PGresult *r;
-    db_status st =
-        db_run_a(c, a, &post_entries, &r, DB_P(db_i64(a, hub), via, buf_str(&b), db_i64(a, user)));
-    buf_free(&b);
+    db_status st = db_run_a(
+        c, a, &post_entries, &r,
+        DB_P(db_i64(a, hub), via, db_int_array(a, eo, nl), db_i64(a, user), db_text_array(a, k, n),
+             db_text_array(a, d, n), db_text_array(a, m, n), db_text_array(a, cq, n),
+             db_text_array(a, mb, n), db_text_array(a, ck, n), db_int_array(a, be, n),
+             db_int_array(a, sb, n), db_text_array(a, memo, n), db_int_array(a, no, nl),
+             db_text_array(a, acc, nl), db_int_array(a, v, nl), db_int_array(a, cu, nl),
+             db_int_array(a, pr, nl), db_int_array(a, ord, nl), db_int_array(a, cy, nl)));
     if (st == DB_OK)
         *posted = db_int(r, 0, "entries");
     return st;

@@ -142,10 +142,9 @@ static int add_tx(db_conn *c, void *p)
     return 0;
 }
 
-int sepa_mandate_add(db_conn *c, arena *a, int64_t hub, int64_t user, const sepa_mandate_in *in,
-                     int64_t *id, refusal *why)
+/* 1 to 35 characters of the SEPA set, not starting with a blank: 0, or 1 refused. */
+static int reference_ok(const char *ref, refusal *why)
 {
-    const char *ref = in->reference ? in->reference : "";
     size_t n = strlen(ref);
     if (n == 0 || n > 35 || strspn(ref, mandate_ref_chars) != n || ref[0] == ' ')
         return refuse(
@@ -154,6 +153,15 @@ int sepa_mandate_add(db_conn *c, arena *a, int64_t hub, int64_t user, const sepa
             "et espaces.",
             "The mandate reference has 1 to 35 letters, digits or + ? / - : ( ) . , ' and "
             "spaces.");
+    return 0;
+}
+
+int sepa_mandate_add(db_conn *c, arena *a, int64_t hub, int64_t user, const sepa_mandate_in *in,
+                     int64_t *id, refusal *why)
+{
+    const char *ref = in->reference ? in->reference : "";
+    if (reference_ok(ref, why))
+        return 1;
     parse_date d;
     if (!in->signed_on || parse_date_iso(in->signed_on, PARSE_YEAR_MIN, PARSE_YEAR_MAX, &d))
         return refuse(why, 422, "invalid_date", "signed_on",
@@ -181,6 +189,8 @@ int sepa_mandate_add(db_conn *c, arena *a, int64_t hub, int64_t user, const sepa
 
 int sepa_mandate_revoke(db_conn *c, arena *a, int64_t hub, const char *reference, refusal *why)
 {
+    if (reference_ok(reference, why))
+        return 1;
     PGresult *r;
     const char *h = db_i64(a, hub);
     db_status st = db_run_a(c, a, &mandate_revoke, &r, DB_P(h, reference));

@@ -138,6 +138,49 @@ describe('the money pages on a phone', () => {
     await ctx.close();
   });
 
+  it('a customer, at 320 px without JavaScript, chooses how to pay on the order form, is refused a balance they do not have, then changes to a transfer', async () => {
+    const { ctx, page } = await phone();
+    await login(page, ...PAUL);
+    await page.goto(`${srv.base}/`);
+    const offer = db.one(`SELECT id FROM offers WHERE cycle_id = ${openWeek} AND sku = 'INV-CAR'`);
+    await page.getByLabel('Halle de Crest').check();
+    await page.locator(`#q${offer}`).fill('2');
+    // the cycle's four ways, the first checked; Paul picks the direct debit (he has a mandate)
+    assert.equal(await page.locator('input[name="payment_method"]').count(), 4);
+    assert.ok(await page.locator('#pm-onsite').isChecked(), 'the hub’s first method, by default');
+    await page.getByLabel('Prélèvement SEPA').check();
+    await fits(page, 'the shop with the ways to pay');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(/saved=1/);
+    await page.getByRole('button', { name: 'Valider ma commande' }).click();
+    await page.waitForURL(/\/orders\/\d+\?saved=1/);
+    const paul = Number(db.one(`SELECT customer_id FROM users WHERE email = '${PAUL[0]}'`));
+    const method = () => db.one(`SELECT payment_method FROM orders WHERE cycle_id = ${openWeek} AND customer_id = ${paul}`);
+    assert.equal(method(), 'sepa_debit');
+    assert.match(await page.locator('#payment ~ .pay').innerText(), /mandat SEPA/);
+    // from the order page: the prepaid balance, which Paul does not have: refused, the field named
+    await page.getByText('Changer de moyen de paiement').click();
+    await page.getByLabel('Solde prépayé').check();
+    await page.getByRole('button', { name: 'Choisir ce moyen' }).click();
+    await page.waitForLoadState();
+    assert.match(await page.locator('main').innerText(), /solde/i);
+    assert.equal(await page.locator('#payment_method-error, .error-summary a[href="#payment_method"]').count() > 0, true,
+      'the error names the way to pay');
+    await fits(page, 'the refusal');
+    assert.equal(method(), 'sepa_debit', 'nothing changed');
+    // then a transfer: the order page gives the IBAN, the reference and the QR code
+    await page.goto(`${srv.base}/orders/${openWeek}`);
+    await page.getByText('Changer de moyen de paiement').click();
+    await page.getByLabel('Virement bancaire').check();
+    await page.getByRole('button', { name: 'Choisir ce moyen' }).click();
+    await page.waitForLoadState();
+    assert.equal(method(), 'transfer');
+    await page.goto(`${srv.base}/orders/${openWeek}`);
+    assert.equal(await page.locator('svg.qr').count(), 1);
+    await fits(page, 'the order page, to pay by transfer');
+    await ctx.close();
+  });
+
   it('has no serious accessibility problem on the money pages (axe-core)', async () => {
     for (const [who, urls] of [[COORD, deskPages()], [CLAIRE, [`/orders/${openWeek}`, `/orders/${cycle}`, '/orders']]]) {
       const { ctx, page } = await phone({ js: true, width: 375 });

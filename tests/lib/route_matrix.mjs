@@ -218,7 +218,8 @@ export const ROUTES = {
     req: (role, w) => ({ form: { customer: w.acc.cA.email, reference: 'ATTACK-1', signed_on: '2024-01-02',
       iban: role === 'coord' ? 'FR00 1234' : 'FR7630006000011234567890189' } }),
   },
-  'POST /desk/payments/mandates/revoke': { expect: html({ coord: 404, coordB: 404 }, 403), req: () => ({ form: { reference: 'NONE' } }) },
+  // a reference that cannot be one (a mandate's is 1 to 35 SEPA characters): refused, nothing changed
+  'POST /desk/payments/mandates/revoke': { expect: html({ coord: 422, coordB: 422 }, 403), req: () => ({ form: { reference: '<none>' } }) },
   'POST /desk/payments/sepa': {
     expect: html({ coord: 422, coordB: 422 }, 403),
     req: (role) => ({ form: { collect: role.startsWith('coord') ? 'not a date' : '2099-01-02', version: '02' } }),
