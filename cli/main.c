@@ -44,9 +44,11 @@ static const cli_command commands[] = {
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
      "print a document of a batched cycle: collection, picking, delivery, route or invoices"},
     {"invoice", cmd_invoice,
-     "issue --cycle ID | list --cycle ID | export NUMBER [--format cii|xml|pdf|facturx|html] "
-     "[--lang fr|en] [-o FILE] | credit NUMBER [--reason TEXT]",
-     "invoices: issue a batched cycle's (all or none), list, export one, credit one"},
+     "issue --cycle ID [--no-archive] | list --cycle ID | export NUMBER "
+     "[--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE] | credit NUMBER "
+     "[--reason TEXT] [--no-archive] | archive [--cycle ID] [--retry] | verify [--cycle ID]",
+     "invoices: issue a batched cycle's (all or none, then archived as Factur-X), list, export "
+     "one, credit one, archive what is queued, verify every archived file"},
     {"payments", cmd_payments,
      "import FILE | outstanding [--cycle ID] | unmatched | resolve LINE (--customer EMAIL "
      "[--order ID] | --fee) | record --order ID --amount EUR --method cash|cheque|card "
