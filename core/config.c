@@ -146,6 +146,7 @@ static const key_spec keys[] = {
     INT(archive_batch, 1, 100000),
     INT(archive_cache_mb, 0, 65536),
     STR(reports_dir, NULL),
+    STR(iso20022_schemas, NULL),
     STR(log_level, check_log_level),
     INT(threads, 1, 256),
     INT(connection_limit, 1, 100000),
@@ -156,6 +157,8 @@ static const key_spec keys[] = {
     SIZE(catalog_max_bytes),
     INT(catalog_max_rows, 1, 10000000),
     SIZE(catalog_max_field_bytes),
+    SIZE(photo_max_bytes),
+    INT(photo_max_megapixels, 1, 150),
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
     INT(retry_after_s, 1, 3600),
@@ -215,6 +218,8 @@ static void set_defaults(void)
     g_config.catalog_max_bytes = 10 << 20;
     g_config.catalog_max_rows = 100000;
     g_config.catalog_max_field_bytes = 16384;
+    g_config.photo_max_bytes = 8 << 20;
+    g_config.photo_max_megapixels = 50;
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
     g_config.retry_after_s = 5;

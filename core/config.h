@@ -32,6 +32,9 @@ typedef struct km0_config {
     int archive_batch;      /* invoices rendered by one FOP run when archiving */
     int archive_cache_mb;   /* archived files kept in memory for downloads; 0 = none */
     char reports_dir[512];  /* where reports/xsl and reports/xsd are */
+    /* the official ISO 20022 schemas (camt.053.001.02.xsd...) statements are validated
+     * against before they are imported; "" = km0's own checks only */
+    char iso20022_schemas[512];
     char log_level[16];
     int threads;                 /* HTTP worker threads, one database connection each */
     int connection_limit;        /* simultaneous HTTP connections */
@@ -43,6 +46,8 @@ typedef struct km0_config {
     int catalog_max_rows;            /* products in one catalog file */
     /* bytes in one value of a catalog file */
     size_t catalog_max_field_bytes;
+    size_t photo_max_bytes;   /* a product photo's upload (at most catalog_max_bytes) */
+    int photo_max_megapixels; /* larger images are refused before they are decoded */
     int statement_timeout_ms; /* per SQL statement */
     int db_connect_timeout_s;
     int retry_after_s;       /* the Retry-After of a 503: the database unreachable, a failover */

@@ -15,7 +15,8 @@
 
 #define SETTINGS_COLUMNS                                                                           \
     "seller_mode, payment_days, resale_vat_rate_bp, max_order_cents, max_line_milli,"              \
-    " max_offer_share_pct, require_verified_email, closing_reminder_hours"
+    " max_offer_share_pct, require_verified_email, closing_reminder_hours, hide_incomplete,"       \
+    " shop_thumbnails"
 
 DB_STMT(settings_of, "SELECT " SETTINGS_COLUMNS ","
                      " to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at"
@@ -27,6 +28,7 @@ DB_STMT(write_settings,
         " resale_vat_rate_bp = $4::int, max_order_cents = nullif($5, '0')::bigint,"
         " max_line_milli = nullif($6, '0')::bigint, max_offer_share_pct = nullif($7, '0')::int,"
         " require_verified_email = $8::boolean, closing_reminder_hours = $9::int,"
+        " hide_incomplete = $10::boolean, shop_thumbnails = $11::boolean,"
         " updated_at = now() WHERE hub_id = $1");
 /* Values travel as text arrays, "" standing for NULL (no limit): no value is empty. */
 DB_STMT(record_changes,
@@ -70,6 +72,11 @@ void hub_settings_from_row(const PGresult *r, int row, hub_settings *out)
         out->require_verified_email = db_bool(r, row, "require_verified_email");
         out->closing_reminder_hours = (int)db_int(r, row, "closing_reminder_hours");
     }
+    /* a cycle's row has no shop settings: they act when it opens, or on lists */
+    if (PQfnumber(r, "hide_incomplete") >= 0)
+        out->hide_incomplete = db_bool(r, row, "hide_incomplete");
+    if (PQfnumber(r, "shop_thumbnails") >= 0)
+        out->shop_thumbnails = db_bool(r, row, "shop_thumbnails");
 }
 
 db_status hub_settings_get(db_conn *c, arena *a, int64_t hub, hub_settings *out,
@@ -130,7 +137,8 @@ int hub_settings_check(const hub_settings *s, refusal *why)
 }
 
 /* The values as the JSON API writes them, "" for no limit. */
-#define NSETTINGS 8
+#define NSETTINGS 10
+
 typedef struct {
     const char *v[NSETTINGS];
 } settings_text;
@@ -142,7 +150,9 @@ static const char *const setting_names[NSETTINGS] = {"seller_mode",
                                                      "max_line_quantity",
                                                      "max_offer_share_percent",
                                                      "require_verified_email",
-                                                     "closing_reminder_hours"};
+                                                     "closing_reminder_hours",
+                                                     "hide_incomplete",
+                                                     "shop_thumbnails"};
 
 static void as_text(arena *a, const hub_settings *s, settings_text *t)
 {
@@ -155,6 +165,8 @@ static void as_text(arena *a, const hub_settings *s, settings_text *t)
     t->v[5] = s->max_offer_share_pct ? db_i64(a, s->max_offer_share_pct) : "";
     t->v[6] = s->require_verified_email ? "true" : "false";
     t->v[7] = db_i64(a, s->closing_reminder_hours);
+    t->v[8] = s->hide_incomplete ? "true" : "false";
+    t->v[9] = s->shop_thumbnails ? "true" : "false";
 }
 
 static void apply(const hub_settings_patch *p, hub_settings *s)
@@ -175,6 +187,10 @@ static void apply(const hub_settings_patch *p, hub_settings *s)
         s->require_verified_email = p->to.require_verified_email;
     if (p->set_closing_hours)
         s->closing_reminder_hours = p->to.closing_reminder_hours;
+    if (p->set_hide_incomplete)
+        s->hide_incomplete = p->to.hide_incomplete;
+    if (p->set_shop_thumbnails)
+        s->shop_thumbnails = p->to.shop_thumbnails;
 }
 
 int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_settings_patch *p,
@@ -212,7 +228,9 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
                          db_i64(a, now.resale_vat_rate), db_i64(a, now.max_order_cents),
                          db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct),
                          now.require_verified_email ? "t" : "f",
-                         db_i64(a, now.closing_reminder_hours)))) != DB_OK)
+                         db_i64(a, now.closing_reminder_hours),
+                         now.hide_incomplete ? "true" : "false",
+                         now.shop_thumbnails ? "true" : "false"))) != DB_OK)
         return st;
     return hub_settings_record(c, a, hub, user, via, names, olds, news, n);
 }

@@ -43,6 +43,10 @@ typedef struct hub_settings {
     /* messages (schema/011; not frozen on cycles: they change nothing ordered) */
     bool require_verified_email; /* a first order needs a confirmed address */
     int closing_reminder_hours;  /* "closes soon" this long before the close; 0 = never */
+    /* the shop (hub_settings only, not copied onto cycles: hide_incomplete acts when a
+     * cycle opens, which offers it makes; thumbnails are how lists look) */
+    bool hide_incomplete; /* products lacking information the law requires stay out */
+    bool shop_thumbnails; /* lists show each product's photo, small */
 } hub_settings;
 
 #define HUB_CLOSING_REMINDER_MAX 168
@@ -50,7 +54,8 @@ typedef struct hub_settings {
 /* A change asked for: only the fields whose set_ flag is true change. */
 typedef struct hub_settings_patch {
     bool set_seller, set_payment_days, set_resale_vat_rate, set_max_order, set_max_line,
-        set_max_share, set_require_verified, set_closing_hours;
+        set_max_share, set_require_verified, set_closing_hours, set_hide_incomplete,
+        set_shop_thumbnails;
     hub_settings to;
 } hub_settings_patch;
 

@@ -28,6 +28,7 @@
 #include "order.h"
 #include "account_tokens.h"
 #include "outbox.h"
+#include "payment.h"
 #include "cycle.h"
 #include "hub_settings.h"
 #include "unit.h"
@@ -99,7 +100,7 @@ DB_STMT(get_order,
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
         "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
         "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
-        "       (c.state = 'open' AND now() < c.closes_at) AS editable,"
+        "       (c.state = 'open' AND now() < c.closes_at) AS editable, o.payment_method,"
         "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
         "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
         "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g"
@@ -501,6 +502,10 @@ static int put_tx(db_conn *c, void *p)
     if ((st = db_do(c, &insert_lines,
                     DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
         return st;
+    /* how it is paid, checked against its lines as written (a balance must cover them) */
+    if ((st = pay_order_method(c, a, in->hub, in->cycle, strtoll(order_id, NULL, 10), in->customer,
+                               in->payment_method, x->why)) != 0)
+        return st;
     /* the confirmation leaves with the order, or neither does; an order sent again
      * unchanged is no event */
     const char *payload = arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}", cycle,
@@ -557,6 +562,7 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
     out->closes_at = db_val(r, 0, "closes_at");
     out->updated_at = db_val(r, 0, "updated_at");
     out->editable = db_bool(r, 0, "editable");
+    out->payment_method = db_val(r, 0, "payment_method");
     out->nlines = db_null(r, 0, "offer_id") ? 0 : (size_t)PQntuples(r);
     out->lines = arena_alloc(a, (out->nlines + 1) * sizeof *out->lines);
     for (size_t i = 0; i < out->nlines; i++) {

@@ -29,6 +29,9 @@ typedef struct order_in {
     const char *pickup_point; /* slug */
     const order_line_in *lines;
     size_t nlines;
+    /* how it is paid: one of the cycle's methods (core/payment.h); NULL keeps the
+     * order's, or gives a new order its cycle's first */
+    const char *payment_method;
 } order_in;
 
 typedef struct order_line {
@@ -47,7 +50,8 @@ typedef struct order {
     seller_mode seller; /* the cycle's: who the totals are computed per */
     const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
     const char *cycle_name, *delivery_date, *closes_at, *updated_at;
-    bool editable; /* the cycle is still open */
+    bool editable;              /* the cycle is still open */
+    const char *payment_method; /* "onsite", "transfer", "sepa_debit" or "balance" */
     order_line *lines;
     size_t nlines;
     money_totals totals;

@@ -8,11 +8,13 @@ cd "$(dirname "$0")/.."
 
 pkgs="build-essential pkg-config make gcc clang clang-format cppcheck
 libpq-dev postgresql postgresql-contrib postgresql-15-auto-failover libmicrohttpd-dev libcjson-dev zlib1g-dev libbrotli-dev
-libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev
+libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev libqrencode-dev zbar-tools
 fop poppler-utils qpdf libqpdf-dev default-jre-headless libsaxonhe-java
 chromium curl procps iproute2 ca-certificates fonts-dejavu-core
 nginx-light
 libcurl4-openssl-dev libssl-dev postfix sasl2-bin libsasl2-modules"
+# product photos: decoded, stripped and re-encoded (WebP, AVIF) by libvips
+pkgs="$pkgs libvips-dev"
 # the fonts reports/fop.xconf embeds in PDFs (PDF/A needs embedded fonts)
 pkgs="$pkgs fonts-liberation"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"

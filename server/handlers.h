@@ -36,6 +36,21 @@ bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);
+/* p_offer.c: a product's page; what a producer sells this week, for its public page
+ * (0 or the db status; nothing written into b on failure) */
+void p_offer(http_req *req);
+struct buf;
+int producer_week_section(struct buf *b, http_req *req, const char *slug);
+/* p_legal.c: a hub's legal pages and their editing */
+void p_legal(http_req *req);
+void p_desk_legal_list(http_req *req);
+void p_desk_legal_form(http_req *req);
+void p_desk_legal_save(http_req *req);
+/* h_photo.c: product photos; p_producer_product.c: one product's form, its photo */
+void h_photo(http_req *req);
+void p_producer_product_form(http_req *req);
+void p_producer_product_save(http_req *req);
+void p_producer_photo(http_req *req);
 /* pages: p_auth.c, p_shop.c, p_orders.c (page.c serves the stylesheet) */
 void p_login_form(http_req *req);
 void p_login(http_req *req);
@@ -163,6 +178,29 @@ void h_outbox_list(http_req *req);
 void h_outbox_retry(http_req *req);
 void h_messages_send(http_req *req);
 void h_payment_reminders(http_req *req);
+/* payments: h_payments.c (JSON), p_desk_cashup.c, p_desk_pay.c, p_desk_bank.c,
+ * p_desk_sepa.c, p_desk_settings_pay.c (the desk) */
+void h_payments_outstanding(http_req *req);
+void h_payment_record(http_req *req);
+void h_payments_import(http_req *req);
+void h_payments_unmatched(http_req *req);
+void h_balance(http_req *req);
+void p_desk_cashup(http_req *req);
+void p_desk_cashup_pay(http_req *req);
+void p_desk_payments(http_req *req);
+void p_desk_pay_customer(http_req *req);
+void p_desk_pay_topup(http_req *req);
+void p_desk_pay_refund(http_req *req);
+void p_desk_bank(http_req *req);
+void p_desk_bank_import(http_req *req);
+void p_desk_bank_resolve(http_req *req);
+void p_desk_mandates(http_req *req);
+void p_desk_mandate_add(http_req *req);
+void p_desk_mandate_revoke(http_req *req);
+void p_desk_sepa_batch(http_req *req);
+void p_desk_sepa_file(http_req *req);
+void p_desk_settings_pay(http_req *req);
+void p_desk_settings_pay_save(http_req *req);
 /* producer page: p_producer.c */
 void p_producer(http_req *req);
 void p_producer_catalog(http_req *req);

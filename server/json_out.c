@@ -131,5 +131,7 @@ cJSON *json_order(const order *o)
     add_dec(j, "weight_kg", o->weight_g, 3, 0);
     cJSON_AddBoolToObject(j, "editable", o->editable);
     cJSON_AddStringToObject(j, "updated_at", o->updated_at ? o->updated_at : "");
+    if (o->payment_method && *o->payment_method)
+        cJSON_AddStringToObject(j, "payment_method", o->payment_method);
     return root;
 }

@@ -38,6 +38,9 @@ static const char *setting_label(http_req *req, const char *setting)
          "Address confirmed before a first order"},
         {"closing_reminder_hours", "Rappel « ferme bientôt » (heures avant)",
          "\"Closes soon\" reminder (hours before)"},
+        {"hide_incomplete", "Produits sans les informations obligatoires hors de la boutique",
+         "Products lacking required information kept out of the shop"},
+        {"shop_thumbnails", "Photos dans les listes de la boutique", "Photos in the shop's lists"},
         /* the hub's identity, rhythm and host names (server/p_desk_identity.c) */
         {"name", "Nom", "Name"},
         {"legal_form", "Forme juridique", "Legal form"},
@@ -270,7 +273,25 @@ static void render(http_req *req, int status, const hub_settings *s, const shown
                TR(req, "Aux clients qui l’ont demandé et n’ont pas commandé ; 0 : jamais.",
                   "To customers who asked for it and have not ordered; 0: never."),
                v.closing_reminder_hours, ERR("closing_reminder_hours"));
-    buf_printf(&b, "</fieldset><p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
+    buf_printf(&b,
+               "</fieldset><fieldset><legend>%s</legend><input type=\"hidden\" name=\"shop\" "
+               "value=\"1\"><p><input type=\"checkbox\" id=\"hide_incomplete\" "
+               "name=\"hide_incomplete\" value=\"1\"%s> <label class=\"inline\" "
+               "for=\"hide_incomplete\">%s</label></p><p><input type=\"checkbox\" "
+               "id=\"shop_thumbnails\" name=\"shop_thumbnails\" value=\"1\"%s> <label "
+               "class=\"inline\" for=\"shop_thumbnails\">%s</label></p></fieldset>",
+               TR(req, "La boutique", "The shop"), s->hide_incomplete ? " checked" : "",
+               TR(req,
+                  "Laisser hors de la boutique les produits qui n’ont pas les informations que "
+                  "la loi demande (allergènes, ingrédients, quantité nette, origine…), à partir "
+                  "de la prochaine ouverture des commandes",
+                  "Keep out of the shop the products lacking information the law requires "
+                  "(allergens, ingredients, net quantity, origin…), from the next order window "
+                  "on"),
+               s->shop_thumbnails ? " checked" : "",
+               TR(req, "Montrer la photo de chaque produit, en petit, dans les listes",
+                  "Show each product's photo, small, in the lists"));
+    buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Enregistrer", "Save"));
 #undef ERR
     render_changes(&b, req, ch, n);
@@ -366,6 +387,11 @@ static int patch_from_form(const form *f, const shown *typed, hub_settings_patch
                           "The reminder goes 0 (never) to 168 hours before the close.");
         p->to.closing_reminder_hours = (int)n;
         p->set_closing_hours = true;
+    }
+    if (form_get(f, "shop")) { /* the shop's boxes: an unticked box is not sent */
+        p->to.hide_incomplete = form_get(f, "hide_incomplete") != NULL;
+        p->to.shop_thumbnails = form_get(f, "shop_thumbnails") != NULL;
+        p->set_hide_incomplete = p->set_shop_thumbnails = true;
     }
     return 0;
 }

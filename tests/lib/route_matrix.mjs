@@ -58,6 +58,7 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
       message: Number(db.one(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html, state, last_error)
         SELECT id, 'notice', 'someone@example.org', 'fr', 'x', 'x', '', 'failed', 'smtp 550' FROM hubs WHERE slug = '${HUB_A}' RETURNING id`)),
     },
+    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', customer: acc.cA.customerId },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
@@ -105,6 +106,7 @@ const csv = () => readFileSync(fixture('catalogs/ferme-trois-chenes.csv'));
 const CLOSE = { state: 'closed' };
 const PRODUCER_ATTACK = { name: 'Pwned <b>', email: 'pwned@example.org', address: 'x', town: 'x' };
 const PICKUP_ATTACK = { name: 'Pwned', address: 'x', opening: 'jeudi 17:00-19:00', capacity: '1' };
+const orderOfA = (w) => w.db.one(`SELECT id FROM orders WHERE cycle_id = ${w.cycle} AND customer_id = ${w.acc.cA.customerId}`);
 export const VAN = 'master'; // hub B has a kangoo of its own
 const slugFor = (pattern) => (/^\/(desk|api\/v1)\/pickup-points/.test(pattern) ? PICKUP
   : /^\/(desk|api\/v1)\/vehicles/.test(pattern) ? VAN : X);
@@ -162,6 +164,20 @@ export const ROUTES = {
   'POST /producer/catalog': {
     expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     req: () => ({ multipart: { producer: X, action: 'check', file: { filename: 'x.csv', data: csv() } } }),
+  },
+  // a product's page, a producer's page, the legal pages, photos: anyone, of this hub
+  'GET /offers/{id}': { expect: { ...all(200), coordB: 404 }, params: (w) => ({ id: w.offer }) },
+  'GET /legal/{kind}': { expect: all(200), params: () => ({ kind: 'privacy' }) },
+  'GET /photos/{digest}/{file}': { expect: all(404), params: () => ({ digest: '0'.repeat(64), file: 'thumb.webp' }) },
+  'GET /producer/product': { expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403), query: `?sku=CAR&p=${X}` },
+  'POST /producer/product': {
+    expect: html({ pX: 422, pY: 403, coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { producer: X, sku: 'CAR', name: 'Pwned', unit: 'kg', vat_rate: '5.5',
+      price_excl_vat: String(role) === 'pX' || String(role) === 'coord' ? 'not a price' : '0.01' } }),
+  },
+  'POST /producer/product/photo': {
+    expect: html({ pX: 415, pY: 403, coord: 415, coordB: 404 }, 403),
+    req: () => ({ multipart: { producer: X, sku: 'CAR', photo: { filename: 'x.svg', type: 'image/svg+xml', data: Buffer.from('<svg/>') } } }),
   },
   'GET /desk': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/cycles': {
@@ -283,6 +299,68 @@ export const ROUTES = {
   'GET /privacy': { expect: all(200) },
   'GET /unsubscribe': { expect: all(422), query: '?u=1&k=shop_open&t=x' },
   'POST /unsubscribe': { expect: all(422), query: `?u=1&k=shop_open&t=${'A'.repeat(43)}`, req: () => ({ form: { 'List-Unsubscribe': 'One-Click' } }) },
+  'GET /desk/legal': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/legal/{kind}': { expect: html({ coord: 200, coordB: 200 }, 403), params: () => ({ kind: 'privacy' }) },
+  'POST /desk/legal/{kind}': {
+    expect: html({ coord: 422, coordB: 422 }, 403), params: () => ({ kind: 'privacy' }),
+    req: (role) => ({ form: { 'body-fr': String(role).startsWith('coord') ? 'x'.repeat(20001) : 'Pwned', 'body-en': '' } }),
+  },
+  // payments: a coordinator's own cell sends something refused (nothing written); the
+  // others pay, top up, refund, match, take a mandate, set the hub's IBAN to theirs
+  'GET /desk/settings/payments': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/settings/payments': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { methods: 'onsite', default_method: 'onsite', bank_iban: 'FR00 1234' }
+      : { methods: 'transfer', default_method: 'transfer', bank_iban: 'FR7630006000011234567890189' } }),
+  },
+  'GET /desk/cycles/{id}/cashup': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/cycles/{id}/cashup': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { order: orderOfA(w), method: 'cash', amount: role === 'coord' ? 'lots' : '1000' } }),
+  },
+  'GET /desk/payments': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/payments/customers/{customer}': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/payments/customers/{customer}/topup': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { method: 'cash', amount: role === 'coord' ? 'lots' : '1000' } }),
+  },
+  'POST /desk/payments/customers/{customer}/refund': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { to: role === 'coord' ? 'bogus' : 'cash', amount: '10' } }),
+  },
+  'GET /desk/payments/bank': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/payments/bank': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: () => ({ multipart: { statement: { filename: 'x.csv', data: Buffer.from('not a statement\n') } } }),
+  },
+  'POST /desk/payments/bank/{id}': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: role === 'coord' ? {} : { fee: '1' } }),
+  },
+  'GET /desk/payments/mandates': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/payments/mandates': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { customer: w.acc.cA.email, reference: 'ATTACK-1', signed_on: '2024-01-02',
+      iban: role === 'coord' ? 'FR00 1234' : 'FR7630006000011234567890189' } }),
+  },
+  // a reference that cannot be one (a mandate's is 1 to 35 SEPA characters): refused, nothing changed
+  'POST /desk/payments/mandates/revoke': { expect: html({ coord: 422, coordB: 422 }, 403), req: () => ({ form: { reference: '<none>' } }) },
+  'POST /desk/payments/sepa': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: { collect: String(role).startsWith('coord') ? 'not a date' : '2099-01-02', version: '02' } }),
+  },
+  'GET /desk/payments/sepa/{id}': { expect: html({ coord: 404, coordB: 404 }, 403) },
+  'GET /api/v1/payments/outstanding': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/payments': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ json: { order: orderOfA(w), method: 'cash', amount_cents: role === 'coord' ? 0 : 100000 } }),
+  },
+  'POST /api/v1/payments/statements': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: () => ({ body: 'not a statement\n', headers: { 'content-type': 'text/csv' } }),
+  },
+  'GET /api/v1/payments/unmatched': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'GET /api/v1/balance': { expect: api({ cA: 200, cB: 200 }, 403) },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
   'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
@@ -400,7 +478,8 @@ export const ROUTES = {
 
 /** The URL a row calls (placeholders filled for this world). */
 export function urlOf(route, w) {
-  const params = { ...w.params, slug: slugFor(route.pattern), id: idFor(route.pattern, w) };
+  const row = ROUTES[`${route.method} ${route.pattern}`];
+  const params = { ...w.params, slug: slugFor(route.pattern), id: idFor(route.pattern, w), ...(row?.params ? row.params(w) : {}) };
   const path = route.pattern.replace(/\{(\w+)\}/g, (_, k) => {
     assert.ok(params[k] !== undefined, `no value for {${k}} in ${route.pattern}`);
     return encodeURIComponent(String(params[k]));
