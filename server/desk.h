@@ -19,4 +19,8 @@ void desk_done(http_req *req, const char *path, const char *code);
 /* The rounds (with the batch button) and the documents of a cycle (p_desk_week.c). */
 void desk_week_sections(buf *b, http_req *req, int64_t cycle, const char *state);
 
+/* Orders by phone and on paper: the order form and the way to type orders
+ * (p_desk_customers.c). */
+void desk_paper_section(buf *b, http_req *req, int64_t cycle, const char *state);
+
 #endif

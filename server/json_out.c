@@ -131,5 +131,10 @@ cJSON *json_order(const order *o)
     add_dec(j, "weight_kg", o->weight_g, 3, 0);
     cJSON_AddBoolToObject(j, "editable", o->editable);
     cJSON_AddStringToObject(j, "updated_at", o->updated_at ? o->updated_at : "");
+    /* typed by a coordinator for the customer (phone, paper form): who and when */
+    if (o->entered_by) {
+        cJSON_AddNumberToObject(j, "entered_by", (double)o->entered_by);
+        cJSON_AddStringToObject(j, "entered_at", o->entered_at ? o->entered_at : "");
+    }
     return root;
 }

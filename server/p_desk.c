@@ -65,6 +65,8 @@ static const struct {
     {"activated", "Réactivé.", "Reactivated."},
     {"batched", "Tournées calculées.", "Rounds planned."},
     {"invoiced", "Factures émises.", "Invoices issued."},
+    {"registered", "Client inscrit.", "Customer registered."},
+    {"order_saved", "Commande enregistrée.", "Order saved."},
 };
 
 void desk_notice(buf *b, http_req *req)
@@ -252,6 +254,9 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
                " · <a href=\"/desk/settings\">%s</a></p>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
                TR(req, "Réglages", "Settings"));
+    buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
+               TR(req, "Clients sans internet : inscrire, saisir une commande",
+                  "Customers without internet: register, type an order"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);
@@ -521,6 +526,7 @@ void p_desk_cycle(http_req *req)
         buf_printf(&b, "<a class=\"btn\" href=\"/desk/cycles/%lld/close\">%s</a>", (long long)id,
                    TR(req, "Clore maintenant…", "Close now…"));
     buf_puts(&b, "</div>");
+    desk_paper_section(&b, req, id, state);
     desk_week_sections(&b, req, id, state);
     desk_invoices_section(&b, req, id, state);
     render_pickups(&b, req, pp);

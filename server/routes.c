@@ -45,6 +45,12 @@ const http_route http_routes[] = {
     {"GET", "/desk/pickup-points/{slug}", p_desk_edit_form, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/pickup-points/{slug}", p_desk_edit, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/pickup-points/{slug}/active", p_desk_active, ROLE_COORDINATOR, ROUTE_HTML},
+    /* customers without internet and the orders typed for them (p_desk_orders*.c) */
+    {"GET", "/desk/customers", p_desk_customers, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/customers", p_desk_customer_create, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/cycles/{id}/orders/{customer}", p_desk_order_form, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/cycles/{id}/orders/{customer}", p_desk_order_save, ROLE_COORDINATOR,
+     ROUTE_HTML},
     {"GET", "/desk/settings", p_desk_settings, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/settings", p_desk_settings_save, ROLE_COORDINATOR, ROUTE_HTML},
 
@@ -73,6 +79,10 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/invoices/{number}", h_invoice_get, ROLE_USER, 0},
     {"POST", "/api/v1/invoices/{number}/credit-note", h_invoice_credit, ROLE_COORDINATOR, 0},
     {"GET", "/api/v1/orders", h_orders_mine, ROLE_CONSUMER, 0},
+    {"POST", "/api/v1/customers", h_customer_create, ROLE_COORDINATOR, 0},
+    {"GET", "/api/v1/customers", h_customers_search, ROLE_COORDINATOR, 0},
+    {"PUT", "/api/v1/cycles/{id}/orders/{customer}", h_order_put_for, ROLE_COORDINATOR, 0},
+    {"GET", "/api/v1/cycles/{id}/orders/{customer}", h_order_get_for, ROLE_COORDINATOR, 0},
     {"GET", "/api/v1/hub/settings", h_hub_settings_get, ROLE_COORDINATOR, 0},
     {"PATCH", "/api/v1/hub/settings", h_hub_settings_patch, ROLE_COORDINATOR, 0},
     {"PUT", "/api/v1/producers/{slug}/catalog", h_catalog_put, ROLE_PRODUCER | ROLE_COORDINATOR,
