@@ -69,6 +69,8 @@ bool customer_phone_parse(const char *in, char out[CUSTOMER_PHONE_MAX])
                  s + 7);
         return true;
     }
+    if (intl && !strncmp(intl, "33", 2))
+        return false; /* France, but not 9 digits after the 0 that the "+33" replaces */
     if (intl) {
         size_t k = strlen(intl);
         if (k < 8 || k > 15 || intl[0] == '0')
@@ -194,8 +196,9 @@ int customer_search(db_conn *c, arena *a, int64_t hub, const char *q, customer_r
     char *t = arena_strdup(a, q);
     for (size_t k = strlen(t); k > 0 && t[k - 1] == ' '; k--)
         t[k - 1] = '\0';
-    char key[CUSTOMER_PHONE_MAX];
-    customer_phone_key(t, key);
+    /* a whole number typed any way ("+33 6…", "0033…") is searched as stored */
+    char key[CUSTOMER_PHONE_MAX], parsed[CUSTOMER_PHONE_MAX];
+    customer_phone_key(customer_phone_parse(t, parsed) ? parsed : t, key);
     PGresult *r;
     int st = db_run_a(c, a, &customer_search_rows, &r, DB_P(db_i64(a, hub), t, key));
     if (st != DB_OK)

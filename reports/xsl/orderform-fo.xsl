@@ -24,7 +24,7 @@
   <xsl:attribute-set name="cell">
     <xsl:attribute name="padding">2pt 3pt</xsl:attribute>
     <xsl:attribute name="border-bottom">0.5pt solid #000</xsl:attribute>
-    <xsl:attribute name="display-align">center</xsl:attribute>
+    <xsl:attribute name="display-align">before</xsl:attribute>
   </xsl:attribute-set>
 
   <xsl:template name="label">

@@ -52,7 +52,7 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
   const world = {
     db, srv, cycle, offer, acc, dir,
     // {number}: an invoice number that does not exist, until issueInvoice()
-    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css' },
+    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', customer: acc.cA.customerId },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
@@ -179,6 +179,19 @@ export const ROUTES = {
     expect: html({ coord: 422, coordB: 422 }, 403),
     req: (role) => ({ form: role.startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
   },
+  // customers without internet (issue 25): a coordinator's own cell is refused on a
+  // field (nothing written); the others try to register someone, or to change cA's
+  // order; hub B's coordinator does not find hub A's customer
+  'GET /desk/customers': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/customers': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: role.startsWith('coord') ? { name: 'X', phone: 'not a phone' } : { name: 'Intrus', phone: '06 00 00 00 01' } }),
+  },
+  'GET /desk/cycles/{id}/orders/{customer}': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/cycles/{id}/orders/{customer}': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { pickup: PICKUP, [`o${w.offer}`]: role === 'coord' ? 'beaucoup' : '7' } }),
+  },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
   'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
@@ -227,6 +240,17 @@ export const ROUTES = {
     req: (role) => ({ json: role.startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
   },
   'GET /api/v1/orders': { expect: api({ cA: 200, cB: 200 }, 403) },
+  'POST /api/v1/customers': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: role.startsWith('coord') ? { name: 'X', phone: '12' } : { name: 'Intrus', phone: '06 00 00 00 01' } }),
+  },
+  'GET /api/v1/customers': { expect: api({ coord: 200, coordB: 200 }, 403), query: '?q=alice' },
+  'PUT /api/v1/cycles/{id}/orders/{customer}': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ json: role === 'coord' ? { pickup_point: PICKUP, lines: [] }
+      : { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '7' }] } }),
+  },
+  'GET /api/v1/cycles/{id}/orders/{customer}': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'PUT /api/v1/producers/{slug}/catalog': {
     expect: api({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     query: '?dry_run=1',
