@@ -77,7 +77,7 @@ build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
 # Fuzzers link the parsers alone with clang's libFuzzer: no database, no server, no
 # other library than cJSON, so a module being written elsewhere never breaks them.
 # The parsers are compiled once for every target.
-FUZZ_LIB_SRC = core/arena.c core/buf.c core/log.c core/money.c core/parse.c core/text.c core/unit.c \
+FUZZ_LIB_SRC = core/arena.c core/buf.c core/log.c core/money.c core/parse.c core/phone.c core/text.c core/unit.c \
                core/util.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \

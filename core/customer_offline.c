@@ -10,6 +10,7 @@
  * thousand customers) a scan is instant, and strpos needs no escaping of % or _.
  */
 #include "customer_offline.h"
+#include "phone.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -23,8 +24,7 @@ DB_STMT(customer_insert_offline,
     "SELECT c.id, c.name, c.phone, c.email,"                                                       \
     " EXISTS (SELECT 1 FROM users u WHERE u.hub_id = c.hub_id AND u.customer_id = c.id"            \
     "         AND u.active) AS has_account FROM customers c"
-DB_STMT_IDEMPOTENT(customer_search_rows,
-                   CUSTOMER_COLS
+DB_STMT_IDEMPOTENT(customer_search_rows, CUSTOMER_COLS
                    " WHERE c.hub_id = $1 AND ($2 = ''"
                    "   OR strpos(lower(c.name), lower($2)) > 0"
                    "   OR ($3 <> '' AND ltrim(regexp_replace(c.phone, '[^0-9]', '', 'g'), '0')"
@@ -33,86 +33,10 @@ DB_STMT_IDEMPOTENT(customer_search_rows,
                    "          c.name COLLATE \"fr-x-icu\", c.id LIMIT 50");
 DB_STMT_IDEMPOTENT(customer_by_id, CUSTOMER_COLS " WHERE c.hub_id = $1 AND c.id = $2");
 
-static bool separator(char ch)
-{
-    return ch == ' ' || ch == '.' || ch == '-' || ch == '(' || ch == ')' || ch == '/';
-}
-
-bool customer_phone_parse(const char *in, char out[CUSTOMER_PHONE_MAX])
-{
-    char d[CUSTOMER_PHONE_MAX];
-    size_t n = 0;
-    bool plus = false;
-    out[0] = '\0';
-    if (!in)
-        return false;
-    for (const char *p = in; *p; p++) {
-        if (isdigit((unsigned char)*p)) {
-            if (n + 1 >= sizeof d)
-                return false;
-            d[n++] = *p;
-        } else if (*p == '+' && n == 0 && !plus) {
-            plus = true;
-        } else if (!separator(*p)) {
-            return false;
-        }
-    }
-    d[n] = '\0';
-    const char *intl = NULL; /* the digits after the country prefix mark */
-    if (plus)
-        intl = d;
-    else if (n > 2 && d[0] == '0' && d[1] == '0')
-        intl = d + 2;
-    if (intl && !strncmp(intl, "33", 2) && strlen(intl) == 11 && intl[2] != '0') {
-        const char *s = intl + 2; /* 9 digits */
-        snprintf(out, CUSTOMER_PHONE_MAX, "0%c %.2s %.2s %.2s %.2s", s[0], s + 1, s + 3, s + 5,
-                 s + 7);
-        return true;
-    }
-    if (intl && !strncmp(intl, "33", 2))
-        return false; /* France, but not 9 digits after the 0 that the "+33" replaces */
-    if (intl) {
-        size_t k = strlen(intl);
-        if (k < 8 || k > 15 || intl[0] == '0')
-            return false;
-        snprintf(out, CUSTOMER_PHONE_MAX, "+%.15s", intl);
-        return true;
-    }
-    if (n == 10 && d[0] == '0' && d[1] != '0') {
-        snprintf(out, CUSTOMER_PHONE_MAX, "%.2s %.2s %.2s %.2s %.2s", d, d + 2, d + 4, d + 6,
-                 d + 8);
-        return true;
-    }
-    return false;
-}
-
-void customer_phone_key(const char *s, char out[CUSTOMER_PHONE_MAX])
-{
-    size_t n = 0;
-    out[0] = '\0';
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (isdigit((unsigned char)*p)) {
-            if (n == 0 && *p == '0')
-                continue; /* the national form's leading zeros */
-            if (n + 1 >= CUSTOMER_PHONE_MAX) {
-                out[0] = '\0';
-                return;
-            }
-            out[n++] = *p;
-        } else if (!separator(*p) && *p != '+') {
-            out[0] = '\0';
-            return;
-        }
-    }
-    out[n] = '\0';
-    if (n < 4)
-        out[0] = '\0';
-}
-
 int customer_login_refusal(const char *identifier, refusal *why)
 {
-    char phone[CUSTOMER_PHONE_MAX];
-    if (!identifier || strchr(identifier, '@') || !customer_phone_parse(identifier, phone))
+    char phone[PHONE_MAX];
+    if (!identifier || strchr(identifier, '@') || !phone_parse(identifier, phone))
         return 0;
     return refuse(why, 422, "phone_cannot_log_in", "email",
                   "On se connecte avec une adresse e-mail. Un client inscrit par téléphone n’a "
@@ -133,14 +57,14 @@ int customer_register(db_conn *c, arena *a, int64_t hub, int64_t by, const custo
 {
     refusal_detail *d = arena_alloc(a, 4 * sizeof *d);
     size_t n = 0;
-    char phone[CUSTOMER_PHONE_MAX];
+    char phone[PHONE_MAX];
     text_detail(a, d, &n, "name", in->name, 1, 200, TEXT_LINE, "Le nom est obligatoire.",
                 "The name is required.");
     if (!in->phone || !*in->phone)
-        d[n++] = (refusal_detail){"missing_field", "phone",
-                                  "Le numéro de téléphone est obligatoire.",
-                                  "The phone number is required."};
-    else if (!customer_phone_parse(in->phone, phone))
+        d[n++] =
+            (refusal_detail){"missing_field", "phone", "Le numéro de téléphone est obligatoire.",
+                             "The phone number is required."};
+    else if (!phone_parse(in->phone, phone))
         d[n++] = (refusal_detail){"invalid_phone", "phone",
                                   "Ce n’est pas un numéro de téléphone : 10 chiffres "
                                   "(06 12 34 56 78) ou + et l’indicatif du pays.",
@@ -150,9 +74,9 @@ int customer_register(db_conn *c, arena *a, int64_t hub, int64_t by, const custo
     if (text_detail(a, d, &n, "email", email, 0, 254, TEXT_LINE,
                     "Cette adresse e-mail n’est pas valide.", "This email address is not valid.") &&
         *email && (!strchr(email, '@') || strchr(email, ' ') || strlen(email) < 3))
-        d[n++] = (refusal_detail){"invalid_field", "email",
-                                  "Cette adresse e-mail n’est pas valide.",
-                                  "This email address is not valid."};
+        d[n++] =
+            (refusal_detail){"invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
+                             "This email address is not valid."};
     if (n) {
         refuse(why, 422, d[0].code, d[0].field, d[0].fr, d[0].en);
         why->details = d;
@@ -197,8 +121,8 @@ int customer_search(db_conn *c, arena *a, int64_t hub, const char *q, customer_r
     for (size_t k = strlen(t); k > 0 && t[k - 1] == ' '; k--)
         t[k - 1] = '\0';
     /* a whole number typed any way ("+33 6…", "0033…") is searched as stored */
-    char key[CUSTOMER_PHONE_MAX], parsed[CUSTOMER_PHONE_MAX];
-    customer_phone_key(customer_phone_parse(t, parsed) ? parsed : t, key);
+    char key[PHONE_MAX], parsed[PHONE_MAX];
+    phone_key(phone_parse(t, parsed) ? parsed : t, key);
     PGresult *r;
     int st = db_run_a(c, a, &customer_search_rows, &r, DB_P(db_i64(a, hub), t, key));
     if (st != DB_OK)

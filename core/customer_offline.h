@@ -20,7 +20,6 @@
 #include <stdint.h>
 
 #define CUSTOMER_SEARCH_MAX 50  /* rows a search returns */
-#define CUSTOMER_PHONE_MAX  24  /* bytes of a normalised number, NUL included */
 #define CUSTOMER_QUERY_MAX  100 /* characters of a search */
 
 typedef struct customer_new {
@@ -33,18 +32,6 @@ typedef struct customer_row {
     bool has_account;                 /* a users row: the customer logs in */
     bool paper;                       /* no e-mail: documents printed for them */
 } customer_row;
-
-/* A phone number as people write it ("06 12 34 56 78", "06.12.34.56.78",
- * "+33 6 12 34 56 78", "0033612345678", "+44 20 7946 0958") into its stored form:
- * a French number as "06 12 34 56 78", any other as "+" and its digits. Spaces, dots,
- * dashes and brackets are ignored; anything else, or a wrong number of digits, is not
- * a phone number (false). Pure, for the fuzzer. */
-bool customer_phone_parse(const char *in, char out[CUSTOMER_PHONE_MAX]);
-
-/* The digits a search by phone matches: those of s without the leading zeros of the
- * national form ("06 12" -> "612"); "" when s has fewer than 4 digits or anything but
- * digits and separators. Pure. */
-void customer_phone_key(const char *s, char out[CUSTOMER_PHONE_MAX]);
 
 /* Register a customer of hub, by coordinator `by`: 0 and *id, a refusal naming every
  * field at fault (name, phone, email), or a db_status. */

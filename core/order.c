@@ -81,10 +81,11 @@ DB_STMT(pickup_take, "UPDATE cycle_pickup_points SET orders_count = orders_count
 DB_STMT(pickup_release, "UPDATE cycle_pickup_points SET orders_count = orders_count - 1"
                         " WHERE cycle_id = $1 AND pickup_point_id = $2");
 /* entered_by: the coordinator typing the order ($5, 0 for the customer's own) */
-DB_STMT(insert_order,
-        "INSERT INTO orders (hub_id, cycle_id, customer_id, pickup_point_id, entered_by, entered_at)"
-        " VALUES ($1, $2, $3, $4, nullif($5::bigint, 0), CASE WHEN $5::bigint <> 0 THEN now() END)"
-        " RETURNING id");
+DB_STMT(
+    insert_order,
+    "INSERT INTO orders (hub_id, cycle_id, customer_id, pickup_point_id, entered_by, entered_at)"
+    " VALUES ($1, $2, $3, $4, nullif($5::bigint, 0), CASE WHEN $5::bigint <> 0 THEN now() END)"
+    " RETURNING id");
 DB_STMT(update_order, "UPDATE orders SET pickup_point_id = $2, updated_at = now(),"
                       " entered_by = nullif($3::bigint, 0),"
                       " entered_at = CASE WHEN $3::bigint <> 0 THEN now() END WHERE id = $1");
@@ -96,25 +97,26 @@ DB_STMT(insert_lines,
         "   FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS v(id, q, net)"
         "   JOIN offers o ON o.id = v.id");
 /* The order and its lines in one round trip: the header columns repeat on each line. */
-DB_STMT(get_order,
-        "SELECT o.id, o.cycle_id, c.seller_mode, pp.slug AS pickup, pp.name AS pickup_name,"
-        "       pp.address AS pickup_address, pp.opening AS pickup_opening, c.name AS cycle_name,"
-        "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
-        "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
-        "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
-        "       (c.state = 'open' AND now() < c.closes_at) AS editable,"
-        "       coalesce(o.entered_by, 0) AS entered_by,"
-        "       coalesce(to_char(o.entered_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS entered_at,"
-        "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
-        "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
-        "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g"
-        "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
-        "  JOIN cycles c ON c.id = o.cycle_id"
-        "  LEFT JOIN order_lines l ON l.order_id = o.id"
-        "  LEFT JOIN offers f ON f.id = l.offer_id"
-        "  LEFT JOIN producers p ON p.id = f.producer_id"
-        " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
-        " ORDER BY p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
+DB_STMT(
+    get_order,
+    "SELECT o.id, o.cycle_id, c.seller_mode, pp.slug AS pickup, pp.name AS pickup_name,"
+    "       pp.address AS pickup_address, pp.opening AS pickup_opening, c.name AS cycle_name,"
+    "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
+    "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
+    "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
+    "       (c.state = 'open' AND now() < c.closes_at) AS editable,"
+    "       coalesce(o.entered_by, 0) AS entered_by,"
+    "       coalesce(to_char(o.entered_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS entered_at,"
+    "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
+    "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
+    "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g"
+    "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
+    "  JOIN cycles c ON c.id = o.cycle_id"
+    "  LEFT JOIN order_lines l ON l.order_id = o.id"
+    "  LEFT JOIN offers f ON f.id = l.offer_id"
+    "  LEFT JOIN producers p ON p.id = f.producer_id"
+    " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
+    " ORDER BY p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
 DB_STMT(list_orders,
         "SELECT o.id, o.cycle_id AS cycle, c.name AS cycle_name, c.state,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date, pp.name AS pickup_name,"

@@ -19,7 +19,8 @@
 static const rpt_kind kinds[] = {
     {"collection", "Bon d’apport", "Collection list", RPT_BY_PRODUCER | RPT_BY_ROUND,
      rpt_collection, false},
-    {"picking", "Liste de préparation", "Picking list", RPT_BY_PICKUP | RPT_BY_ROUND, rpt_picking, false},
+    {"picking", "Liste de préparation", "Picking list", RPT_BY_PICKUP | RPT_BY_ROUND, rpt_picking,
+     false},
     {"delivery", "Feuille de distribution", "Delivery sheet", RPT_BY_PICKUP | RPT_BY_ROUND,
      rpt_delivery, false},
     {"route", "Feuille de route", "Route sheet", RPT_BY_ROUND, rpt_route, false},

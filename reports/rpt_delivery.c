@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const cols[] = {
-    "pickup_id",    "pickup",        "pickup_name", "pickup_address", "opening",
-    "opening_dow",  "opening_start", "opening_end", "round_id",       "round_seq",
-    "vehicle_name", "stop_id",       "stop_seq",    "part",           "parts",
-    "eta",          "bag",           "order_id",    "customer_kind",  "customer_name",
-    "legal_name",   "phone",         "items",       "nets",           "paper",
-    NULL};
+static const char *const cols[] = {"pickup_id",  "pickup",      "pickup_name",   "pickup_address",
+                                   "opening",    "opening_dow", "opening_start", "opening_end",
+                                   "round_id",   "round_seq",   "vehicle_name",  "stop_id",
+                                   "stop_seq",   "part",        "parts",         "eta",
+                                   "bag",        "order_id",    "customer_kind", "customer_name",
+                                   "legal_name", "phone",       "items",         "nets",
+                                   "paper",      NULL};
 enum {
     C_PICKUP_ID,
     C_PICKUP,

@@ -42,8 +42,8 @@ void h_customer_create(http_req *req)
         return;
     refusal why = {0};
     int64_t id;
-    int st = customer_register(req->db, req->mem, req->hub_id, req->session->user_id, &in, &id,
-                               &why);
+    int st =
+        customer_register(req->db, req->mem, req->hub_id, req->session->user_id, &in, &id, &why);
     customer_row c;
     bool found = false;
     if (st == 0)
@@ -63,8 +63,7 @@ void h_customers_search(http_req *req)
     customer_row *rows;
     size_t n;
     refusal why = {0};
-    int st = customer_search(req->db, req->mem, req->hub_id, http_query(req, "q"), &rows, &n,
-                             &why);
+    int st = customer_search(req->db, req->mem, req->hub_id, http_query(req, "q"), &rows, &n, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

@@ -113,7 +113,8 @@ static void render_results(buf *b, http_req *req, const char *q, int64_t cycle)
                    c->has_account ? TR(req, "a un compte", "has an account")
                                   : TR(req, "sans compte", "no account"));
         if (cycle)
-            buf_printf(b, " <a class=\"btn secondary\" href=\"/desk/cycles/%lld/orders/%lld\">%s</a>",
+            buf_printf(b,
+                       " <a class=\"btn secondary\" href=\"/desk/cycles/%lld/orders/%lld\">%s</a>",
                        (long long)cycle, (long long)c->id,
                        TR(req, "Saisir sa commande", "Type their order"));
         buf_puts(b, "</li>");
@@ -155,7 +156,8 @@ static void render(http_req *req, int status, const char *q, int64_t cycle, cons
     buf_printf(&b, " <button class=\"btn\" type=\"submit\">%s</button></form>",
                TR(req, "Chercher", "Search"));
     render_results(&b, req, q, cycle);
-    buf_printf(&b, "<form method=\"post\" action=\"/desk/customers\" novalidate><h2>%s</h2><p>%s</p>",
+    buf_printf(&b,
+               "<form method=\"post\" action=\"/desk/customers\" novalidate><h2>%s</h2><p>%s</p>",
                TR(req, "Inscrire un client par téléphone", "Register a customer by phone"),
                TR(req,
                   "Sans mot de passe ni compte : le client ne se connecte pas, vous saisissez ses "
@@ -197,8 +199,8 @@ void p_desk_customer_create(http_req *req)
     int64_t cycle = target_cycle(req, form_get(&f, "cycle"));
     int64_t id;
     refusal why = {0};
-    int st = customer_register(req->db, req->mem, req->hub_id, req->session->user_id, &in, &id,
-                               &why);
+    int st =
+        customer_register(req->db, req->mem, req->hub_id, req->session->user_id, &in, &id, &why);
     if (st > 0) {
         if (!why.ndetails) { /* one problem: list it like the others */
             why.details = arena_alloc(req->mem, sizeof *why.details);
@@ -236,8 +238,7 @@ void desk_paper_section(buf *b, http_req *req, int64_t cycle, const char *state)
                "&amp;lang=%s\">%s</a> <a class=\"btn secondary\" "
                "href=\"/api/v1/cycles/%lld/reports/orderform?format=html&amp;lang=%s\">%s</a>",
                (long long)cycle, req->lang, TR(req, "Bon de commande (PDF)", "Order form (PDF)"),
-               (long long)cycle, req->lang,
-               TR(req, "Bon de commande (HTML)", "Order form (HTML)"));
+               (long long)cycle, req->lang, TR(req, "Bon de commande (HTML)", "Order form (HTML)"));
     if (!strcmp(state, "open"))
         buf_printf(b, " <a class=\"btn\" href=\"/desk/customers?cycle=%lld\">%s</a>",
                    (long long)cycle, TR(req, "Saisir une commande", "Type an order"));

@@ -126,7 +126,8 @@ static void render_summary(buf *b, http_req *req, const entry_view *v)
     buf_html(b, o->pickup_name);
     buf_puts(b, "</p>");
     if (o->entered_by) {
-        buf_printf(b, "<p>%s ", TR(req, "Saisie par un coordinateur le", "Typed by a coordinator on"));
+        buf_printf(b, "<p>%s ",
+                   TR(req, "Saisie par un coordinateur le", "Typed by a coordinator on"));
         fmt_datetime(b, req, o->entered_at);
         buf_puts(b, ".</p>");
     }
@@ -134,7 +135,7 @@ static void render_summary(buf *b, http_req *req, const entry_view *v)
 
 static void render_pickups(buf *b, http_req *req, const entry_view *v)
 {
-    const char *chosen = v->typed        ? form_get(v->typed, "pickup")
+    const char *chosen = v->typed       ? form_get(v->typed, "pickup")
                          : v->has_order ? v->current.pickup_point
                                         : (v->npickups == 1 ? v->pickups[0].slug : NULL);
     buf_printf(b, "<fieldset id=\"pickup\"%s><legend>%s</legend>",
@@ -236,8 +237,7 @@ static void render(http_req *req, int status, const entry_view *v)
                    TR(req, "Ce cycle n’est pas ouvert : sa commande ne peut plus changer.",
                       "This cycle is not open: the order cannot change."));
     } else if (v->noffers) {
-        buf_printf(&b,
-                   "<form method=\"post\" action=\"/desk/cycles/%lld/orders/%lld\" novalidate>",
+        buf_printf(&b, "<form method=\"post\" action=\"/desk/cycles/%lld/orders/%lld\" novalidate>",
                    (long long)v->cycle, (long long)c->id);
         page_csrf_field(&b, req);
         render_pickups(&b, req, v);
@@ -319,11 +319,11 @@ void p_desk_order_save(http_req *req)
         if (!typed || !*typed || strspn(typed, " ") == strlen(typed))
             continue;
         if (!parse_form_quantity(typed, &q) || q < 0) {
-            v.error_of[i] = arena_printf(
-                req->mem,
-                fr ? "n° %d : « %s » n’est pas une quantité (par exemple 2 ou 1,5)."
-                   : "No. %d: \"%s\" is not a quantity (for example 2 or 1.5).",
-                v.offers[i].number, typed);
+            v.error_of[i] =
+                arena_printf(req->mem,
+                             fr ? "n° %d : « %s » n’est pas une quantité (par exemple 2 ou 1,5)."
+                                : "No. %d: \"%s\" is not a quantity (for example 2 or 1.5).",
+                             v.offers[i].number, typed);
             add_problem(req, &v, arena_strdup(req->mem, field), v.error_of[i], v.error_of[i]);
             continue;
         }
@@ -337,7 +337,7 @@ void p_desk_order_save(http_req *req)
         return;
     }
     const char *pickup = form_get(&f, "pickup");
-    order_in in = {req->hub_id, v.cycle, v.customer.id, pickup ? pickup : "",
+    order_in in = {req->hub_id, v.cycle, v.customer.id,        pickup ? pickup : "",
                    lines,       n,       req->session->user_id};
     order o;
     refusal why = {0};
@@ -349,9 +349,9 @@ void p_desk_order_save(http_req *req)
     if (st > 0) {
         size_t k = why.ndetails ? why.ndetails : 1;
         for (size_t i = 0; i < k; i++) {
-            const refusal_detail *d =
-                why.ndetails ? &why.details[i]
-                             : &(refusal_detail){why.code, why.field, why.fr, why.en};
+            const refusal_detail *d = why.ndetails
+                                          ? &why.details[i]
+                                          : &(refusal_detail){why.code, why.field, why.fr, why.en};
             const char *msg = fr ? d->fr : d->en;
             const char *at = form_field_for(req, &v, d->field, offer_of_line, n, msg);
             v.problems[v.nproblems++] = (refusal_detail){d->code, at, d->fr, d->en};
