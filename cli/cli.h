@@ -34,6 +34,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_hub(int argc, char **argv);
 int cmd_cycle(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

@@ -19,6 +19,12 @@ static const cli_command commands[] = {
     {"serve", cmd_serve, "[--listen ADDR:PORT]", "run the web server and the JSON API"},
     {"migrate", cmd_migrate, "", "create or update the database schema"},
     {"seed", cmd_seed, "DIR", "load a hub, its producers, pickup points and vehicles from CSV"},
+    {"hub", cmd_hub,
+     "create --slug SLUG --name TEXT --siret SIRET --coordinator-email EMAIL [--legal-form F] "
+     "[--vat-number V] [--address TEXT] [--rcs-city C] [--share-capital EUR] [--depot-lat L "
+     "--depot-lon L] [--email E] [--phone P] [--coordinator-name N] | create --first-run-token",
+     "create a hub and its first coordinator (password on standard input), or print a one-time "
+     "token for the first-run page"},
     {"user", cmd_user,
      "add --email EMAIL --role consumer|producer|coordinator [--producer SLUG] [--name TEXT]",
      "create an account (password on standard input)"},

@@ -19,6 +19,7 @@
 
 DB_STMT(hub_by_slug, "SELECT id FROM hubs WHERE slug = $1");
 DB_STMT(hub_only, "SELECT id FROM hubs ORDER BY id LIMIT 2");
+DB_STMT(hub_by_host, "SELECT hub_id FROM hub_hosts WHERE host = $1");
 DB_STMT(
     user_by_email,
     "SELECT u.id, u.hub_id, u.email, u.name, u.role, u.password_hash, u.active,"
@@ -97,6 +98,19 @@ db_status account_hub_id(db_conn *c, const char *slug, int64_t *hub_id)
         return st;
     if (PQntuples(r) == 1)
         *hub_id = db_int(r, 0, "id");
+    PQclear(r);
+    return DB_OK;
+}
+
+db_status account_hub_by_host(db_conn *c, const char *host, int64_t *hub_id)
+{
+    PGresult *r;
+    *hub_id = 0;
+    db_status st = db_run(c, &hub_by_host, &r, DB_P(host));
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(r) == 1)
+        *hub_id = db_int(r, 0, "hub_id");
     PQclear(r);
     return DB_OK;
 }

@@ -27,6 +27,8 @@ int account_role_bit(const char *role);
 
 /* The hub named by slug, or the only hub when slug is "" (0 when none / ambiguous). */
 db_status account_hub_id(db_conn *c, const char *slug, int64_t *hub_id);
+/* The hub a host name leads to (hub_hosts, as compared: lower case, no port), or 0. */
+db_status account_hub_by_host(db_conn *c, const char *host, int64_t *hub_id);
 
 typedef enum {
     LOGIN_OK = 0,

@@ -100,6 +100,7 @@ static const char *check_listen(const char *v)
 
 static const key_spec keys[] = {
     STR(database_url, NULL),
+    STR(database_read_url, NULL),
     STR(listen, check_listen),
     STR(hub, check_hub),
     /* its entries are read by km0 serve at start (server/hub_select.c), which names
@@ -122,6 +123,7 @@ static const key_spec keys[] = {
     SIZE(catalog_max_field_bytes),
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
+    INT(retry_after_s, 1, 3600),
     INT(session_hours, 1, 24 * 365),
     INT(sessions_per_user, 1, 1000),
     STR(metrics_access, check_metrics_access),
@@ -129,6 +131,8 @@ static const key_spec keys[] = {
     INT(login_window_minutes, 1, 24 * 60),
     INT(payment_days, 0, 60),
     BOOL(secure_cookies),
+    STR(gazetteer, NULL),
+    INT(invitation_days, 1, 90),
 };
 
 /* Where each key was last set ("file:line"), for messages about its value that
@@ -158,12 +162,15 @@ static void set_defaults(void)
     g_config.catalog_max_field_bytes = 16384;
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
+    g_config.retry_after_s = 5;
     g_config.session_hours = 24 * 14;
     g_config.sessions_per_user = 10;
     snprintf(g_config.metrics_access, sizeof g_config.metrics_access, "coordinator");
     g_config.login_max_failures = 10;
     g_config.login_window_minutes = 15;
     g_config.payment_days = 0;
+    snprintf(g_config.gazetteer, sizeof g_config.gazetteer, "build/communes-fr.tsv");
+    g_config.invitation_days = 7;
 }
 
 static char *trim(char *s)
@@ -334,6 +341,9 @@ int config_load(const char *path)
         return -1;
     const char *env = getenv("KM0_DATABASE_URL");
     if (env && *env && set_key("KM0_DATABASE_URL", 0, "database_url", env) != 0)
+        return -1;
+    env = getenv("KM0_DATABASE_READ_URL");
+    if (env && *env && set_key("KM0_DATABASE_READ_URL", 0, "database_read_url", env) != 0)
         return -1;
     env = getenv("KM0_LISTEN");
     if (env && *env && set_key("KM0_LISTEN", 0, "listen", env) != 0)

@@ -190,8 +190,17 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
                          db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct)))) !=
         DB_OK)
         return st;
+    return hub_settings_record(c, a, hub, user, via, names, olds, news, n);
+}
+
+int hub_settings_record(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
+                        const char *const *names, const char *const *olds, const char *const *news,
+                        size_t n)
+{
+    if (n == 0)
+        return 0;
     return db_do(c, &record_changes,
-                 DB_P(h, db_i64(a, user), via, db_text_array(a, names, n),
+                 DB_P(db_i64(a, hub), db_i64(a, user), via, db_text_array(a, names, n),
                       db_text_array(a, olds, n), db_text_array(a, news, n)));
 }
 

@@ -75,6 +75,11 @@ int hub_settings_update(db_conn *c, arena *a, int64_t hub, const hub_settings_pa
 /* Same, inside a transaction the caller runs (km0 seed). */
 int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_settings_patch *p,
                               int64_t user, const char *via, hub_settings *out, refusal *why);
+/* Record changes made in the caller's transaction: n settings (names as the JSON API
+ * calls them), their old and new values as text ("" for none). */
+int hub_settings_record(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
+                        const char *const *names, const char *const *olds, const char *const *news,
+                        size_t n);
 /* The latest changes first, at most limit. */
 db_status hub_settings_changes(db_conn *c, arena *a, int64_t hub, int limit,
                                hub_settings_change **out, size_t *n);

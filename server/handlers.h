@@ -33,7 +33,6 @@ struct order;
 bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
 /* h_customers.c: customers without internet, orders typed for them */
 void h_customer_create(http_req *req);
-void h_customers_search(http_req *req);
 void h_order_put_for(http_req *req);
 void h_order_get_for(http_req *req);
 /* p_desk_customers.c, p_desk_orders.c: the same on the desk */
@@ -66,16 +65,62 @@ void p_desk_generate(http_req *req);
 void p_desk_create(http_req *req);
 void p_desk_state(http_req *req);
 void p_desk_cycle(http_req *req);
-void p_desk_list(http_req *req);
-void p_desk_edit_form(http_req *req);
-void p_desk_edit(http_req *req);
-void p_desk_active(http_req *req);
 void p_desk_batch(http_req *req);
+/* the desk's producers, places, people and hub: p_desk_producers.c, p_desk_places.c,
+ * p_desk_people.c, p_desk_identity.c */
+void p_desk_producers(http_req *req);
+void p_desk_producer_new(http_req *req);
+void p_desk_producer_create(http_req *req);
+void p_desk_producer(http_req *req);
+void p_desk_producer_save(http_req *req);
+void p_desk_producer_active(http_req *req);
+void p_desk_producer_invite(http_req *req);
+void p_desk_places(http_req *req);
+void p_desk_place_new(http_req *req);
+void p_desk_place_create(http_req *req);
+void p_desk_place(http_req *req);
+void p_desk_place_save(http_req *req);
+void p_desk_place_active(http_req *req);
+void p_desk_people(http_req *req);
+void p_desk_person(http_req *req);
+void p_desk_person_verified(http_req *req);
+void p_desk_coordinator_add(http_req *req);
+void p_desk_coordinator_remove(http_req *req);
+void p_desk_hub(http_req *req);
+void p_desk_hub_identity(http_req *req);
+void p_desk_hub_week(http_req *req);
+void p_desk_hub_hosts(http_req *req);
+/* invitations (p_invitation.c), a producer's own page (p_producer_profile.c) */
+void p_invitation_form(http_req *req);
+void p_invitation(http_req *req);
+void h_invitation_accept(http_req *req);
+void p_producer_profile(http_req *req);
+void p_producer_profile_save(http_req *req);
+void p_producer_public(http_req *req);
+/* JSON for scripts: h_producers.c, h_places.c, h_people.c */
+void h_producers_list(http_req *req);
+void h_producer_create(http_req *req);
+void h_producer_get(http_req *req);
+void h_producer_patch(http_req *req);
+void h_producer_invite(http_req *req);
+void h_places_list(http_req *req);
+void h_place_create(http_req *req);
+void h_place_get(http_req *req);
+void h_place_patch(http_req *req);
+void h_customers_list(http_req *req);
+void h_customer_get(http_req *req);
+void h_customer_patch(http_req *req);
+void h_coordinators_list(http_req *req);
+void h_coordinator_add(http_req *req);
+void h_coordinator_remove(http_req *req);
 /* hub settings: h_hub.c (JSON), p_desk_settings.c (the desk's page) */
 void h_hub_settings_get(http_req *req);
 void h_hub_settings_patch(http_req *req);
 void p_desk_settings(http_req *req);
 void p_desk_settings_save(http_req *req);
+/* first run: p_setup.c */
+void p_setup_form(http_req *req);
+void p_setup(http_req *req);
 /* h_reports.c */
 void h_reports_list(http_req *req);
 void h_report_get(http_req *req);

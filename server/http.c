@@ -8,6 +8,7 @@
  */
 #include "http.h"
 #include "../core/config.h"
+#include "../core/hub_create.h"
 #include "../core/log.h"
 #include "../core/rcache.h"
 #include "../core/util.h"
@@ -209,6 +210,12 @@ static void queue_csp(http_req *req, int status, struct MHD_Response *resp, cons
         return;
     }
     add_common_headers(req, resp, csp);
+    if (status == 503 && !MHD_get_response_header(resp, "Retry-After")) {
+        /* the database unreachable or in failover: a client that retries knows when */
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", g_config.retry_after_s);
+        MHD_add_response_header(resp, "Retry-After", secs);
+    }
     req->replied = true;
     req->status = status;
     MHD_queue_response(req->conn, (unsigned)status, resp);
@@ -376,6 +383,12 @@ void http_reply_db_error(http_req *req, int status_from_db)
                      NULL);
 }
 
+db_conn *http_read_db(http_req *req)
+{
+    db_conn *c = db_thread_read_conn();
+    return c ? c : req->db;
+}
+
 void http_reply_refusal(http_req *req, const refusal *why)
 {
     const char *msg = refusal_text(why, req->lang);
@@ -418,6 +431,25 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
     buf *b = &req->set_cookies[req->ncookies++];
     buf_printf(b, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s%s", name, value, max_age_s,
                http_only ? "; HttpOnly" : "", g_config.secure_cookies ? "; Secure" : "");
+}
+
+bool http_client_is_local(http_req *req)
+{
+    if (http_header(req, "X-Forwarded-For") || http_header(req, "X-Real-IP") ||
+        http_header(req, "Forwarded"))
+        return false;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return false;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+    }
+    return false;
 }
 
 /* ---- language ----------------------------------------------------------- */
@@ -592,9 +624,15 @@ static bool admit(http_req *req)
             }
         }
         if (!req->hub_id && !(rt->flags & ROUTE_NO_HUB)) {
+            bool fr = req->lang[0] == 'f', any = true;
+            hub_any(req->db, &any); /* when it fails, the plain message */
             http_reply_error(req, 404, "unknown_hub",
-                             req->lang[0] == 'f' ? "Aucun groupement n’est servi à cette adresse."
-                                                 : "No hub is served at this address.",
+                             any ? (fr ? "Aucun groupement n’est servi à cette adresse."
+                                       : "No hub is served at this address.")
+                             : fr ? "Aucun groupement n’existe encore : la première mise en route "
+                                    "se fait à l’adresse /setup, depuis la machine de km0."
+                                  : "No hub exists yet: the first run is at /setup, from km0's "
+                                    "machine.",
                              NULL);
             return false;
         }
@@ -897,6 +935,15 @@ int http_serve(const char *listen)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     log_event(LOG_INFO, "server.started", "listen=%s port=%u threads=%d pid=%d", listen,
               info ? info->port : 0, g_config.threads, (int)getpid());
+    /* a database without a hub: say where the first run is (never a token: logs are
+     * read by more people than the machine's administrator) */
+    db_conn *c = db_thread_conn();
+    bool any = true;
+    if (c && hub_any(c, &any) == DB_OK && !any)
+        log_event(LOG_WARN, "server.no_hub",
+                  "port=%u hint=\"first run: open /setup from this machine, or run km0 hub "
+                  "create --first-run-token for a one-time link\"",
+                  info ? info->port : 0);
     while (!stop_requested) {
         usleep(200 * 1000);
         conn_limits_sweep();

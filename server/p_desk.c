@@ -65,6 +65,19 @@ static const struct {
     {"activated", "Réactivé.", "Reactivated."},
     {"batched", "Tournées calculées.", "Rounds planned."},
     {"invoiced", "Factures émises.", "Invoices issued."},
+    {"hub_created",
+     "Le groupement est créé : ajoutez ses producteurs, ses points de retrait et "
+     "ses véhicules.",
+     "The hub is created: add its producers, pickup points and vans."},
+    {"created_producer", "Producteur ajouté : invitez-le à créer son compte.",
+     "Producer added: invite them to create their account."},
+    {"created_place", "Ajouté.", "Added."},
+    {"verified", "Coordonnées marquées comme vérifiées.", "Details marked as verified."},
+    {"unverified", "Vérification retirée.", "Verification removed."},
+    {"role_given", "Rôle de coordination donné.", "Coordinator role given."},
+    {"role_removed", "Rôle de coordination retiré.", "Coordinator role removed."},
+    {"suspended", "Producteur suspendu : ses lignes déjà commandées restent et seront livrées.",
+     "Producer suspended: the lines already ordered stay and will be delivered."},
     {"registered", "Client inscrit.", "Customer registered."},
     {"order_saved", "Commande enregistrée.", "Order saved."},
 };
@@ -250,10 +263,14 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     desk_notice(&b, req);
     render_overlaps(&b, req, ov, nov);
     buf_printf(&b,
-               "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a>"
-               " · <a href=\"/desk/settings\">%s</a></p>",
+               "<ul class=\"cats\"><li><a href=\"/desk/producers\">%s</a></li>"
+               "<li><a href=\"/desk/pickup-points\">%s</a></li>"
+               "<li><a href=\"/desk/vehicles\">%s</a></li><li><a href=\"/desk/people\">%s</a>"
+               "</li><li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
+               "</a></li></ul>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
-               TR(req, "Réglages", "Settings"));
+               TR(req, "Véhicules", "Vans"), TR(req, "Personnes", "People"),
+               TR(req, "Le groupement", "The hub"), TR(req, "Réglages", "Settings"));
     buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
                TR(req, "Clients sans internet : inscrire, saisir une commande",
                   "Customers without internet: register, type an order"));

@@ -34,6 +34,22 @@ static const char *setting_label(http_req *req, const char *setting)
         {"max_line_quantity", "Quantité maximum par ligne", "Largest quantity per line"},
         {"max_offer_share_percent", "Part maximum du stock d’un produit (%)",
          "Largest share of a product's stock (%)"},
+        /* the hub's identity, rhythm and host names (server/p_desk_identity.c) */
+        {"name", "Nom", "Name"},
+        {"legal_form", "Forme juridique", "Legal form"},
+        {"siret", "SIRET", "SIRET"},
+        {"vat_number", "Numéro de TVA", "VAT number"},
+        {"address", "Adresse", "Address"},
+        {"rcs_city", "Ville du RCS", "RCS city"},
+        {"share_capital", "Capital social (€)", "Share capital (€)"},
+        {"email", "E-mail de contact", "Contact email"},
+        {"phone", "Téléphone", "Phone"},
+        {"depot_lat", "Latitude du dépôt", "Depot latitude"},
+        {"depot_lon", "Longitude du dépôt", "Depot longitude"},
+        {"template_opens", "Ouverture (jour, heure)", "Opens (day, time)"},
+        {"template_closes", "Clôture (jour, heure)", "Closes (day, time)"},
+        {"template_delivery", "Jour de livraison", "Delivery day"},
+        {"hosts", "Adresses du groupement", "Host names"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(labels[i].key, setting))
@@ -167,6 +183,9 @@ static void render(http_req *req, int status, const hub_settings *s, const shown
         buf_html(&b, refusal_text(why, req->lang));
         buf_puts(&b, "</a></li></ul></div>");
     }
+    buf_printf(&b, "<p><a href=\"/desk/hub\">%s</a></p>",
+               TR(req, "Identité, rythme de la semaine et adresses du groupement",
+                  "The hub's identity, weekly rhythm and host names"));
     buf_printf(&b, "<p>%s</p>",
                TR(req,
                   "Un changement vaut pour les cycles ouverts ensuite : un cycle déjà ouvert garde "

@@ -67,12 +67,12 @@ describe('customers without internet and orders typed for them', () => {
     for (const q of ['durand', 'MARIE', '0612345678', '+33612345678', '56 78', '0033 6 12 34 56 78']) {
       const r = await coord.get(`/api/v1/customers?q=${encodeURIComponent(q)}`);
       assert.equal(r.status, 200, r.text);
-      assert.deepEqual(r.json.customers.map((c) => c.name), ['Marie Durand'], q);
+      assert.deepEqual(r.json.customers.map((c) => [c.name, c.paper]), [['Marie Durand', true]], q);
     }
     const none = await coord.get('/api/v1/customers?q=Dupont');
     assert.deepEqual(none.json.customers, []);
-    const long = await coord.get(`/api/v1/customers?q=${'x'.repeat(101)}`);
-    assert.equal(long.status, 422);
+    const long = await coord.get(`/api/v1/customers?q=${'x'.repeat(201)}`);
+    assert.equal(long.status, 400);
     assert.equal(long.json.error.field, 'q');
   });
 

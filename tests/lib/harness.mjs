@@ -65,6 +65,22 @@ export function freshDb(tag = 'db') {
   };
 }
 
+/** A database with km0's schema and nothing in it (no hub): a first run's. */
+export function emptyDb(tag = 'empty') {
+  const name = `t_${tag.replace(/[^a-z0-9]/g, '_')}_${process.pid}_${++dbCounter}`;
+  psql('postgres', `CREATE DATABASE ${name} TEMPLATE template0`);
+  const db = {
+    name,
+    url: pgUrl(name),
+    sql: (q) => psql(name, q),
+    one: (q) => { const r = psql(name, q); return r.length ? r[0][0] : undefined; },
+    drop: () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+  const r = km0(['migrate'], { db });
+  assert.equal(r.status, 0, r.stderr);
+  return db;
+}
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
