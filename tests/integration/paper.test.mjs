@@ -214,6 +214,11 @@ describe('customers without internet and orders typed for them', () => {
     const notes = html.split('<section').filter((s) => /Client sans e-mail : facture à imprimer/.test(s));
     assert.ok(notes.length >= 1);
     assert.ok(notes.every((s) => /Marie Durand/.test(s)), 'the print note only on invoices to Marie');
+    // and the desk's list of the cycle's invoices says which ones to print
+    const list = await coord.get(`/desk/cycles/${cycle}/invoices`);
+    assert.equal(list.status, 200);
+    assert.match(list.text, /Marie Durand <span class="badge">à imprimer \(sans e-mail\)<\/span>/);
+    assert.doesNotMatch(list.text, /Client 0 <span class="badge">à imprimer/);
   });
 });
 
