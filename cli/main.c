@@ -46,9 +46,11 @@ static const cli_command commands[] = {
      "receipts (the bags of customers without e-mail); orderform (the paper order form) in "
      "any state"},
     {"invoice", cmd_invoice,
-     "issue --cycle ID | list --cycle ID | export NUMBER [--format cii|xml|pdf|facturx|html] "
-     "[--lang fr|en] [-o FILE] | credit NUMBER [--reason TEXT]",
-     "invoices: issue a batched cycle's (all or none), list, export one, credit one"},
+     "issue --cycle ID [--no-archive] | list --cycle ID | export NUMBER "
+     "[--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE] | credit NUMBER "
+     "[--reason TEXT] [--no-archive] | archive [--cycle ID] [--retry] | verify [--cycle ID]",
+     "invoices: issue a batched cycle's (all or none, then archived as Factur-X), list, export "
+     "one, credit one, archive what is queued, verify every archived file"},
 };
 
 static void usage(FILE *out)

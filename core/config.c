@@ -110,6 +110,12 @@ static const key_spec keys[] = {
     STR(seller_mode, check_seller_mode),
     {"resale_vat_rate", K_VAT, FIELD(resale_vat_rate_bp), 0, 0, 0, NULL},
     STR(fop, NULL),
+    INT(render_slots, 0, 64),
+    INT(render_queue, 0, 10000),
+    INT(render_wait_s, 1, 3600),
+    INT(archive_workers, 0, 1),
+    INT(archive_batch, 1, 100000),
+    INT(archive_cache_mb, 0, 65536),
     STR(reports_dir, NULL),
     STR(log_level, check_log_level),
     INT(threads, 1, 256),
@@ -149,6 +155,12 @@ static void set_defaults(void)
     snprintf(g_config.seller_mode, sizeof g_config.seller_mode, "producers");
     g_config.resale_vat_rate_bp = 550;
     snprintf(g_config.fop, sizeof g_config.fop, "fop");
+    g_config.render_slots = 0;
+    g_config.render_queue = 32;
+    g_config.render_wait_s = 30;
+    g_config.archive_workers = 1;
+    g_config.archive_batch = 1000;
+    g_config.archive_cache_mb = 64;
     snprintf(g_config.reports_dir, sizeof g_config.reports_dir, "reports");
     snprintf(g_config.log_level, sizeof g_config.log_level, "info");
     g_config.threads = 16;

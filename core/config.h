@@ -25,6 +25,12 @@ typedef struct km0_config {
     char seller_mode[16];   /* "producers" (on behalf of producers) or "hub" (buys and resells) */
     int resale_vat_rate_bp; /* hub mode: VAT on franchise producers' goods (550 = 5.5 %) */
     char fop[256];          /* Apache FOP command */
+    int render_slots;       /* FOP runs at once per process; 0 = one per core */
+    int render_queue;       /* HTTP renderings waiting for a slot; more get 503 */
+    int render_wait_s;      /* how long an HTTP rendering may wait for a slot */
+    int archive_workers;    /* km0 serve archives issued invoices (1) or leaves it (0) */
+    int archive_batch;      /* invoices rendered by one FOP run when archiving */
+    int archive_cache_mb;   /* archived files kept in memory for downloads; 0 = none */
     char reports_dir[512];  /* where reports/xsl and reports/xsd are */
     char log_level[16];
     int threads;                 /* HTTP worker threads, one database connection each */

@@ -99,7 +99,13 @@ struct http_req {
     struct form *form;      /* an HTML route's posted form, checked at admission (csrf.c) */
     buf set_cookies[3];     /* Set-Cookie headers to add to the reply */
     int ncookies;
-    http_cache cache; /* set by a handler before it replies */
+    http_cache cache;  /* set by a handler before it replies */
+    int retry_after_s; /* a 503 that says when to come back (Retry-After) */
+    /* a rendering handed to server/render_pool.c: the connection is suspended until
+     * it is done, then resume replies (on an HTTP thread) */
+    bool suspended;
+    void (*resume)(http_req *req);
+    void *async;
 };
 
 /* Start serving on listen ("ADDR:PORT") until SIGINT/SIGTERM; returns the exit code. */
@@ -130,6 +136,11 @@ void http_reply_bytes(http_req *req, int status, const char *content_type, const
  * security policy that lets it carry its own inline stylesheet and nothing else. */
 void http_reply_document(http_req *req, int status, const char *content_type, const void *data,
                          size_t len, const char *filename);
+/* A stored file that never changes (an archived invoice): strong ETag (quoted),
+ * 304 without the body when If-None-Match names it, else 200 with the bytes
+ * (data must live in req->mem, or longer: it is sent from there). */
+void http_reply_stored(http_req *req, const char *content_type, const void *data, size_t len,
+                       const char *filename, const char *etag);
 void http_reply_redirect(http_req *req, const char *location); /* 303 See Other */
 void http_reply_text(http_req *req, int status, const char *content_type, const char *text);
 /* 503 when the database cannot be reached (or the outcome of a write is unknown:
