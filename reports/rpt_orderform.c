@@ -10,8 +10,8 @@
  *       <offer number sku name unit price-cents vat-rate step [left] [organic]
  *              [ref-price-cents ref-unit]/>
  *
- * Unlike the other documents it is made before the cycle is batched (while it is
- * open, or still a draft, so it can be photocopied before the opening). Offers come
+ * Unlike the other documents it is made before the cycle is batched: while it is
+ * open (a draft has no offers yet, they are frozen at the opening; its form says so). Offers come
  * in the order and with the numbers of core/orderform.c, the list the desk's entry
  * page shows, so a coordinator types a form back line by line.
  */
