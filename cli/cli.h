@@ -41,6 +41,8 @@ int cmd_import(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
+int cmd_accounts(int argc, char **argv);
 
 /* cli/cmd_invoice_archive.c: the invoice archive (core/archive.h). */
 /* Render what is queued for hub's cycle now (after issuing: km0 invoice issue). */

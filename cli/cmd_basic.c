@@ -7,6 +7,7 @@
 #include "../core/paths.h"
 #include "../core/people.h"
 #include "../importers/hub_seed.h"
+#include "../mail/mail.h"
 #include "../server/http.h"
 #include "cli.h"
 
@@ -35,7 +36,10 @@ int cmd_serve(int argc, char **argv)
     /* libxml2 initialises itself on first use, which is not thread-safe: do it
      * once here, before the worker threads can render documents */
     xmlInitParser();
-    return http_serve(listen);
+    mail_start(g_config.mail_threads);
+    int rc = http_serve(listen);
+    mail_stop();
+    return rc;
 }
 
 /* km0 migrate */

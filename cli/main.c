@@ -51,6 +51,10 @@ static const cli_command commands[] = {
      "[--reason TEXT] [--no-archive] | archive [--cycle ID] [--retry] | verify [--cycle ID]",
      "invoices: issue a batched cycle's (all or none, then archived as Factur-X), list, export "
      "one, credit one, archive what is queued, verify every archived file"},
+    {"mail", cmd_mail, "run [--once] [--threads N] | queue | remind --cycle ID",
+     "messages: the sender (if not inside serve), what waits, payment reminders"},
+    {"accounts", cmd_accounts, "purge [--years N]",
+     "close consumer accounts without login or order for N years (GDPR)"},
 };
 
 static void usage(FILE *out)

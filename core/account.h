@@ -61,10 +61,13 @@ typedef struct account_signup_in {
     const char *email, *password, *name, *phone;
     /* a business buyer (restaurant, canteen) adds what its invoices need */
     const char *legal_name, *siret, *vat_number, *address;
+    const char *lang; /* the language of the messages: "fr" or "en" (NULL = fr) */
 } account_signup_in;
 
 /* Create a consumer account and its customer in one transaction, checking every
- * field; 0 and *user filled, a refusal (> 0) naming the field, or a db_status. */
+ * field; 0 and *user filled, a refusal (> 0) naming the field, or a db_status. The
+ * address is not verified yet: the same transaction queues the message that asks to
+ * confirm it (core/outbox.h). */
 int account_signup(db_conn *c, arena *a, int64_t hub, const account_signup_in *in,
                    account_user *user, refusal *why);
 

@@ -15,7 +15,8 @@
 
 #define SETTINGS_COLUMNS                                                                           \
     "seller_mode, payment_days, resale_vat_rate_bp, max_order_cents, max_line_milli,"              \
-    " max_offer_share_pct"
+    " max_offer_share_pct, require_verified_email, closing_reminder_hours, hide_incomplete,"       \
+    " shop_thumbnails"
 
 DB_STMT(settings_of, "SELECT " SETTINGS_COLUMNS ","
                      " to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at"
@@ -26,6 +27,8 @@ DB_STMT(write_settings,
         "UPDATE hub_settings SET seller_mode = $2, payment_days = $3::int,"
         " resale_vat_rate_bp = $4::int, max_order_cents = nullif($5, '0')::bigint,"
         " max_line_milli = nullif($6, '0')::bigint, max_offer_share_pct = nullif($7, '0')::int,"
+        " require_verified_email = $8::boolean, closing_reminder_hours = $9::int,"
+        " hide_incomplete = $10::boolean, shop_thumbnails = $11::boolean,"
         " updated_at = now() WHERE hub_id = $1");
 /* Values travel as text arrays, "" standing for NULL (no limit): no value is empty. */
 DB_STMT(record_changes,
@@ -64,6 +67,16 @@ void hub_settings_from_row(const PGresult *r, int row, hub_settings *out)
     out->max_order_cents = db_int(r, row, "max_order_cents"); /* "" (NULL) reads 0 */
     out->max_line_milli = db_int(r, row, "max_line_milli");
     out->max_offer_share_pct = (int)db_int(r, row, "max_offer_share_pct");
+    /* the hub's own row has them; a cycle's copy does not (they are not frozen) */
+    if (PQfnumber(r, "require_verified_email") >= 0) {
+        out->require_verified_email = db_bool(r, row, "require_verified_email");
+        out->closing_reminder_hours = (int)db_int(r, row, "closing_reminder_hours");
+    }
+    /* a cycle's row has no shop settings: they act when it opens, or on lists */
+    if (PQfnumber(r, "hide_incomplete") >= 0)
+        out->hide_incomplete = db_bool(r, row, "hide_incomplete");
+    if (PQfnumber(r, "shop_thumbnails") >= 0)
+        out->shop_thumbnails = db_bool(r, row, "shop_thumbnails");
 }
 
 db_status hub_settings_get(db_conn *c, arena *a, int64_t hub, hub_settings *out,
@@ -115,17 +128,31 @@ int hub_settings_check(const hub_settings *s, refusal *why)
                       "La part maximum du stock d’un produit va de 1 à 100 % (vide : sans limite).",
                       "The largest share of a product's stock is between 1 and 100 % (empty: no "
                       "limit).");
+    if (s->closing_reminder_hours < 0 || s->closing_reminder_hours > HUB_CLOSING_REMINDER_MAX)
+        return refuse(why, 422, "invalid_field", "closing_reminder_hours",
+                      "Le rappel « ferme bientôt » part de 0 (jamais) à 168 heures avant la "
+                      "clôture.",
+                      "The \"closes soon\" reminder goes 0 (never) to 168 hours before the close.");
     return 0;
 }
 
 /* The values as the JSON API writes them, "" for no limit. */
+#define NSETTINGS 10
+
 typedef struct {
-    const char *v[6];
+    const char *v[NSETTINGS];
 } settings_text;
 
-static const char *const setting_names[6] = {"seller_mode",       "payment_days",
-                                             "resale_vat_rate",   "max_order_cents",
-                                             "max_line_quantity", "max_offer_share_percent"};
+static const char *const setting_names[NSETTINGS] = {"seller_mode",
+                                                     "payment_days",
+                                                     "resale_vat_rate",
+                                                     "max_order_cents",
+                                                     "max_line_quantity",
+                                                     "max_offer_share_percent",
+                                                     "require_verified_email",
+                                                     "closing_reminder_hours",
+                                                     "hide_incomplete",
+                                                     "shop_thumbnails"};
 
 static void as_text(arena *a, const hub_settings *s, settings_text *t)
 {
@@ -136,6 +163,10 @@ static void as_text(arena *a, const hub_settings *s, settings_text *t)
     t->v[3] = s->max_order_cents ? db_i64(a, s->max_order_cents) : "";
     t->v[4] = s->max_line_milli ? arena_strdup(a, dec_format(d, s->max_line_milli, 3, 0)) : "";
     t->v[5] = s->max_offer_share_pct ? db_i64(a, s->max_offer_share_pct) : "";
+    t->v[6] = s->require_verified_email ? "true" : "false";
+    t->v[7] = db_i64(a, s->closing_reminder_hours);
+    t->v[8] = s->hide_incomplete ? "true" : "false";
+    t->v[9] = s->shop_thumbnails ? "true" : "false";
 }
 
 static void apply(const hub_settings_patch *p, hub_settings *s)
@@ -152,6 +183,14 @@ static void apply(const hub_settings_patch *p, hub_settings *s)
         s->max_line_milli = p->to.max_line_milli;
     if (p->set_max_share)
         s->max_offer_share_pct = p->to.max_offer_share_pct;
+    if (p->set_require_verified)
+        s->require_verified_email = p->to.require_verified_email;
+    if (p->set_closing_hours)
+        s->closing_reminder_hours = p->to.closing_reminder_hours;
+    if (p->set_hide_incomplete)
+        s->hide_incomplete = p->to.hide_incomplete;
+    if (p->set_shop_thumbnails)
+        s->shop_thumbnails = p->to.shop_thumbnails;
 }
 
 int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_settings_patch *p,
@@ -174,9 +213,9 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
     settings_text before, after;
     as_text(a, &old, &before);
     as_text(a, &now, &after);
-    const char *names[6], *olds[6], *news[6];
+    const char *names[NSETTINGS], *olds[NSETTINGS], *news[NSETTINGS];
     size_t n = 0;
-    for (size_t i = 0; i < 6; i++)
+    for (size_t i = 0; i < NSETTINGS; i++)
         if (strcmp(before.v[i], after.v[i]) != 0) {
             names[n] = setting_names[i];
             olds[n] = before.v[i];
@@ -187,8 +226,11 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
     if ((st = db_do(c, &write_settings,
                     DB_P(h, seller_mode_name(now.seller), db_i64(a, now.payment_days),
                          db_i64(a, now.resale_vat_rate), db_i64(a, now.max_order_cents),
-                         db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct)))) !=
-        DB_OK)
+                         db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct),
+                         now.require_verified_email ? "t" : "f",
+                         db_i64(a, now.closing_reminder_hours),
+                         now.hide_incomplete ? "true" : "false",
+                         now.shop_thumbnails ? "true" : "false"))) != DB_OK)
         return st;
     return hub_settings_record(c, a, hub, user, via, names, olds, news, n);
 }

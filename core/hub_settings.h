@@ -40,12 +40,22 @@ typedef struct hub_settings {
     cents_t max_order_cents; /* most an order may amount to, VAT included */
     milli_t max_line_milli;  /* most one line may hold, in thousandths of its unit */
     int max_offer_share_pct; /* most of an offer's stock one order may take, 1..100 */
+    /* messages (schema/011; not frozen on cycles: they change nothing ordered) */
+    bool require_verified_email; /* a first order needs a confirmed address */
+    int closing_reminder_hours;  /* "closes soon" this long before the close; 0 = never */
+    /* the shop (hub_settings only, not copied onto cycles: hide_incomplete acts when a
+     * cycle opens, which offers it makes; thumbnails are how lists look) */
+    bool hide_incomplete; /* products lacking information the law requires stay out */
+    bool shop_thumbnails; /* lists show each product's photo, small */
 } hub_settings;
+
+#define HUB_CLOSING_REMINDER_MAX 168
 
 /* A change asked for: only the fields whose set_ flag is true change. */
 typedef struct hub_settings_patch {
     bool set_seller, set_payment_days, set_resale_vat_rate, set_max_order, set_max_line,
-        set_max_share;
+        set_max_share, set_require_verified, set_closing_hours, set_hide_incomplete,
+        set_shop_thumbnails;
     hub_settings to;
 } hub_settings_patch;
 

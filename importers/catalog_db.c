@@ -18,6 +18,7 @@
 #include "catalog_db.h"
 #include "../core/config.h"
 #include "../core/log.h"
+#include "../core/product_info_sql.h"
 #include "../core/util.h"
 #include "catalog_write.h"
 
@@ -31,8 +32,10 @@ DB_STMT(hub_producers, "SELECT id, slug, name, vat_regime = 'franchise' AS franc
                        "  FROM producers WHERE hub_id = $1 ORDER BY name, slug");
 DB_STMT(lock_producer, "SELECT id FROM producers WHERE id = $1 FOR NO KEY UPDATE");
 DB_STMT(stored_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1");
-DB_STMT(list_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1"
-                       " ORDER BY category, name, sku");
+DB_STMT(list_products, "SELECT " PRODUCT_COLUMNS ", " PRODUCT_INFO_MISSING_OF_P " AS missing"
+                       " FROM products p WHERE producer_id = $1 ORDER BY category, name, sku");
+DB_STMT(one_product, "SELECT " PRODUCT_COLUMNS ", photo, " PRODUCT_INFO_MISSING_OF_P " AS missing"
+                     " FROM products p WHERE producer_id = $1 AND sku = $2");
 DB_STMT(deactivate_absent, "UPDATE products SET active = false, updated_at = now()"
                            " WHERE producer_id = $1 AND sku = ANY($2::text[]) AND active");
 
@@ -104,6 +107,7 @@ static void row_product(const PGresult *r, int row, const int *col, imp_product 
     p->organic =
         PQgetisnull(r, row, col[C_ORGANIC]) ? -1 : PQgetvalue(r, row, col[C_ORGANIC])[0] == 't';
     p->active = PQgetvalue(r, row, col[C_ACTIVE])[0] == 't';
+    imp_info_from_row(r, row, &p->info);
 }
 
 db_status imp_producer_find(db_conn *c, arena *a, int64_t hub, const char *slug, imp_producer *p,
@@ -162,6 +166,22 @@ db_status imp_catalog_list(db_conn *c, arena *a, int64_t producer_id, imp_produc
     return DB_OK;
 }
 
+db_status imp_product_get(db_conn *c, arena *a, int64_t producer_id, const char *sku,
+                          imp_product *p, const char **photo, bool *found)
+{
+    PGresult *r;
+    *found = false;
+    db_status st = db_run_a(c, a, &one_product, &r, DB_P(db_i64(a, producer_id), sku));
+    if (st != DB_OK || PQntuples(r) != 1)
+        return st;
+    int col[C_COUNT];
+    column_numbers(r, col);
+    row_product(r, 0, col, p);
+    *photo = db_val(r, 0, "photo");
+    *found = true;
+    return DB_OK;
+}
+
 /* ---- comparing the file with what is stored ----------------------------- */
 
 typedef struct {
@@ -215,7 +235,7 @@ static stored_product *stored_find(const stored_set *s, const char *sku)
     return NULL;
 }
 
-#define MAX_CHANGES 14
+#define MAX_CHANGES 26
 
 typedef struct {
     arena *a;
@@ -226,6 +246,11 @@ typedef struct {
 static void changed(change_list *l, const char *field, const char *old_value, const char *new_value)
 {
     l->v[l->n++] = (imp_change){field, old_value, new_value};
+}
+
+static void info_changed(void *arg, const char *field, const char *old_value, const char *new_value)
+{
+    changed(arg, field, old_value, new_value);
 }
 
 /* v / 10^scale as text, NULL for "none" (v < 0 where -1 means unknown or unlimited). */
@@ -277,6 +302,7 @@ static void compare_product(const imp_product *was, const imp_product *now, chan
     compare_text(l, "description", was->description, now->description);
     if (was->active != now->active)
         changed(l, "active", bool_text(was->active), bool_text(now->active));
+    imp_info_compare(l->a, &was->info, &now->info, info_changed, l);
     /* a stored row that differs in a way none of the above shows (an excl. price
      * edited by hand, say) still differs: say so rather than hide the write */
     if (l->n == 0 && was->price_excl_vat != now->price_excl_vat)
@@ -410,7 +436,9 @@ static int apply_tx(db_conn *c, void *p)
         return DB_ERROR;
     }
     if (sum->nchanged &&
-        (st = imp_write_changed(c, x->a, x->producer->id, sum->changed, sum->nchanged)) != DB_OK)
+        ((st = imp_write_changed(c, x->a, x->producer->id, sum->changed, sum->nchanged)) != DB_OK ||
+         (st = imp_write_changed_info(c, x->a, x->producer->id, sum->changed, sum->nchanged)) !=
+             DB_OK))
         return st;
     if (deactivate && sum->nabsent)
         st = db_do(c, &deactivate_absent,

@@ -94,7 +94,9 @@ static void copy_row(buf *b, const char *prefix, const imp_product *p)
     copy_int(b, p->step, false);
     buf_puts(b, p->organic < 0 ? "\t\\N\t" : p->organic ? "\tt\t" : "\tf\t");
     copy_text(b, p->description);
-    buf_puts(b, p->active ? "\tt\n" : "\tf\n");
+    buf_puts(b, p->active ? "\tt" : "\tf");
+    imp_info_copy(b, &p->info);
+    buf_putc(b, '\n');
 }
 
 void imp_copy_init(imp_copy *w, db_conn *c, int64_t hub, int64_t producer)

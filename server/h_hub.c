@@ -48,6 +48,10 @@ static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
     else
         cJSON_AddNullToObject(o, "max_line_quantity");
     add_limit(o, "max_offer_share_percent", s->max_offer_share_pct);
+    cJSON_AddBoolToObject(o, "require_verified_email", s->require_verified_email);
+    cJSON_AddNumberToObject(o, "closing_reminder_hours", s->closing_reminder_hours);
+    cJSON_AddBoolToObject(o, "hide_incomplete", s->hide_incomplete);
+    cJSON_AddBoolToObject(o, "shop_thumbnails", s->shop_thumbnails);
     if (updated_at)
         cJSON_AddStringToObject(o, "updated_at", updated_at);
     return o;
@@ -281,6 +285,22 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
                 return false;
             p->to.max_offer_share_pct = (int)n;
             p->set_max_share = true;
+        } else if (!strcmp(k, "require_verified_email")) {
+            if (!cJSON_IsBool(v))
+                return bad(req, k, "true ou false.", "true or false.");
+            p->to.require_verified_email = cJSON_IsTrue(v);
+            p->set_require_verified = true;
+        } else if (!strcmp(k, "closing_reminder_hours")) {
+            if (!whole(req, v, k, 0, HUB_CLOSING_REMINDER_MAX, false, &n))
+                return false;
+            p->to.closing_reminder_hours = (int)n;
+            p->set_closing_hours = true;
+        } else if (!strcmp(k, "hide_incomplete") || !strcmp(k, "shop_thumbnails")) {
+            if (!cJSON_IsBool(v))
+                return bad(req, k, "true ou false.", "true or false.");
+            bool hide = !strcmp(k, "hide_incomplete");
+            *(hide ? &p->to.hide_incomplete : &p->to.shop_thumbnails) = cJSON_IsTrue(v);
+            *(hide ? &p->set_hide_incomplete : &p->set_shop_thumbnails) = true;
         } else if (!is_admin_key(k)) {
             return json_field_error(req, k, "unknown_field",
                                     req->lang[0] == 'f' ? "Ce réglage n’existe pas."

@@ -106,6 +106,9 @@ struct http_req {
     bool suspended;
     void (*resume)(http_req *req);
     void *async;
+    /* a strong ETag the handler knows for its reply (content-addressed bytes, such as a
+     * photo variant): sent as is, and If-None-Match holding it answers 304 */
+    const char *etag;
 };
 
 /* Start serving on listen ("ADDR:PORT") until SIGINT/SIGTERM; returns the exit code. */

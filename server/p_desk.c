@@ -65,6 +65,11 @@ static const struct {
     {"activated", "Réactivé.", "Reactivated."},
     {"batched", "Tournées calculées.", "Rounds planned."},
     {"invoiced", "Factures émises.", "Invoices issued."},
+    {"password_changed", "Mot de passe changé ; vos autres sessions sont fermées.",
+     "Password changed; your other sessions were ended."},
+    {"queued", "Message en file : il part dans un instant.", "Message queued: it leaves shortly."},
+    {"retried", "Le message repart.", "The message goes again."},
+    {"reminded", "Rappels de paiement en file.", "Payment reminders queued."},
     {"hub_created",
      "Le groupement est créé : ajoutez ses producteurs, ses points de retrait et "
      "ses véhicules.",
@@ -267,10 +272,11 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
                "<li><a href=\"/desk/pickup-points\">%s</a></li>"
                "<li><a href=\"/desk/vehicles\">%s</a></li><li><a href=\"/desk/people\">%s</a>"
                "</li><li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
-               "</a></li></ul>",
+               "</a></li><li><a href=\"/desk/messages\">%s</a></li></ul>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
                TR(req, "Véhicules", "Vans"), TR(req, "Personnes", "People"),
-               TR(req, "Le groupement", "The hub"), TR(req, "Réglages", "Settings"));
+               TR(req, "Le groupement", "The hub"), TR(req, "Réglages", "Settings"),
+               TR(req, "Messages", "Messages"));
     buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
                TR(req, "Clients sans internet : inscrire, saisir une commande",
                   "Customers without internet: register, type an order"));

@@ -147,7 +147,13 @@ void p_producer_public(http_req *req)
         buf_html(&b, facts[i].value);
         buf_puts(&b, "</dd>");
     }
-    buf_printf(&b, "</dl><p><a href=\"/\">%s</a></p>", TR(req, "← La boutique", "← The shop"));
+    buf_puts(&b, "</dl>");
+    if ((st = producer_week_section(&b, req, p.slug)) != DB_OK) {
+        buf_free(&b);
+        http_reply_db_error(req, st);
+        return;
+    }
+    buf_printf(&b, "<p><a href=\"/\">%s</a></p>", TR(req, "← La boutique", "← The shop"));
     page_end(&b, req);
     http_reply_html(req, 200, &b);
 }

@@ -31,8 +31,14 @@ export function track(proc, signal = 'SIGKILL') {
   proc.on('exit', () => children.delete(proc));
   return proc;
 }
+// Things to undo that are not children of this process (a Postfix instance, whose
+// master daemonizes): run once when the test process ends, whatever the way.
+const exitHooks = [];
+/** Run fn when this test process ends (normally, by a signal, or its file's timeout). */
+export function onExit(fn) { exitHooks.push(fn); }
 function killChildren() {
   for (const [proc, signal] of children) { try { proc.kill(signal); } catch { /* gone */ } }
+  while (exitHooks.length) { try { exitHooks.pop()(); } catch { /* best effort */ } }
 }
 process.on('exit', killChildren);
 for (const sig of ['SIGTERM', 'SIGINT']) {

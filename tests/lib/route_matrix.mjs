@@ -52,7 +52,12 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
   const world = {
     db, srv, cycle, offer, acc, dir,
     // {number}: an invoice number that does not exist, until issueInvoice()
-    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', customer: acc.cA.customerId },
+    // {message}: a message of hub A that the relay refused (no relay here: it stays)
+    params: {
+      cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', customer: acc.cA.customerId,
+      message: Number(db.one(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html, state, last_error)
+        SELECT id, 'notice', 'someone@example.org', 'fr', 'x', 'x', '', 'failed', 'smtp 550' FROM hubs WHERE slug = '${HUB_A}' RETURNING id`)),
+    },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
@@ -157,6 +162,20 @@ export const ROUTES = {
   'POST /producer/catalog': {
     expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     req: () => ({ multipart: { producer: X, action: 'check', file: { filename: 'x.csv', data: csv() } } }),
+  },
+  // a product's page, a producer's page, the legal pages, photos: anyone, of this hub
+  'GET /offers/{id}': { expect: { ...all(200), coordB: 404 }, params: (w) => ({ id: w.offer }) },
+  'GET /legal/{kind}': { expect: all(200), params: () => ({ kind: 'privacy' }) },
+  'GET /photos/{digest}/{file}': { expect: all(404), params: () => ({ digest: '0'.repeat(64), file: 'thumb.webp' }) },
+  'GET /producer/product': { expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403), query: `?sku=CAR&p=${X}` },
+  'POST /producer/product': {
+    expect: html({ pX: 422, pY: 403, coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { producer: X, sku: 'CAR', name: 'Pwned', unit: 'kg', vat_rate: '5.5',
+      price_excl_vat: String(role) === 'pX' || String(role) === 'coord' ? 'not a price' : '0.01' } }),
+  },
+  'POST /producer/product/photo': {
+    expect: html({ pX: 415, pY: 403, coord: 415, coordB: 404 }, 403),
+    req: () => ({ multipart: { producer: X, sku: 'CAR', photo: { filename: 'x.svg', type: 'image/svg+xml', data: Buffer.from('<svg/>') } } }),
   },
   'GET /desk': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/cycles': {
@@ -266,6 +285,37 @@ export const ROUTES = {
     expect: html({ coord: 422, coordB: 404 }, 403),
     req: (role, w) => ({ form: { pickup: PICKUP, [`o${w.offer}`]: role === 'coord' ? 'beaucoup' : '7' } }),
   },
+  // messages: a coordinator's own cells are refused by the core (no target, no such
+  // message, not a cycle); the others try to write to every customer
+  'GET /desk/messages': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/messages': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ form: role.startsWith('coord') ? { subject: 'x', text: 'y' } : { cycle: w.cycle, subject: 'Spam', text: 'Spam' } }),
+  },
+  'POST /desk/messages/reminders': { expect: html({ coord: 422, coordB: 422 }, 403), req: () => ({ form: { cycle: 'x' } }) },
+  'POST /desk/messages/{message}/retry': { expect: html({ coord: 303, coordB: 404 }, 403), req: () => ({ form: {} }) },
+  // the account's links and pages: a bad token changes nothing, for anyone
+  'GET /verify': { expect: all(200) },
+  'POST /verify': { expect: all(422), req: () => ({ form: { t: 'A'.repeat(43) } }) },
+  'GET /password/forgot': { expect: all(200) },
+  'POST /password/forgot': { expect: all(422), req: () => ({ form: { email: 'not an email' } }) },
+  'GET /password/reset': { expect: all(422), query: `?t=${'A'.repeat(43)}` },
+  'POST /password/reset': { expect: all(422), req: () => ({ form: { t: 'A'.repeat(43), password: 'a long enough password' } }) },
+  'GET /account': { expect: html({}, 200) },
+  'POST /account/preferences': { expect: html({}, 422), req: () => ({ form: { lang: 'xx', shop_open: '1' } }) },
+  'POST /account/password': { expect: html({}, 401), req: () => ({ form: { current_password: 'not the password', password: 'pwned pwned pwned' } }) },
+  'GET /account/export': { expect: html({}, 200) },
+  'GET /account/close': { expect: html({}, 200) },
+  'POST /account/close': { expect: html({}, 422), req: () => ({ form: {} }) },
+  'GET /privacy': { expect: all(200) },
+  'GET /unsubscribe': { expect: all(422), query: '?u=1&k=shop_open&t=x' },
+  'POST /unsubscribe': { expect: all(422), query: `?u=1&k=shop_open&t=${'A'.repeat(43)}`, req: () => ({ form: { 'List-Unsubscribe': 'One-Click' } }) },
+  'GET /desk/legal': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/legal/{kind}': { expect: html({ coord: 200, coordB: 200 }, 403), params: () => ({ kind: 'privacy' }) },
+  'POST /desk/legal/{kind}': {
+    expect: html({ coord: 422, coordB: 422 }, 403), params: () => ({ kind: 'privacy' }),
+    req: (role) => ({ form: { 'body-fr': String(role).startsWith('coord') ? 'x'.repeat(20001) : 'Pwned', 'body-en': '' } }),
+  },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
   'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
@@ -273,6 +323,22 @@ export const ROUTES = {
   'GET /api/v1/session': { expect: api({}, 200) },
   'DELETE /api/v1/session': { expect: all(204), fresh: ROLES },
   'POST /api/v1/accounts': { expect: all(422), req: () => ({ json: { email: 'not an email', password: 'short', name: 'n' } }) },
+  'POST /api/v1/password/forgot': { expect: all(422), req: () => ({ json: { email: 'not an email' } }) },
+  'POST /api/v1/password/reset': { expect: all(422), req: () => ({ json: { token: 'A'.repeat(43), password: 'a long enough password' } }) },
+  'POST /api/v1/account/verify': { expect: all(422), req: () => ({ json: { token: 'A'.repeat(43) } }) },
+  'GET /api/v1/account': { expect: api({}, 200) },
+  'PATCH /api/v1/account': { expect: api({}, 422), req: () => ({ json: { lang: 'xx', messages: { shop_open: true } } }) },
+  // without ?confirm=yes nothing is closed
+  'DELETE /api/v1/account': { expect: api({}, 422) },
+  'PUT /api/v1/account/password': { expect: api({}, 401), req: () => ({ json: { current_password: 'not the password', password: 'pwned pwned pwned' } }) },
+  'GET /api/v1/account/export': { expect: api({}, 200) },
+  'GET /api/v1/outbox': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/outbox/{message}/retry': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'POST /api/v1/messages': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ json: role.startsWith('coord') ? { subject: 'x', text: 'y' } : { cycle: w.cycle, subject: 'Spam', text: 'Spam' } }),
+  },
+  'POST /api/v1/cycles/{id}/payment-reminders': { expect: api({ coord: 409, coordB: 404 }, 403) },
   'GET /api/v1/cycles': { expect: all(200) },
   'POST /api/v1/cycles': {
     expect: api({ coord: 422, coordB: 422 }, 403),
@@ -377,7 +443,8 @@ export const ROUTES = {
 
 /** The URL a row calls (placeholders filled for this world). */
 export function urlOf(route, w) {
-  const params = { ...w.params, slug: slugFor(route.pattern), id: idFor(route.pattern, w) };
+  const row = ROUTES[`${route.method} ${route.pattern}`];
+  const params = { ...w.params, slug: slugFor(route.pattern), id: idFor(route.pattern, w), ...(row?.params ? row.params(w) : {}) };
   const path = route.pattern.replace(/\{(\w+)\}/g, (_, k) => {
     assert.ok(params[k] !== undefined, `no value for {${k}} in ${route.pattern}`);
     return encodeURIComponent(String(params[k]));
