@@ -437,8 +437,10 @@ static int put_tx(db_conn *c, void *p)
         return st;
     bool exists = PQntuples(r) == 1;
     char *order_id = exists ? arena_strdup(a, db_val(r, 0, "id")) : "0";
-    if (!exists) {
-        /* the hub may ask a new account to confirm its address before a first order */
+    if (!exists && !in->entered_by) {
+        /* the hub may ask a new account to confirm its address before a first order;
+         * an order a coordinator types (phone, paper form) is vouched for by them, and
+         * its customer may have no address at all (schema/017_paper.sql) */
         bool may;
         if ((st = account_may_order(c, a, in->hub, in->customer, &may)) != DB_OK)
             return st;
