@@ -28,6 +28,7 @@
 #include "order.h"
 #include "account_tokens.h"
 #include "outbox.h"
+#include "payment.h"
 #include "cycle.h"
 #include "hub_settings.h"
 #include "unit.h"
@@ -106,7 +107,7 @@ DB_STMT(
     "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
     "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
     "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
-    "       (c.state = 'open' AND now() < c.closes_at) AS editable,"
+    "       (c.state = 'open' AND now() < c.closes_at) AS editable, o.payment_method,"
     "       coalesce(o.entered_by, 0) AS entered_by,"
     "       coalesce(to_char(o.entered_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS entered_at,"
     "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
@@ -512,6 +513,10 @@ static int put_tx(db_conn *c, void *p)
     if ((st = db_do(c, &insert_lines,
                     DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
         return st;
+    /* how it is paid, checked against its lines as written (a balance must cover them) */
+    if ((st = pay_order_method(c, a, in->hub, in->cycle, strtoll(order_id, NULL, 10), in->customer,
+                               in->payment_method, x->why)) != 0)
+        return st;
     /* the confirmation leaves with the order, or neither does; an order sent again
      * unchanged is no event */
     const char *payload = arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}", cycle,
@@ -568,6 +573,7 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
     out->closes_at = db_val(r, 0, "closes_at");
     out->updated_at = db_val(r, 0, "updated_at");
     out->editable = db_bool(r, 0, "editable");
+    out->payment_method = db_val(r, 0, "payment_method");
     out->entered_by = db_int(r, 0, "entered_by");
     out->entered_at = db_val(r, 0, "entered_at");
     out->nlines = db_null(r, 0, "offer_id") ? 0 : (size_t)PQntuples(r);

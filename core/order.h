@@ -29,6 +29,9 @@ typedef struct order_in {
     const char *pickup_point; /* slug */
     const order_line_in *lines;
     size_t nlines;
+    /* how it is paid: one of the cycle's methods (core/payment.h); NULL keeps the
+     * order's, or gives a new order its cycle's first */
+    const char *payment_method;
     /* the coordinator typing the order for the customer (phone, paper form), 0 when
      * the customer does it: recorded on the order with the time */
     int64_t entered_by;
@@ -50,7 +53,8 @@ typedef struct order {
     seller_mode seller; /* the cycle's: who the totals are computed per */
     const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
     const char *cycle_name, *delivery_date, *closes_at, *updated_at;
-    bool editable; /* the cycle is still open */
+    bool editable;              /* the cycle is still open */
+    const char *payment_method; /* "onsite", "transfer", "sepa_debit" or "balance" */
     order_line *lines;
     size_t nlines;
     money_totals totals;

@@ -83,7 +83,7 @@ static bool cycle_customer_or_reply(http_req *req, int64_t *cycle, int64_t *cust
  * 422 invalid, 403 when the cycle is not open, 404 for another hub's customer. */
 void h_order_put_for(http_req *req)
 {
-    order_in in = {req->hub_id, 0, 0, NULL, NULL, 0, req->session->user_id};
+    order_in in = {req->hub_id, 0, 0, NULL, NULL, 0, NULL, req->session->user_id};
     cJSON *body;
     if (!cycle_customer_or_reply(req, &in.cycle, &in.customer) || !(body = http_json_body(req)) ||
         !order_body_or_reply(req, body, &in))

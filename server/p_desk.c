@@ -70,6 +70,18 @@ static const struct {
     {"queued", "Message en file : il part dans un instant.", "Message queued: it leaves shortly."},
     {"retried", "Le message repart.", "The message goes again."},
     {"reminded", "Rappels de paiement en file.", "Payment reminders queued."},
+    {"paid", "Paiement enregistré.", "Payment recorded."},
+    {"already_recorded", "Ce paiement était déjà enregistré : rien de plus.",
+     "This payment was recorded already: nothing more."},
+    {"topped_up", "Solde crédité.", "Balance topped up."},
+    {"refunded", "Remboursement enregistré.", "Refund recorded."},
+    {"resolved", "Ligne rapprochée.", "Line matched."},
+    {"mandate_added", "Mandat enregistré.", "Mandate recorded."},
+    {"revoked", "Mandat révoqué.", "Mandate revoked."},
+    {"batched_debits", "Prélèvement préparé : téléchargez son fichier ci-dessous.",
+     "Direct debit prepared: download its file below."},
+    {"nothing_due", "Rien n’est dû par prélèvement : aucun fichier.",
+     "Nothing is due by direct debit: no file."},
     {"hub_created",
      "Le groupement est créé : ajoutez ses producteurs, ses points de retrait et "
      "ses véhicules.",
@@ -271,12 +283,13 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
                "<ul class=\"cats\"><li><a href=\"/desk/producers\">%s</a></li>"
                "<li><a href=\"/desk/pickup-points\">%s</a></li>"
                "<li><a href=\"/desk/vehicles\">%s</a></li><li><a href=\"/desk/people\">%s</a>"
-               "</li><li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
+               "</li><li><a href=\"/desk/payments\">%s</a></li>"
+               "<li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
                "</a></li><li><a href=\"/desk/messages\">%s</a></li></ul>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
                TR(req, "Véhicules", "Vans"), TR(req, "Personnes", "People"),
-               TR(req, "Le groupement", "The hub"), TR(req, "Réglages", "Settings"),
-               TR(req, "Messages", "Messages"));
+               TR(req, "Paiements", "Payments"), TR(req, "Le groupement", "The hub"),
+               TR(req, "Réglages", "Settings"), TR(req, "Messages", "Messages"));
     buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
                TR(req, "Clients sans internet : inscrire, saisir une commande",
                   "Customers without internet: register, type an order"));
@@ -548,6 +561,12 @@ void p_desk_cycle(http_req *req)
     if (!strcmp(state, "open"))
         buf_printf(&b, "<a class=\"btn\" href=\"/desk/cycles/%lld/close\">%s</a>", (long long)id,
                    TR(req, "Clore maintenant…", "Close now…"));
+    if (strcmp(state, "draft") != 0 && strcmp(state, "open") != 0)
+        buf_printf(&b,
+                   "<a class=\"btn secondary\" href=\"/desk/cycles/%lld/cashup\">%s</a>"
+                   "<a class=\"btn secondary\" href=\"/desk/payments?cycle=%lld\">%s</a>",
+                   (long long)id, TR(req, "Encaissement au retrait", "Cash-up at the pickup"),
+                   (long long)id, TR(req, "Qui doit quoi", "Who owes what"));
     buf_puts(&b, "</div>");
     desk_paper_section(&b, req, id, state);
     desk_week_sections(&b, req, id, state);

@@ -337,8 +337,8 @@ void p_desk_order_save(http_req *req)
         return;
     }
     const char *pickup = form_get(&f, "pickup");
-    order_in in = {req->hub_id, v.cycle, v.customer.id,        pickup ? pickup : "",
-                   lines,       n,       req->session->user_id};
+    order_in in = {req->hub_id, v.cycle, v.customer.id, pickup ? pickup : "",
+                   lines,       n,       NULL,          req->session->user_id};
     order o;
     refusal why = {0};
     int st = order_put(req->db, req->mem, &in, &o, &why);

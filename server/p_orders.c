@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "p_invoices.h"
 #include "page.h"
+#include "pay_html.h"
 
 #include <string.h>
 
@@ -176,6 +177,7 @@ void p_order_show(http_req *req)
     buf_puts(&b, "</dd></dl>");
     render_lines(&b, req, &o, s);
     render_totals(&b, req, &o, s);
+    pay_html_order_section(&b, req, o.id, o.cycle, o.editable);
     order_invoices_section(&b, req, o.id);
     if (o.editable) {
         render_pickup_change(&b, req, &o, pickups, np);
@@ -252,11 +254,37 @@ void p_order_cancel(http_req *req)
     http_reply_redirect(req, "/orders?cancelled=1");
 }
 
+/* The payment of the order listed: a word, and for a transfer still due, how to pay it. */
+static void list_payment(buf *b, http_req *req, int64_t order_id, const pay_instr *p, size_t np)
+{
+    for (size_t i = 0; i < np; i++) {
+        if (p[i].due.order_id != order_id)
+            continue;
+        buf_puts(b, " · ");
+        if (!strcmp(p[i].status, "due")) {
+            buf_puts(b, TR(req, "à payer ", "to pay "));
+            fmt_money(b, req, p[i].due.due);
+        } else if (!strcmp(p[i].status, "paid") || !strcmp(p[i].status, "overpaid")) {
+            buf_puts(b, TR(req, "payée", "paid"));
+        }
+        buf_puts(b, "</small>");
+        if (p[i].due.due > 0 && p[i].due.method == PAY_TRANSFER)
+            pay_html_instructions(b, req, &p[i], true);
+        return;
+    }
+    buf_puts(b, "</small>");
+}
+
 /* GET /orders — every order of the consumer. */
 void p_orders_list(http_req *req)
 {
     PGresult *r;
+    pay_instr *pay;
+    size_t np;
     int st = order_list(req->db, req->mem, req->hub_id, req->session->customer_id, &r);
+    if (st == DB_OK)
+        st = pay_customer_instructions(req->db, req->mem, req->hub_id, req->session->customer_id,
+                                       &pay, &np);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -282,10 +310,12 @@ void p_orders_list(http_req *req)
             fmt_date(&b, req, db_val(r, i, "delivery_date"));
             buf_puts(&b, " · ");
             buf_html(&b, db_val(r, i, "pickup_name"));
-            buf_printf(&b, " · %s %s · %s</small></li>", db_val(r, i, "lines"),
+            buf_printf(&b, " · %s %s · %s", db_val(r, i, "lines"),
                        TR(req, "produit(s)", "product(s)"),
                        db_bool(r, i, "editable") ? TR(req, "modifiable", "can be changed")
                                                  : TR(req, "close", "closed"));
+            list_payment(&b, req, db_int(r, i, "id"), pay, np);
+            buf_puts(&b, "</li>");
         }
         buf_puts(&b, "</ul>");
     }

@@ -55,6 +55,12 @@
             <xsl:with-param name="k" select="'due'"/><xsl:with-param name="class" select="'num'"/>
           </xsl:call-template>
           <xsl:call-template name="th">
+            <xsl:with-param name="k" select="'to-collect'"/><xsl:with-param name="class" select="'num'"/>
+          </xsl:call-template>
+          <xsl:call-template name="th">
+            <xsl:with-param name="k" select="'collected'"/><xsl:with-param name="class" select="'num'"/>
+          </xsl:call-template>
+          <xsl:call-template name="th">
             <xsl:with-param name="k" select="'signature'"/><xsl:with-param name="class" select="'sign'"/>
           </xsl:call-template>
         </tr>
@@ -77,6 +83,23 @@
             <td><xsl:value-of select="@phone"/></td>
             <td class="num"><xsl:value-of select="@items"/></td>
             <td class="num"><xsl:call-template name="money"><xsl:with-param name="cents" select="@due-cents"/></xsl:call-template></td>
+            <td class="num">
+              <xsl:choose>
+                <xsl:when test="not(@to-collect-cents)"/>
+                <xsl:when test="@to-collect-cents &lt;= 0"><xsl:call-template name="t"><xsl:with-param name="k" select="'paid'"/></xsl:call-template></xsl:when>
+                <xsl:otherwise>
+                  <xsl:call-template name="money"><xsl:with-param name="cents" select="@to-collect-cents"/></xsl:call-template>
+                  <xsl:if test="@payment-method != 'onsite'">
+                    <div class="small"><xsl:call-template name="t"><xsl:with-param name="k" select="concat('pay-', @payment-method)"/></xsl:call-template></div>
+                  </xsl:if>
+                </xsl:otherwise>
+              </xsl:choose>
+            </td>
+            <td class="num sign">
+              <xsl:if test="@collected-cents and @collected-cents != 0">
+                <xsl:call-template name="money"><xsl:with-param name="cents" select="@collected-cents"/></xsl:call-template>
+              </xsl:if>
+            </td>
             <td class="sign"></td>
           </tr>
         </xsl:for-each>

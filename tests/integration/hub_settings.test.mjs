@@ -35,6 +35,8 @@ describe('a hub’s settings, on the API and the desk', () => {
       max_line_quantity: null, max_offer_share_percent: null, updated_at: undefined,
       require_verified_email: true, closing_reminder_hours: 24,
       hide_incomplete: false, shop_thumbnails: true, // the shop's (issue 19)
+      // how the hub is paid (schema/016): on site only, no bank account yet
+      payment_methods: ['onsite'], overdraft_cents: 0, bank_iban: '', bank_bic: '', sepa_creditor_id: '',
     });
     r = await coord.patch('/api/v1/hub/settings', { seller_mode: 'hub', payment_days: 30, max_line_quantity: '12.5' });
     assert.equal(r.status, 200, r.text);

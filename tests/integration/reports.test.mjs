@@ -451,7 +451,7 @@ describe('a 50-pickup-point week', () => {
     assert.equal(byHeading.length, 50, 'one sheet per pickup point');
     assert.ok(byHeading.some((s) => s.pages.length > 1), 'some sheets run over several pages');
     for (const s of byHeading)
-      for (const p of s.pages) assert.match(p.text, /Sac Client Téléphone Articles Montant dû Signature/);
+      for (const p of s.pages) assert.match(p.text, /Sac Client Téléphone Articles Montant dû À payer Encaissé Signature/);
     for (const o of orders) {
       const sheet = byHeading.find((s) => s.heading === o.point);
       const row = `${o.bag} ${o.name} ${o.phone} ${o.items} ${money(o.due)}`;
