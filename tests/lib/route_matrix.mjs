@@ -58,7 +58,6 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
       message: Number(db.one(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html, state, last_error)
         SELECT id, 'notice', 'someone@example.org', 'fr', 'x', 'x', '', 'failed', 'smtp 550' FROM hubs WHERE slug = '${HUB_A}' RETURNING id`)),
     },
-    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', customer: acc.cA.customerId },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
