@@ -82,7 +82,7 @@ build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
 # other library than cJSON, so a module being written elsewhere never breaks them.
 # The parsers are compiled once for every target.
 FUZZ_LIB_SRC = core/arena.c core/buf.c core/country.c core/legal.c core/log.c core/mime.c core/money.c \
-               core/parse.c core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
+               core/parse.c core/phone.c core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
                importers/dfc_export.c server/form.c \

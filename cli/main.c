@@ -42,7 +42,9 @@ static const cli_command commands[] = {
     {"report", cmd_report,
      "KIND --cycle ID [--producer SLUG] [--pickup SLUG] [--round ID] [--format xml|fo|pdf|html] "
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
-     "print a document of a batched cycle: collection, picking, delivery, route or invoices"},
+     "print a document of a batched cycle: collection, picking, delivery, route, invoices or "
+     "receipts (the bags of customers without e-mail); orderform (the paper order form) in "
+     "any state"},
     {"invoice", cmd_invoice,
      "issue --cycle ID [--no-archive] | list --cycle ID | export NUMBER "
      "[--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE] | credit NUMBER "

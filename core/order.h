@@ -32,6 +32,9 @@ typedef struct order_in {
     /* how it is paid: one of the cycle's methods (core/payment.h); NULL keeps the
      * order's, or gives a new order its cycle's first */
     const char *payment_method;
+    /* the coordinator typing the order for the customer (phone, paper form), 0 when
+     * the customer does it: recorded on the order with the time */
+    int64_t entered_by;
 } order_in;
 
 typedef struct order_line {
@@ -56,6 +59,8 @@ typedef struct order {
     size_t nlines;
     money_totals totals;
     int64_t weight_g;
+    int64_t entered_by;     /* the coordinator who typed it last, 0 for the customer */
+    const char *entered_at; /* when, ISO 8601; "" with entered_by 0 */
 } order;
 
 /* Set the caller's whole order for the cycle (create or replace): 0 and *out filled,

@@ -4,8 +4,8 @@
  *   <pickup-point id slug orders items excl-cents vat-cents due-cents>
  *     <name/> <address/> <opening day start end>jeudi 17:00-19:00</opening>
  *     <visit round seq vehicle-name stop part parts eta/>      one per stop there
- *     <customer order bag kind name legal-name phone items excl-cents vat-cents due-cents
- *               payment-method to-collect-cents collected-cents/>
+ *     <customer order bag kind name legal-name phone items [paper] excl-cents vat-cents
+ *               due-cents payment-method to-collect-cents collected-cents/>
  *   </pickup-point> ...
  *   <totals pickup-points orders excl-cents vat-cents due-cents to-collect-cents collected-cents/>
  *
@@ -25,13 +25,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const cols[] = {
-    "pickup_id",    "pickup",        "pickup_name", "pickup_address", "opening",
-    "opening_dow",  "opening_start", "opening_end", "round_id",       "round_seq",
-    "vehicle_name", "stop_id",       "stop_seq",    "part",           "parts",
-    "eta",          "bag",           "order_id",    "customer_kind",  "customer_name",
-    "legal_name",   "phone",         "items",       "nets",           "payment_method",
-    "to_collect",   "collected",     NULL};
+static const char *const cols[] = {"pickup_id",
+                                   "pickup",
+                                   "pickup_name",
+                                   "pickup_address",
+                                   "opening",
+                                   "opening_dow",
+                                   "opening_start",
+                                   "opening_end",
+                                   "round_id",
+                                   "round_seq",
+                                   "vehicle_name",
+                                   "stop_id",
+                                   "stop_seq",
+                                   "part",
+                                   "parts",
+                                   "eta",
+                                   "bag",
+                                   "order_id",
+                                   "customer_kind",
+                                   "customer_name",
+                                   "legal_name",
+                                   "phone",
+                                   "items",
+                                   "nets",
+                                   "payment_method",
+                                   "to_collect",
+                                   "collected",
+                                   "paper",
+                                   NULL};
 enum {
     C_PICKUP_ID,
     C_PICKUP,
@@ -59,7 +81,8 @@ enum {
     C_NETS,
     C_METHOD,
     C_TO_COLLECT,
-    C_COLLECTED
+    C_COLLECTED,
+    C_PAPER
 };
 
 typedef struct {
@@ -174,6 +197,9 @@ static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, 
             rpt_xml_attr(ctx, "legal-name", rpt_v(c, i, C_LEGAL_NAME));
         rpt_xml_attr(ctx, "phone", rpt_v(c, i, C_PHONE));
         rpt_xml_attr(ctx, "items", rpt_v(c, i, C_ITEMS));
+        /* no e-mail: a receipt in the bag, the invoice printed (schema/017_paper.sql) */
+        if (!strcmp(rpt_v(c, i, C_PAPER), "t"))
+            rpt_xml_attr_bool(ctx, "paper", true);
         rpt_xml_attr_int(ctx, "excl-cents", t[i].excl);
         rpt_xml_attr_int(ctx, "vat-cents", t[i].vat);
         rpt_xml_attr_int(ctx, "due-cents", t[i].incl);

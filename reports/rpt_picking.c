@@ -5,7 +5,7 @@
  *     <stop id seq part parts eta bags weight-g>
  *       <pickup-point slug name address opening/>
  *       <bag number order items weight-g>
- *         <customer kind name phone/>
+ *         <customer kind name phone [paper]/>
  *         <item producer producer-name sku product quantity unit weight-g/>
  *
  * Whoever packs works stop by stop, so the stylesheets start a page sequence per
@@ -22,7 +22,7 @@ static const char *const cols[] = {"round_id",       "round_seq",     "vehicle",
                                    "pickup_address", "opening",       "bag",      "order_id",
                                    "customer_kind",  "customer_name", "phone",    "producer",
                                    "producer_name",  "sku",           "product",  "unit",
-                                   "quantity_milli", "weight_g",      NULL};
+                                   "quantity_milli", "weight_g",      "paper",    NULL};
 enum {
     C_ROUND,
     C_ROUND_SEQ,
@@ -49,7 +49,8 @@ enum {
     C_PRODUCT,
     C_UNIT,
     C_QUANTITY,
-    C_WEIGHT
+    C_WEIGHT,
+    C_PAPER
 };
 
 typedef struct {
@@ -80,6 +81,9 @@ static void write_bag(rpt_ctx *ctx, const rpt_cols *c, const int64_t *weight, in
     rpt_xml_attr(ctx, "kind", rpt_v(c, from, C_CUSTOMER_KIND));
     rpt_xml_attr(ctx, "name", rpt_v(c, from, C_CUSTOMER_NAME));
     rpt_xml_attr(ctx, "phone", rpt_v(c, from, C_PHONE));
+    /* no e-mail: the bag gets its printed receipt (rpt_receipts.c) */
+    if (!strcmp(rpt_v(c, from, C_PAPER), "t"))
+        rpt_xml_attr_bool(ctx, "paper", true);
     rpt_xml_end(ctx);
     for (int i = from; i < to; i++) {
         rpt_xml_start(ctx, "item");

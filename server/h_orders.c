@@ -29,7 +29,7 @@ static void reply_order(http_req *req, const order *o)
  * stock, 422 invalid, 403 when the cycle is not open. */
 void h_order_put(http_req *req)
 {
-    order_in in = {req->hub_id, 0, req->session->customer_id, NULL, NULL, 0};
+    order_in in = {req->hub_id, 0, req->session->customer_id, NULL, NULL, 0, NULL, 0};
     cJSON *body;
     if (!http_id_or_reply(req, "id", &in.cycle) || !(body = http_json_body(req)) ||
         !order_body_or_reply(req, body, &in))

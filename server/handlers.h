@@ -33,6 +33,15 @@ void h_orders_mine(http_req *req);
 /* The caller's order for the cycle named by {param}, or a 404/503 reply (false). */
 struct order;
 bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
+/* h_customers.c: customers without internet, orders typed for them */
+void h_customer_create(http_req *req);
+void h_order_put_for(http_req *req);
+void h_order_get_for(http_req *req);
+/* p_desk_customers.c, p_desk_orders.c: the same on the desk */
+void p_desk_customers(http_req *req);
+void p_desk_customer_create(http_req *req);
+void p_desk_order_form(http_req *req);
+void p_desk_order_save(http_req *req);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);

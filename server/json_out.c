@@ -133,5 +133,10 @@ cJSON *json_order(const order *o)
     cJSON_AddStringToObject(j, "updated_at", o->updated_at ? o->updated_at : "");
     if (o->payment_method && *o->payment_method)
         cJSON_AddStringToObject(j, "payment_method", o->payment_method);
+    /* typed by a coordinator for the customer (phone, paper form): who and when */
+    if (o->entered_by) {
+        cJSON_AddNumberToObject(j, "entered_by", (double)o->entered_by);
+        cJSON_AddStringToObject(j, "entered_at", o->entered_at ? o->entered_at : "");
+    }
     return root;
 }

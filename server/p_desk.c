@@ -95,6 +95,8 @@ static const struct {
     {"role_removed", "Rôle de coordination retiré.", "Coordinator role removed."},
     {"suspended", "Producteur suspendu : ses lignes déjà commandées restent et seront livrées.",
      "Producer suspended: the lines already ordered stay and will be delivered."},
+    {"registered", "Client inscrit.", "Customer registered."},
+    {"order_saved", "Commande enregistrée.", "Order saved."},
 };
 
 void desk_notice(buf *b, http_req *req)
@@ -288,6 +290,9 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
                TR(req, "Véhicules", "Vans"), TR(req, "Personnes", "People"),
                TR(req, "Paiements", "Payments"), TR(req, "Le groupement", "The hub"),
                TR(req, "Réglages", "Settings"), TR(req, "Messages", "Messages"));
+    buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
+               TR(req, "Clients sans internet : inscrire, saisir une commande",
+                  "Customers without internet: register, type an order"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);
@@ -563,6 +568,7 @@ void p_desk_cycle(http_req *req)
                    (long long)id, TR(req, "Encaissement au retrait", "Cash-up at the pickup"),
                    (long long)id, TR(req, "Qui doit quoi", "Who owes what"));
     buf_puts(&b, "</div>");
+    desk_paper_section(&b, req, id, state);
     desk_week_sections(&b, req, id, state);
     desk_invoices_section(&b, req, id, state);
     render_pickups(&b, req, pp);

@@ -214,7 +214,7 @@ void p_order_submit(http_req *req)
         http_reply_redirect(req, destination(req, &v, go, true));
         return;
     }
-    order_in in = {req->hub_id, v.cycle, req->session->customer_id, pickup, lines, nl, method};
+    order_in in = {req->hub_id, v.cycle, req->session->customer_id, pickup, lines, nl, method, 0};
     order o;
     refusal why = {0};
     st = order_put(req->db, req->mem, &in, &o, &why);

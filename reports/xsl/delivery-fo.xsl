@@ -86,6 +86,11 @@
               <xsl:if test="@legal-name and @legal-name != @name">
                 <fo:block font-size="7.5pt"><xsl:value-of select="@legal-name"/></fo:block>
               </xsl:if>
+              <xsl:if test="@paper = 'true'">
+                <fo:block font-weight="bold">
+                  <xsl:call-template name="t"><xsl:with-param name="k" select="'paper-invoice'"/></xsl:call-template>
+                </fo:block>
+              </xsl:if>
             </fo:table-cell>
             <fo:table-cell xsl:use-attribute-sets="td"><fo:block><xsl:value-of select="@phone"/></fo:block></fo:table-cell>
             <fo:table-cell xsl:use-attribute-sets="td" text-align="end"><fo:block><xsl:value-of select="@items"/></fo:block></fo:table-cell>

@@ -74,6 +74,11 @@
               <xsl:if test="@legal-name and @legal-name != @name">
                 <div class="small"><xsl:value-of select="@legal-name"/></div>
               </xsl:if>
+              <xsl:if test="@paper = 'true'">
+                <div class="paper">
+                  <xsl:call-template name="t"><xsl:with-param name="k" select="'paper-invoice'"/></xsl:call-template>
+                </div>
+              </xsl:if>
             </td>
             <td><xsl:value-of select="@phone"/></td>
             <td class="num"><xsl:value-of select="@items"/></td>

@@ -149,6 +149,12 @@
         </fo:block>
         <fo:block font-size="10.5pt" font-weight="bold"><xsl:value-of select="k:buyer/k:name"/></fo:block>
         <xsl:apply-templates select="k:buyer" mode="identity"/>
+        <!-- a buyer without e-mail gets this invoice on paper (schema/017_paper.sql) -->
+        <xsl:if test="not(string(k:buyer/k:email))">
+          <fo:block space-before="1.5mm" font-size="9pt" font-weight="bold">
+            <xsl:call-template name="t"><xsl:with-param name="k" select="'paper-invoice-note'"/></xsl:call-template>
+          </fo:block>
+        </xsl:if>
         <xsl:for-each select="k:delivery-place">
           <fo:block space-before="1.5mm" font-size="8pt">
             <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-delivery-place'"/></xsl:call-template>

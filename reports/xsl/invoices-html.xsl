@@ -97,6 +97,10 @@ h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
         <div class="inv-label"><xsl:call-template name="t"><xsl:with-param name="k" select="'inv-buyer'"/></xsl:call-template></div>
         <div class="inv-buyer-name"><xsl:value-of select="k:buyer/k:name"/></div>
         <xsl:apply-templates select="k:buyer" mode="identity"/>
+        <!-- a buyer without e-mail gets this invoice on paper (schema/017_paper.sql) -->
+        <xsl:if test="not(string(k:buyer/k:email))">
+          <p class="paper"><xsl:call-template name="t"><xsl:with-param name="k" select="'paper-invoice-note'"/></xsl:call-template></p>
+        </xsl:if>
         <xsl:for-each select="k:delivery-place">
           <p class="small">
             <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-delivery-place'"/></xsl:call-template>

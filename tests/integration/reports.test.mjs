@@ -308,7 +308,7 @@ describe('documents of a generated week', () => {
     const r = await coord.get(`/api/v1/cycles/${week.cycle}/reports`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.cycle.ready, true);
-    assert.deepEqual(r.json.documents.map((d) => d.kind), [...KINDS, 'invoices']); // invoices: tests/integration/invoices.test.mjs
+    assert.deepEqual(r.json.documents.map((d) => d.kind), [...KINDS, 'invoices', 'receipts', 'orderform']); // invoices: invoices.test.mjs; receipts, orderform: paper.test.mjs
     assert.deepEqual(r.json.documents.find((d) => d.kind === 'route').filters, ['round']);
     assert.equal(r.json.producers.length, 12);
     assert.equal(r.json.pickup_points.length, 8);

@@ -273,6 +273,19 @@ export const ROUTES = {
     expect: html({ coord: 422, coordB: 422 }, 403),
     req: (role) => ({ form: String(role).startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
   },
+  // customers without internet (issue 25): a coordinator's own cell is refused on a
+  // field (nothing written); the others try to register someone, or to change cA's
+  // order; hub B's coordinator does not find hub A's customer
+  'GET /desk/customers': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/customers': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { name: 'X', phone: 'not a phone' } : { name: 'Intrus', phone: '06 00 00 00 01' } }),
+  },
+  'GET /desk/cycles/{id}/orders/{customer}': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/cycles/{id}/orders/{customer}': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { pickup: PICKUP, [`o${w.offer}`]: role === 'coord' ? 'beaucoup' : '7' } }),
+  },
   // messages: a coordinator's own cells are refused by the core (no target, no such
   // message, not a cycle); the others try to write to every customer
   'GET /desk/messages': { expect: html({ coord: 200, coordB: 200 }, 403) },
@@ -467,6 +480,16 @@ export const ROUTES = {
     req: (role, w) => ({ json: { email: role === 'coord' ? 'not an email' : role === 'coordB' ? 'nobody@example.org' : w.acc.cB.email } }),
   },
   'DELETE /api/v1/coordinators/{id}': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'POST /api/v1/customers': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { name: 'X', phone: '12' } : { name: 'Intrus', phone: '06 00 00 00 01' } }),
+  },
+  'PUT /api/v1/cycles/{id}/orders/{customer}': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ json: role === 'coord' ? { pickup_point: PICKUP, lines: [] }
+      : { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '7' }] } }),
+  },
+  'GET /api/v1/cycles/{id}/orders/{customer}': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'PUT /api/v1/producers/{slug}/catalog': {
     expect: api({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     query: '?dry_run=1',
