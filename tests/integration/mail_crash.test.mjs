@@ -85,8 +85,13 @@ describe('messages through a stopped MTA and kill -9 of the sender', { skip: una
     sender.kill('SIGTERM');
     await exited(sender);
     const seen = await copies(500);
-    for (const id of expectedIds()) assert.equal(seen.get(id), 1, `${id} arrived once`);
+    // every message arrives; a copy twice only when the MTA went away between taking a
+    // message (the final ".") and km0 reading its 250: the SMTP window of RFC 1047, at
+    // most one message per worker that was sending at that moment
+    for (const id of expectedIds()) assert.ok(seen.get(id) >= 1, `${id} arrived`);
     assert.equal(seen.size, 500);
+    const twice = [...seen.values()].reduce((n, c) => n + c - 1, 0);
+    assert.ok(twice <= THREADS, `${twice} sent twice through one stop of the MTA (${THREADS} workers)`);
     assert.ok(/event=mail.deferred/.test(sender.logs()), 'the sender saw the MTA go away');
   });
 
