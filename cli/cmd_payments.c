@@ -20,7 +20,7 @@
 #include "../core/ledger.h"
 #include "../core/parse.h"
 #include "../core/payment.h"
-#include "../core/fingerprint.h"
+#include "../core/sha256.h"
 #include "../core/util.h"
 #include "../importers/bank_import.h"
 #include "cli.h"
@@ -92,7 +92,7 @@ static int do_import(db_conn *c, int64_t hub, const char *path)
         goto out;
     }
     char sha[65];
-    fp_sha256_hex(buf_str(&data), data.len, sha);
+    sha256_hex_of(buf_str(&data), data.len, sha);
     bank_import_result r = {0};
     st = bank_import(c, a, hub, 0, "cli", &f, sha, &r, &why);
     if (st != 0) {

@@ -13,7 +13,7 @@
 #include "../core/ledger.h"
 #include "../core/log.h"
 #include "../core/pay_settings.h"
-#include "../core/fingerprint.h"
+#include "../core/sha256.h"
 #include "../core/util.h"
 
 #include <stdlib.h>
@@ -131,7 +131,7 @@ static int make_refs(import_ctx *x)
                          e->end_to_end_id, e->payment_info_id, e->bank_code);
         content[i] = *e->bank_ref
                          ? e->bank_ref
-                         : arena_printf(x->a, "h:%.40s", fp_sha256_hex(text, strlen(text), hex));
+                         : arena_printf(x->a, "h:%.40s", sha256_hex_of(text, strlen(text), hex));
     }
     size_t *order = arena_alloc(x->a, (n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++)

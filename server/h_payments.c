@@ -10,7 +10,7 @@
 #include "../core/config.h"
 #include "../core/parse.h"
 #include "../core/payment.h"
-#include "../core/fingerprint.h"
+#include "../core/sha256.h"
 #include "../importers/bank_import.h"
 #include "handlers.h"
 #include "json_in.h"
@@ -117,7 +117,7 @@ void h_payments_import(http_req *req)
     bank_import_result r = {0};
     if (st == 0) {
         char sha[65];
-        fp_sha256_hex(buf_str(&req->body), req->body.len, sha);
+        sha256_hex_of(buf_str(&req->body), req->body.len, sha);
         st = bank_import(req->db, req->mem, req->hub_id, req->session->user_id, "api", &f, sha, &r,
                          &why);
     }

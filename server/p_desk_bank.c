@@ -11,7 +11,7 @@
 #include "../core/config.h"
 #include "../core/parse.h"
 #include "../core/payment.h"
-#include "../core/fingerprint.h"
+#include "../core/sha256.h"
 #include "../importers/bank_import.h"
 #include "desk.h"
 #include "handlers.h"
@@ -137,7 +137,7 @@ void p_desk_bank_import(http_req *req)
     bank_import_result r = {0};
     if (st == 0) {
         char sha[65];
-        fp_sha256_hex(file->value, file->len, sha);
+        sha256_hex_of(file->value, file->len, sha);
         st = bank_import(req->db, req->mem, req->hub_id, req->session->user_id, "desk", &sf, sha,
                          &r, &why);
     }
