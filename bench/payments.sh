@@ -36,7 +36,7 @@ if ! scripts/pg.sh status "$BENCH_PG_DIR" >/dev/null 2>&1; then
     scripts/pg.sh start "$BENCH_PG_DIR" >/dev/null || die "cannot start the cluster $BENCH_PG_DIR"
     started=1
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/km0-bench-pay.XXXXXX")
+work=$(mktemp -d)
 tpl=km0_bench_pay
 run=km0_bench_pay_run
 cleanup() {
