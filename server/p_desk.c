@@ -561,6 +561,9 @@ void p_desk_cycle(http_req *req)
     if (!strcmp(state, "open"))
         buf_printf(&b, "<a class=\"btn\" href=\"/desk/cycles/%lld/close\">%s</a>", (long long)id,
                    TR(req, "Clore maintenant…", "Close now…"));
+    if (strcmp(state, "draft") != 0)
+        buf_printf(&b, "<a class=\"btn secondary\" href=\"/desk/cycles/%lld/subscriptions\">%s</a>",
+                   (long long)id, TR(req, "Abonnements", "Subscriptions"));
     if (strcmp(state, "draft") != 0 && strcmp(state, "open") != 0)
         buf_printf(&b,
                    "<a class=\"btn secondary\" href=\"/desk/cycles/%lld/cashup\">%s</a>"
