@@ -23,12 +23,14 @@ DB_STMT(order_source,
         "  JOIN order_lines l ON l.order_id = o.id JOIN offers f ON f.id = l.offer_id"
         "  JOIN producers p ON p.id = f.producer_id"
         " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
-        "   AND NOT EXISTS (SELECT 1 FROM contract_baskets b WHERE b.product_id = f.product_id)"
+        "   AND NOT EXISTS (SELECT 1 FROM contract_baskets b"
+        "                    WHERE b.producer_id = f.producer_id AND b.sku = f.sku)"
         " ORDER BY f.id");
 /* The products asked for, in the order asked (ord), NULL id when unknown here. */
 DB_STMT(find_products,
-        "SELECT v.ord, p.id, p.step_milli, p.name, p.unit,"
-        "       EXISTS (SELECT 1 FROM contract_baskets b WHERE b.product_id = p.id) AS basket"
+        "SELECT v.ord, p.producer_id, p.sku, p.step_milli, p.name, p.unit,"
+        "       EXISTS (SELECT 1 FROM contract_baskets b"
+        "                WHERE b.producer_id = p.producer_id AND b.sku = p.sku) AS basket"
         "  FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS v(producer, sku, ord)"
         "  LEFT JOIN producers pr ON pr.hub_id = $1 AND pr.slug = v.producer AND pr.active"
         "  LEFT JOIN products p ON p.producer_id = pr.id AND p.sku = v.sku AND p.active"
@@ -40,15 +42,17 @@ DB_STMT(insert_sub, "INSERT INTO subscriptions (hub_id, customer_id, pickup_poin
                     "                  (now() AT TIME ZONE 'Europe/Paris')::date))"
                     " RETURNING id");
 DB_STMT(insert_sub_lines,
-        "INSERT INTO subscription_lines (hub_id, subscription_id, product_id, quantity_milli)"
-        " SELECT $1, $2, v.p, v.q FROM unnest($3::bigint[], $4::bigint[]) AS v(p, q)");
+        "INSERT INTO subscription_lines (hub_id, subscription_id, producer_id, sku, quantity_milli)"
+        " SELECT $1, $2, v.p, v.sku, v.q"
+        "   FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS v(p, sku, q)");
 DB_STMT(find_sub, "SELECT id FROM subscriptions WHERE hub_id = $1 AND id = $2"
                   " AND ($3::bigint = 0 OR customer_id = $3) AND cancelled_at IS NULL FOR UPDATE");
 DB_STMT(insert_pause,
         "INSERT INTO subscription_pauses (hub_id, subscription_id, starts_on, ends_on)"
         " VALUES ($1, $2, $3::date, $4::date)");
 DB_STMT(cancel_sub, "UPDATE subscriptions SET cancelled_at = now()"
-                    " WHERE hub_id = $1 AND id = $2 AND customer_id = $3 AND cancelled_at IS NULL");
+                    " WHERE hub_id = $1 AND id = $2 AND customer_id = $3 AND cancelled_at IS NULL"
+                    "   AND contract_id IS NULL");
 DB_STMT(list_subs,
         "SELECT s.id, pp.slug AS pickup, pp.name AS pickup_name, coalesce(s.every_weeks, 0) AS every,"
         "       to_char(s.starts_on, 'YYYY-MM-DD') AS starts_on,"
@@ -67,7 +71,8 @@ DB_STMT(list_lines,
         "SELECT l.subscription_id AS sub, pr.slug AS producer, pr.name AS producer_name, p.sku,"
         "       p.name, p.unit, l.quantity_milli"
         "  FROM subscription_lines l JOIN subscriptions s ON s.id = l.subscription_id"
-        "  JOIN products p ON p.id = l.product_id JOIN producers pr ON pr.id = p.producer_id"
+        "  JOIN products p ON p.producer_id = l.producer_id AND p.sku = l.sku"
+        "  JOIN producers pr ON pr.id = p.producer_id"
         " WHERE s.hub_id = $1 AND s.customer_id = $2"
         " ORDER BY l.subscription_id, pr.name COLLATE \"fr-x-icu\", p.name COLLATE \"fr-x-icu\"");
 DB_STMT(list_pauses, "SELECT p.subscription_id AS sub, to_char(p.starts_on, 'YYYY-MM-DD') AS f,"
@@ -80,8 +85,8 @@ DB_STMT(list_pauses, "SELECT p.subscription_id AS sub, to_char(p.starts_on, 'YYY
 #define MISSES_OF(run)                                                                             \
     "coalesce((SELECT string_agg(m.reason || coalesce(': ' || p.name || ' ('"                      \
     " || trim_scale(m.quantity_milli / 1000.0)::text || ' ' || p.unit || ')', ''), '; '"           \
-    " ORDER BY m.product_id NULLS FIRST) FROM subscription_misses m"                               \
-    " LEFT JOIN products p ON p.id = m.product_id"                                                 \
+    " ORDER BY m.sku NULLS FIRST) FROM subscription_misses m"                                      \
+    " LEFT JOIN products p ON p.producer_id = m.producer_id AND p.sku = m.sku"                     \
     " WHERE m.cycle_id = " run ".cycle_id AND m.subscription_id = " run ".subscription_id), '')"
 DB_STMT(list_runs,
         "SELECT * FROM (SELECT r.subscription_id AS sub, r.cycle_id, c.name AS cycle_name,"
@@ -155,7 +160,7 @@ static int copy_order(db_conn *c, create_ctx *x)
 }
 
 /* Every line's product known here, in its step, not a basket, not twice. */
-static int check_products(db_conn *c, create_ctx *x, int64_t *ids)
+static int check_products(db_conn *c, create_ctx *x, int64_t *ids, const char **skus)
 {
     arena *a = x->a;
     size_t n = x->in.nlines;
@@ -174,7 +179,7 @@ static int check_products(db_conn *c, create_ctx *x, int64_t *ids)
     for (size_t i = 0; i < n; i++) {
         int k = (int)i;
         milli_t q = x->in.lines[i].quantity;
-        if (db_null(r, k, "id"))
+        if (db_null(r, k, "producer_id"))
             return refuse(x->why, 422, "unknown_product", arena_printf(a, "lines[%zu].sku", i),
                           arena_printf(a, "« %s » n’est pas un produit de ce groupement.", sku[i]),
                           arena_printf(a, "\"%s\" is not a product of this hub.", sku[i]));
@@ -188,9 +193,10 @@ static int check_products(db_conn *c, create_ctx *x, int64_t *ids)
                           "La quantité doit être positive, raisonnable, et suivre le pas du "
                           "produit.",
                           "The quantity must be positive, reasonable, and in the product's step.");
-        ids[i] = db_int(r, k, "id");
+        ids[i] = db_int(r, k, "producer_id");
+        skus[i] = db_val(r, k, "sku");
         for (size_t j = 0; j < i; j++)
-            if (ids[j] == ids[i])
+            if (ids[j] == ids[i] && !strcmp(skus[j], skus[i]))
                 return refuse(x->why, 422, "duplicate_line", arena_printf(a, "lines[%zu].sku", i),
                               "Ce produit figure deux fois.", "This product is there twice.");
     }
@@ -219,7 +225,8 @@ static int create_tx(db_conn *c, void *p)
     char *pickup = arena_strdup(a, db_val(r, 0, "id"));
     int64_t *ids = arena_alloc(a, (x->in.nlines + 1) * sizeof *ids);
     int64_t *qty = arena_alloc(a, (x->in.nlines + 1) * sizeof *qty);
-    if ((st = check_products(c, x, ids)) != 0)
+    const char **skus = arena_alloc(a, (x->in.nlines + 1) * sizeof *skus);
+    if ((st = check_products(c, x, ids, skus)) != 0)
         return st;
     for (size_t i = 0; i < x->in.nlines; i++)
         qty[i] = x->in.lines[i].quantity;
@@ -236,7 +243,7 @@ static int create_tx(db_conn *c, void *p)
     x->id = db_int(r, 0, "id");
     return db_do(c, &insert_sub_lines,
                  DB_P(hub, db_i64(a, x->id), db_int_array(a, ids, x->in.nlines),
-                      db_int_array(a, qty, x->in.nlines)));
+                      db_text_array(a, skus, x->in.nlines), db_int_array(a, qty, x->in.nlines)));
 }
 
 int sub_create(db_conn *c, arena *a, const sub_new *in, int64_t *id, refusal *why)

@@ -49,19 +49,20 @@ DB_STMT(due_lines,
         "        coalesce(k.missed_rule, '') AS missed_rule, d.carried, d.absent,"
         "        x.pickup_point_id IS NOT NULL AS served, x.capacity_orders,"
         "        coalesce(x.orders_count, 0) AS orders_count,"
-        "        l.product_id, l.quantity_milli, o.id AS offer_id, o.producer_id, o.step_milli,"
+        "        l.producer_id, l.sku, l.quantity_milli, o.id AS offer_id, o.step_milli,"
         "        o.stock_milli, o.sold_milli,"
         "        coalesce(b.price_excl_vat_e4, o.price_excl_vat_e4) AS price, o.vat_rate_bp"
         "   FROM due d JOIN subscription_lines l ON l.subscription_id = d.id"
         "   LEFT JOIN contracts k ON k.id = d.contract_id"
         "   LEFT JOIN contract_baskets b ON b.id = d.basket_id"
-        "   LEFT JOIN offers o ON o.cycle_id = $1 AND o.product_id = l.product_id"
+        "   LEFT JOIN offers o ON o.cycle_id = $1 AND o.producer_id = l.producer_id"
+        "                     AND o.sku = l.sku"
         "   LEFT JOIN cycle_pickup_points x ON x.cycle_id = $1"
         "                                  AND x.pickup_point_id = d.pickup_point_id"
         " ORDER BY bool_or(d.contract_id IS NOT NULL AND NOT d.absent)"
         "            OVER (PARTITION BY d.customer_id) DESC,"
         "          min(d.id) OVER (PARTITION BY d.customer_id), d.customer_id,"
-        "          d.contract_id IS NULL, d.id, l.product_id");
+        "          d.contract_id IS NULL, d.id, l.producer_id, l.sku");
 DB_STMT(cycle_limits, "SELECT hub_id, seller_mode, payment_days, resale_vat_rate_bp,"
                       " max_order_cents, max_line_milli, max_offer_share_pct"
                       " FROM cycles WHERE id = $1");
@@ -87,10 +88,11 @@ DB_STMT(insert_runs,
         "   LEFT JOIN orders o ON o.cycle_id = $2 AND o.customer_id = v.c"
         "                     AND v.outcome IN ('placed', 'partial')");
 DB_STMT(insert_misses,
-        "INSERT INTO subscription_misses (hub_id, cycle_id, subscription_id, product_id,"
+        "INSERT INTO subscription_misses (hub_id, cycle_id, subscription_id, producer_id, sku,"
         "                                 quantity_milli, reason)"
-        " SELECT $1, $2, v.s, nullif(v.p, 0), nullif(v.q, 0), v.reason"
-        "   FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::text[]) AS v(s, p, q, reason)");
+        " SELECT $1, $2, v.s, nullif(v.p, 0), nullif(v.sku, ''), nullif(v.q, 0), v.reason"
+        "   FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::text[])"
+        "        AS v(s, p, sku, q, reason)");
 DB_STMT(set_carried, "UPDATE subscriptions s SET carried = v.n"
                      "  FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n) WHERE s.id = v.id");
 
@@ -171,16 +173,18 @@ typedef struct {
     ivec l_cust, l_offer, l_qty, l_price, l_net;       /* their lines */
     ivec r_sub, r_cust;                                /* runs */
     svec r_outcome;
-    ivec m_sub, m_prod, m_qty;                         /* misses */
-    svec m_reason;
+    ivec m_sub, m_prod, m_qty;                         /* misses (m_prod: the producer) */
+    svec m_sku, m_reason;
     ivec c_sub, c_n;                                   /* carried baskets */
     int placed, missed;
 } place_ctx;
 
-static void miss(place_ctx *x, int64_t sub, int64_t product, milli_t q, const char *reason)
+static void miss(place_ctx *x, int64_t sub, int64_t producer, const char *sku, milli_t q,
+                 const char *reason)
 {
     ipush(x->a, &x->m_sub, sub);
-    ipush(x->a, &x->m_prod, product);
+    ipush(x->a, &x->m_prod, producer);
+    spush(x->a, &x->m_sku, sku);
     ipush(x->a, &x->m_qty, q);
     spush(x->a, &x->m_reason, reason);
 }
@@ -281,12 +285,12 @@ static void place_customer(place_ctx *x, PGresult *r, int from, int to)
         sub_taken[k] = 0;
         for (; i < to && db_int(r, i, "sub") == sub; i++) {
             milli_t q = db_int(r, i, "quantity_milli") * times;
-            int64_t product = db_int(r, i, "product_id");
+            int64_t producer = db_int(r, i, "producer_id");
             const char *why = whole ? NULL : try_line(x, r, i, q);
             if (whole)
                 continue;
             if (why) {
-                miss(x, sub, product, q, why);
+                miss(x, sub, producer, db_val(r, i, "sku"), q, why);
                 continue;
             }
             price4_t price = db_int(r, i, "price");
@@ -296,7 +300,7 @@ static void place_customer(place_ctx *x, PGresult *r, int from, int to)
             ipush(a, &x->l_qty, q);
             ipush(a, &x->l_price, price);
             ipush(a, &x->l_net, net);
-            ml[nml++] = (money_line){order_seller(x->lim.seller, db_int(r, i, "producer_id")),
+            ml[nml++] = (money_line){order_seller(x->lim.seller, producer),
                                      (vat_bp_t)db_int(r, i, "vat_rate_bp"), net};
             sub_taken[k]++;
         }
@@ -316,7 +320,7 @@ static void place_customer(place_ctx *x, PGresult *r, int from, int to)
             s->taken -= x->l_qty.v[l];
         }
         x->l_cust.n = x->l_offer.n = x->l_qty.n = x->l_price.n = x->l_net.n = first_line;
-        x->m_sub.n = x->m_prod.n = x->m_qty.n = x->m_reason.n = first_miss;
+        x->m_sub.n = x->m_prod.n = x->m_sku.n = x->m_qty.n = x->m_reason.n = first_miss;
     }
     bool placed = !whole && nml > 0;
     if (placed) {
@@ -331,7 +335,7 @@ static void place_customer(place_ctx *x, PGresult *r, int from, int to)
         int i = present[k];
         int64_t sub = db_int(r, i, "sub");
         if (whole)
-            miss(x, sub, 0, 0, whole);
+            miss(x, sub, 0, "", 0, whole);
         const char *outcome = !placed || sub_taken[k] == 0 ? "not_placed" : "partial";
         if (placed && sub_taken[k] > 0) {
             bool all = true;
@@ -381,8 +385,9 @@ static db_status write_all(db_conn *c, place_ctx *x, const char *hub, const char
         (st = db_do(c, &insert_runs, DB_P(hub, cycle, A(x->r_sub), S(x->r_outcome), A(x->r_cust)))) !=
             DB_OK)
         return st;
-    if (x->m_sub.n && (st = db_do(c, &insert_misses, DB_P(hub, cycle, A(x->m_sub), A(x->m_prod),
-                                                          A(x->m_qty), S(x->m_reason)))) != DB_OK)
+    if (x->m_sub.n &&
+        (st = db_do(c, &insert_misses, DB_P(hub, cycle, A(x->m_sub), A(x->m_prod), S(x->m_sku),
+                                            A(x->m_qty), S(x->m_reason)))) != DB_OK)
         return st;
     if (x->c_sub.n && (st = db_do(c, &set_carried, DB_P(A(x->c_sub), A(x->c_n)))) != DB_OK)
         return st;

@@ -5,7 +5,8 @@
 --    subscription due on its delivery date becomes an ordinary order of the cycle, in
 --    the opening's own transaction (core/subscription_place.c): two servers opening
 --    the same cycle cannot both place it, since only one of them finds it a draft.
---    Lines name catalog products, so a product's price and VAT are the week's offer's.
+--    Lines name catalog products by their key (producer, sku: schema/005), so a
+--    product's price and VAT are the week's offer's.
 -- 2. Absences: pauses from a date to a date; the deliveries in between are skipped.
 -- 3. A contract (AMAP) is a season of deliveries with a producer: baskets at a fixed
 --    price (a catalog product of the producer stands for each basket), a subscription
@@ -56,15 +57,16 @@ CREATE TABLE contract_baskets (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     hub_id          bigint NOT NULL,
     contract_id     bigint NOT NULL,
-    product_id      bigint NOT NULL,
+    producer_id     bigint NOT NULL,
+    sku             text NOT NULL,
     label           text NOT NULL CHECK (length(label) BETWEEN 1 AND 100),
     price_excl_vat_e4 bigint NOT NULL CHECK (price_excl_vat_e4 > 0),
     UNIQUE (hub_id, id),
-    UNIQUE (contract_id, product_id),
+    UNIQUE (contract_id, sku),
     FOREIGN KEY (hub_id, contract_id) REFERENCES contracts (hub_id, id) ON DELETE CASCADE,
-    FOREIGN KEY (hub_id, product_id) REFERENCES products (hub_id, id)
+    FOREIGN KEY (producer_id, sku) REFERENCES products (producer_id, sku)
 );
-CREATE INDEX contract_baskets_product ON contract_baskets (product_id);
+CREATE INDEX contract_baskets_product ON contract_baskets (producer_id, sku);
 COMMENT ON TABLE contract_baskets IS 'A basket size of a contract: the producer''s product that stands for it and its fixed price excl. VAT (e4), whatever the week''s price.';
 
 CREATE TABLE subscriptions (
@@ -104,11 +106,13 @@ COMMENT ON TABLE subscriptions IS 'A standing order (every week or every second 
 CREATE TABLE subscription_lines (
     hub_id          bigint NOT NULL,
     subscription_id bigint NOT NULL,
-    product_id      bigint NOT NULL,
+    producer_id     bigint NOT NULL,
+    sku             text NOT NULL,
     quantity_milli  bigint NOT NULL CHECK (quantity_milli > 0 AND quantity_milli <= 10000000),
-    PRIMARY KEY (subscription_id, product_id),
+    PRIMARY KEY (subscription_id, producer_id, sku),
     FOREIGN KEY (hub_id, subscription_id) REFERENCES subscriptions (hub_id, id) ON DELETE CASCADE,
-    FOREIGN KEY (hub_id, product_id) REFERENCES products (hub_id, id)
+    FOREIGN KEY (hub_id, producer_id) REFERENCES producers (hub_id, id),
+    FOREIGN KEY (producer_id, sku) REFERENCES products (producer_id, sku)
 );
 COMMENT ON TABLE subscription_lines IS 'What a subscription orders each time: catalog products and quantities in thousandths.';
 
@@ -145,7 +149,8 @@ CREATE TABLE subscription_misses (
     hub_id          bigint NOT NULL,
     cycle_id        bigint NOT NULL,
     subscription_id bigint NOT NULL,
-    product_id      bigint,  -- NULL: the whole order (pickup point full or gone, order limit)
+    producer_id     bigint,  -- with sku, the product; NULL: the whole order (pickup point
+    sku             text,    -- full or not served, order limit)
     quantity_milli  bigint,
     reason          text NOT NULL
                     CHECK (reason IN ('out_of_stock', 'product_gone', 'step', 'over_line_limit',

@@ -256,6 +256,23 @@ void p_subscription_cancel_form(http_req *req)
     int64_t id;
     if (!http_id_or_reply(req, "id", &id))
         return;
+    subscription *s;
+    size_t n;
+    int st = sub_list(req->db, req->mem, req->hub_id, req->session->customer_id, &s, &n);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    bool live = false;
+    for (size_t i = 0; i < n; i++)
+        live = live || (s[i].id == id && !s[i].cancelled && !s[i].contract);
+    if (!live) {
+        http_reply_error(req, 404, "not_found",
+                         TR(req, "Cet abonnement n’existe pas ou est déjà annulé.",
+                            "There is no such subscription, or it is already cancelled."),
+                         "id");
+        return;
+    }
     buf b = BUF_INIT;
     const char *title = TR(req, "Arrêter cette commande répétée\u00a0?", "Stop this standing order?");
     page_begin(&b, req, title);

@@ -91,6 +91,11 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
     },
   };
   await world.placeOrderA();
+  // cA's standing order (issue 21): the {id} of the /subscriptions routes
+  world.subA = Number(db.one(`INSERT INTO subscriptions (hub_id, customer_id, pickup_point_id, every_weeks, starts_on)
+    SELECT c.hub_id, c.id, pp.id, 1, current_date FROM customers c
+      JOIN pickup_points pp ON pp.hub_id = c.hub_id AND pp.slug = '${PICKUP}'
+     WHERE c.id = ${acc.cA.customerId} RETURNING id`));
   return world;
 }
 
@@ -132,6 +137,21 @@ export const ROUTES = {
   'POST /orders/{cycle}/cancel': {
     expect: html({ cA: 303, cB: 404 }, 403), req: () => ({ form: {} }),
     changes: ['cA'], restore: (w) => w.placeOrderA(),
+  },
+  'GET /subscriptions': { expect: html({ cA: 200, cB: 200 }, 403) },
+  // cA asks for a frequency that does not exist; cB has no order to repeat
+  'POST /subscriptions': {
+    expect: html({ cA: 422, cB: 422 }, 403),
+    req: (role, w) => ({ form: { cycle: w.cycle, every_weeks: role === 'cA' ? '3' : '1' } }),
+  },
+  'POST /subscriptions/{id}/pause': {
+    expect: html({ cA: 422, cB: 404 }, 403), params: (w) => ({ id: w.subA }),
+    req: (role) => ({ form: { from: '2030-01-10', until: role === 'cA' ? '2030-01-01' : '2030-01-20' } }),
+  },
+  'GET /subscriptions/{id}/cancel': { expect: html({ cA: 200, cB: 404 }, 403), params: (w) => ({ id: w.subA }) },
+  'POST /subscriptions/{id}/cancel': {
+    expect: html({ cA: 303, cB: 404 }, 403), params: (w) => ({ id: w.subA }), req: () => ({ form: {} }),
+    changes: ['cA'], restore: (w) => w.db.sql(`UPDATE subscriptions SET cancelled_at = NULL WHERE id = ${w.subA}`),
   },
   'GET /login': { expect: { ...fill(303), anon: 200 } },
   // a different unknown email per role: the same one would be throttled (429) after ten
@@ -195,6 +215,7 @@ export const ROUTES = {
   'GET /desk/cycles/{id}/close': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/invoices': { expect: html({ coord: 404, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/invoices/issue': { expect: html({ coord: 409, coordB: 404 }, 403) },
+  'GET /desk/cycles/{id}/subscriptions': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'GET /desk/producers': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'GET /desk/producers/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/producers': {
@@ -437,6 +458,20 @@ export const ROUTES = {
     req: (role) => ({ json: String(role).startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
   },
   'GET /api/v1/orders': { expect: api({ cA: 200, cB: 200 }, 403) },
+  'GET /api/v1/subscriptions': { expect: api({ cA: 200, cB: 200 }, 403) },
+  'POST /api/v1/subscriptions': {
+    expect: api({ cA: 422, cB: 422 }, 403),
+    req: (role, w) => ({ json: { every_weeks: role === 'cA' ? 3 : 1, from_cycle: w.cycle } }),
+  },
+  'POST /api/v1/subscriptions/{id}/pauses': {
+    expect: api({ cA: 422, cB: 404 }, 403), params: (w) => ({ id: w.subA }),
+    req: (role) => ({ json: { from: '2030-01-10', until: role === 'cA' ? '2030-01-01' : '2030-01-20' } }),
+  },
+  'DELETE /api/v1/subscriptions/{id}': {
+    expect: api({ cA: 204, cB: 404 }, 403), params: (w) => ({ id: w.subA }),
+    changes: ['cA'], restore: (w) => w.db.sql(`UPDATE subscriptions SET cancelled_at = NULL WHERE id = ${w.subA}`),
+  },
+  'GET /api/v1/cycles/{id}/subscriptions': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'GET /api/v1/producers': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/producers': {
     expect: api({ coord: 422, coordB: 422 }, 403),
