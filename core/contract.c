@@ -24,28 +24,29 @@
 
 DB_STMT(lock_producer, "SELECT id FROM producers WHERE hub_id = $1 AND slug = $2 AND active"
                        " FOR UPDATE");
-DB_STMT(find_baskets,
-        "SELECT v.ord, p.sku FROM unnest($2::text[]) WITH ORDINALITY AS v(sku, ord)"
-        "  LEFT JOIN products p ON p.producer_id = $1 AND p.sku = v.sku AND p.active"
-        " ORDER BY v.ord");
+DB_STMT(find_baskets, "SELECT v.ord, p.sku FROM unnest($2::text[]) WITH ORDINALITY AS v(sku, ord)"
+                      "  LEFT JOIN products p ON p.producer_id = $1 AND p.sku = v.sku AND p.active"
+                      " ORDER BY v.ord");
 /* Another contract's basket of the same product whose season meets [$3, $4]. */
-DB_STMT(overlapping,
-        "SELECT b.sku FROM contract_baskets b"
-        " WHERE b.producer_id = $1 AND b.sku = ANY($2::text[])"
-        "   AND EXISTS (SELECT 1 FROM contract_deliveries d WHERE d.contract_id = b.contract_id"
-        "                HAVING min(d.delivery_date) <= $4::date AND max(d.delivery_date) >= $3::date)"
-        " ORDER BY b.sku LIMIT 1");
-DB_STMT(insert_contract,
-        "INSERT INTO contracts (hub_id, producer_id, name, window_opens, window_closes,"
-        "                       min_deliveries, missed_rule, instalment_plans, payment_methods)"
-        " VALUES ($1, $2, $3, $4::date, $5::date, $6::int, $7, $8::int[], $9::text[]) RETURNING id");
-DB_STMT(insert_deliveries,
-        "INSERT INTO contract_deliveries (hub_id, contract_id, delivery_date)"
-        " SELECT $1, $2, d FROM unnest($3::date[]) d");
-DB_STMT(insert_baskets,
-        "INSERT INTO contract_baskets (hub_id, contract_id, producer_id, sku, label, price_excl_vat_e4)"
-        " SELECT $1, $2, $3, v.sku, v.label, v.price"
-        "   FROM unnest($4::text[], $5::text[], $6::bigint[]) AS v(sku, label, price)");
+DB_STMT(
+    overlapping,
+    "SELECT b.sku FROM contract_baskets b"
+    " WHERE b.producer_id = $1 AND b.sku = ANY($2::text[])"
+    "   AND EXISTS (SELECT 1 FROM contract_deliveries d WHERE d.contract_id = b.contract_id"
+    "                HAVING min(d.delivery_date) <= $4::date AND max(d.delivery_date) >= $3::date)"
+    " ORDER BY b.sku LIMIT 1");
+DB_STMT(
+    insert_contract,
+    "INSERT INTO contracts (hub_id, producer_id, name, window_opens, window_closes,"
+    "                       min_deliveries, missed_rule, instalment_plans, payment_methods)"
+    " VALUES ($1, $2, $3, $4::date, $5::date, $6::int, $7, $8::int[], $9::text[]) RETURNING id");
+DB_STMT(insert_deliveries, "INSERT INTO contract_deliveries (hub_id, contract_id, delivery_date)"
+                           " SELECT $1, $2, d FROM unnest($3::date[]) d");
+DB_STMT(
+    insert_baskets,
+    "INSERT INTO contract_baskets (hub_id, contract_id, producer_id, sku, label, price_excl_vat_e4)"
+    " SELECT $1, $2, $3, v.sku, v.label, v.price"
+    "   FROM unnest($4::text[], $5::text[], $6::bigint[]) AS v(sku, label, price)");
 #define TODAY "(now() AT TIME ZONE 'Europe/Paris')::date"
 DB_STMT(contract_for_sub,
         "SELECT k.instalment_plans, k.payment_methods, k.min_deliveries,"
@@ -92,7 +93,8 @@ DB_STMT(list_contracts,
         "       " TODAY " BETWEEN k.window_opens AND k.window_closes AS open,"
         "       k.min_deliveries, k.missed_rule, array_to_string(k.instalment_plans, ',') AS plans,"
         "       array_to_string(k.payment_methods, ',') AS methods,"
-        "       (SELECT string_agg(to_char(d.delivery_date, 'YYYY-MM-DD'), ',' ORDER BY d.delivery_date)"
+        "       (SELECT string_agg(to_char(d.delivery_date, 'YYYY-MM-DD'), ',' ORDER BY "
+        "d.delivery_date)"
         "          FROM contract_deliveries d WHERE d.contract_id = k.id) AS deliveries,"
         "       (SELECT string_agg(b.id || ':' || b.price_excl_vat_e4 || ':' || x.vat_rate_bp"
         "                          || ':' || b.label, ';' ORDER BY b.id)"
@@ -189,10 +191,6 @@ static int check_new(arena *a, const contract_new *in, const char **dates, const
             if (!strcmp(dates[j], dates[i]))
                 return bad(why, f, "duplicate_delivery", "Cette livraison figure deux fois.",
                            "This delivery is there twice.");
-        if (strcmp(dates[i], *closes) <= 0)
-            return bad(why, f, "delivery_in_window",
-                       "Les livraisons viennent après la clôture des inscriptions.",
-                       "Deliveries come after the subscription window closes.");
         if (!*first || strcmp(dates[i], *first) < 0)
             *first = dates[i];
         if (!*last || strcmp(dates[i], *last) > 0)
@@ -216,8 +214,9 @@ static int check_new(arena *a, const contract_new *in, const char **dates, const
         return bad(why, "min_deliveries", "invalid_field",
                    "L’engagement minimum va de 1 livraison à toutes.",
                    "The minimum commitment is from 1 delivery to all of them.");
-    if (!in->missed_rule || (strcmp(in->missed_rule, "neighbour") && strcmp(in->missed_rule, "hub") &&
-                             strcmp(in->missed_rule, "carry_over")))
+    if (!in->missed_rule ||
+        (strcmp(in->missed_rule, "neighbour") && strcmp(in->missed_rule, "hub") &&
+         strcmp(in->missed_rule, "carry_over")))
         return bad(why, "missed_rule", "invalid_field",
                    "La règle d’absence est « neighbour », « hub » ou « carry_over ».",
                    "The missed-delivery rule is \"neighbour\", \"hub\" or \"carry_over\".");
@@ -259,7 +258,8 @@ static int create_tx(db_conn *c, void *p)
     if (st != DB_OK)
         return st;
     if (PQntuples(r) == 0)
-        return bad(x->why, "producer", "unknown_producer", "Ce producteur n’existe pas ou est inactif.",
+        return bad(x->why, "producer", "unknown_producer",
+                   "Ce producteur n’existe pas ou est inactif.",
                    "There is no such active producer.");
     char *producer = arena_strdup(a, db_val(r, 0, "id"));
     const char **skus = arena_alloc(a, in->nbaskets * sizeof *skus);
@@ -369,8 +369,8 @@ static int subscribe_tx(db_conn *c, void *p)
     if (PQntuples(b) == 0)
         return bad(x->why, "basket", "unknown_basket", "Choisissez un panier de ce contrat.",
                    "Choose one of this contract's baskets.");
-    if ((st = db_run_a(c, a, &find_pickup, &r, DB_P(hub, in->pickup_point ? in->pickup_point : ""))) !=
-        DB_OK)
+    if ((st = db_run_a(c, a, &find_pickup, &r,
+                       DB_P(hub, in->pickup_point ? in->pickup_point : ""))) != DB_OK)
         return st;
     if (PQntuples(r) == 0)
         return bad(x->why, "pickup_point", "unknown_pickup_point",
@@ -448,13 +448,13 @@ static int paid_tx(db_conn *c, void *p)
     const char *key = arena_printf(a, "contract-%lld-%d", (long long)x->sub, x->number);
     ledger_line_in lines[2] = {{debit ? "5113" : "5112", amount, 0, 0, 0, 0},
                                {"4191", -amount, customer, 0, 0, 0}};
-    ledger_entry_in e = {.kind = "topup",
-                         .method = debit ? "sepa_debit" : "cheque",
-                         .client_key = key,
-                         .memo = arena_printf(a, "Contrat %lld, échéance %d", (long long)x->contract,
-                                              x->number),
-                         .lines = lines,
-                         .nlines = 2};
+    ledger_entry_in e = {
+        .kind = "topup",
+        .method = debit ? "sepa_debit" : "cheque",
+        .client_key = key,
+        .memo = arena_printf(a, "Contrat %lld, échéance %d", (long long)x->contract, x->number),
+        .lines = lines,
+        .nlines = 2};
     int64_t posted;
     if ((st = ledger_post(c, a, x->hub, x->user, "api", &e, 1, &posted)) != DB_OK ||
         (st = db_run_a(c, a, &entry_by_key, &r, DB_P(hub, key))) != DB_OK)

@@ -59,8 +59,7 @@ typedef struct contract_sub_in {
 
 /* Subscribe during the window: the remaining deliveries (at least the minimum), the
  * instalments written with their amounts and dates. */
-int contract_subscribe(db_conn *c, arena *a, const contract_sub_in *in, int64_t *id,
-                       refusal *why);
+int contract_subscribe(db_conn *c, arena *a, const contract_sub_in *in, int64_t *id, refusal *why);
 
 /* Record instalment number of subscription sub as paid (method "cheque" or
  * "sepa_debit"): a payment into the customer's balance, in the ledger, once. */
@@ -81,7 +80,6 @@ db_status contract_members(db_conn *c, arena *a, int64_t hub, int64_t contract, 
 db_status contract_deliveries_view(db_conn *c, arena *a, int64_t hub, int64_t contract,
                                    PGresult **r);
 /* The producer of a contract (0 when not this hub's). */
-db_status contract_producer(db_conn *c, arena *a, int64_t hub, int64_t contract,
-                            int64_t *producer);
+db_status contract_producer(db_conn *c, arena *a, int64_t hub, int64_t contract, int64_t *producer);
 
 #endif

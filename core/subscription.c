@@ -17,15 +17,14 @@
 #include <string.h>
 
 DB_STMT(find_pickup, "SELECT id FROM pickup_points WHERE hub_id = $1 AND slug = $2 AND active");
-DB_STMT(order_source,
-        "SELECT pp.slug AS pickup, p.slug AS producer, f.sku, l.quantity_milli"
-        "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
-        "  JOIN order_lines l ON l.order_id = o.id JOIN offers f ON f.id = l.offer_id"
-        "  JOIN producers p ON p.id = f.producer_id"
-        " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
-        "   AND NOT EXISTS (SELECT 1 FROM contract_baskets b"
-        "                    WHERE b.producer_id = f.producer_id AND b.sku = f.sku)"
-        " ORDER BY f.id");
+DB_STMT(order_source, "SELECT pp.slug AS pickup, p.slug AS producer, f.sku, l.quantity_milli"
+                      "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
+                      "  JOIN order_lines l ON l.order_id = o.id JOIN offers f ON f.id = l.offer_id"
+                      "  JOIN producers p ON p.id = f.producer_id"
+                      " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
+                      "   AND NOT EXISTS (SELECT 1 FROM contract_baskets b"
+                      "                    WHERE b.producer_id = f.producer_id AND b.sku = f.sku)"
+                      " ORDER BY f.id");
 /* The products asked for, in the order asked (ord), NULL id when unknown here. */
 DB_STMT(find_products,
         "SELECT v.ord, p.producer_id, p.sku, p.step_milli, p.name, p.unit,"
@@ -53,20 +52,21 @@ DB_STMT(insert_pause,
 DB_STMT(cancel_sub, "UPDATE subscriptions SET cancelled_at = now()"
                     " WHERE hub_id = $1 AND id = $2 AND customer_id = $3 AND cancelled_at IS NULL"
                     "   AND contract_id IS NULL");
-DB_STMT(list_subs,
-        "SELECT s.id, pp.slug AS pickup, pp.name AS pickup_name, coalesce(s.every_weeks, 0) AS every,"
-        "       to_char(s.starts_on, 'YYYY-MM-DD') AS starts_on,"
-        "       to_char(s.created_at, 'YYYY-MM-DD') AS created_at,"
-        "       s.cancelled_at IS NOT NULL AS cancelled, coalesce(s.contract_id, 0) AS contract,"
-        "       coalesce(k.name, '') AS contract_name, coalesce(b.label, '') AS basket_label,"
-        "       coalesce(b.price_excl_vat_e4, 0) AS contract_price,"
-        "       coalesce(s.instalments, 0) AS instalments, s.carried,"
-        "       coalesce(s.payment_method, '') AS payment_method"
-        "  FROM subscriptions s JOIN pickup_points pp ON pp.id = s.pickup_point_id"
-        "  LEFT JOIN contracts k ON k.id = s.contract_id"
-        "  LEFT JOIN contract_baskets b ON b.id = s.basket_id"
-        " WHERE s.hub_id = $1 AND s.customer_id = $2"
-        " ORDER BY s.cancelled_at IS NOT NULL, s.cancelled_at DESC, s.id DESC LIMIT 50");
+DB_STMT(
+    list_subs,
+    "SELECT s.id, pp.slug AS pickup, pp.name AS pickup_name, coalesce(s.every_weeks, 0) AS every,"
+    "       to_char(s.starts_on, 'YYYY-MM-DD') AS starts_on,"
+    "       to_char(s.created_at, 'YYYY-MM-DD') AS created_at,"
+    "       s.cancelled_at IS NOT NULL AS cancelled, coalesce(s.contract_id, 0) AS contract,"
+    "       coalesce(k.name, '') AS contract_name, coalesce(b.label, '') AS basket_label,"
+    "       coalesce(b.price_excl_vat_e4, 0) AS contract_price,"
+    "       coalesce(s.instalments, 0) AS instalments, s.carried,"
+    "       coalesce(s.payment_method, '') AS payment_method"
+    "  FROM subscriptions s JOIN pickup_points pp ON pp.id = s.pickup_point_id"
+    "  LEFT JOIN contracts k ON k.id = s.contract_id"
+    "  LEFT JOIN contract_baskets b ON b.id = s.basket_id"
+    " WHERE s.hub_id = $1 AND s.customer_id = $2"
+    " ORDER BY s.cancelled_at IS NOT NULL, s.cancelled_at DESC, s.id DESC LIMIT 50");
 DB_STMT(list_lines,
         "SELECT l.subscription_id AS sub, pr.slug AS producer, pr.name AS producer_name, p.sku,"
         "       p.name, p.unit, l.quantity_milli"
@@ -91,24 +91,27 @@ DB_STMT(list_pauses, "SELECT p.subscription_id AS sub, to_char(p.starts_on, 'YYY
 DB_STMT(list_runs,
         "SELECT * FROM (SELECT r.subscription_id AS sub, r.cycle_id, c.name AS cycle_name,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date, r.outcome,"
-        "       " MISSES_OF("r") " AS misses,"
-        "       row_number() OVER (PARTITION BY r.subscription_id"
-        "                          ORDER BY c.delivery_date DESC) AS k"
-        "  FROM subscription_runs r JOIN subscriptions s ON s.id = r.subscription_id"
-        "  JOIN cycles c ON c.id = r.cycle_id"
-        " WHERE s.hub_id = $1 AND s.customer_id = $2) x WHERE k <= 10"
-        " ORDER BY sub, delivery_date DESC");
+        "       " MISSES_OF(
+            "r") " AS misses,"
+                 "       row_number() OVER (PARTITION BY r.subscription_id"
+                 "                          ORDER BY c.delivery_date DESC) AS k"
+                 "  FROM subscription_runs r JOIN subscriptions s ON s.id = r.subscription_id"
+                 "  JOIN cycles c ON c.id = r.cycle_id"
+                 " WHERE s.hub_id = $1 AND s.customer_id = $2) x WHERE k <= 10"
+                 " ORDER BY sub, delivery_date DESC");
 DB_STMT(cycle_exists, "SELECT 1 FROM cycles WHERE hub_id = $1 AND id = $2");
 DB_STMT(cycle_report,
         "SELECT r.subscription_id, s.customer_id, cu.name AS customer_name,"
         "       pp.name AS pickup_name, r.outcome, coalesce(k.name, '') AS contract_name,"
-        "       " MISSES_OF("r") " AS misses"
-        "  FROM subscription_runs r JOIN subscriptions s ON s.id = r.subscription_id"
-        "  JOIN customers cu ON cu.id = s.customer_id"
-        "  JOIN pickup_points pp ON pp.id = s.pickup_point_id"
-        "  LEFT JOIN contracts k ON k.id = s.contract_id"
-        " WHERE r.hub_id = $1 AND r.cycle_id = $2"
-        " ORDER BY r.outcome = 'placed', r.outcome, cu.name COLLATE \"fr-x-icu\", r.subscription_id");
+        "       " MISSES_OF(
+            "r") " AS misses"
+                 "  FROM subscription_runs r JOIN subscriptions s ON s.id = r.subscription_id"
+                 "  JOIN customers cu ON cu.id = s.customer_id"
+                 "  JOIN pickup_points pp ON pp.id = s.pickup_point_id"
+                 "  LEFT JOIN contracts k ON k.id = s.contract_id"
+                 " WHERE r.hub_id = $1 AND r.cycle_id = $2"
+                 " ORDER BY r.outcome = 'placed', r.outcome, cu.name COLLATE \"fr-x-icu\", "
+                 "r.subscription_id");
 
 /* A date as canonical text, or a refusal naming field; "" stays "" when may_be_empty. */
 static int date_or_refuse(arena *a, const char *field, const char *label_fr, const char *label_en,
@@ -171,9 +174,9 @@ static int check_products(db_conn *c, create_ctx *x, int64_t *ids, const char **
         sku[i] = x->in.lines[i].sku;
     }
     PGresult *r;
-    int st = db_run_a(c, a, &find_products, &r,
-                      DB_P(db_i64(a, x->in.hub), db_text_array(a, prod, n),
-                           db_text_array(a, sku, n)));
+    int st =
+        db_run_a(c, a, &find_products, &r,
+                 DB_P(db_i64(a, x->in.hub), db_text_array(a, prod, n), db_text_array(a, sku, n)));
     if (st != DB_OK)
         return st;
     for (size_t i = 0; i < n; i++) {
@@ -307,12 +310,13 @@ int sub_pause(db_conn *c, arena *a, int64_t hub, int64_t customer, int64_t id, c
 int sub_cancel(db_conn *c, arena *a, int64_t hub, int64_t customer, int64_t id, refusal *why)
 {
     PGresult *r;
-    int st = db_run_a(c, a, &cancel_sub, &r,
-                      DB_P(db_i64(a, hub), db_i64(a, id), db_i64(a, customer)));
+    int st =
+        db_run_a(c, a, &cancel_sub, &r, DB_P(db_i64(a, hub), db_i64(a, id), db_i64(a, customer)));
     if (st != DB_OK)
         return st;
     if (strcmp(PQcmdTuples(r), "1") != 0)
-        return refuse(why, 404, "not_found", "id", "Cet abonnement n’existe pas ou est déjà annulé.",
+        return refuse(why, 404, "not_found", "id",
+                      "Cet abonnement n’existe pas ou est déjà annulé.",
                       "There is no such subscription, or it is already cancelled.");
     return 0;
 }
@@ -365,9 +369,10 @@ int sub_list(db_conn *c, arena *a, int64_t hub, int64_t customer, subscription *
     for (int k = 0; k < PQntuples(l); k++) {
         subscription *x = find(v, ns, db_int(l, k, "sub"));
         if (x)
-            x->lines[x->nlines++] = (sub_line){
-                db_val(l, k, "producer"), db_val(l, k, "producer_name"), db_val(l, k, "sku"),
-                db_val(l, k, "name"),     db_val(l, k, "unit"),          db_int(l, k, "quantity_milli")};
+            x->lines[x->nlines++] =
+                (sub_line){db_val(l, k, "producer"), db_val(l, k, "producer_name"),
+                           db_val(l, k, "sku"),      db_val(l, k, "name"),
+                           db_val(l, k, "unit"),     db_int(l, k, "quantity_milli")};
     }
     for (int k = 0; k < PQntuples(p); k++) {
         subscription *x = find(v, ns, db_int(p, k, "sub"));
@@ -377,10 +382,9 @@ int sub_list(db_conn *c, arena *a, int64_t hub, int64_t customer, subscription *
     for (int k = 0; k < PQntuples(r); k++) {
         subscription *x = find(v, ns, db_int(r, k, "sub"));
         if (x)
-            x->runs[x->nruns++] =
-                (sub_run_view){db_int(r, k, "cycle_id"), db_val(r, k, "cycle_name"),
-                               db_val(r, k, "delivery_date"), db_val(r, k, "outcome"),
-                               db_val(r, k, "misses")};
+            x->runs[x->nruns++] = (sub_run_view){
+                db_int(r, k, "cycle_id"), db_val(r, k, "cycle_name"), db_val(r, k, "delivery_date"),
+                db_val(r, k, "outcome"), db_val(r, k, "misses")};
     }
     *out = v;
     *n = ns;

@@ -32,37 +32,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-DB_STMT(due_lines,
-        "WITH cy AS (SELECT id, hub_id, delivery_date FROM cycles WHERE id = $1),"
-        " due AS ("
-        "  SELECT s.id, s.customer_id, s.pickup_point_id, s.contract_id, s.basket_id, s.carried,"
-        "         EXISTS (SELECT 1 FROM subscription_pauses p WHERE p.subscription_id = s.id"
-        "                    AND cy.delivery_date BETWEEN p.starts_on AND p.ends_on) AS absent"
-        "    FROM subscriptions s JOIN cy ON s.hub_id = cy.hub_id"
-        "   WHERE s.cancelled_at IS NULL AND s.starts_on <= cy.delivery_date"
-        "     AND CASE WHEN s.contract_id IS NULL"
-        "              THEN (cy.delivery_date - s.starts_on) / 7 % s.every_weeks = 0"
-        "              ELSE EXISTS (SELECT 1 FROM contract_deliveries d"
-        "                            WHERE d.contract_id = s.contract_id"
-        "                              AND d.delivery_date = cy.delivery_date) END)"
-        " SELECT d.id AS sub, d.customer_id, d.pickup_point_id, d.contract_id IS NOT NULL AS contract,"
-        "        coalesce(k.missed_rule, '') AS missed_rule, d.carried, d.absent,"
-        "        x.pickup_point_id IS NOT NULL AS served, x.capacity_orders,"
-        "        coalesce(x.orders_count, 0) AS orders_count,"
-        "        l.producer_id, l.sku, l.quantity_milli, o.id AS offer_id, o.step_milli,"
-        "        o.stock_milli, o.sold_milli,"
-        "        coalesce(b.price_excl_vat_e4, o.price_excl_vat_e4) AS price, o.vat_rate_bp"
-        "   FROM due d JOIN subscription_lines l ON l.subscription_id = d.id"
-        "   LEFT JOIN contracts k ON k.id = d.contract_id"
-        "   LEFT JOIN contract_baskets b ON b.id = d.basket_id"
-        "   LEFT JOIN offers o ON o.cycle_id = $1 AND o.producer_id = l.producer_id"
-        "                     AND o.sku = l.sku"
-        "   LEFT JOIN cycle_pickup_points x ON x.cycle_id = $1"
-        "                                  AND x.pickup_point_id = d.pickup_point_id"
-        " ORDER BY bool_or(d.contract_id IS NOT NULL AND NOT d.absent)"
-        "            OVER (PARTITION BY d.customer_id) DESC,"
-        "          min(d.id) OVER (PARTITION BY d.customer_id), d.customer_id,"
-        "          d.contract_id IS NULL, d.id, l.producer_id, l.sku");
+DB_STMT(
+    due_lines,
+    "WITH cy AS (SELECT id, hub_id, delivery_date FROM cycles WHERE id = $1),"
+    " due AS ("
+    "  SELECT s.id, s.customer_id, s.pickup_point_id, s.contract_id, s.basket_id, s.carried,"
+    "         EXISTS (SELECT 1 FROM subscription_pauses p WHERE p.subscription_id = s.id"
+    "                    AND cy.delivery_date BETWEEN p.starts_on AND p.ends_on) AS absent"
+    "    FROM subscriptions s JOIN cy ON s.hub_id = cy.hub_id"
+    "   WHERE s.cancelled_at IS NULL AND s.starts_on <= cy.delivery_date"
+    "     AND CASE WHEN s.contract_id IS NULL"
+    "              THEN (cy.delivery_date - s.starts_on) / 7 % s.every_weeks = 0"
+    "              ELSE EXISTS (SELECT 1 FROM contract_deliveries d"
+    "                            WHERE d.contract_id = s.contract_id"
+    "                              AND d.delivery_date = cy.delivery_date) END)"
+    " SELECT d.id AS sub, d.customer_id, d.pickup_point_id, d.contract_id IS NOT NULL AS contract,"
+    "        coalesce(k.missed_rule, '') AS missed_rule, d.carried, d.absent,"
+    "        x.pickup_point_id IS NOT NULL AS served, x.capacity_orders,"
+    "        coalesce(x.orders_count, 0) AS orders_count,"
+    "        l.producer_id, l.sku, l.quantity_milli, o.id AS offer_id, o.step_milli,"
+    "        o.stock_milli, o.sold_milli,"
+    "        coalesce(b.price_excl_vat_e4, o.price_excl_vat_e4) AS price, o.vat_rate_bp"
+    "   FROM due d JOIN subscription_lines l ON l.subscription_id = d.id"
+    "   LEFT JOIN contracts k ON k.id = d.contract_id"
+    "   LEFT JOIN contract_baskets b ON b.id = d.basket_id"
+    "   LEFT JOIN offers o ON o.cycle_id = $1 AND o.producer_id = l.producer_id"
+    "                     AND o.sku = l.sku"
+    "   LEFT JOIN cycle_pickup_points x ON x.cycle_id = $1"
+    "                                  AND x.pickup_point_id = d.pickup_point_id"
+    " ORDER BY bool_or(d.contract_id IS NOT NULL AND NOT d.absent)"
+    "            OVER (PARTITION BY d.customer_id) DESC,"
+    "          min(d.id) OVER (PARTITION BY d.customer_id), d.customer_id,"
+    "          d.contract_id IS NULL, d.id, l.producer_id, l.sku");
 DB_STMT(cycle_limits, "SELECT hub_id, seller_mode, payment_days, resale_vat_rate_bp,"
                       " max_order_cents, max_line_milli, max_offer_share_pct"
                       " FROM cycles WHERE id = $1");
@@ -169,13 +170,13 @@ typedef struct {
     hub_settings lim;
     table offers, pickups;
     /* what will be written */
-    ivec o_cust, o_pick;                               /* orders */
-    ivec l_cust, l_offer, l_qty, l_price, l_net;       /* their lines */
-    ivec r_sub, r_cust;                                /* runs */
+    ivec o_cust, o_pick;                         /* orders */
+    ivec l_cust, l_offer, l_qty, l_price, l_net; /* their lines */
+    ivec r_sub, r_cust;                          /* runs */
     svec r_outcome;
-    ivec m_sub, m_prod, m_qty;                         /* misses (m_prod: the producer) */
+    ivec m_sub, m_prod, m_qty; /* misses (m_prod: the producer) */
     svec m_sku, m_reason;
-    ivec c_sub, c_n;                                   /* carried baskets */
+    ivec c_sub, c_n; /* carried baskets */
     int placed, missed;
 } place_ctx;
 
@@ -382,12 +383,12 @@ static db_status write_all(db_conn *c, place_ctx *x, const char *hub, const char
          (st = db_do(c, &take_pickups, DB_P(cycle, A(pids), A(pn)))) != DB_OK))
         return st;
     if (x->r_sub.n &&
-        (st = db_do(c, &insert_runs, DB_P(hub, cycle, A(x->r_sub), S(x->r_outcome), A(x->r_cust)))) !=
-            DB_OK)
+        (st = db_do(c, &insert_runs,
+                    DB_P(hub, cycle, A(x->r_sub), S(x->r_outcome), A(x->r_cust)))) != DB_OK)
         return st;
-    if (x->m_sub.n &&
-        (st = db_do(c, &insert_misses, DB_P(hub, cycle, A(x->m_sub), A(x->m_prod), S(x->m_sku),
-                                            A(x->m_qty), S(x->m_reason)))) != DB_OK)
+    if (x->m_sub.n && (st = db_do(c, &insert_misses,
+                                  DB_P(hub, cycle, A(x->m_sub), A(x->m_prod), S(x->m_sku),
+                                       A(x->m_qty), S(x->m_reason)))) != DB_OK)
         return st;
     if (x->c_sub.n && (st = db_do(c, &set_carried, DB_P(A(x->c_sub), A(x->c_n)))) != DB_OK)
         return st;

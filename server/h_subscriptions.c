@@ -128,8 +128,8 @@ void h_subscription_pause(http_req *req)
         !json_str_or_reply(req, body, "until", 10, true, &until))
         return;
     refusal why = {0};
-    int st = sub_pause(req->db, req->mem, req->hub_id, req->session->customer_id, id, from, until,
-                       &why);
+    int st =
+        sub_pause(req->db, req->mem, req->hub_id, req->session->customer_id, id, from, until, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

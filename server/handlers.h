@@ -45,6 +45,13 @@ void p_subscription_pause(http_req *req);
 void p_subscription_cancel_form(http_req *req);
 void p_subscription_cancel(http_req *req);
 void p_desk_cycle_subscriptions(http_req *req);
+/* h_contracts.c: AMAP contracts */
+void h_contracts_list(http_req *req);
+void h_contract_create(http_req *req);
+void h_contract_members(http_req *req);
+void h_contract_deliveries(http_req *req);
+void h_contract_subscribe(http_req *req);
+void h_contract_instalment(http_req *req);
 /* The "repeat this order" form of an order's page. */
 struct buf;
 void subscription_repeat_form(struct buf *b, http_req *req, int64_t cycle);

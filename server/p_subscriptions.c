@@ -24,8 +24,7 @@ static const char *outcome_text(http_req *req, const char *o)
     if (!strcmp(o, "absent"))
         return TR(req, "absence : rien commandé", "away: nothing ordered");
     if (!strcmp(o, "kept_by_hub"))
-        return TR(req, "absence : panier gardé par le groupement",
-                  "away: basket kept by the hub");
+        return TR(req, "absence : panier gardé par le groupement", "away: basket kept by the hub");
     return TR(req, "absence : panier reporté à la livraison suivante",
               "away: basket carried over to the next delivery");
 }
@@ -141,8 +140,8 @@ static void render_one(buf *b, http_req *req, const subscription *s)
             buf_printf(b,
                        "<div class=\"actions\"><a class=\"btn danger\" "
                        "href=\"/subscriptions/%lld/cancel\">%s</a></div>",
-                       (long long)s->id, TR(req, "Arrêter cette commande répétée…",
-                                            "Stop this standing order…"));
+                       (long long)s->id,
+                       TR(req, "Arrêter cette commande répétée…", "Stop this standing order…"));
     }
     buf_puts(b, "</section>");
 }
@@ -274,17 +273,19 @@ void p_subscription_cancel_form(http_req *req)
         return;
     }
     buf b = BUF_INIT;
-    const char *title = TR(req, "Arrêter cette commande répétée\u00a0?", "Stop this standing order?");
+    const char *title =
+        TR(req, "Arrêter cette commande répétée\u00a0?", "Stop this standing order?");
     page_begin(&b, req, title);
     buf_printf(&b, "<h1>%s</h1><ul><li>%s</li><li>%s</li></ul>", title,
                TR(req, "Plus rien ne sera commandé pour vous aux prochaines livraisons.",
                   "Nothing more will be ordered for you at the next deliveries."),
-               TR(req, "Les commandes déjà passées restent : changez-les ou annulez-les depuis "
-                       "« Mes commandes ».",
+               TR(req,
+                  "Les commandes déjà passées restent : changez-les ou annulez-les depuis "
+                  "« Mes commandes ».",
                   "Orders already placed stay: change or cancel them from \"My orders\"."));
-    buf_printf(&b,
-               "<div class=\"actions\"><form method=\"post\" action=\"/subscriptions/%lld/cancel\">",
-               (long long)id);
+    buf_printf(
+        &b, "<div class=\"actions\"><form method=\"post\" action=\"/subscriptions/%lld/cancel\">",
+        (long long)id);
     page_csrf_field(&b, req);
     buf_printf(&b,
                "<button class=\"btn danger\" type=\"submit\">%s</button></form><a class=\"btn "

@@ -21,8 +21,12 @@ const PRODUCTS = {
   'SUB-OEU': [X, 1000, 60000],
   'SUB-POU': [Y, 1000, 25000],
   'SUB-GONE': [Y, 1000, null],
+  'SUB-PANIER-S': [X, 1000, null], // the two contracts' baskets
+  'SUB-PANIER-V': [Y, 1000, null],
 };
 const SKUS = Object.keys(PRODUCTS);
+const STANDING = SKUS.filter((s) => !s.startsWith('SUB-PANIER'));
+const BASKETS = new Set(['SUB-PANIER-S', 'SUB-PANIER-V']);
 
 /** Deterministic pseudo-random numbers (mulberry32): the same world on every run. */
 function rng(seed) {
@@ -54,7 +58,7 @@ function expectCycle(model, delivery) {
     if (s.cancelled || day(s.starts) > D) return false;
     if (s.contract) return model.contracts[s.contract].deliveries.has(delivery);
     return Math.floor((D - day(s.starts)) / 7) % s.every === 0;
-  }).map((s) => ({ ...s, absent: s.pauses.some(([f, u]) => day(f) <= D && D <= day(u)) }));
+  }).map((s) => Object.assign(s, { absent: s.pauses.some(([f, u]) => day(f) <= D && D <= day(u)) }));
   const byCustomer = new Map();
   for (const s of due) {
     if (!byCustomer.has(s.customer)) byCustomer.set(s.customer, []);
@@ -149,6 +153,7 @@ describe('subscriptions placed when cycles open', () => {
   before(async () => {
     db = freshDb('subscriptions');
     addUser(db, { email: 'coord@example.org', role: 'coordinator' });
+    addUser(db, { email: 'veg@example.org', role: 'producer', producer: X });
     insertProducts(db, X, [
       { sku: 'SUB-CAR', name: 'Carottes abonnées', price: '2.37', stock: '40', step: '0.5' },
       { sku: 'SUB-POM', name: 'Pommes abonnées', price: '2.60', stock: null, step: '1' },
@@ -230,7 +235,7 @@ describe('subscriptions placed when cycles open', () => {
     // 200 standing orders, through the API
     for (let i = 0; i < 200; i++) {
       const n = 1 + Math.floor(r() * 3);
-      const chosen = [...SKUS].sort(() => r() - 0.5).slice(0, n);
+      const chosen = [...STANDING].sort(() => r() - 0.5).slice(0, n);
       const lines = chosen.map((sku) => {
         const step = PRODUCTS[sku][1];
         return { sku, q: step * (1 + Math.floor(r() * (sku === 'SUB-CAR' ? 6 : 3))) };
@@ -257,6 +262,69 @@ describe('subscriptions placed when cycles open', () => {
         s.pauses.push(p);
       }
     }
+    // two AMAP contracts: vegetables every week (a missed basket is carried over),
+    // poultry every second week (a missed basket is kept by the hub)
+    const today = db.one(`SELECT (now() AT TIME ZONE 'Europe/Paris')::date`);
+    const K = [
+      { producer: X, sku: 'SUB-PANIER-S', price: '8.50', e4: 85000, rule: 'carry_over', dates: [0, 1, 2], plans: [1, 3], who: [0, 30] },
+      { producer: Y, sku: 'SUB-PANIER-V', price: '27', e4: 270000, rule: 'hub', dates: [0, 2], plans: [1, 2], who: [150, 170] },
+    ];
+    for (const k of K) {
+      const res = await coord.post('/api/v1/contracts', {
+        producer: k.producer, name: `AMAP ${k.sku}`, window_opens: iso(day(today) - 1), window_closes: iso(day(today) + 2),
+        deliveries: k.dates.map((w) => deliveries[w]), baskets: [{ sku: k.sku, label: 'Panier', price: k.price }],
+        min_deliveries: 2, missed_rule: k.rule, instalment_plans: k.plans, payment_methods: ['cheque'],
+      });
+      assert.equal(res.status, 201, res.text);
+      k.id = res.json.contract.id;
+      const list = await coord.get('/api/v1/contracts');
+      const basket = Number(list.json.contracts.find((c) => c.id === k.id).baskets.split(':')[0]);
+      model.contracts[k.id] = { deliveries: new Set(k.dates.map((w) => deliveries[w])), rule: k.rule, price: k.e4 };
+      for (let i = k.who[0]; i < k.who[1]; i++) {
+        const pickup = picks[(i + 1) % picks.length];
+        const sr = await clientFor(srv, consumers[i]).post(`/api/v1/contracts/${k.id}/subscriptions`,
+          { basket, pickup_point: pickup, instalments: k.plans[i % 2], payment_method: 'cheque' });
+        assert.equal(sr.status, 201, sr.text);
+        const sub = { id: sr.json.subscription.id, customer: consumers[i].customerId, pickup, contract: k.id,
+          starts: today, lines: [{ sku: k.sku, q: 1000 }], pauses: [], cancelled: false };
+        // every fifth misses a delivery: the second for vegetables, the last for poultry
+        if (i % 5 === 0) {
+          const away = deliveries[k.rule === 'carry_over' ? 1 : 2];
+          const pr = await clientFor(srv, consumers[i]).post(`/api/v1/subscriptions/${sub.id}/pauses`, { from: away, until: away });
+          assert.equal(pr.status, 201, pr.text);
+          sub.pauses.push([away, away]);
+        }
+        model.subs.push(sub);
+      }
+    }
+    // the instalments: the season's price incl. VAT (5.5 %) over the plan, the odd cents first
+    const k0 = K[0];
+    const members = await coord.get(`/api/v1/contracts/${k0.id}/members`);
+    assert.equal(members.status, 200, members.text);
+    assert.equal(members.json.members.length, 30);
+    const perDelivery = 850 + Math.round(850 * 550 / 10000);
+    const firstSub = model.subs.find((s) => s.contract === k0.id && s.customer === consumers[1].customerId);
+    const inst = db.sql(`SELECT number, amount_cents FROM contract_instalments WHERE subscription_id = ${firstSub.id} ORDER BY number`);
+    assert.equal(inst.length, 3);
+    assert.equal(inst.reduce((t, [, a]) => t + Number(a), 0), perDelivery * 3);
+    // an instalment paid goes to the ledger once: the customer's prepaid balance grows by it
+    const bal = () => Number(db.one(`SELECT coalesce(-sum(amount_cents), 0) FROM ledger_lines WHERE account = '4191' AND customer_id = ${firstSub.customer}`));
+    const b0 = bal();
+    const paid = await coord.post(`/api/v1/contracts/${k0.id}/instalments`, { subscription: firstSub.id, number: 1 });
+    assert.equal(paid.status, 201, paid.text);
+    assert.equal(bal() - b0, Number(inst[0][1]));
+    const again = await coord.post(`/api/v1/contracts/${k0.id}/instalments`, { subscription: firstSub.id, number: 1 });
+    assert.equal(again.status, 409, again.text);
+    assert.equal(bal() - b0, Number(inst[0][1]));
+    // the producer sees the baskets to prepare per delivery and pickup point
+    const prod = srv.client();
+    await prod.login('veg@example.org', 'correct horse battery');
+    const dv = await prod.get(`/api/v1/contracts/${k0.id}/deliveries`);
+    assert.equal(dv.status, 200, dv.text);
+    assert.equal(dv.json.deliveries.filter((d) => d.delivery_date === deliveries[0])
+      .reduce((t, d) => t + d.subscribed_milli, 0), 30000);
+    assert.equal((await prod.get(`/api/v1/contracts/${K[1].id}/deliveries`)).status, 404, "another producer's contract");
+
     for (let w = 0; w < 3; w++) {
       if (w === 2) {
         // before the third week: some cancel, a product is withdrawn
@@ -271,7 +339,7 @@ describe('subscriptions placed when cycles open', () => {
       const expected = expectCycle(model, deliveries[w]);
       const o = await coord.patch(`/api/v1/cycles/${cycles[w]}`, { state: 'open' });
       assert.equal(o.status, 200, o.text);
-      const actual = actualCycle(db, cycles[w], new Set());
+      const actual = actualCycle(db, cycles[w], BASKETS);
       assert.deepEqual(actual.runs, expected.runs, `week ${w + 1}: outcomes`);
       assert.deepEqual(actual.lines, expected.lines, `week ${w + 1}: order lines`);
       assert.deepEqual(actual.misses, expected.misses, `week ${w + 1}: what could not be placed`);
@@ -281,7 +349,13 @@ describe('subscriptions placed when cycles open', () => {
         AND f.sold_milli <> coalesce((SELECT sum(l.quantity_milli) FROM order_lines l WHERE l.offer_id = f.id), 0)`), '0');
       assert.equal(db.one(`SELECT count(*) FROM cycle_pickup_points x WHERE x.cycle_id = ${cycles[w]}
         AND x.orders_count <> (SELECT count(*) FROM orders o WHERE o.cycle_id = x.cycle_id AND o.pickup_point_id = x.pickup_point_id)`), '0');
-      assert.ok(expected.runs.some((x) => /not_placed|partial/.test(x)) || w === 1, 'the limits were met');
+      assert.ok(expected.runs.some((x) => /not_placed|partial/.test(x)), 'the limits were met');
+      // the contracts' rules for a missed delivery were met too
+      if (w === 1) assert.ok(expected.runs.some((x) => x.endsWith('|carried_over')));
+      if (w === 2) {
+        assert.ok(expected.runs.some((x) => x.endsWith('|kept_by_hub')));
+        assert.ok(expected.lines.some((x) => x.includes('|SUB-PANIER-S|2000|85000')), 'a carried basket comes with the next');
+      }
       if (w === 0) {
         // the week's order is an ordinary order: its customer changes it, another cancels
         const placed = db.sql(`SELECT o.customer_id FROM orders o WHERE o.cycle_id = ${cycles[0]} ORDER BY o.id LIMIT 2`).map(([c]) => Number(c));
@@ -301,6 +375,19 @@ describe('subscriptions placed when cycles open', () => {
         const page = await coord.get(`/desk/cycles/${cycles[0]}/subscriptions`);
         assert.equal(page.status, 200);
         assert.match(page.text, /non passée|épuisé|complet/);
+        // the week is closed, batched and invoiced: the baskets carry the contract's price
+        for (const [verb, url, body] of [['patch', `/api/v1/cycles/${cycles[0]}`, { state: 'closed' }],
+          ['post', `/api/v1/cycles/${cycles[0]}/batch`], ['post', `/api/v1/cycles/${cycles[0]}/invoices`]]) {
+          const res = await coord[verb](url, body);
+          assert.ok([200, 201].includes(res.status), `${url}: ${res.text}`);
+        }
+        const inv = db.sql(`SELECT DISTINCT il.unit_price_excl_vat_e4 FROM invoice_lines il JOIN invoices i ON i.id = il.invoice_id
+          WHERE i.cycle_id = ${cycles[0]} AND il.sku = 'SUB-PANIER-S'`);
+        assert.deepEqual(inv, [['85000']], 'invoices carry the contract price, not the catalog 9.00');
+        const doc = await coord.get(`/api/v1/cycles/${cycles[0]}/reports/invoices?format=xml`);
+        assert.equal(doc.status, 200, doc.text.slice(0, 300));
+        assert.match(doc.text, /Panier AMAP petit/);
+        assert.match(doc.text, /8[.,]50?(?!\d)/);
       }
     }
     // the CLI's report names the cycle's outcomes
@@ -330,7 +417,7 @@ describe('subscriptions placed when cycles open', () => {
       ]);
       for (const r of replies.slice(0, 2)) assert.ok([200, 409].includes(r.status), r.text);
       assert.equal(db.one(`SELECT state FROM cycles WHERE id = ${cycle}`), 'open');
-      const actual = actualCycle(db, cycle, new Set());
+      const actual = actualCycle(db, cycle, BASKETS);
       assert.deepEqual(actual.runs, expected.runs, 'each subscription once');
       assert.deepEqual(actual.lines, expected.lines, 'each line once');
       assert.equal(actual.orders, expected.orders);
@@ -341,5 +428,33 @@ describe('subscriptions placed when cycles open', () => {
     } finally {
       await srv2.stop();
     }
+  });
+  it('refuses a contract with no delivery, an overlapping season, a subscription after the window', { timeout: 60000 }, async () => {
+    const today = db.one(`SELECT (now() AT TIME ZONE 'Europe/Paris')::date`);
+    const base = { producer: X, name: 'AMAP bis', window_opens: iso(day(today) - 10), window_closes: iso(day(today) - 5),
+      baskets: [{ sku: 'SUB-PANIER-S', label: 'Panier', price: '8' }], min_deliveries: 1 };
+    const contracts = Number(db.one('SELECT count(*) FROM contracts'));
+    const none = await coord.post('/api/v1/contracts', { ...base, deliveries: [] });
+    assert.equal(none.status, 422, none.text);
+    assert.equal(none.json.error.field, 'deliveries');
+    // the vegetable basket is delivered every week of the three: a season meeting them is refused
+    const overlap = await coord.post('/api/v1/contracts', { ...base, deliveries: [deliveries[2], iso(day(deliveries[2]) + 28)] });
+    assert.equal(overlap.status, 409, overlap.text);
+    assert.equal(overlap.json.error.field, 'baskets[0].sku');
+    const window = await coord.post('/api/v1/contracts', { ...base, window_closes: iso(day(today) - 11), deliveries: ['2031-01-09'] });
+    assert.equal(window.status, 422, window.text);
+    assert.equal(window.json.error.field, 'window_closes');
+    assert.equal(Number(db.one('SELECT count(*) FROM contracts')), contracts, 'nothing written');
+    // a later season is free; its window closed five days ago
+    const later = await coord.post('/api/v1/contracts', { ...base, deliveries: ['2031-01-09', '2031-01-16'] });
+    assert.equal(later.status, 201, later.text);
+    const basket = Number(db.one(`SELECT id FROM contract_baskets WHERE contract_id = ${later.json.contract.id}`));
+    const subs = db.one('SELECT count(*) FROM subscriptions');
+    const late = await clientFor(srv, consumers[199]).post(`/api/v1/contracts/${later.json.contract.id}/subscriptions`,
+      { basket, pickup_point: picks[1], instalments: 1, payment_method: 'cheque' });
+    assert.equal(late.status, 409, late.text);
+    assert.equal(late.json.error.code, 'window_closed');
+    assert.equal(db.one('SELECT count(*) FROM subscriptions'), subs);
+    assert.equal(db.one('SELECT count(*) FROM contract_instalments WHERE subscription_id NOT IN (SELECT id FROM subscriptions)'), '0');
   });
 });

@@ -96,6 +96,14 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
     SELECT c.hub_id, c.id, pp.id, 1, current_date FROM customers c
       JOIN pickup_points pp ON pp.hub_id = c.hub_id AND pp.slug = '${PICKUP}'
      WHERE c.id = ${acc.cA.customerId} RETURNING id`));
+  // an AMAP contract of X in hub A, its window open: the {id} of the /contracts routes
+  world.contractX = Number(db.one(`WITH k AS (INSERT INTO contracts (hub_id, producer_id, name, window_opens, window_closes)
+      SELECT p.hub_id, p.id, 'AMAP', current_date - 1, current_date + 30 FROM producers p
+        JOIN hubs h ON h.id = p.hub_id AND h.slug = '${HUB_A}' WHERE p.slug = '${X}' RETURNING id, hub_id, producer_id),
+    d AS (INSERT INTO contract_deliveries (hub_id, contract_id, delivery_date) SELECT hub_id, id, current_date + 40 FROM k),
+    b AS (INSERT INTO contract_baskets (hub_id, contract_id, producer_id, sku, label, price_excl_vat_e4)
+      SELECT hub_id, id, producer_id, 'CAR', 'Panier', 50000 FROM k)
+    SELECT id FROM k`));
   return world;
 }
 
@@ -472,6 +480,26 @@ export const ROUTES = {
     changes: ['cA'], restore: (w) => w.db.sql(`UPDATE subscriptions SET cancelled_at = NULL WHERE id = ${w.subA}`),
   },
   'GET /api/v1/cycles/{id}/subscriptions': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'GET /api/v1/contracts': { expect: api({}, 200) },
+  'POST /api/v1/contracts': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: { producer: X, name: 'Evil', window_opens: '2030-01-01', window_closes: '2030-01-02',
+      deliveries: String(role).startsWith('coord') ? [] : ['2030-02-01'], baskets: [{ sku: 'CAR', label: 'P', price: '5' }] } }),
+  },
+  'GET /api/v1/contracts/{id}/members': { expect: api({ coord: 200, coordB: 404 }, 403), params: (w) => ({ id: w.contractX }) },
+  'GET /api/v1/contracts/{id}/deliveries': {
+    expect: api({ coord: 200, coordB: 404, pX: 200, pY: 404 }, 403), params: (w) => ({ id: w.contractX }),
+  },
+  // the consumers ask for an instalment plan the contract does not offer
+  'POST /api/v1/contracts/{id}/subscriptions': {
+    expect: api({ cA: 422, cB: 422 }, 403), params: (w) => ({ id: w.contractX }),
+    req: (role, w) => ({ json: { basket: Number(w.db.one(`SELECT id FROM contract_baskets WHERE contract_id = ${w.contractX}`)),
+      pickup_point: PICKUP, instalments: role === 'cA' || role === 'cB' ? 7 : 1, payment_method: 'cheque' } }),
+  },
+  'POST /api/v1/contracts/{id}/instalments': {
+    expect: api({ coord: 404, coordB: 404 }, 403), params: (w) => ({ id: w.contractX }),
+    req: () => ({ json: { subscription: 999999, number: 1 } }),
+  },
   'GET /api/v1/producers': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/producers': {
     expect: api({ coord: 422, coordB: 422 }, 403),
