@@ -293,6 +293,9 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
                TR(req, "Clients sans internet : inscrire, saisir une commande",
                   "Customers without internet: register, type an order"));
+    buf_printf(&b, "<p><a href=\"/desk/contracts\">%s</a></p>",
+               TR(req, "Contrats AMAP : inscrits, échéances, paniers par livraison",
+                  "AMAP contracts: members, instalments, baskets per delivery"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);

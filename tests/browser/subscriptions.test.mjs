@@ -19,6 +19,7 @@ describe('my subscriptions, JavaScript off', () => {
     ]);
     const user = addUser(db, { email: 'alice@example.org', role: 'consumer', password: 'alice password' });
     customer = Number(db.one(`SELECT customer_id FROM users WHERE id = ${user}`));
+    addUser(db, { email: 'coord@example.org', role: 'coordinator', password: 'coordinator pass' });
     srv = await startServer(db);
     browser = await launch();
     cycle = openCycle(db, { producers: [FTC] });
@@ -30,11 +31,11 @@ describe('my subscriptions, JavaScript off', () => {
   });
   after(async () => { await browser?.close(); await srv?.stop(); db?.drop(); });
 
-  async function loggedIn(ctx) {
+  async function loggedIn(ctx, email = 'alice@example.org', password = 'alice password') {
     const page = await ctx.newPage();
     await page.goto(`${srv.base}/login`);
-    await page.getByLabel('Adresse e-mail').fill('alice@example.org');
-    await page.getByLabel('Mot de passe').fill('alice password');
+    await page.getByLabel('Adresse e-mail').fill(email);
+    await page.getByLabel('Mot de passe').fill(password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.waitForLoadState();
     return page;
@@ -92,6 +93,12 @@ describe('my subscriptions, JavaScript off', () => {
     const r = await c.post('/api/v1/subscriptions', { every_weeks: 1, from_cycle: cycle });
     assert.equal(r.status, 201, r.text);
     const id = r.json.subscription.id;
+    db.sql(`WITH k AS (INSERT INTO contracts (hub_id, producer_id, name, window_opens, window_closes)
+        SELECT hub_id, id, 'AMAP légumes d’hiver', current_date - 1, current_date + 30 FROM producers WHERE slug = '${FTC}'
+        RETURNING id, hub_id, producer_id),
+      d AS (INSERT INTO contract_deliveries (hub_id, contract_id, delivery_date) SELECT hub_id, id, current_date + 40 FROM k)
+      INSERT INTO contract_baskets (hub_id, contract_id, producer_id, sku, label, price_excl_vat_e4)
+        SELECT hub_id, id, producer_id, 'CAR', 'Petit panier', 85000 FROM k`);
     for (const lang of ['fr', 'en']) {
       // JavaScript on here: axe-core runs in the page
       const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 700 } });
@@ -103,6 +110,17 @@ describe('my subscriptions, JavaScript off', () => {
         assert.deepEqual(await axeProblems(page), [], url);
       }
       await ctx.close();
+      // the coordinator's views: the week's subscriptions, the contracts
+      const dctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 700 } });
+      const desk = await loggedIn(dctx, 'coord@example.org', 'coordinator pass');
+      for (const url of [`/desk/cycles/${cycle}/subscriptions?lang=${lang}`, `/desk/contracts?lang=${lang}`]) {
+        const res = await desk.goto(srv.base + url);
+        assert.equal(res.status(), 200, url);
+        const [scroll, width] = await desk.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert.ok(scroll <= width, `${url}: ${scroll} > ${width}`);
+        assert.deepEqual(await axeProblems(desk), [], url);
+      }
+      await dctx.close();
     }
   });
 });

@@ -324,6 +324,13 @@ describe('subscriptions placed when cycles open', () => {
     assert.equal(dv.json.deliveries.filter((d) => d.delivery_date === deliveries[0])
       .reduce((t, d) => t + d.subscribed_milli, 0), 30000);
     assert.equal((await prod.get(`/api/v1/contracts/${K[1].id}/deliveries`)).status, 404, "another producer's contract");
+    const prodPage = await prod.get('/producer/contracts');
+    assert.equal(prodPage.status, 200);
+    assert.match(prodPage.text, /AMAP SUB-PANIER-S/);
+    assert.doesNotMatch(prodPage.text, /AMAP SUB-PANIER-V/, "another producer's contract");
+    const deskPage = await coord.get('/desk/contracts');
+    assert.equal(deskPage.status, 200);
+    for (const re of [/AMAP SUB-PANIER-S/, /AMAP SUB-PANIER-V/, /échéances payées 1\/3/]) assert.match(deskPage.text, re);
 
     for (let w = 0; w < 3; w++) {
       if (w === 2) {

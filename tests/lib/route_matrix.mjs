@@ -224,6 +224,8 @@ export const ROUTES = {
   'GET /desk/cycles/{id}/invoices': { expect: html({ coord: 404, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/invoices/issue': { expect: html({ coord: 409, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/subscriptions': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'GET /desk/contracts': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /producer/contracts': { expect: html({ pX: 200, pY: 200 }, 403) },
   'GET /desk/producers': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'GET /desk/producers/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/producers': {
