@@ -1,10 +1,14 @@
 /*
  * cli/cmd_invoice.c — km0 invoice: issue a cycle's invoices, export one, credit one.
  *
- *   km0 invoice issue --cycle ID
+ *   km0 invoice issue --cycle ID [--accept-estimates]
  *   km0 invoice list --cycle ID
  *   km0 invoice export NUMBER [--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE]
- *   km0 invoice credit NUMBER [--reason TEXT]
+ *   km0 invoice credit NUMBER [--line N --quantity Q]... [--reason TEXT]
+ *
+ * --accept-estimates invoices the weighed lines left without a weight at their
+ * estimate (recorded as the command line's). credit without --line is a full credit
+ * note; each --line N --quantity Q pair gives back Q of the invoice's line N.
  *
  * The same core functions as POST /api/v1/cycles/{id}/invoices and
  * GET /api/v1/invoices/{number}. An export is made whole in memory, then written
@@ -12,6 +16,7 @@
  */
 #include "../core/config.h"
 #include "../core/invoicing.h"
+#include "../core/parse.h"
 #include "../core/util.h"
 #include "../reports/invoice_doc.h"
 #include "../core/files.h"
@@ -25,12 +30,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#define CREDIT_LINES_MAX 100
+
 /* A core call's outcome on stderr: the refusal's words, or the database's. */
 static int failed(db_conn *c, const char *what, int st, const refusal *why)
 {
-    if (st > 0 && why)
-        fprintf(stderr, "km0 invoice %s: %s\n", what, refusal_text(why, getenv("LANG")));
-    else
+    if (st > 0 && why) {
+        const char *lang = getenv("LANG");
+        fprintf(stderr, "km0 invoice %s: %s\n", what, refusal_text(why, lang));
+        for (size_t i = 0; i < why->ndetails; i++)
+            fprintf(stderr, "  %s\n",
+                    lang && lang[0] == 'f' ? why->details[i].fr : why->details[i].en);
+    } else
         fprintf(stderr, "km0 invoice %s: database error: %s\n", what, db_last_error(c)->message);
     return EXIT_REFUSED;
 }
@@ -40,12 +51,13 @@ static void money_text(char *out, cents_t v)
     dec_format(out, v, 2, 2);
 }
 
-static int do_issue(db_conn *c, int64_t hub, int64_t cycle)
+static int do_issue(db_conn *c, int64_t hub, int64_t cycle, bool accept)
 {
     arena *a = arena_new();
     inv_issue_result r;
     refusal why = {0};
-    int st = invoice_issue_cycle(c, a, hub, cycle, &r, &why);
+    inv_issue_opts opts = {accept, 0, "cli"};
+    int st = invoice_issue_cycle(c, a, hub, cycle, &opts, &r, &why);
     int rc = EXIT_OK;
     if (st != 0) {
         rc = failed(c, "issue", st, &why);
@@ -54,6 +66,9 @@ static int do_issue(db_conn *c, int64_t hub, int64_t cycle)
         money_text(incl, r.incl);
         printf("cycle %lld invoiced on %s: %zu invoices for %zu orders, %s EUR incl. VAT\n",
                (long long)r.cycle, r.issue_date, r.invoices, r.orders, incl);
+        if (r.estimates_accepted)
+            printf("  %lld weighed lines invoiced at their estimate\n",
+                   (long long)r.estimates_accepted);
         for (size_t i = 0; i < r.nsellers; i++)
             printf("  %s\t%s\t%s .. %s\t%d\n", r.sellers[i].seller_key, r.sellers[i].name,
                    r.sellers[i].first, r.sellers[i].last, r.sellers[i].count);
@@ -107,12 +122,13 @@ static int do_export(db_conn *c, int64_t hub, const char *number, inv_format f, 
     return rc;
 }
 
-static int do_credit(db_conn *c, int64_t hub, const char *number, const char *reason)
+static int do_credit(db_conn *c, int64_t hub, const char *number, const char *reason,
+                     const inv_credit_line *lines, size_t nlines)
 {
     arena *a = arena_new();
     const char *credit;
     refusal why = {0};
-    int st = invoice_credit(c, a, hub, number, reason, &credit, &why);
+    int st = invoice_credit(c, a, hub, number, reason, lines, nlines, 0, "cli", &credit, &why);
     int rc = st == 0 ? EXIT_OK : failed(c, "credit", st, &why);
     if (st == 0)
         printf("%s\n", credit);
@@ -125,9 +141,14 @@ int cmd_invoice(int argc, char **argv)
     static const struct option opts[] = {
         {"cycle", required_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
         {"lang", required_argument, NULL, 'l'},   {"reason", required_argument, NULL, 'r'},
-        {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+        {"output", required_argument, NULL, 'o'}, {"accept-estimates", no_argument, NULL, 'e'},
+        {"line", required_argument, NULL, 'n'},   {"quantity", required_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("invoice");
+    inv_credit_line lines[CREDIT_LINES_MAX];
+    size_t nlines = 0;
+    bool accept = false, pending = false;
     const char *sub = argv[1], *format = "pdf", *lang = "fr", *reason = NULL, *output = NULL;
     int64_t cycle = 0;
     int ch;
@@ -152,10 +173,40 @@ int cmd_invoice(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
+        case 'e':
+            accept = true;
+            break;
+        case 'n': {
+            int64_t no;
+            if (pending || nlines == CREDIT_LINES_MAX ||
+                parse_int(optarg, 1, 100000, &no) != PARSE_OK) {
+                fprintf(stderr,
+                        "km0 invoice credit: --line takes a line number (each followed by "
+                        "--quantity), not \"%s\"\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            lines[nlines].line_no = (int)no;
+            pending = true;
+            break;
+        }
+        case 'q':
+            if (!pending || parse_quantity(optarg, &lines[nlines].quantity) != PARSE_OK) {
+                fprintf(stderr,
+                        "km0 invoice credit: --quantity follows --line and is a positive "
+                        "quantity such as 0.24, not \"%s\"\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            pending = false;
+            nlines++;
+            break;
         default:
             return cli_usage("invoice");
         }
     }
+    if (pending || (nlines && !str_eq(sub, "credit")) || (accept && !str_eq(sub, "issue")))
+        return cli_usage("invoice");
     bool by_cycle = str_eq(sub, "issue") || str_eq(sub, "list");
     bool by_number = str_eq(sub, "export") || str_eq(sub, "credit");
     if ((!by_cycle && !by_number) || (by_cycle && (!cycle || optind != argc)) ||
@@ -178,13 +229,13 @@ int cmd_invoice(int argc, char **argv)
     int64_t hub = cli_hub(c);
     int rc = EXIT_REFUSED;
     if (hub && str_eq(sub, "issue"))
-        rc = do_issue(c, hub, cycle);
+        rc = do_issue(c, hub, cycle, accept);
     else if (hub && str_eq(sub, "list"))
         rc = do_list(c, hub, cycle);
     else if (hub && str_eq(sub, "export"))
         rc = do_export(c, hub, argv[optind], f, lang, output);
     else if (hub)
-        rc = do_credit(c, hub, argv[optind], reason);
+        rc = do_credit(c, hub, argv[optind], reason, lines, nlines);
     db_close(c);
     return rc;
 }

@@ -38,9 +38,11 @@ static const cli_command commands[] = {
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
      "print a document of a batched cycle: collection, picking, delivery, route or invoices"},
     {"invoice", cmd_invoice,
-     "issue --cycle ID | list --cycle ID | export NUMBER [--format cii|xml|pdf|facturx|html] "
-     "[--lang fr|en] [-o FILE] | credit NUMBER [--reason TEXT]",
-     "invoices: issue a batched cycle's (all or none), list, export one, credit one"},
+     "issue --cycle ID [--accept-estimates] | list --cycle ID | export NUMBER "
+     "[--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE] | credit NUMBER "
+     "[--line N --quantity Q]... [--reason TEXT]",
+     "invoices: issue a batched cycle's (all or none), list, export one, credit one (in full, "
+     "or some lines)"},
 };
 
 static void usage(FILE *out)

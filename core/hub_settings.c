@@ -15,7 +15,7 @@
 
 #define SETTINGS_COLUMNS                                                                           \
     "seller_mode, payment_days, resale_vat_rate_bp, max_order_cents, max_line_milli,"              \
-    " max_offer_share_pct"
+    " max_offer_share_pct, shortage_rule"
 
 DB_STMT(settings_of, "SELECT " SETTINGS_COLUMNS ","
                      " to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at"
@@ -26,7 +26,7 @@ DB_STMT(write_settings,
         "UPDATE hub_settings SET seller_mode = $2, payment_days = $3::int,"
         " resale_vat_rate_bp = $4::int, max_order_cents = nullif($5, '0')::bigint,"
         " max_line_milli = nullif($6, '0')::bigint, max_offer_share_pct = nullif($7, '0')::int,"
-        " updated_at = now() WHERE hub_id = $1");
+        " shortage_rule = $8, updated_at = now() WHERE hub_id = $1");
 /* Values travel as text arrays, "" standing for NULL (no limit): no value is empty. */
 DB_STMT(record_changes,
         "INSERT INTO hub_settings_changes (hub_id, user_id, via, setting, old_value, new_value)"
@@ -55,6 +55,22 @@ bool seller_mode_parse(const char *s, seller_mode *out)
     return true;
 }
 
+const char *shortage_rule_name(shortage_rule r)
+{
+    return r == SHORTAGE_PRO_RATA ? "pro_rata" : "last_orders_first";
+}
+
+bool shortage_rule_parse(const char *s, shortage_rule *out)
+{
+    if (s && !strcmp(s, "pro_rata"))
+        *out = SHORTAGE_PRO_RATA;
+    else if (s && !strcmp(s, "last_orders_first"))
+        *out = SHORTAGE_LAST_ORDERS_FIRST;
+    else
+        return false;
+    return true;
+}
+
 void hub_settings_from_row(const PGresult *r, int row, hub_settings *out)
 {
     *out = (hub_settings){0};
@@ -64,6 +80,8 @@ void hub_settings_from_row(const PGresult *r, int row, hub_settings *out)
     out->max_order_cents = db_int(r, row, "max_order_cents"); /* "" (NULL) reads 0 */
     out->max_line_milli = db_int(r, row, "max_line_milli");
     out->max_offer_share_pct = (int)db_int(r, row, "max_offer_share_pct");
+    if (PQfnumber(r, "shortage_rule") >= 0)
+        shortage_rule_parse(db_val(r, row, "shortage_rule"), &out->shortage);
 }
 
 db_status hub_settings_get(db_conn *c, arena *a, int64_t hub, hub_settings *out,
@@ -115,17 +133,23 @@ int hub_settings_check(const hub_settings *s, refusal *why)
                       "La part maximum du stock d’un produit va de 1 à 100 % (vide : sans limite).",
                       "The largest share of a product's stock is between 1 and 100 % (empty: no "
                       "limit).");
+    if (s->shortage != SHORTAGE_LAST_ORDERS_FIRST && s->shortage != SHORTAGE_PRO_RATA)
+        return refuse(why, 422, "invalid_field", "shortage_rule",
+                      "La règle des manques est « last_orders_first » ou « pro_rata ».",
+                      "The shortage rule is \"last_orders_first\" or \"pro_rata\".");
     return 0;
 }
 
 /* The values as the JSON API writes them, "" for no limit. */
+#define NSETTINGS 7
+
 typedef struct {
-    const char *v[6];
+    const char *v[NSETTINGS];
 } settings_text;
 
-static const char *const setting_names[6] = {"seller_mode",       "payment_days",
-                                             "resale_vat_rate",   "max_order_cents",
-                                             "max_line_quantity", "max_offer_share_percent"};
+static const char *const setting_names[NSETTINGS] = {
+    "seller_mode",       "payment_days",            "resale_vat_rate", "max_order_cents",
+    "max_line_quantity", "max_offer_share_percent", "shortage_rule"};
 
 static void as_text(arena *a, const hub_settings *s, settings_text *t)
 {
@@ -136,6 +160,7 @@ static void as_text(arena *a, const hub_settings *s, settings_text *t)
     t->v[3] = s->max_order_cents ? db_i64(a, s->max_order_cents) : "";
     t->v[4] = s->max_line_milli ? arena_strdup(a, dec_format(d, s->max_line_milli, 3, 0)) : "";
     t->v[5] = s->max_offer_share_pct ? db_i64(a, s->max_offer_share_pct) : "";
+    t->v[6] = shortage_rule_name(s->shortage);
 }
 
 static void apply(const hub_settings_patch *p, hub_settings *s)
@@ -152,6 +177,8 @@ static void apply(const hub_settings_patch *p, hub_settings *s)
         s->max_line_milli = p->to.max_line_milli;
     if (p->set_max_share)
         s->max_offer_share_pct = p->to.max_offer_share_pct;
+    if (p->set_shortage)
+        s->shortage = p->to.shortage;
 }
 
 int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_settings_patch *p,
@@ -174,9 +201,9 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
     settings_text before, after;
     as_text(a, &old, &before);
     as_text(a, &now, &after);
-    const char *names[6], *olds[6], *news[6];
+    const char *names[NSETTINGS], *olds[NSETTINGS], *news[NSETTINGS];
     size_t n = 0;
-    for (size_t i = 0; i < 6; i++)
+    for (size_t i = 0; i < NSETTINGS; i++)
         if (strcmp(before.v[i], after.v[i]) != 0) {
             names[n] = setting_names[i];
             olds[n] = before.v[i];
@@ -187,8 +214,8 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
     if ((st = db_do(c, &write_settings,
                     DB_P(h, seller_mode_name(now.seller), db_i64(a, now.payment_days),
                          db_i64(a, now.resale_vat_rate), db_i64(a, now.max_order_cents),
-                         db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct)))) !=
-        DB_OK)
+                         db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct),
+                         shortage_rule_name(now.shortage)))) != DB_OK)
         return st;
     return db_do(c, &record_changes,
                  DB_P(h, db_i64(a, user), via, db_text_array(a, names, n),

@@ -11,7 +11,8 @@
 /* The columns of products an import sets, in this order everywhere. */
 #define PRODUCT_COLUMNS                                                                            \
     "sku, name, category, unit, price_excl_vat_e4, price_incl_vat_cents, vat_rate_bp, weight_g,"   \
-    " stock_milli, step_milli, organic, description, active"
+    " stock_milli, step_milli, organic, description, active, measure, measure_price_excl_vat_e4,"  \
+    " measure_estimate_milli"
 
 /* New products, COPYed in as they come: the COPY begins with the first row and
  * sends every 64 KB, so PostgreSQL writes while the caller goes on parsing. */

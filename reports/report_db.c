@@ -3,14 +3,15 @@
  *
  * Each document is one query returning its rows already in print order, so a
  * generator only walks the result (no query per line). Bag numbers are computed
- * here, the same way for every document (the BAGS expression): per cycle, from 1,
- * along the rounds (round seq), their stops (stop seq), then customers by name in
- * French collation, then order id. They are numbered over the whole cycle before
+ * here, the same way for every document and the weigh-in (core/bags.h): per cycle,
+ * from 1, along the rounds (round seq), their stops (stop seq), then customers by name
+ * in French collation, then order id. They are numbered over the whole cycle before
  * any filter, so a filtered sheet shows the same numbers as the full one.
  *
  * Parameters of the document statements: $1 cycle, $2 hub, then the filters as
  * ids (0 = none), resolved beforehand by rpt_db_context.
  */
+#include "../core/bags.h"
 #include "report_int.h"
 
 #include <ctype.h>
@@ -23,12 +24,8 @@
 
 /* SQL is laid out by hand: clang-format cannot read macros between literals. */
 /* clang-format off */
-#define BAGS                                                                                       \
-    "bags AS (SELECT os.order_id, os.round_id, os.stop_id,"                                        \
-    " row_number() OVER (ORDER BY r.seq, s.seq, c.name" FR ", o.id) AS bag"                        \
-    " FROM order_stops os JOIN rounds r ON r.id = os.round_id"                                     \
-    " JOIN round_stops s ON s.id = os.stop_id JOIN orders o ON o.id = os.order_id"                 \
-    " JOIN customers c ON c.id = o.customer_id WHERE os.cycle_id = $1 AND os.hub_id = $2)"
+/* the one numbering of the bags (core/bags.h), shared with the weigh-in */
+#define BAGS BAGS_CTE
 
 DB_STMT(rpt_context,
         "SELECT h.slug AS hub_slug, h.name AS hub_name, h.legal_form AS hub_legal_form,"

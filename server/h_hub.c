@@ -44,6 +44,7 @@ static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
     else
         cJSON_AddNullToObject(o, "max_line_quantity");
     add_limit(o, "max_offer_share_percent", s->max_offer_share_pct);
+    cJSON_AddStringToObject(o, "shortage_rule", shortage_rule_name(s->shortage));
     if (updated_at)
         cJSON_AddStringToObject(o, "updated_at", updated_at);
     return o;
@@ -165,6 +166,11 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
                 return false;
             p->to.max_offer_share_pct = (int)n;
             p->set_max_share = true;
+        } else if (!strcmp(k, "shortage_rule")) {
+            if (!cJSON_IsString(v) || !shortage_rule_parse(v->valuestring, &p->to.shortage))
+                return bad(req, k, "« last_orders_first » ou « pro_rata ».",
+                           "\"last_orders_first\" or \"pro_rata\".");
+            p->set_shortage = true;
         } else {
             return json_field_error(req, k, "unknown_field",
                                     req->lang[0] == 'f' ? "Ce réglage n’existe pas."

@@ -6,6 +6,8 @@
 #include "json_out.h"
 #include "order_body.h" /* the body reader, apart to be fuzzed alone */
 
+#include <string.h>
+
 /* PUT /api/v1/cycles/{id}/order — set the whole order; 200 with totals, 409 out of
  * stock, 422 invalid, 403 when the cycle is not open. */
 void h_order_put(http_req *req)
@@ -46,12 +48,33 @@ bool caller_order_or_reply(http_req *req, const char *param, order *o)
     return true;
 }
 
-/* GET /api/v1/cycles/{id}/order — 404 when the caller has none. */
+bool order_delivery_or_reply(http_req *req, const order *o, order_delivery *d)
+{
+    *d = (order_delivery){0};
+    if (o->editable || !strcmp(o->state, "draft") || !strcmp(o->state, "open"))
+        return true; /* nothing is delivered before the orders close */
+    delivery_change *ch;
+    substitution *subs;
+    size_t n, ns;
+    int st = delivery_changes_list(req->db, req->mem, req->hub_id, o->cycle, o->id, &ch, &n);
+    if (st == DB_OK)
+        st = delivery_substitutions(req->db, req->mem, req->hub_id, o->id, &subs, &ns);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return false;
+    }
+    *d = (order_delivery){ch, n, subs, ns};
+    return true;
+}
+
+/* GET /api/v1/cycles/{id}/order — 404 when the caller has none; with what was
+ * delivered, each change and its reason, and the final amount. */
 void h_order_get(http_req *req)
 {
     order o;
-    if (caller_order_or_reply(req, "id", &o))
-        http_reply_json(req, 200, json_order(&o));
+    order_delivery d;
+    if (caller_order_or_reply(req, "id", &o) && order_delivery_or_reply(req, &o, &d))
+        http_reply_json(req, 200, json_order_delivered(&o, &d));
 }
 
 /* DELETE /api/v1/cycles/{id}/order — cancel, releasing the stock; 204. */

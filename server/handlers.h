@@ -31,6 +31,10 @@ void h_orders_mine(http_req *req);
 /* The caller's order for the cycle named by {param}, or a 404/503 reply (false). */
 struct order;
 bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
+/* Its changes and substitutions once the cycle is closed (nothing before), or a 503
+ * reply (false). */
+struct order_delivery;
+bool order_delivery_or_reply(http_req *req, const struct order *o, struct order_delivery *d);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);

@@ -1,0 +1,354 @@
+/*
+ * core/delivery_weigh.c — recording what weighed products really weighed.
+ *
+ * A weigh-in names lines by id (the packing-table page, the API) or by bag number and
+ * sku (a scale's file, the API), the bag numbers being the documents' (core/bags.h).
+ * One query reads every line those rows may mean; they are matched in C, every row
+ * checked, and the weights written at once. A line's amount becomes its weight × the
+ * price per kg (or litre) frozen on the offer; its units stay as they are.
+ */
+#include "bags.h"
+#include "cycle.h"
+#include "delivery_int.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The lines of the bags and ids asked for, each with its bag (0 before batching). */
+DB_STMT(weigh_candidates,
+        "WITH " BAGS_CTE
+        " SELECT l.id, coalesce(b.bag, 0) AS bag, f.producer_id, p.slug AS producer, f.sku,"
+        " f.name, f.unit, f.measure, f.measure_price_excl_vat_e4, f.measure_estimate_milli,"
+        " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
+        " coalesce(l.delivered_milli, -1) AS delivered_set, coalesce(l.weighed_milli, -1) AS"
+        " weighed FROM orders o JOIN order_lines l ON l.order_id = o.id"
+        " JOIN offers f ON f.id = l.offer_id JOIN producers p ON p.id = f.producer_id"
+        " LEFT JOIN bags b ON b.order_id = o.id"
+        " WHERE o.cycle_id = $1 AND o.hub_id = $2"
+        " AND (b.bag IN (SELECT unnest($3::bigint[])) OR l.id IN (SELECT unnest($4::bigint[])))");
+
+typedef struct cand {
+    int64_t id, bag, producer_id;
+    const char *producer, *sku, *name, *unit, *measure;
+    price4_t measure_price;
+    milli_t estimate_unit, delivered, delivered_set, weighed;
+    milli_t sum;   /* weights given in this weigh-in */
+    int first_row; /* the first row naming it, -1 for none */
+} cand;
+
+static int by_bag_sku(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->bag != y->bag)
+        return x->bag < y->bag ? -1 : 1;
+    int k = strcmp(x->sku, y->sku);
+    return k ? k : (x->id > y->id) - (x->id < y->id);
+}
+
+typedef struct weigh_ctx {
+    arena *a;
+    const weigh_in *in;
+    weigh_result *out;
+    refusal *why;
+    cand *cands;
+    size_t ncands;
+    dl_problems problems;
+    bool batched;
+} weigh_ctx;
+
+static cand *find_id(weigh_ctx *x, int64_t id)
+{
+    for (size_t i = 0; i < x->ncands; i++) /* ids are few when asked for by id */
+        if (x->cands[i].id == id)
+            return &x->cands[i];
+    return NULL;
+}
+
+/* The first candidate at or after (bag, sku) in the sorted array; sku NULL: the first
+ * of the bag. */
+static size_t lower_bound(weigh_ctx *x, int64_t bag, const char *sku)
+{
+    size_t lo = 0, hi = x->ncands;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const cand *m = &x->cands[mid];
+        int k = m->bag != bag ? (m->bag < bag ? -1 : 1) : sku ? strcmp(m->sku, sku) : 0;
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The line a row means, or NULL after recording why not. */
+static cand *resolve(weigh_ctx *x, const weigh_row *w)
+{
+    arena *a = x->a;
+    if (w->line > 0) {
+        cand *k = find_id(x, w->line);
+        if (!k)
+            dl_problem(&x->problems, 404, "unknown_line", w->at_line,
+                       arena_printf(a, "Aucune ligne n° %lld dans les commandes de ce cycle.",
+                                    (long long)w->line),
+                       arena_printf(a, "No line %lld in this cycle's orders.", (long long)w->line));
+        return k;
+    }
+    size_t i = lower_bound(x, w->bag, w->sku);
+    size_t j = i, found = 0;
+    cand *k = NULL;
+    for (; j < x->ncands && x->cands[j].bag == w->bag && str_eq(x->cands[j].sku, w->sku); j++)
+        if (!w->producer || !*w->producer || str_eq(w->producer, x->cands[j].producer)) {
+            k = &x->cands[j];
+            found++;
+        }
+    if (found == 1)
+        return k;
+    if (found > 1) {
+        dl_problem(&x->problems, 422, "ambiguous_sku", w->at_sku,
+                   arena_printf(a,
+                                "Le sac %lld contient « %s » de plusieurs producteurs : "
+                                "ajoutez la colonne producteur.",
+                                (long long)w->bag, w->sku),
+                   arena_printf(a,
+                                "Bag %lld holds \"%s\" from several producers: add the producer "
+                                "column.",
+                                (long long)w->bag, w->sku));
+        return NULL;
+    }
+    size_t b = lower_bound(x, w->bag, NULL);
+    if (b < x->ncands && x->cands[b].bag == w->bag)
+        dl_problem(&x->problems, 422, "unknown_product", w->at_sku,
+                   arena_printf(a, "Le sac %lld ne contient pas « %s ».", (long long)w->bag,
+                                w->sku),
+                   arena_printf(a, "Bag %lld holds no \"%s\".", (long long)w->bag, w->sku));
+    else if (!x->batched)
+        dl_problem(&x->problems, 422, "unknown_bag", w->at_bag,
+                   "Les sacs sont numérotés une fois les tournées calculées : nommez la ligne "
+                   "par son numéro, ou calculez les tournées d’abord.",
+                   "Bags are numbered once the rounds are planned: name the line by its number, "
+                   "or plan the rounds first.");
+    else
+        dl_problem(&x->problems, 422, "unknown_bag", w->at_bag,
+                   arena_printf(a, "Aucun sac n° %lld dans ce cycle.", (long long)w->bag),
+                   arena_printf(a, "No bag %lld in this cycle.", (long long)w->bag));
+    return NULL;
+}
+
+/* Whether the line may take a weight from this actor; records why not. */
+static bool weighable(weigh_ctx *x, const weigh_row *w, const cand *k)
+{
+    arena *a = x->a;
+    const char *at = w->line > 0 ? w->at_line : w->at_sku;
+    if (x->in->who.producer && k->producer_id != x->in->who.producer) {
+        dl_problem(&x->problems, 403, "not_your_product", at,
+                   arena_printf(a, "« %s » n’est pas l’un de vos produits.", k->name),
+                   arena_printf(a, "\"%s\" is not one of your products.", k->name));
+        return false;
+    }
+    if (!k->measure || !*k->measure) {
+        dl_problem(&x->problems, 422, "not_weighed", at,
+                   arena_printf(a,
+                                "« %s » n’est pas un produit à peser (vendu %s, sans prix au "
+                                "kilo ni au litre) : corrigez sa quantité par un manque.",
+                                k->name, dl_amount(a, 1000, k->unit, true)),
+                   arena_printf(a,
+                                "\"%s\" is not weighed (sold per %s, with no price per kg or "
+                                "litre): correct its quantity with a shortage.",
+                                k->name, k->unit));
+        return false;
+    }
+    if (k->delivered <= 0) {
+        dl_problem(&x->problems, 422, "nothing_delivered", at,
+                   arena_printf(a, "Rien n’est livré sur cette ligne de « %s » : rien à peser.",
+                                k->name),
+                   arena_printf(a, "Nothing is delivered on this line of \"%s\": nothing to weigh.",
+                                k->name));
+        return false;
+    }
+    if (w->weight <= 0) {
+        dl_problem(&x->problems, 422, "invalid_weight", w->at_weight,
+                   "Le poids doit être positif.", "The weight must be positive.");
+        return false;
+    }
+    return true;
+}
+
+/* A weight within DELIVERY_WEIGHT_FACTOR of the estimate of the units delivered. */
+static void check_plausible(weigh_ctx *x, const cand *k)
+{
+    arena *a = x->a;
+    milli_t est = money_weight_g(k->delivered, k->estimate_unit);
+    const weigh_row *w = &x->in->rows[k->first_row];
+    if (est <= 0 || (k->sum <= DELIVERY_WEIGHT_FACTOR * est && DELIVERY_WEIGHT_FACTOR * k->sum >= est))
+        return;
+    bool high = k->sum > DELIVERY_WEIGHT_FACTOR * est;
+    dl_problem(
+        &x->problems, 422, "implausible_weight", w->at_weight,
+        arena_printf(a, "%s%s : %s pour %s, soit %s attendus : %s. Vérifiez la pesée.",
+                     k->bag ? arena_printf(a, "Sac %lld, ", (long long)k->bag) : "", k->name,
+                     dl_amount(a, k->sum, k->measure, true),
+                     dl_amount(a, k->delivered, k->unit, true), dl_amount(a, est, k->measure, true),
+                     high ? "plus de trois fois l’estimation" : "moins du tiers de l’estimation"),
+        arena_printf(a, "%s%s: %s for %s, %s expected: %s. Check the weighing.",
+                     k->bag ? arena_printf(a, "Bag %lld, ", (long long)k->bag) : "", k->name,
+                     dl_amount(a, k->sum, k->measure, false),
+                     dl_amount(a, k->delivered, k->unit, false),
+                     dl_amount(a, est, k->measure, false),
+                     high ? "more than three times the estimate" : "less than a third of the estimate"));
+}
+
+static void load(weigh_ctx *x, const PGresult *r)
+{
+    x->ncands = (size_t)PQntuples(r);
+    x->cands = arena_alloc(x->a, (x->ncands + 1) * sizeof *x->cands);
+    for (size_t i = 0; i < x->ncands; i++) {
+        int k = (int)i;
+        x->cands[i] = (cand){
+            .id = db_int(r, k, "id"),
+            .bag = db_int(r, k, "bag"),
+            .producer_id = db_int(r, k, "producer_id"),
+            .producer = db_val(r, k, "producer"),
+            .sku = db_val(r, k, "sku"),
+            .name = db_val(r, k, "name"),
+            .unit = db_val(r, k, "unit"),
+            .measure = db_null(r, k, "measure") ? NULL : db_val(r, k, "measure"),
+            .measure_price = db_int(r, k, "measure_price_excl_vat_e4"),
+            .estimate_unit = db_int(r, k, "measure_estimate_milli"),
+            .delivered = db_int(r, k, "delivered"),
+            .delivered_set = db_int(r, k, "delivered_set"),
+            .weighed = db_int(r, k, "weighed"),
+            .first_row = -1,
+        };
+        x->batched = x->batched || x->cands[i].bag > 0;
+    }
+    qsort(x->cands, x->ncands, sizeof *x->cands, by_bag_sku);
+}
+
+static db_status read_candidates(db_conn *c, weigh_ctx *x)
+{
+    const weigh_in *in = x->in;
+    int64_t *bags = arena_alloc(x->a, (in->nrows + 1) * sizeof *bags);
+    int64_t *ids = arena_alloc(x->a, (in->nrows + 1) * sizeof *ids);
+    size_t nb = 0, ni = 0;
+    for (size_t i = 0; i < in->nrows; i++) {
+        if (in->rows[i].line > 0)
+            ids[ni++] = in->rows[i].line;
+        else
+            bags[nb++] = in->rows[i].bag;
+    }
+    PGresult *r;
+    db_status st = db_run_a(c, x->a, &weigh_candidates, &r,
+                            DB_P(db_i64(x->a, in->cycle), db_i64(x->a, in->hub),
+                                 db_int_array(x->a, bags, nb), db_int_array(x->a, ids, ni)));
+    if (st == DB_OK)
+        load(x, r);
+    return st;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    const weighed_line *x = a, *y = b;
+    if (x->bag != y->bag)
+        return x->bag < y->bag ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Write the lines whose weight changes, and describe every line weighed. */
+static int write_all(db_conn *c, weigh_ctx *x, const char *reason)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->ncands; i++)
+        n += x->cands[i].first_row >= 0;
+    int64_t *ids = arena_alloc(x->a, (n + 1) * sizeof *ids);
+    int64_t *del = arena_alloc(x->a, (n + 1) * sizeof *del);
+    int64_t *wei = arena_alloc(x->a, (n + 1) * sizeof *wei);
+    int64_t *net = arena_alloc(x->a, (n + 1) * sizeof *net);
+    weigh_result *o = x->out;
+    o->lines = arena_alloc(x->a, (n + 1) * sizeof *o->lines);
+    size_t w = 0;
+    for (size_t i = 0; i < x->ncands; i++) {
+        const cand *k = &x->cands[i];
+        if (k->first_row < 0)
+            continue;
+        cents_t amount = money_line_net(k->sum, k->measure_price);
+        bool changed = k->sum != k->weighed;
+        o->lines[o->nlines++] = (weighed_line){k->id,
+                                               k->bag,
+                                               k->producer,
+                                               k->sku,
+                                               k->name,
+                                               k->measure,
+                                               k->delivered,
+                                               k->sum,
+                                               money_weight_g(k->delivered, k->estimate_unit),
+                                               amount,
+                                               changed};
+        if (!changed)
+            continue;
+        ids[w] = k->id;
+        del[w] = k->delivered_set;
+        wei[w] = k->sum;
+        net[w++] = amount;
+    }
+    o->changed = w;
+    qsort(o->lines, o->nlines, sizeof *o->lines, cmp_line);
+    int st = w ? dl_trail(c, x->a, &x->in->who, "weight", reason) : DB_OK;
+    return st == DB_OK ? dl_write(c, x->a, ids, del, wei, net, w) : st;
+}
+
+typedef struct {
+    weigh_ctx *x;
+    const char *reason;
+} tx_arg;
+
+static int weigh_tx(db_conn *c, void *p)
+{
+    tx_arg *t = p;
+    weigh_ctx *x = t->x;
+    const weigh_in *in = x->in;
+    *x->out = (weigh_result){0};
+    x->problems = (dl_problems){.a = x->a};
+    x->batched = false;
+    dl_cycle cy;
+    int st = dl_lock_cycle(c, x->a, in->hub, in->cycle, &cy, x->why);
+    if (st != 0 || (st = read_candidates(c, x)) != DB_OK)
+        return st;
+    for (size_t i = 0; i < in->nrows; i++) {
+        const weigh_row *w = &in->rows[i];
+        cand *k = resolve(x, w);
+        if (!k || !weighable(x, w, k))
+            continue;
+        if (k->first_row < 0) {
+            k->first_row = (int)i;
+            k->sum = 0;
+        }
+        k->sum += w->weight;
+    }
+    for (size_t i = 0; i < x->ncands; i++)
+        if (x->cands[i].first_row >= 0)
+            check_plausible(x, &x->cands[i]);
+    if ((st = dl_problems_refuse(&x->problems, x->why)) != 0)
+        return st;
+    return write_all(c, x, t->reason);
+}
+
+int delivery_weigh(db_conn *c, arena *a, const weigh_in *in, weigh_result *out, refusal *why)
+{
+    *out = (weigh_result){0};
+    if (in->nrows == 0)
+        return refuse(why, 422, "no_rows", "weights", "Aucune pesée à enregistrer.",
+                      "No weight to record.");
+    if (in->nrows > DELIVERY_MAX_ROWS)
+        return refuse(why, 422, "too_many_rows", "weights",
+                      "Trop de pesées d’un coup (100 000 au plus).",
+                      "Too many weights at once (100 000 at most).");
+    const char *reason;
+    int st = dl_reason(a, in->reason, "Pesée · Weighed", &reason, why);
+    if (st != 0 || (st = cycle_catch_up(c, in->hub)) != DB_OK)
+        return st;
+    weigh_ctx x = {.a = a, .in = in, .out = out, .why = why};
+    tx_arg t = {&x, reason};
+    return db_transaction(c, false, weigh_tx, &t);
+}
