@@ -39,5 +39,7 @@ int cmd_import(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
+int cmd_weigh(int argc, char **argv);
+int cmd_shortage(int argc, char **argv);
 
 #endif

@@ -37,6 +37,12 @@ static const cli_command commands[] = {
      "KIND --cycle ID [--producer SLUG] [--pickup SLUG] [--round ID] [--format xml|fo|pdf|html] "
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
      "print a document of a batched cycle: collection, picking, delivery, route or invoices"},
+    {"weigh", cmd_weigh, "--cycle ID [--reason TEXT] FILE",
+     "record a scale's CSV (bag, SKU, weight in kg) as delivered weights: all or nothing"},
+    {"shortage", cmd_shortage,
+     "--cycle ID (--producer SLUG --sku SKU --missing QTY | --line ID --delivered QTY) "
+     "[--reason TEXT]",
+     "a product delivered short, split among its orders by the hub's rule, or one line set"},
     {"invoice", cmd_invoice,
      "issue --cycle ID [--accept-estimates] | list --cycle ID | export NUMBER "
      "[--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE] | credit NUMBER "

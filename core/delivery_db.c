@@ -115,11 +115,16 @@ void dl_problem(dl_problems *p, int status, const char *code, const char *field,
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
         refusal_detail *d = arena_alloc(p->a, cap * sizeof *d);
-        if (p->n)
+        int *rows = arena_alloc(p->a, cap * sizeof *rows);
+        if (p->n) {
             memcpy(d, p->d, p->n * sizeof *d);
+            memcpy(rows, p->rows, p->n * sizeof *rows);
+        }
         p->d = d;
+        p->rows = rows;
         p->cap = cap;
     }
+    p->rows[p->n] = p->row;
     p->d[p->n++] = (refusal_detail){code, field, fr, en};
     int rank_new = status == 422 ? 3 : status == 403 ? 2 : 1;
     int rank_old = p->status == 422 ? 3 : p->status == 403 ? 2 : p->status ? 1 : 0;
@@ -131,6 +136,15 @@ int dl_problems_refuse(dl_problems *p, refusal *why)
 {
     if (p->n == 0)
         return 0;
+    for (size_t i = 1; i < p->n; i++) /* stable: problems of one row keep their order */
+        for (size_t j = i; j > 0 && p->rows[j - 1] > p->rows[j]; j--) {
+            refusal_detail d = p->d[j];
+            int r = p->rows[j];
+            p->d[j] = p->d[j - 1];
+            p->rows[j] = p->rows[j - 1];
+            p->d[j - 1] = d;
+            p->rows[j - 1] = r;
+        }
     refuse(why, p->status, p->d[0].code, p->d[0].field, p->d[0].fr, p->d[0].en);
     why->details = p->d;
     why->ndetails = p->n;

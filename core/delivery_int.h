@@ -44,13 +44,16 @@ int dl_reason(arena *a, const char *given, const char *dflt, const char **out, r
 typedef struct dl_problems {
     arena *a;
     refusal_detail *d;
+    int *rows; /* the row each problem is about, to list them in the file's order */
     size_t n, cap;
     int status; /* the worst so far: 422 outranks 403, which outranks 404 */
+    int row;    /* the row the next problems are about (set by the caller) */
 } dl_problems;
 
 void dl_problem(dl_problems *p, int status, const char *code, const char *field, const char *fr,
                 const char *en);
-/* 0 when there was none; else fills why (the first problem as headline) and returns 1. */
+/* 0 when there was none; else fills why (the problems in row order, the first as
+ * headline) and returns 1. */
 int dl_problems_refuse(dl_problems *p, refusal *why);
 
 /* "2,14 kg" / "2.14 kg", "3 pièces" / "3 pieces": an amount as messages say it. */

@@ -150,13 +150,13 @@ static bool weighable(weigh_ctx *x, const weigh_row *w, const cand *k)
     if (!k->measure || !*k->measure) {
         dl_problem(&x->problems, 422, "not_weighed", at,
                    arena_printf(a,
-                                "« %s » n’est pas un produit à peser (vendu %s, sans prix au "
-                                "kilo ni au litre) : corrigez sa quantité par un manque.",
-                                k->name, dl_amount(a, 1000, k->unit, true)),
+                                "« %s » n’est pas un produit à peser (il n’a pas de prix au kilo "
+                                "ni au litre) : corrigez sa quantité par un manque.",
+                                k->name),
                    arena_printf(a,
-                                "\"%s\" is not weighed (sold per %s, with no price per kg or "
-                                "litre): correct its quantity with a shortage.",
-                                k->name, k->unit));
+                                "\"%s\" is not weighed (it has no price per kg or litre): "
+                                "correct its quantity with a shortage.",
+                                k->name));
         return false;
     }
     if (k->delivered <= 0) {
@@ -317,6 +317,7 @@ static int weigh_tx(db_conn *c, void *p)
         return st;
     for (size_t i = 0; i < in->nrows; i++) {
         const weigh_row *w = &in->rows[i];
+        x->problems.row = (int)i;
         cand *k = resolve(x, w);
         if (!k || !weighable(x, w, k))
             continue;
@@ -327,8 +328,10 @@ static int weigh_tx(db_conn *c, void *p)
         k->sum += w->weight;
     }
     for (size_t i = 0; i < x->ncands; i++)
-        if (x->cands[i].first_row >= 0)
+        if (x->cands[i].first_row >= 0) {
+            x->problems.row = x->cands[i].first_row;
             check_plausible(x, &x->cands[i]);
+        }
     if ((st = dl_problems_refuse(&x->problems, x->why)) != 0)
         return st;
     return write_all(c, x, t->reason);
