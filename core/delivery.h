@@ -219,6 +219,18 @@ int delivery_lines(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t pro
                    bool weighed_only, int64_t from, size_t limit, delivery_list *out,
                    refusal *why);
 
+/* A product of the cycle with orders, and what of it is delivered (the shortage form). */
+typedef struct delivery_product {
+    const char *producer, *producer_name, *sku, *name, *unit, *measure;
+    milli_t step, ordered, delivered;
+    int64_t orders;
+} delivery_product;
+
+/* The products ordered in a cycle (a producer's when producer > 0), by producer then
+ * name. */
+db_status delivery_products(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t producer,
+                            delivery_product **out, size_t *n);
+
 /* A pending or answered substitution of an order, for its customer. */
 typedef struct substitution {
     int64_t id;

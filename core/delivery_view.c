@@ -56,7 +56,46 @@ DB_STMT(substitutions_of,
         " FROM substitutions s JOIN offers f ON f.id = s.substitute_offer_id"
         " JOIN offers sf ON sf.id = s.offer_id JOIN producers p ON p.id = f.producer_id"
         " WHERE s.hub_id = $1 AND s.order_id = $2 ORDER BY s.id");
+DB_STMT(products_of,
+        "SELECT p.slug AS producer, p.name AS producer_name, f.sku, f.name, f.unit, f.measure,"
+        " f.step_milli, sum(l.quantity_milli) AS ordered,"
+        " sum(coalesce(l.delivered_milli, l.quantity_milli)) AS delivered, count(*) AS orders"
+        " FROM offers f JOIN producers p ON p.id = f.producer_id"
+        " JOIN order_lines l ON l.offer_id = f.id AND l.substitutes_offer_id IS NULL"
+        " WHERE f.cycle_id = $1 AND f.hub_id = $2 AND ($3::bigint = 0 OR f.producer_id = $3::bigint)"
+        " GROUP BY p.id, f.id"
+        " ORDER BY p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
 /* clang-format on */
+
+db_status delivery_products(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t producer,
+                            delivery_product **out, size_t *n)
+{
+    PGresult *r;
+    *out = NULL;
+    *n = 0;
+    db_status st = db_run_a(c, a, &products_of, &r,
+                            DB_P(db_i64(a, cycle), db_i64(a, hub), db_i64(a, producer)));
+    if (st != DB_OK)
+        return st;
+    *n = (size_t)PQntuples(r);
+    *out = arena_alloc(a, (*n + 1) * sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+        int k = (int)i;
+        (*out)[i] = (delivery_product){
+            .producer = db_val(r, k, "producer"),
+            .producer_name = db_val(r, k, "producer_name"),
+            .sku = db_val(r, k, "sku"),
+            .name = db_val(r, k, "name"),
+            .unit = db_val(r, k, "unit"),
+            .measure = db_null(r, k, "measure") ? NULL : db_val(r, k, "measure"),
+            .step = db_int(r, k, "step_milli"),
+            .ordered = db_int(r, k, "ordered"),
+            .delivered = db_int(r, k, "delivered"),
+            .orders = db_int(r, k, "orders"),
+        };
+    }
+    return DB_OK;
+}
 
 int delivery_lines(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t producer,
                    bool weighed_only, int64_t from, size_t limit, delivery_list *out,

@@ -86,7 +86,8 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
 /* Cancel it, releasing its stock; a refusal when the cycle is closed or there is none. */
 int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, refusal *why);
 /* The customer's orders across cycles, newest first: id, cycle, cycle_name, state,
- * delivery_date, pickup_name, lines, editable. */
+ * delivery_date, pickup_name, lines, editable, changes (of what was delivered),
+ * invoiced_incl (invoices less credit notes, NULL before the invoices). */
 db_status order_list(db_conn *c, arena *a, int64_t hub, int64_t customer, PGresult **r);
 
 /* The seller of an offer's line on the invoices under a cycle's seller mode: 0 (the

@@ -121,8 +121,7 @@ static const char *field(ctx *c, const csv_record *rec, int col)
     return arena_strndup(c->a, s, (size_t)(e - s));
 }
 
-/* "2,14", "2.14 kg", "2140 g", "2140g": thousandths of a kg. */
-static bool weight_of(const char *t, int64_t *out)
+bool weigh_value(const char *t, int64_t *out)
 {
     char num[48];
     size_t n = strlen(t);
@@ -180,7 +179,7 @@ static void read_row(ctx *c, const csv_record *rec)
     if (!*wt)
         problem(c, line, c->label[COL_WEIGHT], "missing_weight", "le poids manque",
                 "the weight is missing");
-    else if (!weight_of(wt, &w))
+    else if (!weigh_value(wt, &w))
         problem(c, line, c->label[COL_WEIGHT], "invalid_weight",
                 arena_printf(c->a, "le poids « %s » n’est pas un nombre de kg (comme 2,14)", wt),
                 arena_printf(c->a, "weight \"%s\" is not a number of kg (such as 2.14)", wt));

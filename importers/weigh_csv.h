@@ -45,6 +45,11 @@ typedef struct weigh_file {
     bool header; /* the first row named the columns */
 } weigh_file;
 
+/* A weight as people write it: "2,14", "2.14", "2.14 kg", "2140 g" (kg otherwise), into
+ * thousandths of the measure (grams); false when it is not one (its sign is the
+ * caller's to check). The forms and the JSON API read weights with it too. */
+bool weigh_value(const char *text, int64_t *thousandths);
+
 /* Parse len bytes named name (for the places in messages). Returns the number of
  * problems; 0 means rows are ready for delivery_weigh. Everything lives in a. */
 size_t weigh_csv_parse(const char *data, size_t len, const char *name, arena *a,

@@ -113,6 +113,12 @@ void h_orders_mine(http_req *req)
         cJSON_AddStringToObject(o, "pickup_point", db_val(r, i, "pickup_name"));
         cJSON_AddNumberToObject(o, "lines", (double)db_int(r, i, "lines"));
         cJSON_AddBoolToObject(o, "editable", db_bool(r, i, "editable"));
+        cJSON_AddNumberToObject(o, "changes", (double)db_int(r, i, "changes"));
+        if (db_null(r, i, "invoiced_incl"))
+            cJSON_AddNullToObject(o, "invoiced_incl_vat_cents");
+        else
+            cJSON_AddNumberToObject(o, "invoiced_incl_vat_cents",
+                                    (double)db_int(r, i, "invoiced_incl"));
         cJSON_AddItemToArray(list, o);
     }
     http_reply_json(req, 200, root);

@@ -35,6 +35,18 @@ bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
  * reply (false). */
 struct order_delivery;
 bool order_delivery_or_reply(http_req *req, const struct order *o, struct order_delivery *d);
+/* h_deliveries.c: what was delivered (weights, shortages, substitutions) */
+void h_deliveries_get(http_req *req);
+void h_weights_post(http_req *req);
+void h_shortages_post(http_req *req);
+void h_substitutions_post(http_req *req);
+void h_substitution_answer(http_req *req);
+/* p_weigh.c: the packing-table page; p_orders.c: a customer's answer to a substitute */
+void p_weigh(http_req *req);
+void p_weigh_line(http_req *req);
+void p_weigh_file(http_req *req);
+void p_weigh_shortage(http_req *req);
+void p_order_substitution(http_req *req);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);
