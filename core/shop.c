@@ -20,7 +20,9 @@
     "SELECT o.id, p.slug AS producer, p.name AS producer_name, o.sku, o.name, o.category,"         \
     "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.step_milli,"                             \
     "       coalesce(o.stock_milli - o.sold_milli, -1) AS left_milli,"                             \
-    "       CASE o.organic WHEN true THEN 1 WHEN false THEN 0 ELSE -1 END AS organic"              \
+    "       CASE o.organic WHEN true THEN 1 WHEN false THEN 0 ELSE -1 END AS organic,"             \
+    "       o.measure, coalesce(o.measure_price_excl_vat_e4, 0) AS measure_price,"                 \
+    "       coalesce(o.measure_estimate_milli, 0) AS measure_estimate"                             \
     "  FROM offers o JOIN producers p ON p.id = o.producer_id"
 #define SHOP_ORDER                                                                                 \
     " ORDER BY o.category = '', o.category COLLATE \"fr-x-icu\", o.name COLLATE \"fr-x-icu\", "    \
@@ -60,14 +62,21 @@ static void offers_of(const PGresult *r, arena *a, shop_offer **out, size_t *n)
         c_unit = PQfnumber(r, "unit"), c_price = PQfnumber(r, "price_excl_vat_e4"),
         c_rate = PQfnumber(r, "vat_rate_bp"), c_step = PQfnumber(r, "step_milli"),
         c_left = PQfnumber(r, "left_milli"), c_org = PQfnumber(r, "organic");
+    int c_measure = PQfnumber(r, "measure"), c_mprice = PQfnumber(r, "measure_price"),
+        c_estimate = PQfnumber(r, "measure_estimate");
     shop_offer *o = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof *o);
     /* the strings stay in the result, which the arena keeps (db_run_a, rcache_run) */
-    for (int i = 0; i < rows; i++)
+    for (int i = 0; i < rows; i++) {
         o[i] = (shop_offer){
             num(r, i, c_id),          PQgetvalue(r, i, c_prod), PQgetvalue(r, i, c_pname),
             PQgetvalue(r, i, c_sku),  PQgetvalue(r, i, c_name), PQgetvalue(r, i, c_cat),
             PQgetvalue(r, i, c_unit), num(r, i, c_price),       (vat_bp_t)num(r, i, c_rate),
             num(r, i, c_step),        num(r, i, c_left),        (int)num(r, i, c_org)};
+        /* sold by the piece, priced by the kg or litre (core/delivery.h) */
+        o[i].measure = PQgetisnull(r, i, c_measure) ? NULL : PQgetvalue(r, i, c_measure);
+        o[i].measure_price = num(r, i, c_mprice);
+        o[i].measure_estimate = num(r, i, c_estimate);
+    }
     *out = o;
     *n = (size_t)rows;
 }

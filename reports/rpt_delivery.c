@@ -4,13 +4,18 @@
  *   <pickup-point id slug orders items excl-cents vat-cents due-cents>
  *     <name/> <address/> <opening day start end>jeudi 17:00-19:00</opening>
  *     <visit round seq vehicle-name stop part parts eta/>      one per stop there
- *     <customer order bag kind name legal-name phone items excl-cents vat-cents due-cents/>
+ *     <customer order bag kind name legal-name phone items excl-cents vat-cents due-cents
+ *               changes estimate/>
+ *   ...
  *   </pickup-point> ...
  *   <totals pickup-points orders excl-cents vat-cents due-cents/>
  *
  * The amount due is the order's total including VAT exactly as its invoices
- * will carry it: money_totals_compute over the order's nets per seller and VAT
- * rate (seller = producer, or the hub alone when seller_mode is "hub").
+ * will carry it: money_totals_compute over the order's nets as delivered
+ * (core/delivery.h) per seller and VAT rate (seller = producer, or the hub alone
+ * when seller_mode is "hub"). changes counts what changed in the order (shortages,
+ * substitutions: not the weighing itself); estimate says that weighed products still
+ * count at their estimate.
  */
 #include "../core/money.h"
 #include "report_int.h"
@@ -23,7 +28,8 @@ static const char *const cols[] = {
     "opening_dow",  "opening_start", "opening_end", "round_id",       "round_seq",
     "vehicle_name", "stop_id",       "stop_seq",    "part",           "parts",
     "eta",          "bag",           "order_id",    "customer_kind",  "customer_name",
-    "legal_name",   "phone",         "items",       "nets",           NULL};
+    "legal_name",   "phone",         "items",       "nets",           "estimate",
+    "changes",      NULL};
 enum {
     C_PICKUP_ID,
     C_PICKUP,
@@ -48,7 +54,9 @@ enum {
     C_LEGAL_NAME,
     C_PHONE,
     C_ITEMS,
-    C_NETS
+    C_NETS,
+    C_ESTIMATE,
+    C_CHANGES
 };
 
 typedef struct {
@@ -162,6 +170,11 @@ static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, 
         rpt_xml_attr_int(ctx, "excl-cents", t[i].excl);
         rpt_xml_attr_int(ctx, "vat-cents", t[i].vat);
         rpt_xml_attr_int(ctx, "due-cents", t[i].incl);
+        /* what was delivered differs from the order (core/delivery.h) */
+        if (rpt_i(c, i, C_CHANGES))
+            rpt_xml_attr(ctx, "changes", rpt_v(c, i, C_CHANGES));
+        if (*rpt_v(c, i, C_ESTIMATE) == 't')
+            rpt_xml_attr_bool(ctx, "estimate", true);
         rpt_xml_end(ctx);
     }
     rpt_xml_end(ctx);

@@ -105,6 +105,9 @@ static const char stylesheet[] =
     ".meter{display:inline-block;width:6rem;max-width:100%;height:.6rem;"
     "border:1px solid var(--ink);vertical-align:middle}\n"
     ".table-scroll{overflow-x:auto}.changes{margin:0;padding-left:1.1rem}\n"
+    /* the packing table (server/p_weigh.c): one small form per line */
+    ".weigh form{flex:1 1 100%;margin:0}.weigh p{margin:0}.weigh label{margin:.3rem 0 .1rem}"
+    ".weigh .done{display:block;color:var(--green)}\n"
     /* narrow screens and large text: one block per table row, cells labelled */
     "@media (max-width:40em){table,thead,tbody,tfoot,tr,th,td,caption{display:block}"
     "thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
