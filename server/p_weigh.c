@@ -416,7 +416,7 @@ static void refused(http_req *req, int st, const refusal *why, weigh_view *v)
         return;
     }
     v->why = why;
-    render(req, why->status == 403 ? 403 : 422, v);
+    render(req, why->status, v);
 }
 
 /* POST /weigh/{cycle}/line */

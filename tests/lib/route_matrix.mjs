@@ -52,7 +52,8 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
   const world = {
     db, srv, cycle, offer, acc, dir,
     // {number}: an invoice number that does not exist, until issueInvoice()
-    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css' },
+    // {sid}: a substitution that does not exist (none is proposed in an open cycle)
+    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', sid: 999999 },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
@@ -120,6 +121,10 @@ export const ROUTES = {
     expect: html({ cA: 303, cB: 404 }, 403), req: () => ({ form: {} }),
     changes: ['cA'], restore: (w) => w.placeOrderA(),
   },
+  // a customer answers a substitute proposed to them; nobody proposed one here
+  'POST /orders/{cycle}/substitutions/{sid}': {
+    expect: html({ cA: 404, cB: 404 }, 403), req: () => ({ form: { answer: 'accept' } }),
+  },
   'GET /login': { expect: { ...fill(303), anon: 200 } },
   // a different unknown email per role: the same one would be throttled (429) after ten
   'POST /login': { expect: all(401), req: (role) => ({ form: { email: `nobody-${role}@example.org`, password: 'not the password' } }) },
@@ -134,6 +139,22 @@ export const ROUTES = {
   'POST /producer/catalog': {
     expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     req: () => ({ multipart: { producer: X, action: 'check', file: { filename: 'x.csv', data: csv() } } }),
+  },
+  // the packing table: the cycle is open, so the page says weighing waits for the close,
+  // and every change is refused with 409 (another hub's cycle: 404); the others try to
+  // record absurd weights and shortages
+  'GET /weigh/{cycle}': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 404 }, 403) },
+  'POST /weigh/{cycle}/line': {
+    expect: html({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ form: { line: '1', weight: '999' } }),
+  },
+  'POST /weigh/{cycle}/file': {
+    expect: html({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ multipart: { file: { filename: 'scale.csv', data: Buffer.from('bag,sku,weight\n1,CAR,999\n') } } }),
+  },
+  'POST /weigh/{cycle}/shortage': {
+    expect: html({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ form: { product: `${X}/CAR`, missing: '100', reason: 'x' } }),
   },
   'GET /desk': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/cycles': {
@@ -203,6 +224,22 @@ export const ROUTES = {
   'GET /api/v1/cycles/{id}/order': { expect: api({ cA: 200, cB: 404 }, 403) },
   'DELETE /api/v1/cycles/{id}/order': {
     expect: api({ cA: 204, cB: 404 }, 403), changes: ['cA'], restore: (w) => w.placeOrderA(),
+  },
+  'POST /api/v1/cycles/{id}/order/substitutions/{sid}': {
+    expect: api({ cA: 404, cB: 404 }, 403), req: () => ({ json: { accept: true } }),
+  },
+  'GET /api/v1/cycles/{id}/deliveries': { expect: api({ pX: 200, pY: 200, coord: 200, coordB: 404 }, 403) },
+  'POST /api/v1/cycles/{id}/weights': {
+    expect: api({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ json: { weights: [{ line: 1, weight: '999' }] } }),
+  },
+  'POST /api/v1/cycles/{id}/shortages': {
+    expect: api({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ json: { producer: X, sku: 'CAR', missing: '100' } }),
+  },
+  'POST /api/v1/cycles/{id}/substitutions': {
+    expect: api({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ json: { line: 1, producer: X, sku: 'CAR', quantity: '1' } }),
   },
   'POST /api/v1/cycles/{id}/batch': { expect: api({ coord: 409, coordB: 404 }, 403) },
   'GET /api/v1/cycles/{id}/rounds': { expect: api({ coord: 200, coordB: 404 }, 403) },
