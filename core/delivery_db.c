@@ -166,8 +166,11 @@ const char *dl_amount(arena *a, milli_t q, const char *unit, bool fr)
         return arena_printf(a, "%s %s", d, u->code);
     const char *label = fr ? u->label_fr : u->label_en;
     size_t n = strlen(label);
-    bool plural = q > 1000 && label[n - 1] != 's' && label[n - 1] != 'x';
-    return arena_printf(a, "%s %s%s", d, label, plural ? "s" : "");
+    if (q <= 1000 || label[n - 1] == 's' || label[n - 1] == 'x')
+        return arena_printf(a, "%s %s", d, label);
+    /* French words in -eau take an x: "28 plateaux" */
+    bool x = fr && n > 3 && !strcmp(label + n - 3, "eau");
+    return arena_printf(a, "%s %s%s", d, label, x ? "x" : "s");
 }
 
 const char *delivery_amount_text(arena *a, milli_t q, const char *unit, bool fr)

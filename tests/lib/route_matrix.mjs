@@ -121,9 +121,11 @@ export const ROUTES = {
     expect: html({ cA: 303, cB: 404 }, 403), req: () => ({ form: {} }),
     changes: ['cA'], restore: (w) => w.placeOrderA(),
   },
-  // a customer answers a substitute proposed to them; nobody proposed one here
+  // a customer answers a substitute proposed to them (none was here: the customers'
+  // answer is not one, 422; delivered.test.mjs answers real ones)
   'POST /orders/{cycle}/substitutions/{sid}': {
-    expect: html({ cA: 404, cB: 404 }, 403), req: () => ({ form: { answer: 'accept' } }),
+    expect: html({ cA: 422, cB: 422 }, 403),
+    req: (role) => ({ form: { answer: role.startsWith('c') && role.length === 2 ? 'maybe' : 'accept' } }),
   },
   'GET /login': { expect: { ...fill(303), anon: 200 } },
   // a different unknown email per role: the same one would be throttled (429) after ten
@@ -226,7 +228,8 @@ export const ROUTES = {
     expect: api({ cA: 204, cB: 404 }, 403), changes: ['cA'], restore: (w) => w.placeOrderA(),
   },
   'POST /api/v1/cycles/{id}/order/substitutions/{sid}': {
-    expect: api({ cA: 404, cB: 404 }, 403), req: () => ({ json: { accept: true } }),
+    expect: api({ cA: 422, cB: 422 }, 403),
+    req: (role) => ({ json: { accept: role === 'cA' || role === 'cB' ? 'yes' : true } }),
   },
   'GET /api/v1/cycles/{id}/deliveries': { expect: api({ pX: 200, pY: 200, coord: 200, coordB: 404 }, 403) },
   'POST /api/v1/cycles/{id}/weights': {
