@@ -103,7 +103,9 @@ describe('the packing table at 375 px, JavaScript off', { timeout: 300000 }, () 
     // the connection drops as the next bag is saved: that save fails, the one before stays
     await page.locator(`#w-${lines[1].line}`).fill('4,05');
     await ctx.setOffline(true);
+    const lost = page.waitForEvent('requestfailed');
     await page.locator(`#line-${lines[1].line} button[type=submit]`).click({ noWaitAfter: true });
+    assert.match((await lost).url(), /\/weigh\/\d+\/line$/);
     await ctx.setOffline(false);
     await page.goto(`${srv.base}/weigh/${cycle}`);
     assert.match(await page.locator(`#line-${lines[0].line}`).innerText(), /Pesé : 2,14 kg/);
