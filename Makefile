@@ -81,7 +81,8 @@ FUZZ_LIB_SRC = core/arena.c core/buf.c core/log.c core/money.c core/parse.c core
                core/util.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
-               importers/dfc_export.c server/form.c
+               importers/catalog_weighed.c \
+               importers/dfc_export.c importers/weigh_csv.c server/form.c
 FUZZ_OBJ = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIB_SRC))
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
