@@ -161,8 +161,8 @@ static void print_shortage(const shortage_in *in, const shortage_result *r)
         dec_format(after, s->after, 3, 0);
         dec_format(nb, s->net_before, 2, 2);
         dec_format(na, s->net_after, 2, 2);
-        printf("  line %lld\torder %lld\t%s\t%s -> %s\t%s -> %s EUR excl. VAT\n",
-               (long long)s->line, (long long)s->order, s->customer, before, after, nb, na);
+        printf("  line %lld\torder %lld\t%s -> %s\t%s -> %s EUR excl. VAT\n", (long long)s->line,
+               (long long)s->order, before, after, nb, na);
     }
 }
 

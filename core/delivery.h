@@ -105,8 +105,7 @@ typedef struct shortage_in {
 
 /* One line a shortage changed. */
 typedef struct shortage_change {
-    int64_t line, order, bag;
-    const char *customer;
+    int64_t line, order;
     milli_t before, after;
     cents_t net_before, net_after;
 } shortage_change;

@@ -22,7 +22,8 @@ DB_STMT(cycle_share, "SELECT state, shortage_rule FROM cycles WHERE hub_id = $1 
 DB_STMT(trail, "SELECT set_config('km0.delivery_kind', $1, true),"
                " set_config('km0.delivery_reason', $2, true),"
                " set_config('km0.delivery_via', $3, true),"
-               " set_config('km0.delivery_user', $4, true)");
+               " set_config('km0.delivery_user', $4, true),"
+               " set_config('km0.delivery_cycle', $5, true)");
 DB_STMT(write_lines,
         "UPDATE order_lines l SET delivered_milli = v.d, weighed_milli = v.w,"
         " delivered_net_cents = v.net"
@@ -61,11 +62,12 @@ int dl_lock_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, dl_cycle *ou
     return 0;
 }
 
-db_status dl_trail(db_conn *c, arena *a, const delivery_actor *who, const char *kind,
-                   const char *reason)
+db_status dl_trail(db_conn *c, arena *a, int64_t cycle, const delivery_actor *who,
+                   const char *kind, const char *reason)
 {
     return db_do(c, &trail,
-                 DB_P(kind, reason, who->via, who->user ? db_i64(a, who->user) : ""));
+                 DB_P(kind, reason, who->via, who->user ? db_i64(a, who->user) : "",
+                      db_i64(a, cycle)));
 }
 
 char *dl_array(arena *a, const int64_t *v, size_t n)

@@ -89,7 +89,7 @@ int delivery_before_issue(db_conn *c, arena *a, int64_t hub, int64_t cycle, bool
         net[i] = money_line_net(wei[i], db_int(r, k, "measure_price_excl_vat_e4"));
     }
     delivery_actor who = {user, 0, via};
-    if ((st = dl_trail(c, a, &who, "estimate",
+    if ((st = dl_trail(c, a, cycle, &who, "estimate",
                        "Estimation retenue à la facturation · Estimate accepted at invoicing")) !=
             DB_OK ||
         (st = dl_write(c, a, ids, del, wei, net, n)) != DB_OK ||
@@ -145,7 +145,7 @@ db_status delivery_record_credit(db_conn *c, arena *a, int64_t cycle, const char
         keep++;
     const char *why = arena_printf(a, "Avoir %s%s%.*s", credit_number, keep ? " : " : "",
                                    (int)keep, keep ? reason : "");
-    if ((st = dl_trail(c, a, &who, "credit", why)) != DB_OK)
+    if ((st = dl_trail(c, a, cycle, &who, "credit", why)) != DB_OK)
         return st;
     return dl_write(c, a, ids, del, wei, amt, m);
 }

@@ -14,31 +14,30 @@
 #include "unit.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 DB_STMT(shortage_offer,
         "SELECT f.id, f.producer_id, f.name, f.unit, f.step_milli, f.measure"
         " FROM offers f JOIN producers p ON p.id = f.producer_id"
         " WHERE f.cycle_id = $1 AND f.hub_id = $2 AND p.slug = $3 AND f.sku = $4");
-/* rank: when the order was placed, the latest highest */
+/* placed: when the order was placed, in microseconds; ranked in C (order id breaks ties) */
 DB_STMT(shortage_lines,
-        "SELECT l.id, l.order_id, c.name AS customer, l.quantity_milli,"
+        "SELECT l.id, l.order_id, l.quantity_milli,"
         " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
-        " coalesce(l.weighed_milli, -1) AS weighed,"
         " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
-        " l.unit_price_excl_vat_e4, row_number() OVER (ORDER BY o.created_at, o.id) AS rank"
+        " l.unit_price_excl_vat_e4,"
+        " (extract(epoch FROM o.created_at) * 1000000)::bigint AS placed"
         " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-        " JOIN customers c ON c.id = o.customer_id"
-        " WHERE l.offer_id = $1 AND l.substitutes_offer_id IS NULL ORDER BY l.id");
+        " WHERE l.offer_id = $1 AND l.substitutes_offer_id IS NULL");
 DB_STMT(one_line,
-        "SELECT l.id, l.order_id, c.name AS customer, l.quantity_milli,"
+        "SELECT l.id, l.order_id, l.quantity_milli,"
         " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
-        " coalesce(l.weighed_milli, -1) AS weighed,"
         " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
         " l.unit_price_excl_vat_e4, l.substitutes_offer_id IS NOT NULL AS substitute,"
         " f.producer_id, f.name, f.unit, f.step_milli, f.measure"
         " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-        " JOIN customers c ON c.id = o.customer_id JOIN offers f ON f.id = l.offer_id"
+        " JOIN offers f ON f.id = l.offer_id"
         " WHERE l.id = $1 AND o.cycle_id = $2 AND o.hub_id = $3");
 
 typedef struct shortage_ctx {
@@ -76,8 +75,33 @@ static int write_changes(db_conn *c, shortage_ctx *x, const char *kind, const in
         del[i] = o->changes[i].after;
         net[i] = o->changes[i].net_after;
     }
-    int st = n ? dl_trail(c, x->a, &x->in->who, kind, x->reason) : DB_OK;
+    int st = n ? dl_trail(c, x->a, x->in->cycle, &x->in->who, kind, x->reason) : DB_OK;
     return st == DB_OK ? dl_write(c, x->a, ids, del, weighed, net, n) : st;
+}
+
+/* Each line with what it delivers and the rank of its order: 1 for the order placed
+ * first (created_at, then order id), n for the last. */
+typedef struct placed {
+    int64_t at, order;
+    size_t row;
+} placed;
+
+static int by_placing(const void *a, const void *b)
+{
+    const placed *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static void rank_lines(arena *a, const PGresult *r, shortage_line *sl, size_t n)
+{
+    placed *p = arena_alloc(a, (n + 1) * sizeof *p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (placed){db_int(r, (int)i, "placed"), db_int(r, (int)i, "order_id"), i};
+    qsort(p, n, sizeof *p, by_placing);
+    for (size_t k = 0; k < n; k++)
+        sl[p[k].row] = (shortage_line){db_int(r, (int)p[k].row, "delivered"), (int64_t)k + 1};
 }
 
 static int product_short(db_conn *c, shortage_ctx *x, const dl_cycle *cy)
@@ -112,8 +136,7 @@ static int product_short(db_conn *c, shortage_ctx *x, const dl_cycle *cy)
         return st;
     size_t n = (size_t)PQntuples(lines);
     shortage_line *sl = arena_alloc(a, (n + 1) * sizeof *sl);
-    for (size_t i = 0; i < n; i++)
-        sl[i] = (shortage_line){db_int(lines, (int)i, "delivered"), db_int(lines, (int)i, "rank")};
+    rank_lines(a, lines, sl, n);
     milli_t can = shortage_available(sl, n, step);
     if (in->missing > can)
         return refuse(x->why, 422, "shortage_too_large", "missing",
@@ -139,7 +162,6 @@ static int product_short(db_conn *c, shortage_ctx *x, const dl_cycle *cy)
         o->changes[o->nchanges++] = (shortage_change){
             .line = db_int(lines, k, "id"),
             .order = db_int(lines, k, "order_id"),
-            .customer = db_val(lines, k, "customer"),
             .before = sl[i].have,
             .after = after,
             .net_before = db_int(lines, k, "net"),
@@ -191,7 +213,6 @@ static int line_set(db_conn *c, shortage_ctx *x)
     o->changes[0] = (shortage_change){
         .line = in->line,
         .order = db_int(r, 0, "order_id"),
-        .customer = db_val(r, 0, "customer"),
         .before = have,
         .after = in->delivered,
         .net_before = db_int(r, 0, "net"),

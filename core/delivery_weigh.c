@@ -10,12 +10,14 @@
 #include "bags.h"
 #include "cycle.h"
 #include "delivery_int.h"
+#include "log.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* The lines of the bags and ids asked for, each with its bag (0 before batching). */
+DB_STMT(bag_count, "SELECT count(*) AS n FROM order_stops WHERE cycle_id = $1 AND hub_id = $2");
 DB_STMT(weigh_candidates,
         "WITH " BAGS_CTE
         " SELECT l.id, coalesce(b.bag, 0) AS bag, f.producer_id, p.slug AS producer, f.sku,"
@@ -26,7 +28,8 @@ DB_STMT(weigh_candidates,
         " JOIN offers f ON f.id = l.offer_id JOIN producers p ON p.id = f.producer_id"
         " LEFT JOIN bags b ON b.order_id = o.id"
         " WHERE o.cycle_id = $1 AND o.hub_id = $2"
-        " AND (b.bag IN (SELECT unnest($3::bigint[])) OR l.id IN (SELECT unnest($4::bigint[])))");
+        " AND ((b.bag IN (SELECT unnest($3::bigint[])) AND f.sku IN (SELECT unnest($5::text[])))"
+        "      OR l.id IN (SELECT unnest($4::bigint[])))");
 
 typedef struct cand {
     int64_t id, bag, producer_id;
@@ -47,6 +50,7 @@ static int by_bag_sku(const void *a, const void *b)
 }
 
 typedef struct weigh_ctx {
+    db_conn *c;
     arena *a;
     const weigh_in *in;
     weigh_result *out;
@@ -54,7 +58,9 @@ typedef struct weigh_ctx {
     cand *cands;
     size_t ncands;
     dl_problems problems;
-    bool batched;
+    int64_t bags; /* how many bags the cycle has (numbered 1..bags), -1 until asked */
+    int64_t read_us, check_us, write_us; /* where the time went (the log line) */
+    int st;       /* a database failure met while resolving rows */
 } weigh_ctx;
 
 static cand *find_id(weigh_ctx *x, int64_t id)
@@ -117,13 +123,18 @@ static cand *resolve(weigh_ctx *x, const weigh_row *w)
                                 (long long)w->bag, w->sku));
         return NULL;
     }
-    size_t b = lower_bound(x, w->bag, NULL);
-    if (b < x->ncands && x->cands[b].bag == w->bag)
+    if (x->bags < 0) { /* bags are numbered 1..n: is this one of them? */
+        PGresult *r;
+        x->st = db_run_a(x->c, a, &bag_count, &r,
+                         DB_P(db_i64(a, x->in->cycle), db_i64(a, x->in->hub)));
+        x->bags = x->st == DB_OK ? db_int(r, 0, "n") : 0;
+    }
+    if (w->bag <= x->bags)
         dl_problem(&x->problems, 422, "unknown_product", w->at_sku,
                    arena_printf(a, "Le sac %lld ne contient pas « %s ».", (long long)w->bag,
                                 w->sku),
                    arena_printf(a, "Bag %lld holds no \"%s\".", (long long)w->bag, w->sku));
-    else if (!x->batched)
+    else if (x->bags == 0)
         dl_problem(&x->problems, 422, "unknown_bag", w->at_bag,
                    "Les sacs sont numérotés une fois les tournées calculées : nommez la ligne "
                    "par son numéro, ou calculez les tournées d’abord.",
@@ -201,29 +212,43 @@ static void check_plausible(weigh_ctx *x, const cand *k)
 
 static void load(weigh_ctx *x, const PGresult *r)
 {
+    /* ten thousand rows for a big file: each column looked up once */
+    enum { ID, BAG, PRODUCER_ID, PRODUCER, SKU, NAME, UNIT, MEASURE, PRICE, ESTIMATE, DELIVERED,
+           DELIVERED_SET, WEIGHED, NCOLS };
+    static const char *const names[NCOLS] = {
+        "id",   "bag",     "producer_id",               "producer",  "sku",
+        "name", "unit",    "measure",                   "measure_price_excl_vat_e4",
+        "measure_estimate_milli", "delivered", "delivered_set", "weighed"};
+    int col[NCOLS];
+    for (int k = 0; k < NCOLS; k++)
+        col[k] = PQfnumber(r, names[k]);
     x->ncands = (size_t)PQntuples(r);
     x->cands = arena_alloc(x->a, (x->ncands + 1) * sizeof *x->cands);
-    for (size_t i = 0; i < x->ncands; i++) {
-        int k = (int)i;
+#define NUM(k) strtoll(PQgetvalue(r, i, col[k]), NULL, 10)
+    for (int i = 0; i < (int)x->ncands; i++)
         x->cands[i] = (cand){
-            .id = db_int(r, k, "id"),
-            .bag = db_int(r, k, "bag"),
-            .producer_id = db_int(r, k, "producer_id"),
-            .producer = db_val(r, k, "producer"),
-            .sku = db_val(r, k, "sku"),
-            .name = db_val(r, k, "name"),
-            .unit = db_val(r, k, "unit"),
-            .measure = db_null(r, k, "measure") ? NULL : db_val(r, k, "measure"),
-            .measure_price = db_int(r, k, "measure_price_excl_vat_e4"),
-            .estimate_unit = db_int(r, k, "measure_estimate_milli"),
-            .delivered = db_int(r, k, "delivered"),
-            .delivered_set = db_int(r, k, "delivered_set"),
-            .weighed = db_int(r, k, "weighed"),
+            .id = NUM(ID),
+            .bag = NUM(BAG),
+            .producer_id = NUM(PRODUCER_ID),
+            .producer = PQgetvalue(r, i, col[PRODUCER]),
+            .sku = PQgetvalue(r, i, col[SKU]),
+            .name = PQgetvalue(r, i, col[NAME]),
+            .unit = PQgetvalue(r, i, col[UNIT]),
+            .measure = PQgetisnull(r, i, col[MEASURE]) ? NULL : PQgetvalue(r, i, col[MEASURE]),
+            .measure_price = NUM(PRICE),
+            .estimate_unit = NUM(ESTIMATE),
+            .delivered = NUM(DELIVERED),
+            .delivered_set = NUM(DELIVERED_SET),
+            .weighed = NUM(WEIGHED),
             .first_row = -1,
         };
-        x->batched = x->batched || x->cands[i].bag > 0;
-    }
+#undef NUM
     qsort(x->cands, x->ncands, sizeof *x->cands, by_bag_sku);
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static db_status read_candidates(db_conn *c, weigh_ctx *x)
@@ -231,17 +256,29 @@ static db_status read_candidates(db_conn *c, weigh_ctx *x)
     const weigh_in *in = x->in;
     int64_t *bags = arena_alloc(x->a, (in->nrows + 1) * sizeof *bags);
     int64_t *ids = arena_alloc(x->a, (in->nrows + 1) * sizeof *ids);
-    size_t nb = 0, ni = 0;
+    const char **skus = arena_alloc(x->a, (in->nrows + 1) * sizeof *skus);
+    size_t nb = 0, ni = 0, ns = 0;
     for (size_t i = 0; i < in->nrows; i++) {
-        if (in->rows[i].line > 0)
+        if (in->rows[i].line > 0) {
             ids[ni++] = in->rows[i].line;
-        else
-            bags[nb++] = in->rows[i].bag;
+            continue;
+        }
+        bags[nb++] = in->rows[i].bag;
+        skus[ns++] = in->rows[i].sku;
     }
+    /* the products named, each once (a scale's file names one or two, a long file
+     * many times) */
+    qsort(skus, ns, sizeof *skus, by_text);
+    size_t unique = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (!unique || strcmp(skus[unique - 1], skus[i]) != 0)
+            skus[unique++] = skus[i];
+    ns = unique;
     PGresult *r;
     db_status st = db_run_a(c, x->a, &weigh_candidates, &r,
                             DB_P(db_i64(x->a, in->cycle), db_i64(x->a, in->hub),
-                                 db_int_array(x->a, bags, nb), db_int_array(x->a, ids, ni)));
+                                 db_int_array(x->a, bags, nb), db_int_array(x->a, ids, ni),
+                                 db_text_array(x->a, skus, ns)));
     if (st == DB_OK)
         load(x, r);
     return st;
@@ -294,7 +331,7 @@ static int write_all(db_conn *c, weigh_ctx *x, const char *reason)
     }
     o->changed = w;
     qsort(o->lines, o->nlines, sizeof *o->lines, cmp_line);
-    int st = w ? dl_trail(c, x->a, &x->in->who, "weight", reason) : DB_OK;
+    int st = w ? dl_trail(c, x->a, x->in->cycle, &x->in->who, "weight", reason) : DB_OK;
     return st == DB_OK ? dl_write(c, x->a, ids, del, wei, net, w) : st;
 }
 
@@ -310,11 +347,16 @@ static int weigh_tx(db_conn *c, void *p)
     const weigh_in *in = x->in;
     *x->out = (weigh_result){0};
     x->problems = (dl_problems){.a = x->a};
-    x->batched = false;
+    x->c = c;
+    x->bags = -1;
+    x->st = DB_OK;
     dl_cycle cy;
+    int64_t t0 = now_us();
     int st = dl_lock_cycle(c, x->a, in->hub, in->cycle, &cy, x->why);
     if (st != 0 || (st = read_candidates(c, x)) != DB_OK)
         return st;
+    int64_t t1 = now_us();
+    x->read_us = t1 - t0;
     for (size_t i = 0; i < in->nrows; i++) {
         const weigh_row *w = &in->rows[i];
         x->problems.row = (int)i;
@@ -332,9 +374,15 @@ static int weigh_tx(db_conn *c, void *p)
             x->problems.row = x->cands[i].first_row;
             check_plausible(x, &x->cands[i]);
         }
+    if (x->st != DB_OK)
+        return x->st;
     if ((st = dl_problems_refuse(&x->problems, x->why)) != 0)
         return st;
-    return write_all(c, x, t->reason);
+    int64_t t2 = now_us();
+    x->check_us = t2 - t1;
+    st = write_all(c, x, t->reason);
+    x->write_us = now_us() - t2;
+    return st;
 }
 
 int delivery_weigh(db_conn *c, arena *a, const weigh_in *in, weigh_result *out, refusal *why)
@@ -353,5 +401,12 @@ int delivery_weigh(db_conn *c, arena *a, const weigh_in *in, weigh_result *out, 
         return st;
     weigh_ctx x = {.a = a, .in = in, .out = out, .why = why};
     tx_arg t = {&x, reason};
-    return db_transaction(c, false, weigh_tx, &t);
+    if ((st = db_transaction(c, false, weigh_tx, &t)) == 0)
+        log_event(LOG_INFO, "delivery.weighed",
+                  "cycle=%lld rows=%zu lines=%zu changed=%zu via=%s read_ms=%.1f check_ms=%.1f "
+                  "write_ms=%.1f",
+                  (long long)in->cycle, in->nrows, out->nlines, out->changed, in->who.via,
+                  (double)x.read_us / 1000, (double)x.check_us / 1000,
+                  (double)x.write_us / 1000);
+    return st;
 }

@@ -119,7 +119,7 @@ COMMENT ON COLUMN order_lines.substitutes_offer_id IS
 -- cost a lookup per row of a shortage over ten thousand orders (bench/delivered.sh); the
 -- user is checked once per statement instead.
 CREATE TABLE delivery_changes (
-    id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id                  bigint GENERATED ALWAYS AS IDENTITY,
     hub_id              bigint NOT NULL,
     cycle_id            bigint NOT NULL,
     order_id            bigint NOT NULL,
@@ -136,10 +136,12 @@ CREATE TABLE delivery_changes (
     new_weighed_milli   bigint,
     old_net_cents       bigint,
     new_net_cents       bigint NOT NULL,
-    reason              text NOT NULL CHECK (length(reason) BETWEEN 1 AND 500)
+    reason              text NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
+    -- a cycle's changes together (its documents, the messages of a week); two indexes
+    -- only, since a shortage over ten thousand orders writes ten thousand rows
+    PRIMARY KEY (cycle_id, id)
 );
 CREATE INDEX delivery_changes_order ON delivery_changes (order_id, id);
-CREATE INDEX delivery_changes_cycle ON delivery_changes (cycle_id, id);
 COMMENT ON TABLE delivery_changes IS
     'Every change of a delivered quantity, weight or amount: who, when, old, new and why; rows are never changed or removed.';
 COMMENT ON COLUMN delivery_changes.kind IS
@@ -151,16 +153,19 @@ CREATE TRIGGER delivery_changes_no_truncate BEFORE TRUNCATE ON delivery_changes
 
 -- Who, how and why come from settings of the transaction (set_config(..., true)), set by
 -- km0 before each change (core/delivery_db.c): km0.delivery_kind, km0.delivery_reason,
--- km0.delivery_via and km0.delivery_user (empty for the command line). An update that
--- changes a delivered column without them is refused.
+-- km0.delivery_via, km0.delivery_user (empty for the command line) and
+-- km0.delivery_cycle, the cycle whose lines change (km0 changes one cycle at a time;
+-- checked on the first line rather than joined for each). An update that changes a
+-- delivered column without them is refused.
 CREATE FUNCTION order_lines_delivery_trail() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    k   text := nullif(current_setting('km0.delivery_kind', true), '');
-    why text := nullif(current_setting('km0.delivery_reason', true), '');
-    via text := nullif(current_setting('km0.delivery_via', true), '');
-    who bigint := nullif(current_setting('km0.delivery_user', true), '')::bigint;
+    k     text := nullif(current_setting('km0.delivery_kind', true), '');
+    why   text := nullif(current_setting('km0.delivery_reason', true), '');
+    via   text := nullif(current_setting('km0.delivery_via', true), '');
+    who   bigint := nullif(current_setting('km0.delivery_user', true), '')::bigint;
+    cycle bigint := nullif(current_setting('km0.delivery_cycle', true), '')::bigint;
 BEGIN
-    IF k IS NULL OR why IS NULL OR via IS NULL THEN
+    IF k IS NULL OR why IS NULL OR via IS NULL OR cycle IS NULL THEN
         IF EXISTS (SELECT 1 FROM old_lines o JOIN new_lines n ON n.id = o.id
                     WHERE (o.delivered_milli, o.weighed_milli, o.delivered_net_cents)
                           IS DISTINCT FROM (n.delivered_milli, n.weighed_milli, n.delivered_net_cents)) THEN
@@ -174,18 +179,21 @@ BEGIN
                                           AND u.hub_id = (SELECT n.hub_id FROM new_lines n LIMIT 1)) THEN
         RAISE foreign_key_violation USING MESSAGE = format('no user %s in this hub', who);
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM orders r
+                    WHERE r.id = (SELECT n.order_id FROM new_lines n LIMIT 1) AND r.cycle_id = cycle) THEN
+        RAISE check_violation USING MESSAGE = format('the order lines changed are not of cycle %s', cycle);
+    END IF;
     INSERT INTO delivery_changes (hub_id, cycle_id, order_id, offer_id, line_id, user_id, via, kind,
                                   old_delivered_milli, new_delivered_milli, old_weighed_milli,
                                   new_weighed_milli, old_net_cents, new_net_cents, reason)
-    SELECT n.hub_id, r.cycle_id, n.order_id, n.offer_id, n.id, who, via, k,
+    SELECT n.hub_id, cycle, n.order_id, n.offer_id, n.id, who, via, k,
            coalesce(o.delivered_milli, o.quantity_milli), coalesce(n.delivered_milli, n.quantity_milli),
            o.weighed_milli, n.weighed_milli,
            coalesce(o.delivered_net_cents, o.line_excl_vat_cents),
            coalesce(n.delivered_net_cents, n.line_excl_vat_cents), why
-      FROM old_lines o JOIN new_lines n ON n.id = o.id JOIN orders r ON r.id = n.order_id
+      FROM old_lines o JOIN new_lines n ON n.id = o.id
      WHERE (o.delivered_milli, o.weighed_milli, o.delivered_net_cents)
-           IS DISTINCT FROM (n.delivered_milli, n.weighed_milli, n.delivered_net_cents)
-     ORDER BY n.id;
+           IS DISTINCT FROM (n.delivered_milli, n.weighed_milli, n.delivered_net_cents);
     RETURN NULL;
 END $$;
 COMMENT ON FUNCTION order_lines_delivery_trail() IS

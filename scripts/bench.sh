@@ -8,7 +8,8 @@
 #   SCALE=1   a hub: 2 000 customers ordering
 #   SCALE=50  a regional network: 100 000 customers
 # Fixed-size rows (import 100 000 rows, batching 100 000 orders, picking sheets for
-# 10 000 orders) keep their sizes at any SCALE, so their ratios compare across runs.
+# 10 000 orders, a shortage and a weigh-in over 10 000 orders) keep their sizes at any
+# SCALE, so their ratios compare across runs.
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${1:-1}
@@ -23,7 +24,8 @@ trap 'scripts/pg.sh stop "$BENCH_PG_DIR" >/dev/null 2>&1 || true' EXIT INT TERM
 out=var/bench-results.jsonl
 : >"$out"
 status=0
-for b in bench/order.sh bench/shop.sh bench/shop_wire.sh bench/import.sh bench/batch.sh bench/report_picking.sh; do
+for b in bench/order.sh bench/shop.sh bench/shop_wire.sh bench/import.sh bench/batch.sh bench/report_picking.sh \
+    bench/delivered.sh; do
     [ -x "$b" ] || { echo "bench: $b is missing" >&2; status=1; continue; }
     echo "== $b (SCALE=$SCALE)" >&2
     if ! "$b" >var/bench-one.jsonl 2>var/bench-one.log; then
