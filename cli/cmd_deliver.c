@@ -178,10 +178,10 @@ static bool quantity_arg(const char *s, bool zero_ok, milli_t *out)
 int cmd_shortage(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"cycle", required_argument, NULL, 'c'},   {"producer", required_argument, NULL, 'p'},
-        {"sku", required_argument, NULL, 's'},     {"missing", required_argument, NULL, 'm'},
-        {"line", required_argument, NULL, 'l'},    {"delivered", required_argument, NULL, 'd'},
-        {"reason", required_argument, NULL, 'r'},  {NULL, 0, NULL, 0}};
+        {"cycle", required_argument, NULL, 'c'},  {"producer", required_argument, NULL, 'p'},
+        {"sku", required_argument, NULL, 's'},    {"missing", required_argument, NULL, 'm'},
+        {"line", required_argument, NULL, 'l'},   {"delivered", required_argument, NULL, 'd'},
+        {"reason", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
     shortage_in in = {.who = {0, 0, "cli"}};
     bool has_missing = false, has_delivered = false;
     int ch;

@@ -138,12 +138,15 @@ static int do_credit(db_conn *c, int64_t hub, const char *number, const char *re
 
 int cmd_invoice(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"cycle", required_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},   {"reason", required_argument, NULL, 'r'},
-        {"output", required_argument, NULL, 'o'}, {"accept-estimates", no_argument, NULL, 'e'},
-        {"line", required_argument, NULL, 'n'},   {"quantity", required_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"cycle", required_argument, NULL, 'c'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"reason", required_argument, NULL, 'r'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"accept-estimates", no_argument, NULL, 'e'},
+                                         {"line", required_argument, NULL, 'n'},
+                                         {"quantity", required_argument, NULL, 'q'},
+                                         {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("invoice");
     inv_credit_line lines[CREDIT_LINES_MAX];

@@ -4,8 +4,8 @@
  * draft -> open -> closed -> batched -> invoiced. Opening freezes the offers
  * (price, VAT, step, stock, and for a product priced by the kg its price per kg and
  * estimate) from the products of the producers taking part, and the hub's settings
- * (the shortage rule among them); later catalog changes never touch an open cycle. Opening and closing happen
- * by time (the server's timer, and any request that finds a cycle due) or by a
+ * (the shortage rule among them); later catalog changes never touch an open cycle. Opening and
+ * closing happen by time (the server's timer, and any request that finds a cycle due) or by a
  * coordinator; batching and invoicing move the later states.
  */
 #ifndef KM0_CYCLE_H

@@ -132,7 +132,7 @@ int delivery_shortage(db_conn *c, arena *a, const shortage_in *in, shortage_resu
 typedef struct substitution_in {
     int64_t hub, cycle;
     delivery_actor who;
-    int64_t line; /* the line delivered short */
+    int64_t line;               /* the line delivered short */
     const char *producer, *sku; /* the substitute, an offer of the same cycle */
     milli_t quantity;
     const char *reason;
@@ -142,8 +142,7 @@ typedef struct substitution_in {
  * unknown_line, unknown_product; 409 cycle_not_closed, cycle_invoiced,
  * already_in_order (the order holds that product already), already_proposed; 403
  * not_your_product; 422 invalid_quantity, invalid_reason. */
-int delivery_substitute(db_conn *c, arena *a, const substitution_in *in, int64_t *id,
-                        refusal *why);
+int delivery_substitute(db_conn *c, arena *a, const substitution_in *in, int64_t *id, refusal *why);
 
 /* The customer answers a proposal of their order: accepted, it becomes a line of the
  * order (ordered 0, delivered its quantity at the substitute's frozen price, audited);
@@ -195,7 +194,7 @@ db_status delivery_changes_list(db_conn *c, arena *a, int64_t hub, int64_t cycle
 typedef struct delivery_line {
     int64_t line, order, bag; /* bag 0: not batched yet */
     const char *customer, *producer, *producer_name, *sku, *name, *unit;
-    const char *measure; /* "kg", "l", or NULL for a plain product */
+    const char *measure;                /* "kg", "l", or NULL for a plain product */
     milli_t ordered, delivered, weight; /* weight -1: not weighed */
     milli_t estimate;                   /* weighed: the measure expected for the units delivered */
     price4_t measure_price;             /* weighed: excl. VAT per kg or litre */
@@ -215,8 +214,7 @@ typedef struct delivery_list {
  * weighed_only), by bag then product, from bag `from` on, at most limit (0: all).
  * Refusal 404 cycle_not_found. */
 int delivery_lines(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t producer,
-                   bool weighed_only, int64_t from, size_t limit, delivery_list *out,
-                   refusal *why);
+                   bool weighed_only, int64_t from, size_t limit, delivery_list *out, refusal *why);
 
 /* A product of the cycle with orders, and what of it is delivered (the shortage form). */
 typedef struct delivery_product {

@@ -14,8 +14,7 @@
 
 /* The delivery lock of a cycle: an advisory lock keyed by a constant and the cycle id,
  * in the two-integer key space (the cycle's order gate uses single bigint keys). */
-DB_STMT(delivery_lock,
-        "SELECT pg_advisory_xact_lock(7030016, ($1::bigint % 2147483647)::int)");
+DB_STMT(delivery_lock, "SELECT pg_advisory_xact_lock(7030016, ($1::bigint % 2147483647)::int)");
 DB_STMT(cycle_share, "SELECT state, shortage_rule FROM cycles WHERE hub_id = $1 AND id = $2"
                      " FOR SHARE");
 /* set_config(…, true): for this transaction only; the trigger of schema/010 reads them */
@@ -62,12 +61,12 @@ int dl_lock_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, dl_cycle *ou
     return 0;
 }
 
-db_status dl_trail(db_conn *c, arena *a, int64_t cycle, const delivery_actor *who,
-                   const char *kind, const char *reason)
+db_status dl_trail(db_conn *c, arena *a, int64_t cycle, const delivery_actor *who, const char *kind,
+                   const char *reason)
 {
-    return db_do(c, &trail,
-                 DB_P(kind, reason, who->via, who->user ? db_i64(a, who->user) : "",
-                      db_i64(a, cycle)));
+    return db_do(
+        c, &trail,
+        DB_P(kind, reason, who->via, who->user ? db_i64(a, who->user) : "", db_i64(a, cycle)));
 }
 
 char *dl_array(arena *a, const int64_t *v, size_t n)

@@ -25,8 +25,8 @@ db_status dl_lock_deliveries(db_conn *c, arena *a, int64_t cycle);
 
 /* Who, how and why for the changes of cycle's lines the transaction writes next (the
  * trigger of schema/010 reads them). */
-db_status dl_trail(db_conn *c, arena *a, int64_t cycle, const delivery_actor *who,
-                   const char *kind, const char *reason);
+db_status dl_trail(db_conn *c, arena *a, int64_t cycle, const delivery_actor *who, const char *kind,
+                   const char *reason);
 
 /* Set the three delivered columns of lines ids[i]: delivered units, weight, amount;
  * -1 writes NULL (delivered: as ordered; weight: not weighed). One statement. */

@@ -13,8 +13,7 @@
 
 /* Weighed lines with pieces delivered and no weight, in bag order. */
 DB_STMT(missing_weights,
-        "WITH " BAGS_CTE
-        " SELECT l.id, coalesce(b.bag, 0) AS bag, f.name, c.name AS customer,"
+        "WITH " BAGS_CTE " SELECT l.id, coalesce(b.bag, 0) AS bag, f.name, c.name AS customer,"
         " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
         " coalesce(l.delivered_milli, -1) AS delivered_set, f.measure_estimate_milli,"
         " f.measure_price_excl_vat_e4"
@@ -25,13 +24,14 @@ DB_STMT(missing_weights,
         " ORDER BY 2, l.id");
 DB_STMT(mark_accepted, "UPDATE cycles SET estimates_accepted_at = now(),"
                        " estimates_accepted_by = nullif($2, '0')::bigint WHERE id = $1");
-DB_STMT(credited_lines,
-        "SELECT l.id, coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
-        " coalesce(l.delivered_milli, -1) AS delivered_set, coalesce(l.weighed_milli, -1) AS weighed,"
-        " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
-        " f.measure IS NOT NULL AS weighs"
-        " FROM order_lines l JOIN offers f ON f.id = l.offer_id"
-        " WHERE l.id IN (SELECT unnest($1::bigint[])) ORDER BY l.id");
+DB_STMT(
+    credited_lines,
+    "SELECT l.id, coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
+    " coalesce(l.delivered_milli, -1) AS delivered_set, coalesce(l.weighed_milli, -1) AS weighed,"
+    " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
+    " f.measure IS NOT NULL AS weighs"
+    " FROM order_lines l JOIN offers f ON f.id = l.offer_id"
+    " WHERE l.id IN (SELECT unnest($1::bigint[])) ORDER BY l.id");
 
 static int refuse_missing(arena *a, const PGresult *r, refusal *why)
 {
@@ -45,12 +45,11 @@ static int refuse_missing(arena *a, const PGresult *r, refusal *why)
                                    : arena_printf(a, "ligne %s", db_val(r, k, "id"));
         const char *where_en = bag ? arena_printf(a, "bag %lld", (long long)bag)
                                    : arena_printf(a, "line %s", db_val(r, k, "id"));
-        d[i] = (refusal_detail){
-            "weight_missing", arena_printf(a, "lines[%s]", db_val(r, k, "id")),
-            arena_printf(a, "%s : %s (%s) n’est pas pesé.", where_fr, db_val(r, k, "name"),
-                         db_val(r, k, "customer")),
-            arena_printf(a, "%s: %s (%s) is not weighed.", where_en, db_val(r, k, "name"),
-                         db_val(r, k, "customer"))};
+        d[i] = (refusal_detail){"weight_missing", arena_printf(a, "lines[%s]", db_val(r, k, "id")),
+                                arena_printf(a, "%s : %s (%s) n’est pas pesé.", where_fr,
+                                             db_val(r, k, "name"), db_val(r, k, "customer")),
+                                arena_printf(a, "%s: %s (%s) is not weighed.", where_en,
+                                             db_val(r, k, "name"), db_val(r, k, "customer"))};
     }
     refuse(why, 409, "weights_missing", "accept_estimates",
            arena_printf(a,
@@ -112,8 +111,10 @@ db_status delivery_record_credit(db_conn *c, arena *a, int64_t cycle, const char
         (st = db_run_a(c, a, &credited_lines, &r, DB_P(db_int_array(a, lines, n)))) != DB_OK)
         return st;
     size_t m = (size_t)PQntuples(r);
-    int64_t *ids = arena_alloc(a, (m + 1) * sizeof *ids), *del = arena_alloc(a, (m + 1) * sizeof *del);
-    int64_t *wei = arena_alloc(a, (m + 1) * sizeof *wei), *amt = arena_alloc(a, (m + 1) * sizeof *amt);
+    int64_t *ids = arena_alloc(a, (m + 1) * sizeof *ids),
+            *del = arena_alloc(a, (m + 1) * sizeof *del);
+    int64_t *wei = arena_alloc(a, (m + 1) * sizeof *wei),
+            *amt = arena_alloc(a, (m + 1) * sizeof *amt);
     for (size_t i = 0; i < m; i++) {
         int k = (int)i;
         ids[i] = db_int(r, k, "id");
@@ -143,8 +144,8 @@ db_status delivery_record_credit(db_conn *c, arena *a, int64_t cycle, const char
         chars += ((unsigned char)p[keep] & 0xc0) != 0x80;
     while (reason && reason[keep] && ((unsigned char)reason[keep] & 0xc0) == 0x80)
         keep++;
-    const char *why = arena_printf(a, "Avoir %s%s%.*s", credit_number, keep ? " : " : "",
-                                   (int)keep, keep ? reason : "");
+    const char *why = arena_printf(a, "Avoir %s%s%.*s", credit_number, keep ? " : " : "", (int)keep,
+                                   keep ? reason : "");
     if ((st = dl_trail(c, a, cycle, &who, "credit", why)) != DB_OK)
         return st;
     return dl_write(c, a, ids, del, wei, amt, m);

@@ -17,28 +17,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-DB_STMT(shortage_offer,
-        "SELECT f.id, f.producer_id, f.name, f.unit, f.step_milli, f.measure"
-        " FROM offers f JOIN producers p ON p.id = f.producer_id"
-        " WHERE f.cycle_id = $1 AND f.hub_id = $2 AND p.slug = $3 AND f.sku = $4");
+DB_STMT(shortage_offer, "SELECT f.id, f.producer_id, f.name, f.unit, f.step_milli, f.measure"
+                        " FROM offers f JOIN producers p ON p.id = f.producer_id"
+                        " WHERE f.cycle_id = $1 AND f.hub_id = $2 AND p.slug = $3 AND f.sku = $4");
 /* placed: when the order was placed, in microseconds; ranked in C (order id breaks ties) */
-DB_STMT(shortage_lines,
-        "SELECT l.id, l.order_id, l.quantity_milli,"
-        " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
-        " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
-        " l.unit_price_excl_vat_e4,"
-        " (extract(epoch FROM o.created_at) * 1000000)::bigint AS placed"
-        " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-        " WHERE l.offer_id = $1 AND l.substitutes_offer_id IS NULL");
-DB_STMT(one_line,
-        "SELECT l.id, l.order_id, l.quantity_milli,"
-        " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
-        " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
-        " l.unit_price_excl_vat_e4, l.substitutes_offer_id IS NOT NULL AS substitute,"
-        " f.producer_id, f.name, f.unit, f.step_milli, f.measure"
-        " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-        " JOIN offers f ON f.id = l.offer_id"
-        " WHERE l.id = $1 AND o.cycle_id = $2 AND o.hub_id = $3");
+DB_STMT(shortage_lines, "SELECT l.id, l.order_id, l.quantity_milli,"
+                        " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
+                        " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
+                        " l.unit_price_excl_vat_e4,"
+                        " (extract(epoch FROM o.created_at) * 1000000)::bigint AS placed"
+                        " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                        " WHERE l.offer_id = $1 AND l.substitutes_offer_id IS NULL");
+DB_STMT(one_line, "SELECT l.id, l.order_id, l.quantity_milli,"
+                  " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
+                  " coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS net,"
+                  " l.unit_price_excl_vat_e4, l.substitutes_offer_id IS NOT NULL AS substitute,"
+                  " f.producer_id, f.name, f.unit, f.step_milli, f.measure"
+                  " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                  " JOIN offers f ON f.id = l.offer_id"
+                  " WHERE l.id = $1 AND o.cycle_id = $2 AND o.hub_id = $3");
 
 typedef struct shortage_ctx {
     arena *a;
@@ -127,11 +124,12 @@ static int product_short(db_conn *c, shortage_ctx *x, const dl_cycle *cy)
     if (in->who.producer && db_int(r, 0, "producer_id") != in->who.producer)
         return not_yours(x, name);
     if (in->missing <= 0 || in->missing % step != 0)
-        return refuse(x->why, 422, "invalid_quantity", "missing",
-                      arena_printf(a, "%s se vend par %s : le manque se compte ainsi, et est positif.",
-                                   name, dl_amount(a, step, unit, true)),
-                      arena_printf(a, "%s is sold in steps of %s: a shortage counts in them, above 0.",
-                                   name, dl_amount(a, step, unit, false)));
+        return refuse(
+            x->why, 422, "invalid_quantity", "missing",
+            arena_printf(a, "%s se vend par %s : le manque se compte ainsi, et est positif.", name,
+                         dl_amount(a, step, unit, true)),
+            arena_printf(a, "%s is sold in steps of %s: a shortage counts in them, above 0.", name,
+                         dl_amount(a, step, unit, false)));
     if ((st = db_run_a(c, a, &shortage_lines, &lines, DB_P(db_val(r, 0, "id")))) != DB_OK)
         return st;
     size_t n = (size_t)PQntuples(lines);
@@ -140,7 +138,8 @@ static int product_short(db_conn *c, shortage_ctx *x, const dl_cycle *cy)
     milli_t can = shortage_available(sl, n, step);
     if (in->missing > can)
         return refuse(x->why, 422, "shortage_too_large", "missing",
-                      arena_printf(a, "Il manque %s de %s, mais les commandes n’en attendent que %s.",
+                      arena_printf(a,
+                                   "Il manque %s de %s, mais les commandes n’en attendent que %s.",
                                    dl_amount(a, in->missing, unit, true), name,
                                    dl_amount(a, can, unit, true)),
                       arena_printf(a, "%s of %s are missing, but the orders only expect %s.",

@@ -38,15 +38,16 @@ DB_STMT(subst_answer, "UPDATE substitutions SET state = $2, answered_at = now()"
                       " WHERE id = $1 AND state = 'proposed'");
 /* The accepted substitute as a line, and its trail row (an insert: the trigger of
  * schema/010 watches updates). */
-DB_STMT(subst_accept,
-        "WITH l AS (INSERT INTO order_lines (hub_id, order_id, offer_id, quantity_milli,"
-        "   unit_price_excl_vat_e4, vat_rate_bp, line_excl_vat_cents, delivered_milli,"
-        "   delivered_net_cents, substitutes_offer_id)"
-        "   VALUES ($1, $2, $3, 0, $4, $5, 0, $6, $7, $8) RETURNING id, hub_id, order_id, offer_id)"
-        " INSERT INTO delivery_changes (hub_id, cycle_id, order_id, offer_id, line_id, user_id, via,"
-        "   kind, old_delivered_milli, new_delivered_milli, old_net_cents, new_net_cents, reason)"
-        " SELECT l.hub_id, $9, l.order_id, l.offer_id, l.id, nullif($10, '0')::bigint, $11,"
-        "   'substitution', NULL, $6, NULL, $7, $12 FROM l");
+DB_STMT(
+    subst_accept,
+    "WITH l AS (INSERT INTO order_lines (hub_id, order_id, offer_id, quantity_milli,"
+    "   unit_price_excl_vat_e4, vat_rate_bp, line_excl_vat_cents, delivered_milli,"
+    "   delivered_net_cents, substitutes_offer_id)"
+    "   VALUES ($1, $2, $3, 0, $4, $5, 0, $6, $7, $8) RETURNING id, hub_id, order_id, offer_id)"
+    " INSERT INTO delivery_changes (hub_id, cycle_id, order_id, offer_id, line_id, user_id, via,"
+    "   kind, old_delivered_milli, new_delivered_milli, old_net_cents, new_net_cents, reason)"
+    " SELECT l.hub_id, $9, l.order_id, l.offer_id, l.id, nullif($10, '0')::bigint, $11,"
+    "   'substitution', NULL, $6, NULL, $7, $12 FROM l");
 
 typedef struct propose_ctx {
     arena *a;
@@ -75,8 +76,9 @@ static int propose_tx(db_conn *c, void *p)
                       arena_printf(a, "No line %lld in this cycle's orders.", (long long)in->line));
     const char *order = db_val(line, 0, "order_id");
     if ((st = db_run_a(c, a, &subst_offer, &offer,
-                       DB_P(db_i64(a, in->cycle), db_i64(a, in->hub), in->producer ? in->producer : "",
-                            in->sku ? in->sku : "", order))) != DB_OK)
+                       DB_P(db_i64(a, in->cycle), db_i64(a, in->hub),
+                            in->producer ? in->producer : "", in->sku ? in->sku : "", order))) !=
+        DB_OK)
         return st;
     if (PQntuples(offer) == 0)
         return refuse(x->why, 404, "unknown_product", "sku",
@@ -98,23 +100,21 @@ static int propose_tx(db_conn *c, void *p)
                       arena_printf(a, "\"%s\" was already proposed to this customer.", name));
     milli_t step = db_int(offer, 0, "step_milli");
     if (in->quantity <= 0 || in->quantity % step != 0)
-        return refuse(x->why, 422, "invalid_quantity", "quantity",
-                      arena_printf(a, "%s se vend par %s.", name, dl_amount(a, step, unit, true)),
-                      arena_printf(a, "%s is sold in steps of %s.", name,
-                                   dl_amount(a, step, unit, false)));
+        return refuse(
+            x->why, 422, "invalid_quantity", "quantity",
+            arena_printf(a, "%s se vend par %s.", name, dl_amount(a, step, unit, true)),
+            arena_printf(a, "%s is sold in steps of %s.", name, dl_amount(a, step, unit, false)));
     PGresult *r;
     if ((st = db_run_a(c, a, &subst_insert, &r,
                        DB_P(db_i64(a, in->hub), db_i64(a, in->cycle), order,
                             db_val(line, 0, "offer_id"), db_val(offer, 0, "id"),
-                            db_i64(a, in->quantity), x->reason, db_i64(a, in->who.user)))) !=
-        DB_OK)
+                            db_i64(a, in->quantity), x->reason, db_i64(a, in->who.user)))) != DB_OK)
         return st;
     x->id = db_int(r, 0, "id");
     return 0;
 }
 
-int delivery_substitute(db_conn *c, arena *a, const substitution_in *in, int64_t *id,
-                        refusal *why)
+int delivery_substitute(db_conn *c, arena *a, const substitution_in *in, int64_t *id, refusal *why)
 {
     *id = 0;
     propose_ctx x = {a, in, NULL, 0, why};

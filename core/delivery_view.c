@@ -98,8 +98,7 @@ db_status delivery_products(db_conn *c, arena *a, int64_t hub, int64_t cycle, in
 }
 
 int delivery_lines(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t producer,
-                   bool weighed_only, int64_t from, size_t limit, delivery_list *out,
-                   refusal *why)
+                   bool weighed_only, int64_t from, size_t limit, delivery_list *out, refusal *why)
 {
     *out = (delivery_list){0};
     PGresult *h, *r;
@@ -154,8 +153,8 @@ db_status delivery_changes_list(db_conn *c, arena *a, int64_t hub, int64_t cycle
     PGresult *r;
     *out = NULL;
     *n = 0;
-    db_status st = db_run_a(c, a, &changes_of, &r,
-                            DB_P(db_i64(a, hub), db_i64(a, cycle), db_i64(a, order)));
+    db_status st =
+        db_run_a(c, a, &changes_of, &r, DB_P(db_i64(a, hub), db_i64(a, cycle), db_i64(a, order)));
     if (st != DB_OK)
         return st;
     *n = (size_t)PQntuples(r);
@@ -191,8 +190,7 @@ db_status delivery_substitutions(db_conn *c, arena *a, int64_t hub, int64_t orde
     PGresult *r;
     *out = NULL;
     *n = 0;
-    db_status st =
-        db_run_a(c, a, &substitutions_of, &r, DB_P(db_i64(a, hub), db_i64(a, order)));
+    db_status st = db_run_a(c, a, &substitutions_of, &r, DB_P(db_i64(a, hub), db_i64(a, order)));
     if (st != DB_OK)
         return st;
     *n = (size_t)PQntuples(r);

@@ -60,7 +60,7 @@ typedef struct weigh_ctx {
     dl_problems problems;
     int64_t bags; /* how many bags the cycle has (numbered 1..bags), -1 until asked */
     int64_t read_us, check_us, write_us; /* where the time went (the log line) */
-    int st;       /* a database failure met while resolving rows */
+    int st;                              /* a database failure met while resolving rows */
 } weigh_ctx;
 
 static cand *find_id(weigh_ctx *x, int64_t id)
@@ -125,15 +125,15 @@ static cand *resolve(weigh_ctx *x, const weigh_row *w)
     }
     if (x->bags < 0) { /* bags are numbered 1..n: is this one of them? */
         PGresult *r;
-        x->st = db_run_a(x->c, a, &bag_count, &r,
-                         DB_P(db_i64(a, x->in->cycle), db_i64(a, x->in->hub)));
+        x->st =
+            db_run_a(x->c, a, &bag_count, &r, DB_P(db_i64(a, x->in->cycle), db_i64(a, x->in->hub)));
         x->bags = x->st == DB_OK ? db_int(r, 0, "n") : 0;
     }
     if (w->bag <= x->bags)
-        dl_problem(&x->problems, 422, "unknown_product", w->at_sku,
-                   arena_printf(a, "Le sac %lld ne contient pas « %s ».", (long long)w->bag,
-                                w->sku),
-                   arena_printf(a, "Bag %lld holds no \"%s\".", (long long)w->bag, w->sku));
+        dl_problem(
+            &x->problems, 422, "unknown_product", w->at_sku,
+            arena_printf(a, "Le sac %lld ne contient pas « %s ».", (long long)w->bag, w->sku),
+            arena_printf(a, "Bag %lld holds no \"%s\".", (long long)w->bag, w->sku));
     else if (x->bags == 0)
         dl_problem(&x->problems, 422, "unknown_bag", w->at_bag,
                    "Les sacs sont numérotés une fois les tournées calculées : nommez la ligne "
@@ -171,16 +171,16 @@ static bool weighable(weigh_ctx *x, const weigh_row *w, const cand *k)
         return false;
     }
     if (k->delivered <= 0) {
-        dl_problem(&x->problems, 422, "nothing_delivered", at,
-                   arena_printf(a, "Rien n’est livré sur cette ligne de « %s » : rien à peser.",
-                                k->name),
-                   arena_printf(a, "Nothing is delivered on this line of \"%s\": nothing to weigh.",
-                                k->name));
+        dl_problem(
+            &x->problems, 422, "nothing_delivered", at,
+            arena_printf(a, "Rien n’est livré sur cette ligne de « %s » : rien à peser.", k->name),
+            arena_printf(a, "Nothing is delivered on this line of \"%s\": nothing to weigh.",
+                         k->name));
         return false;
     }
     if (w->weight <= 0) {
-        dl_problem(&x->problems, 422, "invalid_weight", w->at_weight,
-                   "Le poids doit être positif.", "The weight must be positive.");
+        dl_problem(&x->problems, 422, "invalid_weight", w->at_weight, "Le poids doit être positif.",
+                   "The weight must be positive.");
         return false;
     }
     return true;
@@ -192,7 +192,8 @@ static void check_plausible(weigh_ctx *x, const cand *k)
     arena *a = x->a;
     milli_t est = money_weight_g(k->delivered, k->estimate_unit);
     const weigh_row *w = &x->in->rows[k->first_row];
-    if (est <= 0 || (k->sum <= DELIVERY_WEIGHT_FACTOR * est && DELIVERY_WEIGHT_FACTOR * k->sum >= est))
+    if (est <= 0 ||
+        (k->sum <= DELIVERY_WEIGHT_FACTOR * est && DELIVERY_WEIGHT_FACTOR * k->sum >= est))
         return;
     bool high = k->sum > DELIVERY_WEIGHT_FACTOR * est;
     dl_problem(
@@ -202,23 +203,46 @@ static void check_plausible(weigh_ctx *x, const cand *k)
                      dl_amount(a, k->sum, k->measure, true),
                      dl_amount(a, k->delivered, k->unit, true), dl_amount(a, est, k->measure, true),
                      high ? "plus de trois fois l’estimation" : "moins du tiers de l’estimation"),
-        arena_printf(a, "%s%s: %s for %s, %s expected: %s. Check the weighing.",
-                     k->bag ? arena_printf(a, "Bag %lld, ", (long long)k->bag) : "", k->name,
-                     dl_amount(a, k->sum, k->measure, false),
-                     dl_amount(a, k->delivered, k->unit, false),
-                     dl_amount(a, est, k->measure, false),
-                     high ? "more than three times the estimate" : "less than a third of the estimate"));
+        arena_printf(
+            a, "%s%s: %s for %s, %s expected: %s. Check the weighing.",
+            k->bag ? arena_printf(a, "Bag %lld, ", (long long)k->bag) : "", k->name,
+            dl_amount(a, k->sum, k->measure, false), dl_amount(a, k->delivered, k->unit, false),
+            dl_amount(a, est, k->measure, false),
+            high ? "more than three times the estimate" : "less than a third of the estimate"));
 }
 
 static void load(weigh_ctx *x, const PGresult *r)
 {
     /* ten thousand rows for a big file: each column looked up once */
-    enum { ID, BAG, PRODUCER_ID, PRODUCER, SKU, NAME, UNIT, MEASURE, PRICE, ESTIMATE, DELIVERED,
-           DELIVERED_SET, WEIGHED, NCOLS };
-    static const char *const names[NCOLS] = {
-        "id",   "bag",     "producer_id",               "producer",  "sku",
-        "name", "unit",    "measure",                   "measure_price_excl_vat_e4",
-        "measure_estimate_milli", "delivered", "delivered_set", "weighed"};
+    enum {
+        ID,
+        BAG,
+        PRODUCER_ID,
+        PRODUCER,
+        SKU,
+        NAME,
+        UNIT,
+        MEASURE,
+        PRICE,
+        ESTIMATE,
+        DELIVERED,
+        DELIVERED_SET,
+        WEIGHED,
+        NCOLS
+    };
+    static const char *const names[NCOLS] = {"id",
+                                             "bag",
+                                             "producer_id",
+                                             "producer",
+                                             "sku",
+                                             "name",
+                                             "unit",
+                                             "measure",
+                                             "measure_price_excl_vat_e4",
+                                             "measure_estimate_milli",
+                                             "delivered",
+                                             "delivered_set",
+                                             "weighed"};
     int col[NCOLS];
     for (int k = 0; k < NCOLS; k++)
         col[k] = PQfnumber(r, names[k]);
@@ -275,10 +299,10 @@ static db_status read_candidates(db_conn *c, weigh_ctx *x)
             skus[unique++] = skus[i];
     ns = unique;
     PGresult *r;
-    db_status st = db_run_a(c, x->a, &weigh_candidates, &r,
-                            DB_P(db_i64(x->a, in->cycle), db_i64(x->a, in->hub),
-                                 db_int_array(x->a, bags, nb), db_int_array(x->a, ids, ni),
-                                 db_text_array(x->a, skus, ns)));
+    db_status st =
+        db_run_a(c, x->a, &weigh_candidates, &r,
+                 DB_P(db_i64(x->a, in->cycle), db_i64(x->a, in->hub), db_int_array(x->a, bags, nb),
+                      db_int_array(x->a, ids, ni), db_text_array(x->a, skus, ns)));
     if (st == DB_OK)
         load(x, r);
     return st;
@@ -311,17 +335,11 @@ static int write_all(db_conn *c, weigh_ctx *x, const char *reason)
             continue;
         cents_t amount = money_line_net(k->sum, k->measure_price);
         bool changed = k->sum != k->weighed;
-        o->lines[o->nlines++] = (weighed_line){k->id,
-                                               k->bag,
-                                               k->producer,
-                                               k->sku,
-                                               k->name,
-                                               k->measure,
-                                               k->delivered,
-                                               k->sum,
-                                               money_weight_g(k->delivered, k->estimate_unit),
-                                               amount,
-                                               changed};
+        o->lines[o->nlines++] =
+            (weighed_line){k->id,        k->bag,  k->producer,
+                           k->sku,       k->name, k->measure,
+                           k->delivered, k->sum,  money_weight_g(k->delivered, k->estimate_unit),
+                           amount,       changed};
         if (!changed)
             continue;
         ids[w] = k->id;
@@ -406,7 +424,6 @@ int delivery_weigh(db_conn *c, arena *a, const weigh_in *in, weigh_result *out, 
                   "cycle=%lld rows=%zu lines=%zu changed=%zu via=%s read_ms=%.1f check_ms=%.1f "
                   "write_ms=%.1f",
                   (long long)in->cycle, in->nrows, out->nlines, out->changed, in->who.via,
-                  (double)x.read_us / 1000, (double)x.check_us / 1000,
-                  (double)x.write_us / 1000);
+                  (double)x.read_us / 1000, (double)x.check_us / 1000, (double)x.write_us / 1000);
     return st;
 }

@@ -147,9 +147,10 @@ typedef struct {
     const char *v[NSETTINGS];
 } settings_text;
 
-static const char *const setting_names[NSETTINGS] = {
-    "seller_mode",       "payment_days",            "resale_vat_rate", "max_order_cents",
-    "max_line_quantity", "max_offer_share_percent", "shortage_rule"};
+static const char *const setting_names[NSETTINGS] = {"seller_mode",       "payment_days",
+                                                     "resale_vat_rate",   "max_order_cents",
+                                                     "max_line_quantity", "max_offer_share_percent",
+                                                     "shortage_rule"};
 
 static void as_text(arena *a, const hub_settings *s, settings_text *t)
 {

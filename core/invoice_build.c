@@ -179,9 +179,9 @@ void invoice_credit_note_lines(arena *a, const invoice *orig, const inv_line *li
         notes[k++] = arena_printf(a, "Avoir annulant la facture %s du %s.", orig->number,
                                   invoice_date_fr(a, orig->issue_date));
     else
-        notes[k++] = arena_printf(a, "Avoir partiel sur la facture %s du %s : ligne%s %s.",
-                                  orig->number, invoice_date_fr(a, orig->issue_date),
-                                  n > 1 ? "s" : "", buf_str(&which));
+        notes[k++] =
+            arena_printf(a, "Avoir partiel sur la facture %s du %s : ligne%s %s.", orig->number,
+                         invoice_date_fr(a, orig->issue_date), n > 1 ? "s" : "", buf_str(&which));
     buf_free(&which);
     if (reason && *reason)
         notes[k++] = arena_printf(a, "Motif : %s", reason);

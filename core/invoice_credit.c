@@ -143,11 +143,10 @@ static int choose(credit_ctx *x, const inv_stored *o, const left *l, inv_line *o
             (*n)++;
         }
         if (*n == 0)
-            return refuse(x->why, 409, "already_credited", "number",
-                          arena_printf(x->a, "La facture %s est déjà entièrement créditée.",
-                                       x->number),
-                          arena_printf(x->a, "Invoice %s has already been credited in full.",
-                                       x->number));
+            return refuse(
+                x->why, 409, "already_credited", "number",
+                arena_printf(x->a, "La facture %s est déjà entièrement créditée.", x->number),
+                arena_printf(x->a, "Invoice %s has already been credited in full.", x->number));
         return 0;
     }
     for (size_t k = 0; k < x->nasked; k++) {
@@ -160,14 +159,13 @@ static int choose(credit_ctx *x, const inv_stored *o, const left *l, inv_line *o
                 found = &l[i];
         for (size_t j = 0; j < k; j++)
             if (x->asked[j].line_no == q->line_no)
-                return refuse(x->why, 422, "duplicate_line", f,
-                              "Cette ligne est nommée deux fois.", "This line is named twice.");
+                return refuse(x->why, 422, "duplicate_line", f, "Cette ligne est nommée deux fois.",
+                              "This line is named twice.");
         if (!found)
-            return refuse(x->why, 422, "unknown_line", f,
-                          arena_printf(x->a, "La facture %s n’a pas de ligne %d.", x->number,
-                                       q->line_no),
-                          arena_printf(x->a, "Invoice %s has no line %d.", x->number,
-                                       q->line_no));
+            return refuse(
+                x->why, 422, "unknown_line", f,
+                arena_printf(x->a, "La facture %s n’a pas de ligne %d.", x->number, q->line_no),
+                arena_printf(x->a, "Invoice %s has no line %d.", x->number, q->line_no));
         if (q->quantity <= 0)
             return refuse(x->why, 422, "invalid_quantity", fq,
                           "La quantité à créditer est positive.",
@@ -274,7 +272,7 @@ int invoice_credit(db_conn *c, arena *a, int64_t hub, const char *number, const 
         return text_refuse(why, a, "reason", ts, 0, REASON_MAX, NULL, NULL);
     if (nlines > 1000)
         return refuse(why, 422, "too_many_lines", "lines", "Trop de lignes.", "Too many lines.");
-    credit_ctx x = {a,     hub,   user, number ? number : "", reason, via ? via : "cli", lines,
+    credit_ctx x = {a,      hub,  user, number ? number : "", reason, via ? via : "cli", lines,
                     nlines, NULL, why};
     int st = db_transaction(c, false, credit_tx, &x);
     if (st == 0) {

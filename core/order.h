@@ -58,7 +58,7 @@ typedef struct order {
     seller_mode seller; /* the cycle's: who the totals are computed per */
     const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
     const char *cycle_name, *delivery_date, *closes_at, *updated_at;
-    bool editable; /* the cycle is still open */
+    bool editable;     /* the cycle is still open */
     const char *state; /* the cycle's */
     order_line *lines;
     size_t nlines;
@@ -67,9 +67,9 @@ typedef struct order {
     /* what the order comes to as delivered (core/delivery.h), seller by seller as the
      * invoices compute it; the same as totals until something changes */
     money_totals delivered_totals;
-    bool changed;  /* a line delivered otherwise than ordered */
-    bool estimate; /* weighed units without their weight: the total is an estimate */
-    bool invoiced; /* its invoices are issued: */
+    bool changed;          /* a line delivered otherwise than ordered */
+    bool estimate;         /* weighed units without their weight: the total is an estimate */
+    bool invoiced;         /* its invoices are issued: */
     cents_t invoiced_incl; /* their total incl. VAT, less the credit notes */
 } order;
 

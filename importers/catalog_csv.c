@@ -260,8 +260,8 @@ static void map_header(imp_ctx *c, const csv_record *rec, header *h)
 
 static bool has_price_column(const header *h)
 {
-    return h->col[F_PRICE_EXCL] >= 0 || h->col[F_PRICE_INCL] >= 0 ||
-           h->col[F_PRICE_PER_KG] >= 0 || h->col[F_PRICE_PER_L] >= 0;
+    return h->col[F_PRICE_EXCL] >= 0 || h->col[F_PRICE_INCL] >= 0 || h->col[F_PRICE_PER_KG] >= 0 ||
+           h->col[F_PRICE_PER_L] >= 0;
 }
 
 static bool header_complete(const header *h)

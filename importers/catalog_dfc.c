@@ -316,8 +316,8 @@ static void describe(imp_ctx *c, const graph *g, imp_loc at, const cJSON *sp, im
 /* The price: DFC's value, or for a product priced by the kg or litre km0's pricePerKg or
  * pricePerLitre (the value is then the estimated price of a piece, for other platforms,
  * and follows from the estimate: km0:estimate on the product, or its hasQuantity). */
-static void offer_price(imp_ctx *c, const graph *g, imp_loc at, const cJSON *offer,
-                        const cJSON *sp, imp_product *p)
+static void offer_price(imp_ctx *c, const graph *g, imp_loc at, const cJSON *offer, const cJSON *sp,
+                        imp_product *p)
 {
     if (!offer) {
         imp_report(c, at, "dfc-b:offeredThrough", "missing_price",

@@ -103,9 +103,9 @@ typedef enum {
  * the format stated, p->measure_estimate on entry, for litres); piece_price: a price of
  * the unit was given too (refused: one price or the other); u: the sale unit, which
  * must count pieces. */
-imp_weighed imp_check_weighed(imp_ctx *c, imp_loc at, const imp_cell *per_kg,
-                              const imp_cell *per_l, const imp_cell *estimate, bool piece_price,
-                              const unit_def *u, imp_product *p);
+imp_weighed imp_check_weighed(imp_ctx *c, imp_loc at, const imp_cell *per_kg, const imp_cell *per_l,
+                              const imp_cell *estimate, bool piece_price, const unit_def *u,
+                              imp_product *p);
 /* A header (folded) naming a column of products priced by measure, in km0's CSV and
  * added to an Open Food Network template alike: 1 the price per kg, 2 the price per
  * litre, 3 the estimate of a piece; 0 for any other header. */

@@ -25,16 +25,14 @@ static const struct {
     const char *folded;
     int column;
 } weighed_columns[] = {
-    {"priceperkg", 1},        {"pricekg", 1},          {"priceperkilo", 1},
-    {"prixaukg", 1},          {"prixaukilo", 1},       {"prixdukilo", 1},
-    {"prixdukg", 1},          {"prixkg", 1},           {"prixhtaukg", 1},
-    {"prixhtaukilo", 1},      {"priceperlitre", 2},    {"priceperliter", 2},
-    {"prixaulitre", 2},       {"prixdulitre", 2},      {"prixlitre", 2},
-    {"prixhtaulitre", 2},     {"estimatedweightkg", 3}, {"estimatedweight", 3},
-    {"averageweight", 3},     {"averageweightkg", 3},  {"poidsestime", 3},
-    {"poidsestimekg", 3},     {"poidsmoyen", 3},       {"poidsmoyenkg", 3},
-    {"estimatedvolumel", 3},  {"estimatedvolume", 3},  {"volumeestime", 3},
-    {"volumeestimel", 3},     {"volumemoyen", 3},
+    {"priceperkg", 1},        {"pricekg", 1},         {"priceperkilo", 1},  {"prixaukg", 1},
+    {"prixaukilo", 1},        {"prixdukilo", 1},      {"prixdukg", 1},      {"prixkg", 1},
+    {"prixhtaukg", 1},        {"prixhtaukilo", 1},    {"priceperlitre", 2}, {"priceperliter", 2},
+    {"prixaulitre", 2},       {"prixdulitre", 2},     {"prixlitre", 2},     {"prixhtaulitre", 2},
+    {"estimatedweightkg", 3}, {"estimatedweight", 3}, {"averageweight", 3}, {"averageweightkg", 3},
+    {"poidsestime", 3},       {"poidsestimekg", 3},   {"poidsmoyen", 3},    {"poidsmoyenkg", 3},
+    {"estimatedvolumel", 3},  {"estimatedvolume", 3}, {"volumeestime", 3},  {"volumeestimel", 3},
+    {"volumemoyen", 3},
 };
 
 int imp_weighed_column(const char *folded)
@@ -65,8 +63,8 @@ static bool estimate_value(const char *t, const char *measure, int64_t *out)
     static const struct {
         const char *suffix, *measure;
         int64_t scale;
-    } suffixes[] = {{"kg", "kg", 1000}, {"g", "kg", 1}, {"ml", "l", 1},
-                    {"cl", "l", 10},    {"l", "l", 1000}};
+    } suffixes[] = {
+        {"kg", "kg", 1000}, {"g", "kg", 1}, {"ml", "l", 1}, {"cl", "l", 10}, {"l", "l", 1000}};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
         size_t k = strlen(suffixes[i].suffix);
         if (n > k && !strcmp(num + n - k, suffixes[i].suffix)) {
@@ -149,9 +147,9 @@ static bool estimate_of(imp_ctx *c, imp_loc at, const imp_cell *estimate, imp_pr
     return true;
 }
 
-imp_weighed imp_check_weighed(imp_ctx *c, imp_loc at, const imp_cell *per_kg,
-                              const imp_cell *per_l, const imp_cell *estimate, bool piece_price,
-                              const unit_def *u, imp_product *p)
+imp_weighed imp_check_weighed(imp_ctx *c, imp_loc at, const imp_cell *per_kg, const imp_cell *per_l,
+                              const imp_cell *estimate, bool piece_price, const unit_def *u,
+                              imp_product *p)
 {
     int64_t hint = p->measure_estimate; /* a volume the format stated */
     p->measure = NULL;

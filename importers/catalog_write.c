@@ -244,11 +244,11 @@ db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_ch
         buf_putc(&col[k], '}');
         v[k] = col[k].data;
     }
-    db_status st = db_do(c, &update_changed,
-                         DB_P(db_i64(a, producer), v[A_SKU], v[A_NAME], v[A_CAT], v[A_UNIT],
-                              v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK], v[A_STEP],
-                              v[A_ORGANIC], v[A_DESC], v[A_ACTIVE], v[A_MEASURE], v[A_MPRICE],
-                              v[A_ESTIMATE]));
+    db_status st =
+        db_do(c, &update_changed,
+              DB_P(db_i64(a, producer), v[A_SKU], v[A_NAME], v[A_CAT], v[A_UNIT], v[A_EXCL],
+                   v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK], v[A_STEP], v[A_ORGANIC], v[A_DESC],
+                   v[A_ACTIVE], v[A_MEASURE], v[A_MPRICE], v[A_ESTIMATE]));
     for (int k = 0; k < A_COUNT; k++)
         buf_free(&col[k]);
     return st;

@@ -17,16 +17,36 @@ static const struct {
     const char *folded;
     int col;
 } names[] = {
-    {"bag", COL_BAG},          {"bagnumber", COL_BAG},     {"bagno", COL_BAG},
-    {"sac", COL_BAG},          {"nsac", COL_BAG},          {"sacn", COL_BAG},
-    {"numerosac", COL_BAG},    {"numerodesac", COL_BAG},   {"nodesac", COL_BAG},
-    {"sku", COL_SKU},          {"reference", COL_SKU},     {"ref", COL_SKU},
-    {"code", COL_SKU},         {"codeproduit", COL_SKU},   {"codearticle", COL_SKU},
-    {"productcode", COL_SKU},  {"weight", COL_WEIGHT},     {"weightkg", COL_WEIGHT},
-    {"poids", COL_WEIGHT},     {"poidskg", COL_WEIGHT},    {"poidsnet", COL_WEIGHT},
-    {"poidsnetkg", COL_WEIGHT}, {"netweight", COL_WEIGHT}, {"net", COL_WEIGHT},
-    {"netkg", COL_WEIGHT},     {"masse", COL_WEIGHT},      {"kg", COL_WEIGHT},
-    {"producer", COL_PRODUCER}, {"producteur", COL_PRODUCER}, {"line", COL_LINE},
+    {"bag", COL_BAG},
+    {"bagnumber", COL_BAG},
+    {"bagno", COL_BAG},
+    {"sac", COL_BAG},
+    {"nsac", COL_BAG},
+    {"sacn", COL_BAG},
+    {"numerosac", COL_BAG},
+    {"numerodesac", COL_BAG},
+    {"nodesac", COL_BAG},
+    {"sku", COL_SKU},
+    {"reference", COL_SKU},
+    {"ref", COL_SKU},
+    {"code", COL_SKU},
+    {"codeproduit", COL_SKU},
+    {"codearticle", COL_SKU},
+    {"productcode", COL_SKU},
+    {"weight", COL_WEIGHT},
+    {"weightkg", COL_WEIGHT},
+    {"poids", COL_WEIGHT},
+    {"poidskg", COL_WEIGHT},
+    {"poidsnet", COL_WEIGHT},
+    {"poidsnetkg", COL_WEIGHT},
+    {"netweight", COL_WEIGHT},
+    {"net", COL_WEIGHT},
+    {"netkg", COL_WEIGHT},
+    {"masse", COL_WEIGHT},
+    {"kg", COL_WEIGHT},
+    {"producer", COL_PRODUCER},
+    {"producteur", COL_PRODUCER},
+    {"line", COL_LINE},
     {"ligne", COL_LINE},
 };
 
@@ -35,8 +55,8 @@ typedef struct ctx {
     const char *name;
     weigh_file *out;
     size_t cap_rows, cap_problems;
-    int col[NCOLS];            /* field index of each column, -1: absent */
-    const char *label[NCOLS];  /* as written, or its number */
+    int col[NCOLS];           /* field index of each column, -1: absent */
+    const char *label[NCOLS]; /* as written, or its number */
 } ctx;
 
 static const char *where(ctx *c, int line, const char *column)
@@ -238,8 +258,8 @@ size_t weigh_csv_parse(const char *data, size_t len, const char *name, arena *a,
         if (first) {
             first = false;
             if ((out->header = read_header(&c, &rec))) {
-                if (c.col[COL_WEIGHT] < 0 || (c.col[COL_LINE] < 0 && (c.col[COL_BAG] < 0 ||
-                                                                       c.col[COL_SKU] < 0))) {
+                if (c.col[COL_WEIGHT] < 0 ||
+                    (c.col[COL_LINE] < 0 && (c.col[COL_BAG] < 0 || c.col[COL_SKU] < 0))) {
                     problem(&c, rec.line, NULL, "missing_column",
                             "il faut les colonnes sac, référence et poids (ou ligne et poids)",
                             "the columns bag, sku and weight (or line and weight) are needed");

@@ -52,7 +52,6 @@ bool weigh_value(const char *text, int64_t *thousandths);
 
 /* Parse len bytes named name (for the places in messages). Returns the number of
  * problems; 0 means rows are ready for delivery_weigh. Everything lives in a. */
-size_t weigh_csv_parse(const char *data, size_t len, const char *name, arena *a,
-                       weigh_file *out);
+size_t weigh_csv_parse(const char *data, size_t len, const char *name, arena *a, weigh_file *out);
 
 #endif

@@ -21,11 +21,16 @@
 
 #include <stdlib.h>
 
-static const char *const cols[] = {
-    "producer_id", "producer",     "producer_name", "producer_address", "offer_id", "sku",
-    "product",     "category",     "unit",          "weight_g",         "round_id", "round_seq",
-    "vehicle",     "vehicle_name", "departs_at",    "quantity_milli",   "orders",   "delivered_milli",
-    "reasons",     NULL};
+static const char *const cols[] = {"producer_id",   "producer",
+                                   "producer_name", "producer_address",
+                                   "offer_id",      "sku",
+                                   "product",       "category",
+                                   "unit",          "weight_g",
+                                   "round_id",      "round_seq",
+                                   "vehicle",       "vehicle_name",
+                                   "departs_at",    "quantity_milli",
+                                   "orders",        "delivered_milli",
+                                   "reasons",       NULL};
 enum {
     C_PRODUCER_ID,
     C_PRODUCER,

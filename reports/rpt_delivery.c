@@ -23,13 +23,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const cols[] = {
-    "pickup_id",    "pickup",        "pickup_name", "pickup_address", "opening",
-    "opening_dow",  "opening_start", "opening_end", "round_id",       "round_seq",
-    "vehicle_name", "stop_id",       "stop_seq",    "part",           "parts",
-    "eta",          "bag",           "order_id",    "customer_kind",  "customer_name",
-    "legal_name",   "phone",         "items",       "nets",           "estimate",
-    "changes",      NULL};
+static const char *const cols[] = {"pickup_id",
+                                   "pickup",
+                                   "pickup_name",
+                                   "pickup_address",
+                                   "opening",
+                                   "opening_dow",
+                                   "opening_start",
+                                   "opening_end",
+                                   "round_id",
+                                   "round_seq",
+                                   "vehicle_name",
+                                   "stop_id",
+                                   "stop_seq",
+                                   "part",
+                                   "parts",
+                                   "eta",
+                                   "bag",
+                                   "order_id",
+                                   "customer_kind",
+                                   "customer_name",
+                                   "legal_name",
+                                   "phone",
+                                   "items",
+                                   "nets",
+                                   "estimate",
+                                   "changes",
+                                   NULL};
 enum {
     C_PICKUP_ID,
     C_PICKUP,

@@ -155,7 +155,8 @@ static bool weight_row_or_reply(http_req *req, const cJSON *o, size_t i, weigh_r
     const char *f = arena_printf(req->mem, "weights[%zu]", i);
     if (!cJSON_IsObject(o))
         return json_field_error(req, f, "invalid_field",
-                                fr(req) ? "Chaque pesée est un objet." : "Each weight is an object.");
+                                fr(req) ? "Chaque pesée est un objet."
+                                        : "Each weight is an object.");
     *w = (weigh_row){.at_line = arena_printf(req->mem, "%s.line", f),
                      .at_bag = arena_printf(req->mem, "%s.bag", f),
                      .at_sku = arena_printf(req->mem, "%s.sku", f),
@@ -169,8 +170,8 @@ static bool weight_row_or_reply(http_req *req, const cJSON *o, size_t i, weigh_r
         const char *sku, *producer;
         if (!json_int_or_reply(req, o, "bag", 1, 100000000, true, &w->bag) ||
             !json_str_at_or_reply(req, o, "sku", w->at_sku, 64, true, &sku) ||
-            !json_str_at_or_reply(req, o, "producer", arena_printf(req->mem, "%s.producer", f),
-                                  64, false, &producer))
+            !json_str_at_or_reply(req, o, "producer", arena_printf(req->mem, "%s.producer", f), 64,
+                                  false, &producer))
             return false;
         w->sku = sku;
         w->producer = *producer ? producer : NULL;
@@ -296,8 +297,9 @@ static bool quantity_or_reply(http_req *req, const cJSON *body, const char *key,
         return false;
     if (parse_decimal(s, 3, min, PARSE_QUANTITY_MAX, out) != PARSE_OK)
         return json_field_error(req, key, "invalid_quantity",
-                                fr(req) ? "Une quantité décimale en texte, comme \"2\" ou \"0.5\"."
-                                        : "A decimal quantity as a string, such as \"2\" or \"0.5\".");
+                                fr(req)
+                                    ? "Une quantité décimale en texte, comme \"2\" ou \"0.5\"."
+                                    : "A decimal quantity as a string, such as \"2\" or \"0.5\".");
     return true;
 }
 
@@ -399,9 +401,9 @@ void h_substitution_answer(http_req *req)
         return;
     }
     refusal why = {0};
-    int st = delivery_substitution_answer(req->db, req->mem, req->hub_id,
-                                          req->session->customer_id, req->session->user_id, "api",
-                                          sid, cJSON_IsTrue(accept), &why);
+    int st =
+        delivery_substitution_answer(req->db, req->mem, req->hub_id, req->session->customer_id,
+                                     req->session->user_id, "api", sid, cJSON_IsTrue(accept), &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

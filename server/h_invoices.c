@@ -294,8 +294,7 @@ void h_cycle_invoices_list(http_req *req)
 
 /* The lines of a partial credit note: [{"line_no": 2, "quantity": "0.24"}], at most 1000;
  * false after a 422 naming the field. */
-static bool credit_lines_or_reply(http_req *req, const cJSON *arr, inv_credit_line **out,
-                                  size_t *n)
+static bool credit_lines_or_reply(http_req *req, const cJSON *arr, inv_credit_line **out, size_t *n)
 {
     bool fr = req->lang[0] == 'f';
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > 1000)

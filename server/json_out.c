@@ -86,8 +86,8 @@ cJSON *json_offer(const PGresult *r, int row)
     if (db_null(r, row, "measure"))
         cJSON_AddNullToObject(o, "weighed");
     else
-        add_weighed(o, db_val(r, row, "measure"), db_int(r, row, "measure_price_excl_vat_e4"),
-                    rate, db_int(r, row, "measure_estimate_milli"));
+        add_weighed(o, db_val(r, row, "measure"), db_int(r, row, "measure_price_excl_vat_e4"), rate,
+                    db_int(r, row, "measure_estimate_milli"));
     return o;
 }
 

@@ -106,17 +106,17 @@ void p_desk_close_form(http_req *req)
 static void estimates_form(buf *b, http_req *req, int64_t id, size_t to_weigh)
 {
     buf_printf(b, "<p class=\"warn\">");
-    buf_printf(b,
-               TR(req,
-                  "%zu ligne%s de produits à peser n’%s pas encore de poids. <a "
-                  "href=\"/weigh/%lld\">Les peser</a>, ou facturer ces lignes à leur poids "
-                  "estimé :",
-                  "%zu line%s of weighed products ha%s no weight yet. <a href=\"/weigh/%lld\">Weigh "
-                  "them</a>, or invoice those lines at their estimated weight:"),
-               to_weigh, to_weigh > 1 ? "s" : "",
-               to_weigh > 1 ? TR(req, "ont", "ve") : TR(req, "a", "s"), (long long)id);
-    buf_printf(b,
-               "</p><form method=\"post\" action=\"/desk/cycles/%lld/invoices\">",
+    buf_printf(
+        b,
+        TR(req,
+           "%zu ligne%s de produits à peser n’%s pas encore de poids. <a "
+           "href=\"/weigh/%lld\">Les peser</a>, ou facturer ces lignes à leur poids "
+           "estimé :",
+           "%zu line%s of weighed products ha%s no weight yet. <a href=\"/weigh/%lld\">Weigh "
+           "them</a>, or invoice those lines at their estimated weight:"),
+        to_weigh, to_weigh > 1 ? "s" : "", to_weigh > 1 ? TR(req, "ont", "ve") : TR(req, "a", "s"),
+        (long long)id);
+    buf_printf(b, "</p><form method=\"post\" action=\"/desk/cycles/%lld/invoices\">",
                (long long)id);
     page_csrf_field(b, req);
     buf_printf(b,

@@ -91,21 +91,21 @@ static void shortage_choice(buf *b, http_req *req, const shown *v, const char *e
                   "Shortages: who loses the units of a product delivered short"));
     field_error(b, "shortage_rule", error);
     bool pro = !strcmp(v->shortage_rule, "pro_rata");
-    buf_printf(b,
-               "<p><input type=\"radio\" id=\"shortage_rule\" name=\"shortage_rule\" "
-               "value=\"last_orders_first\"%s> <label for=\"shortage_rule\">%s</label></p>"
-               "<p><input type=\"radio\" id=\"shortage_rule_pro_rata\" name=\"shortage_rule\" "
-               "value=\"pro_rata\"%s> <label for=\"shortage_rule_pro_rata\">%s</label></p>"
-               "</fieldset>",
-               pro ? "" : " checked",
-               TR(req, "Les dernières commandes passées d’abord",
-                  "The orders placed last lose first"),
-               pro ? " checked" : "",
-               TR(req,
-                  "Au prorata de chaque commande, par pas de vente entiers (le reste va aux plus "
-                  "grandes parts)",
-                  "In proportion to each order, in whole sale steps (the remainder to the largest "
-                  "shares)"));
+    buf_printf(
+        b,
+        "<p><input type=\"radio\" id=\"shortage_rule\" name=\"shortage_rule\" "
+        "value=\"last_orders_first\"%s> <label for=\"shortage_rule\">%s</label></p>"
+        "<p><input type=\"radio\" id=\"shortage_rule_pro_rata\" name=\"shortage_rule\" "
+        "value=\"pro_rata\"%s> <label for=\"shortage_rule_pro_rata\">%s</label></p>"
+        "</fieldset>",
+        pro ? "" : " checked",
+        TR(req, "Les dernières commandes passées d’abord", "The orders placed last lose first"),
+        pro ? " checked" : "",
+        TR(req,
+           "Au prorata de chaque commande, par pas de vente entiers (le reste va aux plus "
+           "grandes parts)",
+           "In proportion to each order, in whole sale steps (the remainder to the largest "
+           "shares)"));
 }
 
 static void text_input(buf *b, const char *id, const char *label, const char *hint,

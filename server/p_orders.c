@@ -31,7 +31,7 @@ static money_shown *shown_lines(http_req *req, const order *o, bool delivered)
         s[i] = (money_shown){.seller = order_seller(o->seller, l->producer_id),
                              .rate = l->vat_rate,
                              .net = delivered ? l->delivered_net : l->net,
-                             .quantity = by_weight ? l->weight
+                             .quantity = by_weight   ? l->weight
                                          : delivered ? l->delivered
                                                      : l->quantity,
                              .unit_incl = by_weight ? l->measure_price_incl : l->unit_price_incl};
@@ -80,7 +80,8 @@ static void delivered_words(buf *b, http_req *req, const order_line *l, const mo
     buf_printf(b, " %s", fmt_unit(req, l->unit, l->delivered));
     if (l->measure && l->delivered > 0) {
         buf_puts(b, l->weight > 0 ? ", " : " ≈ ");
-        fmt_qty(b, req, l->weight > 0 ? l->weight : money_weight_g(l->delivered, l->measure_estimate));
+        fmt_qty(b, req,
+                l->weight > 0 ? l->weight : money_weight_g(l->delivered, l->measure_estimate));
         buf_printf(b, " %s%s × ", measure_unit(l),
                    l->weight > 0 ? "" : TR(req, " (à peser)", " (to weigh)"));
         fmt_money(b, req, l->measure_price_incl);
@@ -198,8 +199,7 @@ static void render_totals(buf *b, http_req *req, const order *o, bool delivery)
     const char *label = o->estimate ? TR(req, "Total TTC estimé", "Estimated total incl. VAT")
                         : delivery  ? TR(req, "Total TTC livré", "Total incl. VAT delivered")
                                     : TR(req, "Total TTC à régler", "Total incl. VAT to pay");
-    buf_printf(b,
-               "<table class=\"totals\"><caption>%s</caption><tbody>",
+    buf_printf(b, "<table class=\"totals\"><caption>%s</caption><tbody>",
                TR(req, "Total", "Total"));
     if (delivery && o->changed) {
         buf_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"num\"><del>",
@@ -271,13 +271,14 @@ static void render_substitutions(buf *b, http_req *req, const order *o, const or
                            "<input type=\"hidden\" name=\"answer\" value=\"%s\"><button "
                            "class=\"btn%s\" type=\"submit\">%s</button></form>",
                            k ? "decline" : "accept", k ? " secondary" : "",
-                           k ? TR(req, "Non merci", "No, thanks") : TR(req, "J’accepte", "I accept"));
+                           k ? TR(req, "Non merci", "No, thanks")
+                             : TR(req, "J’accepte", "I accept"));
             }
         } else {
             buf_printf(b, "<small>%s</small>",
-                       !strcmp(s->state, "accepted") ? TR(req, "Accepté.", "Accepted.")
+                       !strcmp(s->state, "accepted")   ? TR(req, "Accepté.", "Accepted.")
                        : !strcmp(s->state, "declined") ? TR(req, "Refusé.", "Declined.")
-                                                        : TR(req, "Sans réponse.", "Not answered."));
+                                                       : TR(req, "Sans réponse.", "Not answered."));
         }
         buf_puts(b, "</li>");
     }
@@ -504,16 +505,16 @@ void p_order_substitution(http_req *req)
         return;
     const char *answer = form_get(&f, "answer");
     if (!answer || (strcmp(answer, "accept") != 0 && strcmp(answer, "decline") != 0)) {
-        http_reply_error(req, 422, "invalid_field",
-                         TR(req, "Acceptez ou refusez le remplacement.",
-                            "Accept or decline the substitute."),
-                         "answer");
+        http_reply_error(
+            req, 422, "invalid_field",
+            TR(req, "Acceptez ou refusez le remplacement.", "Accept or decline the substitute."),
+            "answer");
         return;
     }
     refusal why = {0};
-    int st = delivery_substitution_answer(req->db, req->mem, req->hub_id,
-                                          req->session->customer_id, req->session->user_id, "page",
-                                          sid, !strcmp(answer, "accept"), &why);
+    int st = delivery_substitution_answer(req->db, req->mem, req->hub_id, req->session->customer_id,
+                                          req->session->user_id, "page", sid,
+                                          !strcmp(answer, "accept"), &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

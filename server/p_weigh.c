@@ -35,11 +35,11 @@ typedef struct weigh_view {
     const char *slug;        /* the ?p= filter, or NULL */
     int64_t from;            /* the first bag shown */
     /* a refusal to show where it happened */
-    int64_t error_line;      /* a line's weight */
-    const char *typed;       /* what was typed there */
-    const refusal *why;      /* the line's, the file's or the shortage form's */
-    const char *error_form;  /* "line", "file", "shortage" */
-    const weigh_file *file;  /* a file's reading problems */
+    int64_t error_line;     /* a line's weight */
+    const char *typed;      /* what was typed there */
+    const refusal *why;     /* the line's, the file's or the shortage form's */
+    const char *error_form; /* "line", "file", "shortage" */
+    const weigh_file *file; /* a file's reading problems */
     const char *shortage_product, *shortage_missing, *shortage_reason;
 } weigh_view;
 
@@ -69,8 +69,7 @@ static bool target_or_reply(http_req *req, const char *requested, weigh_view *v)
     }
     if (!found) {
         http_reply_error(req, 404, "unknown_producer",
-                         TR(req, "Ce producteur n’existe pas.", "There is no such producer."),
-                         "p");
+                         TR(req, "Ce producteur n’existe pas.", "There is no such producer."), "p");
         return false;
     }
     v->producer = p.id;
@@ -143,7 +142,8 @@ static void weigh_line(buf *b, http_req *req, const weigh_view *v, const deliver
         buf_puts(b, "</p>");
     }
     buf_printf(b, "<label for=\"w-%lld\">%s (%s)</label>", (long long)l->line,
-               TR(req, "Poids pesé", "Weight"), l->measure && !strcmp(l->measure, "l") ? "l" : "kg");
+               TR(req, "Poids pesé", "Weight"),
+               l->measure && !strcmp(l->measure, "l") ? "l" : "kg");
     buf_printf(b,
                "<input type=\"text\" inputmode=\"decimal\" autocomplete=\"off\" class=\"qty\" "
                "id=\"w-%lld\" name=\"weight\" value=\"",
@@ -154,7 +154,8 @@ static void weigh_line(buf *b, http_req *req, const weigh_view *v, const deliver
         fmt_qty(b, req, l->weight);
     buf_puts(b, "\"");
     if (bad)
-        buf_printf(b, " aria-invalid=\"true\" aria-describedby=\"w-%lld-error\"", (long long)l->line);
+        buf_printf(b, " aria-invalid=\"true\" aria-describedby=\"w-%lld-error\"",
+                   (long long)l->line);
     buf_printf(b, "> <button class=\"btn\" type=\"submit\">%s</button>",
                TR(req, "Enregistrer", "Save"));
     if (l->weight > 0) {
@@ -212,9 +213,9 @@ static void notices(buf *b, http_req *req)
         buf_printf(b, "<p class=\"notice\" role=\"status\">%s</p>",
                    TR(req, "Poids enregistré.", "Weight saved."));
     if ((q = http_query(req, "file")))
-        buf_printf(b, "<p class=\"notice\" role=\"status\">%s</p>",
-                   TR(req, "Le fichier de la balance est enregistré.",
-                      "The scale's file is recorded."));
+        buf_printf(
+            b, "<p class=\"notice\" role=\"status\">%s</p>",
+            TR(req, "Le fichier de la balance est enregistré.", "The scale's file is recorded."));
     if ((q = http_query(req, "short")))
         buf_printf(b, "<p class=\"notice\" role=\"status\">%s</p>",
                    TR(req, "Manque enregistré, réparti selon la règle du groupement.",
@@ -251,8 +252,9 @@ static void shortage_form(buf *b, http_req *req, const weigh_view *v, const deli
                "<section aria-labelledby=\"short-title\"><h2 id=\"short-title\">%s</h2><p "
                "class=\"hint\">%s ",
                TR(req, "Déclarer un manque", "Declare a shortage"),
-               TR(req, "Les unités manquantes sont retirées des commandes selon la règle du "
-                       "groupement :",
+               TR(req,
+                  "Les unités manquantes sont retirées des commandes selon la règle du "
+                  "groupement :",
                   "The missing units are taken from the orders by the hub's rule:"));
     buf_html(b, shortage_rule_label(rule, req->lang[0] == 'f'));
     buf_printf(b, ".</p><form method=\"post\" action=\"/weigh/%lld/shortage\">",
@@ -264,8 +266,9 @@ static void shortage_form(buf *b, http_req *req, const weigh_view *v, const deli
         buf_html(b, refusal_text(v->why, req->lang));
         buf_puts(b, "</p>");
     }
-    buf_printf(b, "<label for=\"short-product\">%s</label><select id=\"short-product\" "
-                  "name=\"product\">",
+    buf_printf(b,
+               "<label for=\"short-product\">%s</label><select id=\"short-product\" "
+               "name=\"product\">",
                TR(req, "Produit", "Product"));
     for (size_t i = 0; i < np; i++) {
         const char *value = arena_printf(req->mem, "%s/%s", p[i].producer, p[i].sku);
@@ -292,8 +295,9 @@ static void shortage_form(buf *b, http_req *req, const weigh_view *v, const deli
                "name=\"missing\" value=\"",
                TR(req, "Quantité manquante", "Quantity missing"));
     buf_html(b, bad && v->shortage_missing ? v->shortage_missing : "");
-    buf_printf(b, "\"%s><label for=\"short-reason\">%s</label><input type=\"text\" "
-                  "id=\"short-reason\" name=\"reason\" maxlength=\"500\" value=\"",
+    buf_printf(b,
+               "\"%s><label for=\"short-reason\">%s</label><input type=\"text\" "
+               "id=\"short-reason\" name=\"reason\" maxlength=\"500\" value=\"",
                bad ? " aria-invalid=\"true\" aria-describedby=\"missing-error\"" : "",
                TR(req, "Motif (vu par les clients)", "Reason (customers see it)"));
     buf_html(b, bad && v->shortage_reason ? v->shortage_reason : "");
@@ -310,8 +314,9 @@ static void state_words(buf *b, http_req *req, const delivery_list *dl)
 {
     if (!strcmp(dl->state, "draft") || !strcmp(dl->state, "open"))
         buf_printf(b, "<p class=\"warn\">%s</p>",
-                   TR(req, "Les commandes ne sont pas encore closes : la pesée commence à la "
-                           "clôture.",
+                   TR(req,
+                      "Les commandes ne sont pas encore closes : la pesée commence à la "
+                      "clôture.",
                       "Orders are not closed yet: weighing starts when they close."));
     else if (!strcmp(dl->state, "invoiced"))
         buf_printf(b, "<p class=\"warn\">%s</p>",
@@ -319,8 +324,9 @@ static void state_words(buf *b, http_req *req, const delivery_list *dl)
                       "The invoices are issued: a correction is a credit note."));
     else if (!strcmp(dl->state, "closed"))
         buf_printf(b, "<p class=\"hint\">%s</p>",
-                   TR(req, "Les tournées ne sont pas encore calculées : les lignes sont "
-                           "rangées par commande, sans numéro de sac.",
+                   TR(req,
+                      "Les tournées ne sont pas encore calculées : les lignes sont "
+                      "rangées par commande, sans numéro de sac.",
                       "The rounds are not planned yet: lines come by order, without bag "
                       "numbers."));
 }
@@ -370,8 +376,7 @@ static void render(http_req *req, int status, const weigh_view *v)
             weigh_line(&b, req, v, &dl.lines[i]);
         buf_puts(&b, "</ol>");
         if (dl.nlines > PAGE_LINES)
-            buf_printf(&b, "<p><a href=\"%s\">%s</a></p>",
-                       self(req, v, dl.lines[PAGE_LINES].bag),
+            buf_printf(&b, "<p><a href=\"%s\">%s</a></p>", self(req, v, dl.lines[PAGE_LINES].bag),
                        TR(req, "Sacs suivants →", "Next bags →"));
     } else if (open_for_changes) {
         buf_printf(&b, "<p>%s</p>",
@@ -432,8 +437,8 @@ void p_weigh_line(http_req *req)
     if (from)
         whole(from, &v.from);
     if (!line || !whole(line, &id) || id <= 0) {
-        http_reply_error(req, 400, "invalid_field",
-                         TR(req, "Ligne inconnue.", "Unknown line."), "line");
+        http_reply_error(req, 400, "invalid_field", TR(req, "Ligne inconnue.", "Unknown line."),
+                         "line");
         return;
     }
     weigh_row row = {.line = id, .at_line = "line", .at_weight = "weight"};
@@ -488,8 +493,8 @@ void p_weigh_file(http_req *req)
     refusal *why = arena_alloc(req->mem, sizeof *why);
     int st = delivery_weigh(req->db, req->mem, &in, &r, why);
     if (st == 0)
-        http_reply_redirect(req, arena_printf(req->mem, "%s&file=%zu", self(req, &v, v.from),
-                                              r.nlines));
+        http_reply_redirect(req,
+                            arena_printf(req->mem, "%s&file=%zu", self(req, &v, v.from), r.nlines));
     else
         refused(req, st, why, &v);
 }
@@ -509,8 +514,8 @@ void p_weigh_shortage(http_req *req)
     v.shortage_product = product;
     v.shortage_missing = missing;
     v.shortage_reason = form_get(&f, "reason");
-    shortage_in in = {.hub = req->hub_id, .cycle = v.cycle, .who = actor(req),
-                      .reason = v.shortage_reason};
+    shortage_in in = {
+        .hub = req->hub_id, .cycle = v.cycle, .who = actor(req), .reason = v.shortage_reason};
     refusal *why = arena_alloc(req->mem, sizeof *why);
     const char *slash = product ? strchr(product, '/') : NULL;
     int st = 0;

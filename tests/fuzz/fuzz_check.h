@@ -66,7 +66,8 @@ static void fuzz_check_accepted(const imp_catalog *cat)
             fuzz_require(p->measure_price > 0 && p->measure_estimate > 0 &&
                              p->measure_estimate <= 1000000,
                          "measure price and estimate");
-            fuzz_require(p->price_excl_vat == div_round(p->measure_price * p->measure_estimate, 1000),
+            fuzz_require(p->price_excl_vat ==
+                             div_round(p->measure_price * p->measure_estimate, 1000),
                          "a piece at its estimate");
         }
     }

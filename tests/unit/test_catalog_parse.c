@@ -1147,26 +1147,30 @@ static void test_weighed_products(void **state)
     assert_int_equal(p.cat.products[0].price_excl_vat, 495000);
     done(&p);
     /* one price or the other, on a piece, with an estimate */
-    assert_int_equal(parse_str(&p, "sku,name,unit,price,price_per_kg,estimated_weight_kg,vat\n"
-                                   "A,A,piece,3,12,2,5.5\n",
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,piece,3,12,2,5.5\n",
                                false),
                      1);
     assert_string_equal(only_problem(&p.cat, "two_prices")->column, "price_per_kg");
     done(&p);
-    assert_int_equal(parse_str(&p, "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
-                                   "A,A,kg,12,1,5.5\n",
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,kg,12,1,5.5\n",
                                false),
                      1);
     only_problem(&p.cat, "weighed_unit");
     done(&p);
-    assert_int_equal(parse_str(&p, "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
-                                   "A,A,piece,12,,5.5\n",
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,piece,12,,5.5\n",
                                false),
                      1);
     only_problem(&p.cat, "missing_estimate");
     done(&p);
-    assert_int_equal(parse_str(&p, "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
-                                   "A,A,piece,12,75 cl,5.5\n",
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,piece,12,75 cl,5.5\n",
                                false),
                      1);
     only_problem(&p.cat, "bad_estimate"); /* a volume for a price per kg */

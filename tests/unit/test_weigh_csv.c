@@ -26,8 +26,9 @@ static void french_header(void **state)
     arena *a = arena_new();
     weigh_file f;
     /* the BOM a spreadsheet writes, semicolons, the header's own words */
-    assert_int_equal(parse(a, "\xEF\xBB\xBFN° sac;Référence;Poids (kg)\r\n12;POULET;2,14\r\n\r\n"
-                              "13;ROTI;0.8 kg\r\n14;POULET;2140 g\r\n",
+    assert_int_equal(parse(a,
+                           "\xEF\xBB\xBFN° sac;Référence;Poids (kg)\r\n12;POULET;2,14\r\n\r\n"
+                           "13;ROTI;0.8 kg\r\n14;POULET;2140 g\r\n",
                            &f),
                      0);
     assert_true(f.header);
@@ -79,7 +80,11 @@ static void windows_1252(void **state)
     arena *a = arena_new();
     weigh_file f;
     /* "Référence" and "Poids" as French Excel saves them */
-    assert_int_equal(parse(a, "Sac;R\xE9" "f\xE9rence;Poids\n2;POULET;4,1\n", &f), 0);
+    assert_int_equal(parse(a,
+                           "Sac;R\xE9"
+                           "f\xE9rence;Poids\n2;POULET;4,1\n",
+                           &f),
+                     0);
     assert_int_equal(f.rows[0].weight, 4100);
     assert_string_equal(f.rows[0].at_sku, "scale.csv:2:Référence");
     arena_free(a);
@@ -98,8 +103,9 @@ static void every_problem_at_its_place(void **state)
     (void)state;
     arena *a = arena_new();
     weigh_file f;
-    assert_int_equal(parse(a, "sac;référence;poids\n;POULET;2\nx;POULET;2\n3;;2\n4;POULET;\n"
-                              "5;POULET;-1\n6;POULET;deux\n7;POULET;0\n8;POU\x01LET;2\n",
+    assert_int_equal(parse(a,
+                           "sac;référence;poids\n;POULET;2\nx;POULET;2\n3;;2\n4;POULET;\n"
+                           "5;POULET;-1\n6;POULET;deux\n7;POULET;0\n8;POU\x01LET;2\n",
                            &f),
                      8);
     assert_int_equal(f.nrows, 0); /* nothing is kept from a file with problems */
