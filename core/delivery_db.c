@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The delivery lock of a cycle: an advisory lock keyed by a constant and the cycle id,
@@ -133,21 +134,35 @@ void dl_problem(dl_problems *p, int status, const char *code, const char *field,
         p->status = status;
 }
 
+/* Problems are added row by row, then the plausibility checks add theirs in the order
+ * of the lines (bag, SKU): a file of many wrong rows in reverse order must not sort in
+ * quadratic time, so an index is sorted, the rank where each was added breaking ties. */
+typedef struct {
+    int row;
+    size_t at;
+} dl_rank;
+
+static int by_row(const void *a, const void *b)
+{
+    const dl_rank *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
 int dl_problems_refuse(dl_problems *p, refusal *why)
 {
     if (p->n == 0)
         return 0;
-    for (size_t i = 1; i < p->n; i++) /* stable: problems of one row keep their order */
-        for (size_t j = i; j > 0 && p->rows[j - 1] > p->rows[j]; j--) {
-            refusal_detail d = p->d[j];
-            int r = p->rows[j];
-            p->d[j] = p->d[j - 1];
-            p->rows[j] = p->rows[j - 1];
-            p->d[j - 1] = d;
-            p->rows[j - 1] = r;
-        }
-    refuse(why, p->status, p->d[0].code, p->d[0].field, p->d[0].fr, p->d[0].en);
-    why->details = p->d;
+    dl_rank *rank = arena_alloc(p->a, p->n * sizeof *rank);
+    for (size_t i = 0; i < p->n; i++)
+        rank[i] = (dl_rank){p->rows[i], i};
+    qsort(rank, p->n, sizeof *rank, by_row); /* stable by the tie-break: one row keeps order */
+    refusal_detail *d = arena_alloc(p->a, p->n * sizeof *d);
+    for (size_t i = 0; i < p->n; i++)
+        d[i] = p->d[rank[i].at];
+    refuse(why, p->status, d[0].code, d[0].field, d[0].fr, d[0].en);
+    why->details = d;
     why->ndetails = p->n;
     return 1;
 }

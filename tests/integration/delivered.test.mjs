@@ -285,16 +285,39 @@ describe('delivered quantities: weighed goods, shortages, invoices for what was 
     assert.equal(r.status, 422);
     assert.equal(r.json.error.details[0].code, 'not_weighed');
     assert.equal(r.json.error.details[0].field, 'weights[1].line');
+    // less than a third of the estimate: 0.6 kg for one chicken of about 2 kg
+    r = await vol.post(`/api/v1/cycles/${cycle}/weights?lang=en`, { weights: [{ line: lineOf(3, 'POULET').line_id, weight: '0.6' }] });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.code, 'implausible_weight');
+    assert.equal(r.json.error.field, 'weights[0].weight');
+    assert.match(r.json.error.message, /0\.6 kg for 1 piece, 2 kg expected: less than a third of the estimate/);
     assert.equal(changesCount(), count, 'nothing written');
-    r = await vol.post(`/api/v1/cycles/${cycle}/weights`, {
-      weights: [{ bag: bagOf(1), sku: 'POULET', weight: '2.140' }, { line: lineOf(3, 'POULET').line_id, weight: '1.87' }],
-    });
+    r = await vol.post(`/api/v1/cycles/${cycle}/weights`, { weights: [{ bag: bagOf(1), sku: 'POULET', weight: '2.140' }] });
     assert.equal(r.status, 200, r.text);
-    assert.equal(r.json.changed, 2);
+    assert.equal(r.json.changed, 1);
     weights.set(lineOf(1, 'POULET').line_id, 2140);
-    weights.set(lineOf(3, 'POULET').line_id, 1870);
     const row = r.json.lines.find((l) => l.line_id === lineOf(1, 'POULET').line_id);
     assert.equal(row.line_excl_vat_cents, lineNet(2140, 120000));
+  });
+
+  it('records a scale’s CSV sent as the body of the API, every problem at its line, all or nothing', async () => {
+    const d = await deliveries();
+    const bagOf = (b) => d.lines.find((l) => l.order === orders[b].order.id).bag;
+    const count = changesCount();
+    const csv = { 'content-type': 'text/csv' };
+    let r = await vol.req('POST', `/api/v1/cycles/${cycle}/weights?lang=fr`, {
+      body: `sac;référence;poids\n${bagOf(3)};POULET;1,87\n${bagOf(5)};POULET;0,5\n`, headers: csv,
+    });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.code, 'implausible_weight');
+    assert.match(r.json.error.field, /^body:3/);
+    assert.match(r.json.error.message, /moins du tiers de l’estimation/);
+    assert.equal(changesCount(), count, 'nothing written');
+    r = await vol.req('POST', `/api/v1/cycles/${cycle}/weights`, { body: `${bagOf(3)},POULET,1870 g\n`, headers: csv });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.changed, 1);
+    weights.set(lineOf(3, 'POULET').line_id, 1870);
+    assert.equal(db.one(`SELECT weighed_milli FROM order_lines WHERE id = ${lineOf(3, 'POULET').line_id}`), '1870');
   });
 
   it('records a scale’s CSV from the command line, every problem at its line and column', () => {

@@ -3,7 +3,8 @@
  * (importers/weigh_csv.c), by example: headers French and English or none, the
  * separators and encodings spreadsheets write, every way a weight is written, and each
  * problem at its line and column. tests/fuzz/fuzz_weigh.c checks the invariants on
- * arbitrary bytes.
+ * arbitrary bytes. Last, the problems of a weigh-in listed in the file's order
+ * (core/delivery_db.c), as a file of many wrong rows produces them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../core/delivery_int.h"
 #include "weigh_csv.h"
 
 #include <string.h>
@@ -146,6 +148,40 @@ static void weights_as_written(void **state)
     assert_false(weigh_value("1e3", &g));
 }
 
+/* The plausibility checks add their problems line by line, not row by row: the list
+ * the reply gives is in the file's order, problems of one row in the order found, the
+ * worst status wins, and a file of thousands of wrong rows in reverse is no slower than
+ * a sort (an insertion sort here took quadratic time). */
+static void problems_in_file_order(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    dl_problems p = {.a = a};
+    refusal why = {0};
+    assert_int_equal(dl_problems_refuse(&p, &why), 0);
+    enum { N = 20000 };
+    for (int i = N - 1; i >= 0; i--) {
+        p.row = i;
+        dl_problem(&p, 422, "implausible_weight", arena_printf(a, "w%d", i), "fr", "en");
+    }
+    p.row = 7; /* a second problem of row 7, found later: after the first */
+    dl_problem(&p, 403, "not_your_product", "second-of-7", "fr", "en");
+    p.row = 3;
+    dl_problem(&p, 404, "unknown_bag", "second-of-3", "fr", "en");
+    assert_int_equal(dl_problems_refuse(&p, &why), 1);
+    assert_int_equal(why.status, 422);
+    assert_int_equal(why.ndetails, N + 2);
+    assert_string_equal(why.details[0].field, "w0");
+    assert_string_equal(why.details[3].field, "w3");
+    assert_string_equal(why.details[4].field, "second-of-3");
+    assert_string_equal(why.details[8].field, "w7");
+    assert_string_equal(why.details[9].field, "second-of-7");
+    assert_string_equal(why.details[N + 1].field, arena_printf(a, "w%d", N - 1));
+    for (int i = 8; i < N; i++) /* past the two second problems, two places on */
+        assert_string_equal(why.details[i + 2].field, arena_printf(a, "w%d", i));
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +191,7 @@ int main(void)
         cmocka_unit_test(windows_1252),
         cmocka_unit_test(every_problem_at_its_place),
         cmocka_unit_test(weights_as_written),
+        cmocka_unit_test(problems_in_file_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
