@@ -18,18 +18,25 @@
 
 /* The lines of the bags and ids asked for, each with its bag (0 before batching). */
 DB_STMT(bag_count, "SELECT count(*) AS n FROM order_stops WHERE cycle_id = $1 AND hub_id = $2");
+/* The lines are first narrowed to the products named (through the lines' offer index)
+ * and the line ids given, so that only those are joined to their bags: a scale's file
+ * names one product of a cycle whose orders hold many (bench/delivered.sh). */
 DB_STMT(weigh_candidates,
-        "WITH " BAGS_CTE
+        "WITH " BAGS_CTE ","
+        " named AS (SELECT l.id FROM offers f JOIN order_lines l ON l.offer_id = f.id"
+        "            WHERE f.cycle_id = $1 AND f.hub_id = $2 AND f.sku = ANY($5::text[])"
+        "           UNION SELECT unnest($4::bigint[]))"
         " SELECT l.id, coalesce(b.bag, 0) AS bag, f.producer_id, p.slug AS producer, f.sku,"
         " f.name, f.unit, f.measure, f.measure_price_excl_vat_e4, f.measure_estimate_milli,"
         " coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
         " coalesce(l.delivered_milli, -1) AS delivered_set, coalesce(l.weighed_milli, -1) AS"
-        " weighed FROM orders o JOIN order_lines l ON l.order_id = o.id"
+        " weighed FROM named n JOIN order_lines l ON l.id = n.id"
+        " JOIN orders o ON o.id = l.order_id"
         " JOIN offers f ON f.id = l.offer_id JOIN producers p ON p.id = f.producer_id"
         " LEFT JOIN bags b ON b.order_id = o.id"
         " WHERE o.cycle_id = $1 AND o.hub_id = $2"
-        " AND ((b.bag IN (SELECT unnest($3::bigint[])) AND f.sku IN (SELECT unnest($5::text[])))"
-        "      OR l.id IN (SELECT unnest($4::bigint[])))");
+        " AND ((b.bag = ANY($3::bigint[]) AND f.sku = ANY($5::text[]))"
+        "      OR l.id = ANY($4::bigint[]))");
 
 typedef struct cand {
     int64_t id, bag, producer_id;
