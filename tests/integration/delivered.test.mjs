@@ -212,6 +212,12 @@ describe('delivered quantities: weighed goods, shortages, invoices for what was 
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.changes.map((c) => [c.line_id, c.before, c.after]), [[salade.line_id, '3', '2']]);
     assert.equal(r.json.changes[0].line_excl_vat_cents_after, lineNet(2000, 12000));
+    // a line set to zero, by the coordinator (any line): nothing delivered, nothing invoiced
+    const none = lineOf(4, 'SALADE');
+    r = await coord.post(`/api/v1/cycles/${cycle}/shortages`, { line: none.line_id, delivered: '0', reason: 'Salade oubliée au champ' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.changes.map((c) => [c.line_id, c.before, c.after]), [[none.line_id, '1', '0']]);
+    assert.equal(r.json.changes[0].line_excl_vat_cents_after, 0);
   });
 
   it('offers a substitute the customer accepts on their order page', async () => {
@@ -394,6 +400,7 @@ describe('delivered quantities: weighed goods, shortages, invoices for what was 
         let q = milli(l.quantity);
         if (l.sku === 'OEUFS') q = Number(db.one(`SELECT coalesce(delivered_milli, quantity_milli) FROM order_lines WHERE id = ${l.line_id}`));
         if (l.line_id === lineOf(3, 'SALADE').line_id) q = 2000;
+        if (l.line_id === lineOf(4, 'SALADE').line_id) continue; // set to zero: not invoiced
         const w = weights.get(l.line_id);
         expected.set(l.line_id, w !== undefined
           ? { q: w, unit: 'kg', price: PRICES[l.sku], net: lineNet(w, PRICES[l.sku]) }
@@ -438,6 +445,13 @@ describe('delivered quantities: weighed goods, shortages, invoices for what was 
     assert.match(page.text, /Montant final \(factures moins avoirs\)/);
     const list = await orders[1].client.get('/orders?lang=fr');
     assert.match(list.text, /livraison modifiée \(\d+\)/);
+    // the line set to zero: delivered as nothing, with its reason, page and API
+    const zero = await orders[4].client.get(`/api/v1/cycles/${cycle}/order`);
+    const zl = zero.json.order.lines.find((l) => l.sku === 'SALADE');
+    assert.equal(zl.delivered.quantity, '0');
+    assert.equal(zl.delivered.line_excl_vat_cents, 0);
+    assert.equal(zl.changes.at(-1).reason, 'Salade oubliée au champ');
+    assert.match((await orders[4].client.get(`/orders/${cycle}?lang=fr`)).text, /Salade oubliée au champ/);
   });
 
   it('corrects a late weighing with a partial credit note for that line only, valid under EN 16931', async (t) => {
