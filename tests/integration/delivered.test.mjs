@@ -3,7 +3,7 @@
 // accepts, the weigh-in through the packing-table page, the JSON API and a scale's CSV,
 // the invoices from what was delivered (the estimates accepted for the last line, on the
 // record), and a late correction as a partial credit note that the official EN 16931
-// validators accept. Every figure expected is worked out here, in BigInt, from the
+// validators accept; and the issue from the desk page, its box ticked. Every figure expected is worked out here, in BigInt, from the
 // weights and prices typed in this file, never read back from km0's own computation.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -595,5 +595,45 @@ describe('the rule "last orders placed first"', { timeout: 300000 }, () => {
       ORDER BY o.created_at, o.id`).map((r) => r.map(Number));
     // ordered 3, 2, 4, 1 (in this order); 4 missing: the last (1) to 0, then 4 → 1
     assert.deepEqual(rows, [[3000, 3000], [2000, 2000], [4000, 1000], [1000, 0]]);
+  });
+});
+
+describe('issuing from the desk page, the estimates accepted by a ticked box', { timeout: 300000 }, () => {
+  let db, srv, coord, cycle, lineId;
+  before(async () => {
+    db = freshDb('deskestimates');
+    srv = await startServer(db);
+    coord = sessionClient(srv, account(db, { email: `c3-${process.pid}@example.org`, role: 'coordinator' }));
+    const producer = sessionClient(srv, account(db, { email: `v3-${process.pid}@example.org`, role: 'producer', producer: VOL }));
+    let r = await producer.req('PUT', `/api/v1/producers/${VOL}/catalog`, {
+      body: 'sku,name,unit,price_per_kg,estimated_weight_kg,vat_rate,stock\nPOULET,Poulet fermier,piece,12.00,2,5.5,100\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    assert.equal(r.status, 200, r.text);
+    cycle = openCycle(db);
+    const [buyer] = makeConsumers(db, 1, 'de');
+    r = await clientFor(srv, buyer).put(`/api/v1/cycles/${cycle}/order`, {
+      pickup_point: 'crest-halle', lines: [{ producer: VOL, sku: 'POULET', quantity: '2' }],
+    });
+    assert.equal(r.status, 200, r.text);
+    lineId = r.json.order.lines[0].line_id;
+    for (const args of [['cycle', 'close', String(cycle)], ['batch', '--cycle', String(cycle)]]) {
+      const k = km0(args, { db });
+      assert.equal(k.status, 0, k.stderr);
+    }
+  });
+  after(async () => { await srv?.stop(); db?.drop(); });
+
+  it('refuses without the box, saying why; issues with it, on the record as done on the page', async () => {
+    let r = await send(coord, { method: 'POST', url: `/desk/cycles/${cycle}/invoices?lang=en`, form: {} });
+    assert.equal(r.status, 409, r.text);
+    assert.match(r.text, /1 weighed line has no weight/);
+    assert.equal(Number(db.one(`SELECT count(*) FROM invoices WHERE cycle_id = ${cycle}`)), 0);
+    r = await send(coord, { method: 'POST', url: `/desk/cycles/${cycle}/invoices`, form: { accept_estimates: '1' } });
+    assert.equal(r.status, 303, r.text);
+    assert.equal(db.one(`SELECT state FROM cycles WHERE id = ${cycle}`), 'invoiced');
+    assert.deepEqual(db.sql(`SELECT kind, via, new_weighed_milli FROM delivery_changes WHERE line_id = ${lineId}`),
+      [['estimate', 'page', '4000']]);
+    assert.equal(db.one(`SELECT line_excl_vat_cents FROM invoice_lines WHERE order_line_id = ${lineId}`), String(lineNet(4000, 120000)));
   });
 });
