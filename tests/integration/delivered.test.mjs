@@ -3,8 +3,9 @@
 // accepts, the weigh-in through the packing-table page, the JSON API and a scale's CSV,
 // the invoices from what was delivered (the estimates accepted for the last line, on the
 // record), and a late correction as a partial credit note that the official EN 16931
-// validators accept; and the issue from the desk page, its box ticked. Every figure expected is worked out here, in BigInt, from the
-// weights and prices typed in this file, never read back from km0's own computation.
+// validators accept; and the issue from the desk page, its box ticked. Every figure
+// expected is worked out here, in BigInt, from the weights and prices typed in this file,
+// never read back from km0's own computation.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
