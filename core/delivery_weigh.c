@@ -35,8 +35,8 @@ DB_STMT(weigh_candidates,
         " JOIN offers f ON f.id = l.offer_id JOIN producers p ON p.id = f.producer_id"
         " LEFT JOIN bags b ON b.order_id = o.id"
         " WHERE o.cycle_id = $1 AND o.hub_id = $2"
-        " AND ((b.bag = ANY($3::bigint[]) AND f.sku = ANY($5::text[]))"
-        "      OR l.id = ANY($4::bigint[]))");
+        " AND ((b.bag IN (SELECT unnest($3::bigint[])) AND f.sku = ANY($5::text[]))"
+        "      OR l.id IN (SELECT unnest($4::bigint[])))");
 
 typedef struct cand {
     int64_t id, bag, producer_id;
