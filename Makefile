@@ -1,6 +1,8 @@
 # km0 — build, run and test.
 #
 #   make run     install what is missing, build, start PostgreSQL + km0 with demo data
+#   make ha      the same with PostgreSQL in failover: a pg_auto_failover monitor, a
+#                primary, a synchronous standby, and two km0 servers (scripts/ha.sh)
 #   make test    the same set-up on a throwaway cluster, then lint and every test,
 #                with a short soak (what CI runs: .ci/run)
 #   make         build build/km0          make asan   build build-asan/km0 (ASan + UBSan)
@@ -39,7 +41,7 @@ FUZZERS  = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 Q = $(if $(V),,@)
 E = $(if $(V),@true,@echo)
 
-.PHONY: all asan unit-tests run test deps lint fuzz fuzzers bench clean soak
+.PHONY: all asan unit-tests run ha test deps lint fuzz fuzzers bench clean soak
 .DEFAULT_GOAL := all
 
 all: build/km0
@@ -118,6 +120,12 @@ run: deps
 	@$(MAKE) --no-print-directory -j2 all
 	@scripts/run.sh
 
+# var/ha keeps the three PostgreSQL instances between runs; scripts/ha.sh destroy var/ha
+# removes them.
+ha: deps
+	@$(MAKE) --no-print-directory -j2 all
+	@scripts/ha.sh up var/ha
+
 # scripts/test.sh runs make lint first, then the unit tests, 20 s of each fuzz target
 # and every integration file, the soak files in their short mode (see soak below).
 test: deps
@@ -144,9 +152,10 @@ bench: deps
 
 # The long runs: every fuzz target for SOAK_FUZZ_SECONDS, then the test files that
 # grow under KM0_SOAK=1 (fifty kill -9 instead of ten, five outages instead of one, a
-# 600-buyer race instead of 150). make test runs the short version of both (20 s
-# per fuzz target, the same files with KM0_SOAK unset), so CI runs it too; this long
-# one is run by hand, bounded all the same (30 minutes per file).
+# 600-buyer race instead of 150, six PostgreSQL failovers instead of two). make test
+# runs the short version of both (20 s per fuzz target, the same files with KM0_SOAK
+# unset), so CI runs it too; this long one is run by hand, bounded all the same
+# (30 minutes per file).
 SOAK_FUZZ_SECONDS ?= 120
 SOAK_TESTS ?= $(shell grep -l 'process.env.KM0_SOAK' tests/integration/*.test.mjs)
 soak: deps

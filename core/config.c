@@ -100,6 +100,7 @@ static const char *check_listen(const char *v)
 
 static const key_spec keys[] = {
     STR(database_url, NULL),
+    STR(database_read_url, NULL),
     STR(listen, check_listen),
     STR(hub, check_hub),
     /* its entries are read by km0 serve at start (server/hub_select.c), which names
@@ -122,6 +123,7 @@ static const key_spec keys[] = {
     SIZE(catalog_max_field_bytes),
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
+    INT(retry_after_s, 1, 3600),
     INT(session_hours, 1, 24 * 365),
     INT(sessions_per_user, 1, 1000),
     STR(metrics_access, check_metrics_access),
@@ -158,6 +160,7 @@ static void set_defaults(void)
     g_config.catalog_max_field_bytes = 16384;
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
+    g_config.retry_after_s = 5;
     g_config.session_hours = 24 * 14;
     g_config.sessions_per_user = 10;
     snprintf(g_config.metrics_access, sizeof g_config.metrics_access, "coordinator");
@@ -334,6 +337,9 @@ int config_load(const char *path)
         return -1;
     const char *env = getenv("KM0_DATABASE_URL");
     if (env && *env && set_key("KM0_DATABASE_URL", 0, "database_url", env) != 0)
+        return -1;
+    env = getenv("KM0_DATABASE_READ_URL");
+    if (env && *env && set_key("KM0_DATABASE_READ_URL", 0, "database_read_url", env) != 0)
         return -1;
     env = getenv("KM0_LISTEN");
     if (env && *env && set_key("KM0_LISTEN", 0, "listen", env) != 0)

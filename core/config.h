@@ -12,6 +12,9 @@
 
 typedef struct km0_config {
     char database_url[1024];
+    /* reads that may be slightly stale (documents, the shop's catalog): a standby;
+     * empty: database_url */
+    char database_read_url[1024];
     char listen[128];     /* ADDR:PORT */
     char hub[65];         /* hub slug served when the database holds several; "" = the only one */
     char hub_hosts[4096]; /* "HOST=SLUG ..." : the hub of visitors by Host header */
@@ -36,6 +39,7 @@ typedef struct km0_config {
     size_t catalog_max_field_bytes;
     int statement_timeout_ms; /* per SQL statement */
     int db_connect_timeout_s;
+    int retry_after_s;       /* the Retry-After of a 503: the database unreachable, a failover */
     int session_hours;       /* session lifetime */
     int sessions_per_user;   /* live sessions of one account; a new one ends the oldest */
     char metrics_access[16]; /* GET /metrics: "coordinator", "anonymous" or "off" */

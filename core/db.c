@@ -6,6 +6,16 @@
  * was sent may have run and committed before the connection broke: it is sent again
  * only when that is harmless (a read, BEGIN); otherwise, as for a lost COMMIT, the
  * outcome is unknown (DB_UNKNOWN) and the caller says so rather than guess.
+ *
+ * With PostgreSQL in failover (docs/operations.md), the URL names every node and
+ * target_session_attrs=read-write lets libpq pick the primary at each (re)connection.
+ * Two more cases then matter: a server that refuses writes as read-only (25006, a
+ * node turned standby or read-only under a session) has its connection opened again,
+ * and the refused statement or transaction, which wrote nothing, is sent once more on
+ * the new one; and a COMMIT that returns with a warning (the wait for the synchronous
+ * standby cancelled, by an administrator's pg_cancel_backend: committed here, perhaps
+ * on no other machine) is not reported as done but as unknown. (statement_timeout
+ * never ends that wait: PostgreSQL disarms it before committing.)
  */
 #include "db.h"
 #include "buf.h"
@@ -30,12 +40,14 @@ struct db_conn {
     bool prepared[DB_MAX_STMTS];
     db_error err;
     size_t copy_queued; /* COPY bytes handed to libpq and perhaps not yet on the socket */
+    unsigned warnings;  /* WARNING notices received on this connection (see db_exec_sql) */
+    bool read_only;     /* a write was refused with 25006 since the flag was last cleared */
 };
 
 static atomic_int next_stmt_id = 1;
 /* Each thread's connection, closed by the key's destructor when the thread exits
  * (MHD's pool threads at shutdown), so nothing leaks. */
-static pthread_key_t conn_key;
+static pthread_key_t conn_key, read_conn_key;
 static pthread_once_t conn_key_once = PTHREAD_ONCE_INIT;
 
 static void close_at_thread_exit(void *p)
@@ -45,7 +57,8 @@ static void close_at_thread_exit(void *p)
 
 static void make_conn_key(void)
 {
-    if (pthread_key_create(&conn_key, close_at_thread_exit) != 0)
+    if (pthread_key_create(&conn_key, close_at_thread_exit) != 0 ||
+        pthread_key_create(&read_conn_key, close_at_thread_exit) != 0)
         die("pthread_key_create failed");
 }
 
@@ -83,10 +96,12 @@ static db_status session_setup(db_conn *c)
  * while idle) go to the log as structured lines instead of libpq's default stderr. */
 static void on_notice(void *arg, const PGresult *r)
 {
-    (void)arg;
+    db_conn *c = arg;
     const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
     const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (sev && !strcmp(sev, "WARNING"))
+        c->warnings++;
     char q[512];
     log_quote(q, sizeof q, msg ? msg : PQresultErrorMessage(r));
     log_event(sev && (!strcmp(sev, "WARNING") || !strcmp(sev, "FATAL") || !strcmp(sev, "ERROR"))
@@ -96,12 +111,34 @@ static void on_notice(void *arg, const PGresult *r)
               state ? state : "-", q);
 }
 
+/* Which node a connection reached: with several in the URL, the one libpq chose. */
+static void log_connected(const char *event, PGconn *pg)
+{
+    char host[300];
+    log_quote(host, sizeof host, PQhost(pg) ? PQhost(pg) : "-");
+    log_event(LOG_INFO, event, "host=%s port=%s", host, PQport(pg) ? PQport(pg) : "-");
+}
+
 static void reset_connection(db_conn *c)
 {
     PQreset(c->pg);
     memset(c->prepared, 0, sizeof c->prepared);
+    c->read_only = false;
     if (PQstatus(c->pg) == CONNECTION_OK && session_setup(c) == DB_OK)
-        log_event(LOG_INFO, "db.reconnected", NULL);
+        log_connected("db.reconnected", c->pg);
+}
+
+/* The server refused a write as read-only: this connection leads to a node that no
+ * longer takes writes. Open it again, letting libpq choose among the URL's nodes. */
+static void reopen_for_writes(db_conn *c)
+{
+    log_event(LOG_WARN, "db.reconnect", "reason=read_only");
+    reset_connection(c);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        char q[600];
+        log_quote(q, sizeof q, PQerrorMessage(c->pg));
+        log_event(LOG_WARN, "db.unavailable", "error=%s", q);
+    }
 }
 
 /* An idle connection that the server closed (a restart, an administrator's
@@ -124,6 +161,18 @@ static void check_idle_connection(db_conn *c)
         log_event(LOG_WARN, "db.connection_lost", "when=idle");
         reset_connection(c);
     }
+}
+
+/* PostgreSQL says committed, with a warning: in practice the wait for the synchronous
+ * standby was cancelled (pg_cancel_backend), so the transaction is durable here and
+ * perhaps on no other machine. Not what "saved" promises: the outcome is unknown. */
+static db_status unconfirmed_commit(db_conn *c)
+{
+    log_event(LOG_WARN, "db.commit_unconfirmed", "reason=warning");
+    snprintf(c->err.sqlstate, sizeof c->err.sqlstate, "01000");
+    snprintf(c->err.message, sizeof c->err.message,
+             "the commit returned with a warning: not confirmed by the synchronous standby");
+    return DB_UNKNOWN;
 }
 
 /* Is sending this statement twice the same as sending it once? A SELECT whose
@@ -198,7 +247,7 @@ db_conn *db_connect(const char *url, char *err, size_t errlen)
     }
     db_conn *c = xcalloc(1, sizeof *c);
     c->pg = pg;
-    PQsetNoticeReceiver(pg, on_notice, NULL);
+    PQsetNoticeReceiver(pg, on_notice, c); /* kept by PQreset with the PGconn */
     if (session_setup(c) != DB_OK) {
         snprintf(err, errlen, "%s", c->err.message);
         db_close(c);
@@ -215,25 +264,45 @@ void db_close(db_conn *c)
     free(c);
 }
 
-db_conn *db_thread_conn(void)
+/* The thread's connection under *key to url, opened again when it was lost (the key
+ * by address: it exists only once pthread_once has run). */
+static db_conn *thread_conn(const pthread_key_t *keyp, const char *url, const char *which)
 {
     pthread_once(&conn_key_once, make_conn_key);
-    db_conn *c = pthread_getspecific(conn_key);
+    pthread_key_t key = *keyp;
+    db_conn *c = pthread_getspecific(key);
     if (c && PQstatus(c->pg) == CONNECTION_OK)
         return c;
     if (c) {
-        log_event(LOG_WARN, "db.reconnect", "reason=connection_lost");
+        log_event(LOG_WARN, "db.reconnect", "reason=connection_lost%s", which);
         db_close(c);
-        pthread_setspecific(conn_key, NULL);
+        pthread_setspecific(key, NULL);
     }
     char err[512], q[600];
-    c = db_connect(g_config.database_url, err, sizeof err);
+    c = db_connect(url, err, sizeof err);
     if (!c) {
         log_quote(q, sizeof q, err);
-        log_event(LOG_WARN, "db.unavailable", "error=%s", q);
+        log_event(LOG_WARN, "db.unavailable", "error=%s%s", q, which);
+    } else {
+        char host[300];
+        log_quote(host, sizeof host, PQhost(c->pg) ? PQhost(c->pg) : "-");
+        log_event(LOG_INFO, "db.connected", "host=%s port=%s%s", host,
+                  PQport(c->pg) ? PQport(c->pg) : "-", which);
     }
-    pthread_setspecific(conn_key, c);
+    pthread_setspecific(key, c);
     return c;
+}
+
+db_conn *db_thread_conn(void)
+{
+    return thread_conn(&conn_key, g_config.database_url, "");
+}
+
+db_conn *db_thread_read_conn(void)
+{
+    if (!g_config.database_read_url[0])
+        return NULL;
+    return thread_conn(&read_conn_key, g_config.database_read_url, " use=read");
 }
 
 void db_thread_release(void)
@@ -241,6 +310,8 @@ void db_thread_release(void)
     pthread_once(&conn_key_once, make_conn_key);
     db_close(pthread_getspecific(conn_key));
     pthread_setspecific(conn_key, NULL);
+    db_close(pthread_getspecific(read_conn_key));
+    pthread_setspecific(read_conn_key, NULL);
 }
 
 PGconn *db_pg(db_conn *c)
@@ -270,6 +341,8 @@ static db_status status_of(db_conn *c, PGresult *r)
         return DB_DOWN;
     if (!strcmp(c->err.sqlstate, "40001") || !strcmp(c->err.sqlstate, "40P01"))
         return DB_RETRY;
+    if (!strcmp(c->err.sqlstate, "25006")) /* read_only_sql_transaction */
+        c->read_only = true;
     if (!strncmp(c->err.sqlstate, "08", 2) || !strcmp(c->err.sqlstate, "57P01") ||
         !strcmp(c->err.sqlstate, "57P02") || !strcmp(c->err.sqlstate, "57P03"))
         return DB_DOWN;
@@ -328,9 +401,29 @@ db_status db_run(db_conn *c, db_stmt *s, PGresult **res, int nparams, const char
     *res = NULL;
     check_idle_connection(c);
     PGTransactionStatusType before = PQtransactionStatus(c->pg);
+    if (before == PQTRANS_IDLE) /* in a transaction, db_transaction clears it at BEGIN */
+        c->read_only = false;
+    unsigned warned = c->warnings;
     db_status st = run_once(c, s, res, nparams, params);
     if (revive(c, before, stmt_replayable(s), &st))
         st = run_once(c, s, res, nparams, params);
+    if (st == DB_ERROR && c->read_only && before == PQTRANS_IDLE) {
+        /* refused alone, so nothing was written: once more where writes are taken (in a
+         * transaction, db_transaction replays the whole of it instead) */
+        reopen_for_writes(c);
+        if (PQstatus(c->pg) == CONNECTION_OK) {
+            st = run_once(c, s, res, nparams, params);
+        } else {
+            set_error_from(c, NULL);
+            st = DB_DOWN;
+        }
+    }
+    if (st == DB_OK && before == PQTRANS_IDLE && c->warnings != warned && !stmt_replayable(s)) {
+        /* a write alone is its own COMMIT: the same doubt as in db_exec_sql */
+        PQclear(*res);
+        *res = NULL;
+        st = unconfirmed_commit(c);
+    }
     if (st == DB_ERROR)
         log_event(LOG_INFO, "db.statement_failed", "stmt=%s sqlstate=%s constraint=%s", s->name,
                   c->err.sqlstate, c->err.constraint[0] ? c->err.constraint : "-");
@@ -367,10 +460,13 @@ db_status db_exec_sql(db_conn *c, const char *sql)
     clear_error(c);
     check_idle_connection(c);
     PGTransactionStatusType before = PQtransactionStatus(c->pg);
+    unsigned warned = c->warnings;
     PGresult *r = PQexec(c->pg, sql);
     db_status st = status_of(c, r);
     PQclear(r);
     bool commit = !strncasecmp(sql, "COMMIT", 6);
+    if (commit && st == DB_OK && c->warnings != warned)
+        return unconfirmed_commit(c);
     bool replayable =
         !strncasecmp(sql, "BEGIN", 5) || !strncasecmp(sql, "SET ", 4) || text_is_read_only(sql);
     if (commit && st == DB_DOWN && PQstatus(c->pg) != CONNECTION_OK) {
@@ -390,11 +486,14 @@ db_status db_exec_sql(db_conn *c, const char *sql)
 int db_transaction(db_conn *c, bool serializable, db_tx_fn fn, void *ctx)
 {
     const char *begin = serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
+    bool reopened = false;
     for (int attempt = 1;; attempt++) {
+        c->read_only = false;
         db_status st = db_exec_sql(c, begin);
         if (st != DB_OK)
             return st;
         int rc = fn(c, ctx);
+        bool read_only = c->read_only; /* fn's statements met a read-only server */
         if (rc == 0) {
             st = db_exec_sql(c, "COMMIT");
             if (st == DB_OK)
@@ -408,6 +507,16 @@ int db_transaction(db_conn *c, bool serializable, db_tx_fn fn, void *ctx)
                 PQclear(r);
             }
             c->err = saved;
+        }
+        if (read_only && rc < 0 && rc != DB_UNKNOWN && !reopened && attempt < DB_TX_ATTEMPTS) {
+            /* rolled back, nothing written: replay it once on a connection opened anew */
+            reopened = true;
+            reopen_for_writes(c);
+            if (PQstatus(c->pg) != CONNECTION_OK) {
+                set_error_from(c, NULL);
+                return DB_DOWN;
+            }
+            continue;
         }
         if (rc != DB_RETRY || attempt >= DB_TX_ATTEMPTS)
             return rc;

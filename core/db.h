@@ -65,7 +65,11 @@ void db_close(db_conn *c);
 /* This thread's connection to g_config.database_url, (re)connected as needed;
  * NULL when the database cannot be reached right now. */
 db_conn *db_thread_conn(void);
-/* Close this thread's connection (thread exit, shutdown). */
+/* This thread's connection to g_config.database_read_url, for reads that may be a
+ * moment stale (documents, the shop's catalog): a standby when the URL prefers one.
+ * NULL when no such URL is configured or it cannot be reached now: use the main one. */
+db_conn *db_thread_read_conn(void);
+/* Close this thread's connections (thread exit, shutdown). */
 void db_thread_release(void);
 PGconn *db_pg(db_conn *c);
 const db_error *db_last_error(const db_conn *c);

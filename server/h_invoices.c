@@ -154,7 +154,9 @@ void h_invoice_get(http_req *req)
     }
     inv_stored s;
     bool found;
-    int st = invoice_find(req->db, req->mem, req->hub_id, number, &s, &found);
+    /* an issued invoice never changes: a standby's copy is the invoice */
+    db_conn *rd = http_read_db(req);
+    int st = invoice_find(rd, req->mem, req->hub_id, number, &s, &found);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -171,7 +173,7 @@ void h_invoice_get(http_req *req)
     }
     buf doc = BUF_INIT;
     rpt_error err;
-    if (rpt_invoice_render(req->db, &s, f, req->lang, &doc, &err) != 0) {
+    if (rpt_invoice_render(rd, &s, f, req->lang, &doc, &err) != 0) {
         log_event(LOG_ERROR, "invoice.render_failed", "req=%s number=%s format=%s code=%s", req->id,
                   number, format, err.code);
         http_reply_error(req, err.status, err.code, err.message, NULL);

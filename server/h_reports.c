@@ -80,7 +80,8 @@ void h_report_get(http_req *req)
         return;
     buf doc = BUF_INIT;
     rpt_error err;
-    if (rpt_render(req->db, &rq, &doc, &err) != 0) {
+    /* a document reads what was written before it was asked for: a standby will do */
+    if (rpt_render(http_read_db(req), &rq, &doc, &err) != 0) {
         if (err.status >= 500)
             log_event(LOG_ERROR, "report.failed", "req=%s kind=%s cycle=%lld code=%s", req->id,
                       rq.kind, (long long)rq.cycle_id, err.code);

@@ -209,6 +209,12 @@ static void queue_csp(http_req *req, int status, struct MHD_Response *resp, cons
         return;
     }
     add_common_headers(req, resp, csp);
+    if (status == 503 && !MHD_get_response_header(resp, "Retry-After")) {
+        /* the database unreachable or in failover: a client that retries knows when */
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", g_config.retry_after_s);
+        MHD_add_response_header(resp, "Retry-After", secs);
+    }
     req->replied = true;
     req->status = status;
     MHD_queue_response(req->conn, (unsigned)status, resp);
@@ -374,6 +380,12 @@ void http_reply_db_error(http_req *req, int status_from_db)
                      fr ? "Un problème est survenu de notre côté ; rien n’a changé."
                         : "Something went wrong on our side; nothing was changed.",
                      NULL);
+}
+
+db_conn *http_read_db(http_req *req)
+{
+    db_conn *c = db_thread_read_conn();
+    return c ? c : req->db;
 }
 
 void http_reply_refusal(http_req *req, const refusal *why)

@@ -135,6 +135,11 @@ void http_reply_text(http_req *req, int status, const char *content_type, const 
 /* 503 when the database cannot be reached (or the outcome of a write is unknown:
  * "outcome_unknown"), 500 otherwise (logged with the request id). */
 void http_reply_db_error(http_req *req, int status_from_db);
+/* The connection for reads that may be a moment stale (documents, the shop's
+ * catalog): the thread's database_read_url connection (a standby), or req->db when
+ * none is configured or it cannot be reached. Never for what the request writes or
+ * must see as just written. */
+db_conn *http_read_db(http_req *req);
 
 /* A domain refusal as a 4xx JSON error (with "details" when it lists several). */
 void http_reply_refusal(http_req *req, const refusal *why);

@@ -406,15 +406,16 @@ bool shop_view_load(http_req *req, shop_view *v, int64_t page)
         v->cycle_name = db_val(cyc, 0, "name");
         v->closes_at = db_val(cyc, 0, "closes_at");
         v->delivery_date = db_val(cyc, 0, "delivery_date");
-        st = shop_index_load(req->db, req->mem, v->cycle, &v->index);
+        st = shop_index_load(http_read_db(req), req->mem, v->cycle, &v->index);
     }
     if (st == DB_OK && v->cycle) {
         v->npages = (v->index.total + SHOP_PAGE_SIZE - 1) / SHOP_PAGE_SIZE;
         v->page = page < 0 ? 0 : page >= v->npages ? (v->npages ? v->npages - 1 : 0) : page;
-        st = shop_page_load(req->db, req->mem, v->cycle, v->page, &v->offers, &v->noffers);
+        st =
+            shop_page_load(http_read_db(req), req->mem, v->cycle, v->page, &v->offers, &v->noffers);
     }
     if (st == DB_OK && v->cycle && consumer(req))
-        st = shop_pickups_load(req->db, req->mem, v->cycle, &v->pickups, &v->npickups);
+        st = shop_pickups_load(http_read_db(req), req->mem, v->cycle, &v->pickups, &v->npickups);
     if (st == DB_OK && v->cycle && consumer(req)) {
         order *o = arena_alloc(req->mem, sizeof *o);
         bool found;

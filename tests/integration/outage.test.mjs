@@ -208,6 +208,42 @@ describe('PostgreSQL failing under km0', () => {
     assert.equal((await c.put(`/api/v1/cycles/${cycle}/order`, order(4))).status, 200, 'once the lock is gone');
   });
 
+  it('reports an order whose commit the synchronous standby never confirmed as unknown, not as saved', async () => {
+    // With a synchronous standby (scripts/ha.sh, docs/operations.md), COMMIT waits for
+    // it. Here it never answers (a standby named that does not exist), and an operator
+    // ends the wait with pg_cancel_backend, as one does when a standby is gone:
+    // PostgreSQL then returns "committed" with a warning, saved on this machine and on
+    // no other. km0 must not answer 200 to that. (statement_timeout does not end that
+    // wait: PostgreSQL disarms it before committing.)
+    const c = clientFor(srv, consumers[5]);
+    assert.equal((await c.put(`/api/v1/cycles/${cycle}/order`, order(1))).status, 200);
+    db.sql("ALTER SYSTEM SET synchronous_standby_names = 'km0_absent_standby'");
+    db.sql('SELECT pg_reload_conf()');
+    try {
+      const pending = c.put(`/api/v1/cycles/${cycle}/order`, order(2.5));
+      let cancelled = '0';
+      for (let i = 0; i < 200 && cancelled === '0'; i++) {
+        await new Promise((res) => setTimeout(res, 25));
+        cancelled = db.one(`SELECT count(*) FROM (SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'km0' AND wait_event = 'SyncRep') c`);
+      }
+      assert.ok(Number(cancelled) >= 1, 'the commit waited for the standby');
+      const r = await answered(pending);
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.json.error.code, 'outcome_unknown');
+      assert.ok(Number(r.headers.get('retry-after')) > 0, 'Retry-After');
+      // committed on this machine only: exactly why km0 could not say "saved"
+      assert.equal(stored(db, cycle, consumers[5].customerId), '2500');
+      assert.match(srv.logs(), /level=warn event=db\.commit_unconfirmed/);
+    } finally {
+      db.sql('ALTER SYSTEM RESET synchronous_standby_names');
+      db.sql('SELECT pg_reload_conf()');
+    }
+    const r = await c.put(`/api/v1/cycles/${cycle}/order`, order(2.5));
+    assert.equal(r.status, 200, 'the same order again, confirmed this time');
+    assert.equal(stored(db, cycle, consumers[5].customerId), '2500');
+  });
+
   it('answers 503 when the disk is full in the middle of a write, and keeps the order it had', async () => {
     // PostgreSQL reports a full disk as SQLSTATE 53100 from the statement that needed
     // the space. Filling a real filesystem would need a mount of its own; instead the
