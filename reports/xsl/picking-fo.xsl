@@ -52,8 +52,11 @@
     <fo:table xsl:use-attribute-sets="table">
       <fo:table-column column-width="7mm"/>
       <fo:table-column column-width="11mm"/>
+      <!-- product and producer share what the fixed columns leave: the producer keeps the
+           width it had before the "actual" column came, so that a farm's name stays on
+           one line -->
       <fo:table-column column-width="proportional-column-width(5)"/>
-      <fo:table-column column-width="proportional-column-width(3)"/>
+      <fo:table-column column-width="proportional-column-width(4)"/>
       <fo:table-column column-width="24mm"/>
       <fo:table-column column-width="16mm"/>
       <fo:table-column column-width="18mm"/>

@@ -32,7 +32,8 @@ describe('a hub’s settings, on the API and the desk', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual({ ...r.json.settings, updated_at: undefined }, {
       seller_mode: 'producers', payment_days: 0, resale_vat_rate: '5.5', max_order_cents: null,
-      max_line_quantity: null, max_offer_share_percent: null, updated_at: undefined,
+      max_line_quantity: null, max_offer_share_percent: null, shortage_rule: 'last_orders_first',
+      updated_at: undefined,
     });
     r = await coord.patch('/api/v1/hub/settings', { seller_mode: 'hub', payment_days: 30, max_line_quantity: '12.5' });
     assert.equal(r.status, 200, r.text);
