@@ -61,18 +61,36 @@ describe('km0 migrate', () => {
       let m = await migrate(db.url, { KM0_HOME: home });
       assert.equal(m.code, 0, m.stderr);
       // the hub and the cycle as that release wrote them (this release's km0 seed and
-      // cycle open need schema/006); the catalogs through this release's importer
+      // cycle open need schema/006); the catalogs through this release's importer, run
+      // on a database of this release (it reads columns of schema/010) and copied over
       db.sql(`WITH h AS (INSERT INTO hubs (slug, name, siret, depot_lat, depot_lon)
           VALUES ('drome-paysanne', 'Drôme Paysanne (SCIC)', '52601815500014', 44.7352, 5.0046) RETURNING id)
         INSERT INTO producers (hub_id, slug, name, legal_form, siret, vat_regime, vat_number)
         SELECT h.id, v.* FROM h, (VALUES
           ('${FTC}', 'Ferme des Trois Chênes', 'GAEC', '71106658903512', 'standard', 'FR29711066589'),
           ('brasserie-crest', 'Brasserie de la Tour de Crest', 'SAS', '70550866170060', 'standard', 'FR60705508661')) v`);
-      for (const slug of [FTC, 'brasserie-crest']) {
-        const file = readdirSync(path.join(ROOT, 'tests/data/catalogs')).find((f) => f.startsWith(`${slug}.`));
-        const r = km0(['import', 'catalog', '--producer', slug, path.join('tests/data/catalogs', file)], { db });
-        assert.equal(r.status, 0, r.stderr);
+      const scratch = freshDb('prevcatalogs');
+      let values;
+      try {
+        scratch.sql('TRUNCATE products CASCADE');
+        for (const slug of [FTC, 'brasserie-crest']) {
+          const file = readdirSync(path.join(ROOT, 'tests/data/catalogs')).find((f) => f.startsWith(`${slug}.`));
+          const r = km0(['import', 'catalog', '--producer', slug, path.join('tests/data/catalogs', file)], { db: scratch });
+          assert.equal(r.status, 0, r.stderr);
+        }
+        values = scratch.one(`SELECT string_agg(format('(%L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L)',
+            r.slug, p.sku, p.name, p.category, p.unit, p.price_excl_vat_e4, p.price_incl_vat_cents, p.vat_rate_bp,
+            p.weight_g, p.stock_milli, p.step_milli, p.organic, p.description, p.active), ', ' ORDER BY p.id)
+          FROM products p JOIN producers r ON r.id = p.producer_id WHERE r.slug IN ('${FTC}', 'brasserie-crest')`);
+      } finally {
+        scratch.drop();
       }
+      db.sql(`INSERT INTO products (hub_id, producer_id, sku, name, category, unit, price_excl_vat_e4,
+          price_incl_vat_cents, vat_rate_bp, weight_g, stock_milli, step_milli, organic, description, active)
+        SELECT r.hub_id, r.id, v.sku, v.name, v.category, v.unit, v.price::bigint, v.incl::bigint, v.rate::integer,
+          v.weight::bigint, v.stock::bigint, v.step::bigint, v.organic::boolean, v.description, v.active::boolean
+          FROM (VALUES ${values}) v(slug, sku, name, category, unit, price, incl, rate, weight, stock, step, organic,
+            description, active) JOIN producers r ON r.slug = v.slug`);
       db.sql(`WITH c AS (INSERT INTO cycles (hub_id, name, opens_at, closes_at, delivery_date, state)
           SELECT id, 'Ouvert', now(), now() + interval '3 days', current_date + 5, 'open' FROM hubs RETURNING id, hub_id),
         cp AS (INSERT INTO cycle_producers (hub_id, cycle_id, producer_id) SELECT c.hub_id, c.id, p.id FROM c JOIN producers p ON p.hub_id = c.hub_id)
