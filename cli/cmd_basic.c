@@ -5,7 +5,9 @@
 #include "../core/config.h"
 #include "../core/migrate.h"
 #include "../core/paths.h"
+#include "../core/people.h"
 #include "../importers/hub_seed.h"
+#include "../mail/mail.h"
 #include "../server/http.h"
 #include "cli.h"
 
@@ -34,7 +36,10 @@ int cmd_serve(int argc, char **argv)
     /* libxml2 initialises itself on first use, which is not thread-safe: do it
      * once here, before the worker threads can render documents */
     xmlInitParser();
-    return http_serve(listen);
+    mail_start(g_config.mail_threads);
+    int rc = http_serve(listen);
+    mail_stop();
+    return rc;
 }
 
 /* km0 migrate */
@@ -71,7 +76,11 @@ static int user_add_tx(db_conn *c, void *p)
                                     u->name, 0, &u->user_id, u->err, sizeof u->err);
     if (st == DB_ERROR && u->err[0])
         return 1;
-    return st;
+    if (st != DB_OK)
+        return st;
+    /* an account made here gets its role from an administrator: recorded like a role
+     * given on the desk (user_role_changes), by nobody (the command line) */
+    return people_role_record(c, u->mem, u->hub, u->user_id, 0, NULL, u->role, "cli");
 }
 
 /* km0 user add --email EMAIL --role ROLE [--producer SLUG] [--name TEXT] < password */

@@ -19,6 +19,12 @@ static const cli_command commands[] = {
     {"serve", cmd_serve, "[--listen ADDR:PORT]", "run the web server and the JSON API"},
     {"migrate", cmd_migrate, "", "create or update the database schema"},
     {"seed", cmd_seed, "DIR", "load a hub, its producers, pickup points and vehicles from CSV"},
+    {"hub", cmd_hub,
+     "create --slug SLUG --name TEXT --siret SIRET --coordinator-email EMAIL [--legal-form F] "
+     "[--vat-number V] [--address TEXT] [--rcs-city C] [--share-capital EUR] [--depot-lat L "
+     "--depot-lon L] [--email E] [--phone P] [--coordinator-name N] | create --first-run-token",
+     "create a hub and its first coordinator (password on standard input), or print a one-time "
+     "token for the first-run page"},
     {"user", cmd_user,
      "add --email EMAIL --role consumer|producer|coordinator [--producer SLUG] [--name TEXT]",
      "create an account (password on standard input)"},
@@ -44,11 +50,17 @@ static const cli_command commands[] = {
      "[--reason TEXT]",
      "a product delivered short, split among its orders by the hub's rule, or one line set"},
     {"invoice", cmd_invoice,
-     "issue --cycle ID [--accept-estimates] | list --cycle ID | export NUMBER "
+     "issue --cycle ID [--accept-estimates] [--no-archive] | list --cycle ID | export NUMBER "
      "[--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE] | credit NUMBER "
-     "[--line N --quantity Q]... [--reason TEXT]",
-     "invoices: issue a batched cycle's (all or none), list, export one, credit one (in full, "
-     "or some lines)"},
+     "[--line N --quantity Q]... [--reason TEXT] [--no-archive] | archive [--cycle ID] [--retry] "
+     "| verify [--cycle ID]",
+     "invoices: issue a batched cycle's (all or none, then archived as Factur-X), list, export "
+     "one, credit one (in full, or some lines), archive what is queued, verify every archived "
+     "file"},
+    {"mail", cmd_mail, "run [--once] [--threads N] | queue | remind --cycle ID",
+     "messages: the sender (if not inside serve), what waits, payment reminders"},
+    {"accounts", cmd_accounts, "purge [--years N]",
+     "close consumer accounts without login or order for N years (GDPR)"},
 };
 
 static void usage(FILE *out)

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "legal.h"
 #include "log.h"
+#include "outbox.h"
 #include "password.h"
 #include "text.h"
 #include "util.h"
@@ -19,6 +20,7 @@
 
 DB_STMT(hub_by_slug, "SELECT id FROM hubs WHERE slug = $1");
 DB_STMT(hub_only, "SELECT id FROM hubs ORDER BY id LIMIT 2");
+DB_STMT(hub_by_host, "SELECT hub_id FROM hub_hosts WHERE host = $1");
 DB_STMT(
     user_by_email,
     "SELECT u.id, u.hub_id, u.email, u.name, u.role, u.password_hash, u.active,"
@@ -36,6 +38,8 @@ DB_STMT(attempt_take,
         "   window_start = CASE WHEN a.window_start <= now() - make_interval(mins => $3::int)"
         "                       THEN now() ELSE a.window_start END"
         " RETURNING attempts");
+DB_STMT(login_touch, "UPDATE users SET last_active_at = now()"
+                     " WHERE id = $1 AND last_active_at < now() - interval '1 hour'");
 DB_STMT(attempts_clear, "DELETE FROM login_attempts WHERE hub_id = $1 AND email = $2");
 /* A new session, and the oldest of the user's sessions past sessions_per_user end. */
 DB_STMT(session_insert,
@@ -57,7 +61,9 @@ DB_STMT(
 DB_STMT(session_delete, "DELETE FROM sessions WHERE token_sha256 = sha256(convert_to($1, 'UTF8'))");
 DB_STMT(sessions_expire, "DELETE FROM sessions WHERE expires_at < now()");
 DB_STMT(failures_expire,
-        "WITH old AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
+        "WITH old AS (DELETE FROM login_failures WHERE at < now() - interval '1 day'),"
+        " resets AS (DELETE FROM reset_attempts WHERE window_start < now() - interval '1 day'),"
+        " tokens AS (DELETE FROM account_tokens WHERE expires_at < now() - interval '1 day')"
         "DELETE FROM login_attempts WHERE window_start < now() - interval '1 day'");
 DB_STMT(producer_by_slug, "SELECT id FROM producers WHERE hub_id = $1 AND slug = $2");
 DB_STMT(customer_insert, "INSERT INTO customers (hub_id, kind, name, email)"
@@ -71,6 +77,7 @@ DB_STMT(
     "SELECT u.id, u.hub_id, u.email, u.name, u.role,"
     "       coalesce(u.producer_id, 0) AS producer_id, coalesce(u.customer_id, 0) AS customer_id,"
     "       '' AS producer_slug FROM users u WHERE u.id = $1");
+DB_STMT(signup_unverified, "UPDATE users SET email_verified_at = NULL, lang = $2 WHERE id = $1");
 DB_STMT(user_insert,
         "INSERT INTO users (hub_id, email, password_hash, role, name, producer_id, customer_id)"
         " VALUES ($1, $2, $3, $4, $5, nullif($6, '')::bigint, nullif($7, '')::bigint)"
@@ -97,6 +104,19 @@ db_status account_hub_id(db_conn *c, const char *slug, int64_t *hub_id)
         return st;
     if (PQntuples(r) == 1)
         *hub_id = db_int(r, 0, "id");
+    PQclear(r);
+    return DB_OK;
+}
+
+db_status account_hub_by_host(db_conn *c, const char *host, int64_t *hub_id)
+{
+    PGresult *r;
+    *hub_id = 0;
+    db_status st = db_run(c, &hub_by_host, &r, DB_P(host));
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(r) == 1)
+        *hub_id = db_int(r, 0, "hub_id");
     PQclear(r);
     return DB_OK;
 }
@@ -175,8 +195,12 @@ db_status account_login(db_conn *c, arena *a, int64_t hub_id, const char *email,
         *result = LOGIN_OK;
     }
     PQclear(r);
-    /* a failure stays counted; the right password starts the count again */
-    return ok ? db_do(c, &attempts_clear, DB_P(hub, norm)) : DB_OK;
+    if (!ok)
+        return DB_OK; /* a failure stays counted */
+    /* the right password starts the count again, and keeps the account from the idle
+     * purge */
+    db_status st2 = db_do(c, &attempts_clear, DB_P(hub, norm));
+    return st2 == DB_OK ? db_do(c, &login_touch, DB_P(db_i64(a, user->id))) : st2;
 }
 
 db_status account_session_create(db_conn *c, arena *a, const account_user *user, char *token,
@@ -402,7 +426,13 @@ static int signup_tx(db_conn *c, void *p)
                       "An account already exists with this email; log in instead.");
     if (st != DB_OK)
         return st;
-    if ((st = db_run_a(c, x->a, &user_by_id, &r, DB_P(db_i64(x->a, user_id)))) != DB_OK)
+    const char *uid = db_i64(x->a, user_id);
+    const char *lang = in->lang && !strcmp(in->lang, "en") ? "en" : "fr";
+    if ((st = db_do(c, &signup_unverified, DB_P(uid, lang))) != DB_OK ||
+        (st = outbox_event(c, x->a, x->hub, "account_created",
+                           arena_printf(x->a, "{\"user\": %s}", uid))) != DB_OK)
+        return st;
+    if ((st = db_run_a(c, x->a, &user_by_id, &r, DB_P(uid))) != DB_OK)
         return st;
     fill_user(r, x->a, x->user);
     return 0;

@@ -27,6 +27,8 @@ int account_role_bit(const char *role);
 
 /* The hub named by slug, or the only hub when slug is "" (0 when none / ambiguous). */
 db_status account_hub_id(db_conn *c, const char *slug, int64_t *hub_id);
+/* The hub a host name leads to (hub_hosts, as compared: lower case, no port), or 0. */
+db_status account_hub_by_host(db_conn *c, const char *host, int64_t *hub_id);
 
 typedef enum {
     LOGIN_OK = 0,
@@ -59,10 +61,13 @@ typedef struct account_signup_in {
     const char *email, *password, *name, *phone;
     /* a business buyer (restaurant, canteen) adds what its invoices need */
     const char *legal_name, *siret, *vat_number, *address;
+    const char *lang; /* the language of the messages: "fr" or "en" (NULL = fr) */
 } account_signup_in;
 
 /* Create a consumer account and its customer in one transaction, checking every
- * field; 0 and *user filled, a refusal (> 0) naming the field, or a db_status. */
+ * field; 0 and *user filled, a refusal (> 0) naming the field, or a db_status. The
+ * address is not verified yet: the same transaction queues the message that asks to
+ * confirm it (core/outbox.h). */
 int account_signup(db_conn *c, arena *a, int64_t hub, const account_signup_in *in,
                    account_user *user, refusal *why);
 

@@ -80,6 +80,35 @@ static const char *check_listen(const char *v)
     return !*host || inet_pton(AF_INET, host, &ip) == 1 ? NULL : "ADDR:PORT, e.g. 127.0.0.1:8080";
 }
 
+/* What libcurl sends mail through: smtp:// (STARTTLS per smtp_tls) or smtps://. */
+static const char *check_smtp_url(const char *v)
+{
+    return !*v || (!strncmp(v, "smtp://", 7) && v[7]) || (!strncmp(v, "smtps://", 8) && v[8])
+               ? NULL
+               : "an smtp:// or smtps:// address, or nothing";
+}
+
+static const char *check_smtp_tls(const char *v)
+{
+    return !strcmp(v, "required") || !strcmp(v, "try") || !strcmp(v, "none")
+               ? NULL
+               : "required, try or none";
+}
+
+/* An address only: it goes into the envelope and the From header as it is. */
+static const char *check_mail_from(const char *v)
+{
+    const char *at = strchr(v, '@');
+    if (!*v)
+        return NULL;
+    if (!at || at == v || !at[1] || strchr(at + 1, '@'))
+        return "an e-mail address";
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("<>()[],;:\\\"", *p))
+            return "an e-mail address";
+    return NULL;
+}
+
 #define FIELD(k) offsetof(km0_config, k)
 #define STR(k, check)                                                                              \
     {                                                                                              \
@@ -110,6 +139,12 @@ static const key_spec keys[] = {
     STR(seller_mode, check_seller_mode),
     {"resale_vat_rate", K_VAT, FIELD(resale_vat_rate_bp), 0, 0, 0, NULL},
     STR(fop, NULL),
+    INT(render_slots, 0, 64),
+    INT(render_queue, 0, 10000),
+    INT(render_wait_s, 1, 3600),
+    INT(archive_workers, 0, 1),
+    INT(archive_batch, 1, 100000),
+    INT(archive_cache_mb, 0, 65536),
     STR(reports_dir, NULL),
     STR(log_level, check_log_level),
     INT(threads, 1, 256),
@@ -121,6 +156,8 @@ static const key_spec keys[] = {
     SIZE(catalog_max_bytes),
     INT(catalog_max_rows, 1, 10000000),
     SIZE(catalog_max_field_bytes),
+    SIZE(photo_max_bytes),
+    INT(photo_max_megapixels, 1, 150),
     INT(statement_timeout_ms, 0, 3600000),
     INT(db_connect_timeout_s, 1, 600),
     INT(retry_after_s, 1, 3600),
@@ -131,6 +168,22 @@ static const key_spec keys[] = {
     INT(login_window_minutes, 1, 24 * 60),
     INT(payment_days, 0, 60),
     BOOL(secure_cookies),
+    STR(smtp_url, check_smtp_url),
+    STR(smtp_user, NULL),
+    STR(smtp_password, NULL),
+    STR(smtp_tls, check_smtp_tls),
+    INT(smtp_timeout_s, 1, 600),
+    STR(smtp_ca_file, NULL),
+    STR(mail_from, check_mail_from),
+    INT(mail_threads, 0, 32),
+    INT(mail_batch, 1, 1000),
+    INT(mail_retry_base_s, 1, 3600),
+    INT(mail_retry_max_s, 1, 86400),
+    INT(mail_max_age_hours, 1, 24 * 30),
+    INT(mail_keep_sent_days, 1, 3650),
+    INT(account_idle_years, 1, 50),
+    STR(gazetteer, NULL),
+    INT(invitation_days, 1, 90),
 };
 
 /* Where each key was last set ("file:line"), for messages about its value that
@@ -147,6 +200,12 @@ static void set_defaults(void)
     snprintf(g_config.seller_mode, sizeof g_config.seller_mode, "producers");
     g_config.resale_vat_rate_bp = 550;
     snprintf(g_config.fop, sizeof g_config.fop, "fop");
+    g_config.render_slots = 0;
+    g_config.render_queue = 32;
+    g_config.render_wait_s = 30;
+    g_config.archive_workers = 1;
+    g_config.archive_batch = 1000;
+    g_config.archive_cache_mb = 64;
     snprintf(g_config.reports_dir, sizeof g_config.reports_dir, "reports");
     snprintf(g_config.log_level, sizeof g_config.log_level, "info");
     g_config.threads = 16;
@@ -158,6 +217,8 @@ static void set_defaults(void)
     g_config.catalog_max_bytes = 10 << 20;
     g_config.catalog_max_rows = 100000;
     g_config.catalog_max_field_bytes = 16384;
+    g_config.photo_max_bytes = 8 << 20;
+    g_config.photo_max_megapixels = 50;
     g_config.statement_timeout_ms = 10000;
     g_config.db_connect_timeout_s = 5;
     g_config.retry_after_s = 5;
@@ -167,6 +228,17 @@ static void set_defaults(void)
     g_config.login_max_failures = 10;
     g_config.login_window_minutes = 15;
     g_config.payment_days = 0;
+    snprintf(g_config.smtp_tls, sizeof g_config.smtp_tls, "try");
+    g_config.smtp_timeout_s = 30;
+    g_config.mail_threads = 1;
+    g_config.mail_batch = 32;
+    g_config.mail_retry_base_s = 30;
+    g_config.mail_retry_max_s = 3600;
+    g_config.mail_max_age_hours = 72;
+    g_config.mail_keep_sent_days = 30;
+    g_config.account_idle_years = 3;
+    snprintf(g_config.gazetteer, sizeof g_config.gazetteer, "build/communes-fr.tsv");
+    g_config.invitation_days = 7;
 }
 
 static char *trim(char *s)
@@ -343,6 +415,9 @@ int config_load(const char *path)
         return -1;
     env = getenv("KM0_LISTEN");
     if (env && *env && set_key("KM0_LISTEN", 0, "listen", env) != 0)
+        return -1;
+    env = getenv("KM0_SMTP_URL");
+    if (env && *env && set_key("KM0_SMTP_URL", 0, "smtp_url", env) != 0)
         return -1;
     return 0;
 }

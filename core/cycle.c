@@ -22,6 +22,7 @@
  * and skips it.
  */
 #include "cycle.h"
+#include "product_info_sql.h"
 #include "log.h"
 #include "money.h"
 #include "parse.h"
@@ -85,18 +86,23 @@ DB_STMT(freeze_offers,
         "INSERT INTO offers (hub_id, cycle_id, product_id, producer_id, sku, name, category, unit,"
         "                    price_excl_vat_e4, vat_rate_bp, weight_g, step_milli, stock_milli,"
         "                    organic, description, measure, measure_price_excl_vat_e4,"
-        "                    measure_estimate_milli)"
+        "                    measure_estimate_milli, " PRODUCT_INFO_FROZEN ", photo, search)"
         " SELECT p.hub_id, $1, p.id, p.producer_id, p.sku, p.name, p.category, p.unit,"
         "        p.price_excl_vat_e4,"
         "        CASE WHEN c.seller_mode = 'hub' AND pr.vat_regime = 'franchise'"
         "             THEN c.resale_vat_rate_bp ELSE p.vat_rate_bp END,"
         "        coalesce(p.weight_g, 0), p.step_milli, p.stock_milli, p.organic, p.description,"
-        "        p.measure, p.measure_price_excl_vat_e4, p.measure_estimate_milli"
+        "        p.measure, p.measure_price_excl_vat_e4, p.measure_estimate_milli,"
+        "        " PRODUCT_INFO_FROZEN_FROM_P ", p.photo,"
+        "        offer_search(p.name, p.category, pr.name, p.description, p.ingredients)"
         "   FROM products p"
         "   JOIN cycle_producers cp ON cp.producer_id = p.producer_id AND cp.cycle_id = $1"
         "   JOIN producers pr ON pr.id = p.producer_id"
         "   JOIN cycles c ON c.id = $1"
-        "  WHERE p.active ON CONFLICT (cycle_id, product_id) DO NOTHING");
+        "   JOIN hub_settings hs ON hs.hub_id = c.hub_id"
+        /* a hub that asks for it leaves out what lacks information the law requires */
+        "  WHERE p.active AND (NOT hs.hide_incomplete OR cardinality(" PRODUCT_INFO_MISSING_OF_P
+        ") = 0) ON CONFLICT (cycle_id, product_id) DO NOTHING");
 DB_STMT(due_opens, "SELECT id FROM cycles WHERE state = 'draft' AND opens_at <= now()"
                    " AND closes_at > now() AND ($1::bigint = 0 OR hub_id = $1)"
                    " ORDER BY id FOR UPDATE SKIP LOCKED");

@@ -1,9 +1,8 @@
 /*
- * core/hub.c — producers and pickup points for the coordinator, and a cycle's demand.
+ * core/hub.c — opening slots as written, and a cycle's demand for the desk.
  *
- * Deactivating keeps history: a producer or pickup point that has taken part
- * in cycles stays in the database (invoices and sheets name it) but no longer
- * joins new cycles.
+ * Producers, pickup points and vans themselves are core/producer_admin.c and
+ * core/place.c.
  */
 #include "hub.h"
 #include "money.h"
@@ -14,33 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-DB_STMT(
-    producers_list,
-    "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
-    "       p.address, p.town, p.email, p.active,"
-    "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
-    "  FROM producers p WHERE p.hub_id = $1 ORDER BY p.name COLLATE \"fr-x-icu\"");
-DB_STMT(
-    producer_one,
-    "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.vat_regime,"
-    "       p.address, p.town, p.email, p.active,"
-    "       (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products"
-    "  FROM producers p WHERE p.hub_id = $1 AND p.slug = $2");
-DB_STMT(pickups_list, "SELECT id, slug, name, address, opening, capacity_orders, lat, lon, active"
-                      "  FROM pickup_points WHERE hub_id = $1 ORDER BY name COLLATE \"fr-x-icu\"");
-DB_STMT(pickup_one, "SELECT id, slug, name, address, opening, capacity_orders, lat, lon, active"
-                    "  FROM pickup_points WHERE hub_id = $1 AND slug = $2");
-DB_STMT(producer_update, "UPDATE producers SET name = $3, email = $4, address = $5, town = $6"
-                         " WHERE hub_id = $1 AND slug = $2 RETURNING id");
-DB_STMT(pickup_update,
-        "UPDATE pickup_points SET name = $3, address = $4, opening = $5,"
-        " opening_dow = nullif($6, '')::smallint, opening_start = nullif($7, '')::time,"
-        " opening_end = nullif($8, '')::time, capacity_orders = nullif($9, '')::int"
-        " WHERE hub_id = $1 AND slug = $2 RETURNING id");
-DB_STMT(producer_active, "UPDATE producers SET active = $3 WHERE hub_id = $1 AND slug = $2"
-                         " RETURNING id");
-DB_STMT(pickup_active, "UPDATE pickup_points SET active = $3 WHERE hub_id = $1 AND slug = $2"
-                       " RETURNING id");
 DB_STMT(cycle_demand,
         "SELECT p.slug AS producer, p.name AS producer_name, o.name, o.unit, o.stock_milli,"
         "       o.sold_milli, coalesce(sum(l.line_excl_vat_cents), 0) AS excl_cents,"
@@ -109,134 +81,6 @@ bool hub_parse_opening(const char *s, int *dow, int *start_min, int *end_min)
             *dow = i + 1;
     return *dow && hub_parse_hhmm(from, start_min) && hub_parse_hhmm(to, end_min) &&
            *start_min < *end_min;
-}
-
-db_status hub_producers(db_conn *c, arena *a, int64_t hub, PGresult **r)
-{
-    return db_run_a(c, a, &producers_list, r, DB_P(db_i64(a, hub)));
-}
-
-db_status hub_producer(db_conn *c, arena *a, int64_t hub, const char *slug, PGresult **r)
-{
-    return db_run_a(c, a, &producer_one, r, DB_P(db_i64(a, hub), slug));
-}
-
-db_status hub_pickup_points(db_conn *c, arena *a, int64_t hub, PGresult **r)
-{
-    return db_run_a(c, a, &pickups_list, r, DB_P(db_i64(a, hub)));
-}
-
-db_status hub_pickup_point(db_conn *c, arena *a, int64_t hub, const char *slug, PGresult **r)
-{
-    return db_run_a(c, a, &pickup_one, r, DB_P(db_i64(a, hub), slug));
-}
-
-static int not_found(refusal *why)
-{
-    return refuse(why, 404, "not_found", "slug", "Introuvable dans ce groupement.",
-                  "Not found in this hub.");
-}
-
-/* Every problem of an edit form at once: the form marks each field. */
-static int refuse_all(refusal *why, arena *a, const refusal_detail *d, size_t n)
-{
-    refuse(why, 422, d[0].code, d[0].field, d[0].fr, d[0].en);
-    if (n > 1) {
-        why->details = arena_alloc(a, n * sizeof *why->details);
-        memcpy(why->details, d, n * sizeof *d);
-        why->ndetails = n;
-    }
-    return 1;
-}
-
-int hub_producer_update(db_conn *c, arena *a, int64_t hub, const char *slug,
-                        const hub_producer_edit *e, refusal *why)
-{
-    refusal_detail d[4];
-    size_t n = 0;
-    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE,
-                "Le nom compte de 1 à 200 caractères.", "The name has 1 to 200 characters.");
-    if (text_detail(a, d, &n, "email", e->email, 0, 254, TEXT_LINE,
-                    "Cette adresse e-mail n’est pas valide.", "This email address is not valid.") &&
-        e->email && *e->email && !strchr(e->email, '@'))
-        d[n++] =
-            (refusal_detail){"invalid_field", "email", "Cette adresse e-mail n’est pas valide.",
-                             "This email address is not valid."};
-    text_detail(a, d, &n, "address", e->address, 0, 300, TEXT_LINE,
-                "L’adresse compte 300 caractères au plus.",
-                "The address has at most 300 characters.");
-    text_detail(a, d, &n, "town", e->town, 0, 100, TEXT_LINE,
-                "La commune compte 100 caractères au plus.",
-                "The town has at most 100 characters.");
-    if (n)
-        return refuse_all(why, a, d, n);
-    int st;
-    PGresult *r;
-    st = db_run_a(c, a, &producer_update, &r,
-                  DB_P(db_i64(a, hub), slug, e->name, e->email ? e->email : "",
-                       e->address ? e->address : "", e->town ? e->town : ""));
-    if (st != DB_OK)
-        return st;
-    return PQntuples(r) ? 0 : not_found(why);
-}
-
-int hub_pickup_update(db_conn *c, arena *a, int64_t hub, const char *slug, const hub_pickup_edit *e,
-                      refusal *why)
-{
-    refusal_detail d[4];
-    size_t n = 0;
-    text_detail(a, d, &n, "name", e->name, 1, 200, TEXT_LINE,
-                "Le nom compte de 1 à 200 caractères.", "The name has 1 to 200 characters.");
-    text_detail(a, d, &n, "address", e->address, 0, 300, TEXT_LINE,
-                "L’adresse compte 300 caractères au plus.",
-                "The address has at most 300 characters.");
-    int dow = 0, from = 0, to = 0;
-    const char *dw = "", *fs = "", *ts = "";
-    if (e->opening && *e->opening) {
-        if (text_check(e->opening, 1, 100, TEXT_LINE) != TEXT_OK ||
-            !hub_parse_opening(e->opening, &dow, &from, &to))
-            d[n++] = (refusal_detail){"invalid_field", "opening",
-                                      "Le créneau s’écrit comme « jeudi 17:00-19:00 ».",
-                                      "The slot is written like \"jeudi 17:00-19:00\"."};
-        dw = db_i64(a, dow);
-        fs = arena_printf(a, "%02d:%02d", from / 60, from % 60);
-        ts = arena_printf(a, "%02d:%02d", to / 60, to % 60);
-    }
-    /* what goes to the database is the number as parsed, never the text typed:
-     * "5.0" is no integer to PostgreSQL */
-    const char *cap = "";
-    if (e->capacity && *e->capacity) {
-        int64_t k;
-        if (parse_int(e->capacity, 1, 100000, &k) != PARSE_OK)
-            d[n++] = (refusal_detail){
-                "invalid_field", "capacity",
-                "La capacité est un nombre entier de commandes, de 1 à 100000, sans "
-                "décimales (vide = sans limite).",
-                "The capacity is a whole number of orders from 1 to 100000, without "
-                "decimals (empty = no limit)."};
-        else
-            cap = db_i64(a, k);
-    }
-    if (n)
-        return refuse_all(why, a, d, n);
-    PGresult *r;
-    int st = db_run_a(c, a, &pickup_update, &r,
-                      DB_P(db_i64(a, hub), slug, e->name, e->address ? e->address : "",
-                           e->opening ? e->opening : "", dw, fs, ts, cap));
-    if (st != DB_OK)
-        return st;
-    return PQntuples(r) ? 0 : not_found(why);
-}
-
-int hub_set_active(db_conn *c, arena *a, int64_t hub, const char *kind, const char *slug,
-                   bool active, refusal *why)
-{
-    PGresult *r;
-    int st = db_run_a(c, a, !strcmp(kind, "producer") ? &producer_active : &pickup_active, &r,
-                      DB_P(db_i64(a, hub), slug, active ? "t" : "f"));
-    if (st != DB_OK)
-        return st;
-    return PQntuples(r) ? 0 : not_found(why);
 }
 
 db_status hub_cycle_demand(db_conn *c, arena *a, int64_t hub, int64_t cycle, PGresult **r)

@@ -47,12 +47,22 @@ typedef struct hub_settings {
     milli_t max_line_milli;  /* most one line may hold, in thousandths of its unit */
     int max_offer_share_pct; /* most of an offer's stock one order may take, 1..100 */
     shortage_rule shortage;  /* how a shortage is split among the orders */
+    /* messages (schema/011; not frozen on cycles: they change nothing ordered) */
+    bool require_verified_email; /* a first order needs a confirmed address */
+    int closing_reminder_hours;  /* "closes soon" this long before the close; 0 = never */
+    /* the shop (hub_settings only, not copied onto cycles: hide_incomplete acts when a
+     * cycle opens, which offers it makes; thumbnails are how lists look) */
+    bool hide_incomplete; /* products lacking information the law requires stay out */
+    bool shop_thumbnails; /* lists show each product's photo, small */
 } hub_settings;
+
+#define HUB_CLOSING_REMINDER_MAX 168
 
 /* A change asked for: only the fields whose set_ flag is true change. */
 typedef struct hub_settings_patch {
     bool set_seller, set_payment_days, set_resale_vat_rate, set_max_order, set_max_line,
-        set_max_share, set_shortage;
+        set_max_share, set_shortage, set_require_verified, set_closing_hours, set_hide_incomplete,
+        set_shop_thumbnails;
     hub_settings to;
 } hub_settings_patch;
 
@@ -77,6 +87,10 @@ db_status hub_settings_get(db_conn *c, arena *a, int64_t hub, hub_settings *out,
 /* Check every field of s, naming the first one out of range (refusal 422, field named
  * as in the JSON API). Pure: no database. */
 int hub_settings_check(const hub_settings *s, refusal *why);
+/* Whether a patch asks for any setting at all: the one list of set_ flags, so that a
+ * caller that writes settings among other things (core/hub_identity.c) never skips a
+ * setting added later. */
+bool hub_settings_patch_any(const hub_settings_patch *p);
 /* Apply a patch in one transaction, recording each value that changes (by user, 0 for
  * the command line, through via: "desk", "api" or "seed"). out gets the result. */
 int hub_settings_update(db_conn *c, arena *a, int64_t hub, const hub_settings_patch *p,
@@ -84,6 +98,11 @@ int hub_settings_update(db_conn *c, arena *a, int64_t hub, const hub_settings_pa
 /* Same, inside a transaction the caller runs (km0 seed). */
 int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_settings_patch *p,
                               int64_t user, const char *via, hub_settings *out, refusal *why);
+/* Record changes made in the caller's transaction: n settings (names as the JSON API
+ * calls them), their old and new values as text ("" for none). */
+int hub_settings_record(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,
+                        const char *const *names, const char *const *olds, const char *const *news,
+                        size_t n);
 /* The latest changes first, at most limit. */
 db_status hub_settings_changes(db_conn *c, arena *a, int64_t hub, int limit,
                                hub_settings_change **out, size_t *n);

@@ -36,6 +36,7 @@ DB_STMT(heads_of_cycle,
         " AND ($3::bigint = 0 OR i.seller_key = 'producer:' || $3::bigint)"
         " AND ($4::bigint = 0 OR i.buyer #>> '{pickup_point,id}' = $4::bigint::text)"
         " ORDER BY i.seller ->> 'name' COLLATE \"fr-x-icu\", i.seller_key, i.year, i.seq");
+DB_STMT(heads_of_ids, HEAD_SELECT " WHERE i.hub_id = $1 AND i.id = ANY($2::bigint[]) ORDER BY i.id");
 DB_STMT(lines_of,
         "SELECT invoice_id, line_no, sku, description, producer_name, unit, unece, quantity_milli,"
         " unit_price_excl_vat_e4, vat_category, vat_rate_bp, line_excl_vat_cents,"
@@ -304,6 +305,15 @@ db_status invoice_load_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, i
     db_status st =
         db_run_a(c, a, &heads_of_cycle, &r,
                  DB_P(db_i64(a, hub), db_i64(a, cycle), db_i64(a, producer), db_i64(a, pickup)));
+    return st == DB_OK ? load_rows(c, a, r, out, n) : st;
+}
+
+db_status invoice_load_ids(db_conn *c, arena *a, int64_t hub, const int64_t *ids, size_t nids,
+                           inv_stored **out, size_t *n)
+{
+    PGresult *r;
+    db_status st =
+        db_run_a(c, a, &heads_of_ids, &r, DB_P(db_i64(a, hub), db_int_array(a, ids, nids)));
     return st == DB_OK ? load_rows(c, a, r, out, n) : st;
 }
 

@@ -111,6 +111,11 @@ db_status invoice_find(db_conn *c, arena *a, int64_t hub, const char *number, in
 db_status invoice_load_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t producer,
                              int64_t pickup, inv_stored **out, size_t *n);
 
+/* The invoices and credit notes of the hub among ids, by id (the archive renders
+ * them in batches: reports/archive_render.c); ids of another hub are left out. */
+db_status invoice_load_ids(db_conn *c, arena *a, int64_t hub, const int64_t *ids, size_t nids,
+                           inv_stored **out, size_t *n);
+
 /* A cycle's invoices for lists: number, type_code, issue_date, order_id,
  * seller_key, seller_name, buyer_name, total_excl_vat_cents, total_vat_cents,
  * total_incl_vat_cents, corrects (number or ""); by seller name, then number. */

@@ -3,8 +3,10 @@
  */
 #include "legal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 bool siret_valid(const char *s)
 {
@@ -46,4 +48,67 @@ bool vat_number_valid(const char *v)
         if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9')))
             return false;
     return strncmp(v, "FR", 2) != 0 || fr_vat_valid(v);
+}
+
+bool iban_normalize(const char *in, char out[35])
+{
+    size_t n = 0;
+    for (const char *p = in; *p; p++) {
+        if (*p == ' ' || *p == '-')
+            continue;
+        if (!isascii((unsigned char)*p) || !isalnum((unsigned char)*p) || n == 34)
+            return false;
+        out[n++] = (char)toupper((unsigned char)*p);
+    }
+    out[n] = '\0';
+    if (n < 15 || !isalpha((unsigned char)out[0]) || !isalpha((unsigned char)out[1]) ||
+        !isdigit((unsigned char)out[2]) || !isdigit((unsigned char)out[3]))
+        return false;
+    /* the first four characters moved to the end, letters as 10..35, the whole number
+     * modulo 97, one digit at a time so that it never overflows */
+    unsigned rem = 0;
+    for (size_t k = 0; k < n; k++) {
+        char ch = out[(k + 4) % n];
+        unsigned v = isdigit((unsigned char)ch) ? (unsigned)(ch - '0') : (unsigned)(ch - 'A' + 10);
+        rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+    }
+    return rem == 1;
+}
+
+static const legal_form_def forms[] = {
+    {"association", "Association", false},
+    {"ei", "Entreprise individuelle", false},
+    {"micro", "Micro-entreprise", false},
+    {"earl", "EARL", true},
+    {"gaec", "GAEC", true},
+    {"scea", "SCEA", true},
+    {"sarl", "SARL", true},
+    {"eurl", "EURL", true},
+    {"sas", "SAS", true},
+    {"sasu", "SASU", true},
+    {"sa", "SA", true},
+    {"snc", "SNC", true},
+    {"scop", "SCOP", true},
+    {"scic", "SCIC", true},
+    {"scic-sas", "SCIC SAS", true},
+    {"scic-sarl", "SCIC SARL", true},
+    {"cooperative", "Société coopérative agricole", true},
+};
+
+size_t legal_form_count(void)
+{
+    return sizeof forms / sizeof forms[0];
+}
+
+const legal_form_def *legal_form_at(size_t i)
+{
+    return i < legal_form_count() ? &forms[i] : NULL;
+}
+
+const legal_form_def *legal_form_find(const char *s)
+{
+    for (size_t i = 0; s && i < legal_form_count(); i++)
+        if (!strcasecmp(s, forms[i].code) || !strcasecmp(s, forms[i].label))
+            return &forms[i];
+    return NULL;
 }

@@ -5,6 +5,7 @@
 #define KM0_LEGAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* 14 digits passing the Luhn check (La Poste's establishments excepted, as INSEE does). */
 bool siret_valid(const char *s);
@@ -13,5 +14,25 @@ bool siret_valid(const char *s);
 bool fr_vat_valid(const char *v);
 /* Any EU-style VAT number: two letters then 2 to 13 letters or digits; French ones checked. */
 bool vat_number_valid(const char *v);
+
+/* An IBAN as people write it ("FR76 3000 6000 0112 3456 7890 189", lower case
+ * allowed) in its stored form: blanks removed, upper case, into out (35 bytes).
+ * false when it is not two letters, two check digits and 11 to 30 letters or digits,
+ * or when its ISO 13616 check (the number read in base 36, modulo 97, is 1) fails. */
+bool iban_normalize(const char *in, char out[35]);
+
+/* French legal forms km0 knows, by the code the forms and the API use ("sarl",
+ * "sas", "association"...). A company (rcs true) states its trade register city and
+ * its share capital on its documents (Code de commerce, R123-237); an association or
+ * a sole trader has neither. */
+typedef struct legal_form_def {
+    const char *code, *label; /* label: as documents print it, "SARL", "Association" */
+    bool rcs;
+} legal_form_def;
+
+size_t legal_form_count(void);
+const legal_form_def *legal_form_at(size_t i);
+/* The form whose code or label is s (case-insensitive), or NULL. */
+const legal_form_def *legal_form_find(const char *s);
 
 #endif

@@ -26,6 +26,8 @@
  * PUT again, which sets the same whole order whatever happened the first time.
  */
 #include "order.h"
+#include "account_tokens.h"
+#include "outbox.h"
 #include "cycle.h"
 #include "hub_settings.h"
 #include "unit.h"
@@ -399,6 +401,23 @@ static int move_stock_by_difference(db_conn *c, put_ctx *x, PGresult *offers, co
     return 0;
 }
 
+/* Does the order asked for hold other quantities than the one stored (offers: the
+ * lock_offers rows, "mine" the stored quantity)? An order sent again unchanged is
+ * no event: no "order changed" message for it. */
+static bool quantities_differ(const put_ctx *x, PGresult *offers, const int *row_of)
+{
+    int rows = PQntuples(offers);
+    int64_t total_mine = 0, total_want = 0;
+    for (int r = 0; r < rows; r++)
+        total_mine += db_int(offers, r, "mine") != 0;
+    for (size_t i = 0; i < x->in->nlines; i++) {
+        total_want++;
+        if (db_int(offers, row_of[i], "mine") != x->in->lines[i].quantity)
+            return true;
+    }
+    return total_mine != total_want;
+}
+
 static int put_tx(db_conn *c, void *p)
 {
     put_ctx *x = p;
@@ -429,6 +448,18 @@ static int put_tx(db_conn *c, void *p)
         return st;
     bool exists = PQntuples(r) == 1;
     char *order_id = exists ? arena_strdup(a, db_val(r, 0, "id")) : "0";
+    if (!exists) {
+        /* the hub may ask a new account to confirm its address before a first order */
+        bool may;
+        if ((st = account_may_order(c, a, in->hub, in->customer, &may)) != DB_OK)
+            return st;
+        if (!may)
+            return refuse(x->why, 403, "email_not_verified", "email",
+                          "Confirmez d’abord votre adresse e-mail : ouvrez le lien du message "
+                          "reçu à l’inscription.",
+                          "Confirm your email address first: open the link in the message you "
+                          "received when you signed up.");
+    }
     char *old_pickup = exists ? arena_strdup(a, db_val(r, 0, "pickup_point_id")) : NULL;
 
     const char **producers = arena_alloc(a, (in->nlines + 1) * sizeof *producers);
@@ -446,6 +477,7 @@ static int put_tx(db_conn *c, void *p)
     if ((st = check_lines(x, offers, row_of)) != 0)
         return st;
 
+    bool differs = !exists || quantities_differ(x, offers, row_of);
     fill_lines(x, offers, row_of);
     x->out->seller = x->limits.seller;
     if ((st = check_order_limit(x)) != 0 || (st = move_stock_by_difference(c, x, offers, row_of)))
@@ -461,6 +493,7 @@ static int put_tx(db_conn *c, void *p)
         net[i] = x->out->lines[i].net;
     }
     char *ids_a = db_int_array(a, ids, in->nlines), *qty_a = db_int_array(a, qty, in->nlines);
+    differs = differs || strcmp(old_pickup, pickup) != 0;
     if (!exists || strcmp(old_pickup, pickup) != 0) {
         if (exists && ((st = db_do(c, &lock_pickups, DB_P(cycle, old_pickup, pickup))) != DB_OK ||
                        (st = db_do(c, &pickup_release, DB_P(cycle, old_pickup))) != DB_OK))
@@ -487,6 +520,15 @@ static int put_tx(db_conn *c, void *p)
     }
     if ((st = db_do(c, &insert_lines,
                     DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
+        return st;
+    /* the confirmation leaves with the order, or neither does; an order sent again
+     * unchanged is no event */
+    const char *payload = arena_printf(a, "{\"cycle\": %s, \"customer\": %s, \"order\": %s}", cycle,
+                                       customer, order_id);
+    if (differs && (st = outbox_event(c, a, in->hub, exists ? "order_changed" : "order_placed",
+                                      payload)) != DB_OK)
+        return st;
+    if ((st = account_touch_customer(c, a, in->hub, in->customer)) != DB_OK)
         return st;
     /* the reply: the order as this transaction stored it */
     bool found;
@@ -601,7 +643,9 @@ static int delete_tx(db_conn *c, void *p)
         (st = db_do(c, &pickup_release, DB_P(cycle, pickup))) != DB_OK ||
         (st = db_do(c, &delete_order, DB_P(id))) != DB_OK)
         return st;
-    return 0;
+    return outbox_event(
+        c, a, x->hub, "order_cancelled",
+        arena_printf(a, "{\"cycle\": %s, \"customer\": %lld}", cycle, (long long)x->customer));
 }
 
 int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, refusal *why)

@@ -6,6 +6,8 @@
  * What may be cached: data that is frozen (offers' prices) or whose staleness
  * for a second is harmless to show (stock left — order_put checks the truth
  * under locks). Nothing here is state another km0 process would need.
+ * While one reader refreshes an expired entry, the others read the previous
+ * result (five seconds old at most) rather than all running the statement.
  */
 #ifndef KM0_RCACHE_H
 #define KM0_RCACHE_H

@@ -38,6 +38,20 @@ static inline int refuse(refusal *r, int status, const char *code, const char *f
     return 1;
 }
 
+/* Every problem of a form at once (d[0..n), n >= 1): a 422 naming the first, with
+ * the list in details when there are several (copied into a). Returns 1. */
+static inline int refuse_details(refusal *r, arena *a, const refusal_detail *d, size_t n)
+{
+    refuse(r, 422, d[0].code, d[0].field, d[0].fr, d[0].en);
+    if (n > 1) {
+        r->details = (refusal_detail *)arena_alloc(a, n * sizeof *d);
+        for (size_t i = 0; i < n; i++)
+            r->details[i] = d[i];
+        r->ndetails = n;
+    }
+    return 1;
+}
+
 static inline const char *refusal_text(const refusal *r, const char *lang)
 {
     return lang && lang[0] == 'f' ? r->fr : r->en;

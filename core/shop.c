@@ -7,6 +7,7 @@
  * schema/009, so a page deep in a 77 000-offer cycle is an index range, not a sort.
  */
 #include "shop.h"
+#include "product_info.h"
 #include "rcache.h"
 #include "util.h"
 
@@ -16,14 +17,17 @@
 
 #define PAGE_KEY 1000000
 
-#define OFFER_COLUMNS                                                                              \
+#define OFFER_SELECT                                                                               \
     "SELECT o.id, p.slug AS producer, p.name AS producer_name, o.sku, o.name, o.category,"         \
     "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.step_milli,"                             \
     "       coalesce(o.stock_milli - o.sold_milli, -1) AS left_milli,"                             \
     "       CASE o.organic WHEN true THEN 1 WHEN false THEN 0 ELSE -1 END AS organic,"             \
     "       o.measure, coalesce(o.measure_price_excl_vat_e4, 0) AS measure_price,"                 \
-    "       coalesce(o.measure_estimate_milli, 0) AS measure_estimate"                             \
-    "  FROM offers o JOIN producers p ON p.id = o.producer_id"
+    "       coalesce(o.measure_estimate_milli, 0) AS measure_estimate,"                            \
+    "       o.allergens, o.allergen_traces, o.labels, o.net_quantity_milli,"                       \
+    "       coalesce(o.net_unit, '') AS net_unit, coalesce(o.photo, '') AS photo"
+#define OFFER_FROM    " FROM offers o JOIN producers p ON p.id = o.producer_id"
+#define OFFER_COLUMNS OFFER_SELECT OFFER_FROM
 #define SHOP_ORDER                                                                                 \
     " ORDER BY o.category = '', o.category COLLATE \"fr-x-icu\", o.name COLLATE \"fr-x-icu\", "    \
     "o.id"
@@ -34,6 +38,31 @@ DB_STMT(shop_index_of,
         "SELECT o.category, count(*) AS n FROM offers o WHERE o.cycle_id = $1"
         " GROUP BY o.category ORDER BY o.category = '', o.category COLLATE \"fr-x-icu\"");
 DB_STMT(shop_by_id, OFFER_COLUMNS " WHERE o.cycle_id = $1 AND o.id = ANY($2::bigint[])");
+/* $2 words, $3 producer slug, $4 label, $5 allergens to avoid, $6 page. Two statements,
+ * with and without words, rather than one with "$2 = '' OR ...": a prepared statement's
+ * generic plan cannot use the (cycle, words) index through such an OR, and reads the
+ * whole cycle instead (bench/search.sh). */
+#define SEARCH_FILTERS                                                                             \
+    " AND ($3 = '' OR p.slug = $3) AND ($4 = '' OR $4 = ANY (o.labels))"                           \
+    " AND (cardinality($5::text[]) = 0 OR (o.allergens IS NOT NULL AND NOT"                        \
+    "      (o.allergens || o.allergen_traces) && $5::text[]))"
+DB_STMT(shop_search_words, OFFER_SELECT
+        ", count(*) OVER () AS total" OFFER_FROM
+        " WHERE o.cycle_id = $1 AND o.search @@ websearch_to_tsquery('km0_fr', $2)" SEARCH_FILTERS
+        " ORDER BY ts_rank(o.search, websearch_to_tsquery('km0_fr', $2)) DESC,"
+        " o.category = '', o.category COLLATE \"fr-x-icu\", o.name COLLATE \"fr-x-icu\","
+        " o.id LIMIT 40 OFFSET $6::bigint * 40");
+DB_STMT(shop_search_filters,
+        OFFER_SELECT ", count(*) OVER () AS total" OFFER_FROM
+                     " WHERE o.cycle_id = $1 AND $2 = ''" SEARCH_FILTERS SHOP_ORDER
+                     " LIMIT 40 OFFSET $6::bigint * 40");
+/* one probe of the (cycle, producer, sku) key per producer, not a scan of the cycle's
+ * offers: 1 ms rather than 45 over 100 000 offers (bench/search.sh) */
+DB_STMT(shop_producers_of,
+        "SELECT p.slug, p.name FROM producers p"
+        " WHERE EXISTS (SELECT FROM offers o WHERE o.cycle_id = $1 AND o.producer_id = p.id)"
+        " ORDER BY p.name COLLATE \"fr-x-icu\", p.slug");
+DB_STMT(shop_thumbnails, "SELECT shop_thumbnails FROM hub_settings WHERE hub_id = $1");
 DB_STMT(shop_pickups,
         "SELECT pp.id, pp.slug, pp.name, pp.address, pp.opening,"
         "       coalesce(pp.opening_dow, 0) AS dow,"
@@ -61,17 +90,37 @@ static void offers_of(const PGresult *r, arena *a, shop_offer **out, size_t *n)
         c_name = PQfnumber(r, "name"), c_cat = PQfnumber(r, "category"),
         c_unit = PQfnumber(r, "unit"), c_price = PQfnumber(r, "price_excl_vat_e4"),
         c_rate = PQfnumber(r, "vat_rate_bp"), c_step = PQfnumber(r, "step_milli"),
-        c_left = PQfnumber(r, "left_milli"), c_org = PQfnumber(r, "organic");
+        c_left = PQfnumber(r, "left_milli"), c_org = PQfnumber(r, "organic"),
+        c_all = PQfnumber(r, "allergens"), c_tr = PQfnumber(r, "allergen_traces"),
+        c_lab = PQfnumber(r, "labels"), c_net = PQfnumber(r, "net_quantity_milli"),
+        c_netu = PQfnumber(r, "net_unit"), c_photo = PQfnumber(r, "photo");
     int c_measure = PQfnumber(r, "measure"), c_mprice = PQfnumber(r, "measure_price"),
         c_estimate = PQfnumber(r, "measure_estimate");
     shop_offer *o = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof *o);
     /* the strings stay in the result, which the arena keeps (db_run_a, rcache_run) */
     for (int i = 0; i < rows; i++) {
         o[i] = (shop_offer){
-            num(r, i, c_id),          PQgetvalue(r, i, c_prod), PQgetvalue(r, i, c_pname),
-            PQgetvalue(r, i, c_sku),  PQgetvalue(r, i, c_name), PQgetvalue(r, i, c_cat),
-            PQgetvalue(r, i, c_unit), num(r, i, c_price),       (vat_bp_t)num(r, i, c_rate),
-            num(r, i, c_step),        num(r, i, c_left),        (int)num(r, i, c_org)};
+            .id = num(r, i, c_id),
+            .producer = PQgetvalue(r, i, c_prod),
+            .producer_name = PQgetvalue(r, i, c_pname),
+            .sku = PQgetvalue(r, i, c_sku),
+            .name = PQgetvalue(r, i, c_name),
+            .category = PQgetvalue(r, i, c_cat),
+            .unit = PQgetvalue(r, i, c_unit),
+            .price = num(r, i, c_price),
+            .rate = (vat_bp_t)num(r, i, c_rate),
+            .step = num(r, i, c_step),
+            .left = num(r, i, c_left),
+            .organic = (int)num(r, i, c_org),
+            .allergens = PQgetisnull(r, i, c_all)
+                             ? -1
+                             : (int64_t)pi_allergens_from_array(PQgetvalue(r, i, c_all)),
+            .traces = pi_allergens_from_array(PQgetvalue(r, i, c_tr)),
+            .labels = pi_labels_from_array(PQgetvalue(r, i, c_lab)),
+            .net_quantity = PQgetisnull(r, i, c_net) ? -1 : num(r, i, c_net),
+            .net_unit = PQgetvalue(r, i, c_netu),
+            .photo = PQgetvalue(r, i, c_photo),
+        };
         /* sold by the piece, priced by the kg or litre (core/delivery.h) */
         o[i].measure = PQgetisnull(r, i, c_measure) ? NULL : PQgetvalue(r, i, c_measure);
         o[i].measure_price = num(r, i, c_mprice);
@@ -120,6 +169,48 @@ db_status shop_offers_by_id(db_conn *c, arena *a, int64_t cycle, const int64_t *
         db_run_a(c, a, &shop_by_id, &r, DB_P(db_i64(a, cycle), db_int_array(a, ids, nids)));
     if (st == DB_OK)
         offers_of(r, a, out, n);
+    return st;
+}
+
+db_status shop_search_load(db_conn *c, arena *a, int64_t cycle, const shop_search *s, int64_t page,
+                           shop_offer **out, size_t *n, int64_t *total)
+{
+    PGresult *r;
+    *n = 0;
+    *total = 0;
+    db_status st = db_run_a(c, a, *s->q ? &shop_search_words : &shop_search_filters, &r,
+                            DB_P(db_i64(a, cycle), s->q, s->producer, s->label,
+                                 pi_allergens_array(a, s->without), db_i64(a, page)));
+    if (st != DB_OK)
+        return st;
+    offers_of(r, a, out, n);
+    if (*n)
+        *total = db_int(r, 0, "total");
+    return DB_OK;
+}
+
+db_status shop_producers_load(db_conn *c, arena *a, int64_t cycle, shop_producer **out, size_t *n)
+{
+    PGresult *r;
+    db_status st = rcache_run(c, a, 191, &shop_producers_of, cycle, &r);
+    if (st != DB_OK)
+        return st;
+    int rows = PQntuples(r);
+    shop_producer *p = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof *p);
+    for (int i = 0; i < rows; i++)
+        p[i] = (shop_producer){PQgetvalue(r, i, 0), PQgetvalue(r, i, 1)};
+    *out = p;
+    *n = (size_t)rows;
+    return DB_OK;
+}
+
+db_status shop_thumbnails_load(db_conn *c, arena *a, int64_t hub, bool *on)
+{
+    PGresult *r;
+    *on = false;
+    db_status st = rcache_run(c, a, 192, &shop_thumbnails, hub, &r);
+    if (st == DB_OK && PQntuples(r) == 1)
+        *on = db_bool(r, 0, "shop_thumbnails");
     return st;
 }
 

@@ -32,7 +32,24 @@ typedef struct shop_offer {
     const char *measure; /* "kg", "l", NULL */
     price4_t measure_price;
     milli_t measure_estimate; /* of one piece, thousandths of the measure */
+    /* what food law asks to show next to the price (core/product_info.h) */
+    int64_t allergens;    /* mask; -1 not stated */
+    uint32_t traces;      /* may contain */
+    uint32_t labels;      /* mask of labels */
+    milli_t net_quantity; /* -1 none; thousandths of net_unit */
+    const char *net_unit; /* "" none */
+    const char *photo;    /* digest of its photo, "" none */
 } shop_offer;
+
+/* A search of the shop: words, and filters by producer, label and allergens. */
+typedef struct shop_search {
+    const char *q;        /* "" no words */
+    const char *producer; /* slug, "" any */
+    const char *label;    /* label code, "" any */
+    uint32_t without;     /* allergens the products must not contain, even as traces */
+} shop_search;
+
+#define SHOP_SEARCH_MAX_CHARS 200 /* longer words are refused (server/p_shop.c) */
 
 typedef struct shop_category {
     const char *name; /* "" for products without one (listed last) */
@@ -67,6 +84,18 @@ db_status shop_page_load(db_conn *c, arena *a, int64_t cycle, int64_t page, shop
 /* The offers of the cycle among ids (any order; unknown ids are left out). */
 db_status shop_offers_by_id(db_conn *c, arena *a, int64_t cycle, const int64_t *ids, size_t nids,
                             shop_offer **out, size_t *n);
+/* Page `page` of the offers matching s, best match first (then the shop's order);
+ * *total gets how many match. An offer whose allergens are not stated never counts
+ * as "without" one. */
+db_status shop_search_load(db_conn *c, arena *a, int64_t cycle, const shop_search *s, int64_t page,
+                           shop_offer **out, size_t *n, int64_t *total);
+/* The cycle's producers that have offers in it (slug, name), by name. */
+typedef struct shop_producer {
+    const char *slug, *name;
+} shop_producer;
+db_status shop_producers_load(db_conn *c, arena *a, int64_t cycle, shop_producer **out, size_t *n);
+/* Whether the hub shows photos in its lists (hub_settings.shop_thumbnails). */
+db_status shop_thumbnails_load(db_conn *c, arena *a, int64_t hub, bool *on);
 /* The cycle's pickup points by name, with their slots and how full they are. */
 db_status shop_pickups_load(db_conn *c, arena *a, int64_t cycle, shop_pickup **out, size_t *n);
 /* The hub's identity and contact; *found false when there is no such hub. */

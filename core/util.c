@@ -168,6 +168,27 @@ bool slug_valid(const char *s)
     return true;
 }
 
+bool host_name_valid(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        char c = s[i];
+        if (c == '.' || c == '\0') {
+            if (label == 0 || label > 63 || s[i - 1] == '-')
+                return false;
+            label = 0;
+            continue;
+        }
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && label > 0);
+        if (!ok)
+            return false;
+        label++;
+    }
+    return true;
+}
+
 int64_t now_us(void)
 {
     struct timespec ts;

@@ -33,6 +33,9 @@ bool str_eq(const char *a, const char *b);
 bool str_starts(const char *s, const char *prefix);
 /* Slug: lowercase ASCII letters, digits and single dashes, 1..64 chars. */
 bool slug_valid(const char *s);
+/* A host name as stored (hub_hosts): lower-case labels of letters, digits and inner
+ * dashes, 1..63 characters each, separated by dots, 253 characters at most. */
+bool host_name_valid(const char *s);
 /* Monotonic time in microseconds. */
 int64_t now_us(void);
 

@@ -36,6 +36,25 @@ typedef struct imp_options {
     void *on_product_arg;
 } imp_options;
 
+/* What food law asks a shop to show (core/product_info.h), as a file states it. */
+typedef struct imp_info {
+    const char *kind;        /* fresh, prepacked, loose, alcohol, nonfood; "" not stated */
+    const char *ingredients; /* "" when absent; allergens marked _so_ or in CAPITALS */
+    int64_t allergens;       /* mask of core/product_info.h allergens; -1 not stated, 0 none */
+    uint32_t traces;         /* may contain */
+    milli_t net_quantity;    /* thousandths of net_unit; -1 not stated */
+    const char *net_unit;    /* g, kg, ml, cl, l; "" when not stated */
+    const char *origin;      /* ISO 3166 alpha-2 or EU; "" not stated */
+    const char *region;      /* "" when absent */
+    uint32_t labels;         /* mask of core/product_info.h labels */
+    const char *certifier;   /* organic control body, "FR-BIO-01"; "" */
+    int alcohol_bp;          /* % vol in hundredths; -1 not stated */
+    const char *storage;     /* "" when absent */
+    /* read from the database only: what the law asks for and the product lacks, as a
+     * text[] literal ("{ingredients,allergens}"; "{}" nothing), product_info_missing */
+    const char *missing;
+} imp_info;
+
 typedef struct imp_product {
     int line;        /* file line where the record starts (header = 1); DFC: item position */
     int row;         /* CSV: record number (header = 1), the row a spreadsheet shows; it
@@ -60,6 +79,7 @@ typedef struct imp_product {
     const char *measure;
     price4_t measure_price;
     milli_t measure_estimate;
+    imp_info info;
 } imp_product;
 
 typedef struct imp_problem {

@@ -8,6 +8,7 @@
  * when a spreadsheet put a title above the table. Columns km0 does not know
  * are ignored and listed in imp_catalog.ignored_columns.
  */
+#include "../core/product_info.h"
 #include "catalog_parse.h"
 
 #include <string.h>
@@ -42,7 +43,7 @@ typedef enum {
     F_TAX_CATEGORY,
     F_KNOWN_UNUSED, /* recognised, deliberately not imported */
     F_COUNT
-} field_id;
+} field_id; /* past F_KNOWN_UNUSED: a product information column (header.info_col) */
 
 typedef struct {
     const char *folded;
@@ -191,12 +192,13 @@ static const alias ofn_aliases[] = {
 
 typedef struct header {
     bool ofn;
-    size_t ncols;       /* fields in the header record */
-    size_t used;        /* up to the last non-empty header cell */
-    const char **names; /* as written (trimmed) */
-    field_id *field;    /* per column */
-    int col[F_COUNT];   /* per field: its column, or -1 */
-    int dup_col;        /* a second column for an already mapped field, or -1 */
+    size_t ncols;                  /* fields in the header record */
+    size_t used;                   /* up to the last non-empty header cell */
+    const char **names;            /* as written (trimmed) */
+    field_id *field;               /* per column */
+    int col[F_COUNT];              /* per field: its column, or -1 */
+    int info_col[IMP_INFO_FIELDS]; /* product information (catalog_info.c), or -1 */
+    int dup_col;                   /* a second column for an already mapped field, or -1 */
     imp_loc at;
 } header;
 
@@ -233,6 +235,8 @@ static void map_header(imp_ctx *c, const csv_record *rec, header *h)
     h->dup_col = -1;
     for (int f = 0; f < F_COUNT; f++)
         h->col[f] = -1;
+    for (int f = 0; f < IMP_INFO_FIELDS; f++)
+        h->info_col[f] = -1;
     for (size_t i = 0; i < h->ncols; i++) {
         imp_cell cell = {rec->fields[i], rec->lens[i], NULL};
         const char *name = imp_check_text(c, h->at, &cell, 0, "l'en-tête", "the header", "");
@@ -247,6 +251,14 @@ static void map_header(imp_ctx *c, const csv_record *rec, header *h)
             f = (field_id[]){F_NONE, F_PRICE_PER_KG, F_PRICE_PER_L,
                              F_ESTIMATE}[imp_weighed_column(key)];
         h->field[i] = f;
+        int info = f == F_NONE ? imp_info_field(key) : -1;
+        if (info >= 0) { /* km0's own columns, in its CSV and in an OFN file alike */
+            h->field[i] = F_KNOWN_UNUSED + 1 + info;
+            if (h->info_col[info] >= 0 && h->dup_col < 0)
+                h->dup_col = (int)i;
+            else if (h->info_col[info] < 0)
+                h->info_col[info] = (int)i;
+        }
         if (f == F_NONE || f == F_KNOWN_UNUSED)
             continue;
         if (h->col[f] >= 0) {
@@ -336,6 +348,21 @@ static imp_cell cell_of(const header *h, const csv_record *rec, field_id f)
     if ((size_t)i >= rec->nfields)
         return (imp_cell){"", 0, h->names[i]};
     return (imp_cell){rec->fields[i], rec->lens[i], h->names[i]};
+}
+
+/* The product information cells of a row (text NULL for a column the file lacks). */
+static void info_fields(imp_ctx *c, const header *h, const csv_record *rec, imp_loc at,
+                        imp_product *p)
+{
+    imp_cell cells[IMP_INFO_FIELDS];
+    for (int f = 0; f < IMP_INFO_FIELDS; f++) {
+        int i = h->info_col[f];
+        cells[f] = i < 0 ? (imp_cell){NULL, 0, NULL}
+                   : (size_t)i >= rec->nfields
+                       ? (imp_cell){"", 0, h->names[i]}
+                       : (imp_cell){rec->fields[i], rec->lens[i], h->names[i]};
+    }
+    imp_check_info(c, at, cells, false, p);
 }
 
 static bool record_blank(const csv_record *rec)
@@ -429,6 +456,7 @@ static void km0_row(imp_ctx *c, const header *h, const csv_record *rec, imp_loc 
     int on = 1;
     imp_check_bool(c, at, &active, 1, &on);
     p->active = on == 1;
+    info_fields(c, h, rec, at, p);
 }
 
 /* ---- Open Food Network ---------------------------------------------------- */
@@ -540,6 +568,16 @@ static void ofn_row(imp_ctx *c, const header *h, const csv_record *rec, imp_loc 
         p->stock = -1;
     else
         imp_check_stock(c, at, &on_hand, &p->stock);
+    info_fields(c, h, rec, at, p);
+    /* units + unit_type of a product sold whole: its net quantity (500 g, 75 cl) */
+    if (!strcmp(p->unit, "piece") && p->info.net_quantity < 0) {
+        imp_cell units = cell_of(h, rec, F_UNITS), type = cell_of(h, rec, F_UNIT_TYPE);
+        if (units.text && type.text) {
+            char *q = arena_printf(c->mem, "%.*s %.*s", (int)units.len, units.text, (int)type.len,
+                                   type.text);
+            pi_net_quantity_parse(q, &p->info.net_quantity, &p->info.net_unit);
+        }
+    }
 }
 
 /* ---- the file -------------------------------------------------------------- */

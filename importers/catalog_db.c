@@ -18,6 +18,7 @@
 #include "catalog_db.h"
 #include "../core/config.h"
 #include "../core/log.h"
+#include "../core/product_info_sql.h"
 #include "../core/util.h"
 #include "catalog_write.h"
 
@@ -31,8 +32,10 @@ DB_STMT(hub_producers, "SELECT id, slug, name, vat_regime = 'franchise' AS franc
                        "  FROM producers WHERE hub_id = $1 ORDER BY name, slug");
 DB_STMT(lock_producer, "SELECT id FROM producers WHERE id = $1 FOR NO KEY UPDATE");
 DB_STMT(stored_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1");
-DB_STMT(list_products, "SELECT " PRODUCT_COLUMNS " FROM products WHERE producer_id = $1"
-                       " ORDER BY category, name, sku");
+DB_STMT(list_products, "SELECT " PRODUCT_COLUMNS ", " PRODUCT_INFO_MISSING_OF_P " AS missing"
+                       " FROM products p WHERE producer_id = $1 ORDER BY category, name, sku");
+DB_STMT(one_product, "SELECT " PRODUCT_COLUMNS ", photo, " PRODUCT_INFO_MISSING_OF_P " AS missing"
+                     " FROM products p WHERE producer_id = $1 AND sku = $2");
 DB_STMT(deactivate_absent, "UPDATE products SET active = false, updated_at = now()"
                            " WHERE producer_id = $1 AND sku = ANY($2::text[]) AND active");
 
@@ -113,6 +116,7 @@ static void row_product(const PGresult *r, int row, const int *col, imp_product 
     p->measure = PQgetisnull(r, row, col[C_MEASURE]) ? NULL : PQgetvalue(r, row, col[C_MEASURE]);
     p->measure_price = p->measure ? int_or_none(r, row, col[C_MPRICE]) : 0;
     p->measure_estimate = p->measure ? int_or_none(r, row, col[C_ESTIMATE]) : 0;
+    imp_info_from_row(r, row, &p->info);
 }
 
 db_status imp_producer_find(db_conn *c, arena *a, int64_t hub, const char *slug, imp_producer *p,
@@ -171,6 +175,22 @@ db_status imp_catalog_list(db_conn *c, arena *a, int64_t producer_id, imp_produc
     return DB_OK;
 }
 
+db_status imp_product_get(db_conn *c, arena *a, int64_t producer_id, const char *sku,
+                          imp_product *p, const char **photo, bool *found)
+{
+    PGresult *r;
+    *found = false;
+    db_status st = db_run_a(c, a, &one_product, &r, DB_P(db_i64(a, producer_id), sku));
+    if (st != DB_OK || PQntuples(r) != 1)
+        return st;
+    int col[C_COUNT];
+    column_numbers(r, col);
+    row_product(r, 0, col, p);
+    *photo = db_val(r, 0, "photo");
+    *found = true;
+    return DB_OK;
+}
+
 /* ---- comparing the file with what is stored ----------------------------- */
 
 typedef struct {
@@ -224,7 +244,7 @@ static stored_product *stored_find(const stored_set *s, const char *sku)
     return NULL;
 }
 
-#define MAX_CHANGES 17
+#define MAX_CHANGES 29
 
 typedef struct {
     arena *a;
@@ -235,6 +255,11 @@ typedef struct {
 static void changed(change_list *l, const char *field, const char *old_value, const char *new_value)
 {
     l->v[l->n++] = (imp_change){field, old_value, new_value};
+}
+
+static void info_changed(void *arg, const char *field, const char *old_value, const char *new_value)
+{
+    changed(arg, field, old_value, new_value);
 }
 
 /* v / 10^scale as text, NULL for "none" (v < 0 where -1 means unknown or unlimited). */
@@ -293,6 +318,7 @@ static void compare_product(const imp_product *was, const imp_product *now, chan
                    now->measure ? now->measure_estimate : -1, 3, 0);
     if (was->active != now->active)
         changed(l, "active", bool_text(was->active), bool_text(now->active));
+    imp_info_compare(l->a, &was->info, &now->info, info_changed, l);
     /* a stored row that differs in a way none of the above shows (an excl. price
      * edited by hand, say) still differs: say so rather than hide the write */
     if (l->n == 0 && was->price_excl_vat != now->price_excl_vat)
@@ -426,7 +452,9 @@ static int apply_tx(db_conn *c, void *p)
         return DB_ERROR;
     }
     if (sum->nchanged &&
-        (st = imp_write_changed(c, x->a, x->producer->id, sum->changed, sum->nchanged)) != DB_OK)
+        ((st = imp_write_changed(c, x->a, x->producer->id, sum->changed, sum->nchanged)) != DB_OK ||
+         (st = imp_write_changed_info(c, x->a, x->producer->id, sum->changed, sum->nchanged)) !=
+             DB_OK))
         return st;
     if (deactivate && sum->nabsent)
         st = db_do(c, &deactivate_absent,

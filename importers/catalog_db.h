@@ -93,6 +93,11 @@ db_status imp_producer_list(db_conn *c, arena *a, int64_t hub, imp_producer **pr
 db_status imp_catalog_list(db_conn *c, arena *a, int64_t producer_id, imp_product **products,
                            size_t *n);
 
+/* One product of the producer, with its photo's digest ("" none); *found false when
+ * there is no such sku. */
+db_status imp_product_get(db_conn *c, arena *a, int64_t producer_id, const char *sku,
+                          imp_product *p, const char **photo, bool *found);
+
 /* For people (importers/catalog_words.c): a changed field's name and one of its
  * values in French or English — "prix HT", "2,37"; "stock", "unlimited"; text
  * values quoted. */

@@ -14,6 +14,7 @@
  * cannot say (category, order step...) so that km0's own export reads back
  * exactly (importers/dfc_export.c).
  */
+#include "../core/buf.h"
 #include "catalog_parse.h"
 
 #include <cjson/cJSON.h>
@@ -266,6 +267,88 @@ static void quantity(imp_ctx *c, const graph *g, imp_loc at, const cJSON *sp, im
     } else if (u->kind == UNIT_COUNT) {
         p->unit = "pack";
     }
+    if (v != 1000000 && unit_is_measure(u)) { /* a piece of 0.5 kg: its net quantity */
+        p->info.net_quantity = div_round(v, 1000);
+        p->info.net_unit = u->code;
+    }
+}
+
+/* The local names of what a property links to, as one list for the word checks
+ * ("CerealsWithGluten, Eggs"); with value_zero_out, characteristics whose value is 0
+ * (stated absent) are left out. *count gets how many links there were. */
+static const char *linked_names(imp_ctx *c, const graph *g, const cJSON *v, const char *inner,
+                                int *count)
+{
+    buf b = BUF_INIT;
+    *count = 0;
+    const cJSON *it = cJSON_IsArray(v) ? v->child : v;
+    for (; it; it = cJSON_IsArray(v) ? it->next : NULL) {
+        const cJSON *target = inner ? resolve(g, it) : NULL;
+        const char *name = inner ? scalar(c, prop(target, inner, NULL)) : scalar(c, it);
+        if (!name || !*name)
+            continue;
+        (*count)++;
+        const char *value = inner ? scalar(c, prop(target, "value", NULL)) : NULL;
+        if (value && strtod(value, NULL) == 0)
+            continue; /* an allergen said absent */
+        if (b.len)
+            buf_puts(&b, ", ");
+        buf_puts(&b, local_name(name));
+    }
+    const char *out = arena_strdup(c->mem, buf_str(&b));
+    buf_free(&b);
+    return out;
+}
+
+/* Food information: km0's own properties (its export) first, then DFC's. */
+static void food_info(imp_ctx *c, const graph *g, imp_loc at, const cJSON *sp, imp_product *p)
+{
+    static const char *const own[IMP_INFO_FIELDS] = {
+        "kind",         "ingredients", "allergens", "mayContain", "netQuantity", "origin",
+        "originRegion", "labels",      "certifier", "alcohol",    "storage"};
+    imp_cell cells[IMP_INFO_FIELDS];
+    for (int f = 0; f < IMP_INFO_FIELDS; f++)
+        cells[f] = ext_cell(c, sp, own[f]);
+    int n;
+    if (!cells[IMP_INFO_ALCOHOL].text && prop(sp, "alcoholPercentage", NULL))
+        cells[IMP_INFO_ALCOHOL] = cell(c, sp, "alcoholPercentage", "dfc-b:alcoholPercentage");
+    if (!cells[IMP_INFO_STORAGE].text && prop(sp, "usageOrStorageCondition", NULL))
+        cells[IMP_INFO_STORAGE] =
+            cell(c, sp, "usageOrStorageCondition", "dfc-b:usageOrStorageCondition");
+    const char *key = "dfc-b:hasAllergenCharacteristic";
+    const cJSON *allergens = prop(sp, "hasAllergenCharacteristic", &key);
+    const char *names = linked_names(c, g, allergens, "hasAllergenDimension", &n);
+    if (!cells[IMP_INFO_ALLERGENS].text && n) /* an empty list states nothing */
+        cells[IMP_INFO_ALLERGENS] =
+            (imp_cell){*names ? names : "aucun", strlen(*names ? names : "aucun"), key};
+    key = "dfc-b:hasGeographicalOrigin";
+    const char *where = scalar(c, prop(sp, "hasGeographicalOrigin", &key));
+    if (!cells[IMP_INFO_ORIGIN].text && where && *where) {
+        const char *region = imp_dfc_region(local_name(where));
+        if (region && !cells[IMP_INFO_REGION].text)
+            cells[IMP_INFO_REGION] = (imp_cell){region, strlen(region), key};
+        const char *country = region ? "FR" : local_name(where);
+        cells[IMP_INFO_ORIGIN] = (imp_cell){country, strlen(country), key};
+    }
+    imp_check_info(c, at, cells, false, p);
+    if (!ext(sp, "labels")) { /* DFC facets: the ones km0 knows, one at a time */
+        static const char *const props[] = {"hasCertification", "hasLabellingCharacteristic",
+                                            "hasClaim"};
+        for (size_t i = 0; i < 3; i++) {
+            const cJSON *v = prop(sp, props[i], NULL);
+            const cJSON *it = cJSON_IsArray(v) ? v->child : v;
+            for (; it; it = cJSON_IsArray(v) ? it->next : NULL) {
+                const char *facet = scalar(c, it);
+                imp_cell one[IMP_INFO_FIELDS] = {{0}};
+                if (facet)
+                    one[IMP_INFO_LABELS] =
+                        (imp_cell){local_name(facet), strlen(local_name(facet)), props[i]};
+                imp_product scratch = *p;
+                imp_check_info(c, at, one, true, &scratch);
+                p->info.labels |= scratch.info.labels;
+            }
+        }
+    }
 }
 
 static bool has_organic_label(const cJSON *sp)
@@ -311,6 +394,11 @@ static void describe(imp_ctx *c, const graph *g, imp_loc at, const cJSON *sp, im
     }
     imp_cell organic = ext_cell(c, sp, "organic");
     imp_check_bool(c, at, &organic, has_organic_label(sp) ? 1 : -1, &p->organic);
+    if (unit.text) { /* km0's export: the net quantity is its own property, not hasQuantity */
+        p->info.net_quantity = -1;
+        p->info.net_unit = "";
+    }
+    food_info(c, g, at, sp, p);
 }
 
 /* The price: DFC's value, or for a product priced by the kg or litre km0's pricePerKg or

@@ -73,6 +73,7 @@ void imp_product_init(imp_product *p, imp_loc at)
     p->step = 1000;
     p->organic = -1;
     p->active = true;
+    p->info = (imp_info){"", "", -1, 0, -1, "", "", "", 0, "", -1, "", "{}"};
 }
 
 static uint64_t hash_str(const char *s)

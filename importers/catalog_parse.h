@@ -113,6 +113,32 @@ int imp_weighed_column(const char *folded);
 /* Whether a cell holds something other than blanks. */
 bool imp_cell_given(const imp_cell *cell);
 
+/* ---- product information (importers/catalog_info.c) ---- */
+enum {
+    IMP_INFO_KIND,
+    IMP_INFO_INGREDIENTS,
+    IMP_INFO_ALLERGENS,
+    IMP_INFO_TRACES,
+    IMP_INFO_NET_QUANTITY,
+    IMP_INFO_ORIGIN,
+    IMP_INFO_REGION,
+    IMP_INFO_LABELS,
+    IMP_INFO_CERTIFIER,
+    IMP_INFO_ALCOHOL,
+    IMP_INFO_STORAGE,
+    IMP_INFO_FIELDS
+};
+/* The information field a folded header names (Allergènes, Ingrédients, Origine...),
+ * or -1. */
+int imp_info_field(const char *folded);
+/* Check cells[IMP_INFO_FIELDS] (text NULL where the file has no such column) into
+ * p->info, and make organic and the organic label agree. lenient_labels: a label
+ * km0 does not know is skipped rather than refused (a DFC facet it has no use for). */
+void imp_check_info(imp_ctx *c, imp_loc at, const imp_cell *cells, bool lenient_labels,
+                    imp_product *p);
+/* A French region as DFC's facets name them ("AuvergneRhoneAlpes"), or NULL. */
+const char *imp_dfc_region(const char *local_name);
+
 /* ---- value syntax (no problems reported) ---- */
 /* Money as written by producers: "3,20 €", "€3.20", "3.20 EUR", "1 234,50", "1.234,50".
  * scale 4 for a unit price, 2 for cents. */

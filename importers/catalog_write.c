@@ -104,10 +104,11 @@ static void copy_row(buf *b, const char *prefix, const imp_product *p)
         copy_int(b, p->measure_price, false);
         buf_putc(b, '\t');
         copy_int(b, p->measure_estimate, false);
-        buf_putc(b, '\n');
     } else {
-        buf_puts(b, "\\N\t\\N\t\\N\n");
+        buf_puts(b, "\\N\t\\N\t\\N");
     }
+    imp_info_copy(b, &p->info);
+    buf_putc(b, '\n');
 }
 
 void imp_copy_init(imp_copy *w, db_conn *c, int64_t hub, int64_t producer)

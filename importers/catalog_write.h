@@ -12,7 +12,11 @@
 #define PRODUCT_COLUMNS                                                                            \
     "sku, name, category, unit, price_excl_vat_e4, price_incl_vat_cents, vat_rate_bp, weight_g,"   \
     " stock_milli, step_milli, organic, description, active, measure, measure_price_excl_vat_e4,"  \
-    " measure_estimate_milli"
+    " measure_estimate_milli, " PRODUCT_INFO_COLUMNS
+/* The product information (importers/catalog_info_db.c), in this order. */
+#define PRODUCT_INFO_COLUMNS                                                                       \
+    "kind, ingredients, allergens, allergen_traces, net_quantity_milli, net_unit,"                 \
+    " origin_country, origin_region, labels, certifier, alcohol_bp, storage"
 
 /* New products, COPYed in as they come: the COPY begins with the first row and
  * sends every 64 KB, so PostgreSQL writes while the caller goes on parsing. */
@@ -37,5 +41,19 @@ void imp_copy_cancel(imp_copy *w);
  * changed[i].product's values. */
 db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_changed *changed,
                             size_t n);
+
+/* ---- product information (importers/catalog_info_db.c) ---- */
+/* The information columns of a COPY row, each after a tab. */
+void imp_info_copy(buf *b, const imp_info *i);
+/* A stored row's information (columns PRODUCT_INFO_COLUMNS, read by name). */
+void imp_info_from_row(const PGresult *r, int row, imp_info *i);
+/* Each information field that differs, as neutral text (NULL: not stated). */
+typedef void (*imp_info_changed)(void *arg, const char *field, const char *old_value,
+                                 const char *new_value);
+void imp_info_compare(arena *a, const imp_info *was, const imp_info *now, imp_info_changed fn,
+                      void *arg);
+/* The information of the changed products, in one UPDATE over arrays. */
+db_status imp_write_changed_info(db_conn *c, arena *a, int64_t producer, const imp_changed *changed,
+                                 size_t n);
 
 #endif

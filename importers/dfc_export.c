@@ -8,9 +8,12 @@
  */
 #include "dfc_export.h"
 #include "../core/buf.h"
+#include "../core/country.h"
+#include "../core/product_info.h"
 #include "../core/text.h"
 #include "../core/unit.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define DFC_CONTEXT "https://w3id.org/dfc/ontology/context/context_1.16.0.json"
@@ -79,6 +82,99 @@ static void put_quantity(buf *b, const imp_product *p, const unit_def *u)
     buf_puts(b, "\n   }");
 }
 
+static void ext_str(buf *b, const char *name, const char *value)
+{
+    if (!*value)
+        return;
+    buf_printf(b, ",\n   \"km0:%s\": ", name);
+    put_str(b, value);
+}
+
+/* "gluten, milk": codes, as km0's importer reads them back. */
+static void ext_codes(buf *b, const char *name, uint32_t mask, bool allergen, bool none_too)
+{
+    if (!mask && !none_too)
+        return;
+    buf list = BUF_INIT;
+    for (size_t i = 0; i < 32; i++) {
+        const char *code = allergen ? (pi_allergen_at(i) ? pi_allergen_at(i)->code : NULL)
+                                    : (pi_label_at(i) ? pi_label_at(i)->code : NULL);
+        if (!code)
+            break;
+        if (mask & (1u << i)) {
+            if (list.len)
+                buf_puts(&list, ", ");
+            buf_puts(&list, code);
+        }
+    }
+    ext_str(b, name, list.len ? buf_str(&list) : "none");
+    buf_free(&list);
+}
+
+/* What food law asks for: DFC's own properties where it has them (allergen
+ * characteristics, alcohol, storage, certifications, origin), and km0's for the rest
+ * and for an exact read back. */
+static void food_info(buf *b, const imp_info *i)
+{
+    char d[32];
+    if (i->alcohol_bp >= 0) {
+        buf_puts(b, ",\n   \"dfc-b:alcoholPercentage\": ");
+        buf_puts(b, dec_format(d, i->alcohol_bp, 2, 0));
+    }
+    if (*i->storage) {
+        buf_puts(b, ",\n   \"dfc-b:usageOrStorageCondition\": ");
+        put_str(b, i->storage);
+    }
+    if (i->allergens > 0) {
+        buf_puts(b, ",\n   \"dfc-b:hasAllergenCharacteristic\": [");
+        bool first = true;
+        for (size_t k = 0; pi_allergen_at(k); k++)
+            if (i->allergens & (1 << k)) {
+                buf_printf(b,
+                           "%s\n    {\"@type\": \"dfc-b:AllergenCharacteristic\", "
+                           "\"dfc-b:hasAllergenDimension\": \"dfc-m:%s\", \"dfc-b:value\": 1}",
+                           first ? "" : ",", pi_allergen_at(k)->dfc);
+                first = false;
+            }
+        buf_puts(b, "\n   ]");
+    }
+    bool facet = false;
+    for (size_t k = 0; pi_label_at(k); k++)
+        facet = facet || ((i->labels & (1u << k)) && pi_label_at(k)->dfc);
+    if (facet) {
+        buf_puts(b, ",\n   \"dfc-b:hasCertification\": [");
+        bool first = true;
+        for (size_t k = 0; pi_label_at(k); k++)
+            if ((i->labels & (1u << k)) && pi_label_at(k)->dfc) {
+                buf_printf(b, "%s\"dfc-f:%s\"", first ? "" : ", ", pi_label_at(k)->dfc);
+                first = false;
+            }
+        buf_puts(b, "]");
+    }
+    const char *en = strcmp(i->origin, "EU") ? country_name(i->origin, false) : NULL;
+    if (en) { /* DFC's facets name countries in CamelCase: dfc-f:France, dfc-f:UnitedKingdom */
+        buf_puts(b, ",\n   \"dfc-b:hasGeographicalOrigin\": \"dfc-f:");
+        for (const char *c = en; *c; c++)
+            if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z'))
+                buf_putc(b, *c);
+        buf_puts(b, "\"");
+    }
+    ext_str(b, "kind", i->kind);
+    ext_str(b, "ingredients", i->ingredients);
+    if (i->allergens >= 0)
+        ext_codes(b, "allergens", (uint32_t)i->allergens, true, true);
+    ext_codes(b, "mayContain", i->traces, true, false);
+    if (i->net_quantity >= 0) {
+        char q[48];
+        snprintf(q, sizeof q, "%s %s", dec_format(d, i->net_quantity, 3, 0), i->net_unit);
+        ext_str(b, "netQuantity", q);
+    }
+    ext_str(b, "origin", i->origin);
+    ext_str(b, "originRegion", i->region);
+    ext_codes(b, "labels", i->labels, false, false);
+    ext_str(b, "certifier", i->certifier);
+}
+
 static void supplied_product(buf *b, const ids *id, const imp_product *p)
 {
     const unit_def *u = unit_by_code(p->unit);
@@ -109,6 +205,7 @@ static void supplied_product(buf *b, const ids *id, const imp_product *p)
         buf_puts(b, ",\n   \"km0:estimate\": ");
         put_dec(b, p->measure_estimate, 3, 0, true);
     }
+    food_info(b, &p->info);
     buf_puts(b, "\n  }");
 }
 

@@ -20,7 +20,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
-#include <qpdf/qpdf-c.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,6 +416,20 @@ static void qpdf_err(qpdf_data q, char *err, size_t errlen, const char *what)
     set_err(err, errlen, "%s: %s", what, e ? qpdf_get_error_full_text(q, e) : "unknown error");
 }
 
+int rpt_facturx_apply(qpdf_data q, const char *xml, size_t xml_len, char *err, size_t errlen)
+{
+    qpdf_oh root = qpdf_get_root(q);
+    if (fix_metadata(q, root, err, errlen) != 0)
+        return -1;
+    qpdf_oh fs = attach(q, root, xml, xml_len);
+    associate(q, root, fs);
+    if (qpdf_has_error(q)) {
+        qpdf_err(q, err, errlen, "cannot update the PDF");
+        return -1;
+    }
+    return 0;
+}
+
 int rpt_facturx_make(const char *pdf_path, const char *xml, size_t xml_len, const char *out_path,
                      char *err, size_t errlen)
 {
@@ -430,15 +443,8 @@ int rpt_facturx_make(const char *pdf_path, const char *xml, size_t xml_len, cons
         qpdf_err(q, err, errlen, "cannot read the PDF");
         goto out;
     }
-    qpdf_oh root = qpdf_get_root(q);
-    if (fix_metadata(q, root, err, errlen) != 0)
+    if (rpt_facturx_apply(q, xml, xml_len, err, errlen) != 0)
         goto out;
-    qpdf_oh fs = attach(q, root, xml, xml_len);
-    associate(q, root, fs);
-    if (qpdf_has_error(q)) {
-        qpdf_err(q, err, errlen, "cannot update the PDF");
-        goto out;
-    }
     /* Written beside the target then renamed: out_path is never half-written,
      * and may be pdf_path itself (qpdf reads the input lazily). */
     size_t n = strlen(out_path) + 32;

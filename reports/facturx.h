@@ -11,6 +11,7 @@
 #ifndef KM0_FACTURX_H
 #define KM0_FACTURX_H
 
+#include <qpdf/qpdf-c.h>
 #include <stddef.h>
 
 /* Read the PDF/A-3 at pdf_path and write out_path (which may be the same
@@ -23,5 +24,9 @@
  * Factur-X requires it, and only the renderer can make a file PDF/A. */
 int rpt_facturx_make(const char *pdf_path, const char *xml, size_t xml_len, const char *out_path,
                      char *err, size_t errlen);
+
+/* The same on a PDF already open in q (the archive's parts, made in memory:
+ * reports/archive_render.c); q is left for the caller to write. */
+int rpt_facturx_apply(qpdf_data q, const char *xml, size_t xml_len, char *err, size_t errlen);
 
 #endif

@@ -7,30 +7,22 @@
  * the invoice itself — the hub as the invoice's snapshot names it, the time it
  * was issued as "generated-at" — so the document never changes once issued.
  *
- * Factur-X: the CII is written first; the FO stylesheet, given facturx=1,
- * declares it as the embedded file factur-x.xml together with the fx: XMP
- * metadata and its PDF/A extension schema; FOP renders PDF/A-3b; then
- * rpt_facturx_make corrects what FOP cannot say (/AFRelationship
- * /Alternative, text/xml, /AF) in a private temporary directory.
+ * Factur-X is what the archive keeps (reports/archive_render.c): rendered here
+ * as a batch of one when asked for directly, the same way the archive renders
+ * its batches.
  */
 #include "invoice_doc.h"
-#include "../core/files.h"
 #include "../core/util.h"
+#include "archive_render.h"
 #include "cii.h"
-#include "facturx.h"
 #include "report_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <libxml/parser.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define FX_NAME "factur-x.xml"
 
 static const char *const names[] = {"cii", "xml", "html", "pdf", "facturx"};
 static const char *const types[] = {"application/xml; charset=utf-8",
@@ -118,7 +110,7 @@ static void write_head(rpt_ctx *ctx, const inv_stored *s)
     rpt_xml_end(ctx); /* head */
 }
 
-static int make_xml(const inv_stored *s, const char *lang, buf *xml, rpt_error *err)
+int rpt_invoice_xml(const inv_stored *s, size_t n, const char *lang, buf *xml, rpt_error *err)
 {
     rpt_request rq = {.kind = "invoices", .lang = lang};
     rpt_ctx ctx = {.mem = arena_new(), .rq = &rq};
@@ -133,7 +125,8 @@ static int make_xml(const inv_stored *s, const char *lang, buf *xml, rpt_error *
     rpt_xml_attr(&ctx, "xmlns", RPT_NAMESPACE);
     rpt_xml_attr(&ctx, "version", "1");
     write_head(&ctx, s);
-    rpt_xml_invoice(&ctx, s);
+    for (size_t i = 0; i < n; i++)
+        rpt_xml_invoice(&ctx, &s[i]);
     rpt_xml_end(&ctx);
     bool ok = rpt_xml_finish(&ctx);
     arena_free(ctx.mem);
@@ -143,50 +136,25 @@ static int make_xml(const inv_stored *s, const char *lang, buf *xml, rpt_error *
     return rpt_validate(xml->data, xml->len, "invoices", err);
 }
 
-/* ---- Factur-X ------------------------------------------------------------------------ */
-
-/* FOP's PDF/A-3b in, Factur-X out, through files in a private directory. */
-static int post_process(const buf *pdf, const buf *cii, buf *out, rpt_error *err)
-{
-    char dir[512], in[600], fx[600], msg[256] = "";
-    if (temp_dir_make(dir, sizeof dir, "km0-fx") != 0)
-        return fail(err, "pdf_failed", "cannot make a temporary directory: %s", strerror(errno));
-    snprintf(in, sizeof in, "%s/fop.pdf", dir);
-    snprintf(fx, sizeof fx, "%s/facturx.pdf", dir);
-    int rc = 0;
-    if (file_write(in, pdf->data, pdf->len, true) != 0)
-        rc = fail(err, "pdf_failed", "cannot write the PDF: %s", strerror(errno));
-    else if (rpt_facturx_make(in, cii->data, cii->len, fx, msg, sizeof msg) != 0)
-        rc = fail(err, "facturx_failed", "Factur-X: %s", msg);
-    else {
-        buf made = BUF_INIT;
-        if (file_read(fx, &made, 0) != 0)
-            rc = fail(err, "pdf_failed", "cannot read the Factur-X PDF: %s", strerror(errno));
-        else
-            buf_append(out, made.data, made.len);
-        buf_free(&made);
-    }
-    temp_dir_remove(dir);
-    return rc;
-}
-
 /* ---- formats ------------------------------------------------------------------------- */
-
-static int render_fo(const buf *xml, const char *lang, bool facturx, buf *fo, rpt_error *err)
-{
-    const char *params[] = {"lang", lang, "facturx", facturx ? "1" : "", NULL};
-    return rpt_transform(xml->data, xml->len, "invoices-fo", params, fo, err);
-}
 
 static int render(const inv_stored *s, inv_format f, const char *lang, buf *out, rpt_error *err)
 {
-    buf cii = BUF_INIT, xml = BUF_INIT, fo = BUF_INIT, pdf = BUF_INIT;
+    buf cii = BUF_INIT, xml = BUF_INIT, fo = BUF_INIT;
     int rc = 0;
-    if ((f == INV_CII || f == INV_FACTURX) && rpt_cii_write(&s->inv, &cii) != 0)
+    if (f == INV_FACTURX) {
+        rpt_archived made = {BUF_INIT, {0}};
+        rc = rpt_archive_render(s, 1, NULL, &made, err);
+        if (rc == 0)
+            buf_append(out, made.pdf.data, made.pdf.len);
+        buf_free(&made.pdf);
+        return rc;
+    }
+    if (f == INV_CII && rpt_cii_write(&s->inv, &cii) != 0)
         rc = fail(err, "render_failed", "invoice %s does not pass the EN 16931 checks",
                   s->inv.number);
     if (rc == 0 && f != INV_CII)
-        rc = make_xml(s, lang, &xml, err);
+        rc = rpt_invoice_xml(s, 1, lang, &xml, err);
     if (rc != 0)
         goto out;
     switch (f) {
@@ -201,24 +169,36 @@ static int render(const inv_stored *s, inv_format f, const char *lang, buf *out,
         rc = rpt_transform(xml.data, xml.len, "invoices-html", params, out, err);
         break;
     }
-    case INV_PDF:
-        if ((rc = render_fo(&xml, lang, false, &fo, err)) == 0)
+    case INV_PDF: {
+        const char *params[] = {"lang", lang, NULL};
+        if ((rc = rpt_transform(xml.data, xml.len, "invoices-fo", params, &fo, err)) == 0)
             rc = rpt_pdf(fo.data, fo.len, NULL, out, err);
         break;
-    case INV_FACTURX: {
-        rpt_attachment att = {FX_NAME, cii.data, cii.len};
-        rpt_pdf_options opt = {"PDF/A-3b", &att, 1};
-        if ((rc = render_fo(&xml, lang, true, &fo, err)) == 0 &&
-            (rc = rpt_pdf(fo.data, fo.len, &opt, &pdf, err)) == 0)
-            rc = post_process(&pdf, &cii, out, err);
-        break;
     }
+    case INV_FACTURX:
+        break; /* above */
     }
 out:
     buf_free(&cii);
     buf_free(&xml);
     buf_free(&fo);
-    buf_free(&pdf);
+    return rc;
+}
+
+int rpt_invoice_pdf_job(const inv_stored *s, const char *lang, rpt_pdf_job *job, rpt_error *err)
+{
+    memset(job, 0, sizeof *job);
+    memset(err, 0, sizeof *err);
+    if (!lang || !str_eq(lang, "en"))
+        lang = "fr";
+    buf xml = BUF_INIT;
+    const char *params[] = {"lang", lang, NULL};
+    int rc = rpt_invoice_xml(s, 1, lang, &xml, err);
+    if (rc == 0)
+        rc = rpt_transform(xml.data, xml.len, "invoices-fo", params, &job->fo, err);
+    buf_free(&xml);
+    if (rc != 0)
+        rpt_pdf_job_free(job);
     return rc;
 }
 

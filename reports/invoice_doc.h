@@ -8,7 +8,8 @@
  *   html     that document as a printable page (reports/xsl/invoices-html.xsl)
  *   pdf      that document through XSL-FO and FOP (reports/xsl/invoices-fo.xsl)
  *   facturx  the PDF as PDF/A-3b carrying the CII as factur-x.xml, with the
- *            Factur-X XMP metadata, fixed up by rpt_facturx_make
+ *            Factur-X XMP metadata: the file the archive keeps
+ *            (reports/archive_render.h), rendered the same way
  *
  * Everything is rendered from the stored invoice (core/invoicing.h,
  * invoice_find), so exporting the same invoice twice gives the same CII, XML
@@ -35,5 +36,13 @@ char *rpt_invoice_file_name(char *out, const char *number, inv_format f);
  * untouched. */
 int rpt_invoice_render(db_conn *c, const inv_stored *s, inv_format f, const char *lang, buf *out,
                        rpt_error *err);
+
+/* The pdf format in two halves (server/render_pool.h): the FO into job here,
+ * FOP by rpt_pdf_job_run. */
+int rpt_invoice_pdf_job(const inv_stored *s, const char *lang, rpt_pdf_job *job, rpt_error *err);
+
+/* The km0 XML document <invoices> holding s[0 .. n) (one hub's), its head
+ * written from s[0]; checked against reports/xsd/invoices.xsd. */
+int rpt_invoice_xml(const inv_stored *s, size_t n, const char *lang, buf *xml, rpt_error *err);
 
 #endif

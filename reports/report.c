@@ -220,10 +220,13 @@ static int make_xml(rpt_ctx *ctx, const rpt_kind *k, buf *xml, bool fr, rpt_erro
     return 0;
 }
 
-static int render(rpt_ctx *ctx, const rpt_kind *k, buf *out, bool fr, rpt_error *err)
+/* Everything but FOP: the XML, its check, then the FO for pdf into job (the XML
+ * kept as its attachment for PDF/A), or the document itself into out. */
+static int render(rpt_ctx *ctx, const rpt_kind *k, buf *out, rpt_pdf_job *job, bool fr,
+                  rpt_error *err)
 {
     const rpt_request *rq = ctx->rq;
-    buf xml = BUF_INIT, fo = BUF_INIT;
+    buf xml = BUF_INIT;
     int rc = make_xml(ctx, k, &xml, fr, err);
     if (rc == 0 && rq->validate)
         rc = rpt_validate(xml.data, xml.len, k->name, err);
@@ -241,23 +244,36 @@ static int render(rpt_ctx *ctx, const rpt_kind *k, buf *out, bool fr, rpt_error 
         snprintf(sheet, sizeof sheet, "%s-%s", k->name, rq->format == RPT_HTML ? "html" : "fo");
         rc = rpt_transform(xml.data, xml.len, sheet, params, out, err);
         break;
-    case RPT_PDF: {
+    case RPT_PDF:
         snprintf(sheet, sizeof sheet, "%s-fo", k->name);
-        rc = rpt_transform(xml.data, xml.len, sheet, params, &fo, err);
-        if (rc != 0)
-            break;
+        rc = rpt_transform(xml.data, xml.len, sheet, params, &job->fo, err);
         /* PDF/A-3 carries the document it was made from, as Factur-X carries its XML */
-        rpt_attachment att = {attachment, xml.data, xml.len};
-        rpt_pdf_options opt = {rq->pdfa ? "PDF/A-3b" : NULL, rq->pdfa ? &att : NULL,
-                               rq->pdfa ? 1u : 0u};
-        rc = rpt_pdf(fo.data, fo.len, &opt, out, err);
+        if (rc == 0 && rq->pdfa) {
+            snprintf(job->attachment_name, sizeof job->attachment_name, "%s", attachment);
+            buf_append(&job->attachment, xml.data, xml.len);
+            job->pdfa = true;
+        }
         break;
-    }
     }
 out:
     buf_free(&xml);
-    buf_free(&fo);
     return rc;
+}
+
+int rpt_pdf_job_run(rpt_pdf_job *job, int64_t deadline_us, const atomic_bool *cancel)
+{
+    rpt_attachment att = {job->attachment_name, job->attachment.data, job->attachment.len};
+    rpt_pdf_options opt = {job->pdfa ? "PDF/A-3b" : NULL, job->pdfa ? &att : NULL,
+                           job->pdfa ? 1u : 0u, deadline_us, cancel};
+    memset(&job->err, 0, sizeof job->err);
+    return rpt_pdf(job->fo.data, job->fo.len, &opt, &job->pdf, &job->err);
+}
+
+void rpt_pdf_job_free(rpt_pdf_job *job)
+{
+    buf_free(&job->fo);
+    buf_free(&job->attachment);
+    buf_free(&job->pdf);
 }
 
 /* What rpt_render and rpt_query_text share: the request checked, its filters
@@ -289,11 +305,36 @@ int rpt_render(db_conn *c, const rpt_request *req, buf *out, rpt_error *err)
 {
     rpt_request rq = *req;
     rpt_ctx ctx = {0};
+    rpt_pdf_job job = {0};
     const rpt_kind *k;
     int rc = begin(c, &rq, &ctx, &k, err);
     if (rc == 0)
-        rc = render(&ctx, k, out, rq.lang[0] == 'f', err);
+        rc = render(&ctx, k, out, &job, rq.lang[0] == 'f', err);
+    if (rc == 0 && rq.format == RPT_PDF) {
+        rc = rpt_pdf_job_run(&job, 0, NULL);
+        if (rc == 0)
+            buf_append(out, job.pdf.data, job.pdf.len);
+        else
+            *err = job.err;
+    }
+    rpt_pdf_job_free(&job);
     arena_free(ctx.mem);
+    return rc;
+}
+
+int rpt_render_pdf_job(db_conn *c, const rpt_request *req, rpt_pdf_job *job, rpt_error *err)
+{
+    rpt_request rq = *req;
+    rq.format = RPT_PDF;
+    rpt_ctx ctx = {0};
+    const rpt_kind *k;
+    memset(job, 0, sizeof *job);
+    int rc = begin(c, &rq, &ctx, &k, err);
+    if (rc == 0)
+        rc = render(&ctx, k, NULL, job, rq.lang[0] == 'f', err);
+    arena_free(ctx.mem);
+    if (rc != 0)
+        rpt_pdf_job_free(job);
     return rc;
 }
 

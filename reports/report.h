@@ -21,6 +21,7 @@
 #include "../core/buf.h"
 #include "../core/db.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +61,24 @@ typedef struct rpt_kind rpt_kind; /* opaque: see rpt_kind_name and friends */
  * *err filled; then out holds nothing of the document. Runs two queries (the
  * cycle with the filters, then the document's rows) and, for PDF, FOP. */
 int rpt_render(db_conn *c, const rpt_request *rq, buf *out, rpt_error *err);
+
+/* rpt_render of a PDF in two halves, so that FOP can run on another thread than
+ * the one holding the database connection (server/render_pool.h): first
+ * everything but FOP (checks, queries, XML, FO) into job, then FOP on it. */
+typedef struct rpt_pdf_job {
+    buf fo;
+    buf attachment; /* the XML document, embedded when pdfa */
+    char attachment_name[64];
+    bool pdfa;
+    buf pdf;       /* rpt_pdf_job_run's result */
+    rpt_error err; /* and its failure */
+} rpt_pdf_job;
+
+int rpt_render_pdf_job(db_conn *c, const rpt_request *rq, rpt_pdf_job *job, rpt_error *err);
+/* FOP on a prepared job: 0 and job->pdf, or -1 and job->err. deadline_us and
+ * cancel as in rpt_pdf_options. */
+int rpt_pdf_job_run(rpt_pdf_job *job, int64_t deadline_us, const atomic_bool *cancel);
+void rpt_pdf_job_free(rpt_pdf_job *job);
 
 /* The document's one query with its parameters written in as literals, for
  * EXPLAIN and for comparing with psql's \copy (bench/). Same checks as rpt_render. */
@@ -105,13 +124,21 @@ typedef struct rpt_pdf_options {
     const char *profile; /* NULL, or a FOP PDF profile such as "PDF/A-3b" */
     const rpt_attachment *attachments;
     size_t nattachments;
+    int64_t deadline_us;       /* now_us() time past which waiting for a slot gives up; 0 = none */
+    const atomic_bool *cancel; /* when it turns true, FOP is killed (a server stopping) */
 } rpt_pdf_options;
 
 /* Run FOP (config key fop) on an XSL-FO document in a private directory under
  * $TMPDIR, removed afterwards; appends the PDF to out. A failure leaves out
  * untouched and says why (the end of FOP's messages). Fonts come from
- * reports_dir/fop.xconf when it exists. */
+ * reports_dir/fop.xconf when it exists. At most rpt_render_slots() runs go at
+ * once in the process: past the deadline spent waiting for one, the error is
+ * 503 "busy" (a cancel: 503 "cancelled"). */
 int rpt_pdf(const char *fo, size_t len, const rpt_pdf_options *opt, buf *out, rpt_error *err);
+/* FOP runs at once in this process: config render_slots, or the number of cores. */
+int rpt_render_slots(void);
+/* FOP runs going on now. */
+int rpt_render_busy(void);
 
 /* ---- what the coordinator desk lists for a cycle --------------------------- */
 

@@ -1,5 +1,6 @@
 /*
- * reports/report_fop.c — XSL-FO to PDF with Apache FOP, a child process.
+ * reports/report_fop.c — XSL-FO to PDF with Apache FOP, a child process, a bounded
+ * number at a time.
  *
  * Each run gets a private directory under $TMPDIR holding the FO, the
  * attachments (the FO names them relative to itself), FOP's log and the PDF;
@@ -7,6 +8,15 @@
  * PDF. FOP is a JVM: starting it dominates short documents, so unless the
  * environment already says otherwise the JVM is told to favour start-up
  * (JAVA_ARGS, read by Debian's fop wrapper).
+ *
+ * A JVM takes a core and a hundred megabytes or more: at most render_slots FOP
+ * runs (config; default one per core) go at once in a process, whoever asks —
+ * the HTTP renderer pool (server/render_pool.c), the archive worker, the command
+ * line. A caller waits for a slot until its deadline (then 503 "busy"), or as
+ * long as it takes. The child dies with the thread that started it
+ * (PR_SET_PDEATHSIG): a km0 killed with -9 leaves no JVM rendering for nobody.
+ * It runs at a lower priority (nice 10), so that a machine busy rendering still
+ * answers the shop and /healthz at once.
  */
 #include "../core/config.h"
 #include "../core/files.h"
@@ -20,7 +30,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +45,7 @@
 extern char **environ;
 
 #define FOP_TIMEOUT_S 600
+#define FOP_NICE      10
 #define FOP_MAX_ARGS  32
 #define JAVA_ARGS_DEFAULT                                                                          \
     "JAVA_ARGS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Djava.awt.headless=true"
@@ -105,25 +118,120 @@ static char **child_env(void)
     return env;
 }
 
-/* Start FOP with argv and wait for it, at most FOP_TIMEOUT_S. Returns its exit
- * status, -1 when it could not start (errno), or -2 on timeout. */
-static int run_fop(char **argv, const char *log_path)
+/* The program to execute for cmd: itself when it names a path, else the first
+ * executable of that name along PATH (found before fork: the child only execs). */
+static bool resolve_program(const char *cmd, char *out, size_t size)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    if (strchr(cmd, '/')) {
+        snprintf(out, size, "%s", cmd);
+        return access(out, X_OK) == 0;
+    }
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, ":");
+        snprintf(out, size, "%.*s/%s", (int)n, p, cmd);
+        if (n && access(out, X_OK) == 0)
+            return true;
+        p += n + (p[n] == ':');
+    }
+    return false;
+}
+
+/* ---- slots: at most render_slots FOP runs at once ------------------------------ */
+
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slot_freed = PTHREAD_COND_INITIALIZER;
+static int slots_busy;
+
+int rpt_render_slots(void)
+{
+    if (g_config.render_slots > 0)
+        return g_config.render_slots;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+/* Take a slot, waiting until deadline_us (now_us() clock; 0: as long as needed). */
+static bool slot_take(int64_t deadline_us)
+{
+    pthread_mutex_lock(&slot_lock);
+    while (slots_busy >= rpt_render_slots()) {
+        if (!deadline_us) {
+            pthread_cond_wait(&slot_freed, &slot_lock);
+            continue;
+        }
+        int64_t left = deadline_us - now_us();
+        if (left <= 0) {
+            pthread_mutex_unlock(&slot_lock);
+            return false;
+        }
+        /* the condition variable's clock is CLOCK_REALTIME: wait in short steps */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t step = left < 100000 ? left : 100000;
+        ts.tv_nsec += (long)(step * 1000);
+        ts.tv_sec += ts.tv_nsec / 1000000000;
+        ts.tv_nsec %= 1000000000;
+        pthread_cond_timedwait(&slot_freed, &slot_lock, &ts);
+    }
+    slots_busy++;
+    pthread_mutex_unlock(&slot_lock);
+    return true;
+}
+
+static void slot_give(void)
+{
+    pthread_mutex_lock(&slot_lock);
+    slots_busy--;
+    pthread_cond_signal(&slot_freed);
+    pthread_mutex_unlock(&slot_lock);
+}
+
+int rpt_render_busy(void)
+{
+    pthread_mutex_lock(&slot_lock);
+    int n = slots_busy;
+    pthread_mutex_unlock(&slot_lock);
+    return n;
+}
+
+/* Start FOP with argv and wait for it, at most FOP_TIMEOUT_S. Returns its exit
+ * status, -1 when it could not start (errno), -2 on timeout, -3 when *cancel
+ * became true (the child is killed either way). */
+static int run_fop(const char *program, char **argv, const char *log_path,
+                   const atomic_bool *cancel)
+{
     char **env = child_env();
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
-    posix_spawn_file_actions_destroy(&fa);
-    free(env);
-    if (rc != 0) {
-        errno = rc;
+    int logfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (logfd < 0) {
+        free(env);
         return -1;
     }
-    int status = 0;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* the child: only async-signal-safe calls until exec */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127); /* the parent died before the line above */
+        /* documents wait a little when the machine is busy; pages and the shop do not */
+        (void)setpriority(PRIO_PROCESS, 0, FOP_NICE);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+            _exit(127);
+        execve(program, argv, env);
+        _exit(127);
+    }
+    int saved = errno;
+    close(logfd);
+    free(env);
+    if (pid < 0) {
+        errno = saved;
+        return -1;
+    }
+    int status = 0, rc = 0;
     int64_t deadline = now_us() + (int64_t)FOP_TIMEOUT_S * 1000000;
     for (;;) {
         pid_t w = waitpid(pid, &status, WNOHANG);
@@ -131,15 +239,17 @@ static int run_fop(char **argv, const char *log_path)
             break;
         if (w < 0 && errno != EINTR)
             return -1;
-        if (now_us() > deadline) {
+        bool cancelled = cancel && atomic_load(cancel);
+        if (cancelled || now_us() > deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            return -2;
+            return cancelled ? -3 : -2;
         }
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return rc;
 }
 
 /* Split the configured command into argv (words separated by spaces). */
@@ -187,13 +297,30 @@ static int spawn_and_collect(const char *dir, const rpt_pdf_options *opt, buf *o
     argv[n++] = "-pdf";
     argv[n++] = pdf_path;
     argv[n] = NULL;
+    char program[PATH_MAX];
+    if (!resolve_program(argv[0], program, sizeof program))
+        return fail(err, "FOP cannot be started (\"%s\", config key fop): %s", g_config.fop,
+                    "no such program");
+    if (!slot_take(opt ? opt->deadline_us : 0)) {
+        fail(err, "every renderer is busy (render_slots = %d)", rpt_render_slots());
+        err->status = 503;
+        err->code = "busy";
+        return -1;
+    }
     int64_t t0 = now_us();
-    int rc = run_fop(argv, log_path);
+    int rc = run_fop(program, argv, log_path, opt ? opt->cancel : NULL);
+    slot_give();
     if (rc == -1)
         return fail(err, "FOP cannot be started (\"%s\", config key fop): %s", g_config.fop,
                     strerror(errno));
     if (rc == -2)
         return fail(err, "FOP did not finish within %d s", FOP_TIMEOUT_S);
+    if (rc == -3) {
+        fail(err, "the rendering was cancelled (the server is stopping)");
+        err->code = "cancelled";
+        err->status = 503;
+        return -1;
+    }
     char reason[300];
     if (rc != 0) {
         log_reason(log_path, reason, sizeof reason);

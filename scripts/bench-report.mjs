@@ -17,6 +17,19 @@ for (const r of rows) {
   const base = r.baseline !== undefined ? `${fmt(r.baseline)}${unit}${r.baseline_what ? ` (${r.baseline_what})` : ''}` : '—';
   out.push(`| ${r.what} | ${fmt(r.km0)}${unit} | ${base} | ${fmt(r.ratio)} | ${r.target ?? '—'} | ${r.ok === true ? 'yes' : r.ok === false ? '**no**' : '—'} |`);
 }
+// the archive's rows (bench/archive.sh, bench/archive_download.sh): what stands behind them
+const archive = rows.find((r) => r.bench === 'archive' && r.fop_runs !== undefined);
+if (archive) {
+  out.push('', `Invoice archive (\`bench/archive.sh\`): ${archive.invoices} invoices issued in ${fmt(archive.issue_ms / 1000)} s, ` +
+    `then rendered in ${archive.fop_runs} FOP runs and cut into ${archive.invoices} Factur-X files of ` +
+    `${fmt(archive.bytes_per_file / 1024)} KB on average (${fmt(archive.bytes / 1048576)} MB in all); ` +
+    `\`km0 invoice verify\` re-read them all in ${fmt(archive.verify_ms / 1000)} s.`);
+}
+const download = rows.find((r) => r.bench === 'archive_download' && r.bytes !== undefined);
+if (download) {
+  out.push('', `Archived invoice download (\`bench/archive_download.sh\`): runs ${download.km0_runs.trim()} files/s ` +
+    `against ${download.baseline_runs.trim()} for the static bytes.`);
+}
 out.push('', 'Raw figures: `bench/results.json`. How each is measured: the scripts in `bench/`.', '');
 if (existsSync('bench/NOTES.md')) out.push(readFileSync('bench/NOTES.md', 'utf8'));
 process.stdout.write(out.join('\n') + '\n');

@@ -24,7 +24,8 @@ trap 'scripts/pg.sh stop "$BENCH_PG_DIR" >/dev/null 2>&1 || true' EXIT INT TERM
 out=var/bench-results.jsonl
 : >"$out"
 status=0
-for b in bench/order.sh bench/replication.sh bench/shop.sh bench/shop_wire.sh bench/import.sh bench/batch.sh bench/report_picking.sh \
+for b in bench/order.sh bench/replication.sh bench/shop.sh bench/shop_wire.sh bench/search.sh bench/photo.sh \
+    bench/import.sh bench/batch.sh bench/report_picking.sh bench/archive_download.sh bench/archive.sh bench/mail.sh \
     bench/delivered.sh; do
     [ -x "$b" ] || { echo "bench: $b is missing" >&2; status=1; continue; }
     echo "== $b (SCALE=$SCALE)" >&2

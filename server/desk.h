@@ -19,4 +19,9 @@ void desk_done(http_req *req, const char *path, const char *code);
 /* The rounds (with the batch button) and the documents of a cycle (p_desk_week.c). */
 void desk_week_sections(buf *b, http_req *req, int64_t cycle, const char *state);
 
+/* Whether host names typed on the desk or sent to the API are free of the server's
+ * own configuration (hub_hosts naming another hub): 0, or a 409 refusal naming
+ * "hosts", or a db_status (p_desk_identity.c). */
+int desk_hosts_free(http_req *req, const char *const *hosts, size_t n, refusal *why);
+
 #endif

@@ -21,6 +21,7 @@ void h_account_create(http_req *req)
         !json_str_or_reply(req, body, "vat_number", 20, false, &in.vat_number) ||
         !json_str_or_reply(req, body, "address", 300, false, &in.address))
         return;
+    in.lang = req->lang;
     account_user user;
     refusal why = {0};
     int st = account_signup(req->db, req->mem, req->hub_id, &in, &user, &why);

@@ -12,6 +12,7 @@
 #include "../importers/catalog_db.h"
 #include "../importers/dfc_export.h"
 #include "handlers.h"
+#include "../core/product_info.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,73 @@ static void add_dec_or_null(cJSON *o, const char *key, int64_t v, int scale)
         cJSON_AddStringToObject(o, key, dec_format(b, v, scale, 0));
 }
 
+/* "0.75 l" */
+static const char *net_text(char *out, size_t size, int64_t q, const char *unit)
+{
+    char d[32];
+    snprintf(out, size, "%s %s", dec_format(d, q, 3, 0), unit);
+    return out;
+}
+
+static cJSON *code_list(uint32_t mask, bool allergen)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < 32; i++) {
+        const char *code = allergen ? (pi_allergen_at(i) ? pi_allergen_at(i)->code : NULL)
+                                    : (pi_label_at(i) ? pi_label_at(i)->code : NULL);
+        if (!code)
+            break;
+        if (mask & (1u << i))
+            cJSON_AddItemToArray(a, cJSON_CreateString(code));
+    }
+    return a;
+}
+
+static void text_or_null(cJSON *o, const char *key, const char *v)
+{
+    if (*v)
+        cJSON_AddStringToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+/* The information food law asks for; null where not stated (docs/api.md). */
+static void product_info_json(cJSON *o, const imp_info *i)
+{
+    char b[32];
+    text_or_null(o, "kind", i->kind);
+    cJSON_AddStringToObject(o, "ingredients", i->ingredients);
+    if (i->allergens < 0)
+        cJSON_AddNullToObject(o, "allergens");
+    else
+        cJSON_AddItemToObject(o, "allergens", code_list((uint32_t)i->allergens, true));
+    cJSON_AddItemToObject(o, "may_contain", code_list(i->traces, true));
+    if (i->net_quantity < 0)
+        cJSON_AddNullToObject(o, "net_quantity");
+    else
+        cJSON_AddStringToObject(o, "net_quantity",
+                                net_text(b, sizeof b, i->net_quantity, i->net_unit));
+    text_or_null(o, "origin_country", i->origin);
+    cJSON_AddStringToObject(o, "origin_region", i->region);
+    cJSON_AddItemToObject(o, "labels", code_list(i->labels, false));
+    cJSON_AddStringToObject(o, "certifier", i->certifier);
+    add_dec_or_null(o, "alcohol_percent", i->alcohol_bp, 2);
+    cJSON_AddStringToObject(o, "storage", i->storage);
+    cJSON *missing = cJSON_Parse("[]");
+    for (const char *s = i->missing; s && *s;) {
+        while (*s == '{' || *s == ',' || *s == '}')
+            s++;
+        size_t n = strcspn(s, ",}");
+        if (!n)
+            break;
+        char code[32];
+        snprintf(code, sizeof code, "%.*s", (int)n, s);
+        cJSON_AddItemToArray(missing, cJSON_CreateString(code));
+        s += n;
+    }
+    cJSON_AddItemToObject(o, "missing_information", missing);
+}
+
 static cJSON *json_product(const imp_product *p)
 {
     char b[32];
@@ -128,6 +196,7 @@ static cJSON *json_product(const imp_product *p)
     else
         cJSON_AddBoolToObject(o, "organic", p->organic);
     cJSON_AddStringToObject(o, "description", p->description);
+    product_info_json(o, &p->info);
     cJSON_AddBoolToObject(o, "active", p->active);
     if (p->measure) { /* sold by the piece, priced by the kg or litre (docs/api.md) */
         cJSON *w = cJSON_AddObjectToObject(o, "weighed");

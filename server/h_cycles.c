@@ -18,6 +18,11 @@ static bool is_coordinator(const http_req *req)
 /* {id} of the path, or a 404 reply. Written only one way, in canonical decimal
  * ("1", never "+1", "01" or " 1"): one resource, one address, for caches, logs and
  * access rules alike. */
+bool http_id_text(const char *s, int64_t *id)
+{
+    return parse_int(s, 1, INT64_MAX, id) == PARSE_OK;
+}
+
 bool http_id_or_reply(http_req *req, const char *name, int64_t *id)
 {
     int64_t v;

@@ -1,13 +1,17 @@
 /*
  * server/h_hub.c — /api/v1/hub/settings: a hub's settings for its coordinators.
  *
- * GET answers the settings and their latest changes; PATCH changes the fields it
- * names (null clears a limit) in one transaction recorded as the caller's, and
- * answers like GET. The same core functions serve the desk's settings page
+ * GET answers the settings, the hub's identity, its weekly template and host names,
+ * and their latest changes; PATCH changes the fields it names (null clears a limit),
+ * of any of these, in one transaction recorded as the caller's (core/hub_identity.h),
+ * and answers like GET. The same core functions serve the desk's settings page
  * (server/p_desk_settings.c). A change applies to cycles opened afterwards: an open
  * cycle keeps the copy it took when it opened.
  */
+#include "../core/hub_identity.h"
 #include "../core/hub_settings.h"
+#include "admin_io.h"
+#include "desk.h"
 #include "handlers.h"
 #include "json_in.h"
 
@@ -45,8 +49,45 @@ static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
         cJSON_AddNullToObject(o, "max_line_quantity");
     add_limit(o, "max_offer_share_percent", s->max_offer_share_pct);
     cJSON_AddStringToObject(o, "shortage_rule", shortage_rule_name(s->shortage));
+    cJSON_AddBoolToObject(o, "require_verified_email", s->require_verified_email);
+    cJSON_AddNumberToObject(o, "closing_reminder_hours", s->closing_reminder_hours);
+    cJSON_AddBoolToObject(o, "hide_incomplete", s->hide_incomplete);
+    cJSON_AddBoolToObject(o, "shop_thumbnails", s->shop_thumbnails);
     if (updated_at)
         cJSON_AddStringToObject(o, "updated_at", updated_at);
+    return o;
+}
+
+static cJSON *json_identity(http_req *req, const hub_identity *h)
+{
+    char d[32];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "slug", h->slug);
+    cJSON_AddStringToObject(o, "name", h->name);
+    cJSON_AddStringToObject(o, "legal_form", h->legal_form);
+    cJSON_AddStringToObject(o, "siret", h->siret);
+    cJSON_AddStringToObject(o, "vat_number", h->vat_number);
+    cJSON_AddStringToObject(o, "address", h->address);
+    cJSON_AddStringToObject(o, "rcs_city", h->rcs_city);
+    if (h->share_capital_cents >= 0)
+        cJSON_AddStringToObject(o, "share_capital", dec_format(d, h->share_capital_cents, 2, 2));
+    else
+        cJSON_AddNullToObject(o, "share_capital");
+    cJSON_AddStringToObject(o, "email", h->email);
+    cJSON_AddStringToObject(o, "phone", h->phone);
+    cJSON_AddStringToObject(o, "depot_lat", hub_degrees_text(req->mem, h->depot_lat_e7));
+    cJSON_AddStringToObject(o, "depot_lon", hub_degrees_text(req->mem, h->depot_lon_e7));
+    return o;
+}
+
+static cJSON *json_template(http_req *req, const hub_template *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "template_opens_day", t->opens_dow);
+    cJSON_AddStringToObject(o, "template_opens_time", hub_time_text(req->mem, t->opens_min));
+    cJSON_AddNumberToObject(o, "template_closes_day", t->closes_dow);
+    cJSON_AddStringToObject(o, "template_closes_time", hub_time_text(req->mem, t->closes_min));
+    cJSON_AddNumberToObject(o, "template_delivery_day", t->delivery_dow);
     return o;
 }
 
@@ -55,16 +96,30 @@ static void reply_settings(http_req *req)
     hub_settings s;
     const char *updated_at;
     hub_settings_change *ch;
-    size_t n;
+    hub_identity h;
+    hub_template t;
+    const char **hosts;
+    size_t n, nhosts;
     int st = hub_settings_get(req->db, req->mem, req->hub_id, &s, &updated_at);
     if (st == DB_OK)
         st = hub_settings_changes(req->db, req->mem, req->hub_id, CHANGES_SHOWN, &ch, &n);
+    if (st == DB_OK)
+        st = hub_identity_get(req->db, req->mem, req->hub_id, &h);
+    if (st == DB_OK)
+        st = hub_template_get(req->db, req->mem, req->hub_id, &t);
+    if (st == DB_OK)
+        st = hub_hosts_get(req->db, req->mem, req->hub_id, &hosts, &nhosts);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
     }
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "settings", json_hub_settings(&s, updated_at));
+    cJSON_AddItemToObject(root, "identity", json_identity(req, &h));
+    cJSON_AddItemToObject(root, "template", json_template(req, &t));
+    cJSON *hl = cJSON_AddArrayToObject(root, "hosts");
+    for (size_t i = 0; i < nhosts; i++)
+        cJSON_AddItemToArray(hl, cJSON_CreateString(hosts[i]));
     cJSON *list = cJSON_AddArrayToObject(root, "changes");
     for (size_t i = 0; i < n; i++) {
         cJSON *c = cJSON_CreateObject();
@@ -126,6 +181,71 @@ static bool whole(http_req *req, const cJSON *v, const char *field, int64_t min,
     return true;
 }
 
+static const char *const admin_keys[] = {"name",
+                                         "legal_form",
+                                         "siret",
+                                         "vat_number",
+                                         "address",
+                                         "rcs_city",
+                                         "share_capital",
+                                         "email",
+                                         "phone",
+                                         "depot_lat",
+                                         "depot_lon",
+                                         "template_opens_day",
+                                         "template_opens_time",
+                                         "template_closes_day",
+                                         "template_closes_time",
+                                         "template_delivery_day"};
+#define NADMIN (sizeof admin_keys / sizeof admin_keys[0])
+
+static bool is_admin_key(const char *k)
+{
+    for (size_t i = 0; i < NADMIN; i++)
+        if (!strcmp(admin_keys[i], k))
+            return true;
+    return !strcmp(k, "hosts");
+}
+
+/* The identity, template and host fields into p (the settings are read below). */
+static bool admin_or_reply(http_req *req, const cJSON *body, hub_admin_patch *p)
+{
+    cJSON *mine = cJSON_CreateObject();
+    const cJSON *v;
+    cJSON_ArrayForEach(v, body)
+    {
+        if (is_admin_key(v->string) && strcmp(v->string, "hosts"))
+            cJSON_AddItemToObject(mine, v->string, cJSON_Duplicate(v, 1));
+    }
+    const char *f[NADMIN];
+    bool ok = admin_json_fields_or_reply(req, mine, admin_keys, NADMIN, f);
+    cJSON_Delete(mine);
+    if (!ok)
+        return false;
+    p->identity =
+        (hub_identity_in){f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10]};
+    p->tmpl = (hub_template_in){f[11], f[12], f[13], f[14], f[15]};
+    const cJSON *hosts = cJSON_GetObjectItemCaseSensitive(body, "hosts");
+    if (!hosts)
+        return true;
+    int n = cJSON_GetArraySize(hosts);
+    if (!cJSON_IsArray(hosts) || n > HUB_HOSTS_MAX)
+        return bad(req, "hosts", "Une liste de noms d’hôte (20 au plus).",
+                   "A list of host names (at most 20).");
+    const char **h = arena_alloc(req->mem, (size_t)(n + 1) * sizeof *h);
+    for (int i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(hosts, i);
+        if (!cJSON_IsString(x) || strlen(x->valuestring) > 300)
+            return bad(req, "hosts", "Une liste de noms d’hôte (20 au plus).",
+                       "A list of host names (at most 20).");
+        h[i] = x->valuestring;
+    }
+    p->set_hosts = true;
+    p->hosts = h;
+    p->nhosts = (size_t)n;
+    return true;
+}
+
 /* The body's fields into a patch; false after a 422 naming the field. */
 static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch *p)
 {
@@ -171,7 +291,23 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
                 return bad(req, k, "« last_orders_first » ou « pro_rata ».",
                            "\"last_orders_first\" or \"pro_rata\".");
             p->set_shortage = true;
-        } else {
+        } else if (!strcmp(k, "require_verified_email")) {
+            if (!cJSON_IsBool(v))
+                return bad(req, k, "true ou false.", "true or false.");
+            p->to.require_verified_email = cJSON_IsTrue(v);
+            p->set_require_verified = true;
+        } else if (!strcmp(k, "closing_reminder_hours")) {
+            if (!whole(req, v, k, 0, HUB_CLOSING_REMINDER_MAX, false, &n))
+                return false;
+            p->to.closing_reminder_hours = (int)n;
+            p->set_closing_hours = true;
+        } else if (!strcmp(k, "hide_incomplete") || !strcmp(k, "shop_thumbnails")) {
+            if (!cJSON_IsBool(v))
+                return bad(req, k, "true ou false.", "true or false.");
+            bool hide = !strcmp(k, "hide_incomplete");
+            *(hide ? &p->to.hide_incomplete : &p->to.shop_thumbnails) = cJSON_IsTrue(v);
+            *(hide ? &p->set_hide_incomplete : &p->set_shop_thumbnails) = true;
+        } else if (!is_admin_key(k)) {
             return json_field_error(req, k, "unknown_field",
                                     req->lang[0] == 'f' ? "Ce réglage n’existe pas."
                                                         : "There is no such setting.");
@@ -192,13 +328,14 @@ void h_hub_settings_patch(http_req *req)
                          NULL);
         return;
     }
-    hub_settings_patch p;
-    if (!patch_or_reply(req, body, &p))
+    hub_admin_patch p = {0};
+    if (!patch_or_reply(req, body, &p.settings) || !admin_or_reply(req, body, &p))
         return;
-    hub_settings now = {0};
     refusal why = {0};
-    int st = hub_settings_update(req->db, req->mem, req->hub_id, &p, req->session->user_id, "api",
-                                 &now, &why);
+    int st = p.set_hosts ? desk_hosts_free(req, p.hosts, p.nhosts, &why) : 0;
+    if (st == 0)
+        st = hub_admin_update(req->db, req->mem, req->hub_id, &p, req->session->user_id, "api",
+                              &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

@@ -4,7 +4,8 @@
  *   POST /api/v1/cycles/{id}/invoices          issue a batched cycle's invoices (coordinator);
  *                                              {"accept_estimates": true} lets weighed lines
  *                                              without a weight go at their estimate
- *   GET  /api/v1/cycles/{id}/invoices          list them (coordinator)
+ *   GET  /api/v1/cycles/{id}/invoices          list them, with the state of their archive
+ *                                              (coordinator)
  *   GET  /api/v1/invoices/{number}?format=json|cii|xml|pdf|facturx|html&lang=fr|en
  *                                              one invoice: the coordinator, the producer
  *                                              who sells it, the customer who buys it
@@ -14,15 +15,28 @@
  *
  * Anyone else asking for an invoice gets 404, as for a number that does not
  * exist: numbers are guessable and must not tell whether they were issued.
+ *
+ * facturx, and pdf unless ?lang=en asks for English labels, are the invoice's
+ * archived file (core/archive.h): its stored bytes with their SHA-256 as a
+ * strong ETag, 304 on If-None-Match. An invoice not archived yet is rendered
+ * now by the renderer pool (server/render_pool.h), becomes the archive's file
+ * and is served; one a worker is rendering at that moment gets 503 busy with
+ * Retry-After.
  */
+#include "../core/archive.h"
+#include "../core/archive_cache.h"
 #include "../core/cycle.h"
 #include "../core/invoicing.h"
 #include "../core/log.h"
 #include "../core/parse.h"
+#include "../core/sha256.h"
 #include "../core/util.h"
+#include "../reports/archive_render.h"
 #include "../reports/invoice_doc.h"
 #include "handlers.h"
 #include "json_in.h"
+#include "negotiate.h"
+#include "render_pool.h"
 
 #include <string.h>
 
@@ -118,7 +132,7 @@ static cJSON *json_invoice(const inv_stored *s)
 }
 
 /* Who may see an invoice: the coordinator, its seller, its buyer. */
-static bool may_see(const http_req *req, const inv_stored *s)
+static bool may_see_ids(const http_req *req, int64_t seller_producer_id, int64_t customer_id)
 {
     const http_session *u = req->session;
     if (!u)
@@ -126,8 +140,13 @@ static bool may_see(const http_req *req, const inv_stored *s)
     if (u->role == ROLE_COORDINATOR)
         return true;
     if (u->role == ROLE_PRODUCER)
-        return s->seller_producer_id && s->seller_producer_id == u->producer_id;
-    return u->role == ROLE_CONSUMER && s->customer_id && s->customer_id == u->customer_id;
+        return seller_producer_id && seller_producer_id == u->producer_id;
+    return u->role == ROLE_CONSUMER && customer_id && customer_id == u->customer_id;
+}
+
+static bool may_see(const http_req *req, const inv_stored *s)
+{
+    return may_see_ids(req, s->seller_producer_id, s->customer_id);
 }
 
 static void reply_not_found(http_req *req, const char *number)
@@ -137,6 +156,179 @@ static void reply_not_found(http_req *req, const char *number)
                                   req->lang[0] == 'f' ? "Aucune facture n° %s." : "No invoice %s.",
                                   number),
                      "number");
+}
+
+/* ---- the archived file -------------------------------------------------------------- */
+
+static void reply_being_archived(http_req *req)
+{
+    req->retry_after_s = 5;
+    http_reply_error(req, 503, "busy",
+                     req->lang[0] == 'f'
+                         ? "Cette facture est en cours d’archivage ; réessayez dans quelques "
+                           "secondes."
+                         : "This invoice is being archived; try again in a few seconds.",
+                     NULL);
+}
+
+static void reply_file(http_req *req, const char *number, inv_format f, const char *sha_hex,
+                       const void *pdf, size_t len)
+{
+    char name[128], etag[70];
+    snprintf(etag, sizeof etag, "\"%s\"", sha_hex);
+    http_reply_stored(req, "application/pdf", pdf, len, rpt_invoice_file_name(name, number, f),
+                      etag);
+}
+
+/* An invoice rendered now: the archive's file once stored. */
+typedef struct invoice_job {
+    const inv_stored *s; /* in req->mem */
+    inv_format format;
+    rpt_archived made;
+    rpt_error err;
+    int rc;
+} invoice_job;
+
+static void free_invoice_job(void *p)
+{
+    buf_free(&((invoice_job *)p)->made.pdf);
+}
+
+static void invoice_work(void *p, int64_t deadline_us, const atomic_bool *cancel)
+{
+    invoice_job *j = p;
+    rpt_pdf_options run = {.deadline_us = deadline_us, .cancel = cancel};
+    j->rc = rpt_archive_render(j->s, 1, &run, &j->made, &j->err);
+}
+
+static void invoice_finish(http_req *req, void *p, bool busy)
+{
+    invoice_job *j = p;
+    const char *number = j->s->inv.number;
+    if (busy || (j->rc != 0 && str_eq(j->err.code, "busy"))) {
+        http_reply_busy(req);
+        return;
+    }
+    if (j->rc != 0) {
+        log_event(LOG_ERROR, "invoice.render_failed", "req=%s number=%s code=%s", req->id, number,
+                  j->err.code);
+        http_reply_error(req, j->err.status, j->err.code, j->err.message, NULL);
+        return;
+    }
+    if (!req->db) {
+        http_reply_db_error(req, DB_DOWN);
+        return;
+    }
+    archive_blob file = {j->s->id, j->made.pdf.data, j->made.pdf.len, j->made.sha256};
+    archive_outcome outcome;
+    int st = archive_store_one(req->db, req->mem, req->hub_id, &file, &outcome);
+    if (st != 0) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    if (outcome == ARCHIVE_BUSY) {
+        reply_being_archived(req);
+    } else if (outcome == ARCHIVE_STORED) {
+        char hex[65];
+        reply_file(req, number, j->format, sha256_hex(j->made.sha256, hex), j->made.pdf.data,
+                   j->made.pdf.len);
+    } else { /* another file was stored first: that one is the invoice's */
+        archive_file a;
+        bool found;
+        if ((st = archive_get(req->db, req->mem, req->hub_id, number, true, &a, &found)) != DB_OK ||
+            !found || !a.archived)
+            http_reply_db_error(req, st != DB_OK ? st : DB_ERROR);
+        else
+            reply_file(req, number, j->format, a.sha256_hex, a.pdf, a.len);
+    }
+}
+
+/* pdf and facturx: the archived file. */
+static void get_archived(http_req *req, const char *number, inv_format f)
+{
+    const char *inm = http_header(req, "If-None-Match");
+    archive_file a;
+    bool found = true, busy;
+    int st = DB_OK;
+    /* a file once read is kept (core/archive_cache.h); else a revalidation first
+     * asks whether the ETag still matches, without the bytes */
+    if (!archive_cache_get(req->mem, req->hub_id, number, &a)) {
+        st = archive_get(req->db, req->mem, req->hub_id, number, inm == NULL, &a, &found);
+        if (st == DB_OK && found && a.pdf)
+            archive_cache_put(req->hub_id, &a);
+    }
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    if (!found || !may_see_ids(req, a.seller_producer_id, a.customer_id)) {
+        reply_not_found(req, number);
+        return;
+    }
+    if (a.archived) {
+        char etag[70];
+        snprintf(etag, sizeof etag, "\"%s\"", a.sha256_hex);
+        if (!a.pdf && !neg_etag_matches(inm, etag)) {
+            if ((st = archive_get(req->db, req->mem, req->hub_id, number, true, &a, &found)) !=
+                DB_OK) {
+                http_reply_db_error(req, st);
+                return;
+            }
+            archive_cache_put(req->hub_id, &a);
+        }
+        reply_file(req, number, f, a.sha256_hex, a.pdf, a.len);
+        return;
+    }
+    if ((st = archive_job_busy(req->db, req->mem, a.invoice_id, &busy)) != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
+    if (busy) {
+        reply_being_archived(req);
+        return;
+    }
+    inv_stored *s;
+    size_t n;
+    st = invoice_load_ids(req->db, req->mem, req->hub_id, &a.invoice_id, 1, &s, &n);
+    if (st != DB_OK || n != 1) {
+        http_reply_db_error(req, st != DB_OK ? st : DB_ERROR);
+        return;
+    }
+    invoice_job *j = arena_alloc(req->mem, sizeof *j);
+    memset(j, 0, sizeof *j);
+    j->s = s;
+    j->format = f;
+    arena_defer(req->mem, free_invoice_job, j);
+    render_async(req, invoice_work, invoice_finish, j);
+}
+
+/* A PDF in English labels: made now, not kept (the archive's is the one issued). */
+typedef struct english_job {
+    rpt_pdf_job pdf;
+    int rc;
+    char name[128];
+} english_job;
+
+static void free_english_job(void *p)
+{
+    rpt_pdf_job_free(&((english_job *)p)->pdf);
+}
+
+static void english_work(void *p, int64_t deadline_us, const atomic_bool *cancel)
+{
+    english_job *j = p;
+    j->rc = rpt_pdf_job_run(&j->pdf, deadline_us, cancel);
+}
+
+static void english_finish(http_req *req, void *p, bool busy)
+{
+    english_job *j = p;
+    if (busy || (j->rc != 0 && str_eq(j->pdf.err.code, "busy")))
+        http_reply_busy(req);
+    else if (j->rc != 0)
+        http_reply_error(req, j->pdf.err.status, j->pdf.err.code, j->pdf.err.message, NULL);
+    else
+        http_reply_document(req, 200, "application/pdf", j->pdf.pdf.data, j->pdf.pdf.len, j->name);
 }
 
 /* GET /api/v1/invoices/{number} */
@@ -150,6 +342,12 @@ void h_invoice_get(http_req *req)
                          req->lang[0] == 'f' ? "format vaut json, cii, xml, pdf, facturx ou html."
                                              : "format is json, cii, xml, pdf, facturx or html.",
                          "format");
+        return;
+    }
+    const char *lang_asked = http_query(req, "lang");
+    bool english = lang_asked && str_eq(lang_asked, "en");
+    if (!json && (f == INV_FACTURX || (f == INV_PDF && !english))) {
+        get_archived(req, number, f);
         return;
     }
     inv_stored s;
@@ -173,6 +371,18 @@ void h_invoice_get(http_req *req)
     }
     buf doc = BUF_INIT;
     rpt_error err;
+    if (f == INV_PDF) {
+        english_job *j = arena_alloc(req->mem, sizeof *j);
+        memset(j, 0, sizeof *j);
+        rpt_invoice_file_name(j->name, number, f);
+        if (rpt_invoice_pdf_job(&s, "en", &j->pdf, &err) != 0) {
+            http_reply_error(req, err.status, err.code, err.message, NULL);
+            return;
+        }
+        arena_defer(req->mem, free_english_job, j);
+        render_async(req, english_work, english_finish, j);
+        return;
+    }
     if (rpt_invoice_render(rd, &s, f, req->lang, &doc, &err) != 0) {
         log_event(LOG_ERROR, "invoice.render_failed", "req=%s number=%s format=%s code=%s", req->id,
                   number, format, err.code);
@@ -265,9 +475,22 @@ void h_cycle_invoices_list(http_req *req)
                          "id");
         return;
     }
+    archive_state arch;
+    if ((st = archive_cycle_state(req->db, req->mem, req->hub_id, id, &arch)) != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "cycle", (double)id);
     cJSON_AddStringToObject(root, "state", db_val(c, 0, "state"));
+    cJSON *a = cJSON_AddObjectToObject(root, "archive");
+    cJSON_AddNumberToObject(a, "done", (double)arch.done);
+    cJSON_AddNumberToObject(a, "pending", (double)arch.pending);
+    cJSON_AddNumberToObject(a, "failed", (double)arch.failed);
+    if (*arch.last_error)
+        cJSON_AddStringToObject(a, "last_error", arch.last_error);
+    else
+        cJSON_AddNullToObject(a, "last_error");
     cJSON *list = cJSON_AddArrayToObject(root, "invoices");
     for (int i = 0; i < PQntuples(r); i++) {
         cJSON *o = cJSON_CreateObject();

@@ -8,12 +8,17 @@
  *
  * Coordinators get every document; a producer gets its own collection list
  * only (the producer filter is then implied). Refusals are the JSON errors of
- * reports/report.h; a document is sent only once it is complete.
+ * reports/report.h; a document is sent only once it is complete. A PDF is
+ * prepared here and rendered by FOP on a renderer thread, the connection
+ * waiting apart (server/render_pool.h): 503 busy with Retry-After when every
+ * renderer is taken.
  */
 #include "../core/log.h"
 #include "../core/parse.h"
 #include "../reports/report.h"
+#include "../core/util.h"
 #include "handlers.h"
+#include "render_pool.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -57,6 +62,41 @@ static bool producer_scope_or_reply(http_req *req, rpt_request *rq)
     return true;
 }
 
+/* A PDF, FOP's part run by a renderer (server/render_pool.h). */
+typedef struct report_job {
+    rpt_pdf_job pdf;
+    int rc;
+    char name[128];
+    const char *kind;
+    int64_t cycle;
+} report_job;
+
+static void free_report_job(void *p)
+{
+    rpt_pdf_job_free(&((report_job *)p)->pdf);
+}
+
+static void report_work(void *p, int64_t deadline_us, const atomic_bool *cancel)
+{
+    report_job *j = p;
+    j->rc = rpt_pdf_job_run(&j->pdf, deadline_us, cancel);
+}
+
+static void report_finish(http_req *req, void *p, bool busy)
+{
+    report_job *j = p;
+    if (busy || (j->rc != 0 && str_eq(j->pdf.err.code, "busy"))) {
+        http_reply_busy(req);
+    } else if (j->rc != 0) {
+        log_event(LOG_ERROR, "report.failed", "req=%s kind=%s cycle=%lld code=%s", req->id, j->kind,
+                  (long long)j->cycle, j->pdf.err.code);
+        http_reply_error(req, j->pdf.err.status, j->pdf.err.code, j->pdf.err.message, NULL);
+    } else {
+        http_reply_document(req, 200, rpt_content_type(RPT_PDF), j->pdf.pdf.data, j->pdf.pdf.len,
+                            j->name);
+    }
+}
+
 /* GET /api/v1/cycles/{id}/reports/{kind} */
 void h_report_get(http_req *req)
 {
@@ -81,6 +121,23 @@ void h_report_get(http_req *req)
     buf doc = BUF_INIT;
     rpt_error err;
     /* a document reads what was written before it was asked for: a standby will do */
+    if (rq.format == RPT_PDF) {
+        report_job *j = arena_alloc(req->mem, sizeof *j);
+        memset(j, 0, sizeof *j);
+        j->kind = rq.kind;
+        j->cycle = rq.cycle_id;
+        rpt_file_name(j->name, &rq);
+        if (rpt_render_pdf_job(http_read_db(req), &rq, &j->pdf, &err) != 0) {
+            if (err.status >= 500)
+                log_event(LOG_ERROR, "report.failed", "req=%s kind=%s cycle=%lld code=%s", req->id,
+                          rq.kind, (long long)rq.cycle_id, err.code);
+            http_reply_error(req, err.status, err.code, err.message, err.field);
+            return;
+        }
+        arena_defer(req->mem, free_report_job, j);
+        render_async(req, report_work, report_finish, j);
+        return;
+    }
     if (rpt_render(http_read_db(req), &rq, &doc, &err) != 0) {
         if (err.status >= 500)
             log_event(LOG_ERROR, "report.failed", "req=%s kind=%s cycle=%lld code=%s", req->id,

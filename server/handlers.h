@@ -23,6 +23,8 @@ void h_cycle_create(http_req *req);
 void h_cycle_patch(http_req *req);
 /* {name} of the path as a positive id, or a 404 reply (false). */
 bool http_id_or_reply(http_req *req, const char *name, int64_t *id);
+/* A positive id typed in a form (NULL or anything else: false). */
+bool http_id_text(const char *s, int64_t *id);
 /* h_orders.c */
 void h_order_put(http_req *req);
 void h_order_get(http_req *req);
@@ -50,6 +52,21 @@ void p_order_substitution(http_req *req);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);
+/* p_offer.c: a product's page; what a producer sells this week, for its public page
+ * (0 or the db status; nothing written into b on failure) */
+void p_offer(http_req *req);
+struct buf;
+int producer_week_section(struct buf *b, http_req *req, const char *slug);
+/* p_legal.c: a hub's legal pages and their editing */
+void p_legal(http_req *req);
+void p_desk_legal_list(http_req *req);
+void p_desk_legal_form(http_req *req);
+void p_desk_legal_save(http_req *req);
+/* h_photo.c: product photos; p_producer_product.c: one product's form, its photo */
+void h_photo(http_req *req);
+void p_producer_product_form(http_req *req);
+void p_producer_product_save(http_req *req);
+void p_producer_photo(http_req *req);
 /* pages: p_auth.c, p_shop.c, p_orders.c (page.c serves the stylesheet) */
 void p_login_form(http_req *req);
 void p_login(http_req *req);
@@ -72,16 +89,62 @@ void p_desk_generate(http_req *req);
 void p_desk_create(http_req *req);
 void p_desk_state(http_req *req);
 void p_desk_cycle(http_req *req);
-void p_desk_list(http_req *req);
-void p_desk_edit_form(http_req *req);
-void p_desk_edit(http_req *req);
-void p_desk_active(http_req *req);
 void p_desk_batch(http_req *req);
+/* the desk's producers, places, people and hub: p_desk_producers.c, p_desk_places.c,
+ * p_desk_people.c, p_desk_identity.c */
+void p_desk_producers(http_req *req);
+void p_desk_producer_new(http_req *req);
+void p_desk_producer_create(http_req *req);
+void p_desk_producer(http_req *req);
+void p_desk_producer_save(http_req *req);
+void p_desk_producer_active(http_req *req);
+void p_desk_producer_invite(http_req *req);
+void p_desk_places(http_req *req);
+void p_desk_place_new(http_req *req);
+void p_desk_place_create(http_req *req);
+void p_desk_place(http_req *req);
+void p_desk_place_save(http_req *req);
+void p_desk_place_active(http_req *req);
+void p_desk_people(http_req *req);
+void p_desk_person(http_req *req);
+void p_desk_person_verified(http_req *req);
+void p_desk_coordinator_add(http_req *req);
+void p_desk_coordinator_remove(http_req *req);
+void p_desk_hub(http_req *req);
+void p_desk_hub_identity(http_req *req);
+void p_desk_hub_week(http_req *req);
+void p_desk_hub_hosts(http_req *req);
+/* invitations (p_invitation.c), a producer's own page (p_producer_profile.c) */
+void p_invitation_form(http_req *req);
+void p_invitation(http_req *req);
+void h_invitation_accept(http_req *req);
+void p_producer_profile(http_req *req);
+void p_producer_profile_save(http_req *req);
+void p_producer_public(http_req *req);
+/* JSON for scripts: h_producers.c, h_places.c, h_people.c */
+void h_producers_list(http_req *req);
+void h_producer_create(http_req *req);
+void h_producer_get(http_req *req);
+void h_producer_patch(http_req *req);
+void h_producer_invite(http_req *req);
+void h_places_list(http_req *req);
+void h_place_create(http_req *req);
+void h_place_get(http_req *req);
+void h_place_patch(http_req *req);
+void h_customers_list(http_req *req);
+void h_customer_get(http_req *req);
+void h_customer_patch(http_req *req);
+void h_coordinators_list(http_req *req);
+void h_coordinator_add(http_req *req);
+void h_coordinator_remove(http_req *req);
 /* hub settings: h_hub.c (JSON), p_desk_settings.c (the desk's page) */
 void h_hub_settings_get(http_req *req);
 void h_hub_settings_patch(http_req *req);
 void p_desk_settings(http_req *req);
 void p_desk_settings_save(http_req *req);
+/* first run: p_setup.c */
+void p_setup_form(http_req *req);
+void p_setup(http_req *req);
 /* h_reports.c */
 void h_reports_list(http_req *req);
 void h_report_get(http_req *req);
@@ -98,6 +161,39 @@ void p_desk_invoice_list(http_req *req);
 /* p_desk_confirm.c: what cannot be undone, confirmed first */
 void p_desk_close_form(http_req *req);
 void p_desk_invoices_form(http_req *req);
+/* messages and accounts: p_password.c, p_account.c, p_privacy.c, p_desk_messages.c,
+ * h_account.c, h_outbox.c */
+void p_verify_form(http_req *req);
+void p_verify(http_req *req);
+void p_forgot_form(http_req *req);
+void p_forgot(http_req *req);
+void p_reset_form(http_req *req);
+void p_reset(http_req *req);
+void p_account(http_req *req);
+void p_account_prefs(http_req *req);
+void p_account_password(http_req *req);
+void p_account_export(http_req *req);
+void p_account_close_form(http_req *req);
+void p_account_close(http_req *req);
+void p_privacy(http_req *req);
+void p_unsubscribe_form(http_req *req);
+void p_unsubscribe(http_req *req);
+void p_desk_messages(http_req *req);
+void p_desk_message_send(http_req *req);
+void p_desk_reminders(http_req *req);
+void p_desk_message_retry(http_req *req);
+void h_password_forgot(http_req *req);
+void h_password_reset(http_req *req);
+void h_account_verify(http_req *req);
+void h_account_get(http_req *req);
+void h_account_patch(http_req *req);
+void h_account_password(http_req *req);
+void h_account_export(http_req *req);
+void h_account_delete(http_req *req);
+void h_outbox_list(http_req *req);
+void h_outbox_retry(http_req *req);
+void h_messages_send(http_req *req);
+void h_payment_reminders(http_req *req);
 /* producer page: p_producer.c */
 void p_producer(http_req *req);
 void p_producer_catalog(http_req *req);

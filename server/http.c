@@ -7,7 +7,9 @@
  * counts it in the metrics and frees the arena.
  */
 #include "http.h"
+#include "../core/archive_cache.h"
 #include "../core/config.h"
+#include "../core/hub_create.h"
 #include "../core/log.h"
 #include "../core/rcache.h"
 #include "../core/util.h"
@@ -19,7 +21,11 @@
 #include "hub_select.h"
 #include "json_body.h"
 #include "metrics.h"
+#include "negotiate.h"
+#include "../reports/report.h"
+#include "archive_thread.h"
 #include "page_error.h"
+#include "render_pool.h"
 #include "session.h"
 
 #include <arpa/inet.h>
@@ -196,6 +202,11 @@ static void add_common_headers(http_req *req, struct MHD_Response *resp, const c
     MHD_add_response_header(resp, "X-Request-Id", req->id);
     if (!MHD_get_response_header(resp, "Cache-Control"))
         MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (req->retry_after_s > 0) {
+        char s[16];
+        snprintf(s, sizeof s, "%d", req->retry_after_s);
+        MHD_add_response_header(resp, "Retry-After", s);
+    }
     for (int i = 0; i < req->ncookies; i++)
         MHD_add_response_header(resp, "Set-Cookie", buf_str(&req->set_cookies[i]));
 }
@@ -236,6 +247,29 @@ void http_reply_document(http_req *req, int status, const char *content_type, co
         snprintf(disp, sizeof disp, "inline; filename=\"%s\"", filename);
         MHD_add_response_header(resp, "Content-Disposition", disp);
     }
+    queue_csp(req, status, resp, csp_document);
+}
+
+void http_reply_stored(http_req *req, const char *content_type, const void *data, size_t len,
+                       const char *filename, const char *etag)
+{
+    struct MHD_Response *resp;
+    int status = 200;
+    if (neg_etag_matches(http_header(req, "If-None-Match"), etag)) {
+        resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        status = 304;
+    } else {
+        /* the bytes live in the request's arena, freed once the reply is sent */
+        resp = MHD_create_response_from_buffer(len, (void *)(data ? data : ""),
+                                               MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(resp, "Content-Type", content_type);
+        char disp[300];
+        snprintf(disp, sizeof disp, "inline; filename=\"%s\"", filename);
+        MHD_add_response_header(resp, "Content-Disposition", disp);
+    }
+    MHD_add_response_header(resp, "ETag", etag);
+    /* someone's own document: kept by the browser only, and asked for again */
+    MHD_add_response_header(resp, "Cache-Control", "private, no-cache");
     queue_csp(req, status, resp, csp_document);
 }
 
@@ -432,6 +466,25 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
                http_only ? "; HttpOnly" : "", g_config.secure_cookies ? "; Secure" : "");
 }
 
+bool http_client_is_local(http_req *req)
+{
+    if (http_header(req, "X-Forwarded-For") || http_header(req, "X-Real-IP") ||
+        http_header(req, "Forwarded"))
+        return false;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return false;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+    }
+    return false;
+}
+
 /* ---- language ----------------------------------------------------------- */
 
 static const char *pick_lang(http_req *req)
@@ -604,9 +657,15 @@ static bool admit(http_req *req)
             }
         }
         if (!req->hub_id && !(rt->flags & ROUTE_NO_HUB)) {
+            bool fr = req->lang[0] == 'f', any = true;
+            hub_any(req->db, &any); /* when it fails, the plain message */
             http_reply_error(req, 404, "unknown_hub",
-                             req->lang[0] == 'f' ? "Aucun groupement n’est servi à cette adresse."
-                                                 : "No hub is served at this address.",
+                             any ? (fr ? "Aucun groupement n’est servi à cette adresse."
+                                       : "No hub is served at this address.")
+                             : fr ? "Aucun groupement n’existe encore : la première mise en route "
+                                    "se fait à l’adresse /setup, depuis la machine de km0."
+                                  : "No hub exists yet: the first run is at /setup, from km0's "
+                                    "machine.",
                              NULL);
             return false;
         }
@@ -712,6 +771,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         on_headers(req, method, url, too_many);
         return MHD_YES;
     }
+    if (req->suspended) {
+        /* back from the renderer (server/render_pool.c): reply with this thread's
+         * connection, taken again as below */
+        req->suspended = false;
+        req->db = (req->route->flags & ROUTE_NO_DB) ? NULL : db_thread_conn();
+        req->resume(req);
+        if (!req->replied) {
+            log_event(LOG_ERROR, "http.no_reply", "req=%s route=%s", req->id, req->route->pattern);
+            http_reply_error(req, 500, "internal", "No reply was produced.", NULL);
+        }
+        return MHD_YES;
+    }
     if (req->replied) {
         *upload_size = 0; /* discard the rest of a body we already answered */
         return MHD_YES;
@@ -736,7 +807,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         http_reply_db_error(req, DB_DOWN);
     else
         req->route->handler(req);
-    if (!req->replied) {
+    if (!req->replied && !req->suspended) {
         log_event(LOG_ERROR, "http.no_reply", "req=%s route=%s", req->id, req->route->pattern);
         http_reply_error(req, 500, "internal", "No reply was produced.", NULL);
     }
@@ -890,16 +961,18 @@ int http_serve(const char *listen)
     mallopt(M_ARENA_MAX, 2);
 
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)g_config.connection_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)g_config.connection_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK,
-        unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION,
-        conn_limits_notify, NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)g_config.connections_per_address, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)g_config.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)g_config.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)g_config.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, conn_limits_notify,
+        NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)g_config.connections_per_address,
+        MHD_OPTION_END);
     if (!d) {
         char q[200];
         log_event(LOG_ERROR, "server.listen_failed", "listen=%s hint=\"address in use?\"",
@@ -907,8 +980,21 @@ int http_serve(const char *listen)
         return 1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    log_event(LOG_INFO, "server.started", "listen=%s port=%u threads=%d pid=%d", listen,
-              info ? info->port : 0, g_config.threads, (int)getpid());
+    render_pool_start();
+    archive_thread_start();
+    log_event(LOG_INFO, "server.started",
+              "listen=%s port=%u threads=%d renderers=%d archive_workers=%d pid=%d", listen,
+              info ? info->port : 0, g_config.threads, rpt_render_slots(), g_config.archive_workers,
+              (int)getpid());
+    /* a database without a hub: say where the first run is (never a token: logs are
+     * read by more people than the machine's administrator) */
+    db_conn *c = db_thread_conn();
+    bool any = true;
+    if (c && hub_any(c, &any) == DB_OK && !any)
+        log_event(LOG_WARN, "server.no_hub",
+                  "port=%u hint=\"first run: open /setup from this machine, or run km0 hub "
+                  "create --first-run-token for a one-time link\"",
+                  info ? info->port : 0);
     while (!stop_requested) {
         usleep(200 * 1000);
         conn_limits_sweep();
@@ -917,8 +1003,13 @@ int http_serve(const char *listen)
     log_event(LOG_INFO, "server.stopping", "reason=signal");
     /* stop accepting, let requests in flight finish, then close */
     MHD_quiesce_daemon(d);
+    /* renderings in progress are cancelled (their requests answered busy), the
+     * archive worker leaves its batch to the next one */
+    archive_thread_stop();
+    render_pool_stop();
     MHD_stop_daemon(d);
     rcache_clear();
+    archive_cache_clear();
     db_thread_release();
     log_event(LOG_INFO, "server.stopped", NULL);
     return 0;

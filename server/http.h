@@ -99,7 +99,16 @@ struct http_req {
     struct form *form;      /* an HTML route's posted form, checked at admission (csrf.c) */
     buf set_cookies[3];     /* Set-Cookie headers to add to the reply */
     int ncookies;
-    http_cache cache; /* set by a handler before it replies */
+    http_cache cache;  /* set by a handler before it replies */
+    int retry_after_s; /* a 503 that says when to come back (Retry-After) */
+    /* a rendering handed to server/render_pool.c: the connection is suspended until
+     * it is done, then resume replies (on an HTTP thread) */
+    bool suspended;
+    void (*resume)(http_req *req);
+    void *async;
+    /* a strong ETag the handler knows for its reply (content-addressed bytes, such as a
+     * photo variant): sent as is, and If-None-Match holding it answers 304 */
+    const char *etag;
 };
 
 /* Start serving on listen ("ADDR:PORT") until SIGINT/SIGTERM; returns the exit code. */
@@ -130,6 +139,11 @@ void http_reply_bytes(http_req *req, int status, const char *content_type, const
  * security policy that lets it carry its own inline stylesheet and nothing else. */
 void http_reply_document(http_req *req, int status, const char *content_type, const void *data,
                          size_t len, const char *filename);
+/* A stored file that never changes (an archived invoice): strong ETag (quoted),
+ * 304 without the body when If-None-Match names it, else 200 with the bytes
+ * (data must live in req->mem, or longer: it is sent from there). */
+void http_reply_stored(http_req *req, const char *content_type, const void *data, size_t len,
+                       const char *filename, const char *etag);
 void http_reply_redirect(http_req *req, const char *location); /* 303 See Other */
 void http_reply_text(http_req *req, int status, const char *content_type, const char *text);
 /* 503 when the database cannot be reached (or the outcome of a write is unknown:
@@ -153,6 +167,11 @@ void http_set_cookie(http_req *req, const char *name, const char *value, int max
 /* Is the request's CSRF token (form field or X-CSRF-Token header) the session's
  * (a visitor's: its km0_csrf cookie)? server/csrf.c. */
 bool http_csrf_ok(http_req *req, const char *form_token);
+
+/* Does the request come from this machine itself: a loopback peer address, and no
+ * proxy header (X-Forwarded-For, X-Real-IP, Forwarded) saying it was passed on from
+ * elsewhere — behind nginx every request comes from the loopback. */
+bool http_client_is_local(http_req *req);
 
 /* Metrics in Prometheus text format. */
 void http_metrics_text(buf *out);

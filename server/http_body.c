@@ -15,6 +15,7 @@
 #include "compress.h"
 #include "negotiate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ static void cache_headers(http_req *req, struct MHD_Response *resp, const char *
         break;
     case HTTP_CACHE_IMMUTABLE:
         MHD_add_response_header(resp, "Cache-Control", "public, max-age=31536000, immutable");
+        if (etag)
+            MHD_add_response_header(resp, "ETag", etag);
         break;
     case HTTP_CACHE_NO_STORE:
         break; /* server/http.c adds no-store */
@@ -45,10 +48,13 @@ struct MHD_Response *http_body_response(http_req *req, int *status, const char *
     /* a reply that sets a cookie is someone's own: never kept, never revalidated */
     if (req->ncookies && req->cache == HTTP_CACHE_REVALIDATE)
         req->cache = HTTP_CACHE_NO_STORE;
-    char etag[24];
-    bool tagged = req->cache == HTTP_CACHE_REVALIDATE && *status == 200;
+    char etag[80];
+    bool tagged = (req->cache == HTTP_CACHE_REVALIDATE || req->etag) && *status == 200;
     if (tagged) {
-        neg_etag(data, len, etag);
+        if (req->etag)
+            snprintf(etag, sizeof etag, "%s", req->etag);
+        else
+            neg_etag(data, len, etag);
         if (neg_etag_matches(http_header(req, "If-None-Match"), etag)) {
             if (take)
                 free(data);

@@ -113,12 +113,24 @@ int hub_select_load(void)
 
 const char *hub_select_slug(arena *a, const char *header)
 {
+    bool wildcard;
     char host[254];
-    if (!header || !nentries || header[0] == '[') /* an IPv6 literal names no hub */
+    return hub_select_match(a, header, &wildcard, host, sizeof host);
+}
+
+const char *hub_select_match(arena *a, const char *header, bool *wildcard, char *host_out,
+                             size_t host_len)
+{
+    char host[254];
+    *wildcard = false;
+    if (host_len)
+        host_out[0] = '\0';
+    if (!header || header[0] == '[') /* an IPv6 literal names no hub */
         return NULL;
     size_t n = strcspn(header, ":");
     if (!host_norm(header, n, host, sizeof host))
         return NULL;
+    snprintf(host_out, host_len, "%s", host);
     for (int i = 0; i < nentries; i++)
         if (entries[i].slug[0] && !strcmp(entries[i].host, host))
             return arena_strdup(a, entries[i].slug);
@@ -129,8 +141,10 @@ const char *hub_select_slug(arena *a, const char *header)
             strcmp(host + hl - dl, entries[i].host) != 0)
             continue;
         /* one label before the domain, and it must read as a slug */
-        if (slug_ok(host, hl - dl - 1) && !memchr(host, '.', hl - dl - 1))
+        if (slug_ok(host, hl - dl - 1) && !memchr(host, '.', hl - dl - 1)) {
+            *wildcard = true;
             return arena_strndup(a, host, hl - dl - 1);
+        }
     }
     return NULL;
 }
@@ -156,19 +170,50 @@ static void cache_put(const char *slug, int64_t id)
     pthread_mutex_unlock(&cache_lock);
 }
 
+static db_status id_of(db_conn *c, const char *slug, int64_t *id)
+{
+    if ((*id = cache_get(slug)) != 0)
+        return DB_OK;
+    db_status st = account_hub_id(c, slug, id);
+    if (st == DB_OK && *id)
+        cache_put(slug, *id);
+    return st;
+}
+
 int hub_select(http_req *req)
 {
-    const char *slug = hub_select_slug(req->mem, http_header(req, "Host"));
-    if (!slug)
-        slug = g_config.hub; /* "" asks for the only hub */
-    int64_t id = cache_get(slug);
-    if (!id) {
-        db_status st = account_hub_id(req->db, slug, &id);
-        if (st != DB_OK)
-            return st;
-        if (id)
-            cache_put(slug, id);
-    }
+    bool wildcard;
+    char host[254];
+    int64_t id = 0;
+    db_status st;
+    const char *slug =
+        hub_select_match(req->mem, http_header(req, "Host"), &wildcard, host, sizeof host);
+    if (slug && (st = id_of(req->db, slug, &id)) != DB_OK)
+        return st;
+    /* the database's names: read on every request, so a name a coordinator adds or
+     * removes counts at once on every server (an index lookup) */
+    if (!id && (!slug || wildcard) && *host &&
+        (st = account_hub_by_host(req->db, host, &id)) != DB_OK)
+        return st;
+    if (!id && !slug && (st = id_of(req->db, g_config.hub, &id)) != DB_OK) /* "": the only hub */
+        return st;
     req->hub_id = id;
+    return DB_OK;
+}
+
+int hub_select_config_taken(http_req *req, const char *host, int64_t hub, bool *taken)
+{
+    bool wildcard;
+    char h[254];
+    int64_t id = 0;
+    *taken = false;
+    const char *slug = hub_select_match(req->mem, host, &wildcard, h, sizeof h);
+    if (!slug)
+        return DB_OK;
+    db_status st = id_of(req->db, slug, &id);
+    if (st != DB_OK)
+        return st;
+    /* an exact entry is the operator's word even for a hub not made yet */
+    *taken = wildcard ? (id && id != hub) : id != hub;
     return DB_OK;
 }

@@ -6,7 +6,10 @@
  */
 #include "metrics.h"
 #include "../core/util.h"
+#include "../core/archive_cache.h"
+#include "../reports/report.h"
 #include "http.h"
+#include "render_pool.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -112,6 +115,16 @@ void metrics_render(buf *out)
             method_label(i), route_label(i), total, method_label(i), route_label(i),
             (double)atomic_load(&stats[i].sum_us) / 1e6, method_label(i), route_label(i), total);
     }
+    buf_printf(out,
+               "# HELP km0_render_slots FOP runs this process makes at once (render_slots).\n"
+               "# TYPE km0_render_slots gauge\nkm0_render_slots %d\n"
+               "# HELP km0_render_busy FOP runs going on now.\n"
+               "# TYPE km0_render_busy gauge\nkm0_render_busy %d\n"
+               "# HELP km0_render_queued HTTP renderings waiting for a renderer.\n"
+               "# TYPE km0_render_queued gauge\nkm0_render_queued %d\n"
+               "# HELP km0_archive_cache_bytes Archived invoice files kept in memory.\n"
+               "# TYPE km0_archive_cache_bytes gauge\nkm0_archive_cache_bytes %zu\n",
+               rpt_render_slots(), rpt_render_busy(), render_pool_queued(), archive_cache_bytes());
     buf_printf(out,
                "# HELP km0_start_time_seconds When this process started.\n"
                "# TYPE km0_start_time_seconds gauge\nkm0_start_time_seconds %lld\n",

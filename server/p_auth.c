@@ -26,8 +26,8 @@ static const char *home_of(const http_session *s)
     return s->role == ROLE_COORDINATOR ? "/desk" : s->role == ROLE_PRODUCER ? "/producer" : "/";
 }
 
-static void field(buf *b, const char *id, const char *type, const char *label, const char *value,
-                  const char *autocomplete, const char *error, const char *hint, bool required)
+void page_input(buf *b, const char *id, const char *type, const char *label, const char *value,
+                const char *autocomplete, const char *error, const char *hint, bool required)
 {
     buf_printf(b, "<label for=\"%s\">", id);
     buf_html(b, label);
@@ -60,7 +60,7 @@ static void field(buf *b, const char *id, const char *type, const char *label, c
     buf_puts(b, ">");
 }
 
-static void error_summary(buf *b, http_req *req, const char *field_id, const char *message)
+void page_problem(buf *b, http_req *req, const char *field_id, const char *message)
 {
     buf_printf(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul><li>",
                TR(req, "Il y a un problème", "There is a problem"));
@@ -78,7 +78,7 @@ static void render_login(http_req *req, int status, const char *email, const cha
     page_begin(&b, req, TR(req, "Se connecter", "Log in"));
     buf_printf(&b, "<h1>%s</h1>", TR(req, "Se connecter", "Log in"));
     if (error)
-        error_summary(&b, req, "email", error);
+        page_problem(&b, req, "email", error);
     buf_puts(&b, "<form method=\"post\" action=\"/login\" novalidate>");
     page_csrf_field(&b, req);
     const char *next = safe_next(http_query(req, "next"));
@@ -87,15 +87,17 @@ static void render_login(http_req *req, int status, const char *email, const cha
         buf_html(&b, next);
         buf_puts(&b, "\">");
     }
-    field(&b, "email", "email", TR(req, "Adresse e-mail", "Email address"), email, "username", NULL,
-          NULL, true);
-    field(&b, "password", "password", TR(req, "Mot de passe", "Password"), NULL, "current-password",
-          NULL, NULL, true);
+    page_input(&b, "email", "email", TR(req, "Adresse e-mail", "Email address"), email, "username",
+               NULL, NULL, true);
+    page_input(&b, "password", "password", TR(req, "Mot de passe", "Password"), NULL,
+               "current-password", NULL, NULL, true);
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Se connecter", "Log in"));
     buf_printf(&b, "<p>%s <a href=\"/signup\">%s</a></p>",
                TR(req, "Pas encore de compte ?", "No account yet?"),
                TR(req, "Créer un compte", "Sign up"));
+    buf_printf(&b, "<p><a href=\"/password/forgot\">%s</a></p>",
+               TR(req, "Mot de passe oublié ?", "Forgotten your password?"));
     page_end(&b, req);
     http_reply_html(req, status, &b);
 }
@@ -202,7 +204,7 @@ static void render_signup(http_req *req, int status, const form *f, const refusa
         }
         buf_puts(&b, "</ul></div>");
     } else if (why) {
-        error_summary(&b, req, why->field, refusal_text(why, req->lang));
+        page_problem(&b, req, why->field, refusal_text(why, req->lang));
     }
     buf_puts(&b, "<form method=\"post\" action=\"/signup\" novalidate>");
     page_csrf_field(&b, req);
@@ -228,8 +230,8 @@ static void render_signup(http_req *req, int status, const form *f, const refusa
                 if (why->details[k].field && !strcmp(why->details[k].field, sf->id))
                     err = req->lang[0] == 'f' ? why->details[k].fr : why->details[k].en;
             const char *value = f && strcmp(sf->id, "password") ? form_get(f, sf->id) : NULL;
-            field(&b, sf->id, sf->type, TR(req, sf->fr, sf->en), value, sf->autocomplete, err,
-                  sf->hint_fr ? TR(req, sf->hint_fr, sf->hint_en) : NULL, sf->required);
+            page_input(&b, sf->id, sf->type, TR(req, sf->fr, sf->en), value, sf->autocomplete, err,
+                       sf->hint_fr ? TR(req, sf->hint_fr, sf->hint_en) : NULL, sf->required);
         }
         buf_puts(&b, "</fieldset>");
     }
@@ -255,6 +257,7 @@ void p_signup(http_req *req)
                             form_get(&f, "name"),       form_get(&f, "phone"),
                             form_get(&f, "legal_name"), form_get(&f, "siret"),
                             form_get(&f, "vat_number"), form_get(&f, "address")};
+    in.lang = req->lang;
     account_user user;
     refusal why = {0};
     int st = account_signup(req->db, req->mem, req->hub_id, &in, &user, &why);

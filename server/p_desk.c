@@ -65,6 +65,24 @@ static const struct {
     {"activated", "Réactivé.", "Reactivated."},
     {"batched", "Tournées calculées.", "Rounds planned."},
     {"invoiced", "Factures émises.", "Invoices issued."},
+    {"password_changed", "Mot de passe changé ; vos autres sessions sont fermées.",
+     "Password changed; your other sessions were ended."},
+    {"queued", "Message en file : il part dans un instant.", "Message queued: it leaves shortly."},
+    {"retried", "Le message repart.", "The message goes again."},
+    {"reminded", "Rappels de paiement en file.", "Payment reminders queued."},
+    {"hub_created",
+     "Le groupement est créé : ajoutez ses producteurs, ses points de retrait et "
+     "ses véhicules.",
+     "The hub is created: add its producers, pickup points and vans."},
+    {"created_producer", "Producteur ajouté : invitez-le à créer son compte.",
+     "Producer added: invite them to create their account."},
+    {"created_place", "Ajouté.", "Added."},
+    {"verified", "Coordonnées marquées comme vérifiées.", "Details marked as verified."},
+    {"unverified", "Vérification retirée.", "Verification removed."},
+    {"role_given", "Rôle de coordination donné.", "Coordinator role given."},
+    {"role_removed", "Rôle de coordination retiré.", "Coordinator role removed."},
+    {"suspended", "Producteur suspendu : ses lignes déjà commandées restent et seront livrées.",
+     "Producer suspended: the lines already ordered stay and will be delivered."},
 };
 
 void desk_notice(buf *b, http_req *req)
@@ -248,10 +266,15 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     desk_notice(&b, req);
     render_overlaps(&b, req, ov, nov);
     buf_printf(&b,
-               "<p><a href=\"/desk/producers\">%s</a> · <a href=\"/desk/pickup-points\">%s</a>"
-               " · <a href=\"/desk/settings\">%s</a></p>",
+               "<ul class=\"cats\"><li><a href=\"/desk/producers\">%s</a></li>"
+               "<li><a href=\"/desk/pickup-points\">%s</a></li>"
+               "<li><a href=\"/desk/vehicles\">%s</a></li><li><a href=\"/desk/people\">%s</a>"
+               "</li><li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
+               "</a></li><li><a href=\"/desk/messages\">%s</a></li></ul>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
-               TR(req, "Réglages", "Settings"));
+               TR(req, "Véhicules", "Vans"), TR(req, "Personnes", "People"),
+               TR(req, "Le groupement", "The hub"), TR(req, "Réglages", "Settings"),
+               TR(req, "Messages", "Messages"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);

@@ -35,6 +35,29 @@ static const char *setting_label(http_req *req, const char *setting)
         {"max_offer_share_percent", "Part maximum du stock d’un produit (%)",
          "Largest share of a product's stock (%)"},
         {"shortage_rule", "Règle des manques", "Shortage rule"},
+        {"require_verified_email", "Adresse confirmée avant une première commande",
+         "Address confirmed before a first order"},
+        {"closing_reminder_hours", "Rappel « ferme bientôt » (heures avant)",
+         "\"Closes soon\" reminder (hours before)"},
+        {"hide_incomplete", "Produits sans les informations obligatoires hors de la boutique",
+         "Products lacking required information kept out of the shop"},
+        {"shop_thumbnails", "Photos dans les listes de la boutique", "Photos in the shop's lists"},
+        /* the hub's identity, rhythm and host names (server/p_desk_identity.c) */
+        {"name", "Nom", "Name"},
+        {"legal_form", "Forme juridique", "Legal form"},
+        {"siret", "SIRET", "SIRET"},
+        {"vat_number", "Numéro de TVA", "VAT number"},
+        {"address", "Adresse", "Address"},
+        {"rcs_city", "Ville du RCS", "RCS city"},
+        {"share_capital", "Capital social (€)", "Share capital (€)"},
+        {"email", "E-mail de contact", "Contact email"},
+        {"phone", "Téléphone", "Phone"},
+        {"depot_lat", "Latitude du dépôt", "Depot latitude"},
+        {"depot_lon", "Longitude du dépôt", "Depot longitude"},
+        {"template_opens", "Ouverture (jour, heure)", "Opens (day, time)"},
+        {"template_closes", "Clôture (jour, heure)", "Closes (day, time)"},
+        {"template_delivery", "Jour de livraison", "Delivery day"},
+        {"hosts", "Adresses du groupement", "Host names"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(labels[i].key, setting))
@@ -45,7 +68,8 @@ static const char *setting_label(http_req *req, const char *setting)
 /* The values shown in the form: what was typed after a refusal, else the settings. */
 typedef struct {
     const char *seller_mode, *payment_days, *resale_vat_rate, *max_order, *max_line_quantity,
-        *max_offer_share_percent, *shortage_rule;
+        *max_offer_share_percent, *shortage_rule, *closing_reminder_hours;
+    bool require_verified_email;
 } shown;
 
 /* "2.5" → "2,5" for a French reader */
@@ -72,6 +96,8 @@ static void shown_from(http_req *req, const hub_settings *s, shown *v)
     v->max_offer_share_percent =
         s->max_offer_share_pct ? arena_printf(req->mem, "%d", s->max_offer_share_pct) : "";
     v->shortage_rule = shortage_rule_name(s->shortage);
+    v->closing_reminder_hours = arena_printf(req->mem, "%d", s->closing_reminder_hours);
+    v->require_verified_email = s->require_verified_email;
 }
 
 static void field_error(buf *b, const char *id, const char *error)
@@ -194,6 +220,9 @@ static void render(http_req *req, int status, const hub_settings *s, const shown
         buf_html(&b, refusal_text(why, req->lang));
         buf_puts(&b, "</a></li></ul></div>");
     }
+    buf_printf(&b, "<p><a href=\"/desk/hub\">%s</a></p>",
+               TR(req, "Identité, rythme de la semaine et adresses du groupement",
+                  "The hub's identity, weekly rhythm and host names"));
     buf_printf(&b, "<p>%s</p>",
                TR(req,
                   "Un changement vaut pour les cycles ouverts ensuite : un cycle déjà ouvert garde "
@@ -258,6 +287,39 @@ static void render(http_req *req, int status, const hub_settings *s, const shown
                v.max_offer_share_percent, ERR("max_offer_share_percent"));
     buf_puts(&b, "</fieldset>");
     shortage_choice(&b, req, &v, ERR("shortage_rule"));
+    buf_printf(&b, "<fieldset><legend>%s</legend>",
+               TR(req, "Comptes et messages", "Accounts and messages"));
+    buf_printf(&b,
+               "<input type=\"hidden\" name=\"messages\" value=\"1\"><p><input type=\"checkbox\" "
+               "id=\"require_verified_email\" name=\"require_verified_email\" value=\"1\"%s> "
+               "<label for=\"require_verified_email\">%s</label></p>",
+               v.require_verified_email ? " checked" : "",
+               TR(req, "Un nouveau client confirme son adresse e-mail avant sa première commande",
+                  "A new customer confirms their email address before their first order"));
+    text_input(&b, "closing_reminder_hours",
+               TR(req, "Rappel « la boutique ferme bientôt », en heures avant la clôture",
+                  "\"The shop closes soon\" reminder, in hours before the close"),
+               TR(req, "Aux clients qui l’ont demandé et n’ont pas commandé ; 0 : jamais.",
+                  "To customers who asked for it and have not ordered; 0: never."),
+               v.closing_reminder_hours, ERR("closing_reminder_hours"));
+    buf_printf(&b,
+               "</fieldset><fieldset><legend>%s</legend><input type=\"hidden\" name=\"shop\" "
+               "value=\"1\"><p><input type=\"checkbox\" id=\"hide_incomplete\" "
+               "name=\"hide_incomplete\" value=\"1\"%s> <label class=\"inline\" "
+               "for=\"hide_incomplete\">%s</label></p><p><input type=\"checkbox\" "
+               "id=\"shop_thumbnails\" name=\"shop_thumbnails\" value=\"1\"%s> <label "
+               "class=\"inline\" for=\"shop_thumbnails\">%s</label></p></fieldset>",
+               TR(req, "La boutique", "The shop"), s->hide_incomplete ? " checked" : "",
+               TR(req,
+                  "Laisser hors de la boutique les produits qui n’ont pas les informations que "
+                  "la loi demande (allergènes, ingrédients, quantité nette, origine…), à partir "
+                  "de la prochaine ouverture des commandes",
+                  "Keep out of the shop the products lacking information the law requires "
+                  "(allergens, ingredients, net quantity, origin…), from the next order window "
+                  "on"),
+               s->shop_thumbnails ? " checked" : "",
+               TR(req, "Montrer la photo de chaque produit, en petit, dans les listes",
+                  "Show each product's photo, small, in the lists"));
     buf_printf(&b, "<p><button class=\"btn\" type=\"submit\">%s</button></p></form>",
                TR(req, "Enregistrer", "Save"));
 #undef ERR
@@ -347,6 +409,25 @@ static int patch_from_form(const form *f, const shown *typed, hub_settings_patch
                           "Choisissez la règle des manques.", "Choose the shortage rule.");
         p->set_shortage = true;
     }
+    if (form_get(f, "messages")) {
+        /* an unticked box is not sent: the hidden field says the form had it */
+        p->to.require_verified_email = form_get(f, "require_verified_email") != NULL;
+        p->set_require_verified = true;
+    }
+    if (form_get(f, "closing_reminder_hours")) {
+        if (dec_parse(typed->closing_reminder_hours, 0, &n) != DEC_OK || n < 0 ||
+            n > HUB_CLOSING_REMINDER_MAX)
+            return refuse(why, 422, "invalid_field", "closing_reminder_hours",
+                          "Le rappel part de 0 (jamais) à 168 heures avant la clôture.",
+                          "The reminder goes 0 (never) to 168 hours before the close.");
+        p->to.closing_reminder_hours = (int)n;
+        p->set_closing_hours = true;
+    }
+    if (form_get(f, "shop")) { /* the shop's boxes: an unticked box is not sent */
+        p->to.hide_incomplete = form_get(f, "hide_incomplete") != NULL;
+        p->to.shop_thumbnails = form_get(f, "shop_thumbnails") != NULL;
+        p->set_hide_incomplete = p->set_shop_thumbnails = true;
+    }
     return 0;
 }
 
@@ -367,11 +448,13 @@ void p_desk_settings_save(http_req *req)
     const char **slot[] = {&typed.seller_mode,       &typed.payment_days,
                            &typed.resale_vat_rate,   &typed.max_order,
                            &typed.max_line_quantity, &typed.max_offer_share_percent,
-                           &typed.shortage_rule};
+                           &typed.shortage_rule,     &typed.closing_reminder_hours};
     static const char *const names[] = {"seller_mode",       "payment_days",
                                         "resale_vat_rate",   "max_order",
                                         "max_line_quantity", "max_offer_share_percent",
-                                        "shortage_rule"};
+                                        "shortage_rule",     "closing_reminder_hours"};
+    if (form_get(&f, "messages"))
+        typed.require_verified_email = form_get(&f, "require_verified_email") != NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *v = form_get(&f, names[i]);
         if (v)

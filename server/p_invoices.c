@@ -8,8 +8,11 @@
  * be refused anyway (the cycle is then invoiced). An invoiced cycle's page sums
  * its invoices up per seller; the invoices themselves are listed a page of
  * DESK_INVOICE_PAGE at a time, so the page stays light for hundreds of them.
- * Documents are plain links to the API, which checks who may see them.
+ * Documents are plain links to the API, which checks who may see them. An
+ * invoiced cycle's page also says how far the archive of its Factur-X files
+ * has got (core/archive.h): archived, pending, failed.
  */
+#include "../core/archive.h"
 #include "../core/desk_view.h"
 #include "../core/invoicing.h"
 #include "../core/util.h"
@@ -112,6 +115,36 @@ static void invoice_summary(buf *b, http_req *req, int64_t cycle, const desk_inv
                (long long)(s->invoices + s->credit_notes));
 }
 
+/* Where the cycle's Factur-X files are: archived, still to render, given up. */
+static void archive_line(buf *b, http_req *req, int64_t cycle)
+{
+    archive_state s;
+    if (archive_cycle_state(req->db, req->mem, req->hub_id, cycle, &s) != DB_OK)
+        return; /* the summary above is what matters; the next visit says it */
+    bool fr = req->lang[0] == 'f';
+    buf_printf(b, "<p class=\"archive\" id=\"archive\"><strong>%s</strong> %lld %s",
+               TR(req, "Archive Factur-X :", "Factur-X archive:"), (long long)s.done,
+               (fr ? s.done <= 1 : s.done == 1) ? TR(req, "fichier archivé", "file archived")
+                                                : TR(req, "fichiers archivés", "files archived"));
+    buf_printf(b, ", %lld %s, %lld %s.", (long long)s.pending, TR(req, "en attente", "pending"),
+               (long long)s.failed, TR(req, "en échec", "failed"));
+    if (s.pending)
+        buf_printf(b, " %s",
+                   TR(req,
+                      "Les factures en attente sont mises en PDF en arrière-plan ; rechargez "
+                      "la page pour suivre.",
+                      "Pending invoices are being rendered in the background; reload the page to "
+                      "follow."));
+    if (s.failed) {
+        buf_printf(b, " %s ", TR(req, "Échec :", "Failure:"));
+        buf_html(b, s.last_error);
+        buf_printf(b, " %s",
+                   TR(req, "(une fois la cause corrigée : km0 invoice archive --retry).",
+                      "(once the cause is fixed: km0 invoice archive --retry)."));
+    }
+    buf_puts(b, "</p>");
+}
+
 void desk_invoices_section(buf *b, http_req *req, int64_t cycle, const char *state)
 {
     bool batched = str_eq(state, "batched"), invoiced = str_eq(state, "invoiced");
@@ -130,6 +163,7 @@ void desk_invoices_section(buf *b, http_req *req, int64_t cycle, const char *sta
         return;
     }
     invoice_summary(b, req, cycle, &s);
+    archive_line(b, req, cycle);
 }
 
 /* GET /desk/cycles/{id}/invoices[?page=N] — a cycle's invoices, DESK_INVOICE_PAGE a page. */

@@ -21,6 +21,7 @@
 #include "producer_page.h"
 #include "handlers.h"
 #include "page.h"
+#include "product_form.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -340,11 +341,30 @@ static void render_review(buf *b, http_req *req, const producer_view *v)
 /* Products listed on the page; a catalog of thousands is better read as a file. */
 #define PRODUCTS_SHOWN 300
 
-static void render_products(buf *b, http_req *req, const imp_product *p, size_t n)
+static void render_products(buf *b, http_req *req, const imp_product *p, size_t n, const char *who)
 {
     buf_printf(
         b, "<section aria-labelledby=\"products-title\"><h2 id=\"products-title\">%s (%zu)</h2>",
         TR(req, "Produits enregistrés", "Saved products"), n);
+    buf_printf(
+        b,
+        "<p><a class=\"btn secondary\" href=\"/producer/product%s\" id=\"new-product\">%s</a></p>",
+        *who ? arena_printf(req->mem, "?%s", who + 1) : "",
+        TR(req, "Ajouter un produit", "Add a product"));
+    size_t lacking = 0;
+    for (size_t i = 0; i < n; i++)
+        lacking += strcmp(p[i].info.missing, "{}") != 0;
+    if (lacking) /* what the law requires and is missing: said to the producer first */
+        buf_printf(b, "<p class=\"warn\" id=\"lacking\">%s</p>",
+                   arena_printf(req->mem,
+                                TR(req,
+                                   "%zu produit(s) n’ont pas toutes les informations que la loi "
+                                   "demande : voyez « Manque » ci-dessous%s.",
+                                   "%zu product(s) lack information the law requires: see "
+                                   "\"Missing\" below%s."),
+                                lacking,
+                                TR(req, " ; le groupement peut les laisser hors de la boutique",
+                                   "; the hub may keep them out of the shop")));
     if (!n) {
         buf_printf(b, "<p>%s</p></section>",
                    TR(req, "Aucun produit pour l’instant : envoyez votre catalogue ci-dessus.",
@@ -369,7 +389,20 @@ static void render_products(buf *b, http_req *req, const imp_product *p, size_t 
                *l_stock = TR(req, "Stock par cycle", "Stock per cycle"),
                *l_step = TR(req, "Pas", "Step"), *l_sale = TR(req, "En vente", "On sale");
     for (size_t i = 0; i < n && i < PRODUCTS_SHOWN; i++, p++) {
-        product_cells(b, p->sku, p->name);
+        buf_puts(b, "<tr><td>");
+        buf_html(b, p->sku);
+        buf_puts(b, "</td><td><a href=\"/producer/product?sku=");
+        buf_url(b, p->sku);
+        buf_puts(b, who);
+        buf_puts(b, "\">");
+        buf_html(b, p->name);
+        buf_puts(b, "</a>");
+        if (strcmp(p->info.missing, "{}")) {
+            buf_printf(b, "<br><span class=\"late\">%s ", TR(req, "Manque :", "Missing:"));
+            product_missing_html(b, req, p->info.missing);
+            buf_puts(b, "</span>");
+        }
+        buf_puts(b, "</td>");
         if (p->organic == 1)
             buf_printf(b, "<td><span class=\"badge\">%s</span> ", TR(req, "bio", "organic"));
         else
@@ -442,7 +475,9 @@ void producer_page(http_req *req, int status, const producer_view *v)
     if (!v->result && !v->form_error)
         producer_week_sections(&b, req, v->producer.id, v->producer.slug);
     render_form(&b, req, v);
-    render_products(&b, req, products, n);
+    render_products(&b, req, products, n,
+                    v->coordinator ? arena_printf(req->mem, "&p=%s", v->producer.slug) : "");
+    producer_profile_section(&b, req, v);
     page_end(&b, req);
     http_reply_html(req, status, &b);
 }

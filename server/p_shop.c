@@ -132,17 +132,16 @@ static void render_pickup_line(buf *b, http_req *req, const shop_view *v)
 
 static void price_text(buf *b, http_req *req, const shop_offer *o)
 {
-    if (o->measure) { /* "≈ 2 kg, 12,66 €/kg, ≈ 25,32 € / pièce": weighed after the close */
-        const char *m = strcmp(o->measure, "l") ? "kg" : "l";
-        buf_lit(b, "≈ ");
-        fmt_qty(b, req, o->measure_estimate);
-        buf_printf(b, " %s, ", m);
-        fmt_money(b, req, money_price_incl(o->measure_price, o->rate));
-        buf_printf(b, "/%s, ≈ ", m);
-    }
-    fmt_money(b, req, money_price_incl(o->price, o->rate));
-    buf_lit(b, " / ");
-    buf_puts(b, fmt_unit(req, o->unit, 1000));
+    offer_estimate_html(b, req, o); /* "≈ 2 kg, 12,66 €/kg, ≈ 25,32 € / pièce" */
+    offer_price_html(b, req, money_price_incl(o->price, o->rate), o->unit, o->net_quantity,
+                     o->net_unit);
+}
+
+const char *shop_page_href(http_req *req, const shop_view *v, int64_t n)
+{
+    if (*v->search.qs)
+        return arena_printf(req->mem, "/?%s&page=%lld", v->search.qs, (long long)n + 1);
+    return arena_printf(req->mem, "/?page=%lld", (long long)n + 1);
 }
 
 /* "par 0,5 kg · reste 120 kg · Ferme des Trois Chênes" */
@@ -163,6 +162,15 @@ static void offer_facts(buf *b, http_req *req, const shop_offer *o)
     }
     buf_puts(b, " · ");
     buf_html(b, o->producer_name);
+    buf_lit(b, " · ");
+    offer_allergens_html(b, req, o->allergens, o->traces);
+    /* the link's name says which product: "Fiche produit : Carottes" (one element, not
+     * a hidden span: the shop's pages count their elements) */
+    const char *details = TR(req, "Fiche produit", "Product details");
+    buf_printf(b, " · <a href=\"/offers/%lld\" aria-label=\"%s%s", (long long)o->id, details,
+               TR(req, " : ", ": "));
+    buf_html(b, o->name);
+    buf_printf(b, "\">%s</a>", details);
 }
 
 static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_offer *o,
@@ -172,9 +180,10 @@ static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_o
     snprintf(field, sizeof field, "q%lld", (long long)o->id);
     if (!in_form) {
         buf_lit(b, "<li>");
+        if (v->thumbnails)
+            offer_thumbnail_html(b, o->photo);
         buf_html(b, o->name);
-        if (o->organic == 1)
-            buf_printf(b, " <span class=\"badge\">%s</span>", TR(req, "bio", "organic"));
+        offer_labels_html(b, req, o->labels);
         buf_lit(b, " <b>");
         price_text(b, req, o);
         buf_lit(b, "</b><small>");
@@ -183,13 +192,17 @@ static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_o
         return;
     }
     const char *err = v->nerrors ? error_for(v, field) : NULL;
-    buf_printf(b, "<li><label for=\"%s\">", field);
+    buf_lit(b, "<li>");
+    if (v->thumbnails)
+        offer_thumbnail_html(b, o->photo);
+    buf_printf(b, "<label for=\"%s\">", field);
     buf_html(b, o->name);
-    if (o->organic == 1)
-        buf_printf(b, " <span class=\"badge\">%s</span>", TR(req, "bio", "organic"));
-    buf_lit(b, " <b>");
+    offer_labels_html(b, req, o->labels);
+    /* the price follows the name in the label, not in an element of its own: each
+     * element counts, forty times a page */
+    buf_lit(b, " ");
     price_text(b, req, o);
-    buf_lit(b, "</b></label>");
+    buf_lit(b, "</label>");
     if (err) {
         buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">", field);
         buf_html(b, err);
@@ -219,6 +232,17 @@ static void render_offer(buf *b, http_req *req, const shop_view *v, const shop_o
 
 static void render_offers(buf *b, http_req *req, const shop_view *v, bool in_form)
 {
+    if (v->search.active) { /* best match first: one list, no categories */
+        buf_printf(b, "<h2 id=\"results\">%s (%lld)</h2>", TR(req, "Résultats", "Results"),
+                   (long long)v->found);
+        if (v->noffers)
+            buf_lit(b, "<ul class=\"offers\">");
+        for (size_t i = 0; i < v->noffers; i++)
+            render_offer(b, req, v, &v->offers[i], in_form);
+        if (v->noffers)
+            buf_lit(b, "</ul>");
+        return;
+    }
     const char *current = NULL;
     size_t k = 0;
     int64_t start = v->page * SHOP_PAGE_SIZE;
@@ -252,7 +276,9 @@ static void go(buf *b, bool in_form, const char *value, const char *href, const 
         buf_html(b, label);
         buf_puts(b, "</button>");
     } else {
-        buf_printf(b, "<a href=\"%s\">", href);
+        buf_puts(b, "<a href=\"");
+        buf_html(b, href);
+        buf_puts(b, "\">");
         buf_html(b, label);
         buf_puts(b, "</a>");
     }
@@ -282,10 +308,10 @@ static void render_pager(buf *b, http_req *req, const shop_view *v, bool in_form
     if (v->npages < 2)
         return;
     buf_printf(b, "<nav aria-label=\"%s\"><ul class=\"pager\">", TR(req, "Pages", "Pages"));
-    char value[32], href[48];
+    char value[32];
     if (v->page > 0) {
         snprintf(value, sizeof value, "p%lld", (long long)v->page - 1);
-        snprintf(href, sizeof href, "/?page=%lld", (long long)v->page);
+        const char *href = shop_page_href(req, v, v->page - 1);
         buf_puts(b, "<li>");
         go(b, in_form, value, href, TR(req, "← Page précédente", "← Previous page"));
         buf_puts(b, "</li>");
@@ -294,7 +320,7 @@ static void render_pager(buf *b, http_req *req, const shop_view *v, bool in_form
                (long long)v->npages);
     if (v->page + 1 < v->npages) {
         snprintf(value, sizeof value, "p%lld", (long long)v->page + 1);
-        snprintf(href, sizeof href, "/?page=%lld", (long long)v->page + 2);
+        const char *href = shop_page_href(req, v, v->page + 1);
         buf_puts(b, "<li>");
         go(b, in_form, value, href, TR(req, "Page suivante →", "Next page →"));
         buf_puts(b, "</li>");
@@ -365,6 +391,7 @@ void shop_render(http_req *req, int status, shop_view *v)
         buf_printf(&b, "<p class=\"notice\">%s</p>",
                    TR(req, "Seuls les comptes clients peuvent commander.",
                       "Only customer accounts can order."));
+    shop_search_form(&b, req, &v->search, v->producers, v->nproducers);
     if (in_form) {
         buf_puts(&b, "<form class=\"shop\" method=\"post\" action=\"/order\" novalidate>");
         page_csrf_field(&b, req);
@@ -372,6 +399,11 @@ void shop_render(http_req *req, int status, shop_view *v)
                    "<input type=\"hidden\" name=\"cycle\" value=\"%lld\"><input type=\"hidden\" "
                    "name=\"page\" value=\"%lld\">",
                    (long long)v->cycle, (long long)v->page);
+        if (*v->search.qs) { /* where "Save" comes back to */
+            buf_puts(&b, "<input type=\"hidden\" name=\"search\" value=\"");
+            buf_html(&b, v->search.qs);
+            buf_puts(&b, "\">");
+        }
         render_bar(&b, req, v);
         if (!v->current || error_for(v, "pickup") || (v->typed && form_get(v->typed, "pickup")))
             render_pickups(&b, req, v);
@@ -379,7 +411,11 @@ void shop_render(http_req *req, int status, shop_view *v)
             render_pickup_line(&b, req, v);
     }
     render_categories(&b, req, v, in_form);
-    if (!v->noffers)
+    if (!v->noffers && v->search.active)
+        buf_printf(&b, "<p>%s</p>",
+                   TR(req, "Aucun produit ne correspond à cette recherche.",
+                      "No product matches this search."));
+    else if (!v->noffers && !v->search.error)
         buf_printf(&b, "<p>%s</p>",
                    TR(req, "Aucun produit sur cette page.", "No product on this page."));
     render_offers(&b, req, v, in_form);
@@ -408,12 +444,27 @@ bool shop_view_load(http_req *req, shop_view *v, int64_t page)
         v->delivery_date = db_val(cyc, 0, "delivery_date");
         st = shop_index_load(http_read_db(req), req->mem, v->cycle, &v->index);
     }
-    if (st == DB_OK && v->cycle) {
+    if (st == DB_OK && v->cycle && v->search.active) {
+        v->page = page < 0 ? 0 : page > 100000 ? 100000 : page;
+        st = shop_search_load(http_read_db(req), req->mem, v->cycle, &v->search.s, v->page,
+                              &v->offers, &v->noffers, &v->found);
+        v->npages = (v->found + SHOP_PAGE_SIZE - 1) / SHOP_PAGE_SIZE;
+        if (st == DB_OK && !v->noffers && v->page > 0 && v->npages) { /* past the end */
+            v->page = v->npages - 1;
+            st = shop_search_load(http_read_db(req), req->mem, v->cycle, &v->search.s, v->page,
+                                  &v->offers, &v->noffers, &v->found);
+        }
+    } else if (st == DB_OK && v->cycle && !v->search.error) {
         v->npages = (v->index.total + SHOP_PAGE_SIZE - 1) / SHOP_PAGE_SIZE;
         v->page = page < 0 ? 0 : page >= v->npages ? (v->npages ? v->npages - 1 : 0) : page;
         st =
             shop_page_load(http_read_db(req), req->mem, v->cycle, v->page, &v->offers, &v->noffers);
     }
+    if (st == DB_OK && v->cycle)
+        st = shop_producers_load(http_read_db(req), req->mem, v->cycle, &v->producers,
+                                 &v->nproducers);
+    if (st == DB_OK && v->cycle)
+        st = shop_thumbnails_load(http_read_db(req), req->mem, req->hub_id, &v->thumbnails);
     if (st == DB_OK && v->cycle && consumer(req))
         st = shop_pickups_load(http_read_db(req), req->mem, v->cycle, &v->pickups, &v->npickups);
     if (st == DB_OK && v->cycle && consumer(req)) {
@@ -441,15 +492,16 @@ static int64_t page_asked(http_req *req)
     return n - 1;
 }
 
-/* GET /[?page=N] */
+/* GET /[?page=N][&q=WORDS&producer=SLUG&label=CODE&no_<allergen>=1...] */
 void p_shop(http_req *req)
 {
     shop_view v = {0};
+    shop_search_read(req, NULL, &v.search);
     if (!shop_view_load(req, &v, page_asked(req)))
         return;
     v.saved = http_query(req, "saved") != NULL;
     /* a visitor's page is everyone's: browsers and proxies may keep it and ask again */
     if (!req->session)
         req->cache = HTTP_CACHE_REVALIDATE;
-    shop_render(req, 200, &v);
+    shop_render(req, v.search.error ? 400 : 200, &v);
 }

@@ -47,13 +47,13 @@ static const char *destination(http_req *req, const shop_view *v, const char *go
     const char *flag = saved ? "&saved=1" : "";
     int64_t n;
     if (go && go[0] == 'p' && dec_parse(go + 1, 0, &n) == DEC_OK && n >= 0 && n < v->npages)
-        return arena_printf(req->mem, "/?page=%lld%s", (long long)n + 1, flag);
+        return arena_printf(req->mem, "%s%s", shop_page_href(req, v, n), flag);
     if (go && go[0] == 'c' && dec_parse(go + 1, 0, &n) == DEC_OK && n >= 0 &&
         (size_t)n < v->index.ncategories)
         return arena_printf(req->mem, "/?page=%lld%s#c%lld",
                             (long long)shop_category_page(v, (size_t)n) + 1, flag, (long long)n);
     if (go && !strcmp(go, "stay"))
-        return arena_printf(req->mem, "/?page=%lld%s", (long long)v->page + 1, flag);
+        return arena_printf(req->mem, "%s%s", shop_page_href(req, v, v->page), flag);
     return arena_printf(req->mem, "/orders/%lld%s", (long long)v->cycle, saved ? "?saved=1" : "");
 }
 
@@ -119,6 +119,7 @@ void p_order_submit(http_req *req)
         cycle = 0; /* no such cycle: the shop says it is not open */
     shop_view v = {0};
     v.typed = &f;
+    shop_search_read(req, &f, &v.search);
     if (!shop_view_load(req, &v, page))
         return;
     if (!v.cycle || v.cycle != cycle) {

@@ -8,6 +8,7 @@
 #include "page.h"
 #include "csrf_mask.h"
 #include "http_input.h"
+#include "../core/legal_pages.h"
 #include "../core/parse.h"
 #include "../core/shop.h"
 #include "../core/unit.h"
@@ -67,6 +68,8 @@ void page_begin(buf *b, http_req *req, const char *title)
     }
     if (role == ROLE_CONSUMER)
         nav_link(b, "/orders", TR(req, "Mes commandes", "My orders"), cur);
+    if (role != ROLE_ANON)
+        nav_link(b, "/account", TR(req, "Mon compte", "My account"), cur);
     if (role == ROLE_COORDINATOR)
         nav_link(b, "/desk", TR(req, "Bureau de coordination", "Coordinator desk"), cur);
     if (role == ROLE_ANON) {
@@ -84,10 +87,22 @@ void page_begin(buf *b, http_req *req, const char *title)
 
 void page_end(buf *b, http_req *req)
 {
-    buf_printf(b, "</main><footer><p>%s <a href=\"/contact\">%s</a></p></footer></body></html>\n",
+    /* the privacy link names what km0 itself keeps (server/p_privacy.c); the hub's own
+     * privacy policy is among its legal pages */
+    buf_printf(b,
+               "</main><footer><p>%s <a href=\"/contact\">%s</a> · <a href=\"/privacy\">%s</a>"
+               "</p><ul class=\"legal-links\">",
                TR(req, "km0 — circuits courts, kilomètre zéro.",
                   "km0 — short food supply chains, kilometre zero."),
-               TR(req, "Contacter le groupement", "Contact the hub"));
+               TR(req, "Contacter le groupement", "Contact the hub"),
+               TR(req, "Données personnelles", "Privacy"));
+    /* the hub's legal pages (core/legal_pages.h), on every page */
+    for (size_t i = 0; legal_kind_at(i); i++) {
+        const legal_kind *k = legal_kind_at(i);
+        buf_printf(b, "<li><a href=\"%s\">%s</a></li>", legal_page_href(k->code),
+                   TR(req, k->title_fr, k->title_en));
+    }
+    buf_lit(b, "</ul></footer></body></html>\n");
 }
 
 /* A visitor's km0_csrf cookie as km0 issues them (server/http_input.c, fuzzed alone). */

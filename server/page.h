@@ -30,6 +30,13 @@ void page_csrf_field(buf *b, http_req *req);
  * (server/csrf.c); false (after a 500) only on a route that receives no form. */
 bool page_form_or_reply(http_req *req, form *f);
 
+/* A labelled input with its hint and error (aria-described), as every form writes
+ * them (server/p_auth.c). value NULL: empty (passwords are never written back). */
+void page_input(buf *b, const char *id, const char *type, const char *label, const char *value,
+                const char *autocomplete, const char *error, const char *hint, bool required);
+/* The "There is a problem" box at the top of a form, linking to the field. */
+void page_problem(buf *b, http_req *req, const char *field_id, const char *message);
+
 /* 3,76 € (fr) / €3.76 (en). */
 void fmt_money(buf *b, http_req *req, cents_t cents);
 /* 1,5 (fr) / 1.5 (en): a quantity in thousandths. */

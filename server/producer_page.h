@@ -30,4 +30,7 @@ bool producer_or_reply(http_req *req, const char *requested, producer_view *v);
  * week when there is none, the upload form and the products. */
 void producer_page(http_req *req, int status, const producer_view *v);
 
+/* The producer's presentation and its form (server/p_producer_product.c). */
+void producer_profile_section(buf *b, http_req *req, const producer_view *v);
+
 #endif

@@ -9,6 +9,7 @@
 #include "../core/shop.h"
 #include "form.h"
 #include "http.h"
+#include "offer_html.h"
 
 typedef struct shop_error {
     const char *field; /* q<offer id>, "pickup", or NULL for a line of another page */
@@ -28,15 +29,23 @@ typedef struct shop_view {
     const order *current; /* the consumer's saved order, if any */
     shop_error *errors;
     size_t nerrors;
-    bool saved; /* the page follows a save (?saved=1) */
+    bool saved;               /* the page follows a save (?saved=1) */
+    shop_search_view search;  /* set before shop_view_load: its page lists what matches */
+    int64_t found;            /* how many offers match the search */
+    shop_producer *producers; /* for the search form */
+    size_t nproducers;
+    bool thumbnails; /* the hub shows photos in lists (hub_settings.shop_thumbnails) */
 } shop_view;
 
-/* The open cycle, page `page` of its offers, its pickup points and the consumer's
- * saved order; false after replying with an error. */
+/* The open cycle, page `page` of its offers (of those v->search matches when it is
+ * active), its pickup points and the consumer's saved order; false after replying
+ * with an error. */
 bool shop_view_load(http_req *req, shop_view *v, int64_t page);
 /* The page for v (status 200, or the refusal's status with v->errors). */
 void shop_render(http_req *req, int status, shop_view *v);
 /* The page an offer position or a category falls on. */
 int64_t shop_category_page(const shop_view *v, size_t category);
+/* "/?page=N" or, while searching, "/?<search>&page=N" (n from 0). */
+const char *shop_page_href(http_req *req, const shop_view *v, int64_t n);
 
 #endif

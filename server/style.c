@@ -95,6 +95,13 @@ static const char stylesheet[] =
     "button.link{background:none;border:0;padding:0;font:inherit;color:var(--green);"
     "text-decoration:underline;cursor:pointer;text-align:left}\n"
     "dl.facts dt{font-weight:600}dl.facts dd{margin:0 0 .5rem}\n"
+    /* search, product blocks' photos and information, legal pages */
+    "form.search{margin:0 0 1rem}.search-row{display:flex;gap:.5rem;margin:0}"
+    ".search-row input{flex:1 1 8rem;min-width:0}details{margin:.5rem 0}summary{cursor:pointer}\n"
+    ".allergens span{display:inline-block;margin:0 .75rem .25rem 0}\n"
+    ".thumb{width:56px;height:56px;object-fit:cover;border-radius:4px}"
+    ".photo{max-width:100%;height:auto}footer ul{list-style:none;padding:0;display:flex;"
+    "flex-wrap:wrap;gap:.25rem 1rem}\n"
     ".km0-rounds-svg{width:100%;height:auto;max-width:40rem;background:#fff;"
     "border:1px solid var(--line)}\n"
     ".km0-rounds-legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}\n"

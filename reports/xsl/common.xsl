@@ -26,14 +26,17 @@
   <xsl:decimal-format name="fr" decimal-separator="," grouping-separator="&#160;"/>
   <xsl:decimal-format name="en" decimal-separator="." grouping-separator=","/>
 
-  <!-- a label by key -->
+  <!-- a label by key (an index: an invoice asks for some forty) -->
+  <xsl:key name="label" match="l:t" use="@k"/>
   <xsl:template name="t">
     <xsl:param name="k"/>
-    <xsl:variable name="found" select="$L/l:t[@k = $k]/@*[local-name() = $lg]"/>
-    <xsl:choose>
-      <xsl:when test="$found"><xsl:value-of select="$found"/></xsl:when>
-      <xsl:otherwise><xsl:value-of select="$k"/></xsl:otherwise>
-    </xsl:choose>
+    <xsl:for-each select="$L">
+      <xsl:variable name="found" select="key('label', $k)/@*[local-name() = $lg]"/>
+      <xsl:choose>
+        <xsl:when test="$found"><xsl:value-of select="$found"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$k"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- a whole number with the language's thousands separator -->

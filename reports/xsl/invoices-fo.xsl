@@ -11,25 +11,21 @@
   due date and payment terms; the late-payment penalties and, for business
   buyers, the 40 EUR recovery indemnity (the invoice's notes).
 
-  Parameter facturx = "1": the document becomes the visible part of a Factur-X
-  invoice. fo:declarations then embed factur-x.xml (the CII, written next to
-  the FO by rpt_pdf) and carry the fx: XMP metadata with the PDF/A extension
-  schema that declares it; FOP runs with -pdfprofile "PDF/A-3b".
+  Parameter archive = "1": the invoices are a batch of the archive, rendered
+  as PDF/A-3b and cut into one Factur-X file each (reports/archive_render.c,
+  which attaches factur-x.xml and writes the fx: metadata into each part). The
+  first and last blocks of the invoice at position i carry the ids km0-s-i and
+  km0-e-i, declared as named destinations (fox:destination), so the PDF says on
+  which page each starts and ends (reports/pdf_parts.h).
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:fo="http://www.w3.org/1999/XSL/Format"
-                xmlns:pdf="http://xmlgraphics.apache.org/fop/extensions/pdf"
-                xmlns:x="adobe:ns:meta/"
-                xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-                xmlns:fx="urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
-                xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
-                xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
-                xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"
+                xmlns:fox="http://xmlgraphics.apache.org/fop/extensions"
                 xmlns:k="urn:km0:report:1" exclude-result-prefixes="k">
   <xsl:import href="fo-layout.xsl"/>
   <xsl:import href="invoice-common.xsl"/>
 
-  <xsl:param name="facturx" select="''"/>
+  <xsl:param name="archive" select="''"/>
 
   <xsl:template match="/">
     <fo:root font-family="{$font}" font-size="9pt" line-height="1.25" language="{$lg}">
@@ -47,12 +43,11 @@
           <fo:region-after extent="7mm"/>
         </fo:simple-page-master>
       </fo:layout-master-set>
-      <xsl:if test="$facturx = '1'">
-        <fo:declarations>
-          <xsl:call-template name="facturx-xmp"/>
-          <pdf:embedded-file filename="factur-x.xml" src="url(factur-x.xml)"
-                             description="Factur-X EN 16931 (UN/CEFACT CII D16B)"/>
-        </fo:declarations>
+      <xsl:if test="$archive = '1'">
+        <xsl:for-each select="k:invoices/k:invoice">
+          <fox:destination internal-destination="km0-s-{position()}"/>
+          <fox:destination internal-destination="km0-e-{position()}"/>
+        </xsl:for-each>
       </xsl:if>
       <xsl:choose>
         <xsl:when test="k:invoices/k:invoice">
@@ -63,67 +58,15 @@
     </fo:root>
   </xsl:template>
 
-  <!-- The fx: properties and, as PDF/A-3 requires for any non-standard property,
-       the extension schema describing them (rpt_facturx_make keeps one set). -->
-  <xsl:template name="facturx-xmp">
-    <x:xmpmeta>
-      <rdf:RDF>
-        <rdf:Description rdf:about="">
-          <fx:DocumentType>INVOICE</fx:DocumentType>
-          <fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>
-          <fx:Version>1.0</fx:Version>
-          <fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>
-        </rdf:Description>
-        <rdf:Description rdf:about="">
-          <pdfaExtension:schemas>
-            <rdf:Bag>
-              <rdf:li rdf:parseType="Resource">
-                <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>
-                <pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>
-                <pdfaSchema:prefix>fx</pdfaSchema:prefix>
-                <pdfaSchema:property>
-                  <rdf:Seq>
-                    <xsl:call-template name="xmp-property">
-                      <xsl:with-param name="name">DocumentFileName</xsl:with-param>
-                      <xsl:with-param name="description">name of the embedded XML invoice file</xsl:with-param>
-                    </xsl:call-template>
-                    <xsl:call-template name="xmp-property">
-                      <xsl:with-param name="name">DocumentType</xsl:with-param>
-                      <xsl:with-param name="description">type of the hybrid document: INVOICE</xsl:with-param>
-                    </xsl:call-template>
-                    <xsl:call-template name="xmp-property">
-                      <xsl:with-param name="name">Version</xsl:with-param>
-                      <xsl:with-param name="description">version of the Factur-X XML schema</xsl:with-param>
-                    </xsl:call-template>
-                    <xsl:call-template name="xmp-property">
-                      <xsl:with-param name="name">ConformanceLevel</xsl:with-param>
-                      <xsl:with-param name="description">Factur-X profile of the XML file</xsl:with-param>
-                    </xsl:call-template>
-                  </rdf:Seq>
-                </pdfaSchema:property>
-              </rdf:li>
-            </rdf:Bag>
-          </pdfaExtension:schemas>
-        </rdf:Description>
-      </rdf:RDF>
-    </x:xmpmeta>
-  </xsl:template>
-
-  <xsl:template name="xmp-property">
-    <xsl:param name="name"/>
-    <xsl:param name="description"/>
-    <rdf:li rdf:parseType="Resource">
-      <pdfaProperty:name><xsl:value-of select="$name"/></pdfaProperty:name>
-      <pdfaProperty:valueType>Text</pdfaProperty:valueType>
-      <pdfaProperty:category>external</pdfaProperty:category>
-      <pdfaProperty:description><xsl:value-of select="$description"/></pdfaProperty:description>
-    </rdf:li>
-  </xsl:template>
-
   <!-- ==== one invoice ==== -->
 
   <xsl:template match="k:invoice" mode="sheet">
-    <xsl:variable name="end" select="concat('end-', generate-id())"/>
+    <xsl:variable name="end">
+      <xsl:choose>
+        <xsl:when test="$archive = '1'"><xsl:value-of select="concat('km0-e-', position())"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="concat('end-', generate-id())"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <fo:page-sequence master-reference="invoice" initial-page-number="1" force-page-count="no-force">
       <fo:static-content flow-name="xsl-region-before">
         <fo:block font-size="7.5pt" color="#444" text-align-last="justify">
@@ -144,6 +87,7 @@
         </fo:block>
       </fo:static-content>
       <fo:flow flow-name="xsl-region-body">
+        <xsl:if test="$archive = '1'"><fo:block id="km0-s-{position()}"/></xsl:if>
         <xsl:call-template name="top"/>
         <xsl:call-template name="lines"/>
         <xsl:call-template name="vat-and-totals"/>

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { freshDb, startServer, addUser, insertProducts, openCycle, km0, makeConsumers, clientFor } from '../lib/harness.mjs';
 import { launch } from '../lib/browser.mjs';
 import { ecoindex, measure } from '../lib/ecoindex.mjs';
+import { multipart } from '../lib/security.mjs';
+import { png } from '../lib/images.mjs';
 
 const PRODUCERS = ['ferme-trois-chenes', 'fournil-saillans', 'chevrerie-gervanne'];
 
@@ -23,6 +25,22 @@ describe('EcoIndex', () => {
           vat: i % 5 ? '5.5' : '20', stock: '80', step: i % 3 ? '1' : '0.5', category: `Rayon ${i % 7}` });
       }
       insertProducts(db, PRODUCERS[p], items);
+    }
+    // photos on (issue 19): a dozen different photos uploaded by a producer, as km0
+    // re-encodes them, shared by the 100 products (a first view loads the visible ones)
+    addUser(db, { email: 'photos@example.org', role: 'producer', producer: PRODUCERS[0], password: 'ecoindex photos' });
+    {
+      const s = await startServer(db);
+      const c = s.client();
+      await c.login('photos@example.org', 'ecoindex photos');
+      for (let k = 0; k < 12; k++) {
+        const m = multipart({ csrf: c.csrf, sku: `E${k * 3}`, photo: { filename: `p${k}.png`, type: 'image/png', data: png(640, 480, { seed: k + 1 }) } });
+        const r = await c.req('POST', '/producer/product/photo', { body: m.body, headers: m.headers });
+        assert.equal(r.status, 303, r.text);
+      }
+      await s.stop();
+      db.sql(`UPDATE products p SET photo = x.digest FROM (SELECT digest, row_number() OVER (ORDER BY digest) - 1 AS k FROM photos) x
+        WHERE x.k = (substr(p.sku, 2)::int % 12)`);
     }
     // the week of the documents: ordered, closed, batched and invoiced
     docCycle = openCycle(db, { closesIn: '2 days' });
@@ -82,7 +100,16 @@ describe('EcoIndex', () => {
 
   it('grades the 100-product shop A, for a visitor and for a consumer with an order', async () => {
     const anon = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
-    await expectGrade(anon, 'shop, visitor', '/', 'A');
+    const first = await expectGrade(anon, 'shop, visitor', '/', 'A');
+    // the first view's budget, photos on: at most 60 KB of HTML and CSS, 150 KB in all,
+    // nothing from another site
+    assert.equal(Number(db.one(`SELECT count(*) FROM offers WHERE cycle_id = ${shopCycle} AND photo IS NOT NULL`)), 100);
+    const htmlCss = (first.byType.Document || 0) + (first.byType.Stylesheet || 0);
+    assert.ok(htmlCss <= 60 * 1024, `HTML and CSS: ${htmlCss} bytes`);
+    assert.ok(first.bytes <= 150 * 1024, `in all: ${first.bytes} bytes`);
+    assert.ok((first.byType.Image || 0) > 0, 'thumbnails were loaded');
+    assert.deepEqual(first.external, []);
+    scores.push({ ...first, what: `  (HTML+CSS ${(htmlCss / 1024).toFixed(1)} KB, images ${((first.byType.Image || 0) / 1024).toFixed(1)} KB)` });
     await expectGrade(anon, 'shop, visitor, page 2', '/?page=2', 'A');
     await anon.close();
     const ctx = await loggedIn('eco@example.org', 'ecoindex consumer');

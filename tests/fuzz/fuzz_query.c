@@ -53,6 +53,13 @@ db_status account_hub_id(db_conn *c, const char *slug, int64_t *hub_id)
     *hub_id = 0;
     return DB_OK;
 }
+db_status account_hub_by_host(db_conn *c, const char *host, int64_t *hub_id)
+{
+    (void)c;
+    (void)host;
+    *hub_id = 0;
+    return DB_OK;
+}
 const char *http_header(http_req *req, const char *name)
 {
     (void)req;

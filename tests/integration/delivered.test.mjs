@@ -104,6 +104,7 @@ describe('delivered quantities: weighed goods, shortages, invoices for what was 
     // the hub splits shortages pro rata: the cycle takes that when it opens
     r = await coord.patch('/api/v1/hub/settings', { shortage_rule: 'pro_rata' });
     assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.settings.shortage_rule, 'pro_rata', 'the PATCH changed the rule');
     cycle = openCycle(db);
     // a change of the hub's rule afterwards does not reach the open cycle
     r = await coord.patch('/api/v1/hub/settings', { shortage_rule: 'last_orders_first' });

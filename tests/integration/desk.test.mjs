@@ -151,7 +151,7 @@ describe('coordinator desk', () => {
     let r = await coord.get('/desk/producers');
     assert.match(r.text, /Ferme des Trois Chênes/);
     r = await coord.get('/desk/producers/oeufs-puy');
-    assert.match(r.text, /SIRET 25709012686108/);
+    assert.match(r.text, /id="siret" name="siret"[^>]*value="25709012686108"/);
     r = await coord.form('/desk/producers/oeufs-puy', { name: 'Les Œufs de Puy <bio>', email: 'oeufs@example.org', address: '73 Route de Manas', town: 'Puy-Saint-Martin' });
     assert.equal(r.status, 303);
     r = await coord.get('/desk/producers');
@@ -179,6 +179,11 @@ describe('coordinator desk', () => {
     r = await coord.form('/desk/pickup-points/die-mjc', { name: 'MJC de Die', address: 'Rue Colonel Driant, 26150 Die', opening: 'mercredi 17:30-19:00', capacity: '' });
     assert.equal(r.status, 303);
     assert.deepEqual(db.sql("SELECT opening_dow, opening_start, capacity_orders FROM pickup_points WHERE slug = 'die-mjc'"), [['3', '17:30:00', '']]);
+    // a form without slot rows nor opening (a script's) keeps the slots
+    r = await coord.form('/desk/pickup-points/die-mjc', { name: 'MJC de Die', address: 'Rue Colonel Driant, 26150 Die', capacity: '40' });
+    assert.equal(r.status, 303);
+    assert.deepEqual(db.sql("SELECT opening, opening_dow, opening_start, capacity_orders FROM pickup_points WHERE slug = 'die-mjc'"),
+      [['mercredi 17:30-19:00', '3', '17:30:00', '40']]);
     r = await coord.get('/desk/producers/nobody');
     assert.equal(r.status, 404);
   });

@@ -62,7 +62,7 @@ describe('km0 migrate', () => {
       assert.equal(m.code, 0, m.stderr);
       // the hub and the cycle as that release wrote them (this release's km0 seed and
       // cycle open need schema/006); the catalogs through this release's importer, run
-      // on a database of this release (it reads columns of schema/010) and copied over
+      // on a database of this release (it reads columns of schema/010 and 013) and copied over
       db.sql(`WITH h AS (INSERT INTO hubs (slug, name, siret, depot_lat, depot_lon)
           VALUES ('drome-paysanne', 'Drôme Paysanne (SCIC)', '52601815500014', 44.7352, 5.0046) RETURNING id)
         INSERT INTO producers (hub_id, slug, name, legal_form, siret, vat_regime, vat_number)
@@ -116,10 +116,13 @@ describe('km0 migrate', () => {
         ['offers_hub_id_cycle_id_fkey', 'FOREIGN KEY (hub_id, cycle_id) REFERENCES cycles(hub_id, id) ON DELETE CASCADE'],
         ['offers_hub_id_id_key', 'UNIQUE (hub_id, id)'],
         ['offers_hub_id_producer_id_fkey', 'FOREIGN KEY (hub_id, producer_id) REFERENCES producers(hub_id, id)'],
+        // schema/013: a product's photo, frozen on its offers
+        ['offers_photo_fkey', 'FOREIGN KEY (hub_id, photo) REFERENCES photos(hub_id, digest)'],
         ['offers_pkey', 'PRIMARY KEY (id)'],
         ['offers_product_fkey', 'FOREIGN KEY (producer_id, sku) REFERENCES products(producer_id, sku)'],
         // schema/006 declares the producer key again
         ['products_hub_id_producer_id_fkey', 'FOREIGN KEY (hub_id, producer_id) REFERENCES producers(hub_id, id)'],
+        ['products_photo_fkey', 'FOREIGN KEY (hub_id, photo) REFERENCES photos(hub_id, digest)'],
         ['products_pkey', 'PRIMARY KEY (producer_id, sku)'],
       ]);
       // and the new importer finds every product it wrote before the upgrade

@@ -47,7 +47,8 @@ export async function measure(ctx, url) {
   // nothing from a previous page: what a first visit costs
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const seen = new Map();
-  cdp.on('Network.requestWillBeSent', (e) => seen.set(e.requestId, 0));
+  const kinds = new Map(); // requestId → [resource type, url]
+  cdp.on('Network.requestWillBeSent', (e) => { seen.set(e.requestId, 0); kinds.set(e.requestId, [e.type, e.request.url]); });
   cdp.on('Network.loadingFinished', (e) => seen.set(e.requestId, e.encodedDataLength));
   await page.goto(url, { waitUntil: 'load' });
   // let the icon and any late request finish, as the EcoIndex protocol waits
@@ -59,5 +60,14 @@ export async function measure(ctx, url) {
   await page.close();
   assert.ok(dom > 0 && requests > 0, `nothing measured at ${url}`);
   const kb = bytes / 1024;
-  return { url, dom, requests, bytes, kb, ...ecoindex({ dom, requests, kb }) };
+  // bytes by kind (Document, Stylesheet, Image...), and what went to another host
+  const byType = {};
+  const origin = new URL(url).origin;
+  const external = [];
+  for (const [id, n] of seen) {
+    const [type = 'Other', u = ''] = kinds.get(id) || [];
+    byType[type] = (byType[type] || 0) + n;
+    if (u && !u.startsWith(origin) && !u.startsWith('data:')) external.push(u);
+  }
+  return { url, dom, requests, bytes, kb, byType, external, ...ecoindex({ dom, requests, kb }) };
 }

@@ -31,8 +31,14 @@ export function track(proc, signal = 'SIGKILL') {
   proc.on('exit', () => children.delete(proc));
   return proc;
 }
+// Things to undo that are not children of this process (a Postfix instance, whose
+// master daemonizes): run once when the test process ends, whatever the way.
+const exitHooks = [];
+/** Run fn when this test process ends (normally, by a signal, or its file's timeout). */
+export function onExit(fn) { exitHooks.push(fn); }
 function killChildren() {
   for (const [proc, signal] of children) { try { proc.kill(signal); } catch { /* gone */ } }
+  while (exitHooks.length) { try { exitHooks.pop()(); } catch { /* best effort */ } }
 }
 process.on('exit', killChildren);
 for (const sig of ['SIGTERM', 'SIGINT']) {
@@ -63,6 +69,22 @@ export function freshDb(tag = 'db') {
     one: (q) => { const r = psql(name, q); return r.length ? r[0][0] : undefined; },
     drop: () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/** A database with km0's schema and nothing in it (no hub): a first run's. */
+export function emptyDb(tag = 'empty') {
+  const name = `t_${tag.replace(/[^a-z0-9]/g, '_')}_${process.pid}_${++dbCounter}`;
+  psql('postgres', `CREATE DATABASE ${name} TEMPLATE template0`);
+  const db = {
+    name,
+    url: pgUrl(name),
+    sql: (q) => psql(name, q),
+    one: (q) => { const r = psql(name, q); return r.length ? r[0][0] : undefined; },
+    drop: () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+  const r = km0(['migrate'], { db });
+  assert.equal(r.status, 0, r.stderr);
+  return db;
 }
 
 export async function freePort() {

@@ -53,7 +53,12 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
     db, srv, cycle, offer, acc, dir,
     // {number}: an invoice number that does not exist, until issueInvoice()
     // {sid}: a substitution that does not exist (none is proposed in an open cycle)
-    params: { cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', sid: 999999 },
+    // {message}: a message of hub A that the relay refused (no relay here: it stays)
+    params: {
+      cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', sid: 999999,
+      message: Number(db.one(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html, state, last_error)
+        SELECT id, 'notice', 'someone@example.org', 'fr', 'x', 'x', '', 'failed', 'smtp 550' FROM hubs WHERE slug = '${HUB_A}' RETURNING id`)),
+    },
     orderA: { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '1' }] },
     /** A client acting as role; fresh: a session of its own, thrown away after. */
     async client(role, { fresh = false } = {}) {
@@ -101,7 +106,14 @@ const csv = () => readFileSync(fixture('catalogs/ferme-trois-chenes.csv'));
 const CLOSE = { state: 'closed' };
 const PRODUCER_ATTACK = { name: 'Pwned <b>', email: 'pwned@example.org', address: 'x', town: 'x' };
 const PICKUP_ATTACK = { name: 'Pwned', address: 'x', opening: 'jeudi 17:00-19:00', capacity: '1' };
-const slugFor = (pattern) => (pattern.startsWith('/desk/pickup-points') ? PICKUP : X);
+export const VAN = 'master'; // hub B has a kangoo of its own
+const slugFor = (pattern) => (/^\/(desk|api\/v1)\/pickup-points/.test(pattern) ? PICKUP
+  : /^\/(desk|api\/v1)\/vehicles/.test(pattern) ? VAN : X);
+// {id} is the cycle, except for people: cA's customer, or cA's account (a consumer, so
+// removing a coordinator role from it changes nothing)
+const idFor = (pattern, w) => (/^\/(desk\/people|api\/v1\/customers)/.test(pattern) ? w.acc.cA.customerId
+  : /^\/(desk|api\/v1)\/coordinators/.test(pattern) ? w.acc.cA.userId : w.params.id);
+const NEW_PRODUCER = { slug: 'evil-farm', name: 'Evil', siret: '71106658903512', vat_regime: 'franchise' };
 
 /** Per route: expect (role → status), req(role, world) → send() spec fields, and
  *  optionally changes (roles whose cell may change the database), fresh (roles that
@@ -137,6 +149,22 @@ export const ROUTES = {
   'GET /favicon.ico': { expect: all(200) },
   'GET /contact': { expect: all(200) },
   'GET /producer': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 200 }, 403) },
+  // a producer's own public page: the producers alone; they send a website that is none
+  'GET /producer/profile': { expect: html({ pX: 200, pY: 200 }, 403) },
+  'POST /producer/profile': {
+    expect: html({ pX: 422, pY: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('p') ? { website: 'not a website' } : { description: 'Pwned <b>' } }),
+  },
+  'GET /producers/{slug}': { expect: { ...all(200), coordB: 404 } },
+  // the first run is over (the world has hubs: 410, gone), and no invitation has this token
+  'GET /setup': { expect: all(410) },
+  'POST /setup': {
+    expect: all(410),
+    req: () => ({ form: { slug: 'evil', name: 'Evil', siret: '52601815500014', coordinator_email: 'evil@example.org', password: 'correct horse battery' } }),
+  },
+  'GET /invitation': { expect: all(410) },
+  'POST /invitation': { expect: all(410), req: () => ({ form: { t: 'not-a-token', password: 'correct horse battery' } }) },
+  'POST /api/v1/invitations': { expect: all(410), req: () => ({ json: { token: 'not-a-token', password: 'correct horse battery' } }) },
   'GET /producer/catalog': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 200 }, 403) },
   'POST /producer/catalog': {
     expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
@@ -158,6 +186,20 @@ export const ROUTES = {
     expect: html({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
     req: () => ({ form: { product: `${X}/CAR`, missing: '100', reason: 'x' } }),
   },
+  // a product's page, a producer's page, the legal pages, photos: anyone, of this hub
+  'GET /offers/{id}': { expect: { ...all(200), coordB: 404 }, params: (w) => ({ id: w.offer }) },
+  'GET /legal/{kind}': { expect: all(200), params: () => ({ kind: 'privacy' }) },
+  'GET /photos/{digest}/{file}': { expect: all(404), params: () => ({ digest: '0'.repeat(64), file: 'thumb.webp' }) },
+  'GET /producer/product': { expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403), query: `?sku=CAR&p=${X}` },
+  'POST /producer/product': {
+    expect: html({ pX: 422, pY: 403, coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { producer: X, sku: 'CAR', name: 'Pwned', unit: 'kg', vat_rate: '5.5',
+      price_excl_vat: String(role) === 'pX' || String(role) === 'coord' ? 'not a price' : '0.01' } }),
+  },
+  'POST /producer/product/photo': {
+    expect: html({ pX: 415, pY: 403, coord: 415, coordB: 404 }, 403),
+    req: () => ({ multipart: { producer: X, sku: 'CAR', photo: { filename: 'x.svg', type: 'image/svg+xml', data: Buffer.from('<svg/>') } } }),
+  },
   'GET /desk': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/cycles': {
     expect: html({ coord: 422, coordB: 422 }, 403),
@@ -176,6 +218,15 @@ export const ROUTES = {
   'GET /desk/cycles/{id}/invoices': { expect: html({ coord: 404, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/invoices/issue': { expect: html({ coord: 409, coordB: 404 }, 403) },
   'GET /desk/producers': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/producers/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/producers': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { slug: 'Not A Slug', name: '' } : NEW_PRODUCER }),
+  },
+  'POST /desk/producers/{slug}/invitations': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { invite_email: role === 'coord' ? 'not an email' : 'evil@example.org' } }),
+  },
   'GET /desk/producers/{slug}': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'POST /desk/producers/{slug}': {
     expect: html({ coord: 422, coordB: 404 }, 403),
@@ -186,6 +237,11 @@ export const ROUTES = {
     req: (role) => ({ form: { active: role === 'coord' ? '1' : '0' } }),
   },
   'GET /desk/pickup-points': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/pickup-points/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/pickup-points': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { slug: '', name: '' } : { slug: 'evil', name: 'Evil', lat: '45', lon: '5', slot_day_1: '4', slot_from_1: '17:00', slot_to_1: '19:00' } }),
+  },
   'GET /desk/pickup-points/{slug}': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'POST /desk/pickup-points/{slug}': {
     expect: html({ coord: 422, coordB: 404 }, 403),
@@ -195,12 +251,80 @@ export const ROUTES = {
     expect: html({ coord: 303, coordB: 404 }, 403),
     req: (role) => ({ form: { active: role === 'coord' ? '1' : '0' } }),
   },
+  'GET /desk/vehicles': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/vehicles/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/vehicles': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { slug: 'van-x', name: 'Van', capacity_kg: '0' } : { slug: 'evil', name: 'Evil', capacity_kg: '1', speed_kmh: '50', stop_minutes: '1', departs: '07:00' } }),
+  },
+  'GET /desk/vehicles/{slug}': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/vehicles/{slug}': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: role === 'coord' ? { name: '', capacity_kg: '' } : { name: 'Pwned', capacity_kg: '1' } }),
+  },
+  'POST /desk/vehicles/{slug}/active': {
+    expect: html({ coord: 303, coordB: 404 }, 403),
+    req: (role) => ({ form: { active: role === 'coord' ? '1' : '0' } }),
+  },
+  // people: cA is a person (nothing to verify) and a consumer (no coordinator role to remove)
+  'GET /desk/people': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/people/{id}': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/people/{id}/verified': { expect: html({ coord: 422, coordB: 404 }, 403), req: () => ({ form: { verified: '1' } }) },
+  'POST /desk/coordinators': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { email: role === 'coord' ? 'not an email' : role === 'coordB' ? 'nobody@example.org' : w.acc.cB.email } }),
+  },
+  'POST /desk/coordinators/{id}/remove': { expect: html({ coord: 303, coordB: 404 }, 403), req: () => ({ form: {} }) },
+  'GET /desk/hub': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/hub/identity': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { siret: '123' } : { name: 'Pwned' } }),
+  },
+  'POST /desk/hub/week': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: { template_opens_day: String(role).startsWith('coord') ? '9' : '1' } }),
+  },
+  'POST /desk/hub/hosts': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: { hosts: String(role).startsWith('coord') ? 'not a host!' : 'evil.example.org' } }),
+  },
   // a coordinator's own cell sends a value out of range (nothing saved); the others
   // try to turn the hub into the seller and cap every order at one cent
   'GET /desk/settings': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/settings': {
     expect: html({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ form: role.startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
+  },
+  // messages: a coordinator's own cells are refused by the core (no target, no such
+  // message, not a cycle); the others try to write to every customer
+  'GET /desk/messages': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/messages': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ form: role.startsWith('coord') ? { subject: 'x', text: 'y' } : { cycle: w.cycle, subject: 'Spam', text: 'Spam' } }),
+  },
+  'POST /desk/messages/reminders': { expect: html({ coord: 422, coordB: 422 }, 403), req: () => ({ form: { cycle: 'x' } }) },
+  'POST /desk/messages/{message}/retry': { expect: html({ coord: 303, coordB: 404 }, 403), req: () => ({ form: {} }) },
+  // the account's links and pages: a bad token changes nothing, for anyone
+  'GET /verify': { expect: all(200) },
+  'POST /verify': { expect: all(422), req: () => ({ form: { t: 'A'.repeat(43) } }) },
+  'GET /password/forgot': { expect: all(200) },
+  'POST /password/forgot': { expect: all(422), req: () => ({ form: { email: 'not an email' } }) },
+  'GET /password/reset': { expect: all(422), query: `?t=${'A'.repeat(43)}` },
+  'POST /password/reset': { expect: all(422), req: () => ({ form: { t: 'A'.repeat(43), password: 'a long enough password' } }) },
+  'GET /account': { expect: html({}, 200) },
+  'POST /account/preferences': { expect: html({}, 422), req: () => ({ form: { lang: 'xx', shop_open: '1' } }) },
+  'POST /account/password': { expect: html({}, 401), req: () => ({ form: { current_password: 'not the password', password: 'pwned pwned pwned' } }) },
+  'GET /account/export': { expect: html({}, 200) },
+  'GET /account/close': { expect: html({}, 200) },
+  'POST /account/close': { expect: html({}, 422), req: () => ({ form: {} }) },
+  'GET /privacy': { expect: all(200) },
+  'GET /unsubscribe': { expect: all(422), query: '?u=1&k=shop_open&t=x' },
+  'POST /unsubscribe': { expect: all(422), query: `?u=1&k=shop_open&t=${'A'.repeat(43)}`, req: () => ({ form: { 'List-Unsubscribe': 'One-Click' } }) },
+  'GET /desk/legal': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/legal/{kind}': { expect: html({ coord: 200, coordB: 200 }, 403), params: () => ({ kind: 'privacy' }) },
+  'POST /desk/legal/{kind}': {
+    expect: html({ coord: 422, coordB: 422 }, 403), params: () => ({ kind: 'privacy' }),
+    req: (role) => ({ form: { 'body-fr': String(role).startsWith('coord') ? 'x'.repeat(20001) : 'Pwned', 'body-en': '' } }),
   },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
@@ -209,6 +333,22 @@ export const ROUTES = {
   'GET /api/v1/session': { expect: api({}, 200) },
   'DELETE /api/v1/session': { expect: all(204), fresh: ROLES },
   'POST /api/v1/accounts': { expect: all(422), req: () => ({ json: { email: 'not an email', password: 'short', name: 'n' } }) },
+  'POST /api/v1/password/forgot': { expect: all(422), req: () => ({ json: { email: 'not an email' } }) },
+  'POST /api/v1/password/reset': { expect: all(422), req: () => ({ json: { token: 'A'.repeat(43), password: 'a long enough password' } }) },
+  'POST /api/v1/account/verify': { expect: all(422), req: () => ({ json: { token: 'A'.repeat(43) } }) },
+  'GET /api/v1/account': { expect: api({}, 200) },
+  'PATCH /api/v1/account': { expect: api({}, 422), req: () => ({ json: { lang: 'xx', messages: { shop_open: true } } }) },
+  // without ?confirm=yes nothing is closed
+  'DELETE /api/v1/account': { expect: api({}, 422) },
+  'PUT /api/v1/account/password': { expect: api({}, 401), req: () => ({ json: { current_password: 'not the password', password: 'pwned pwned pwned' } }) },
+  'GET /api/v1/account/export': { expect: api({}, 200) },
+  'GET /api/v1/outbox': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/outbox/{message}/retry': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'POST /api/v1/messages': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ json: role.startsWith('coord') ? { subject: 'x', text: 'y' } : { cycle: w.cycle, subject: 'Spam', text: 'Spam' } }),
+  },
+  'POST /api/v1/cycles/{id}/payment-reminders': { expect: api({ coord: 409, coordB: 404 }, 403) },
   'GET /api/v1/cycles': { expect: all(200) },
   'POST /api/v1/cycles': {
     expect: api({ coord: 422, coordB: 422 }, 403),
@@ -264,9 +404,52 @@ export const ROUTES = {
   'GET /api/v1/hub/settings': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'PATCH /api/v1/hub/settings': {
     expect: api({ coord: 422, coordB: 422 }, 403),
-    req: (role) => ({ json: role.startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
   },
   'GET /api/v1/orders': { expect: api({ cA: 200, cB: 200 }, 403) },
+  'GET /api/v1/producers': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/producers': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { slug: 'Not A Slug' } : NEW_PRODUCER }),
+  },
+  'GET /api/v1/producers/{slug}': { expect: api({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403) },
+  'PATCH /api/v1/producers/{slug}': {
+    expect: api({ pX: 422, pY: 403, coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ json: role === 'pX' ? { website: 'nope' } : role === 'coord' ? { siret: '1' } : { name: 'Pwned', active: false } }),
+  },
+  'POST /api/v1/producers/{slug}/invitations': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ json: { email: role === 'coord' ? 'not an email' : 'evil@example.org' } }),
+  },
+  'GET /api/v1/pickup-points': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/pickup-points': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { slug: 'x', name: 'X', lat: '45', lon: '5', slots: [] } : { slug: 'evil', name: 'Evil', lat: '45', lon: '5', slots: [{ day: 4, from: '17:00', to: '19:00' }] } }),
+  },
+  'GET /api/v1/pickup-points/{slug}': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'PATCH /api/v1/pickup-points/{slug}': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ json: role === 'coord' ? { capacity: 'many' } : { active: false } }),
+  },
+  'GET /api/v1/vehicles': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/vehicles': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { slug: 'van-x', name: 'Van', capacity_kg: '0', speed_kmh: 50, stop_minutes: 5, departs: '07:00' } : { slug: 'evil', name: 'Evil', capacity_kg: '1', speed_kmh: 50, stop_minutes: 5, departs: '07:00' } }),
+  },
+  'GET /api/v1/vehicles/{slug}': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'PATCH /api/v1/vehicles/{slug}': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ json: role === 'coord' ? { speed_kmh: 0 } : { active: false } }),
+  },
+  'GET /api/v1/customers': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'GET /api/v1/customers/{id}': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'PATCH /api/v1/customers/{id}': { expect: api({ coord: 422, coordB: 404 }, 403), req: () => ({ json: { verified: true } }) },
+  'GET /api/v1/coordinators': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/coordinators': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ json: { email: role === 'coord' ? 'not an email' : role === 'coordB' ? 'nobody@example.org' : w.acc.cB.email } }),
+  },
+  'DELETE /api/v1/coordinators/{id}': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'PUT /api/v1/producers/{slug}/catalog': {
     expect: api({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     query: '?dry_run=1',
@@ -277,7 +460,8 @@ export const ROUTES = {
 
 /** The URL a row calls (placeholders filled for this world). */
 export function urlOf(route, w) {
-  const params = { ...w.params, slug: slugFor(route.pattern) };
+  const row = ROUTES[`${route.method} ${route.pattern}`];
+  const params = { ...w.params, slug: slugFor(route.pattern), id: idFor(route.pattern, w), ...(row?.params ? row.params(w) : {}) };
   const path = route.pattern.replace(/\{(\w+)\}/g, (_, k) => {
     assert.ok(params[k] !== undefined, `no value for {${k}} in ${route.pattern}`);
     return encodeURIComponent(String(params[k]));

@@ -87,7 +87,9 @@ const SNAPSHOT_PARTS = {
   products: 'SELECT id, sku, name, price_excl_vat_e4, stock_milli, active FROM products',
   producers: 'SELECT id, name, email, address, active FROM producers',
   pickups: 'SELECT id, name, address, opening_dow, opening_start, capacity_orders, active FROM pickup_points',
-  people: 'SELECT u.id, u.email, u.role, c.name, c.phone FROM users u LEFT JOIN customers c ON c.id = u.customer_id',
+  people: `SELECT u.id, u.email, u.role, c.name, c.phone, u.password_hash, u.lang, u.msg_shop_open,
+      u.msg_shop_closing, u.closed_at, u.email_verified_at FROM users u LEFT JOIN customers c ON c.id = u.customer_id`,
+  events: 'SELECT kind, payload FROM mail_events',
   rounds: 'SELECT id, cycle_id FROM rounds',
   settings: `SELECT s.*, (SELECT count(*) FROM hub_settings_changes c WHERE c.hub_id = s.hub_id)
       FROM hub_settings s`,
