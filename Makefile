@@ -14,7 +14,7 @@
 
 CC      ?= gcc
 PKGS     = libpq libmicrohttpd libcjson libxml-2.0 libxslt libexslt zlib libbrotlienc libbrotlidec \
-           libcurl libcrypto vips
+           libcurl libcrypto vips libqrencode
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
@@ -82,11 +82,12 @@ build-asan/tests/%: build-asan/tests/unit/%.o $(AOBJ)
 # other library than cJSON, so a module being written elsewhere never breaks them.
 # The parsers are compiled once for every target.
 FUZZ_LIB_SRC = core/arena.c core/buf.c core/country.c core/legal.c core/log.c core/mime.c core/money.c \
-               core/parse.c core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
+               core/parse.c core/phone.c core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
                importers/catalog_weighed.c \
-               importers/dfc_export.c importers/weigh_csv.c server/form.c
+               importers/dfc_export.c importers/weigh_csv.c server/form.c \
+               core/bank_id.c importers/camt.c importers/bank_csv.c
 FUZZ_OBJ = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIB_SRC))
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -105,7 +106,7 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) build-fuzz/libhttpin.a
 	@mkdir -p build-fuzz
 	$(E) "  LD     $@"
 	$(Q)clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(INCLUDES) $(PKG_CFLAGS) \
-	    -o $@ $^ -lcjson -lm
+	    -o $@ $^ -lcjson -lm $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 fuzzers: $(FUZZERS)
 .SECONDARY: $(FUZZ_OBJ) $(FUZZ_HTTP_OBJ)
 -include $(FUZZ_OBJ:.o=.d) $(FUZZ_HTTP_OBJ:.o=.d)

@@ -28,7 +28,7 @@ db=bench_archive
 floor=bench_archive_floor
 JAVA_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Djava.awt.headless=true"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/km0-bench-archive.XXXXXX")
+tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # cpu_run FILE CMD...: run CMD; write to FILE the CPU milliseconds (user + system) it

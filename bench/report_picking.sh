@@ -25,7 +25,7 @@ reps=${2:-7}
 bin=$KM0
 [ -x "$bin" ] || die "$bin is missing (make)"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/km0-bench-report.XXXXXX")
+tmp=$(mktemp -d)
 started=
 cleanup() {
     rm -rf "$tmp"

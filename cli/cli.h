@@ -45,6 +45,8 @@ int cmd_weigh(int argc, char **argv);
 int cmd_shortage(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_accounts(int argc, char **argv);
+int cmd_payments(int argc, char **argv);
+int cmd_sepa(int argc, char **argv);
 
 /* cli/cmd_invoice_archive.c: the invoice archive (core/archive.h). */
 /* Render what is queued for hub's cycle now (after issuing: km0 invoice issue). */

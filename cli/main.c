@@ -42,7 +42,9 @@ static const cli_command commands[] = {
     {"report", cmd_report,
      "KIND --cycle ID [--producer SLUG] [--pickup SLUG] [--round ID] [--format xml|fo|pdf|html] "
      "[--lang fr|en] [--pdfa] [--validate] [-o FILE]",
-     "print a document of a batched cycle: collection, picking, delivery, route or invoices"},
+     "print a document of a batched cycle: collection, picking, delivery, route, invoices or "
+     "receipts (the bags of customers without e-mail); orderform (the paper order form) in "
+     "any state"},
     {"weigh", cmd_weigh, "--cycle ID [--reason TEXT] FILE",
      "record a scale's CSV (bag, SKU, weight in kg) as delivered weights: all or nothing"},
     {"shortage", cmd_shortage,
@@ -61,6 +63,19 @@ static const cli_command commands[] = {
      "messages: the sender (if not inside serve), what waits, payment reminders"},
     {"accounts", cmd_accounts, "purge [--years N]",
      "close consumer accounts without login or order for N years (GDPR)"},
+    {"payments", cmd_payments,
+     "import FILE | outstanding [--cycle ID] | unmatched | resolve LINE (--customer EMAIL "
+     "[--order ID] | --fee) | record --order ID --amount EUR --method cash|cheque|card "
+     "[--cheque NUMBER] | topup --customer EMAIL --amount EUR --method cash|cheque|card | "
+     "refund --customer EMAIL [--order ID] [--amount EUR] --to balance|cash | balance "
+     "--customer EMAIL | check",
+     "money: import a bank statement (camt.053, camt.054, CSV) and match it, list what is "
+     "owed (CSV), record payments, top-ups and refunds, recompute the ledger"},
+    {"sepa", cmd_sepa,
+     "mandate add --customer EMAIL --reference REF --signed DATE --iban IBAN [--bic BIC] "
+     "[--name NAME] | mandate revoke REF | mandate list | debit --collect DATE -o FILE "
+     "[--version 02|08]",
+     "SEPA direct debit: mandates, and the pain.008 batch of what is owed by direct debit"},
 };
 
 static void usage(FILE *out)

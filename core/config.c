@@ -146,6 +146,7 @@ static const key_spec keys[] = {
     INT(archive_batch, 1, 100000),
     INT(archive_cache_mb, 0, 65536),
     STR(reports_dir, NULL),
+    STR(iso20022_schemas, NULL),
     STR(log_level, check_log_level),
     INT(threads, 1, 256),
     INT(connection_limit, 1, 100000),

@@ -32,6 +32,9 @@ typedef struct km0_config {
     int archive_batch;      /* invoices rendered by one FOP run when archiving */
     int archive_cache_mb;   /* archived files kept in memory for downloads; 0 = none */
     char reports_dir[512];  /* where reports/xsl and reports/xsd are */
+    /* the official ISO 20022 schemas (camt.053.001.02.xsd...) statements are validated
+     * against before they are imported; "" = km0's own checks only */
+    char iso20022_schemas[512];
     char log_level[16];
     int threads;                 /* HTTP worker threads, one database connection each */
     int connection_limit;        /* simultaneous HTTP connections */

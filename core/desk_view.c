@@ -16,7 +16,8 @@ DB_STMT(invoice_summary,
         " i.seller_key");
 DB_STMT(invoice_page,
         "SELECT i.number, i.type_code, i.seller ->> 'name' AS seller_name,"
-        "       i.buyer ->> 'name' AS buyer_name, i.total_incl_vat_cents"
+        "       i.buyer ->> 'name' AS buyer_name, i.total_incl_vat_cents,"
+        "       coalesce(i.buyer ->> 'email', '') = '' AS paper"
         "  FROM invoices i WHERE i.hub_id = $1 AND i.cycle_id = $2"
         " ORDER BY i.seller ->> 'name' COLLATE \"fr-x-icu\", i.seller_key, i.year, i.seq"
         " LIMIT 50 OFFSET $3::bigint * 50");
@@ -70,9 +71,12 @@ db_status desk_invoice_page(db_conn *c, arena *a, int64_t hub, int64_t cycle, in
     int rows = PQntuples(r);
     desk_invoice *d = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof *d);
     for (int i = 0; i < rows; i++)
-        d[i] = (desk_invoice){db_val(r, i, "number"), db_val(r, i, "seller_name"),
-                              db_val(r, i, "buyer_name"), (int)db_int(r, i, "type_code"),
-                              db_int(r, i, "total_incl_vat_cents")};
+        d[i] = (desk_invoice){db_val(r, i, "number"),
+                              db_val(r, i, "seller_name"),
+                              db_val(r, i, "buyer_name"),
+                              (int)db_int(r, i, "type_code"),
+                              db_int(r, i, "total_incl_vat_cents"),
+                              db_bool(r, i, "paper")};
     *out = d;
     *n = (size_t)rows;
     return DB_OK;

@@ -35,6 +35,7 @@ typedef struct desk_invoice {
     const char *number, *seller_name, *buyer_name;
     int type_code; /* 380 invoice, 381 credit note */
     cents_t incl;
+    bool paper; /* the buyer has no e-mail: printed and handed over, not sent */
 } desk_invoice;
 
 typedef struct desk_overlap {

@@ -1,7 +1,17 @@
 /*
  * core/invite.c — invitations made, read and used.
+ *
+ * An invitation also leaves by e-mail when a relay is configured: the message is queued
+ * in the invitation's transaction (so one leaves if and only if its invitation exists),
+ * in French then English (the invited person has no account yet, so no language of
+ * their own), with a placeholder for its link. The sender makes the link's token as
+ * the message leaves (invite_token_for_message): a sibling of the invitation, so the
+ * outbox never holds a usable token, and using either link spends both.
  */
 #include "invite.h"
+#include "account_tokens.h"
+#include "config.h"
+#include "outbox.h"
 #include "password.h"
 #include "people.h"
 #include "text.h"
@@ -9,7 +19,8 @@
 
 #include <string.h>
 
-DB_STMT(producer_of, "SELECT id, email FROM producers WHERE hub_id = $1 AND slug = $2");
+DB_STMT(producer_of, "SELECT id, email, name FROM producers WHERE hub_id = $1 AND slug = $2");
+DB_STMT(hub_name_of, "SELECT name FROM hubs WHERE id = $1");
 DB_STMT(account_exists, "SELECT EXISTS (SELECT 1 FROM users WHERE hub_id = $1 AND email = $2)"
                         " AS taken");
 DB_STMT(insert,
@@ -29,6 +40,18 @@ DB_STMT(insert,
     " WHERE i.token_sha256 = sha256(convert_to($1, 'UTF8'))"
 DB_STMT(find, "SELECT " INFO_COLUMNS);
 DB_STMT(find_lock, "SELECT " INFO_COLUMNS " FOR UPDATE OF i");
+/* The invitation queued in the same transaction as outbox message $1 (now() is the
+ * transaction's start: both rows carry it), still open, gets a sibling: the token the
+ * message carries. */
+DB_STMT(sibling,
+        "INSERT INTO invitations (hub_id, token_sha256, role, producer_id, email, created_by,"
+        "                         expires_at)"
+        " SELECT i.hub_id, sha256(convert_to($2, 'UTF8')), i.role, i.producer_id, i.email,"
+        "        i.created_by, i.expires_at"
+        "   FROM outbox o JOIN invitations i ON i.hub_id = o.hub_id AND i.email = o.to_address"
+        "                                   AND i.created_at = o.created_at"
+        "  WHERE o.id = $1 AND i.used_at IS NULL AND i.expires_at > now()"
+        "  ORDER BY i.id LIMIT 1 RETURNING id");
 /* the other links to the same account are spent with it */
 DB_STMT(spend, "UPDATE invitations SET used_at = now(), user_id = $3"
                " WHERE hub_id = $1 AND used_at IS NULL AND email = $2");
@@ -42,11 +65,54 @@ typedef struct {
     refusal *why;
 } create_ctx;
 
+/* The invitation's message, both languages in one (French first), its link's token
+ * made as it leaves. producer_name NULL: an invitation to coordinate the hub. */
+static int queue_message(db_conn *c, arena *a, int64_t hub, const char *hub_name,
+                         const char *producer_name, const char *email, const char *expires_at,
+                         refusal *why)
+{
+    char day[11];
+    snprintf(day, sizeof day, "%.10s", expires_at); /* YYYY-MM-DD */
+    const char *fr = producer_name
+                         ? arena_printf(a,
+                                        "%s vous invite à gérer l’espace producteur de %s : "
+                                        "vos produits, vos commandes, vos factures.",
+                                        hub_name, producer_name)
+                         : arena_printf(a, "%s vous invite à coordonner le groupement.", hub_name);
+    const char *en = producer_name
+                         ? arena_printf(a,
+                                        "%s invites you to manage the producer space of %s: "
+                                        "your products, your orders, your invoices.",
+                                        hub_name, producer_name)
+                         : arena_printf(a, "%s invites you to coordinate the hub.", hub_name);
+    const char *text = arena_printf(
+        a,
+        "Bonjour,\n\n%s\n\nChoisissez votre mot de passe avec le lien ci-dessous : il sert une "
+        "seule fois et reste valable jusqu’au %s. Si vous n’attendiez pas cette invitation, "
+        "ignorez ce message.\n\n— English below —\n\nHello,\n\n%s\n\nChoose your password "
+        "with the link below: it serves once and stays valid until %s. If you were not "
+        "expecting this invitation, ignore this message.",
+        fr, day, en, day);
+    outbox_notice n = {
+        .to_address = email,
+        .to_name = producer_name,
+        .lang = "fr",
+        .subject = "Invitation à créer votre compte / Invitation to create your account",
+        .text = text,
+        .link_label = "Créer mon compte / Create my account",
+        .link_url =
+            arena_printf(a, "%s/invitation?t=" ACCOUNT_TOKEN_PLACEHOLDER, g_config.public_url),
+        .kind = "invitation",
+        .token_purpose = "invite",
+    };
+    return outbox_queue_notice(c, a, hub, &n, why);
+}
+
 static int create_tx(db_conn *c, void *p)
 {
     create_ctx *x = p;
     arena *a = x->a;
-    const char *h = db_i64(a, x->hub), *producer = "", *email = x->email;
+    const char *h = db_i64(a, x->hub), *producer = "", *producer_name = NULL, *email = x->email;
     PGresult *r;
     int st;
     if (x->slug) {
@@ -56,6 +122,7 @@ static int create_tx(db_conn *c, void *p)
             return refuse(x->why, 404, "not_found", "slug", "Ce producteur n’existe pas.",
                           "There is no such producer.");
         producer = db_val(r, 0, "id");
+        producer_name = db_val(r, 0, "name");
         if (!email || !*email)
             email = db_val(r, 0, "email");
     }
@@ -77,10 +144,15 @@ static int create_tx(db_conn *c, void *p)
         return st;
     x->out->email = norm;
     x->out->expires_at = db_val(r, 0, "expires_at");
-    /* km0 sends no e-mail in this release (no outbox): the coordinator passes the
-     * link on. When messages exist, they are queued here, in the invitation's own
-     * transaction, so that one leaves if and only if its invitation exists. */
-    x->out->mailed = false;
+    /* Without a relay nothing would leave: the coordinator passes the link on. */
+    if (!g_config.smtp_url[0])
+        return 0;
+    if ((st = db_run_a(c, a, &hub_name_of, &r, DB_P(h))) != DB_OK)
+        return st;
+    if ((st = queue_message(c, a, x->hub, db_val(r, 0, "name"), producer_name, norm,
+                            x->out->expires_at, x->why)) != 0)
+        return st;
+    x->out->mailed = true;
     return 0;
 }
 
@@ -197,4 +269,13 @@ int invite_accept(db_conn *c, arena *a, const char *token, const char *password,
                       "This invitation link is not valid: ask the hub for another.");
     accept_ctx x = {a, token, password ? password : "", name, user, why};
     return db_transaction(c, false, accept_tx, &x);
+}
+
+db_status invite_token_for_message(db_conn *c, arena *a, int64_t outbox_id, char *raw, bool *found)
+{
+    random_token(raw, 32);
+    PGresult *r;
+    db_status st = db_run_a(c, a, &sibling, &r, DB_P(db_i64(a, outbox_id), raw));
+    *found = st == DB_OK && PQntuples(r) == 1;
+    return st;
 }

@@ -6,7 +6,9 @@
  * a copy of the table opens no account. A link serves once (the account it made is
  * recorded on it, in the transaction that makes the account) and expires after
  * invitation_days (config). Inviting again gives a new link; the old ones stay valid
- * until they expire or one of them is used, which spends them all.
+ * until they expire or one of them is used, which spends them all. With a mail relay
+ * configured, the invitation also leaves by e-mail (its own sibling link, made as the
+ * message leaves); the link shown to the coordinator stays the fallback.
  */
 #ifndef KM0_INVITE_H
 #define KM0_INVITE_H
@@ -22,7 +24,7 @@ typedef struct invite_sent {
     char token[48];         /* the secret the link carries; shown once, never stored */
     const char *email;      /* whom it is for */
     const char *expires_at; /* ISO 8601 */
-    bool mailed;            /* queued as an e-mail (else the coordinator passes the link on) */
+    bool mailed; /* queued as an e-mail (a relay is configured); the link is shown either way */
 } invite_sent;
 
 typedef struct invite_info {
@@ -45,5 +47,11 @@ db_status invite_find(db_conn *c, arena *a, const char *token, invite_info *out)
  * or no longer, one), 422 weak password, 409 email_taken. */
 int invite_accept(db_conn *c, arena *a, const char *token, const char *password, const char *name,
                   account_user *user, refusal *why);
+
+/* The link of an invitation's message, made by the sender as the message leaves
+ * (token_purpose "invite"): a new token (raw, at least 48 bytes) for the invitation
+ * queued with outbox message outbox_id, only its hash stored. *found false when that
+ * invitation was used or has expired: the message has no point any more. */
+db_status invite_token_for_message(db_conn *c, arena *a, int64_t outbox_id, char *raw, bool *found);
 
 #endif

@@ -26,7 +26,8 @@
     " coalesce(to_char(k.issue_date, 'YYYY-MM-DD'), '') AS corrects_date,"                         \
     " to_char(i.issued_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS issued_at,"                      \
     " coalesce(cy.name, '') AS cycle_name, coalesce(cy.state, '') AS cycle_state,"                 \
-    " extract(isodow FROM i.delivery_date)::int AS delivery_dow"                                   \
+    " extract(isodow FROM i.delivery_date)::int AS delivery_dow,"                                  \
+    " coalesce(i.payment_iban, '') AS payment_iban, coalesce(i.payment_bic, '') AS payment_bic"   \
     " FROM invoices i LEFT JOIN invoices k ON k.id = i.corrects_invoice_id"                        \
     " LEFT JOIN cycles cy ON cy.id = i.cycle_id"
 
@@ -149,6 +150,8 @@ static void head_from(arena *a, const PGresult *r, int row, inv_stored *s)
     s->order_id = db_int(r, row, "order_id");
     s->seller_key = db_val(r, row, "seller_key");
     s->issued_at = db_val(r, row, "issued_at");
+    s->payment_iban = db_val(r, row, "payment_iban");
+    s->payment_bic = db_val(r, row, "payment_bic");
     s->cycle_name = db_val(r, row, "cycle_name");
     s->cycle_state = db_val(r, row, "cycle_state");
     s->delivery_dow = (int)db_int(r, row, "delivery_dow");

@@ -100,6 +100,9 @@ typedef struct inv_stored {
     const char *seller_json;   /* the snapshots as stored, for a credit note */
     const char *buyer_json;
     const char *intermediary_json; /* NULL when none */
+    /* the hub's bank account when the invoice was issued (schema/016), to pay it by
+     * transfer: "" when the hub had none */
+    const char *payment_iban, *payment_bic;
 } inv_stored;
 
 /* One invoice by number; *found false when this hub has none. */

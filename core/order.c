@@ -28,6 +28,7 @@
 #include "order.h"
 #include "account_tokens.h"
 #include "outbox.h"
+#include "payment.h"
 #include "cycle.h"
 #include "hub_settings.h"
 #include "unit.h"
@@ -82,9 +83,15 @@ DB_STMT(pickup_take, "UPDATE cycle_pickup_points SET orders_count = orders_count
                      "   AND (capacity_orders IS NULL OR orders_count < capacity_orders)");
 DB_STMT(pickup_release, "UPDATE cycle_pickup_points SET orders_count = orders_count - 1"
                         " WHERE cycle_id = $1 AND pickup_point_id = $2");
-DB_STMT(insert_order, "INSERT INTO orders (hub_id, cycle_id, customer_id, pickup_point_id)"
-                      " VALUES ($1, $2, $3, $4) RETURNING id");
-DB_STMT(update_order, "UPDATE orders SET pickup_point_id = $2, updated_at = now() WHERE id = $1");
+/* entered_by: the coordinator typing the order ($5, 0 for the customer's own) */
+DB_STMT(
+    insert_order,
+    "INSERT INTO orders (hub_id, cycle_id, customer_id, pickup_point_id, entered_by, entered_at)"
+    " VALUES ($1, $2, $3, $4, nullif($5::bigint, 0), CASE WHEN $5::bigint <> 0 THEN now() END)"
+    " RETURNING id");
+DB_STMT(update_order, "UPDATE orders SET pickup_point_id = $2, updated_at = now(),"
+                      " entered_by = nullif($3::bigint, 0),"
+                      " entered_at = CASE WHEN $3::bigint <> 0 THEN now() END WHERE id = $1");
 DB_STMT(delete_order, "DELETE FROM orders WHERE id = $1");
 DB_STMT(insert_lines,
         "INSERT INTO order_lines (hub_id, order_id, offer_id, quantity_milli,"
@@ -93,31 +100,34 @@ DB_STMT(insert_lines,
         "   FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS v(id, q, net)"
         "   JOIN offers o ON o.id = v.id");
 /* The order and its lines in one round trip: the header columns repeat on each line. */
-DB_STMT(get_order,
-        "SELECT o.id, o.cycle_id, c.seller_mode, pp.slug AS pickup, pp.name AS pickup_name,"
-        "       pp.address AS pickup_address, pp.opening AS pickup_opening, c.name AS cycle_name,"
-        "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
-        "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
-        "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
-        "       (c.state = 'open' AND now() < c.closes_at) AS editable, c.state,"
-        "       (SELECT sum(CASE WHEN i.type_code = 381 THEN -i.total_incl_vat_cents"
-        "                   ELSE i.total_incl_vat_cents END) FROM invoices i"
-        "         WHERE i.order_id = o.id) AS invoiced_incl,"
-        "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
-        "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
-        "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g, f.measure,"
-        "       f.measure_price_excl_vat_e4, f.measure_estimate_milli, l.id AS line_id,"
-        "       coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
-        "       coalesce(l.weighed_milli, -1) AS weighed,"
-        "       coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS delivered_net,"
-        "       l.substitutes_offer_id IS NOT NULL AS substitute"
-        "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
-        "  JOIN cycles c ON c.id = o.cycle_id"
-        "  LEFT JOIN order_lines l ON l.order_id = o.id"
-        "  LEFT JOIN offers f ON f.id = l.offer_id"
-        "  LEFT JOIN producers p ON p.id = f.producer_id"
-        " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
-        " ORDER BY p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
+DB_STMT(
+    get_order,
+    "SELECT o.id, o.cycle_id, c.seller_mode, pp.slug AS pickup, pp.name AS pickup_name,"
+    "       pp.address AS pickup_address, pp.opening AS pickup_opening, c.name AS cycle_name,"
+    "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
+    "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
+    "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
+    "       (c.state = 'open' AND now() < c.closes_at) AS editable, c.state,"
+    "       o.payment_method, coalesce(o.entered_by, 0) AS entered_by,"
+    "       coalesce(to_char(o.entered_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS entered_at,"
+    "       (SELECT sum(CASE WHEN i.type_code = 381 THEN -i.total_incl_vat_cents"
+    "                   ELSE i.total_incl_vat_cents END) FROM invoices i"
+    "         WHERE i.order_id = o.id) AS invoiced_incl,"
+    "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
+    "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
+    "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g, f.measure,"
+    "       f.measure_price_excl_vat_e4, f.measure_estimate_milli, l.id AS line_id,"
+    "       coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
+    "       coalesce(l.weighed_milli, -1) AS weighed,"
+    "       coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS delivered_net,"
+    "       l.substitutes_offer_id IS NOT NULL AS substitute"
+    "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
+    "  JOIN cycles c ON c.id = o.cycle_id"
+    "  LEFT JOIN order_lines l ON l.order_id = o.id"
+    "  LEFT JOIN offers f ON f.id = l.offer_id"
+    "  LEFT JOIN producers p ON p.id = f.producer_id"
+    " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND o.customer_id = $3"
+    " ORDER BY p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
 DB_STMT(list_orders,
         "SELECT o.id, o.cycle_id AS cycle, c.name AS cycle_name, c.state,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date, pp.name AS pickup_name,"
@@ -424,7 +434,7 @@ static int put_tx(db_conn *c, void *p)
     const order_in *in = x->in;
     arena *a = x->a;
     char *hub = db_i64(a, in->hub), *cycle = db_i64(a, in->cycle),
-         *customer = db_i64(a, in->customer);
+         *customer = db_i64(a, in->customer), *entered_by = db_i64(a, in->entered_by);
     PGresult *r;
     int st;
     if ((st = cycle_gate_enter(c, a, in->cycle)) != DB_OK ||
@@ -448,8 +458,10 @@ static int put_tx(db_conn *c, void *p)
         return st;
     bool exists = PQntuples(r) == 1;
     char *order_id = exists ? arena_strdup(a, db_val(r, 0, "id")) : "0";
-    if (!exists) {
-        /* the hub may ask a new account to confirm its address before a first order */
+    if (!exists && !in->entered_by) {
+        /* the hub may ask a new account to confirm its address before a first order;
+         * an order a coordinator types (phone, paper form) is vouched for by them, and
+         * its customer may have no address at all (schema/017_paper.sql) */
         bool may;
         if ((st = account_may_order(c, a, in->hub, in->customer, &may)) != DB_OK)
             return st;
@@ -506,10 +518,10 @@ static int put_tx(db_conn *c, void *p)
                           "This pickup point is full for this cycle; choose another one.");
     }
     if (exists) {
-        if ((st = db_do(c, &update_order, DB_P(order_id, pickup))) != DB_OK)
+        if ((st = db_do(c, &update_order, DB_P(order_id, pickup, entered_by))) != DB_OK)
             return st;
     } else {
-        st = db_run_a(c, a, &insert_order, &r, DB_P(hub, cycle, customer, pickup));
+        st = db_run_a(c, a, &insert_order, &r, DB_P(hub, cycle, customer, pickup, entered_by));
         /* the same customer's first order, submitted twice at once: replay, and the
          * replay will find the order the other request created */
         if (st == DB_ERROR && db_error_is_constraint(c, "orders_cycle_id_customer_id_key"))
@@ -520,6 +532,10 @@ static int put_tx(db_conn *c, void *p)
     }
     if ((st = db_do(c, &insert_lines,
                     DB_P(hub, order_id, ids_a, qty_a, db_int_array(a, net, in->nlines)))) != DB_OK)
+        return st;
+    /* how it is paid, checked against its lines as written (a balance must cover them) */
+    if ((st = pay_order_method(c, a, in->hub, in->cycle, strtoll(order_id, NULL, 10), in->customer,
+                               in->payment_method, x->why)) != 0)
         return st;
     /* the confirmation leaves with the order, or neither does; an order sent again
      * unchanged is no event */
@@ -577,6 +593,9 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
     out->closes_at = db_val(r, 0, "closes_at");
     out->updated_at = db_val(r, 0, "updated_at");
     out->editable = db_bool(r, 0, "editable");
+    out->payment_method = db_val(r, 0, "payment_method");
+    out->entered_by = db_int(r, 0, "entered_by");
+    out->entered_at = db_val(r, 0, "entered_at");
     out->nlines = db_null(r, 0, "offer_id") ? 0 : (size_t)PQntuples(r);
     out->lines = arena_alloc(a, (out->nlines + 1) * sizeof *out->lines);
     for (size_t i = 0; i < out->nlines; i++) {

@@ -29,6 +29,12 @@ typedef struct order_in {
     const char *pickup_point; /* slug */
     const order_line_in *lines;
     size_t nlines;
+    /* how it is paid: one of the cycle's methods (core/payment.h); NULL keeps the
+     * order's, or gives a new order its cycle's first */
+    const char *payment_method;
+    /* the coordinator typing the order for the customer (phone, paper form), 0 when
+     * the customer does it: recorded on the order with the time */
+    int64_t entered_by;
 } order_in;
 
 typedef struct order_line {
@@ -58,8 +64,9 @@ typedef struct order {
     seller_mode seller; /* the cycle's: who the totals are computed per */
     const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
     const char *cycle_name, *delivery_date, *closes_at, *updated_at;
-    bool editable;     /* the cycle is still open */
-    const char *state; /* the cycle's */
+    bool editable;              /* the cycle is still open */
+    const char *state;          /* the cycle's */
+    const char *payment_method; /* "onsite", "transfer", "sepa_debit" or "balance" */
     order_line *lines;
     size_t nlines;
     money_totals totals; /* as ordered */
@@ -67,10 +74,12 @@ typedef struct order {
     /* what the order comes to as delivered (core/delivery.h), seller by seller as the
      * invoices compute it; the same as totals until something changes */
     money_totals delivered_totals;
-    bool changed;          /* a line delivered otherwise than ordered */
-    bool estimate;         /* weighed units without their weight: the total is an estimate */
-    bool invoiced;         /* its invoices are issued: */
-    cents_t invoiced_incl; /* their total incl. VAT, less the credit notes */
+    bool changed;           /* a line delivered otherwise than ordered */
+    bool estimate;          /* weighed units without their weight: the total is an estimate */
+    bool invoiced;          /* its invoices are issued: */
+    cents_t invoiced_incl;  /* their total incl. VAT, less the credit notes */
+    int64_t entered_by;     /* the coordinator who typed it last, 0 for the customer */
+    const char *entered_at; /* when, ISO 8601; "" with entered_by 0 */
 } order;
 
 /* Set the caller's whole order for the cycle (create or replace): 0 and *out filled,

@@ -229,7 +229,8 @@ int outbox_queue_notice(db_conn *c, arena *a, int64_t hub, const outbox_notice *
                     .lang = n->lang,
                     .subject = n->subject,
                     .text = arena_strdup(a, buf_str(&text)),
-                    .html = arena_strdup(a, buf_str(&html))};
+                    .html = arena_strdup(a, buf_str(&html)),
+                    .token_purpose = n->token_purpose};
     buf_free(&text);
     buf_free(&html);
     return outbox_add(c, a, &m, 1, why);

@@ -37,7 +37,7 @@ typedef struct outbox_msg {
     const char *to_address, *to_name, *lang;
     const char *subject, *text, *html;
     const char *attachments;   /* JSON array text, NULL = [] (mail/mail_attach.c) */
-    const char *token_purpose; /* NULL, "verify" or "reset": link made as it leaves */
+    const char *token_purpose; /* NULL, "verify", "reset", "invite": link made as it leaves */
     bool optional;             /* carries List-Unsubscribe (RFC 8058) */
 } outbox_msg;
 
@@ -57,6 +57,7 @@ typedef struct outbox_notice {
     const char *text;                  /* paragraphs separated by blank lines */
     const char *link_label, *link_url; /* both NULL, or a label and an https?:// address */
     const char *kind;                  /* NULL = "notice" */
+    const char *token_purpose; /* NULL, or "invite": link_url holds ACCOUNT_TOKEN_PLACEHOLDER */
 } outbox_notice;
 int outbox_queue_notice(db_conn *c, arena *a, int64_t hub, const outbox_notice *n, refusal *why);
 

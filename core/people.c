@@ -8,6 +8,7 @@
  * it would remove the last.
  */
 #include "people.h"
+#include "phone.h"
 #include "account.h"
 #include "text.h"
 #include "util.h"
@@ -24,11 +25,14 @@
     " LEFT JOIN users v ON v.id = c.verified_by"
 
 /* $2: the words searched, "" for all; escaped for LIKE by the statement itself */
-DB_STMT(search,
-        "SELECT " CUSTOMER_COLUMNS
-        " WHERE c.hub_id = $1 AND ($2 = '' OR strpos(lower(c.name), lower($2)) > 0"
-        "   OR strpos(lower(c.email), lower($2)) > 0 OR strpos(lower(c.legal_name), lower($2)) > 0)"
-        " ORDER BY lower(c.name), c.id LIMIT $3::int + 1 OFFSET $4::bigint");
+DB_STMT(
+    search,
+    "SELECT " CUSTOMER_COLUMNS
+    " WHERE c.hub_id = $1 AND ($2 = '' OR strpos(lower(c.name), lower($2)) > 0"
+    "   OR strpos(lower(c.email), lower($2)) > 0 OR strpos(lower(c.legal_name), lower($2)) > 0"
+    /* $5: the phone digits searched (core/phone.h), "" when q is no number */
+    "   OR ($5 <> '' AND ltrim(regexp_replace(c.phone, '[^0-9]', '', 'g'), '0') LIKE '%' || $5))"
+    " ORDER BY lower(c.name), c.id LIMIT $3::int + 1 OFFSET $4::bigint");
 DB_STMT(customer_one, "SELECT " CUSTOMER_COLUMNS " WHERE c.hub_id = $1 AND c.id = $2");
 DB_STMT(orders_of,
         "SELECT o.cycle_id, cy.name AS cycle_name, cy.state,"
@@ -95,9 +99,12 @@ db_status people_search(db_conn *c, arena *a, int64_t hub, const char *q, int64_
     *n = 0;
     *more = false;
     *out = NULL;
-    db_status st = db_run_a(
-        c, a, &search, &r,
-        DB_P(db_i64(a, hub), q ? q : "", db_i64(a, PEOPLE_PAGE), db_i64(a, page * PEOPLE_PAGE)));
+    /* customers registered by phone are found by their number however it is typed */
+    char key[PHONE_MAX], parsed[PHONE_MAX];
+    phone_key(phone_parse(q, parsed) ? parsed : q, key);
+    db_status st = db_run_a(c, a, &search, &r,
+                            DB_P(db_i64(a, hub), q ? q : "", db_i64(a, PEOPLE_PAGE),
+                                 db_i64(a, page * PEOPLE_PAGE), key));
     if (st != DB_OK)
         return st;
     size_t rows = (size_t)PQntuples(r);

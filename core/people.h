@@ -43,7 +43,8 @@ typedef struct people_role_change {
     const char *changed_at, *email, *old_role, *new_role, *by, *via;
 } people_role_change;
 
-/* Customers whose name, e-mail or legal name holds q (any case; "" for all), by name,
+/* Customers whose name, e-mail or legal name holds q (any case; "" for all), or whose
+ * phone number ends with the digits of q (core/phone.h: "56 78", "+33 6 12…"), by name,
  * page (from 0) of PEOPLE_PAGE; *more tells whether another page follows. */
 db_status people_search(db_conn *c, arena *a, int64_t hub, const char *q, int64_t page,
                         people_customer **out, size_t *n, bool *more);

@@ -22,8 +22,8 @@
     " coalesce(round(p.lon * 10000000), 0)::bigint AS lon_e7,"                                     \
     " (SELECT count(*) FROM products x WHERE x.producer_id = p.id AND x.active) AS products,"      \
     " (SELECT count(*) FROM users u WHERE u.producer_id = p.id) AS accounts,"                      \
-    " (SELECT count(*) FROM invitations i WHERE i.producer_id = p.id AND i.used_at IS NULL"        \
-    "   AND i.expires_at > now()) AS invitations"                                                  \
+    " (SELECT count(DISTINCT i.email) FROM invitations i WHERE i.producer_id = p.id"               \
+    "   AND i.used_at IS NULL AND i.expires_at > now()) AS invitations"                            \
     " FROM producers p"
 
 DB_STMT(list,

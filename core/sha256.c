@@ -128,3 +128,10 @@ char *sha256_hex(const unsigned char digest[32], char out[65])
     out[64] = '\0';
     return out;
 }
+
+char *sha256_hex_of(const void *data, size_t len, char out[65])
+{
+    unsigned char d[32];
+    sha256(data, len, d);
+    return sha256_hex(d, out);
+}

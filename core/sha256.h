@@ -26,5 +26,7 @@ void sha256_final(sha256_ctx *c, unsigned char out[32]);
 void sha256(const void *data, size_t len, unsigned char out[32]);
 /* The digest as 64 lower-case hex digits and a NUL. */
 char *sha256_hex(const unsigned char digest[32], char out[65]);
+/* The digest of len bytes at data, as sha256_hex writes it. */
+char *sha256_hex_of(const void *data, size_t len, char out[65]);
 
 #endif

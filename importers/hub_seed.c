@@ -10,6 +10,11 @@
  * hub.csv may carry the hub's settings (seller_mode, payment_days,
  * resale_vat_rate): they are set, and recorded as changed by the seed. A hub the
  * seed creates takes the configuration's values for those it does not carry.
+ *
+ * It may also carry rcs_city and share_capital (euros, like 15000 or 15000.50), which a
+ * company's documents must state (core/legal.h): both or neither, and only for a legal
+ * form that has them. Without them a company hub's coordinator is asked for them at
+ * the first change of its identity; seeding again without them keeps what was given.
  */
 #include "hub_seed.h"
 #include "../core/buf.h"
@@ -44,7 +49,8 @@ typedef enum {
     F_OPENING,
     F_SELLER_MODE,
     F_PAYMENT_DAYS,
-    F_RESALE_RATE
+    F_RESALE_RATE,
+    F_CAPITAL
 } field_type;
 
 typedef struct {
@@ -77,8 +83,18 @@ static const column_spec hub_cols[] = {
     {"seller_mode", F_SELLER_MODE, false, 0},
     {"payment_days", F_PAYMENT_DAYS, false, 0},
     {"resale_vat_rate", F_RESALE_RATE, false, 0},
+    /* what a company's documents state (core/legal.h), optional */
+    {"rcs_city", F_TEXT, false, 100},
+    {"share_capital", F_CAPITAL, false, 0},
 };
-enum { HUB_SELLER_MODE = 10, HUB_PAYMENT_DAYS, HUB_RESALE_RATE };
+enum {
+    HUB_LEGAL_FORM = 2,
+    HUB_SELLER_MODE = 10,
+    HUB_PAYMENT_DAYS,
+    HUB_RESALE_RATE,
+    HUB_RCS_CITY,
+    HUB_SHARE_CAPITAL
+};
 static const column_spec producer_cols[] = {
     {"slug", F_SLUG, true, 64},        {"name", F_TEXT, true, 200},
     {"legal_form", F_TEXT, false, 60}, {"siret", F_SIRET, true, 14},
@@ -248,6 +264,13 @@ static const char *check_value(seed_ctx *s, const file_spec *f, int line, const 
             return NULL;
         }
         return arena_printf(s->mem, "%lld", (long long)n); /* hundredths of a percent */
+    case F_CAPITAL:
+        if (parse_decimal(v, 2, 0, 100000000000000LL, &n) != PARSE_OK) {
+            problem(s, f->file, line, c->name,
+                    "\"%s\" is not an amount in euros, like 15000 or 15000.50", v);
+            return NULL;
+        }
+        return arena_printf(s->mem, "%lld", (long long)n); /* cents */
     }
     return NULL;
 }
@@ -329,13 +352,17 @@ static void load_table(seed_ctx *s, const file_spec *f, table *t)
 
 /* ---- writes ------------------------------------------------------------- */
 
+/* rcs_city and share capital: the file's when it carries them, else what the hub has */
 DB_STMT(upsert_hub,
         "INSERT INTO hubs (slug, name, legal_form, siret, vat_number, address, depot_lat,"
-        "                  depot_lon, email, phone)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        "                  depot_lon, email, phone, rcs_city, share_capital_cents)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nullif($12, '')::bigint)"
         " ON CONFLICT (slug) DO UPDATE SET name = $2, legal_form = $3, siret = $4,"
         "   vat_number = $5, address = $6, depot_lat = $7, depot_lon = $8, email = $9,"
-        "   phone = $10 RETURNING id, xmax = 0 AS created");
+        "   phone = $10, rcs_city = CASE WHEN $11 = '' THEN hubs.rcs_city ELSE $11 END,"
+        "   share_capital_cents = coalesce(excluded.share_capital_cents,"
+        "                                  hubs.share_capital_cents)"
+        " RETURNING id, xmax = 0 AS created");
 DB_STMT(upsert_producer,
         "INSERT INTO producers (hub_id, slug, name, legal_form, siret, vat_number, vat_regime,"
         "                       address, town, lat, lon, email)"
@@ -405,7 +432,8 @@ static int write_all(db_conn *c, void *p)
     const char **h = w->t[0].rows[0];
     PGresult *r;
     db_status st = db_run(c, &upsert_hub, &r,
-                          DB_P(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9]));
+                          DB_P(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9],
+                               h[HUB_RCS_CITY], h[HUB_SHARE_CAPITAL]));
     if (st != DB_OK)
         return st;
     char *hub = arena_strdup(a, db_val(r, 0, "id"));
@@ -463,6 +491,20 @@ int hub_seed(db_conn *c, const char *dir, buf *errors, hub_seed_counts *counts)
                                                 "its VAT number"
                                               : "a producer under the VAT franchise has no VAT "
                                                 "number");
+    }
+    /* a company's register and capital go together; other forms have neither */
+    if (w.t[0].nrows == 1) {
+        const char **h = w.t[0].rows[0];
+        const legal_form_def *form = legal_form_find(h[HUB_LEGAL_FORM]);
+        bool rcs = *h[HUB_RCS_CITY], capital = *h[HUB_SHARE_CAPITAL];
+        if ((rcs || capital) && form && !form->rcs)
+            problem(&s, "hub.csv", w.t[0].lines[0], rcs ? "rcs_city" : "share_capital",
+                    "a hub whose legal form is \"%s\" has no trade register city nor share "
+                    "capital",
+                    h[HUB_LEGAL_FORM]);
+        else if (rcs != capital)
+            problem(&s, "hub.csv", w.t[0].lines[0], rcs ? "share_capital" : "rcs_city",
+                    "rcs_city and share_capital go together: give both or neither");
     }
     int rc;
     if (s.nerrors) {

@@ -15,6 +15,7 @@
 #include "../core/account_privacy.h"
 #include "../core/account_tokens.h"
 #include "../core/config.h"
+#include "../core/invite.h"
 #include "../core/log.h"
 #include "../core/outbox_events.h"
 #include "../core/unsubscribe.h"
@@ -75,7 +76,23 @@ static smtp_outcome send_one(db_conn *c, smtp_client *s, arena *a, const outbox_
                              size_t whylen)
 {
     const char *text = it->text, *html = it->html;
-    if (it->token_purpose[0]) {
+    if (!strcmp(it->token_purpose, "invite")) {
+        /* an invitation's link: its own sibling token, unless the invitation was used
+         * (by the link shown on the desk) or has expired meanwhile */
+        char raw[48];
+        bool open;
+        if (invite_token_for_message(c, a, it->id, raw, &open) != DB_OK) {
+            snprintf(why, whylen, "database: token");
+            return SMTP_TEMPORARY;
+        }
+        if (!open) {
+            snprintf(why, whylen, "the invitation was used or has expired");
+            return SMTP_PERMANENT;
+        }
+        text = replace_all(a, text, ACCOUNT_TOKEN_PLACEHOLDER, raw);
+        html = replace_all(a, html, ACCOUNT_TOKEN_PLACEHOLDER, raw);
+        explicit_bzero(raw, sizeof raw);
+    } else if (it->token_purpose[0]) {
         char raw[48];
         if (account_token_make(c, a, it->hub, it->user_id, it->token_purpose, raw) != DB_OK) {
             snprintf(why, whylen, "database: token");

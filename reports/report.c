@@ -18,12 +18,17 @@
  * reports/xsl/NAME-fo.xsl and reports/xsl/NAME-html.xsl. */
 static const rpt_kind kinds[] = {
     {"collection", "Bon d’apport", "Collection list", RPT_BY_PRODUCER | RPT_BY_ROUND,
-     rpt_collection},
-    {"picking", "Liste de préparation", "Picking list", RPT_BY_PICKUP | RPT_BY_ROUND, rpt_picking},
+     rpt_collection, false},
+    {"picking", "Liste de préparation", "Picking list", RPT_BY_PICKUP | RPT_BY_ROUND, rpt_picking,
+     false},
     {"delivery", "Feuille de distribution", "Delivery sheet", RPT_BY_PICKUP | RPT_BY_ROUND,
-     rpt_delivery},
-    {"route", "Feuille de route", "Route sheet", RPT_BY_ROUND, rpt_route},
-    {"invoices", "Factures", "Invoices", RPT_BY_PRODUCER | RPT_BY_PICKUP, rpt_invoices},
+     rpt_delivery, false},
+    {"route", "Feuille de route", "Route sheet", RPT_BY_ROUND, rpt_route, false},
+    {"invoices", "Factures", "Invoices", RPT_BY_PRODUCER | RPT_BY_PICKUP, rpt_invoices, false},
+    {"receipts", "Reçus des commandes papier", "Paper order receipts", RPT_BY_PICKUP | RPT_BY_ROUND,
+     rpt_receipts, false},
+    /* the week's paper order form: printed while the cycle is open, or before */
+    {"orderform", "Bon de commande", "Order form", 0, rpt_orderform, true},
 };
 
 size_t rpt_kind_count(void)
@@ -162,7 +167,7 @@ static int check_filters(const rpt_kind *k, const rpt_request *rq, bool fr, rpt_
 }
 
 /* Load hub, cycle and filters into ctx, refusing what does not exist. */
-static int load_context(rpt_ctx *ctx, bool fr, rpt_error *err)
+static int load_context(rpt_ctx *ctx, const rpt_kind *k, bool fr, rpt_error *err)
 {
     const rpt_request *rq = ctx->rq;
     PGresult *r;
@@ -175,7 +180,7 @@ static int load_context(rpt_ctx *ctx, bool fr, rpt_error *err)
                       fr ? "Aucun cycle %lld pour ce pôle." : "This hub has no cycle %lld.",
                       (long long)rq->cycle_id);
     const char *state = db_val(r, 0, "cycle_state");
-    if (strcmp(state, "batched") != 0 && strcmp(state, "invoiced") != 0)
+    if (!k->before_batch && strcmp(state, "batched") != 0 && strcmp(state, "invoiced") != 0)
         return refuse(err, 409, "cycle_not_batched", "cycle",
                       fr ? "Le cycle %lld est « %s » : les documents existent une fois les "
                            "tournées calculées (km0 batch --cycle %lld)."
@@ -298,7 +303,7 @@ static int begin(db_conn *c, rpt_request *rq, rpt_ctx *ctx, const rpt_kind **k, 
     if (check_filters(*k, rq, fr, err) != 0)
         return -1;
     *ctx = (rpt_ctx){.db = c, .mem = arena_new(), .rq = rq};
-    return load_context(ctx, fr, err);
+    return load_context(ctx, *k, fr, err);
 }
 
 int rpt_render(db_conn *c, const rpt_request *req, buf *out, rpt_error *err)

@@ -74,7 +74,7 @@ DB_STMT(rpt_picking_rows,
         " " ISO("r.departs_at") " AS departs_at, s.id AS stop_id, s.seq AS stop_seq, s.part,"
         " s.parts, " ISO("s.eta") " AS eta, pp.slug AS pickup, pp.name AS pickup_name,"
         " pp.address AS pickup_address, pp.opening, b.bag, b.order_id,"
-        " c.kind AS customer_kind, c.name AS customer_name, c.phone,"
+        " c.kind AS customer_kind, c.name AS customer_name, c.phone, c.email = '' AS paper,"
         " pr.slug AS producer, pr.name AS producer_name, f.sku, f.name AS product, f.unit,"
         " l.quantity_milli, f.weight_g,"
         " coalesce(l.delivered_milli, l.quantity_milli) AS delivered_milli, f.measure,"
@@ -113,13 +113,19 @@ DB_STMT(rpt_delivery_rows,
         " r.id AS round_id, r.seq AS round_seq, v.name AS vehicle_name, s.id AS stop_id,"
         " s.seq AS stop_seq, s.part, s.parts, " ISO("s.eta") " AS eta,"
         " b.bag, b.order_id, c.kind AS customer_kind, c.name AS customer_name, c.legal_name,"
-        " c.phone, po.items, po.nets, po.estimate,"
+        " c.phone, c.email = '' AS paper, po.items, po.nets, po.estimate,"
         " (SELECT count(*) FROM delivery_changes dc WHERE dc.order_id = b.order_id"
-        "   AND dc.kind <> 'weight')::int AS changes"
+        "   AND dc.kind <> 'weight')::int AS changes,"
+        " o.payment_method, pd.due_cents AS to_collect,"
+        " coalesce((SELECT -sum(l.amount_cents) FROM ledger_lines l JOIN ledger_entries e"
+        "   ON e.id = l.entry_id WHERE l.order_id = b.order_id AND l.account IN ('411', '4191')"
+        "   AND e.method IN ('cash', 'cheque', 'card')), 0) AS collected"
         " FROM bags b JOIN round_stops s ON s.id = b.stop_id"
         " JOIN pickup_points pp ON pp.id = s.pickup_point_id JOIN rounds r ON r.id = b.round_id"
         " JOIN vehicles v ON v.id = r.vehicle_id JOIN orders o ON o.id = b.order_id"
         " JOIN customers c ON c.id = o.customer_id JOIN per_order po ON po.order_id = b.order_id"
+        " JOIN order_dues pd ON pd.order_id = b.order_id AND pd.cycle_id = $1::bigint"
+        "   AND pd.hub_id = $2::bigint"
         " WHERE ($3::bigint = 0 OR pp.id = $3::bigint)"
         " AND ($4::bigint = 0 OR pp.id IN (SELECT rs.pickup_point_id FROM round_stops rs"
         "   WHERE rs.round_id = $4::bigint))"
@@ -142,6 +148,31 @@ DB_STMT(rpt_route_rows,
         " WHERE r.cycle_id = $1::bigint AND r.hub_id = $2::bigint"
         " AND ($3::bigint = 0 OR r.id = $3::bigint)"
         " ORDER BY r.seq, s.seq");
+
+/* The receipts put in the bags of paper customers (no e-mail: schema/017_paper.sql):
+ * every line of their orders, bag by bag, with what the invoice will carry. */
+DB_STMT(rpt_receipts_rows,
+        "WITH " BAGS
+        " SELECT b.bag, b.order_id, c.name AS customer_name, c.phone, pp.slug AS pickup,"
+        " pp.name AS pickup_name, pp.address AS pickup_address, pp.opening,"
+        " f.producer_id, pr.name AS producer_name, f.sku, f.name AS product, f.unit,"
+        " l.quantity_milli, l.unit_price_excl_vat_e4, l.vat_rate_bp, l.line_excl_vat_cents"
+        " FROM bags b JOIN round_stops s ON s.id = b.stop_id"
+        " JOIN pickup_points pp ON pp.id = s.pickup_point_id"
+        " JOIN orders o ON o.id = b.order_id JOIN customers c ON c.id = o.customer_id"
+        " JOIN order_lines l ON l.order_id = b.order_id JOIN offers f ON f.id = l.offer_id"
+        " JOIN producers pr ON pr.id = f.producer_id"
+        " WHERE c.email = ''"
+        " AND ($3::bigint = 0 OR b.round_id = $3::bigint)"
+        " AND ($4::bigint = 0 OR s.pickup_point_id = $4::bigint)"
+        " ORDER BY b.bag, pr.name" FR ", f.name" FR ", f.id");
+
+/* The order form's window and what it says about the hub (the offers and pickup
+ * points come through core/orderform.c and core/shop.c, which the desk shares). */
+DB_STMT(rpt_orderform_window,
+        "SELECT " ISO("c.opens_at") " AS opens_at, " ISO("c.closes_at") " AS closes_at,"
+        " extract(isodow FROM c.closes_at)::int AS closes_day"
+        " FROM cycles c WHERE c.id = $1::bigint AND c.hub_id = $2::bigint");
 
 /* The desk's lists, alphabetical; rounds by number. */
 DB_STMT(rpt_desk_rows,
@@ -202,6 +233,18 @@ db_status rpt_db_route(rpt_ctx *ctx, PGresult **r)
         DB_P(db_i64(a, ctx->cycle_id), db_i64(a, ctx->hub_id), db_i64(a, ctx->round_id)));
 }
 
+db_status rpt_db_receipts(rpt_ctx *ctx, PGresult **r)
+{
+    return run_doc(ctx, &rpt_receipts_rows, ctx->round_id, ctx->pickup_id, r);
+}
+
+db_status rpt_db_orderform_window(rpt_ctx *ctx, PGresult **r)
+{
+    arena *a = ctx->mem;
+    return db_run_a(ctx->db, a, &rpt_orderform_window, r,
+                    DB_P(db_i64(a, ctx->cycle_id), db_i64(a, ctx->hub_id)));
+}
+
 db_status rpt_db_desk(db_conn *c, arena *a, int64_t hub, int64_t cycle, PGresult **r)
 {
     return db_run_a(c, a, &rpt_desk_rows, r, DB_P(db_i64(a, cycle), db_i64(a, hub)));
@@ -212,6 +255,11 @@ void rpt_db_query_text(const rpt_ctx *ctx, const char *kind, buf *out)
     if (!strcmp(kind, "invoices")) {
         /* not one row query: the stored invoices are read whole (core/invoice_db.c) */
         buf_printf(out, "-- invoices of cycle %lld are read as stored, through core/invoice_db.c\n",
+                   (long long)ctx->cycle_id);
+        return;
+    }
+    if (!strcmp(kind, "orderform")) {
+        buf_printf(out, "-- the order form of cycle %lld is read through core/orderform.c\n",
                    (long long)ctx->cycle_id);
         return;
     }
@@ -227,6 +275,8 @@ void rpt_db_query_text(const rpt_ctx *ctx, const char *kind, buf *out)
         p[3] = ctx->round_id;
     } else if (!strcmp(kind, "route")) {
         s = &rpt_route_rows;
+    } else if (!strcmp(kind, "receipts")) {
+        s = &rpt_receipts_rows;
     }
     for (const char *q = s->sql; *q; q++) {
         if (*q == '$' && q[1] >= '1' && q[1] <= '4' && !isdigit((unsigned char)q[2])) {

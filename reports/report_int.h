@@ -33,6 +33,7 @@ struct rpt_kind {
     const char *title_fr, *title_en;
     unsigned filters; /* RPT_BY_* it accepts */
     rpt_generate_fn generate;
+    bool before_batch; /* made for a cycle in any state (the order form), not only batched */
 };
 
 /* The generators, one file each. */
@@ -41,6 +42,8 @@ db_status rpt_picking(rpt_ctx *ctx);
 db_status rpt_delivery(rpt_ctx *ctx);
 db_status rpt_route(rpt_ctx *ctx);
 db_status rpt_invoices(rpt_ctx *ctx);
+db_status rpt_orderform(rpt_ctx *ctx); /* rpt_orderform.c */
+db_status rpt_receipts(rpt_ctx *ctx);  /* rpt_receipts.c */
 /* rpt_invoices.c: one stored invoice as an <invoice> element (also used by
  * invoice_doc.c for a single invoice's document). */
 struct inv_stored;
@@ -57,6 +60,8 @@ db_status rpt_db_collection(rpt_ctx *ctx, PGresult **r);
 db_status rpt_db_picking(rpt_ctx *ctx, PGresult **r);
 db_status rpt_db_delivery(rpt_ctx *ctx, PGresult **r);
 db_status rpt_db_route(rpt_ctx *ctx, PGresult **r);
+db_status rpt_db_receipts(rpt_ctx *ctx, PGresult **r);
+db_status rpt_db_orderform_window(rpt_ctx *ctx, PGresult **r); /* opens_at, closes_at */
 /* The statement of document kind with ctx's parameters in place of $1, $2...
  * (all are integers, so no quoting is involved). */
 void rpt_db_query_text(const rpt_ctx *ctx, const char *kind, buf *out);

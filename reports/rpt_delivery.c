@@ -4,11 +4,17 @@
  *   <pickup-point id slug orders items excl-cents vat-cents due-cents>
  *     <name/> <address/> <opening day start end>jeudi 17:00-19:00</opening>
  *     <visit round seq vehicle-name stop part parts eta/>      one per stop there
- *     <customer order bag kind name legal-name phone items excl-cents vat-cents due-cents
- *               changes estimate/>
- *   ...
+ *     <customer order bag kind name legal-name phone items [paper] excl-cents vat-cents
+ *               due-cents [changes] [estimate] payment-method to-collect-cents
+ *               collected-cents/>
  *   </pickup-point> ...
- *   <totals pickup-points orders excl-cents vat-cents due-cents/>
+ *   <totals pickup-points orders excl-cents vat-cents due-cents to-collect-cents collected-cents/>
+ *
+ * What is left to collect at the pickup is what the ledger says the order still owes
+ * (core/payment.h: its invoices, or its total until invoiced, less what was paid, by
+ * transfer, direct debit, balance or earlier at the desk); what was collected is what
+ * the cash-up recorded there (cash, cheque, card): the sheet's "collected" column shows
+ * it, or leaves the box to fill in by hand.
  *
  * The amount due is the order's total including VAT exactly as its invoices
  * will carry it: money_totals_compute over the order's nets as delivered
@@ -49,6 +55,10 @@ static const char *const cols[] = {"pickup_id",
                                    "nets",
                                    "estimate",
                                    "changes",
+                                   "payment_method",
+                                   "to_collect",
+                                   "collected",
+                                   "paper",
                                    NULL};
 enum {
     C_PICKUP_ID,
@@ -76,12 +86,16 @@ enum {
     C_ITEMS,
     C_NETS,
     C_ESTIMATE,
-    C_CHANGES
+    C_CHANGES,
+    C_METHOD,
+    C_TO_COLLECT,
+    C_COLLECTED,
+    C_PAPER
 };
 
 typedef struct {
     int64_t orders, items;
-    cents_t excl, vat, due;
+    cents_t excl, vat, due, to_collect, collected;
 } sums;
 
 /* "producer rate net producer rate net ..." from the query, totalled per seller
@@ -149,13 +163,15 @@ static void write_visits(rpt_ctx *ctx, const rpt_cols *c, int from, int to)
 static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, int from, int to,
                         sums *all)
 {
-    sums s = {0, 0, 0, 0, 0};
+    sums s = {0};
     for (int i = from; i < to; i++) {
         s.orders++;
         s.items += rpt_i(c, i, C_ITEMS);
         s.excl += t[i].excl;
         s.vat += t[i].vat;
         s.due += t[i].incl;
+        s.to_collect += rpt_i(c, i, C_TO_COLLECT) > 0 ? rpt_i(c, i, C_TO_COLLECT) : 0;
+        s.collected += rpt_i(c, i, C_COLLECTED);
     }
     rpt_xml_start(ctx, "pickup-point");
     rpt_xml_attr(ctx, "id", rpt_v(c, from, C_PICKUP_ID));
@@ -165,6 +181,8 @@ static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, 
     rpt_xml_attr_int(ctx, "excl-cents", s.excl);
     rpt_xml_attr_int(ctx, "vat-cents", s.vat);
     rpt_xml_attr_int(ctx, "due-cents", s.due);
+    rpt_xml_attr_int(ctx, "to-collect-cents", s.to_collect);
+    rpt_xml_attr_int(ctx, "collected-cents", s.collected);
     rpt_xml_element(ctx, "name", rpt_v(c, from, C_PICKUP_NAME));
     rpt_xml_element(ctx, "address", rpt_v(c, from, C_PICKUP_ADDRESS));
     rpt_xml_start(ctx, "opening");
@@ -187,6 +205,9 @@ static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, 
             rpt_xml_attr(ctx, "legal-name", rpt_v(c, i, C_LEGAL_NAME));
         rpt_xml_attr(ctx, "phone", rpt_v(c, i, C_PHONE));
         rpt_xml_attr(ctx, "items", rpt_v(c, i, C_ITEMS));
+        /* no e-mail: a receipt in the bag, the invoice printed (schema/017_paper.sql) */
+        if (!strcmp(rpt_v(c, i, C_PAPER), "t"))
+            rpt_xml_attr_bool(ctx, "paper", true);
         rpt_xml_attr_int(ctx, "excl-cents", t[i].excl);
         rpt_xml_attr_int(ctx, "vat-cents", t[i].vat);
         rpt_xml_attr_int(ctx, "due-cents", t[i].incl);
@@ -195,6 +216,9 @@ static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, 
             rpt_xml_attr(ctx, "changes", rpt_v(c, i, C_CHANGES));
         if (*rpt_v(c, i, C_ESTIMATE) == 't')
             rpt_xml_attr_bool(ctx, "estimate", true);
+        rpt_xml_attr(ctx, "payment-method", rpt_v(c, i, C_METHOD));
+        rpt_xml_attr_int(ctx, "to-collect-cents", rpt_i(c, i, C_TO_COLLECT));
+        rpt_xml_attr_int(ctx, "collected-cents", rpt_i(c, i, C_COLLECTED));
         rpt_xml_end(ctx);
     }
     rpt_xml_end(ctx);
@@ -203,6 +227,8 @@ static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, 
     all->excl += s.excl;
     all->vat += s.vat;
     all->due += s.due;
+    all->to_collect += s.to_collect;
+    all->collected += s.collected;
 }
 
 db_status rpt_delivery(rpt_ctx *ctx)
@@ -217,7 +243,7 @@ db_status rpt_delivery(rpt_ctx *ctx)
     money_totals *t = arena_alloc(ctx->mem, sizeof *t * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++)
         t[i] = order_totals(ctx, rpt_v(&c, i, C_NETS));
-    sums all = {0, 0, 0, 0, 0};
+    sums all = {0};
     int points = 0;
     for (int i = 0; i < n;) {
         int end = rpt_run_end(&c, i, C_PICKUP_ID);
@@ -232,6 +258,8 @@ db_status rpt_delivery(rpt_ctx *ctx)
     rpt_xml_attr_int(ctx, "excl-cents", all.excl);
     rpt_xml_attr_int(ctx, "vat-cents", all.vat);
     rpt_xml_attr_int(ctx, "due-cents", all.due);
+    rpt_xml_attr_int(ctx, "to-collect-cents", all.to_collect);
+    rpt_xml_attr_int(ctx, "collected-cents", all.collected);
     rpt_xml_end(ctx);
     return DB_OK;
 }

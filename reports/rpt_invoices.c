@@ -11,7 +11,10 @@
  *       <description/><producer/></line> ...
  *     <vat category rate base-cents vat-cents exemption-code>exemption text</vat> ...
  *     <totals excl-cents vat-cents incl-cents/>
- *     <payment-terms/> <note/> ...
+ *     <payment-terms/>
+ *     <transfer iban bic reference amount-cents beneficiary>   invoices, when the hub gave its IBAN
+ *       <qr size d/></transfer>                            the EPC QR code as an SVG path
+ *     <note/> ...
  *   </invoice>
  *   party: <name/> <legal-form/> <siret/> <vat-number/> <address country/> <email/> <phone/>
  *
@@ -19,6 +22,8 @@
  * today's catalog, producers or customers. Amounts are integer cents; prices,
  * quantities and rates decimal text exactly as stored ("4.1234", "1.5", "5.5").
  */
+#include "../core/bank_id.h"
+#include "../core/epc_qr.h"
 #include "../core/invoicing.h"
 #include "../core/money.h"
 #include "../core/util.h"
@@ -79,6 +84,39 @@ static void vat(rpt_ctx *ctx, const inv_vat *v)
     rpt_xml_end(ctx);
 }
 
+/* How to pay an invoice by transfer: the hub's account as the invoice was issued with
+ * it, the order's reference (core/bank_id.h), the invoice's total, and the EPC QR code a
+ * banking app scans (core/epc_qr.h). Invoices only: a credit note asks for nothing. */
+static void transfer(rpt_ctx *ctx, const inv_stored *s)
+{
+    const invoice *inv = &s->inv;
+    if (inv->type_code != 380 || !s->payment_iban || !*s->payment_iban || !s->order_id ||
+        inv->total_incl <= 0)
+        return;
+    char rf[RF_MAX + 1], grouped[32], iban[48];
+    rf_for(RF_ORDER, s->order_id, rf);
+    const char *beneficiary = s->hub && s->hub->name ? s->hub->name : inv->seller.name;
+    const char *payload = epc_payload(ctx->mem, beneficiary, s->payment_iban, s->payment_bic,
+                                      inv->total_incl, rf, NULL);
+    rpt_xml_start(ctx, "transfer");
+    rpt_xml_attr(ctx, "iban", bank_iban_grouped(s->payment_iban, iban));
+    if (s->payment_bic && *s->payment_bic)
+        rpt_xml_attr(ctx, "bic", s->payment_bic);
+    rpt_xml_attr(ctx, "reference", rf_grouped(rf, grouped));
+    rpt_xml_attr_int(ctx, "amount-cents", inv->total_incl);
+    rpt_xml_attr(ctx, "beneficiary", beneficiary);
+    buf d = BUF_INIT;
+    int size;
+    if (payload && epc_qr_path(&d, payload, &size) == 0) {
+        rpt_xml_start(ctx, "qr");
+        rpt_xml_attr_int(ctx, "size", size);
+        rpt_xml_attr(ctx, "d", buf_str(&d));
+        rpt_xml_end(ctx);
+    }
+    buf_free(&d);
+    rpt_xml_end(ctx);
+}
+
 void rpt_xml_invoice(rpt_ctx *ctx, const inv_stored *s)
 {
     const invoice *inv = &s->inv;
@@ -118,6 +156,7 @@ void rpt_xml_invoice(rpt_ctx *ctx, const inv_stored *s)
     rpt_xml_attr_int(ctx, "incl-cents", inv->total_incl);
     rpt_xml_end(ctx);
     rpt_xml_element(ctx, "payment-terms", inv->payment_terms);
+    transfer(ctx, s);
     for (size_t i = 0; i < inv->nnotes; i++)
         rpt_xml_element(ctx, "note", inv->notes[i]);
     rpt_xml_end(ctx);

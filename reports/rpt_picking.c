@@ -5,7 +5,7 @@
  *     <stop id seq part parts eta bags weight-g>
  *       <pickup-point slug name address opening/>
  *       <bag number order items weight-g>
- *         <customer kind name phone/>
+ *         <customer kind name phone [paper]/>
  *         <item producer producer-name sku product quantity unit weight-g
  *               delivered substitute reason measure estimate actual/>
  *
@@ -49,6 +49,7 @@ static const char *const cols[] = {"round_id",
                                    "weighed_milli",
                                    "substitute",
                                    "reason",
+                                   "paper",
                                    NULL};
 enum {
     C_ROUND,
@@ -82,7 +83,8 @@ enum {
     C_ESTIMATE,
     C_WEIGHED,
     C_SUBSTITUTE,
-    C_REASON
+    C_REASON,
+    C_PAPER
 };
 
 typedef struct {
@@ -134,6 +136,9 @@ static void write_bag(rpt_ctx *ctx, const rpt_cols *c, const int64_t *weight, in
     rpt_xml_attr(ctx, "kind", rpt_v(c, from, C_CUSTOMER_KIND));
     rpt_xml_attr(ctx, "name", rpt_v(c, from, C_CUSTOMER_NAME));
     rpt_xml_attr(ctx, "phone", rpt_v(c, from, C_PHONE));
+    /* no e-mail: the bag gets its printed receipt (rpt_receipts.c) */
+    if (!strcmp(rpt_v(c, from, C_PAPER), "t"))
+        rpt_xml_attr_bool(ctx, "paper", true);
     rpt_xml_end(ctx);
     for (int i = from; i < to; i++) {
         rpt_xml_start(ctx, "item");

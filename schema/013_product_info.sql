@@ -135,6 +135,10 @@ ALTER TABLE offers
     ADD COLUMN photo text,
     ADD COLUMN search tsvector,
     ADD CONSTRAINT offers_photo_fkey FOREIGN KEY (hub_id, photo) REFERENCES photos (hub_id, digest);
+-- what was written before this migration keeps its organic mark as the label that now
+-- carries it (a catalog imported again then finds these products unchanged)
+UPDATE products SET labels = ARRAY['organic'] WHERE organic;
+UPDATE offers SET labels = ARRAY['organic'] WHERE organic;
 COMMENT ON COLUMN offers.search IS 'The offer''s words for the shop''s search (km0_fr), made when its cycle opens.';
 
 -- ---- 3. search -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 pkgs="build-essential pkg-config make gcc clang clang-format cppcheck
 libpq-dev postgresql postgresql-contrib postgresql-15-auto-failover libmicrohttpd-dev libcjson-dev zlib1g-dev libbrotli-dev
-libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev
+libxml2-dev libxslt1-dev libxml2-utils libcmocka-dev libcrypt-dev libqrencode-dev zbar-tools
 fop poppler-utils qpdf libqpdf-dev default-jre-headless libsaxonhe-java
 chromium curl procps iproute2 ca-certificates fonts-dejavu-core
 nginx-light

@@ -24,4 +24,8 @@ void desk_week_sections(buf *b, http_req *req, int64_t cycle, const char *state)
  * "hosts", or a db_status (p_desk_identity.c). */
 int desk_hosts_free(http_req *req, const char *const *hosts, size_t n, refusal *why);
 
+/* Orders by phone and on paper: the order form and the way to type orders
+ * (p_desk_customers.c). */
+void desk_paper_section(buf *b, http_req *req, int64_t cycle, const char *state);
+
 #endif

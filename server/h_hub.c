@@ -14,6 +14,7 @@
 #include "desk.h"
 #include "handlers.h"
 #include "json_in.h"
+#include "pay_json.h"
 
 #include <string.h>
 
@@ -94,6 +95,7 @@ static cJSON *json_template(http_req *req, const hub_template *t)
 static void reply_settings(http_req *req)
 {
     hub_settings s;
+    pay_settings pay;
     const char *updated_at;
     hub_settings_change *ch;
     hub_identity h;
@@ -101,6 +103,8 @@ static void reply_settings(http_req *req)
     const char **hosts;
     size_t n, nhosts;
     int st = hub_settings_get(req->db, req->mem, req->hub_id, &s, &updated_at);
+    if (st == DB_OK)
+        st = pay_settings_get(req->db, req->mem, req->hub_id, &pay);
     if (st == DB_OK)
         st = hub_settings_changes(req->db, req->mem, req->hub_id, CHANGES_SHOWN, &ch, &n);
     if (st == DB_OK)
@@ -114,7 +118,9 @@ static void reply_settings(http_req *req)
         return;
     }
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "settings", json_hub_settings(&s, updated_at));
+    cJSON *settings = json_hub_settings(&s, updated_at);
+    json_add_pay_settings(settings, &pay);
+    cJSON_AddItemToObject(root, "settings", settings);
     cJSON_AddItemToObject(root, "identity", json_identity(req, &h));
     cJSON_AddItemToObject(root, "template", json_template(req, &t));
     cJSON *hl = cJSON_AddArrayToObject(root, "hosts");
@@ -247,9 +253,11 @@ static bool admin_or_reply(http_req *req, const cJSON *body, hub_admin_patch *p)
 }
 
 /* The body's fields into a patch; false after a 422 naming the field. */
-static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch *p)
+static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch *p,
+                           pay_settings_patch *pay)
 {
     memset(p, 0, sizeof *p);
+    memset(pay, 0, sizeof *pay);
     const cJSON *v;
     int64_t n;
     cJSON_ArrayForEach(v, body)
@@ -307,6 +315,9 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
             bool hide = !strcmp(k, "hide_incomplete");
             *(hide ? &p->to.hide_incomplete : &p->to.shop_thumbnails) = cJSON_IsTrue(v);
             *(hide ? &p->set_hide_incomplete : &p->set_shop_thumbnails) = true;
+        } else if ((n = json_pay_setting(req, k, v, pay)) != 0) {
+            if (n < 0)
+                return false;
         } else if (!is_admin_key(k)) {
             return json_field_error(req, k, "unknown_field",
                                     req->lang[0] == 'f' ? "Ce réglage n’existe pas."
@@ -314,6 +325,26 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
         }
     }
     return true;
+}
+
+/* The hub's settings, identity, template and hosts, and how it is paid, in one
+ * transaction: all the fields of a PATCH, or none. */
+typedef struct {
+    http_req *req;
+    const hub_admin_patch *p;
+    const pay_settings_patch *pay;
+    refusal *why;
+} patch_ctx;
+
+static int patch_tx(db_conn *c, void *arg)
+{
+    patch_ctx *x = arg;
+    pay_settings pay_now = {0};
+    int st = hub_admin_update_in_tx(c, x->req->mem, x->req->hub_id, x->p, x->req->session->user_id,
+                                    "api", x->why);
+    return st ? st
+              : pay_settings_update_in_tx(c, x->req->mem, x->req->hub_id, x->pay,
+                                          x->req->session->user_id, "api", &pay_now, x->why);
 }
 
 /* PATCH /api/v1/hub/settings — {"seller_mode": "hub", "max_order_cents": 20000, ...} */
@@ -329,13 +360,14 @@ void h_hub_settings_patch(http_req *req)
         return;
     }
     hub_admin_patch p = {0};
-    if (!patch_or_reply(req, body, &p.settings) || !admin_or_reply(req, body, &p))
+    pay_settings_patch pay;
+    if (!patch_or_reply(req, body, &p.settings, &pay) || !admin_or_reply(req, body, &p))
         return;
     refusal why = {0};
     int st = p.set_hosts ? desk_hosts_free(req, p.hosts, p.nhosts, &why) : 0;
+    patch_ctx x = {req, &p, &pay, &why};
     if (st == 0)
-        st = hub_admin_update(req->db, req->mem, req->hub_id, &p, req->session->user_id, "api",
-                              &why);
+        st = db_transaction(req->db, false, patch_tx, &x);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

@@ -5,14 +5,33 @@
 #include "handlers.h"
 #include "json_out.h"
 #include "order_body.h" /* the body reader, apart to be fuzzed alone */
+#include "pay_json.h"
 
 #include <string.h>
+
+/* The order with how to pay it ("payment": core/payment.h's instructions), and what was
+ * delivered when d is given. */
+static void reply_order(http_req *req, const order *o, const order_delivery *d)
+{
+    pay_instr p;
+    bool found;
+    /* read after the order's transaction: when the database is out of reach by then, the
+     * order is still saved and said so (200); only its payment block is left out, and
+     * GET gives it back (a saved write never reads as a failure) */
+    int st = pay_order_instructions(req->db, req->mem, req->hub_id, o->id,
+                                    req->session->customer_id, &p, &found);
+    cJSON *root = json_order_delivered(o, d);
+    if (st == DB_OK && found)
+        cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(root, "order"), "payment",
+                              json_pay_instr(&p));
+    http_reply_json(req, 200, root);
+}
 
 /* PUT /api/v1/cycles/{id}/order — set the whole order; 200 with totals, 409 out of
  * stock, 422 invalid, 403 when the cycle is not open. */
 void h_order_put(http_req *req)
 {
-    order_in in = {req->hub_id, 0, req->session->customer_id, NULL, NULL, 0};
+    order_in in = {req->hub_id, 0, req->session->customer_id, NULL, NULL, 0, NULL, 0};
     cJSON *body;
     if (!http_id_or_reply(req, "id", &in.cycle) || !(body = http_json_body(req)) ||
         !order_body_or_reply(req, body, &in))
@@ -24,7 +43,7 @@ void h_order_put(http_req *req)
         http_reply_failure(req, st, &why);
         return;
     }
-    http_reply_json(req, 200, json_order(&o));
+    reply_order(req, &o, NULL);
 }
 
 bool caller_order_or_reply(http_req *req, const char *param, order *o)
@@ -74,7 +93,7 @@ void h_order_get(http_req *req)
     order o;
     order_delivery d;
     if (caller_order_or_reply(req, "id", &o) && order_delivery_or_reply(req, &o, &d))
-        http_reply_json(req, 200, json_order_delivered(&o, &d));
+        reply_order(req, &o, &d);
 }
 
 /* DELETE /api/v1/cycles/{id}/order — cancel, releasing the stock; 204. */

@@ -26,6 +26,8 @@ static cJSON *customer_json(const people_customer *c)
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddStringToObject(o, "email", c->email);
     cJSON_AddStringToObject(o, "phone", c->phone);
+    /* no e-mail: registered by phone, documents printed (schema/017_paper.sql) */
+    cJSON_AddBoolToObject(o, "paper", !*c->email);
     if (!strcmp(c->kind, "business")) {
         cJSON_AddStringToObject(o, "legal_name", c->legal_name);
         cJSON_AddStringToObject(o, "siret", c->siret);

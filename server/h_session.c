@@ -1,6 +1,7 @@
 /*
  * server/h_session.c — POST/GET/DELETE /api/v1/session: log in and out with JSON.
  */
+#include "../core/customer_offline.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "session.h"
@@ -30,6 +31,11 @@ void h_session_create(http_req *req)
         !json_str_or_reply(req, body, "password", 256, true, &password))
         return;
     bool fr = req->lang[0] == 'f';
+    refusal why = {0};
+    if (customer_login_refusal(email, &why)) { /* a phone customer has no account */
+        http_reply_refusal(req, &why);
+        return;
+    }
     account_user user;
     login_result res;
     int st = account_login(req->db, req->mem, req->hub_id, email, password, &user, &res);

@@ -49,6 +49,15 @@ void p_weigh_line(http_req *req);
 void p_weigh_file(http_req *req);
 void p_weigh_shortage(http_req *req);
 void p_order_substitution(http_req *req);
+/* h_customers.c: customers without internet, orders typed for them */
+void h_customer_create(http_req *req);
+void h_order_put_for(http_req *req);
+void h_order_get_for(http_req *req);
+/* p_desk_customers.c, p_desk_orders.c: the same on the desk */
+void p_desk_customers(http_req *req);
+void p_desk_customer_create(http_req *req);
+void p_desk_order_form(http_req *req);
+void p_desk_order_save(http_req *req);
 /* h_batch.c */
 void h_cycle_batch(http_req *req);
 void h_cycle_rounds(http_req *req);
@@ -194,6 +203,29 @@ void h_outbox_list(http_req *req);
 void h_outbox_retry(http_req *req);
 void h_messages_send(http_req *req);
 void h_payment_reminders(http_req *req);
+/* payments: h_payments.c (JSON), p_desk_cashup.c, p_desk_pay.c, p_desk_bank.c,
+ * p_desk_sepa.c, p_desk_settings_pay.c (the desk) */
+void h_payments_outstanding(http_req *req);
+void h_payment_record(http_req *req);
+void h_payments_import(http_req *req);
+void h_payments_unmatched(http_req *req);
+void h_balance(http_req *req);
+void p_desk_cashup(http_req *req);
+void p_desk_cashup_pay(http_req *req);
+void p_desk_payments(http_req *req);
+void p_desk_pay_customer(http_req *req);
+void p_desk_pay_topup(http_req *req);
+void p_desk_pay_refund(http_req *req);
+void p_desk_bank(http_req *req);
+void p_desk_bank_import(http_req *req);
+void p_desk_bank_resolve(http_req *req);
+void p_desk_mandates(http_req *req);
+void p_desk_mandate_add(http_req *req);
+void p_desk_mandate_revoke(http_req *req);
+void p_desk_sepa_batch(http_req *req);
+void p_desk_sepa_file(http_req *req);
+void p_desk_settings_pay(http_req *req);
+void p_desk_settings_pay_save(http_req *req);
 /* producer page: p_producer.c */
 void p_producer(http_req *req);
 void p_producer_catalog(http_req *req);

@@ -226,6 +226,13 @@ cJSON *json_order_delivered(const order *o, const order_delivery *d)
     add_dec(j, "weight_kg", o->weight_g, 3, 0);
     cJSON_AddBoolToObject(j, "editable", o->editable);
     cJSON_AddStringToObject(j, "updated_at", o->updated_at ? o->updated_at : "");
+    if (o->payment_method && *o->payment_method)
+        cJSON_AddStringToObject(j, "payment_method", o->payment_method);
+    /* typed by a coordinator for the customer (phone, paper form): who and when */
+    if (o->entered_by) {
+        cJSON_AddNumberToObject(j, "entered_by", (double)o->entered_by);
+        cJSON_AddStringToObject(j, "entered_at", o->entered_at ? o->entered_at : "");
+    }
     return root;
 }
 

@@ -44,6 +44,11 @@ bool order_body_or_reply(http_req *req, const cJSON *body, order_in *in)
     if (!json_str_or_reply(req, body, "pickup_point", 64, true, &pickup))
         return false;
     in->pickup_point = pickup;
+    /* optional: absent keeps the order's way to pay (a new order: the cycle's first) */
+    const char *method;
+    if (!json_str_or_reply(req, body, "payment_method", 16, false, &method))
+        return false;
+    in->payment_method = *method ? method : NULL;
     const cJSON *lines = cJSON_GetObjectItemCaseSensitive(body, "lines");
     if (!cJSON_IsArray(lines))
         return json_field_error(req, "lines", "invalid_field",

@@ -4,6 +4,7 @@
  * Forms post back to themselves; on an error the page comes back with the
  * message next to the field and everything typed kept (except passwords).
  */
+#include "../core/customer_offline.h"
 #include "handlers.h"
 #include "http_input.h"
 #include "page.h"
@@ -124,6 +125,11 @@ void p_login(http_req *req)
         render_login(req, 422, email,
                      TR(req, "Indiquez votre adresse e-mail et votre mot de passe.",
                         "Give your email address and password."));
+        return;
+    }
+    refusal why = {0};
+    if (customer_login_refusal(email, &why)) { /* a phone customer has no account */
+        render_login(req, 422, email, refusal_text(&why, req->lang));
         return;
     }
     account_user user;

@@ -70,6 +70,18 @@ static const struct {
     {"queued", "Message en file : il part dans un instant.", "Message queued: it leaves shortly."},
     {"retried", "Le message repart.", "The message goes again."},
     {"reminded", "Rappels de paiement en file.", "Payment reminders queued."},
+    {"paid", "Paiement enregistré.", "Payment recorded."},
+    {"already_recorded", "Ce paiement était déjà enregistré : rien de plus.",
+     "This payment was recorded already: nothing more."},
+    {"topped_up", "Solde crédité.", "Balance topped up."},
+    {"refunded", "Remboursement enregistré.", "Refund recorded."},
+    {"resolved", "Ligne rapprochée.", "Line matched."},
+    {"mandate_added", "Mandat enregistré.", "Mandate recorded."},
+    {"revoked", "Mandat révoqué.", "Mandate revoked."},
+    {"batched_debits", "Prélèvement préparé : téléchargez son fichier ci-dessous.",
+     "Direct debit prepared: download its file below."},
+    {"nothing_due", "Rien n’est dû par prélèvement : aucun fichier.",
+     "Nothing is due by direct debit: no file."},
     {"hub_created",
      "Le groupement est créé : ajoutez ses producteurs, ses points de retrait et "
      "ses véhicules.",
@@ -83,6 +95,8 @@ static const struct {
     {"role_removed", "Rôle de coordination retiré.", "Coordinator role removed."},
     {"suspended", "Producteur suspendu : ses lignes déjà commandées restent et seront livrées.",
      "Producer suspended: the lines already ordered stay and will be delivered."},
+    {"registered", "Client inscrit.", "Customer registered."},
+    {"order_saved", "Commande enregistrée.", "Order saved."},
 };
 
 void desk_notice(buf *b, http_req *req)
@@ -269,12 +283,16 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
                "<ul class=\"cats\"><li><a href=\"/desk/producers\">%s</a></li>"
                "<li><a href=\"/desk/pickup-points\">%s</a></li>"
                "<li><a href=\"/desk/vehicles\">%s</a></li><li><a href=\"/desk/people\">%s</a>"
-               "</li><li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
+               "</li><li><a href=\"/desk/payments\">%s</a></li>"
+               "<li><a href=\"/desk/hub\">%s</a></li><li><a href=\"/desk/settings\">%s"
                "</a></li><li><a href=\"/desk/messages\">%s</a></li></ul>",
                TR(req, "Producteurs", "Producers"), TR(req, "Points de retrait", "Pickup points"),
                TR(req, "Véhicules", "Vans"), TR(req, "Personnes", "People"),
-               TR(req, "Le groupement", "The hub"), TR(req, "Réglages", "Settings"),
-               TR(req, "Messages", "Messages"));
+               TR(req, "Paiements", "Payments"), TR(req, "Le groupement", "The hub"),
+               TR(req, "Réglages", "Settings"), TR(req, "Messages", "Messages"));
+    buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
+               TR(req, "Clients sans internet : inscrire, saisir une commande",
+                  "Customers without internet: register, type an order"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);
@@ -543,7 +561,14 @@ void p_desk_cycle(http_req *req)
     if (!strcmp(state, "open"))
         buf_printf(&b, "<a class=\"btn\" href=\"/desk/cycles/%lld/close\">%s</a>", (long long)id,
                    TR(req, "Clore maintenant…", "Close now…"));
+    if (strcmp(state, "draft") != 0 && strcmp(state, "open") != 0)
+        buf_printf(&b,
+                   "<a class=\"btn secondary\" href=\"/desk/cycles/%lld/cashup\">%s</a>"
+                   "<a class=\"btn secondary\" href=\"/desk/payments?cycle=%lld\">%s</a>",
+                   (long long)id, TR(req, "Encaissement au retrait", "Cash-up at the pickup"),
+                   (long long)id, TR(req, "Qui doit quoi", "Who owes what"));
     buf_puts(&b, "</div>");
+    desk_paper_section(&b, req, id, state);
     desk_week_sections(&b, req, id, state);
     desk_invoices_section(&b, req, id, state);
     render_pickups(&b, req, pp);

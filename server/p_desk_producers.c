@@ -238,11 +238,19 @@ static void account_section(buf *b, http_req *req, const producer_record *p,
                TR(req, "Compte du producteur", "Producer account"));
     if (sent) {
         buf_printf(b, "<div class=\"notice\" role=\"status\"><p>%s</p>",
-                   TR(req,
-                      "Invitation prête. Transmettez ce lien au producteur (il sert une fois) : "
-                      "il y choisira son mot de passe.",
-                      "Invitation ready. Pass this link on to the producer (it serves once): "
-                      "they will choose their password there."));
+                   sent->mailed
+                       ? TR(req,
+                            "Invitation envoyée par e-mail. Si elle n’arrive pas, transmettez ce "
+                            "lien au producteur (il sert une fois) : il y choisira son mot de "
+                            "passe.",
+                            "Invitation sent by email. If it does not arrive, pass this link on "
+                            "to the producer (it serves once): they will choose their password "
+                            "there.")
+                       : TR(req,
+                            "Invitation prête. Transmettez ce lien au producteur (il sert une "
+                            "fois) : il y choisira son mot de passe.",
+                            "Invitation ready. Pass this link on to the producer (it serves "
+                            "once): they will choose their password there."));
         buf_puts(b, "<p><label for=\"invite-link\">");
         buf_puts(b, TR(req, "Lien d’invitation", "Invitation link"));
         buf_puts(b, "</label><input type=\"text\" readonly id=\"invite-link\" value=\"");

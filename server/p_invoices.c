@@ -219,6 +219,9 @@ void p_desk_invoice_list(http_req *req)
         buf_html(&b, rows[i].seller_name);
         buf_puts(&b, "</td><td>");
         buf_html(&b, rows[i].buyer_name);
+        if (rows[i].paper)
+            buf_printf(&b, " <span class=\"badge\">%s</span>",
+                       TR(req, "à imprimer (sans e-mail)", "to print (no e-mail)"));
         buf_printf(&b, "</td><td class=\"num\" data-l=\"%s\">",
                    TR(req, "Total TTC", "Total incl. VAT"));
         fmt_money(&b, req, rows[i].incl);

@@ -17,6 +17,7 @@
 #include "json_out.h"
 #include "p_invoices.h"
 #include "page.h"
+#include "pay_html.h"
 
 #include <string.h>
 
@@ -370,6 +371,7 @@ void p_order_show(http_req *req)
     render_substitutions(&b, req, &o, &d);
     render_lines(&b, req, &o, &d, delivery);
     render_totals(&b, req, &o, delivery);
+    pay_html_order_section(&b, req, o.id, o.cycle, o.editable);
     order_invoices_section(&b, req, o.id);
     if (o.editable) {
         render_pickup_change(&b, req, &o, pickups, np);
@@ -446,11 +448,37 @@ void p_order_cancel(http_req *req)
     http_reply_redirect(req, "/orders?cancelled=1");
 }
 
+/* The payment of the order listed: a word, and for a transfer still due, how to pay it. */
+static void list_payment(buf *b, http_req *req, int64_t order_id, const pay_instr *p, size_t np)
+{
+    for (size_t i = 0; i < np; i++) {
+        if (p[i].due.order_id != order_id)
+            continue;
+        buf_puts(b, " · ");
+        if (!strcmp(p[i].status, "due")) {
+            buf_puts(b, TR(req, "à payer ", "to pay "));
+            fmt_money(b, req, p[i].due.due);
+        } else if (!strcmp(p[i].status, "paid") || !strcmp(p[i].status, "overpaid")) {
+            buf_puts(b, TR(req, "payée", "paid"));
+        }
+        buf_puts(b, "</small>");
+        if (p[i].due.due > 0 && p[i].due.method == PAY_TRANSFER)
+            pay_html_instructions(b, req, &p[i], true);
+        return;
+    }
+    buf_puts(b, "</small>");
+}
+
 /* GET /orders — every order of the consumer. */
 void p_orders_list(http_req *req)
 {
     PGresult *r;
+    pay_instr *pay;
+    size_t np;
     int st = order_list(req->db, req->mem, req->hub_id, req->session->customer_id, &r);
+    if (st == DB_OK)
+        st = pay_customer_instructions(req->db, req->mem, req->hub_id, req->session->customer_id,
+                                       &pay, &np);
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -487,7 +515,8 @@ void p_orders_list(http_req *req)
                 buf_printf(&b, " · %s ", TR(req, "montant final", "final amount"));
                 fmt_money(&b, req, db_int(r, i, "invoiced_incl"));
             }
-            buf_puts(&b, "</small></li>");
+            list_payment(&b, req, db_int(r, i, "id"), pay, np);
+            buf_puts(&b, "</li>");
         }
         buf_puts(&b, "</ul>");
     }

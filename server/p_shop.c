@@ -20,6 +20,7 @@
 #include "handlers.h"
 #include "page.h"
 #include "shop_page.h"
+#include "pay_html.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,13 @@ void shop_render(http_req *req, int status, shop_view *v)
             render_pickups(&b, req, v);
         else
             render_pickup_line(&b, req, v);
+        /* how to pay: chosen with the first save (then on the order's page) */
+        if (!v->current || error_for(v, "payment_method"))
+            pay_html_methods(&b, req, v->cycle,
+                             v->typed     ? form_get(v->typed, "payment_method")
+                             : v->current ? v->current->payment_method
+                                          : NULL,
+                             error_for(v, "payment_method"));
     }
     render_categories(&b, req, v, in_form);
     if (!v->noffers && v->search.active)

@@ -58,10 +58,11 @@ static const char *destination(http_req *req, const shop_view *v, const char *go
 }
 
 static bool unchanged(const shop_view *v, const order_line_in *lines, const int64_t *offers,
-                      size_t n, const char *pickup)
+                      size_t n, const char *pickup, const char *method)
 {
     const order *o = v->current;
-    if (!o || o->nlines != n || strcmp(o->pickup_point, pickup) != 0)
+    if (!o || o->nlines != n || strcmp(o->pickup_point, pickup) != 0 ||
+        (method && strcmp(method, o->payment_method) != 0))
         return false;
     for (size_t i = 0; i < n; i++) {
         bool same = false;
@@ -97,6 +98,8 @@ static void refusal_errors(http_req *req, shop_view *v, const refusal *why,
         field = first_field ? first_field : "pickup";
     else if (why->field && !strncmp(why->field, "pickup", 6))
         field = "pickup";
+    else if (why->field && !strcmp(why->field, "payment_method"))
+        field = "payment_method";
     else if (why->field && sscanf(why->field, "lines[%zu]", &line) == 1 && line < nl)
         field = merged[line].field;
     else if (why->field && !strcmp(why->field, "lines")) /* the whole order: its first box here */
@@ -206,11 +209,12 @@ void p_order_submit(http_req *req)
         shop_render(req, 422, &v);
         return;
     }
-    if (unchanged(&v, lines, offers, nl, pickup)) {
+    const char *method = form_get(&f, "payment_method");
+    if (unchanged(&v, lines, offers, nl, pickup, method)) {
         http_reply_redirect(req, destination(req, &v, go, true));
         return;
     }
-    order_in in = {req->hub_id, v.cycle, req->session->customer_id, pickup, lines, nl};
+    order_in in = {req->hub_id, v.cycle, req->session->customer_id, pickup, lines, nl, method, 0};
     order o;
     refusal why = {0};
     st = order_put(req->db, req->mem, &in, &o, &why);

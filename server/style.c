@@ -115,6 +115,12 @@ static const char stylesheet[] =
     /* the packing table (server/p_weigh.c): one small form per line */
     ".weigh form{flex:1 1 100%;margin:0}.weigh p{margin:0}.weigh label{margin:.3rem 0 .1rem}"
     ".weigh .done{display:block;color:var(--green)}\n"
+    /* payments: the EPC QR code a banking app scans, the cash-up's one form per bag */
+    "svg.qr{display:block;width:12rem;max-width:100%;height:auto;margin:.5rem 0}\n"
+    ".pay{border:1px solid var(--line);background:#fff;padding:.5rem .75rem;margin:1rem 0}\n"
+    ".bag{border-bottom:1px solid var(--line);padding:.5rem 0}.bag form{display:flex;"
+    "flex-wrap:wrap;gap:.25rem .5rem;align-items:flex-end}.bag label{margin:0}"
+    ".bag input{width:7rem}.bag .paid{color:var(--green);font-weight:600}\n"
     /* narrow screens and large text: one block per table row, cells labelled */
     "@media (max-width:40em){table,thead,tbody,tfoot,tr,th,td,caption{display:block}"
     "thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"

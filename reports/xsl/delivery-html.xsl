@@ -55,6 +55,12 @@
             <xsl:with-param name="k" select="'due'"/><xsl:with-param name="class" select="'num'"/>
           </xsl:call-template>
           <xsl:call-template name="th">
+            <xsl:with-param name="k" select="'to-collect'"/><xsl:with-param name="class" select="'num'"/>
+          </xsl:call-template>
+          <xsl:call-template name="th">
+            <xsl:with-param name="k" select="'collected'"/><xsl:with-param name="class" select="'num'"/>
+          </xsl:call-template>
+          <xsl:call-template name="th">
             <xsl:with-param name="k" select="'signature'"/><xsl:with-param name="class" select="'sign'"/>
           </xsl:call-template>
         </tr>
@@ -68,6 +74,11 @@
               <xsl:if test="@legal-name and @legal-name != @name">
                 <div class="small"><xsl:value-of select="@legal-name"/></div>
               </xsl:if>
+              <xsl:if test="@paper = 'true'">
+                <div class="paper">
+                  <xsl:call-template name="t"><xsl:with-param name="k" select="'paper-invoice'"/></xsl:call-template>
+                </div>
+              </xsl:if>
             </td>
             <td><xsl:value-of select="@phone"/></td>
             <td class="num"><xsl:value-of select="@items"/></td>
@@ -75,6 +86,23 @@
               <xsl:call-template name="money"><xsl:with-param name="cents" select="@due-cents"/></xsl:call-template>
               <xsl:if test="@changes or @estimate">
                 <div class="small"><i><xsl:call-template name="order-changes"/></i></div>
+              </xsl:if>
+            </td>
+            <td class="num">
+              <xsl:choose>
+                <xsl:when test="not(@to-collect-cents)"/>
+                <xsl:when test="@to-collect-cents &lt;= 0"><xsl:call-template name="t"><xsl:with-param name="k" select="'paid'"/></xsl:call-template></xsl:when>
+                <xsl:otherwise>
+                  <xsl:call-template name="money"><xsl:with-param name="cents" select="@to-collect-cents"/></xsl:call-template>
+                  <xsl:if test="@payment-method != 'onsite'">
+                    <div class="small"><xsl:call-template name="t"><xsl:with-param name="k" select="concat('pay-', @payment-method)"/></xsl:call-template></div>
+                  </xsl:if>
+                </xsl:otherwise>
+              </xsl:choose>
+            </td>
+            <td class="num sign">
+              <xsl:if test="@collected-cents and @collected-cents != 0">
+                <xsl:call-template name="money"><xsl:with-param name="cents" select="@collected-cents"/></xsl:call-template>
               </xsl:if>
             </td>
             <td class="sign"></td>

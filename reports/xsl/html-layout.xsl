@@ -47,6 +47,9 @@ td { border-bottom: .3pt solid #999; padding: 1.5pt 3pt; vertical-align: top; }
 .total td { border-top: .8pt solid #000; font-weight: bold; }
 footer { font-size: 7.5pt; color: #444; margin-top: 3mm; }
 .sum { margin-top: 3mm; }
+.paper { font-weight: bold; border: 1pt solid #000; padding: 0 2pt; }
+.receipt { font-size: 11pt; }
+.receipt-total { font-size: 14pt; text-align: right; }
 @media screen { body { padding: 8mm; } .sheet { border-bottom: 2px dashed #bbb; margin-bottom: 8mm; padding-bottom: 8mm; } }
 @media screen and (max-width: 40em) {
   body { padding: 3mm; overflow-wrap: anywhere; }

@@ -149,6 +149,12 @@
         </fo:block>
         <fo:block font-size="10.5pt" font-weight="bold"><xsl:value-of select="k:buyer/k:name"/></fo:block>
         <xsl:apply-templates select="k:buyer" mode="identity"/>
+        <!-- a buyer without e-mail gets this invoice on paper (schema/017_paper.sql) -->
+        <xsl:if test="not(string(k:buyer/k:email))">
+          <fo:block space-before="1.5mm" font-size="9pt" font-weight="bold">
+            <xsl:call-template name="t"><xsl:with-param name="k" select="'paper-invoice-note'"/></xsl:call-template>
+          </fo:block>
+        </xsl:if>
         <xsl:for-each select="k:delivery-place">
           <fo:block space-before="1.5mm" font-size="8pt">
             <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-delivery-place'"/></xsl:call-template>
@@ -337,6 +343,7 @@
       <xsl:text> : </xsl:text>
       <xsl:call-template name="date-short"><xsl:with-param name="d" select="@due-date"/></xsl:call-template>
     </fo:block>
+    <xsl:apply-templates select="k:transfer"/>
     <xsl:if test="k:note">
       <fo:block space-before="3mm" font-weight="bold" keep-with-next.within-page="always">
         <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-mentions'"/></xsl:call-template>
@@ -345,5 +352,49 @@
         <fo:block font-size="8pt"><xsl:value-of select="."/></fo:block>
       </xsl:for-each>
     </xsl:if>
+  </xsl:template>
+
+  <!-- Paying by transfer: beneficiary, IBAN, BIC, reference, amount, and the EPC QR code
+       drawn as SVG (FOP renders it as vector paths) beside them. -->
+  <xsl:template match="k:transfer">
+    <fo:table space-before="3mm" table-layout="fixed" width="100%" keep-together.within-page="always">
+      <fo:table-column column-width="proportional-column-width(1)"/>
+      <fo:table-column column-width="32mm"/>
+      <fo:table-body>
+        <fo:table-row>
+          <fo:table-cell>
+            <fo:block font-weight="bold">
+              <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-transfer'"/></xsl:call-template>
+            </fo:block>
+            <fo:block><xsl:value-of select="@beneficiary"/></fo:block>
+            <fo:block>IBAN <xsl:value-of select="@iban"/></fo:block>
+            <xsl:if test="@bic"><fo:block>BIC <xsl:value-of select="@bic"/></fo:block></xsl:if>
+            <fo:block>
+              <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-reference'"/></xsl:call-template>
+              <xsl:text> : </xsl:text>
+              <fo:inline font-weight="bold"><xsl:value-of select="@reference"/></fo:inline>
+            </fo:block>
+            <fo:block>
+              <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-amount'"/></xsl:call-template>
+              <xsl:text> : </xsl:text>
+              <xsl:call-template name="money"><xsl:with-param name="cents" select="@amount-cents"/></xsl:call-template>
+            </fo:block>
+          </fo:table-cell>
+          <fo:table-cell>
+            <xsl:if test="k:qr">
+              <fo:block>
+                <fo:instream-foreign-object content-width="30mm" content-height="30mm">
+                  <svg:svg xmlns:svg="http://www.w3.org/2000/svg" width="30mm" height="30mm"
+                           viewBox="0 0 {k:qr/@size} {k:qr/@size}">
+                    <svg:rect width="{k:qr/@size}" height="{k:qr/@size}" fill="#ffffff"/>
+                    <svg:path fill="#000000" d="{k:qr/@d}"/>
+                  </svg:svg>
+                </fo:instream-foreign-object>
+              </fo:block>
+            </xsl:if>
+          </fo:table-cell>
+        </fo:table-row>
+      </fo:table-body>
+    </fo:table>
   </xsl:template>
 </xsl:stylesheet>

@@ -97,6 +97,10 @@ h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
         <div class="inv-label"><xsl:call-template name="t"><xsl:with-param name="k" select="'inv-buyer'"/></xsl:call-template></div>
         <div class="inv-buyer-name"><xsl:value-of select="k:buyer/k:name"/></div>
         <xsl:apply-templates select="k:buyer" mode="identity"/>
+        <!-- a buyer without e-mail gets this invoice on paper (schema/017_paper.sql) -->
+        <xsl:if test="not(string(k:buyer/k:email))">
+          <p class="paper"><xsl:call-template name="t"><xsl:with-param name="k" select="'paper-invoice-note'"/></xsl:call-template></p>
+        </xsl:if>
         <xsl:for-each select="k:delivery-place">
           <p class="small">
             <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-delivery-place'"/></xsl:call-template>
@@ -126,6 +130,21 @@ h2.inv-h { border: 0; font-size: 9.5pt; margin: 6mm 0 1mm; }
         <xsl:text> : </xsl:text>
         <xsl:call-template name="date-short"><xsl:with-param name="d" select="@due-date"/></xsl:call-template>
       </p>
+      <xsl:for-each select="k:transfer">
+        <p>
+          <b><xsl:call-template name="t"><xsl:with-param name="k" select="'inv-transfer'"/></xsl:call-template></b><br/>
+          <xsl:value-of select="@beneficiary"/> · IBAN <xsl:value-of select="@iban"/>
+          <xsl:if test="@bic"> · BIC <xsl:value-of select="@bic"/></xsl:if><br/>
+          <xsl:call-template name="t"><xsl:with-param name="k" select="'inv-reference'"/></xsl:call-template>
+          <xsl:text> : </xsl:text><b><xsl:value-of select="@reference"/></b>
+        </p>
+        <xsl:if test="k:qr">
+          <svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 {k:qr/@size} {k:qr/@size}">
+            <rect width="{k:qr/@size}" height="{k:qr/@size}" fill="#fff"/>
+            <path fill="#000" d="{k:qr/@d}"/>
+          </svg>
+        </xsl:if>
+      </xsl:for-each>
       <xsl:if test="k:note">
         <h2 class="inv-h"><xsl:call-template name="t"><xsl:with-param name="k" select="'inv-mentions'"/></xsl:call-template></h2>
         <p class="inv-notes">

@@ -10,6 +10,10 @@
                 xmlns:fo="http://www.w3.org/1999/XSL/Format"
                 xmlns:k="urn:km0:report:1" exclude-result-prefixes="k">
   <xsl:import href="fo-layout.xsl"/>
+  <!-- a customer without e-mail: a printed receipt goes in the bag (receipts document) -->
+  <xsl:variable name="paper-mark">
+    <xsl:call-template name="t"><xsl:with-param name="k" select="'paper-receipt'"/></xsl:call-template>
+  </xsl:variable>
 
   <xsl:template match="/*" mode="sections">
     <xsl:choose>
@@ -89,6 +93,11 @@
         <fo:block font-weight="bold">
           <xsl:call-template name="t"><xsl:with-param name="k" select="'bag'"/></xsl:call-template>
           <xsl:value-of select="concat(' ', @number, ' — ', k:customer/@name)"/>
+          <xsl:if test="k:customer/@paper = 'true'">
+            <fo:inline border="1pt solid #000" padding="0 2pt">
+              <xsl:value-of select="concat(' ', $paper-mark, ' ')"/>
+            </fo:inline>
+          </xsl:if>
           <fo:inline font-weight="normal">
             <xsl:if test="k:customer/@phone != ''">
               <xsl:value-of select="concat(' · ', k:customer/@phone)"/>

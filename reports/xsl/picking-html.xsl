@@ -67,6 +67,12 @@
                 <xsl:call-template name="t"><xsl:with-param name="k" select="'bag'"/></xsl:call-template>
                 <xsl:value-of select="concat(' ', @number, ' — ', k:customer/@name)"/>
               </b>
+              <xsl:if test="k:customer/@paper = 'true'">
+                <xsl:text> </xsl:text>
+                <span class="paper">
+                  <xsl:call-template name="t"><xsl:with-param name="k" select="'paper-receipt'"/></xsl:call-template>
+                </span>
+              </xsl:if>
               <xsl:if test="k:customer/@phone != ''">
                 <xsl:value-of select="concat(' · ', k:customer/@phone)"/>
               </xsl:if>

@@ -9,11 +9,14 @@
  * of its own). Text: accepted text is valid UTF-8 within its count and holds none
  * of the characters XML 1.0 forbids (checked here byte by byte, not with the code
  * under test); text_xml_safe always yields text that the check accepts, and gives
- * back its argument itself when that is already clean.
+ * back its argument itself when that is already clean. Phone numbers: a number
+ * accepted is stored as digits, spaces and a leading "+" only, within PHONE_MAX, and
+ * its stored form is accepted again as itself (typing it back finds the same number).
  */
 #include "../../core/arena.h"
 #include "../../core/money.h"
 #include "../../core/parse.h"
+#include "../../core/phone.h"
 #include "../../core/text.h"
 #include "../../core/util.h"
 
@@ -122,6 +125,23 @@ static void check_text(const char *s, size_t len)
     arena_free(a);
 }
 
+static void check_phone(const char *s)
+{
+    char out[PHONE_MAX], again[PHONE_MAX], key[PHONE_MAX];
+    phone_key(s, key);
+    require(strlen(key) < PHONE_MAX && strspn(key, "0123456789") == strlen(key), "phone key");
+    if (!phone_parse(s, out))
+        return;
+    size_t n = strlen(out);
+    require(n > 0 && n < PHONE_MAX, "phone length");
+    for (size_t i = 0; i < n; i++)
+        require((out[i] >= '0' && out[i] <= '9') || out[i] == ' ' || (i == 0 && out[i] == '+'),
+                "phone characters");
+    require(phone_parse(out, again) && !strcmp(out, again), "phone stored form is stable");
+    phone_key(out, key);
+    require(strlen(key) >= 8, "a whole number has a search key");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 4096)
@@ -134,6 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_date(s);
     check_numbers(s);
     check_text(s, len);
+    check_phone(s);
     free(s);
     return 0;
 }

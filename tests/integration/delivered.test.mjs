@@ -368,11 +368,16 @@ describe('delivered quantities: weighed goods, shortages, invoices for what was 
     assert.equal(db.one(`SELECT state FROM cycles WHERE id = ${cycle}`), 'batched');
     const confirm = await coord.get(`/desk/cycles/${cycle}/invoices/issue?lang=fr`);
     assert.match(confirm.text, /name="accept_estimates"/);
-    // what each customer is shown before the invoices: the final amount to come
+    // what each customer is shown before the invoices: the final amount to come, and
+    // what they are asked to pay is that amount, as delivered (schema/020), not as ordered
     for (const o of orders) {
       const g = await o.client.get(`/api/v1/cycles/${cycle}/order`);
       o.shownBefore = g.json.order.final_incl_vat_cents;
+      assert.equal(g.json.order.payment.amount_cents, o.shownBefore, `order ${g.json.order.id}: amount to pay`);
+      assert.equal(g.json.order.payment.due_cents, o.shownBefore - g.json.order.payment.paid_cents);
     }
+    // at least one of them differs from what was ordered, or the check above proves nothing
+    assert.ok(orders.some((o) => o.shownBefore !== o.order.total_incl_vat_cents));
     r = await coord.post(`/api/v1/cycles/${cycle}/invoices`, { accept_estimates: true });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.estimates_accepted, 1);

@@ -239,7 +239,7 @@ describe('the first run and invitations', () => {
     r = await coord.post('/api/v1/producers/farm/invitations', {});
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.invitation.email, 'farm@example.org');
-    assert.equal(r.json.invitation.mailed, false);
+    assert.equal(r.json.invitation.mailed, false, 'no relay configured: the coordinator passes the link on');
     const token = new URL(r.json.invitation.link).searchParams.get('t');
     const visitor = srv.client();
     r = await visitor.post('/api/v1/invitations', { token, password: 'short' });
@@ -386,11 +386,18 @@ describe('the desk’s own pages: suspending, people, coordinators, the hub', ()
     let r = await coord.form('/desk/hub/identity', { siret: '52601815500015' });
     assert.equal(r.status, 422);
     assert.match(r.text, /id="siret-error"/);
-    // the seeded hub, a SCIC SAS, has no RCS city nor capital yet: the next change asks for them
-    r = await coord.form('/desk/hub/identity', { phone: '04 75 21 21 21' });
+    // the seeded hub, a SCIC SAS, carries its RCS city and capital (hub.csv): a change
+    // of the phone alone asks for nothing more...
+    assert.deepEqual(db.sql("SELECT rcs_city, share_capital_cents FROM hubs WHERE slug = 'drome-paysanne'"), [['Romans-sur-Isère', '2000000']]);
+    r = await coord.form('/desk/hub/identity', { phone: '04 75 00 00 01' });
+    assert.equal(r.status, 303, problems(r));
+    assert.equal(db.one("SELECT phone FROM hubs WHERE slug = 'drome-paysanne'"), '04 75 00 00 01');
+    // ...and a company cannot drop them
+    await coord.get('/desk/hub');
+    r = await coord.form('/desk/hub/identity', { phone: '04 75 21 21 21', rcs_city: '', share_capital: '' });
     assert.equal(r.status, 422);
     assert.match(problems(r), /href="#rcs_city"[\s\S]*href="#share_capital"/);
-    assert.equal(db.one("SELECT phone FROM hubs WHERE slug = 'drome-paysanne'"), '+33 4 75 00 00 00');
+    assert.equal(db.one("SELECT phone FROM hubs WHERE slug = 'drome-paysanne'"), '04 75 00 00 01');
     r = await coord.form('/desk/hub/identity', { phone: '04 75 21 21 21', address: 'Place du Marché, 26150 Die', depot_lat: '', depot_lon: '',
       rcs_city: 'Romans', share_capital: '15000' });
     assert.equal(r.status, 303, problems(r));

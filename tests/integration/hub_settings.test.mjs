@@ -36,6 +36,8 @@ describe('a hub’s settings, on the API and the desk', () => {
       updated_at: undefined,
       require_verified_email: true, closing_reminder_hours: 24,
       hide_incomplete: false, shop_thumbnails: true, // the shop's (issue 19)
+      // how the hub is paid (schema/016): on site only, no bank account yet
+      payment_methods: ['onsite'], overdraft_cents: 0, bank_iban: '', bank_bic: '', sepa_creditor_id: '',
     });
     r = await coord.patch('/api/v1/hub/settings', { seller_mode: 'hub', payment_days: 30, max_line_quantity: '12.5' });
     assert.equal(r.status, 200, r.text);
@@ -212,6 +214,45 @@ describe('km0 seed and a hub’s settings', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /hub\.csv:2:payment_days: "90" is not a number of days from 0 to 60/);
     assert.deepEqual(of('tarn-fermier'), ['producers', '7', '1000']);
+  });
+
+  it('gives a company hub the RCS city and share capital hub.csv carries, strictly checked', { timeout: 60000 }, () => {
+    const work = tmpDir('km0-seed-legal');
+    const dir = path.join(work, 'hub2');
+    cpSync(fixture('hub2'), dir, { recursive: true });
+    const legal = () => db.sql("SELECT legal_form, rcs_city, share_capital_cents FROM hubs WHERE slug = 'tarn-fermier'")[0];
+    const csv = readFileSync(path.join(dir, 'hub.csv'), 'utf8').trim().split('\n');
+    assert.match(csv[0], /,rcs_city,share_capital$/);
+    let r = km0(['seed', dir], { db });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(legal(), ['SCIC SARL', 'Albi', '500000']);
+    // what the file does not carry is kept; what it carries is checked, nothing written on a problem
+    const head = csv[0].split(',').slice(0, -2).join(','), row = csv[1].split(',').slice(0, -2).join(',');
+    const seed = (h, v) => {
+      writeFileSync(path.join(dir, 'hub.csv'), `${head}${h}\n${row}${v}\n`);
+      return km0(['seed', dir], { db });
+    };
+    r = seed('', '');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(legal(), ['SCIC SARL', 'Albi', '500000']);
+    r = seed(',rcs_city,share_capital', ',Toulouse,"7 500,00"');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /hub\.csv:2:share_capital: "7 500,00" is not an amount in euros/);
+    r = seed(',rcs_city,share_capital', ',Toulouse,');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /hub\.csv:2:share_capital: rcs_city and share_capital go together/);
+    r = seed(',rcs_city,share_capital', `,${'x'.repeat(101)},100`);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /hub\.csv:2:rcs_city: longer than 100 characters/);
+    const assoc = row.replace('SCIC SARL', 'Association');
+    writeFileSync(path.join(dir, 'hub.csv'), `${head},rcs_city,share_capital\n${assoc},Albi,100\n`);
+    r = km0(['seed', dir], { db });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /hub\.csv:2:rcs_city: a hub whose legal form is "Association" has no trade register city nor share capital/);
+    assert.deepEqual(legal(), ['SCIC SARL', 'Albi', '500000']);
+    r = seed(',rcs_city,share_capital', ',Toulouse,7500.50');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(legal(), ['SCIC SARL', 'Toulouse', '750050']);
   });
 });
 

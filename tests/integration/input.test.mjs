@@ -291,7 +291,15 @@ describe('input: characters, lengths and values', () => {
       // the buyer's one order, one producer: one invoice
       const number = db.one(`SELECT number FROM invoices WHERE cycle_id = ${id} AND type_code = 380`);
       assert.ok(number, 'the buyer has an invoice');
-      r = await consumer.get(`/api/v1/invoices/${number}?format=pdf`);
+      // the invoice's file is made by the archive just after issuing: until it is
+      // there, the download says 503 busy with Retry-After, as a client is told to wait
+      for (const end = Date.now() + 180000; ;) {
+        r = await consumer.get(`/api/v1/invoices/${number}?format=pdf`);
+        if (r.status !== 503 || Date.now() > end) break;
+        assert.equal(r.json?.error?.code, 'busy', r.text.slice(0, 300));
+        assert.ok(Number(r.headers.get('retry-after')) > 0, 'a 503 says when to come back');
+        await new Promise((ok) => setTimeout(ok, 1000));
+      }
       assert.equal(r.status, 200, `invoice PDF: ${r.text.slice(0, 300)}`);
       r = await consumer.get(`/api/v1/invoices/${number}?format=xml`);
       assert.equal(r.status, 200, r.text.slice(0, 300));

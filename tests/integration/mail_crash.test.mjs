@@ -85,16 +85,26 @@ describe('messages through a stopped MTA and kill -9 of the sender', { skip: una
     sender.kill('SIGTERM');
     await exited(sender);
     const seen = await copies(500);
-    for (const id of expectedIds()) assert.equal(seen.get(id), 1, `${id} arrived once`);
+    // every message arrives; a copy twice only when the MTA went away between taking a
+    // message (the final ".") and km0 reading its 250: the SMTP window of RFC 1047, at
+    // most one message per worker that was sending at that moment
+    for (const id of expectedIds()) assert.ok(seen.get(id) >= 1, `${id} arrived`);
     assert.equal(seen.size, 500);
+    const twice = [...seen.values()].reduce((n, c) => n + c - 1, 0);
+    assert.ok(twice <= THREADS, `${twice} sent twice through one stop of the MTA (${THREADS} workers)`);
     assert.ok(/event=mail.deferred/.test(sender.logs()), 'the sender saw the MTA go away');
   });
 
   it(`loses nothing when the sender is killed ${KILLS} times, over ${MESSAGES} messages`, async () => {
     insert(db, 501, 500 + MESSAGES);
     let sender = startSender();
+    // each kill comes once the new sender has sent a few more (a random share of an
+    // even split), so that on a fast machine too every kill falls while messages remain
+    const step = Math.floor(MESSAGES / (KILLS * 2));
     for (let k = 0; k < KILLS; k++) {
-      await sleep(150 + Math.floor(Math.random() * 350));
+      const from = count('sent');
+      const want = from + 1 + Math.floor(Math.random() * step);
+      for (const end = Date.now() + 60000; count('sent') < want && Date.now() < end;) await sleep(5);
       sender.kill('SIGKILL');
       await exited(sender);
       sender = startSender();

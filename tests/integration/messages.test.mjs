@@ -4,8 +4,8 @@
 // changed and cancelled, "the shop is open" and "closes soon" with a one-click
 // unsubscribe (RFC 8058), each producer's summary with the collection sheet, the
 // invoices with their Factur-X, a payment reminder, a coordinator's message, what
-// changed at weigh-in; a permanent refusal (5xx) shown on the desk and sent again; bad
-// input refused with nothing sent.
+// changed at weigh-in; a producer's invitation (desk and API); a permanent refusal
+// (5xx) shown on the desk and sent again; bad input refused with nothing sent.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -329,6 +329,81 @@ describe('messages through a real MTA', { skip: unavailable || false }, () => {
     const m = await waitOne('ines@example.org', /Votre commande à la pesée/);
     assert.match(m.text, /Carottes : commandé 1 kg, livré 1,18 kg/);
     assert.match(m.text, /Pommes : commandé 2 kg, livré rien \(manquant\)/);
+  });
+
+  // issue 24: a producer's invitation leaves by e-mail, in French then English (no
+  // account yet, so no language of its own), with a link of its own made as it leaves
+  const sentTo = async (email) => {
+    const deadline = Date.now() + 30000;
+    while (db.one(`SELECT count(*) FROM outbox WHERE to_address = '${email}' AND state = 'sent'`) !== '1') {
+      assert.ok(Date.now() < deadline, `the message to ${email} is marked sent`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  };
+  const tokenOf = (link) => new URL(link, 'https://x.test').searchParams.get('t');
+
+  it('e-mails a producer’s invitation once, with a link that serves once', { timeout: 120000 }, async () => {
+    const email = 'invitee@example.org';
+    let r = await coord.post('/api/v1/producers/oeufs-puy/invitations', { email });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.invitation.mailed, true);
+    assert.equal(r.json.invitation.email, email);
+    const deskToken = tokenOf(r.json.invitation.link);
+    const m = await waitOne(email, /Invitation à créer votre compte \/ Invitation to create your account/);
+    assert.equal(m.lang, 'fr');
+    assert.equal(m.toHeader, `Les Œufs de Puy-Saint-Martin <${email}>`);
+    assert.match(m.text, /^Bonjour,/);
+    assert.match(m.text, /Drôme Paysanne \(SCIC\) vous invite à gérer l’espace producteur de Les Œufs de Puy-Saint-Martin/);
+    assert.match(m.text, /Hello,[\s\S]*invites you to manage the producer space of Les Œufs de Puy-Saint-Martin/);
+    const link = linkIn(m.text, '/invitation?t=');
+    assert.ok(m.html.includes(`https://shop.km0.test${link}`), 'the same link in the HTML part');
+    const token = tokenOf(link);
+    assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(token, deskToken, 'the message carries a link of its own');
+    // no usable token is stored or logged
+    await sentTo(email);
+    const stored = db.sql(`SELECT body_text || body_html FROM outbox WHERE to_address = '${email}'`)[0][0];
+    for (const t of [token, deskToken]) {
+      assert.ok(!stored.includes(t), 'no token in the outbox');
+      assert.ok(!srv.logs().includes(t), 'no token in the logs');
+    }
+    // the link opens the invitation, serves once, and spends the one shown on the desk
+    r = await srv.client().get(link);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Les Œufs de Puy-Saint-Martin/);
+    r = await srv.client().post('/api/v1/invitations', { token, password: PASSWORD, name: 'Paul' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.user.producer, 'oeufs-puy');
+    for (const t of [token, deskToken]) {
+      r = await srv.client().post('/api/v1/invitations', { token: t, password: PASSWORD });
+      assert.equal(r.status, 410);
+      assert.equal(r.json.error.code, 'invitation_used');
+    }
+    // once: one message to that address, and no other queued
+    await new Promise((res) => setTimeout(res, 1000));
+    assert.equal(mta.messages().filter((x) => x.to === email).length, 1);
+    assert.equal(db.one(`SELECT count(*) FROM outbox WHERE to_address = '${email}'`), '1');
+  });
+
+  it('e-mails an invitation made on the desk, whose shown link stays the fallback', { timeout: 120000 }, async () => {
+    const email = 'desk-invitee@example.org';
+    await coord.get(`/desk/producers/${FTC}`);
+    let r = await coord.form(`/desk/producers/${FTC}/invitations`, { invite_email: email });
+    assert.equal(r.status, 200, r.text.slice(0, 500));
+    assert.match(r.text, /Invitation envoyée par e-mail/);
+    const shown = /id="invite-link" value="([^"]+)"/.exec(r.text);
+    assert.ok(shown, 'the link is shown');
+    const deskToken = tokenOf(shown[1]);
+    const m = await waitOne(email, /Invitation to create your account/);
+    const token = tokenOf(linkIn(m.text, '/invitation?t='));
+    assert.notEqual(token, deskToken);
+    await sentTo(email);
+    r = await srv.client().post('/api/v1/invitations', { token: deskToken, password: PASSWORD });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.user.producer, FTC);
+    r = await srv.client().post('/api/v1/invitations', { token, password: PASSWORD });
+    assert.equal(r.status, 410, 'the e-mailed link is spent with it');
+    assert.equal(r.json.error.code, 'invitation_used');
   });
 
   it('marks a permanent refusal failed, shows it on the desk, and sends it again on request', async () => {

@@ -308,7 +308,7 @@ describe('documents of a generated week', () => {
     const r = await coord.get(`/api/v1/cycles/${week.cycle}/reports`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.cycle.ready, true);
-    assert.deepEqual(r.json.documents.map((d) => d.kind), [...KINDS, 'invoices']); // invoices: tests/integration/invoices.test.mjs
+    assert.deepEqual(r.json.documents.map((d) => d.kind), [...KINDS, 'invoices', 'receipts', 'orderform']); // invoices: invoices.test.mjs; receipts, orderform: paper.test.mjs
     assert.deepEqual(r.json.documents.find((d) => d.kind === 'route').filters, ['round']);
     assert.equal(r.json.producers.length, 12);
     assert.equal(r.json.pickup_points.length, 8);
@@ -451,7 +451,7 @@ describe('a 50-pickup-point week', () => {
     assert.equal(byHeading.length, 50, 'one sheet per pickup point');
     assert.ok(byHeading.some((s) => s.pages.length > 1), 'some sheets run over several pages');
     for (const s of byHeading)
-      for (const p of s.pages) assert.match(p.text, /Sac Client Téléphone Articles Montant dû Signature/);
+      for (const p of s.pages) assert.match(p.text, /Sac Client Téléphone Articles Montant dû À payer Encaissé Signature/);
     for (const o of orders) {
       const sheet = byHeading.find((s) => s.heading === o.point);
       const row = `${o.bag} ${o.name} ${o.phone} ${o.items} ${money(o.due)}`;

