@@ -12,6 +12,7 @@ import {
 } from '../lib/harness.mjs';
 import { realCatalog, placeRealOrders, closeAndBatch, validateCii, validatorsMissing } from '../lib/invoicing.mjs';
 import { writeConf } from '../lib/scale.mjs';
+import { makeIban, makeIcs } from '../lib/payments.mjs';
 
 const PASSWORD = 'correct horse battery';
 const FTC = 'ferme-trois-chenes';
@@ -160,6 +161,10 @@ describe('every setting the API shows can be changed on its own', () => {
       max_line_quantity: '7.5', max_offer_share_percent: 40, shortage_rule: 'pro_rata',
       require_verified_email: false, closing_reminder_hours: 6, hide_incomplete: true,
       shop_thumbnails: false,
+      // payments (schema/016): the bank details first, the methods that need them after
+      bank_iban: makeIban('FR', '30006000011234567890189'), bank_bic: 'AGRIFRPP882',
+      sepa_creditor_id: makeIcs('FR', 'ZZZ', '4F2E1D'), payment_methods: ['transfer', 'onsite'],
+      overdraft_cents: 5000,
     };
     let r = await coord.get('/api/v1/hub/settings');
     assert.equal(r.status, 200, r.text);
