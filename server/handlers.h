@@ -58,6 +58,22 @@ void p_producer_contracts(http_req *req);
 /* The "repeat this order" form of an order's page. */
 struct buf;
 void subscription_repeat_form(struct buf *b, http_req *req, int64_t cycle);
+/* Its changes and substitutions once the cycle is closed (nothing before), or a 503
+ * reply (false). */
+struct order_delivery;
+bool order_delivery_or_reply(http_req *req, const struct order *o, struct order_delivery *d);
+/* h_deliveries.c: what was delivered (weights, shortages, substitutions) */
+void h_deliveries_get(http_req *req);
+void h_weights_post(http_req *req);
+void h_shortages_post(http_req *req);
+void h_substitutions_post(http_req *req);
+void h_substitution_answer(http_req *req);
+/* p_weigh.c: the packing-table page; p_orders.c: a customer's answer to a substitute */
+void p_weigh(http_req *req);
+void p_weigh_line(http_req *req);
+void p_weigh_file(http_req *req);
+void p_weigh_shortage(http_req *req);
+void p_order_substitution(http_req *req);
 /* h_customers.c: customers without internet, orders typed for them */
 void h_customer_create(http_req *req);
 void h_order_put_for(http_req *req);
