@@ -55,6 +55,8 @@ void h_contract_instalment(http_req *req);
 /* p_contracts.c */
 void p_desk_contracts(http_req *req);
 void p_producer_contracts(http_req *req);
+void p_contracts(http_req *req);
+void p_contract_join(http_req *req);
 /* The "repeat this order" form of an order's page. */
 struct buf;
 void subscription_repeat_form(struct buf *b, http_req *req, int64_t cycle);

@@ -182,6 +182,9 @@ void p_subscriptions(http_req *req)
                    TR(req, "Mes commandes", "My orders"));
     for (size_t i = 0; i < n; i++)
         render_one(&b, req, &s[i]);
+    buf_printf(
+        &b, "<p><a href=\"/contracts\">%s</a></p>",
+        TR(req, "Contrats AMAP ouverts aux inscriptions", "AMAP contracts open for subscriptions"));
     page_end(&b, req);
     http_reply_html(req, 200, &b);
 }

@@ -19,6 +19,8 @@ const http_route http_routes[] = {
     {"POST", "/subscriptions/{id}/pause", p_subscription_pause, ROLE_CONSUMER, ROUTE_HTML},
     {"GET", "/subscriptions/{id}/cancel", p_subscription_cancel_form, ROLE_CONSUMER, ROUTE_HTML},
     {"POST", "/subscriptions/{id}/cancel", p_subscription_cancel, ROLE_CONSUMER, ROUTE_HTML},
+    {"GET", "/contracts", p_contracts, ROLE_CONSUMER, ROUTE_HTML},
+    {"POST", "/contracts/{id}", p_contract_join, ROLE_CONSUMER, ROUTE_HTML},
     {"POST", "/orders/{cycle}/substitutions/{sid}", p_order_substitution, ROLE_CONSUMER,
      ROUTE_HTML},
     {"GET", "/login", p_login_form, ROLE_ANY, ROUTE_HTML},

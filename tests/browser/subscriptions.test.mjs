@@ -103,7 +103,7 @@ describe('my subscriptions, JavaScript off', () => {
       // JavaScript on here: axe-core runs in the page
       const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 700 } });
       const page = await loggedIn(ctx);
-      for (const url of [`/subscriptions?lang=${lang}`, `/subscriptions/${id}/cancel?lang=${lang}`, `/orders/${cycle}?lang=${lang}`]) {
+      for (const url of [`/subscriptions?lang=${lang}`, `/subscriptions/${id}/cancel?lang=${lang}`, `/orders/${cycle}?lang=${lang}`, `/contracts?lang=${lang}`]) {
         await page.goto(srv.base + url);
         const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
         assert.ok(scroll <= width, `${url}: ${scroll} > ${width}`);
@@ -122,5 +122,28 @@ describe('my subscriptions, JavaScript off', () => {
       }
       await dctx.close();
     }
+  });
+  it('joins an AMAP contract for the season', { timeout: 240000 }, async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
+    const page = await loggedIn(ctx);
+    await page.goto(`${srv.base}/contracts`);
+    const card = page.locator('section', { hasText: 'AMAP légumes d’hiver' });
+    assert.match(await card.innerText(), /Petit panier/);
+    await card.getByLabel('Nombre de versements').selectOption('1');
+    await card.getByRole('button', { name: 'M’inscrire pour la saison' }).click();
+    await page.waitForURL(/\/contracts\?joined=1$/);
+    const sub = db.sql(`SELECT s.id, s.instalments, l.sku FROM subscriptions s JOIN subscription_lines l ON l.subscription_id = s.id
+      WHERE s.customer_id = ${customer} AND s.contract_id IS NOT NULL`);
+    assert.deepEqual(sub.map(([, n, sku]) => [n, sku]), [['1', 'CAR']]);
+    // one delivery to come at 8.50 excl. VAT (5.5 %): one instalment of 8.97
+    assert.deepEqual(db.sql(`SELECT number, amount_cents FROM contract_instalments WHERE subscription_id = ${sub[0][0]}`), [['1', '897']]);
+    await page.goto(`${srv.base}/subscriptions`);
+    assert.match(await page.locator('main').innerText(), /AMAP légumes d’hiver — Petit panier/);
+    // a second time: refused, and said so on a page
+    await page.goto(`${srv.base}/contracts`);
+    await page.locator('section', { hasText: 'AMAP légumes d’hiver' }).getByRole('button', { name: 'M’inscrire pour la saison' }).click();
+    await page.waitForLoadState();
+    assert.match(await page.locator('main').innerText(), /déjà inscrit/);
+    await ctx.close();
   });
 });

@@ -149,6 +149,13 @@ export const ROUTES = {
     changes: ['cA'], restore: (w) => w.placeOrderA(),
   },
   'GET /subscriptions': { expect: html({ cA: 200, cB: 200 }, 403) },
+  'GET /contracts': { expect: html({ cA: 200, cB: 200 }, 403) },
+  // the consumers ask for an instalment plan the contract does not offer
+  'POST /contracts/{id}': {
+    expect: html({ cA: 422, cB: 422 }, 403), params: (w) => ({ id: w.contractX }),
+    req: (role, w) => ({ form: { basket: w.db.one(`SELECT id FROM contract_baskets WHERE contract_id = ${w.contractX}`),
+      pickup_point: PICKUP, instalments: role === 'cA' || role === 'cB' ? '7' : '1', payment_method: 'cheque' } }),
+  },
   // cA asks for a frequency that does not exist; cB has no order to repeat
   'POST /subscriptions': {
     expect: html({ cA: 422, cB: 422 }, 403),
