@@ -101,6 +101,7 @@ function expectCycle(model, delivery) {
           let why = null;
           if (!model.active.has(l.sku)) why = 'product_gone';
           else if (q % step !== 0) why = 'step';
+          else if (model.maxLine && q > model.maxLine) why = 'over_line_limit';
           else if (left[l.sku] !== null && q > left[l.sku]) why = 'out_of_stock';
           if (why) { mineMiss.push([s.id, l.sku, q, why]); continue; }
           if (left[l.sku] !== null) left[l.sku] -= q;
@@ -342,6 +343,10 @@ describe('subscriptions placed when cycles open', () => {
         }
         db.sql(`UPDATE products SET active = false WHERE sku = 'SUB-GONE'`);
         model.active.delete('SUB-GONE');
+        // and the hub limits a line to 2.5 units: the cycle takes it as it opens
+        const lim = await coord.patch('/api/v1/hub/settings', { max_line_quantity: '2.5' });
+        assert.equal(lim.status, 200, lim.text);
+        model.maxLine = 2500;
       }
       const expected = expectCycle(model, deliveries[w]);
       const o = await coord.patch(`/api/v1/cycles/${cycles[w]}`, { state: 'open' });
@@ -361,6 +366,7 @@ describe('subscriptions placed when cycles open', () => {
       if (w === 1) assert.ok(expected.runs.some((x) => x.endsWith('|carried_over')));
       if (w === 2) {
         assert.ok(expected.runs.some((x) => x.endsWith('|kept_by_hub')));
+        assert.ok(expected.misses.some((x) => x.endsWith('|over_line_limit')), 'the line limit was met');
         assert.ok(expected.lines.some((x) => x.includes('|SUB-PANIER-S|2000|85000')), 'a carried basket comes with the next');
       }
       if (w === 0) {
