@@ -95,6 +95,8 @@ describe('subscriptions not placed are told by mail', { skip: unavailable || fal
 
     const names = db.sql(`SELECT id, name FROM customers WHERE id IN (${people[1].customerId}, ${people[3].customerId})`);
     const nameOf = (id) => names.find(([i]) => Number(i) === id)[1];
+    // a customer's message names no other customer
+    assert.ok(!b.text.includes(nameOf(people[3].customerId)) && !d.text.includes(nameOf(people[1].customerId)));
     const c1 = of('coord@example.org')[0];
     assert.equal(c1.lang, 'fr');
     assert.equal(c1.subject, `Abonnements non placés — ${name}`);
