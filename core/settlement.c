@@ -58,8 +58,8 @@ DB_STMT(totals,
         " SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_number, p.address, p.email,"
         "   sum(s_excl)::bigint AS sales_excl, sum(s_incl)::bigint AS sales_incl,"
         "   sum(c_excl)::bigint AS credits_excl, sum(c_incl)::bigint AS credits_incl,"
-        "   sum(round((s_excl - c_excl) * fee_bp / 10000.0))::bigint AS fee_excl,"
-        "   min(fee_bp) AS fee_min, max(fee_bp) AS fee_max,"
+        "   sum(round((pc.s_excl - pc.c_excl) * pc.fee_bp / 10000.0))::bigint AS fee_excl,"
+        "   min(pc.fee_bp) AS fee_min, max(pc.fee_bp) AS fee_max,"
         "   (SELECT array_agg(inv.id ORDER BY inv.id) FROM inv WHERE inv.producer_id = p.id)::text"
         "   AS ids"
         " FROM per_cycle pc JOIN producers p ON p.id = pc.producer_id"
@@ -102,7 +102,7 @@ DB_STMT(store,
     " s.credits_excl_cents, s.credits_incl_cents, s.fee_excl_cents, s.fee_vat_cents,"             \
     " s.due_cents, coalesce(i.number, '') AS commission_number,"                                  \
     " coalesce(s.transfer_batch_id, 0) AS transfer_batch_id,"                                     \
-    " to_char(s.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS created_at"                         \
+    " to_char(s.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS created_at"                         \
     " FROM settlements s JOIN producers p ON p.id = s.producer_id"                                \
     " LEFT JOIN invoices i ON i.id = s.commission_invoice_id"
 DB_STMT(list_all, SETTLEMENT_SELECT
@@ -253,6 +253,9 @@ static void commission(settle_ctx *x, invoice *inv, const inv_party *hub, const 
     int lo = (int)db_int(r, row, "fee_min"), hi = (int)db_int(r, row, "fee_max");
     char rate[16];
     dec_format(rate, lo, 2, 0);
+    char *dot = strchr(rate, '.');
+    if (dot)
+        *dot = ','; /* French: "12,5 %" */
     const char *what =
         lo == hi ? arena_printf(a, "Commission de %s %% sur vos ventes du %s au %s", rate,
                                 invoice_date_fr(a, x->from), invoice_date_fr(a, x->to))

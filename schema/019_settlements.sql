@@ -7,7 +7,7 @@
 --    producer (producers.fee_bp). Like prices, it is frozen on the cycle: each
 --    cycle_producers row takes its producer's rate when the producer joins the cycle
 --    and again when the cycle opens; a settlement reads only that copy.
--- 2. A producer's bank account (to be paid by SEPA transfer) and its billing mandate
+-- 2. A producer's bank (its BIC, beside the IBAN of schema/014) and its billing mandate
 --    (mandat de facturation: the producer lets the hub issue invoices in its name;
 --    date signed, scope, acceptance), which the invoices issued in its name mention.
 -- 3. settlements: what the hub owes one producer for a period (a cycle, or a month):
@@ -31,12 +31,10 @@ COMMENT ON COLUMN hub_settings.fee_bp IS
     'The hub''s fee: a share of each producer''s sales excl. VAT, in hundredths of a percent (1250 = 12.5 %).';
 ALTER TABLE producers
     ADD COLUMN fee_bp integer CHECK (fee_bp BETWEEN 0 AND 10000),
-    ADD COLUMN iban text NOT NULL DEFAULT ''
-        CHECK (iban = '' OR iban ~ '^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$'),
     ADD COLUMN bic text NOT NULL DEFAULT ''
         CHECK (bic = '' OR bic ~ '^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$');
 COMMENT ON COLUMN producers.fee_bp IS 'This producer''s fee when it differs from the hub''s (hub_settings.fee_bp); NULL = the hub''s.';
-COMMENT ON COLUMN producers.iban IS 'Where the hub pays this producer''s settlements by SEPA transfer ("" = none given).';
+COMMENT ON COLUMN producers.bic IS 'The bank of the producer''s IBAN (schema/014), when known: named in the transfers paying it.';
 
 ALTER TABLE cycle_producers ADD COLUMN fee_bp integer CHECK (fee_bp BETWEEN 0 AND 10000);
 UPDATE cycle_producers SET fee_bp = 0;
