@@ -74,6 +74,8 @@ void h_settlements_create(http_req *req)
     if (!body || !json_int_or_reply(req, body, "cycle", 1, INT64_MAX, false, &cycle) ||
         !json_str_or_reply(req, body, "month", 7, false, &month))
         return;
+    if (month && !*month)
+        month = NULL; /* absent */
     if (!cycle == !month) {
         json_field_error(req, "month", "missing_field",
                          req->lang[0] == 'f' ? "Un cycle ou un mois (AAAA-MM), l’un des deux."
@@ -128,14 +130,14 @@ void h_transfers_create(http_req *req)
         !json_str_or_reply(req, body, "execute_on", 10, false, &exec) ||
         !json_str_or_reply(req, body, "version", 2, false, &version))
         return;
-    if (version && strcmp(version, "03") != 0 && strcmp(version, "09") != 0) {
+    if (*version && strcmp(version, "03") != 0 && strcmp(version, "09") != 0) {
         json_field_error(req, "version", "invalid_field", "03, 09");
         return;
     }
     transfer_doc d;
     refusal why = {0};
     int st = transfer_batch(req->db, req->mem, req->hub_id, from, to, exec,
-                            version && !strcmp(version, "09") ? 9 : 3, "api", &d, &why);
+                            !strcmp(version, "09") ? 9 : 3, "api", &d, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;
@@ -260,6 +262,11 @@ void h_producer_fees_patch(http_req *req)
     if (!json_str_or_reply(req, body, "iban", 50, false, &iban) ||
         !json_str_or_reply(req, body, "bic", 11, false, &bic))
         return;
+    /* absent: unchanged; "" (or null): removed */
+    if (!cJSON_GetObjectItemCaseSensitive(body, "iban"))
+        iban = NULL;
+    if (!cJSON_GetObjectItemCaseSensitive(body, "bic"))
+        bic = NULL;
     int st = pct ? fees_parse_percent(pct, "fee_percent", req->mem, &bp, &why) : 0;
     if (st == 0)
         st = fees_set_producer(req->db, req->mem, req->hub_id, http_param(req, "slug"), bp, iban,
@@ -351,11 +358,11 @@ void h_fec_export(http_req *req)
         json_field_error(req, "close", "invalid_field", "true, false");
         return;
     }
-    if (sep && strcmp(sep, "tab") != 0 && strcmp(sep, "pipe") != 0) {
+    if (*sep && strcmp(sep, "tab") != 0 && strcmp(sep, "pipe") != 0) {
         json_field_error(req, "separator", "invalid_field", "tab, pipe");
         return;
     }
-    fec_request rq = {from, to, sep && !strcmp(sep, "pipe") ? '|' : '\t', cJSON_IsTrue(close)};
+    fec_request rq = {from, to, !strcmp(sep, "pipe") ? '|' : '\t', cJSON_IsTrue(close)};
     buf out = BUF_INIT;
     refusal why = {0};
     int64_t lines;

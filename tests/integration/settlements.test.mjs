@@ -340,4 +340,71 @@ describe('fees, settlements, transfers and the FEC', { timeout: 600000 }, () => 
     refused(['fec', '--from', to, '--to', from === to ? '2000-01-01' : from, '-o', file], /before|précède|closed|close/);
     refused(['fec', '--from', '2026-02-30', '--to', to, '-o', file], /date/);
   });
+
+  it('shows the producer its own settlements, statements and commission invoices, and no one else’s', async () => {
+    const mine = db.sql(`SELECT s.id, s.due_cents, coalesce(i.number, '') FROM settlements s
+      LEFT JOIN invoices i ON i.id = s.commission_invoice_id WHERE s.producer_id = ${producerId(FTC)} ORDER BY s.id`);
+    const other = db.sql(`SELECT s.id, coalesce(i.number, '') FROM settlements s
+      LEFT JOIN invoices i ON i.id = s.commission_invoice_id WHERE s.producer_id = ${producerId(VG)} ORDER BY s.id`);
+    assert.equal(mine.length, 2);
+    const page = await producerUser.get('/producer/settlements');
+    assert.equal(page.status, 200, page.text);
+    for (const [id, due, number] of mine) {
+      const d = Number(due);
+      assert.ok(page.text.includes(`${Math.trunc(d / 100)},${String(d % 100).padStart(2, '0')}\u00a0€`), `due of ${id}`);
+      assert.ok(page.text.includes(`/api/v1/settlements/${id}/statement?format=pdf`));
+      assert.ok(page.text.includes(`/api/v1/invoices/${number}?format=pdf`));
+    }
+    assert.match(page.text, /Mandat de facturation du/);
+    const en = await producerUser.get('/producer/settlements?lang=en');
+    assert.match(en.text, /My settlements/);
+    const list = await producerUser.get('/api/v1/settlements');
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.json.settlements.map((x) => x.id).sort(), mine.map(([id]) => Number(id)).sort());
+    const pdf = await producerUser.get(`/api/v1/settlements/${mine[0][0]}/statement?format=pdf`);
+    assert.equal(pdf.status, 200);
+    assert.match(pdf.headers.get('content-type'), /application\/pdf/);
+    assert.equal((await producerUser.get(`/api/v1/settlements/${other[0][0]}/statement?format=xml`)).status, 404);
+    assert.equal((await producerUser.get(`/api/v1/invoices/${mine[0][2]}?format=cii`)).status, 200);
+    assert.equal((await producerUser.get(`/api/v1/invoices/${other[0][1]}?format=cii`)).status, 404);
+    assert.equal((await producerUser.get(`/api/v1/settlements/${mine[0][0]}/statement?format=html`)).status, 422);
+  });
+
+  it('answers the coordinator’s API with the same rules, refusing bad input with the JSON error shape', async () => {
+    let r = await coord.patch('/api/v1/hub/fees', { fee_percent: '101' });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.error.field, 'fee_percent');
+    r = await coord.patch(`/api/v1/producers/${VG}/fees`, { fee_percent: null, bic: 'not a bic' });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.error.field, 'bic');
+    r = await coord.patch(`/api/v1/producers/${VG}/fees`, { fee_percent: '9.75' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.producers.find((p) => p.producer === VG).fee_percent, '9.75');
+    r = await coord.post(`/api/v1/producers/${VG}/billing-mandates`, { signed_on: '2026-03-01', scope: 'Ventes', accepted_by: 'Paul Grane' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await coord.get('/api/v1/hub/fees')).json.producers.find((p) => p.producer === VG).billing_mandate.signed_on, '2026-03-01');
+    r = await coord.post('/api/v1/settlements', { month: '2026-13' });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.error.field, 'month');
+    r = await coord.post('/api/v1/settlements', { cycle: c1 });
+    assert.equal(r.status, 409);
+    assert.equal(r.json.error.code, 'nothing_to_settle');
+    r = await coord.post('/api/v1/payments/transfers', {});
+    assert.equal(r.status, 409);
+    assert.equal(r.json.error.code, 'nothing_to_pay');
+    r = await coord.get('/api/v1/payments/transfers/1');
+    assert.equal(r.status, 200);
+    assert.match(r.text, /pain\.001\.001\.09/);
+    r = await coord.post('/api/v1/accounting/fec', { from: '2000-01-01', to: '2099-12-31' });
+    assert.equal(r.status, 409);
+    assert.equal(r.json.error.code, 'period_closed');
+    r = await coord.post('/api/v1/accounting/fec', { from: '2099-01-01', to: '2099-12-31', separator: 'pipe' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.text.split('\n')[0].split('|').length, 18);
+    r = await coord.put('/api/v1/accounting/accounts/512', { number: '512100', label: 'Crédit Agricole' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.accounts.find((a) => a.account === '512').number, '512100');
+    r = await coord.put('/api/v1/accounting/accounts/512', { number: '51', label: 'x' });
+    assert.equal(r.status, 422);
+  });
 });
