@@ -149,14 +149,19 @@ static int debit(db_conn *c, int64_t hub, const opts *o)
 
 int cmd_sepa(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"customer", required_argument, NULL, 'u'}, {"reference", required_argument, NULL, 'r'},
-        {"signed", required_argument, NULL, 's'},   {"iban", required_argument, NULL, 'i'},
-        {"bic", required_argument, NULL, 'b'},      {"name", required_argument, NULL, 'n'},
-        {"collect", required_argument, NULL, 'c'},  {"output", required_argument, NULL, 'o'},
-        {"version", required_argument, NULL, 'v'},  {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},       {"execute", required_argument, NULL, 'E'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"customer", required_argument, NULL, 'u'},
+                                            {"reference", required_argument, NULL, 'r'},
+                                            {"signed", required_argument, NULL, 's'},
+                                            {"iban", required_argument, NULL, 'i'},
+                                            {"bic", required_argument, NULL, 'b'},
+                                            {"name", required_argument, NULL, 'n'},
+                                            {"collect", required_argument, NULL, 'c'},
+                                            {"output", required_argument, NULL, 'o'},
+                                            {"version", required_argument, NULL, 'v'},
+                                            {"from", required_argument, NULL, 'F'},
+                                            {"to", required_argument, NULL, 'T'},
+                                            {"execute", required_argument, NULL, 'E'},
+                                            {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("sepa");
     bool mandate = str_eq(argv[1], "mandate");
@@ -167,10 +172,10 @@ int cmd_sepa(int argc, char **argv)
     int ch;
     optind = mandate ? 3 : 2;
     while ((ch = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        const char **slot[] = {['E'] = &o.execute,  ['F'] = &o.from,          ['T'] = &o.to,
-                               ['u'] = &o.customer, ['r'] = &o.reference, ['s'] = &o.signed_on,
-                               ['i'] = &o.iban,     ['b'] = &o.bic,       ['n'] = &o.name,
-                               ['c'] = &o.collect,  ['o'] = &o.output,    ['v'] = &o.version};
+        const char **slot[] = {
+            ['E'] = &o.execute,   ['F'] = &o.from,      ['T'] = &o.to,     ['u'] = &o.customer,
+            ['r'] = &o.reference, ['s'] = &o.signed_on, ['i'] = &o.iban,   ['b'] = &o.bic,
+            ['n'] = &o.name,      ['c'] = &o.collect,   ['o'] = &o.output, ['v'] = &o.version};
         if (ch < 0 || ch >= (int)(sizeof slot / sizeof slot[0]) || !slot[ch])
             return cli_usage("sepa");
         *slot[ch] = optarg;

@@ -47,37 +47,77 @@ typedef struct {
 
 static int parse_opts(int argc, char **argv, int first, opts *o)
 {
-    static const struct option options[] = {
-        {"cycle", required_argument, NULL, 'c'},    {"month", required_argument, NULL, 'm'},
-        {"producer", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},     {"output", required_argument, NULL, 'o'},
-        {"fee", required_argument, NULL, 'e'},      {"iban", required_argument, NULL, 'i'},
-        {"bic", required_argument, NULL, 'b'},      {"signed", required_argument, NULL, 's'},
-        {"scope", required_argument, NULL, 'S'},    {"accepted-by", required_argument, NULL, 'a'},
-        {"from", required_argument, NULL, 'F'},     {"to", required_argument, NULL, 'T'},
-        {"pipe", no_argument, NULL, 'P'},           {"close", no_argument, NULL, 'C'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"cycle", required_argument, NULL, 'c'},
+                                            {"month", required_argument, NULL, 'm'},
+                                            {"producer", required_argument, NULL, 'p'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"lang", required_argument, NULL, 'l'},
+                                            {"output", required_argument, NULL, 'o'},
+                                            {"fee", required_argument, NULL, 'e'},
+                                            {"iban", required_argument, NULL, 'i'},
+                                            {"bic", required_argument, NULL, 'b'},
+                                            {"signed", required_argument, NULL, 's'},
+                                            {"scope", required_argument, NULL, 'S'},
+                                            {"accepted-by", required_argument, NULL, 'a'},
+                                            {"from", required_argument, NULL, 'F'},
+                                            {"to", required_argument, NULL, 'T'},
+                                            {"pipe", no_argument, NULL, 'P'},
+                                            {"close", no_argument, NULL, 'C'},
+                                            {NULL, 0, NULL, 0}};
     int ch;
     optind = first;
     while ((ch = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
         switch (ch) {
-        case 'c': o->cycle = optarg; break;
-        case 'm': o->month = optarg; break;
-        case 'p': o->producer = optarg; break;
-        case 'f': o->format = optarg; break;
-        case 'l': o->lang = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'e': o->fee = optarg; break;
-        case 'i': o->iban = optarg; break;
-        case 'b': o->bic = optarg; break;
-        case 's': o->signed_on = optarg; break;
-        case 'S': o->scope = optarg; break;
-        case 'a': o->accepted_by = optarg; break;
-        case 'F': o->from = optarg; break;
-        case 'T': o->to = optarg; break;
-        case 'P': o->pipe = true; break;
-        case 'C': o->close = true; break;
-        default: return -1;
+        case 'c':
+            o->cycle = optarg;
+            break;
+        case 'm':
+            o->month = optarg;
+            break;
+        case 'p':
+            o->producer = optarg;
+            break;
+        case 'f':
+            o->format = optarg;
+            break;
+        case 'l':
+            o->lang = optarg;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'e':
+            o->fee = optarg;
+            break;
+        case 'i':
+            o->iban = optarg;
+            break;
+        case 'b':
+            o->bic = optarg;
+            break;
+        case 's':
+            o->signed_on = optarg;
+            break;
+        case 'S':
+            o->scope = optarg;
+            break;
+        case 'a':
+            o->accepted_by = optarg;
+            break;
+        case 'F':
+            o->from = optarg;
+            break;
+        case 'T':
+            o->to = optarg;
+            break;
+        case 'P':
+            o->pipe = true;
+            break;
+        case 'C':
+            o->close = true;
+            break;
+        default:
+            return -1;
         }
     }
     return optind;
@@ -159,8 +199,7 @@ static int settle_statement(db_conn *c, int64_t hub, const char *id_text, const 
         fprintf(stderr, "km0 settle statement: %s\n", err.message);
         rc = EXIT_REFUSED;
     } else if (file_replace(o->output, out.data, out.len) != 0) {
-        fprintf(stderr, "km0 settle statement: cannot write %s: %s\n", o->output,
-                strerror(errno));
+        fprintf(stderr, "km0 settle statement: cannot write %s: %s\n", o->output, strerror(errno));
         rc = EXIT_REFUSED;
     }
     buf_free(&out);
@@ -179,10 +218,10 @@ int cmd_settle(int argc, char **argv)
     if (!c)
         return EXIT_REFUSED;
     int64_t hub = cli_hub(c);
-    int rc = !hub          ? EXIT_REFUSED
-             : list        ? settle_list(c, hub, &o)
-             : statement   ? settle_statement(c, hub, argv[2], &o)
-                           : settle_run(c, hub, &o);
+    int rc = !hub        ? EXIT_REFUSED
+             : list      ? settle_list(c, hub, &o)
+             : statement ? settle_statement(c, hub, argv[2], &o)
+                         : settle_run(c, hub, &o);
     db_close(c);
     return rc;
 }
@@ -300,8 +339,8 @@ int cmd_fec(int argc, char **argv)
     opts o = {0};
     bool accounts = argc == 2 && str_eq(argv[1], "accounts");
     bool account = argc == 5 && str_eq(argv[1], "account");
-    if (!accounts && !account && (parse_opts(argc, argv, 1, &o) != argc || !o.from || !o.to ||
-                                  !o.output))
+    if (!accounts && !account &&
+        (parse_opts(argc, argv, 1, &o) != argc || !o.from || !o.to || !o.output))
         return cli_usage("fec");
     db_conn *c = cli_db();
     if (!c)

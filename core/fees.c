@@ -115,8 +115,8 @@ static int not_found(refusal *why)
                   "There is no such producer.");
 }
 
-int fees_set_producer(db_conn *c, arena *a, int64_t hub, const char *slug, int bp,
-                      const char *iban, const char *bic, refusal *why)
+int fees_set_producer(db_conn *c, arena *a, int64_t hub, const char *slug, int bp, const char *iban,
+                      const char *bic, refusal *why)
 {
     char ib[IBAN_MAX + 1], bc[12];
     if (bp < -2 || bp > 10000)

@@ -26,8 +26,7 @@ typedef struct fee_producer {
 } fee_producer;
 
 /* The hub's rate and every producer's settings, by name. */
-db_status fees_get(db_conn *c, arena *a, int64_t hub, int *hub_bp, fee_producer **out,
-                   size_t *n);
+db_status fees_get(db_conn *c, arena *a, int64_t hub, int *hub_bp, fee_producer **out, size_t *n);
 
 /* "12.5" (percent, two decimals at most, 0..100) into basis points; 422 naming field. */
 int fees_parse_percent(const char *s, const char *field, arena *a, int *bp, refusal *why);
@@ -38,8 +37,8 @@ int fees_set_hub(db_conn *c, arena *a, int64_t hub, int bp, int64_t user, const 
 
 /* A producer's rate (bp -1: the hub's; -2: unchanged), IBAN and BIC (NULL:
  * unchanged; "" removes). 404 producer_not_found, 422 invalid_field (iban, bic). */
-int fees_set_producer(db_conn *c, arena *a, int64_t hub, const char *slug, int bp,
-                      const char *iban, const char *bic, refusal *why);
+int fees_set_producer(db_conn *c, arena *a, int64_t hub, const char *slug, int bp, const char *iban,
+                      const char *bic, refusal *why);
 
 /* Record a billing mandate: signed_on YYYY-MM-DD, scope (1..300 characters),
  * accepted_by (who accepted it for the producer, 1..200). 404 producer_not_found,

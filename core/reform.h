@@ -18,10 +18,10 @@
 
 #include <stdbool.h>
 
-#define REFORM_NATURE_GOODS "Nature de l'opération : livraison de biens."
+#define REFORM_NATURE_GOODS    "Nature de l'opération : livraison de biens."
 #define REFORM_NATURE_SERVICES "Nature de l'opération : prestation de services."
-#define REFORM_NATURE_BOTH "Nature de l'opération : livraison de biens et prestation de services."
-#define REFORM_VAT_ON_DEBITS "Option pour le paiement de la taxe d'après les débits."
+#define REFORM_NATURE_BOTH     "Nature de l'opération : livraison de biens et prestation de services."
+#define REFORM_VAT_ON_DEBITS   "Option pour le paiement de la taxe d'après les débits."
 
 /* Append the notes of a commission invoice (services, VAT on debits, withheld from
  * the settlement of the sales from..to, ISO dates). */

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COMMISSION_KEY "commission"
+#define COMMISSION_KEY    "commission"
 #define COMMISSION_VAT_BP 2000
 
 /* clang-format off */
@@ -153,8 +153,7 @@ static db_status list(db_conn *c, arena *a, int64_t hub, int64_t producer, const
                       settlement **out, size_t *n)
 {
     PGresult *r;
-    db_status st =
-        db_run_a(c, a, &list_all, &r, DB_P(db_i64(a, hub), db_i64(a, producer), ids));
+    db_status st = db_run_a(c, a, &list_all, &r, DB_P(db_i64(a, hub), db_i64(a, producer), ids));
     if (st != DB_OK)
         return st;
     *n = (size_t)PQntuples(r);
@@ -256,11 +255,11 @@ static void commission(settle_ctx *x, invoice *inv, const inv_party *hub, const 
     char *dot = strchr(rate, '.');
     if (dot)
         *dot = ','; /* French: "12,5 %" */
-    const char *what =
-        lo == hi ? arena_printf(a, "Commission de %s %% sur vos ventes du %s au %s", rate,
-                                invoice_date_fr(a, x->from), invoice_date_fr(a, x->to))
-                 : arena_printf(a, "Commission sur vos ventes du %s au %s",
-                                invoice_date_fr(a, x->from), invoice_date_fr(a, x->to));
+    const char *what = lo == hi
+                           ? arena_printf(a, "Commission de %s %% sur vos ventes du %s au %s", rate,
+                                          invoice_date_fr(a, x->from), invoice_date_fr(a, x->to))
+                           : arena_printf(a, "Commission sur vos ventes du %s au %s",
+                                          invoice_date_fr(a, x->from), invoice_date_fr(a, x->to));
     *inv = (invoice){.delivery_date = x->to,
                      .order_ref = "",
                      .seller = *hub,
@@ -420,9 +419,9 @@ static int settle_tx(db_conn *c, void *p)
     if (st == 0 && stored != written)
         st = DB_ERROR;
     if (st == 0)
-        st = db_run_a(c, a, &store, &r,
-                      DB_P(hub, buf_str(&set), x->from, x->to, db_i64(a, x->cycle), d.issue_date,
-                           x->via));
+        st = db_run_a(
+            c, a, &store, &r,
+            DB_P(hub, buf_str(&set), x->from, x->to, db_i64(a, x->cycle), d.issue_date, x->via));
     buf_free(&parties);
     buf_free(&records);
     buf_free(&set);
@@ -458,9 +457,10 @@ int settlement_run(db_conn *c, arena *a, int64_t hub, int64_t cycle, const char 
         cents_t due = 0;
         for (size_t i = 0; i < *n; i++)
             due += (*out)[i].due;
-        log_event(LOG_INFO, "settlement.done", "hub=%lld cycle=%lld from=%s to=%s producers=%zu "
-                  "due_cents=%lld", (long long)hub, (long long)cycle, x.from, x.to, *n,
-                  (long long)due);
+        log_event(LOG_INFO, "settlement.done",
+                  "hub=%lld cycle=%lld from=%s to=%s producers=%zu "
+                  "due_cents=%lld",
+                  (long long)hub, (long long)cycle, x.from, x.to, *n, (long long)due);
     }
     return st;
 }

@@ -98,9 +98,9 @@ db_status transfer_doc_load(db_conn *c, arena *a, int64_t hub, int64_t batch, tr
             .name = db_val(it, i, "name"),
             .iban = db_val(it, i, "iban"),
             .bic = db_val(it, i, "bic"),
-            .remittance = arena_printf(a, "Reversement ventes du %s au %s (%s)",
-                                       db_val(it, i, "from_d"), db_val(it, i, "to_d"),
-                                       db_val(it, i, "ids")),
+            .remittance =
+                arena_printf(a, "Reversement ventes du %s au %s (%s)", db_val(it, i, "from_d"),
+                             db_val(it, i, "to_d"), db_val(it, i, "ids")),
             .amount = db_int(it, i, "due")};
     return DB_OK;
 }
@@ -178,8 +178,14 @@ int transfer_batch(db_conn *c, arena *a, int64_t hub, const char *from, const ch
                    const char *execute_on, int version, const char *via, transfer_doc *out,
                    refusal *why)
 {
-    tr_ctx x = {.a = a, .hub = hub, .from = from, .to = to, .execute_on = execute_on,
-                .via = via, .version = version == 9 ? 9 : 3, .why = why};
+    tr_ctx x = {.a = a,
+                .hub = hub,
+                .from = from,
+                .to = to,
+                .execute_on = execute_on,
+                .via = via,
+                .version = version == 9 ? 9 : 3,
+                .why = why};
     if (date_or_refuse(why, a, "from", &x.from) || date_or_refuse(why, a, "to", &x.to) ||
         date_or_refuse(why, a, "execute_on", &x.execute_on))
         return 1;

@@ -30,8 +30,9 @@ static void cents_attr(buf *b, const char *name, cents_t v)
 static void write_xml(arena *a, const rpt_settlement_hub *hub, const settlement *s,
                       const settlement_invoice *inv, size_t ninv, buf *b)
 {
-    buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<settlement "
-                  "xmlns=\"urn:km0:settlement:1\" id=\"%lld\"",
+    buf_printf(b,
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<settlement "
+               "xmlns=\"urn:km0:settlement:1\" id=\"%lld\"",
                (long long)s->id);
     attr(b, a, "from", s->period_from);
     attr(b, a, "to", s->period_to);
@@ -100,8 +101,8 @@ int rpt_settlement_render(const rpt_settlement_hub *hub, const settlement *s,
     return rc;
 }
 
-int rpt_settlement_load_render(db_conn *c, int64_t hub, int64_t id, int64_t producer,
-                               rpt_format f, const char *lang, buf *out, rpt_error *err)
+int rpt_settlement_load_render(db_conn *c, int64_t hub, int64_t id, int64_t producer, rpt_format f,
+                               const char *lang, buf *out, rpt_error *err)
 {
     arena *a = arena_new();
     settlement s;

@@ -21,7 +21,7 @@ int rpt_settlement_render(const rpt_settlement_hub *hub, const settlement *s,
 
 /* Load settlement id of hub with its hub's identity and render it (404 when the hub
  * has no such settlement, or producer > 0 and it is another producer's). */
-int rpt_settlement_load_render(db_conn *c, int64_t hub, int64_t id, int64_t producer,
-                               rpt_format f, const char *lang, buf *out, rpt_error *err);
+int rpt_settlement_load_render(db_conn *c, int64_t hub, int64_t id, int64_t producer, rpt_format f,
+                               const char *lang, buf *out, rpt_error *err);
 
 #endif

@@ -109,8 +109,8 @@ void h_settlement_statement(http_req *req)
     int64_t producer = req->session->role == ROLE_PRODUCER ? req->session->producer_id : 0;
     buf out = BUF_INIT;
     rpt_error err = {0};
-    if (rpt_settlement_load_render(http_read_db(req), req->hub_id, id, producer, f, req->lang,
-                                   &out, &err) != 0) {
+    if (rpt_settlement_load_render(http_read_db(req), req->hub_id, id, producer, f, req->lang, &out,
+                                   &err) != 0) {
         http_reply_error(req, err.status, err.code, err.message, err.field);
     } else {
         char name[64];
@@ -287,8 +287,8 @@ void h_billing_mandate_add(http_req *req)
         !json_str_or_reply(req, body, "scope", 300, true, &scope) ||
         !json_str_or_reply(req, body, "accepted_by", 200, true, &by))
         return;
-    int st =
-        fees_mandate_add(req->db, req->mem, req->hub_id, http_param(req, "slug"), on, scope, by, &why);
+    int st = fees_mandate_add(req->db, req->mem, req->hub_id, http_param(req, "slug"), on, scope,
+                              by, &why);
     if (st != 0)
         http_reply_failure(req, st, &why);
     else

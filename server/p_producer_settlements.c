@@ -30,15 +30,14 @@ static void render_settlement(buf *b, http_req *req, const settlement *s)
         fmt_date(b, req, s->period_to);
     }
     buf_puts(b, "</h3><ul class=\"lines\">");
-    amount_line(b, req, TR(req, "Ventes encaissées pour vous (TTC)", "Sales collected for you (incl. VAT)"),
+    amount_line(b, req,
+                TR(req, "Ventes encaissées pour vous (TTC)", "Sales collected for you (incl. VAT)"),
                 s->sales_incl, false);
-    amount_line(b, req, TR(req, "Avoirs (TTC)", "Credit notes (incl. VAT)"), s->credits_incl,
-                true);
+    amount_line(b, req, TR(req, "Avoirs (TTC)", "Credit notes (incl. VAT)"), s->credits_incl, true);
     amount_line(b, req, TR(req, "Commission du hub (HT)", "Hub fee (excl. VAT)"), s->fee_excl,
                 true);
     amount_line(b, req, TR(req, "TVA sur la commission", "VAT on the fee"), s->fee_vat, true);
-    buf_printf(b, "<li><b>%s</b><span class=\"amt\"><b>",
-               TR(req, "Reversé", "Paid back"));
+    buf_printf(b, "<li><b>%s</b><span class=\"amt\"><b>", TR(req, "Reversé", "Paid back"));
     fmt_money(b, req, s->due);
     buf_printf(b, "</b></span><small>%s</small></li></ul><p>",
                s->transfer_batch ? TR(req, "virement émis", "transfer sent")
@@ -80,11 +79,12 @@ void p_producer_settlements(http_req *req)
                TR(req, "Mes reversements", "My settlements"),
                TR(req, "← Mon espace producteur", "← My producer space"));
     int bp = me && me->fee_bp >= 0 ? me->fee_bp : hub_bp;
-    buf_printf(&b, "%s ", TR(req, "Commission du hub sur vos ventes HT :",
-                             "The hub's fee on your sales excl. VAT:"));
+    buf_printf(
+        &b, "%s ",
+        TR(req, "Commission du hub sur vos ventes HT :", "The hub's fee on your sales excl. VAT:"));
     fmt_rate(&b, req, (vat_bp_t)bp);
-    buf_printf(&b, " %% %s</p>", TR(req, "(pour les cycles ouverts désormais)",
-                                 "(for cycles opened from now on)"));
+    buf_printf(&b, " %% %s</p>",
+               TR(req, "(pour les cycles ouverts désormais)", "(for cycles opened from now on)"));
     if (me && *me->mandate_on) {
         buf_printf(&b, "<p>%s ", TR(req, "Mandat de facturation du", "Billing mandate of"));
         fmt_date(&b, req, me->mandate_on);
