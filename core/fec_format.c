@@ -56,23 +56,23 @@ static bool is_digits(field f)
     return true;
 }
 
-/* YYYY-MM-DD → YYYYMMDD */
-static bool put_date(buf *out, field f)
+/* YYYY-MM-DD, digits where digits go */
+static bool date_ok(field f)
 {
     if (f.n != 10 || f.s[4] != '-' || f.s[7] != '-')
         return false;
-    buf_append(out, f.s, 4);
-    buf_append(out, f.s + 5, 2);
-    buf_append(out, f.s + 8, 2);
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (f.s[i] < '0' || f.s[i] > '9'))
+            return false;
     return true;
 }
 
-/* Back to len bytes (the buffer stays NUL-terminated). */
-static void truncate_to(buf *out, size_t len)
+/* YYYY-MM-DD (checked by date_ok) → YYYYMMDD */
+static void put_date(buf *out, field f)
 {
-    out->len = len;
-    if (out->data)
-        out->data[len] = 0;
+    buf_append(out, f.s, 4);
+    buf_append(out, f.s + 5, 2);
+    buf_append(out, f.s + 8, 2);
 }
 
 static bool eq(field f, const char *s)
@@ -138,7 +138,7 @@ int fec_format_row(const char *row, size_t len, char sep, const fec_chart *chart
     field amount = f[F_AMOUNT];
     bool credit = amount.n && amount.s[0] == '-';
     field digits = {amount.s + credit, amount.n - credit};
-    if (!is_digits(digits))
+    if (!is_digits(digits) || !date_ok(f[F_BOOKED]) || !date_ok(f[F_RECORDED]))
         return -1;
     const fec_account *acc = NULL;
     for (size_t i = 0; i < chart->n && !acc; i++)
@@ -146,7 +146,6 @@ int fec_format_row(const char *row, size_t len, char sep, const fec_chart *chart
             acc = &chart->accounts[i];
     if (!acc)
         return -1;
-    size_t mark = out->len;
     const char *lib, *code = journal(f[F_KIND], f[F_METHOD], &lib);
     char s[2] = {sep, 0};
     buf_puts(out, code);
@@ -155,10 +154,7 @@ int fec_format_row(const char *row, size_t len, char sep, const fec_chart *chart
     buf_puts(out, s);
     buf_append(out, f[F_ID].s, f[F_ID].n);
     buf_puts(out, s);
-    if (!put_date(out, f[F_BOOKED])) {
-        truncate_to(out, mark);
-        return -1;
-    }
+    put_date(out, f[F_BOOKED]);
     buf_puts(out, s);
     put_text(out, (field){acc->number, strlen(acc->number)}, sep);
     buf_puts(out, s);
@@ -198,10 +194,7 @@ int fec_format_row(const char *row, size_t len, char sep, const fec_chart *chart
     buf_puts(out, s);
     buf_puts(out, s);
     buf_puts(out, s);
-    if (!put_date(out, f[F_RECORDED])) {
-        truncate_to(out, mark);
-        return -1;
-    }
+    put_date(out, f[F_RECORDED]);
     buf_puts(out, s);
     buf_puts(out, s);
     buf_putc(out, '\n');
