@@ -12,8 +12,21 @@
 #include <stdbool.h>
 #include <string.h>
 
-enum { F_ID, F_BOOKED, F_RECORDED, F_KIND, F_METHOD, F_NUMBER, F_MEMO, F_ACCOUNT, F_AMOUNT,
-       F_CUSTOMER, F_PRODUCER, F_NAME, NFIELDS };
+enum {
+    F_ID,
+    F_BOOKED,
+    F_RECORDED,
+    F_KIND,
+    F_METHOD,
+    F_NUMBER,
+    F_MEMO,
+    F_ACCOUNT,
+    F_AMOUNT,
+    F_CUSTOMER,
+    F_PRODUCER,
+    F_NAME,
+    NFIELDS
+};
 
 typedef struct field {
     const char *s;
@@ -85,9 +98,9 @@ static bool eq(field f, const char *s)
 static const char *journal(field kind, field method, const char **lib)
 {
     static const char *const sales[] = {"invoice", "credit_note", "fee"};
-    static const char *const bank[] = {"bank_receipt", "bank_payment", "direct_debit",
+    static const char *const bank[] = {"bank_receipt",  "bank_payment", "direct_debit",
                                        "debit_settled", "debit_return", "bank_fee",
-                                       "deposit",      "settlement"};
+                                       "deposit",       "settlement"};
     for (size_t i = 0; i < sizeof sales / sizeof *sales; i++)
         if (eq(kind, sales[i]))
             return *lib = "Ventes", "VE";

@@ -46,7 +46,7 @@ static int date_ok(const char *s, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const fec_account acc[] = {{"411", "411", "Clients", false},
-                                       {"512", "512100", "Banque | principale", true}};
+                                      {"512", "512100", "Banque | principale", true}};
     static const fec_chart chart = {acc, 2};
     if (size < 1)
         return 0;

@@ -35,9 +35,10 @@ static void test_sales_line_of_a_customer(void **state)
 {
     (void)state;
     int rc;
-    const char *got = fmt("42\t2026-03-05\t2026-03-06\tinvoice\t\tFTC7-2026-000012\tFTC7-2026-000012"
-                          "\t411\t2376\t7\t0\tClaire Martin\n",
-                          '\t', &rc);
+    const char *got =
+        fmt("42\t2026-03-05\t2026-03-06\tinvoice\t\tFTC7-2026-000012\tFTC7-2026-000012"
+            "\t411\t2376\t7\t0\tClaire Martin\n",
+            '\t', &rc);
     assert_int_equal(rc, 0);
     assert_string_equal(got, "VE\tVentes\t42\t20260305\t411\tClients\tC7\tClaire Martin\t"
                              "FTC7-2026-000012\t20260305\tFTC7-2026-000012\t23,76\t0,00\t\t\t"
@@ -84,15 +85,15 @@ static void test_malformed_rows_write_nothing(void **state)
     (void)state;
     static const char *const bad[] = {
         "",
-        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0",           /* 11 fields */
-        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0\tx\ty",     /* 13 fields */
-        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t999\t100\t3\t0\tx",        /* unknown account */
-        "1\t2026-1-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0\tx",         /* date */
-        "1\t2026-01-31\t2026-01-3x\ttopup\tcash\t\t\t411\t100\t3\t0\tx",        /* date */
-        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t1.00\t3\t0\tx",       /* amount */
-        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t-\t3\t0\tx",          /* amount */
-        "x\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0\tx",        /* id */
-        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t\\N\t0\tx",      /* NULL */
+        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0",       /* 11 fields */
+        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0\tx\ty", /* 13 fields */
+        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t999\t100\t3\t0\tx",    /* unknown account */
+        "1\t2026-1-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0\tx",     /* date */
+        "1\t2026-01-31\t2026-01-3x\ttopup\tcash\t\t\t411\t100\t3\t0\tx",    /* date */
+        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t1.00\t3\t0\tx",   /* amount */
+        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t-\t3\t0\tx",      /* amount */
+        "x\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t3\t0\tx",    /* id */
+        "1\t2026-01-31\t2026-01-31\ttopup\tcash\t\t\t411\t100\t\\N\t0\tx",  /* NULL */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc;
