@@ -90,6 +90,20 @@ function parseSettle(stdout) {
   }));
 }
 
+/** After a long stretch of command-line work, the kept-alive sockets of the test's HTTP
+ *  clients have been idle past the server's connection timeout (30 s): the server
+ *  closes them, and a request sent on one as it does fails with "other side closed".
+ *  One request absorbs that (a socket error only); the next must succeed. */
+async function wakeHttp() {
+  try {
+    await fetch(`${srv.base}/healthz`, { signal: AbortSignal.timeout(TIMEOUT.http) });
+  } catch (e) {
+    if (e?.cause?.code !== 'UND_ERR_SOCKET') throw e;
+  }
+  const r = await fetch(`${srv.base}/healthz`, { signal: AbortSignal.timeout(TIMEOUT.http) });
+  assert.equal(r.status, 200);
+}
+
 before(async () => {
   work = tmpDir('km0-settle');
   db = freshDb('settlements');
@@ -100,8 +114,6 @@ before(async () => {
   srv = await startServer(db);
   coord = srv.client();
   await coord.login('coord@example.org', PASSWORD);
-  producerUser = srv.client();
-  await producerUser.login('ftc@example.org', PASSWORD);
 });
 after(async () => {
   await srv?.stop();
@@ -347,6 +359,9 @@ describe('fees, settlements, transfers and the FEC', { timeout: 600000 }, () => 
     const other = db.sql(`SELECT s.id, coalesce(i.number, '') FROM settlements s
       LEFT JOIN invoices i ON i.id = s.commission_invoice_id WHERE s.producer_id = ${producerId(VG)} ORDER BY s.id`);
     assert.equal(mine.length, 2);
+    await wakeHttp();
+    producerUser = srv.client();
+    await producerUser.login('ftc@example.org', PASSWORD);
     const page = await producerUser.get('/producer/settlements');
     assert.equal(page.status, 200, page.text);
     for (const [id, due, number] of mine) {
@@ -371,6 +386,8 @@ describe('fees, settlements, transfers and the FEC', { timeout: 600000 }, () => 
   });
 
   it('answers the coordinator’s API with the same rules, refusing bad input with the JSON error shape', async () => {
+    coord = srv.client();
+    await coord.login('coord@example.org', PASSWORD);
     let r = await coord.patch('/api/v1/hub/fees', { fee_percent: '101' });
     assert.equal(r.status, 422);
     assert.equal(r.json.error.field, 'fee_percent');
