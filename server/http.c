@@ -28,6 +28,7 @@
 #include "page_error.h"
 #include "render_pool.h"
 #include "session.h"
+#include "session_cache.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -809,6 +810,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         http_reply_db_error(req, DB_DOWN);
     else
         req->route->handler(req);
+    /* a request that may have written (a logout, a password or a role changed): the
+     * sessions kept in memory are forgotten before its reply leaves, so the very next
+     * request reads them again (server/session_cache.h) */
+    if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS"))
+        session_cache_flush();
     if (!req->replied && !req->suspended) {
         log_event(LOG_ERROR, "http.no_reply", "req=%s route=%s", req->id, req->route->pattern);
         http_reply_error(req, 500, "internal", "No reply was produced.", NULL);
@@ -994,6 +1000,7 @@ int http_serve(const char *listen)
     }
     render_pool_start();
     archive_thread_start();
+    session_cache_start();
     log_event(LOG_INFO, "server.started",
               "listen=%s port=%u threads=%d renderers=%d archive_workers=%d pid=%d", listen, port,
               g_config.threads, rpt_render_slots(), g_config.archive_workers, (int)getpid());
@@ -1018,6 +1025,7 @@ int http_serve(const char *listen)
      * archive worker leaves its batch to the next one */
     archive_thread_stop();
     render_pool_stop();
+    session_cache_stop();
     MHD_stop_daemon(d);
     rcache_clear();
     archive_cache_clear();
