@@ -4,10 +4,14 @@
 --
 -- A session is looked up through sessions (the cookie's hash, its expiry, its CSRF
 -- token, its user), users (hub, role, e-mail, name, producer, customer, active) and
--- producers (slug). Any change to those columns, and any session ended (logout, a
--- password change ending the other sessions, the per-account cap, an account closed,
--- a user deleted with its sessions), sends NOTIFY km0_sessions when its transaction
--- commits; each server LISTENs and forgets every session it holds on the notice.
+-- producers (slug). Any change to those columns of sessions and users, and any
+-- session ended (logout, a password change ending the other sessions, the per-account
+-- cap, an account closed, a user deleted with its sessions), sends NOTIFY km0_sessions
+-- when its transaction commits; each server LISTENs and forgets every session it holds
+-- on the notice. A producer's slug is never changed by km0 (it names the producer in
+-- catalogs and links) and producers are never deleted: producers gets no trigger (it
+-- has none, its key to products is a declared foreign key alone), and a slug changed
+-- by hand reaches a producer's session within session_cache_s.
 -- A server that is not listening (its listening connection lost) does not use its
 -- memory at all until it listens again.
 --
@@ -41,9 +45,3 @@ CREATE TRIGGER users_notify_delete AFTER DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION km0_sessions_changed();
 CREATE TRIGGER users_notify_truncate AFTER TRUNCATE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION km0_sessions_changed();
-
-CREATE TRIGGER producers_notify_slug AFTER UPDATE OF slug ON producers FOR EACH ROW
-    WHEN (OLD.slug IS DISTINCT FROM NEW.slug)
-    EXECUTE FUNCTION km0_sessions_changed();
-CREATE TRIGGER producers_notify_delete AFTER DELETE ON producers
-    FOR EACH ROW EXECUTE FUNCTION km0_sessions_changed();

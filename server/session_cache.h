@@ -10,9 +10,9 @@
  *     OPTIONS), before its reply leaves: a logout, a password change, a role changed
  *     here are seen by the very next request;
  *   - PostgreSQL notifies km0_sessions (schema/020: a session ended or changed, a user's
- *     role, hub, producer, customer, name, e-mail or "active" changed, a producer's slug
- *     changed), whichever server or command line did it: a thread LISTENs on its own
- *     connection;
+ *     role, hub, producer, customer, name, e-mail or "active" changed), whichever server
+ *     or command line did it: a thread LISTENs on its own connection (a producer's slug,
+ *     which km0 never changes, changed by hand is seen within session_cache_s);
  *   - that connection is lost: until it listens again, nothing is served from memory.
  * A lookup that started before the epoch moved is not kept. Roles are still checked
  * on every request, on the session as it was read.
