@@ -9,7 +9,7 @@
  *   - this server finishes a request that may have written (any method but GET, HEAD,
  *     OPTIONS), before its reply leaves: a logout, a password change, a role changed
  *     here are seen by the very next request;
- *   - PostgreSQL notifies km0_sessions (schema/020: a session ended or changed, a user's
+ *   - PostgreSQL notifies km0_sessions (schema/021: a session ended or changed, a user's
  *     role, hub, producer, customer, name, e-mail or "active" changed), whichever server
  *     or command line did it: a thread LISTENs on its own connection (a producer's slug,
  *     which km0 never changes, changed by hand is seen within session_cache_s);

@@ -1,4 +1,4 @@
-// Sessions kept in a server's memory (server/session_cache.h, schema/020): a request
+// Sessions kept in a server's memory (server/session_cache.h, schema/021): a request
 // whose cookie was just looked up is not looked up again for session_cache_s seconds —
 // but a session ended or an account changed is never served from memory: not by the
 // server that ended it (the very next request), not by another server sharing the

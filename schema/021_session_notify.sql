@@ -1,4 +1,4 @@
--- schema/020_session_notify.sql — a notice to every km0 server when what a session
+-- schema/021_session_notify.sql — a notice to every km0 server when what a session
 -- cookie stands for changes, so that a server may keep sessions in memory for a few
 -- seconds (server/session_cache.c) and still never serve a revoked one.
 --
