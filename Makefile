@@ -85,7 +85,8 @@ FUZZ_LIB_SRC = core/arena.c core/buf.c core/country.c core/legal.c core/log.c co
                core/parse.c core/phone.c core/product_info.c core/text.c core/unit.c core/util.c importers/catalog_info.c \
                importers/csv.c importers/catalog_checks.c importers/catalog_csv.c \
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
-               importers/dfc_export.c server/form.c \
+               importers/catalog_weighed.c \
+               importers/dfc_export.c importers/weigh_csv.c server/form.c \
                core/bank_id.c importers/camt.c importers/bank_csv.c
 FUZZ_OBJ = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIB_SRC))
 build-fuzz/obj/%.o: %.c

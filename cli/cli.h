@@ -41,6 +41,8 @@ int cmd_import(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
+int cmd_weigh(int argc, char **argv);
+int cmd_shortage(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_accounts(int argc, char **argv);
 int cmd_payments(int argc, char **argv);

@@ -1,12 +1,17 @@
 /*
  * cli/cmd_invoice.c — km0 invoice: issue a cycle's invoices, export one, credit one.
  *
- *   km0 invoice issue --cycle ID [--no-archive]
+ *   km0 invoice issue --cycle ID [--accept-estimates] [--no-archive]
  *   km0 invoice list --cycle ID
  *   km0 invoice export NUMBER [--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE]
- *   km0 invoice credit NUMBER [--reason TEXT] [--no-archive]
+ *   km0 invoice credit NUMBER [--line N --quantity Q]... [--reason TEXT] [--no-archive]
  *   km0 invoice archive [--cycle ID] [--retry]
  *   km0 invoice verify [--cycle ID]
+ *
+ * --accept-estimates invoices the weighed lines left without a weight at their
+ * estimate (recorded as the command line's). credit without --line is a full credit
+ * note; each --line N --quantity Q pair gives back Q of the invoice's line N.
+ * --no-archive leaves the Factur-X files to the archive workers.
  *
  * The same core functions as POST /api/v1/cycles/{id}/invoices and
  * GET /api/v1/invoices/{number}. An export is made whole in memory, then written
@@ -18,6 +23,7 @@
  */
 #include "../core/config.h"
 #include "../core/invoicing.h"
+#include "../core/parse.h"
 #include "../core/util.h"
 #include "../reports/archive_worker.h"
 #include "../reports/invoice_doc.h"
@@ -32,12 +38,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#define CREDIT_LINES_MAX 100
+
 /* A core call's outcome on stderr: the refusal's words, or the database's. */
 static int failed(db_conn *c, const char *what, int st, const refusal *why)
 {
-    if (st > 0 && why)
-        fprintf(stderr, "km0 invoice %s: %s\n", what, refusal_text(why, getenv("LANG")));
-    else
+    if (st > 0 && why) {
+        const char *lang = getenv("LANG");
+        fprintf(stderr, "km0 invoice %s: %s\n", what, refusal_text(why, lang));
+        for (size_t i = 0; i < why->ndetails; i++)
+            fprintf(stderr, "  %s\n",
+                    lang && lang[0] == 'f' ? why->details[i].fr : why->details[i].en);
+    } else
         fprintf(stderr, "km0 invoice %s: database error: %s\n", what, db_last_error(c)->message);
     return EXIT_REFUSED;
 }
@@ -47,12 +59,13 @@ static void money_text(char *out, cents_t v)
     dec_format(out, v, 2, 2);
 }
 
-static int do_issue(db_conn *c, int64_t hub, int64_t cycle, bool archive)
+static int do_issue(db_conn *c, int64_t hub, int64_t cycle, bool accept, bool archive)
 {
     arena *a = arena_new();
     inv_issue_result r;
     refusal why = {0};
-    int st = invoice_issue_cycle(c, a, hub, cycle, &r, &why);
+    inv_issue_opts opts = {accept, 0, "cli"};
+    int st = invoice_issue_cycle(c, a, hub, cycle, &opts, &r, &why);
     int rc = EXIT_OK;
     if (st != 0) {
         rc = failed(c, "issue", st, &why);
@@ -61,6 +74,9 @@ static int do_issue(db_conn *c, int64_t hub, int64_t cycle, bool archive)
         money_text(incl, r.incl);
         printf("cycle %lld invoiced on %s: %zu invoices for %zu orders, %s EUR incl. VAT\n",
                (long long)r.cycle, r.issue_date, r.invoices, r.orders, incl);
+        if (r.estimates_accepted)
+            printf("  %lld weighed lines invoiced at their estimate\n",
+                   (long long)r.estimates_accepted);
         for (size_t i = 0; i < r.nsellers; i++)
             printf("  %s\t%s\t%s .. %s\t%d\n", r.sellers[i].seller_key, r.sellers[i].name,
                    r.sellers[i].first, r.sellers[i].last, r.sellers[i].count);
@@ -128,12 +144,13 @@ static int do_export(db_conn *c, int64_t hub, const char *number, inv_format f, 
     return rc;
 }
 
-static int do_credit(db_conn *c, int64_t hub, const char *number, const char *reason, bool archive)
+static int do_credit(db_conn *c, int64_t hub, const char *number, const char *reason,
+                     const inv_credit_line *lines, size_t nlines, bool archive)
 {
     arena *a = arena_new();
     const char *credit;
     refusal why = {0};
-    int st = invoice_credit(c, a, hub, number, reason, &credit, &why);
+    int st = invoice_credit(c, a, hub, number, reason, lines, nlines, 0, "cli", &credit, &why);
     int rc = st == 0 ? EXIT_OK : failed(c, "credit", st, &why);
     if (st == 0) {
         printf("%s\n", credit);
@@ -158,13 +175,23 @@ static int do_credit(db_conn *c, int64_t hub, const char *number, const char *re
 
 int cmd_invoice(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"cycle", required_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},   {"reason", required_argument, NULL, 'r'},
-        {"output", required_argument, NULL, 'o'}, {"no-archive", no_argument, NULL, 'n'},
-        {"retry", no_argument, NULL, 'R'},        {NULL, 0, NULL, 0}};
+    /* --line is long only in effect ('L'): 'n' is --no-archive's */
+    static const struct option opts[] = {{"cycle", required_argument, NULL, 'c'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"reason", required_argument, NULL, 'r'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"accept-estimates", no_argument, NULL, 'e'},
+                                         {"line", required_argument, NULL, 'L'},
+                                         {"quantity", required_argument, NULL, 'q'},
+                                         {"no-archive", no_argument, NULL, 'n'},
+                                         {"retry", no_argument, NULL, 'R'},
+                                         {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("invoice");
+    inv_credit_line lines[CREDIT_LINES_MAX];
+    size_t nlines = 0;
+    bool accept = false, pending = false;
     const char *sub = argv[1], *format = "pdf", *lang = "fr", *reason = NULL, *output = NULL;
     int64_t cycle = 0;
     bool archive = true, retry = false;
@@ -190,6 +217,34 @@ int cmd_invoice(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
+        case 'e':
+            accept = true;
+            break;
+        case 'L': {
+            int64_t no;
+            if (pending || nlines == CREDIT_LINES_MAX ||
+                parse_int(optarg, 1, 100000, &no) != PARSE_OK) {
+                fprintf(stderr,
+                        "km0 invoice credit: --line takes a line number (each followed by "
+                        "--quantity), not \"%s\"\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            lines[nlines].line_no = (int)no;
+            pending = true;
+            break;
+        }
+        case 'q':
+            if (!pending || parse_quantity(optarg, &lines[nlines].quantity) != PARSE_OK) {
+                fprintf(stderr,
+                        "km0 invoice credit: --quantity follows --line and is a positive "
+                        "quantity such as 0.24, not \"%s\"\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            pending = false;
+            nlines++;
+            break;
         case 'n':
             archive = false;
             break;
@@ -200,6 +255,8 @@ int cmd_invoice(int argc, char **argv)
             return cli_usage("invoice");
         }
     }
+    if (pending || (nlines && !str_eq(sub, "credit")) || (accept && !str_eq(sub, "issue")))
+        return cli_usage("invoice");
     bool by_cycle = str_eq(sub, "issue") || str_eq(sub, "list");
     bool by_number = str_eq(sub, "export") || str_eq(sub, "credit");
     bool archive_cmd = str_eq(sub, "archive") || str_eq(sub, "verify"); /* --cycle optional */
@@ -225,7 +282,7 @@ int cmd_invoice(int argc, char **argv)
     int64_t hub = cli_hub(c);
     int rc = EXIT_REFUSED;
     if (hub && str_eq(sub, "issue"))
-        rc = do_issue(c, hub, cycle, archive);
+        rc = do_issue(c, hub, cycle, accept, archive);
     else if (hub && str_eq(sub, "list"))
         rc = do_list(c, hub, cycle);
     else if (hub && str_eq(sub, "export"))
@@ -235,7 +292,7 @@ int cmd_invoice(int argc, char **argv)
     else if (hub && str_eq(sub, "verify"))
         rc = cli_invoice_verify(c, hub, cycle);
     else if (hub)
-        rc = do_credit(c, hub, argv[optind], reason, archive);
+        rc = do_credit(c, hub, argv[optind], reason, lines, nlines, archive);
     db_close(c);
     return rc;
 }

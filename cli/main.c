@@ -45,12 +45,20 @@ static const cli_command commands[] = {
      "print a document of a batched cycle: collection, picking, delivery, route, invoices or "
      "receipts (the bags of customers without e-mail); orderform (the paper order form) in "
      "any state"},
+    {"weigh", cmd_weigh, "--cycle ID [--reason TEXT] FILE",
+     "record a scale's CSV (bag, SKU, weight in kg) as delivered weights: all or nothing"},
+    {"shortage", cmd_shortage,
+     "--cycle ID (--producer SLUG --sku SKU --missing QTY | --line ID --delivered QTY) "
+     "[--reason TEXT]",
+     "a product delivered short, split among its orders by the hub's rule, or one line set"},
     {"invoice", cmd_invoice,
-     "issue --cycle ID [--no-archive] | list --cycle ID | export NUMBER "
+     "issue --cycle ID [--accept-estimates] [--no-archive] | list --cycle ID | export NUMBER "
      "[--format cii|xml|pdf|facturx|html] [--lang fr|en] [-o FILE] | credit NUMBER "
-     "[--reason TEXT] [--no-archive] | archive [--cycle ID] [--retry] | verify [--cycle ID]",
+     "[--line N --quantity Q]... [--reason TEXT] [--no-archive] | archive [--cycle ID] [--retry] "
+     "| verify [--cycle ID]",
      "invoices: issue a batched cycle's (all or none, then archived as Factur-X), list, export "
-     "one, credit one, archive what is queued, verify every archived file"},
+     "one, credit one (in full, or some lines), archive what is queued, verify every archived "
+     "file"},
     {"mail", cmd_mail, "run [--once] [--threads N] | queue | remind --cycle ID",
      "messages: the sender (if not inside serve), what waits, payment reminders"},
     {"accounts", cmd_accounts, "purge [--years N]",

@@ -72,7 +72,8 @@ DB_STMT(lock_cycle, "SELECT state, closes_at > now() AS closes_later FROM cycles
 #define TAKE_SETTINGS                                                                              \
     " seller_mode = s.seller_mode, payment_days = s.payment_days,"                                 \
     " resale_vat_rate_bp = s.resale_vat_rate_bp, max_order_cents = s.max_order_cents,"             \
-    " max_line_milli = s.max_line_milli, max_offer_share_pct = s.max_offer_share_pct"              \
+    " max_line_milli = s.max_line_milli, max_offer_share_pct = s.max_offer_share_pct,"             \
+    " shortage_rule = s.shortage_rule"                                                             \
     " FROM hub_settings s WHERE s.hub_id = c.hub_id AND c.id = $1"
 DB_STMT(mark_open,
         "UPDATE cycles c SET state = 'open', opens_at = least(opens_at, now())," TAKE_SETTINGS);
@@ -84,12 +85,14 @@ DB_STMT(mark_closed, "UPDATE cycles SET state = 'closed',"
 DB_STMT(freeze_offers,
         "INSERT INTO offers (hub_id, cycle_id, product_id, producer_id, sku, name, category, unit,"
         "                    price_excl_vat_e4, vat_rate_bp, weight_g, step_milli, stock_milli,"
-        "                    organic, description, " PRODUCT_INFO_FROZEN ", photo, search)"
+        "                    organic, description, measure, measure_price_excl_vat_e4,"
+        "                    measure_estimate_milli, " PRODUCT_INFO_FROZEN ", photo, search)"
         " SELECT p.hub_id, $1, p.id, p.producer_id, p.sku, p.name, p.category, p.unit,"
         "        p.price_excl_vat_e4,"
         "        CASE WHEN c.seller_mode = 'hub' AND pr.vat_regime = 'franchise'"
         "             THEN c.resale_vat_rate_bp ELSE p.vat_rate_bp END,"
         "        coalesce(p.weight_g, 0), p.step_milli, p.stock_milli, p.organic, p.description,"
+        "        p.measure, p.measure_price_excl_vat_e4, p.measure_estimate_milli,"
         "        " PRODUCT_INFO_FROZEN_FROM_P ", p.photo,"
         "        offer_search(p.name, p.category, pr.name, p.description, p.ingredients)"
         "   FROM products p"
@@ -119,7 +122,8 @@ DB_STMT(offers_of,
         "SELECT o.id, p.slug AS producer, p.name AS producer_name, o.sku, o.name, o.category,"
         "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.weight_g, o.step_milli,"
         "       o.stock_milli, o.sold_milli, o.stock_milli - o.sold_milli AS left_milli,"
-        "       o.organic, o.description, p.id AS producer_id"
+        "       o.organic, o.description, p.id AS producer_id, o.measure,"
+        "       o.measure_price_excl_vat_e4, o.measure_estimate_milli"
         "  FROM offers o JOIN producers p ON p.id = o.producer_id"
         " WHERE o.cycle_id = $1 ORDER BY p.name COLLATE \"fr-x-icu\", o.category COLLATE "
         "\"fr-x-icu\", o.name COLLATE \"fr-x-icu\", o.id");
@@ -129,7 +133,8 @@ DB_STMT(offers_page,
         "SELECT o.id, p.slug AS producer, p.name AS producer_name, o.sku, o.name, o.category,"
         "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.weight_g, o.step_milli,"
         "       o.stock_milli, o.sold_milli, o.stock_milli - o.sold_milli AS left_milli,"
-        "       o.organic, o.description, p.id AS producer_id"
+        "       o.organic, o.description, p.id AS producer_id, o.measure,"
+        "       o.measure_price_excl_vat_e4, o.measure_estimate_milli"
         "  FROM offers o JOIN producers p ON p.id = o.producer_id"
         " WHERE o.cycle_id = $1 AND o.id > $2 ORDER BY o.id LIMIT $3");
 DB_STMT(pickups_of,

@@ -2,9 +2,10 @@
  * core/cycle.h — order cycles: creation, the weekly template, state transitions.
  *
  * draft -> open -> closed -> batched -> invoiced. Opening freezes the offers
- * (price, VAT, step, stock) from the products of the producers taking part;
- * later catalog changes never touch an open cycle. Opening and closing happen
- * by time (the server's timer, and any request that finds a cycle due) or by a
+ * (price, VAT, step, stock, and for a product priced by the kg its price per kg and
+ * estimate) from the products of the producers taking part, and the hub's settings
+ * (the shortage rule among them); later catalog changes never touch an open cycle. Opening and
+ * closing happen by time (the server's timer, and any request that finds a cycle due) or by a
  * coordinator; batching and invoicing move the later states.
  */
 #ifndef KM0_CYCLE_H
@@ -55,7 +56,9 @@ db_status cycle_list(db_conn *c, arena *a, int64_t hub, bool include_drafts, PGr
 db_status cycle_get(db_conn *c, arena *a, int64_t hub, int64_t id, PGresult **r);
 /* The cycle's offers with what is left: id, producer, producer_name, sku, name, category,
  * unit, price_excl_vat_e4, vat_rate_bp, weight_g, step_milli, stock_milli (NULL =
- * unlimited), sold_milli, left_milli (NULL = unlimited), organic, description; ordered
+ * unlimited), sold_milli, left_milli (NULL = unlimited), organic, description,
+ * producer_id, measure, measure_price_excl_vat_e4, measure_estimate_milli (NULL unless
+ * priced by the kg or litre); ordered
  * by producer name, category, name; read through the one-second cache (core/rcache.h):
  * the shop's view. */
 db_status cycle_offers_cached(db_conn *c, arena *a, int64_t id, PGresult **r);

@@ -473,9 +473,7 @@ int hub_admin_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_admin_pa
     hub_identity old;
     from_row(a, r, &old);
     const hub_settings_patch *sp = &p->settings;
-    if (sp->set_seller || sp->set_payment_days || sp->set_resale_vat_rate || sp->set_max_order ||
-        sp->set_max_line || sp->set_max_share || sp->set_require_verified ||
-        sp->set_closing_hours || sp->set_hide_incomplete || sp->set_shop_thumbnails) {
+    if (hub_settings_patch_any(sp)) {
         hub_settings out;
         if ((st = hub_settings_update_in_tx(c, a, hub, sp, user, via, &out, why)) != 0)
             return st;

@@ -15,21 +15,22 @@
 
 #define SETTINGS_COLUMNS                                                                           \
     "seller_mode, payment_days, resale_vat_rate_bp, max_order_cents, max_line_milli,"              \
-    " max_offer_share_pct, require_verified_email, closing_reminder_hours, hide_incomplete,"       \
-    " shop_thumbnails"
+    " max_offer_share_pct, shortage_rule, require_verified_email, closing_reminder_hours,"         \
+    " hide_incomplete, shop_thumbnails"
 
 DB_STMT(settings_of, "SELECT " SETTINGS_COLUMNS ","
                      " to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at"
                      " FROM hub_settings WHERE hub_id = $1");
 DB_STMT(lock_settings,
         "SELECT " SETTINGS_COLUMNS " FROM hub_settings WHERE hub_id = $1 FOR UPDATE");
-DB_STMT(write_settings,
-        "UPDATE hub_settings SET seller_mode = $2, payment_days = $3::int,"
-        " resale_vat_rate_bp = $4::int, max_order_cents = nullif($5, '0')::bigint,"
-        " max_line_milli = nullif($6, '0')::bigint, max_offer_share_pct = nullif($7, '0')::int,"
-        " require_verified_email = $8::boolean, closing_reminder_hours = $9::int,"
-        " hide_incomplete = $10::boolean, shop_thumbnails = $11::boolean,"
-        " updated_at = now() WHERE hub_id = $1");
+DB_STMT(
+    write_settings,
+    "UPDATE hub_settings SET seller_mode = $2, payment_days = $3::int,"
+    " resale_vat_rate_bp = $4::int, max_order_cents = nullif($5, '0')::bigint,"
+    " max_line_milli = nullif($6, '0')::bigint, max_offer_share_pct = nullif($7, '0')::int,"
+    " shortage_rule = $8, require_verified_email = $9::boolean, closing_reminder_hours = $10::int,"
+    " hide_incomplete = $11::boolean, shop_thumbnails = $12::boolean,"
+    " updated_at = now() WHERE hub_id = $1");
 /* Values travel as text arrays, "" standing for NULL (no limit): no value is empty. */
 DB_STMT(record_changes,
         "INSERT INTO hub_settings_changes (hub_id, user_id, via, setting, old_value, new_value)"
@@ -58,6 +59,22 @@ bool seller_mode_parse(const char *s, seller_mode *out)
     return true;
 }
 
+const char *shortage_rule_name(shortage_rule r)
+{
+    return r == SHORTAGE_PRO_RATA ? "pro_rata" : "last_orders_first";
+}
+
+bool shortage_rule_parse(const char *s, shortage_rule *out)
+{
+    if (s && !strcmp(s, "pro_rata"))
+        *out = SHORTAGE_PRO_RATA;
+    else if (s && !strcmp(s, "last_orders_first"))
+        *out = SHORTAGE_LAST_ORDERS_FIRST;
+    else
+        return false;
+    return true;
+}
+
 void hub_settings_from_row(const PGresult *r, int row, hub_settings *out)
 {
     *out = (hub_settings){0};
@@ -67,6 +84,8 @@ void hub_settings_from_row(const PGresult *r, int row, hub_settings *out)
     out->max_order_cents = db_int(r, row, "max_order_cents"); /* "" (NULL) reads 0 */
     out->max_line_milli = db_int(r, row, "max_line_milli");
     out->max_offer_share_pct = (int)db_int(r, row, "max_offer_share_pct");
+    if (PQfnumber(r, "shortage_rule") >= 0)
+        shortage_rule_parse(db_val(r, row, "shortage_rule"), &out->shortage);
     /* the hub's own row has them; a cycle's copy does not (they are not frozen) */
     if (PQfnumber(r, "require_verified_email") >= 0) {
         out->require_verified_email = db_bool(r, row, "require_verified_email");
@@ -128,6 +147,10 @@ int hub_settings_check(const hub_settings *s, refusal *why)
                       "La part maximum du stock d’un produit va de 1 à 100 % (vide : sans limite).",
                       "The largest share of a product's stock is between 1 and 100 % (empty: no "
                       "limit).");
+    if (s->shortage != SHORTAGE_LAST_ORDERS_FIRST && s->shortage != SHORTAGE_PRO_RATA)
+        return refuse(why, 422, "invalid_field", "shortage_rule",
+                      "La règle des manques est « last_orders_first » ou « pro_rata ».",
+                      "The shortage rule is \"last_orders_first\" or \"pro_rata\".");
     if (s->closing_reminder_hours < 0 || s->closing_reminder_hours > HUB_CLOSING_REMINDER_MAX)
         return refuse(why, 422, "invalid_field", "closing_reminder_hours",
                       "Le rappel « ferme bientôt » part de 0 (jamais) à 168 heures avant la "
@@ -137,22 +160,17 @@ int hub_settings_check(const hub_settings *s, refusal *why)
 }
 
 /* The values as the JSON API writes them, "" for no limit. */
-#define NSETTINGS 10
+#define NSETTINGS 11
 
 typedef struct {
     const char *v[NSETTINGS];
 } settings_text;
 
-static const char *const setting_names[NSETTINGS] = {"seller_mode",
-                                                     "payment_days",
-                                                     "resale_vat_rate",
-                                                     "max_order_cents",
-                                                     "max_line_quantity",
-                                                     "max_offer_share_percent",
-                                                     "require_verified_email",
-                                                     "closing_reminder_hours",
-                                                     "hide_incomplete",
-                                                     "shop_thumbnails"};
+static const char *const setting_names[NSETTINGS] = {
+    "seller_mode",     "payment_days",           "resale_vat_rate",
+    "max_order_cents", "max_line_quantity",      "max_offer_share_percent",
+    "shortage_rule",   "require_verified_email", "closing_reminder_hours",
+    "hide_incomplete", "shop_thumbnails"};
 
 static void as_text(arena *a, const hub_settings *s, settings_text *t)
 {
@@ -163,10 +181,18 @@ static void as_text(arena *a, const hub_settings *s, settings_text *t)
     t->v[3] = s->max_order_cents ? db_i64(a, s->max_order_cents) : "";
     t->v[4] = s->max_line_milli ? arena_strdup(a, dec_format(d, s->max_line_milli, 3, 0)) : "";
     t->v[5] = s->max_offer_share_pct ? db_i64(a, s->max_offer_share_pct) : "";
-    t->v[6] = s->require_verified_email ? "true" : "false";
-    t->v[7] = db_i64(a, s->closing_reminder_hours);
-    t->v[8] = s->hide_incomplete ? "true" : "false";
-    t->v[9] = s->shop_thumbnails ? "true" : "false";
+    t->v[6] = shortage_rule_name(s->shortage);
+    t->v[7] = s->require_verified_email ? "true" : "false";
+    t->v[8] = db_i64(a, s->closing_reminder_hours);
+    t->v[9] = s->hide_incomplete ? "true" : "false";
+    t->v[10] = s->shop_thumbnails ? "true" : "false";
+}
+
+bool hub_settings_patch_any(const hub_settings_patch *p)
+{
+    return p->set_seller || p->set_payment_days || p->set_resale_vat_rate || p->set_max_order ||
+           p->set_max_line || p->set_max_share || p->set_shortage || p->set_require_verified ||
+           p->set_closing_hours || p->set_hide_incomplete || p->set_shop_thumbnails;
 }
 
 static void apply(const hub_settings_patch *p, hub_settings *s)
@@ -183,6 +209,8 @@ static void apply(const hub_settings_patch *p, hub_settings *s)
         s->max_line_milli = p->to.max_line_milli;
     if (p->set_max_share)
         s->max_offer_share_pct = p->to.max_offer_share_pct;
+    if (p->set_shortage)
+        s->shortage = p->to.shortage;
     if (p->set_require_verified)
         s->require_verified_email = p->to.require_verified_email;
     if (p->set_closing_hours)
@@ -227,7 +255,7 @@ int hub_settings_update_in_tx(db_conn *c, arena *a, int64_t hub, const hub_setti
                     DB_P(h, seller_mode_name(now.seller), db_i64(a, now.payment_days),
                          db_i64(a, now.resale_vat_rate), db_i64(a, now.max_order_cents),
                          db_i64(a, now.max_line_milli), db_i64(a, now.max_offer_share_pct),
-                         now.require_verified_email ? "t" : "f",
+                         shortage_rule_name(now.shortage), now.require_verified_email ? "t" : "f",
                          db_i64(a, now.closing_reminder_hours),
                          now.hide_incomplete ? "true" : "false",
                          now.shop_thumbnails ? "true" : "false"))) != DB_OK)

@@ -45,6 +45,10 @@ typedef struct inv_line {
     char vat_category;   /* 'S' standard/reduced rate, 'E' exempt (franchise) */
     vat_bp_t vat_rate;
     cents_t net; /* quantity x unit price, rounded to the cent */
+    /* Not printed: the order line an invoice line invoices (0 when unknown), and on a
+     * credit note the line of the corrected invoice this line gives back (0: none). */
+    int64_t order_line;
+    int credits_line_no;
 } inv_line;
 
 typedef struct inv_vat {

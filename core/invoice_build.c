@@ -153,8 +153,8 @@ void invoice_complete(arena *a, invoice *inv, const inv_terms *t)
     inv->nnotes = n;
 }
 
-void invoice_credit_note(arena *a, const invoice *orig, const inv_terms *t, const char *reason,
-                         invoice *out)
+void invoice_credit_note_lines(arena *a, const invoice *orig, const inv_line *lines, size_t n,
+                               const inv_terms *t, const char *reason, bool full, invoice *out)
 {
     *out = *orig;
     out->number = t->number;
@@ -164,18 +164,40 @@ void invoice_credit_note(arena *a, const invoice *orig, const inv_terms *t, cons
     out->corrects_number = orig->number;
     out->corrects_date = orig->issue_date;
     out->payment_terms = "Avoir : montant remboursé ou déduit du prochain règlement.";
-    /* the lines are the original's: a full credit note gives everything back */
-    out->lines = arena_alloc(a, (orig->nlines ? orig->nlines : 1) * sizeof *out->lines);
-    memcpy(out->lines, orig->lines, orig->nlines * sizeof *out->lines);
-    out->vat = arena_alloc(a, (orig->nvat ? orig->nvat : 1) * sizeof *out->vat);
-    memcpy(out->vat, orig->vat, orig->nvat * sizeof *out->vat);
+    out->lines = arena_alloc(a, (n ? n : 1) * sizeof *out->lines);
+    memcpy(out->lines, lines, n * sizeof *out->lines);
+    out->nlines = n;
+    buf which = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        out->lines[i].line_no = (int)i + 1; /* the credit note's own numbering */
+        buf_printf(&which, "%s%d", i ? ", " : "", lines[i].credits_line_no);
+    }
+    breakdown(a, out);
     const char **notes = arena_alloc(a, 4 * sizeof *notes);
-    size_t n = 0;
-    notes[n++] = arena_printf(a, "Avoir annulant la facture %s du %s.", orig->number,
-                              invoice_date_fr(a, orig->issue_date));
+    size_t k = 0;
+    if (full)
+        notes[k++] = arena_printf(a, "Avoir annulant la facture %s du %s.", orig->number,
+                                  invoice_date_fr(a, orig->issue_date));
+    else
+        notes[k++] =
+            arena_printf(a, "Avoir partiel sur la facture %s du %s : ligne%s %s.", orig->number,
+                         invoice_date_fr(a, orig->issue_date), n > 1 ? "s" : "", buf_str(&which));
+    buf_free(&which);
     if (reason && *reason)
-        notes[n++] = arena_printf(a, "Motif : %s", reason);
-    party_notes(a, out, notes, &n);
+        notes[k++] = arena_printf(a, "Motif : %s", reason);
+    party_notes(a, out, notes, &k);
     out->notes = notes;
-    out->nnotes = n;
+    out->nnotes = k;
+}
+
+void invoice_credit_note(arena *a, const invoice *orig, const inv_terms *t, const char *reason,
+                         invoice *out)
+{
+    /* a full credit note gives every line back as it was invoiced */
+    inv_line *lines = arena_alloc(a, (orig->nlines ? orig->nlines : 1) * sizeof *lines);
+    for (size_t i = 0; i < orig->nlines; i++) {
+        lines[i] = orig->lines[i];
+        lines[i].credits_line_no = orig->lines[i].line_no;
+    }
+    invoice_credit_note_lines(a, orig, lines, orig->nlines, t, reason, true, out);
 }

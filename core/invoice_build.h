@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "invoice.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define INV_FRANCHISE_CODE "VATEX-FR-FRANCHISE"
@@ -38,6 +39,12 @@ void invoice_complete(arena *a, invoice *inv, const inv_terms *t);
  * positive as EN 16931 wants them, naming orig; reason may be NULL or "". */
 void invoice_credit_note(arena *a, const invoice *orig, const inv_terms *t, const char *reason,
                          invoice *out);
+/* A credit note for orig giving back lines[0..n) (each naming the line it credits in
+ * credits_line_no, quantity and net as given back), numbered 1..n, with its own VAT
+ * breakdown and totals; full says whether it cancels the whole invoice (its note says
+ * "annulant") or part of it ("partiel", naming the lines). */
+void invoice_credit_note_lines(arena *a, const invoice *orig, const inv_line *lines, size_t n,
+                               const inv_terms *t, const char *reason, bool full, invoice *out);
 
 /* The number prefix of a producer's invoices: the initials of its slug's words
  * that start with a letter (at most four, upper case) followed by its id, so

@@ -49,14 +49,15 @@ DB_STMT(insert_all,
         "   RETURNING id, number),"
         " li AS (INSERT INTO invoice_lines (hub_id, invoice_id, line_no, sku, description,"
         "   producer_name, unit, unece, quantity_milli, unit_price_excl_vat_e4, vat_category,"
-        "   vat_rate_bp, line_excl_vat_cents)"
+        "   vat_rate_bp, line_excl_vat_cents, order_line_id, credits_line_no)"
         "   SELECT $1::bigint, inv.id, l.line_no, l.sku, l.description, l.producer_name, l.unit,"
         "   l.unece, l.quantity_milli, l.unit_price_excl_vat_e4, l.vat_category, l.vat_rate_bp,"
-        "   l.line_excl_vat_cents FROM src JOIN inv ON inv.number = src.number"
+        "   l.line_excl_vat_cents, l.order_line_id, l.credits_line_no"
+        "   FROM src JOIN inv ON inv.number = src.number"
         "   CROSS JOIN LATERAL jsonb_to_recordset(src.lines) AS l(line_no int, sku text,"
         "   description text, producer_name text, unit text, unece text, quantity_milli bigint,"
         "   unit_price_excl_vat_e4 bigint, vat_category text, vat_rate_bp int,"
-        "   line_excl_vat_cents bigint) RETURNING 1),"
+        "   line_excl_vat_cents bigint, order_line_id bigint, credits_line_no int) RETURNING 1),"
         " va AS (INSERT INTO invoice_vat (hub_id, invoice_id, vat_category, vat_rate_bp,"
         "   base_cents, vat_cents)"
         "   SELECT $1::bigint, inv.id, v.vat_category, v.vat_rate_bp, v.base_cents, v.vat_cents"
@@ -180,6 +181,8 @@ static void json_lines(buf *b, const invoice *inv)
         inv_json_str(b, "vat_category", cat);
         inv_json_int(b, "vat_rate_bp", l->vat_rate);
         inv_json_int(b, "line_excl_vat_cents", l->net);
+        json_id(b, "order_line_id", l->order_line);
+        json_id(b, "credits_line_no", l->credits_line_no);
         buf_putc(b, '}');
     }
     buf_puts(b, "],\"vat\":[");

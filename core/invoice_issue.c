@@ -2,8 +2,10 @@
  * core/invoice_issue.c — issuing every invoice of a batched cycle, all or none.
  *
  * One transaction, a constant number of statements whatever the cycle's size:
- * lock the cycle; read the hub, the producers, the orders with their buyers and
- * every line (three queries); build and check each invoice in memory
+ * lock the cycle; check that every weighed piece has its weight, or record the
+ * coordinator's acceptance of the estimates (core/delivery.h); read the hub, the
+ * producers, the orders with their buyers and every line as delivered (three
+ * queries); build and check each invoice in memory
  * (core/invoice_build.c, rpt_cii_check), and the sum of each order's invoices
  * against the order's own totals (money_totals_compute, what the buyer saw);
  * only then take the sellers' numbers (locking their sequence rows, so the
@@ -11,6 +13,7 @@
  * one statement and mark the cycle invoiced. Any refusal or failure rolls
  * everything back, numbers included: no gap.
  */
+#include "delivery.h"
 #include "hub_settings.h"
 #include "invoice_build.h"
 #include "invoice_int.h"
@@ -46,13 +49,22 @@ DB_STMT(order_rows,
         " WHERE o.hub_id = $1 AND o.cycle_id = $2 ORDER BY o.id");
 /* Lines in invoice order: by order, by seller (one seller when the hub sells),
  * then as the order page lists them. The description is the offer's, frozen
- * when the cycle opened. */
+ * when the cycle opened. What is invoiced is what was delivered (core/delivery.h):
+ * the units delivered at the unit price, or for a weighed offer the weight at the
+ * price per kg (or litre), the line's delivered amount; a line delivered as nothing
+ * is left out. */
 DB_STMT(line_rows,
-        "SELECT l.order_id, f.producer_id, p.name AS producer_name, f.sku, f.name, f.unit,"
-        " l.quantity_milli, l.unit_price_excl_vat_e4, l.vat_rate_bp, l.line_excl_vat_cents"
+        "SELECT l.order_id, l.id AS line_id, f.producer_id, p.name AS producer_name, f.sku, f.name,"
+        " coalesce(f.measure, f.unit) AS unit, f.unit AS piece_unit, f.measure IS NOT NULL AS weighed,"
+        " coalesce(l.delivered_milli, l.quantity_milli) AS pieces,"
+        " CASE WHEN f.measure IS NULL THEN coalesce(l.delivered_milli, l.quantity_milli)"
+        "      ELSE l.weighed_milli END AS quantity_milli,"
+        " coalesce(f.measure_price_excl_vat_e4, l.unit_price_excl_vat_e4) AS unit_price_excl_vat_e4,"
+        " l.vat_rate_bp, coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS line_excl_vat_cents"
         " FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN offers f ON f.id = l.offer_id"
         " JOIN producers p ON p.id = f.producer_id"
         " WHERE o.hub_id = $1 AND o.cycle_id = $2"
+        " AND coalesce(l.delivered_milli, l.quantity_milli) > 0"
         " ORDER BY l.order_id, CASE WHEN $3::boolean THEN 0 ELSE f.producer_id END,"
         " p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
 DB_STMT(mark_invoiced, "UPDATE cycles SET state = 'invoiced' WHERE id = $1");
@@ -80,6 +92,7 @@ typedef struct group {
 typedef struct issue_ctx {
     arena *a;
     int64_t hub, cycle;
+    inv_issue_opts opts;
     bool hub_sells;   /* the cycle's seller mode */
     int payment_days; /* the cycle's */
     inv_issue_result *out;
@@ -90,6 +103,7 @@ typedef struct issue_ctx {
     size_t nproducers, norders;
     group *groups;
     size_t ngroups;
+    int64_t accepted;  /* weighed lines invoiced at their estimate */
     const char **keys; /* distinct seller keys of the run, sorted */
     int64_t *counts;
     size_t nkeys;
@@ -280,15 +294,22 @@ static void build(issue_ctx *x, const PGresult *r, group *g, const inv_today *d)
     inv->nlines = n;
     for (size_t i = 0; i < n; i++) {
         int row = (int)(g->from + i);
+        /* a weighed line is invoiced by weight; its pieces go in the description */
+        const char *name = db_val(r, row, "name");
+        if (db_bool(r, row, "weighed"))
+            name = arena_printf(x->a, "%s (%s)", name,
+                                delivery_amount_text(x->a, db_int(r, row, "pieces"),
+                                                     db_val(r, row, "piece_unit"), true));
         inv->lines[i] = (inv_line){
             .sku = db_val(r, row, "sku"),
-            .description = db_val(r, row, "name"),
+            .description = name,
             .producer = x->hub_sells ? db_val(r, row, "producer_name") : "",
             .unit = db_val(r, row, "unit"),
             .quantity = db_int(r, row, "quantity_milli"),
             .unit_price = db_int(r, row, "unit_price_excl_vat_e4"),
             .vat_rate = (vat_bp_t)db_int(r, row, "vat_rate_bp"),
             .net = db_int(r, row, "line_excl_vat_cents"),
+            .order_line = db_int(r, row, "line_id"),
         };
     }
     inv_terms t = {"0", d->issue_date, d->due_date, x->payment_days};
@@ -504,6 +525,10 @@ static int issue_tx(db_conn *c, void *p)
     int st = db_run_a(c, x->a, &lock_cycle, &r, DB_P(hub, cycle));
     if (st != DB_OK || (st = check_state(x, r)) != 0)
         return st;
+    /* every weighed piece weighed, or its estimate accepted on the record */
+    if ((st = delivery_before_issue(c, x->a, x->hub, x->cycle, x->opts.accept_estimates,
+                                    x->opts.user, x->opts.via, &x->accepted, x->why)) != 0)
+        return st;
     inv_today before, d;
     if ((st = inv_db_today(c, x->a, x->payment_days, &before)) != DB_OK ||
         (st = load_hub(c, x)) != DB_OK || (st = load_producers(c, x, hub, cycle)) != DB_OK ||
@@ -515,13 +540,17 @@ static int issue_tx(db_conn *c, void *p)
         (st = store_all(c, x, &d)) != 0 || (st = db_do(c, &mark_invoiced, DB_P(cycle))) != DB_OK)
         return st;
     summarise(x, &d);
+    x->out->estimates_accepted = x->accepted;
     return 0;
 }
 
-int invoice_issue_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, inv_issue_result *out,
-                        refusal *why)
+int invoice_issue_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle,
+                        const inv_issue_opts *opts, inv_issue_result *out, refusal *why)
 {
     issue_ctx x = {.a = a, .hub = hub, .cycle = cycle, .out = out, .why = why};
+    x.opts = opts ? *opts : (inv_issue_opts){false, 0, "cli"};
+    if (!x.opts.via)
+        x.opts.via = "cli";
     memset(out, 0, sizeof *out);
     int64_t started = now_us();
     int st = db_transaction(c, false, issue_tx, &x);

@@ -40,7 +40,8 @@ DB_STMT(heads_of_cycle,
 DB_STMT(heads_of_ids, HEAD_SELECT " WHERE i.hub_id = $1 AND i.id = ANY($2::bigint[]) ORDER BY i.id");
 DB_STMT(lines_of,
         "SELECT invoice_id, line_no, sku, description, producer_name, unit, unece, quantity_milli,"
-        " unit_price_excl_vat_e4, vat_category, vat_rate_bp, line_excl_vat_cents"
+        " unit_price_excl_vat_e4, vat_category, vat_rate_bp, line_excl_vat_cents,"
+        " coalesce(order_line_id, 0) AS order_line_id, coalesce(credits_line_no, 0) AS credits"
         " FROM invoice_lines WHERE invoice_id = ANY($1::bigint[]) ORDER BY invoice_id, line_no");
 DB_STMT(vat_of,
         "SELECT invoice_id, vat_category, vat_rate_bp, base_cents, vat_cents"
@@ -218,7 +219,9 @@ static void attach_lines(arena *a, const PGresult *l, inv_stored *s, const id_at
                                       .unit_price = db_int(l, k, "unit_price_excl_vat_e4"),
                                       .vat_category = db_val(l, k, "vat_category")[0],
                                       .vat_rate = (vat_bp_t)db_int(l, k, "vat_rate_bp"),
-                                      .net = db_int(l, k, "line_excl_vat_cents")};
+                                      .net = db_int(l, k, "line_excl_vat_cents"),
+                                      .order_line = db_int(l, k, "order_line_id"),
+                                      .credits_line_no = (int)db_int(l, k, "credits")};
         if (owner) {
             owner->inv.lines = lines;
             owner->inv.nlines = (size_t)(j - i);

@@ -32,8 +32,18 @@ typedef struct inv_seller_run {
     int count;
 } inv_seller_run;
 
+/* How a cycle's invoices are issued: accept_estimates lets the weighed lines left
+ * without a weight be invoiced at their estimate (recorded as user's, via "page",
+ * "api" or "cli"; core/delivery.h). NULL: no estimates, the command line. */
+typedef struct inv_issue_opts {
+    bool accept_estimates;
+    int64_t user; /* 0: the command line */
+    const char *via;
+} inv_issue_opts;
+
 typedef struct inv_issue_result {
     int64_t cycle;
+    int64_t estimates_accepted; /* weighed lines invoiced at their estimate */
     const char *issue_date;
     size_t invoices, orders;
     cents_t excl, vat, incl; /* sums over the invoices issued */
@@ -42,16 +52,34 @@ typedef struct inv_issue_result {
 } inv_issue_result;
 
 /* Issue every invoice of a batched cycle in one transaction, all or none; the
- * cycle becomes invoiced. Refusals: 404 cycle_not_found, 409
- * cycle_not_batched, 409 already_invoiced, 500 invoice_check_failed (an
+ * cycle becomes invoiced. The invoices carry what was delivered (core/delivery.h):
+ * units delivered, weighed lines at their weight × their price per kg or litre, lines
+ * delivered as nothing left out. Refusals: 404 cycle_not_found, 409
+ * cycle_not_batched, 409 already_invoiced, 409 weights_missing (weighed lines without a
+ * weight, unless opts accept the estimates), 500 invoice_check_failed (an
  * invoice broke an EN 16931 rule: a bug, nothing is stored). */
-int invoice_issue_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle, inv_issue_result *out,
-                        refusal *why);
+int invoice_issue_cycle(db_conn *c, arena *a, int64_t hub, int64_t cycle,
+                        const inv_issue_opts *opts, inv_issue_result *out, refusal *why);
 
-/* Issue a full credit note for invoice number; *credit_number gets its number.
- * Refusals: 404 invoice_not_found, 409 not_an_invoice (a credit note), 409
- * already_credited. reason (may be NULL) goes in a note. */
+/* One line of a partial credit note: the invoice's line line_no, quantity given back
+ * (in the line's unit: kg for a weighed product). */
+typedef struct inv_credit_line {
+    int line_no;
+    milli_t quantity;
+} inv_credit_line;
+
+/* Issue a credit note (type 381, naming the invoice: EN 16931 BG-3) for invoice
+ * number; *credit_number gets its number. Without lines, a full credit note: every
+ * line for what no earlier credit note gave back. With lines, a partial one for exactly
+ * those lines and quantities, and the order's delivered quantities follow (the trail
+ * says "credit" with the number; core/delivery.h). Credit notes never give back more
+ * than a line invoiced (a trigger of schema/010 holds it too). Refusals: 404
+ * invoice_not_found, 409 not_an_invoice (a credit note), 409 already_credited (nothing
+ * left to give back), 422 unknown_line, invalid_quantity, more_than_invoiced,
+ * invalid_reason. reason (may be NULL) goes in a note. user/via: who (0: the command
+ * line). */
 int invoice_credit(db_conn *c, arena *a, int64_t hub, const char *number, const char *reason,
+                   const inv_credit_line *lines, size_t nlines, int64_t user, const char *via,
                    const char **credit_number, refusal *why);
 
 /* An invoice as stored, with what access checks and documents need. */

@@ -50,31 +50,6 @@ bool vat_number_valid(const char *v)
     return strncmp(v, "FR", 2) != 0 || fr_vat_valid(v);
 }
 
-bool iban_normalize(const char *in, char out[35])
-{
-    size_t n = 0;
-    for (const char *p = in; *p; p++) {
-        if (*p == ' ' || *p == '-')
-            continue;
-        if (!isascii((unsigned char)*p) || !isalnum((unsigned char)*p) || n == 34)
-            return false;
-        out[n++] = (char)toupper((unsigned char)*p);
-    }
-    out[n] = '\0';
-    if (n < 15 || !isalpha((unsigned char)out[0]) || !isalpha((unsigned char)out[1]) ||
-        !isdigit((unsigned char)out[2]) || !isdigit((unsigned char)out[3]))
-        return false;
-    /* the first four characters moved to the end, letters as 10..35, the whole number
-     * modulo 97, one digit at a time so that it never overflows */
-    unsigned rem = 0;
-    for (size_t k = 0; k < n; k++) {
-        char ch = out[(k + 4) % n];
-        unsigned v = isdigit((unsigned char)ch) ? (unsigned)(ch - '0') : (unsigned)(ch - 'A' + 10);
-        rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
-    }
-    return rem == 1;
-}
-
 static const legal_form_def forms[] = {
     {"association", "Association", false},
     {"ei", "Entreprise individuelle", false},

@@ -15,11 +15,7 @@ bool fr_vat_valid(const char *v);
 /* Any EU-style VAT number: two letters then 2 to 13 letters or digits; French ones checked. */
 bool vat_number_valid(const char *v);
 
-/* An IBAN as people write it ("FR76 3000 6000 0112 3456 7890 189", lower case
- * allowed) in its stored form: blanks removed, upper case, into out (35 bytes).
- * false when it is not two letters, two check digits and 11 to 30 letters or digits,
- * or when its ISO 13616 check (the number read in base 36, modulo 97, is 1) fails. */
-bool iban_normalize(const char *in, char out[35]);
+/* IBANs: core/bank_id.h (bank_iban_normalize), shared with the payments. */
 
 /* French legal forms km0 knows, by the code the forms and the API use ("sarl",
  * "sas", "association"...). A company (rcs true) states its trade register city and

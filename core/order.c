@@ -107,12 +107,20 @@ DB_STMT(
     "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"
     "       to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"
     "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
-    "       (c.state = 'open' AND now() < c.closes_at) AS editable, o.payment_method,"
-    "       coalesce(o.entered_by, 0) AS entered_by,"
+    "       (c.state = 'open' AND now() < c.closes_at) AS editable, c.state,"
+    "       o.payment_method, coalesce(o.entered_by, 0) AS entered_by,"
     "       coalesce(to_char(o.entered_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS entered_at,"
+    "       (SELECT sum(CASE WHEN i.type_code = 381 THEN -i.total_incl_vat_cents"
+    "                   ELSE i.total_incl_vat_cents END) FROM invoices i"
+    "         WHERE i.order_id = o.id) AS invoiced_incl,"
     "       l.offer_id, f.producer_id, p.slug AS producer, p.name AS producer_name,"
     "       f.sku, f.name, f.unit, l.quantity_milli, l.unit_price_excl_vat_e4,"
-    "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g"
+    "       l.vat_rate_bp, l.line_excl_vat_cents, f.weight_g, f.measure,"
+    "       f.measure_price_excl_vat_e4, f.measure_estimate_milli, l.id AS line_id,"
+    "       coalesce(l.delivered_milli, l.quantity_milli) AS delivered,"
+    "       coalesce(l.weighed_milli, -1) AS weighed,"
+    "       coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS delivered_net,"
+    "       l.substitutes_offer_id IS NOT NULL AS substitute"
     "  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id"
     "  JOIN cycles c ON c.id = o.cycle_id"
     "  LEFT JOIN order_lines l ON l.order_id = o.id"
@@ -124,7 +132,11 @@ DB_STMT(list_orders,
         "SELECT o.id, o.cycle_id AS cycle, c.name AS cycle_name, c.state,"
         "       to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date, pp.name AS pickup_name,"
         "       (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) AS lines,"
-        "       (c.state = 'open' AND now() < c.closes_at) AS editable"
+        "       (c.state = 'open' AND now() < c.closes_at) AS editable,"
+        "       (SELECT count(*) FROM delivery_changes d WHERE d.order_id = o.id) AS changes,"
+        "       (SELECT sum(CASE WHEN i.type_code = 381 THEN -i.total_incl_vat_cents"
+        "                   ELSE i.total_incl_vat_cents END) FROM invoices i"
+        "         WHERE i.order_id = o.id) AS invoiced_incl"
         "  FROM orders o JOIN cycles c ON c.id = o.cycle_id"
         "  JOIN pickup_points pp ON pp.id = o.pickup_point_id"
         " WHERE o.hub_id = $1 AND o.customer_id = $2 ORDER BY c.delivery_date DESC, o.id DESC"
@@ -136,18 +148,26 @@ int64_t order_seller(seller_mode m, int64_t producer_id)
 }
 
 /* Fill the totals and weight from the lines, exactly as invoices will compute them
- * (seller by seller, as the cycle's seller mode says). */
+ * (seller by seller, as the cycle's seller mode says): as ordered, and as delivered. */
 static void finish(order *o)
 {
     money_line *ml = xcalloc(o->nlines ? o->nlines : 1, sizeof *ml);
+    money_line *dl = xcalloc(o->nlines ? o->nlines : 1, sizeof *dl);
     o->weight_g = 0;
+    o->changed = o->estimate = false;
     for (size_t i = 0; i < o->nlines; i++) {
-        ml[i] = (money_line){order_seller(o->seller, o->lines[i].producer_id), o->lines[i].vat_rate,
-                             o->lines[i].net};
-        o->weight_g += o->lines[i].weight_g;
+        const order_line *l = &o->lines[i];
+        int64_t seller = order_seller(o->seller, l->producer_id);
+        ml[i] = (money_line){seller, l->vat_rate, l->net};
+        dl[i] = (money_line){seller, l->vat_rate, l->delivered_net};
+        o->weight_g += l->weight_g;
+        o->changed = o->changed || l->delivered != l->quantity || l->delivered_net != l->net;
+        o->estimate = o->estimate || (l->measure && l->delivered > 0 && l->weight < 0);
     }
     money_totals_compute(ml, o->nlines, &o->totals);
+    money_totals_compute(dl, o->nlines, &o->delivered_totals);
     free(ml);
+    free(dl);
 }
 
 /* "0,5 kg", "3 pièces" / "0.5 kg", "3 pieces": a quantity as a message says it. */
@@ -594,7 +614,19 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
         l->unit_price_incl = money_price_incl(l->unit_price, l->vat_rate);
         l->net = db_int(r, k, "line_excl_vat_cents");
         l->weight_g = money_weight_g(l->quantity, db_int(r, k, "weight_g"));
+        l->measure = db_null(r, k, "measure") ? NULL : db_val(r, k, "measure");
+        l->measure_price = db_int(r, k, "measure_price_excl_vat_e4");
+        l->measure_price_incl = money_price_incl(l->measure_price, l->vat_rate);
+        l->measure_estimate = db_int(r, k, "measure_estimate_milli");
+        l->line_id = db_int(r, k, "line_id");
+        l->delivered = db_int(r, k, "delivered");
+        l->weight = db_int(r, k, "weighed");
+        l->delivered_net = db_int(r, k, "delivered_net");
+        l->substitute = db_bool(r, k, "substitute");
     }
+    out->state = db_val(r, 0, "state");
+    out->invoiced = !db_null(r, 0, "invoiced_incl");
+    out->invoiced_incl = db_int(r, 0, "invoiced_incl");
     finish(out);
     return DB_OK;
 }

@@ -44,8 +44,19 @@ typedef struct order_line {
     price4_t unit_price; /* excl. VAT */
     cents_t unit_price_incl;
     vat_bp_t vat_rate;
-    cents_t net;      /* excl. VAT */
+    cents_t net;      /* excl. VAT, as ordered (an estimate for a weighed offer) */
     int64_t weight_g; /* of the line */
+    /* a weighed offer (core/delivery.h): sold per unit, priced per kg or litre */
+    const char *measure; /* "kg", "l", NULL for a plain offer */
+    price4_t measure_price;
+    cents_t measure_price_incl;
+    milli_t measure_estimate; /* of one unit, thousandths of the measure */
+    /* as delivered, once the cycle is closed: the same as ordered until something changes */
+    int64_t line_id;
+    milli_t delivered;     /* units */
+    milli_t weight;        /* weighed, thousandths of the measure; -1: not weighed */
+    cents_t delivered_net; /* excl. VAT: what the invoice carries */
+    bool substitute;       /* a substitute the customer accepted (ordered as 0) */
 } order_line;
 
 typedef struct order {
@@ -54,11 +65,19 @@ typedef struct order {
     const char *pickup_point, *pickup_name, *pickup_address, *pickup_opening;
     const char *cycle_name, *delivery_date, *closes_at, *updated_at;
     bool editable;              /* the cycle is still open */
+    const char *state;          /* the cycle's */
     const char *payment_method; /* "onsite", "transfer", "sepa_debit" or "balance" */
     order_line *lines;
     size_t nlines;
-    money_totals totals;
+    money_totals totals; /* as ordered */
     int64_t weight_g;
+    /* what the order comes to as delivered (core/delivery.h), seller by seller as the
+     * invoices compute it; the same as totals until something changes */
+    money_totals delivered_totals;
+    bool changed;           /* a line delivered otherwise than ordered */
+    bool estimate;          /* weighed units without their weight: the total is an estimate */
+    bool invoiced;          /* its invoices are issued: */
+    cents_t invoiced_incl;  /* their total incl. VAT, less the credit notes */
     int64_t entered_by;     /* the coordinator who typed it last, 0 for the customer */
     const char *entered_at; /* when, ISO 8601; "" with entered_by 0 */
 } order;
@@ -69,13 +88,15 @@ typedef struct order {
  * past max_line_milli or the share of a stock is refused with 422 over_line_limit on
  * lines[i].quantity, a whole order past max_order_cents with 422 over_order_limit. */
 int order_put(db_conn *c, arena *a, const order_in *in, order *out, refusal *why);
-/* The customer's order for the cycle; *found false when there is none. */
+/* The customer's order for the cycle, with what was delivered; *found false when there
+ * is none. */
 int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, order *out,
               bool *found);
 /* Cancel it, releasing its stock; a refusal when the cycle is closed or there is none. */
 int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer, refusal *why);
 /* The customer's orders across cycles, newest first: id, cycle, cycle_name, state,
- * delivery_date, pickup_name, lines, editable. */
+ * delivery_date, pickup_name, lines, editable, changes (of what was delivered),
+ * invoiced_incl (invoices less credit notes, NULL before the invoices). */
 db_status order_list(db_conn *c, arena *a, int64_t hub, int64_t customer, PGresult **r);
 
 /* The seller of an offer's line on the invoices under a cycle's seller mode: 0 (the

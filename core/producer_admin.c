@@ -6,6 +6,7 @@
  */
 #include "producer_admin.h"
 #include "account.h"
+#include "bank_id.h"
 #include "gazetteer.h"
 #include "legal.h"
 #include "parse.h"
@@ -239,7 +240,7 @@ static int check(arena *a, const producer_in *in, bool creating, producer_record
         char iban[35];
         if (!*in->iban)
             p->iban = "";
-        else if (!iban_normalize(in->iban, iban))
+        else if (!bank_iban_normalize(in->iban, iban))
             PROBLEM("iban",
                     "Cet IBAN n’est pas valide : vérifiez-le (sa clé de contrôle ne correspond "
                     "pas).",

@@ -22,6 +22,8 @@
     "       o.unit, o.price_excl_vat_e4, o.vat_rate_bp, o.step_milli,"                             \
     "       coalesce(o.stock_milli - o.sold_milli, -1) AS left_milli,"                             \
     "       CASE o.organic WHEN true THEN 1 WHEN false THEN 0 ELSE -1 END AS organic,"             \
+    "       o.measure, coalesce(o.measure_price_excl_vat_e4, 0) AS measure_price,"                 \
+    "       coalesce(o.measure_estimate_milli, 0) AS measure_estimate,"                            \
     "       o.allergens, o.allergen_traces, o.labels, o.net_quantity_milli,"                       \
     "       coalesce(o.net_unit, '') AS net_unit, coalesce(o.photo, '') AS photo"
 #define OFFER_FROM    " FROM offers o JOIN producers p ON p.id = o.producer_id"
@@ -92,9 +94,11 @@ static void offers_of(const PGresult *r, arena *a, shop_offer **out, size_t *n)
         c_all = PQfnumber(r, "allergens"), c_tr = PQfnumber(r, "allergen_traces"),
         c_lab = PQfnumber(r, "labels"), c_net = PQfnumber(r, "net_quantity_milli"),
         c_netu = PQfnumber(r, "net_unit"), c_photo = PQfnumber(r, "photo");
+    int c_measure = PQfnumber(r, "measure"), c_mprice = PQfnumber(r, "measure_price"),
+        c_estimate = PQfnumber(r, "measure_estimate");
     shop_offer *o = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof *o);
     /* the strings stay in the result, which the arena keeps (db_run_a, rcache_run) */
-    for (int i = 0; i < rows; i++)
+    for (int i = 0; i < rows; i++) {
         o[i] = (shop_offer){
             .id = num(r, i, c_id),
             .producer = PQgetvalue(r, i, c_prod),
@@ -117,6 +121,11 @@ static void offers_of(const PGresult *r, arena *a, shop_offer **out, size_t *n)
             .net_unit = PQgetvalue(r, i, c_netu),
             .photo = PQgetvalue(r, i, c_photo),
         };
+        /* sold by the piece, priced by the kg or litre (core/delivery.h) */
+        o[i].measure = PQgetisnull(r, i, c_measure) ? NULL : PQgetvalue(r, i, c_measure);
+        o[i].measure_price = num(r, i, c_mprice);
+        o[i].measure_estimate = num(r, i, c_estimate);
+    }
     *out = o;
     *n = (size_t)rows;
 }

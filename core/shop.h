@@ -28,6 +28,10 @@ typedef struct shop_offer {
     milli_t step;
     milli_t left; /* -1: unlimited */
     int organic;  /* 1 yes, 0 no, -1 not said */
+    /* a piece priced by the kg or litre: price is then the estimated price of a piece */
+    const char *measure; /* "kg", "l", NULL */
+    price4_t measure_price;
+    milli_t measure_estimate; /* of one piece, thousandths of the measure */
     /* what food law asks to show next to the price (core/product_info.h) */
     int64_t allergens;    /* mask; -1 not stated */
     uint32_t traces;      /* may contain */

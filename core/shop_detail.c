@@ -18,6 +18,8 @@ DB_STMT(offer_detail_of,
         "       CASE o.organic WHEN true THEN 1 WHEN false THEN 0 ELSE -1 END AS organic,"
         "       o.allergens, o.allergen_traces, o.labels, o.net_quantity_milli,"
         "       coalesce(o.net_unit, '') AS net_unit, coalesce(o.photo, '') AS photo,"
+        "       o.measure, coalesce(o.measure_price_excl_vat_e4, 0) AS measure_price,"
+        "       coalesce(o.measure_estimate_milli, 0) AS measure_estimate,"
         "       c.id AS cycle, c.name AS cycle_name, c.state AS cycle_state, o.description,"
         "       coalesce(o.kind, '') AS kind, o.ingredients, o.storage,"
         "       coalesce(o.origin_country, '') AS origin, o.origin_region, o.certifier,"
@@ -61,6 +63,12 @@ db_status shop_offer_detail(db_conn *c, arena *a, int64_t hub, int64_t id, offer
         .net_unit = db_val(r, 0, "net_unit"),
         .photo = db_val(r, 0, "photo"),
     };
+    /* sold by the piece, priced by the kg or litre (core/delivery.h) */
+    if (!PQgetisnull(r, 0, PQfnumber(r, "measure"))) {
+        d->o.measure = db_val(r, 0, "measure");
+        d->o.measure_price = db_int(r, 0, "measure_price");
+        d->o.measure_estimate = db_int(r, 0, "measure_estimate");
+    }
     d->cycle = db_int(r, 0, "cycle");
     d->cycle_name = db_val(r, 0, "cycle_name");
     d->cycle_state = db_val(r, 0, "cycle_state");

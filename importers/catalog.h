@@ -72,6 +72,13 @@ typedef struct imp_product {
     milli_t step;     /* order step, default 1000 (one unit) */
     int organic;      /* 1 yes, 0 no, -1 not stated */
     bool active;
+    /* Sold per unit (a piece) but priced by the kg or litre (importers/catalog_weighed.c):
+     * measure "kg" or "l", NULL for a plain product; the price per measure excl. VAT; the
+     * estimate of one unit in thousandths of the measure. price_excl_vat is then the
+     * estimated price of one unit. */
+    const char *measure;
+    price4_t measure_price;
+    milli_t measure_estimate;
     imp_info info;
 } imp_product;
 

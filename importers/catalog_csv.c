@@ -29,6 +29,10 @@ typedef enum {
     F_ORGANIC,
     F_DESCRIPTION,
     F_ACTIVE,
+    /* sold by the piece, priced by the kg or litre (importers/catalog_weighed.c) */
+    F_PRICE_PER_KG,
+    F_PRICE_PER_L,
+    F_ESTIMATE,
     /* Open Food Network template */
     F_PRODUCER,
     F_UNITS,
@@ -243,6 +247,9 @@ static void map_header(imp_ctx *c, const csv_record *rec, header *h)
         unit_fold(h->names[i], key, sizeof key);
         field_id f = h->ofn ? lookup(ofn_aliases, sizeof ofn_aliases / sizeof *ofn_aliases, key)
                             : lookup(km0_aliases, sizeof km0_aliases / sizeof *km0_aliases, key);
+        if (f == F_NONE) /* a price per kg or litre, an estimate: in either format */
+            f = (field_id[]){F_NONE, F_PRICE_PER_KG, F_PRICE_PER_L,
+                             F_ESTIMATE}[imp_weighed_column(key)];
         h->field[i] = f;
         int info = f == F_NONE ? imp_info_field(key) : -1;
         if (info >= 0) { /* km0's own columns, in its CSV and in an OFN file alike */
@@ -263,13 +270,18 @@ static void map_header(imp_ctx *c, const csv_record *rec, header *h)
     }
 }
 
+static bool has_price_column(const header *h)
+{
+    return h->col[F_PRICE_EXCL] >= 0 || h->col[F_PRICE_INCL] >= 0 || h->col[F_PRICE_PER_KG] >= 0 ||
+           h->col[F_PRICE_PER_L] >= 0;
+}
+
 static bool header_complete(const header *h)
 {
     bool unit = h->ofn ? h->col[F_UNITS] >= 0 &&
                              (h->col[F_UNIT_TYPE] >= 0 || h->col[F_VARIANT_UNIT_NAME] >= 0)
                        : h->col[F_UNIT] >= 0;
-    return h->col[F_SKU] >= 0 && h->col[F_NAME] >= 0 &&
-           (h->col[F_PRICE_EXCL] >= 0 || h->col[F_PRICE_INCL] >= 0) && unit;
+    return h->col[F_SKU] >= 0 && h->col[F_NAME] >= 0 && has_price_column(h) && unit;
 }
 
 static void missing_column(imp_ctx *c, const header *h, const char *fr, const char *en,
@@ -292,7 +304,7 @@ static bool check_header(imp_ctx *c, const header *h)
         missing_column(c, h, "le nom", "the name", "name, Désignation, Produit, Nom");
         ok = false;
     }
-    if (h->col[F_PRICE_EXCL] < 0 && h->col[F_PRICE_INCL] < 0) {
+    if (!has_price_column(h)) {
         missing_column(c, h, "le prix", "the price",
                        h->ofn ? "price"
                               : "price_excl_vat, price_incl_vat, Prix HT, Prix TTC, Prix");
@@ -409,6 +421,16 @@ static void common_fields(imp_ctx *c, const header *h, const csv_record *rec, im
         p->description = t;
 }
 
+/* A price per kg or litre instead of a price per unit; false when the row has none. */
+static bool weighed(imp_ctx *c, const header *h, const csv_record *rec, imp_loc at,
+                    bool piece_price, const unit_def *u, imp_product *p)
+{
+    imp_cell per_kg = cell_of(h, rec, F_PRICE_PER_KG), per_l = cell_of(h, rec, F_PRICE_PER_L);
+    imp_cell estimate = cell_of(h, rec, F_ESTIMATE);
+    return imp_check_weighed(c, at, &per_kg, &per_l, &estimate, piece_price, u, p) !=
+           IMP_WEIGHED_NO;
+}
+
 static void km0_row(imp_ctx *c, const header *h, const csv_record *rec, imp_loc at, imp_product *p)
 {
     common_fields(c, h, rec, at, p);
@@ -425,8 +447,9 @@ static void km0_row(imp_ctx *c, const header *h, const csv_record *rec, imp_loc 
     vat_bp_t rate;
     bool rate_ok = imp_check_vat(c, at, &vat, false, &rate);
     p->vat_rate = rate;
-    imp_check_prices(c, at, &excl, &incl, rate, rate_ok, p);
     imp_check_weight(c, at, &weight, in_kg ? 1000 : 1, u, p);
+    if (!weighed(c, h, rec, at, imp_cell_given(&excl) || imp_cell_given(&incl), u, p))
+        imp_check_prices(c, at, &excl, &incl, rate, rate_ok, p);
     imp_check_stock(c, at, &stock, &p->stock);
     imp_check_step(c, at, &step, u, &p->step);
     imp_check_bool(c, at, &organic, -1, &p->organic);
@@ -489,6 +512,8 @@ static void ofn_unit(imp_ctx *c, const header *h, const csv_record *rec, imp_loc
                 if (ofn_unit_types[i].ng)
                     p->weight_g = div_round(
                         (int64_t)((__int128)count * ofn_unit_types[i].ng / 1000000), 1000000);
+                else if (own) /* a volume: the estimate of a piece priced by the litre */
+                    p->measure_estimate = count * own->amount / 1000;
             }
             return;
         }
@@ -534,7 +559,8 @@ static void ofn_row(imp_ctx *c, const header *h, const csv_record *rec, imp_loc 
     vat_bp_t rate;
     bool rate_ok = imp_check_vat(c, at, &tax, true, &rate);
     p->vat_rate = rate;
-    imp_check_prices(c, at, &price, &none, rate, rate_ok, p);
+    if (!weighed(c, h, rec, at, imp_cell_given(&price), unit_by_code(p->unit), p))
+        imp_check_prices(c, at, &price, &none, rate, rate_ok, p);
     imp_cell on_demand = cell_of(h, rec, F_ON_DEMAND), on_hand = cell_of(h, rec, F_ON_HAND);
     int unlimited = 0;
     imp_check_bool(c, at, &on_demand, 0, &unlimited);

@@ -59,6 +59,9 @@ enum {
     C_ORGANIC,
     C_DESC,
     C_ACTIVE,
+    C_MEASURE,
+    C_MPRICE,
+    C_ESTIMATE,
     C_COUNT
 };
 static const char *const column_names[C_COUNT] = {"sku",
@@ -73,7 +76,10 @@ static const char *const column_names[C_COUNT] = {"sku",
                                                   "step_milli",
                                                   "organic",
                                                   "description",
-                                                  "active"};
+                                                  "active",
+                                                  "measure",
+                                                  "measure_price_excl_vat_e4",
+                                                  "measure_estimate_milli"};
 
 static void column_numbers(const PGresult *r, int *col)
 {
@@ -107,6 +113,9 @@ static void row_product(const PGresult *r, int row, const int *col, imp_product 
     p->organic =
         PQgetisnull(r, row, col[C_ORGANIC]) ? -1 : PQgetvalue(r, row, col[C_ORGANIC])[0] == 't';
     p->active = PQgetvalue(r, row, col[C_ACTIVE])[0] == 't';
+    p->measure = PQgetisnull(r, row, col[C_MEASURE]) ? NULL : PQgetvalue(r, row, col[C_MEASURE]);
+    p->measure_price = p->measure ? int_or_none(r, row, col[C_MPRICE]) : 0;
+    p->measure_estimate = p->measure ? int_or_none(r, row, col[C_ESTIMATE]) : 0;
     imp_info_from_row(r, row, &p->info);
 }
 
@@ -235,7 +244,7 @@ static stored_product *stored_find(const stored_set *s, const char *sku)
     return NULL;
 }
 
-#define MAX_CHANGES 26
+#define MAX_CHANGES 29
 
 typedef struct {
     arena *a;
@@ -300,6 +309,13 @@ static void compare_product(const imp_product *was, const imp_product *now, chan
     if (was->organic != now->organic)
         changed(l, "organic", bool_text(was->organic), bool_text(now->organic));
     compare_text(l, "description", was->description, now->description);
+    /* priced by the kg or litre: by which, at what price, for what estimate a unit */
+    if (strcmp(was->measure ? was->measure : "", now->measure ? now->measure : "") != 0)
+        changed(l, "measure", was->measure, now->measure);
+    compare_number(l, "measure_price", was->measure ? was->measure_price : -1,
+                   now->measure ? now->measure_price : -1, 4, 2);
+    compare_number(l, "estimate", was->measure ? was->measure_estimate : -1,
+                   now->measure ? now->measure_estimate : -1, 3, 0);
     if (was->active != now->active)
         changed(l, "active", bool_text(was->active), bool_text(now->active));
     imp_info_compare(l->a, &was->info, &now->info, info_changed, l);

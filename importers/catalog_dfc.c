@@ -262,6 +262,8 @@ static void quantity(imp_ctx *c, const graph *g, imp_loc at, const cJSON *sp, im
         p->weight_g = unit_weight_g(u);
     } else if (u->kind == UNIT_WEIGHT) {
         p->weight_g = div_round(v, 1000000 / u->amount);
+    } else if (u->kind == UNIT_VOLUME) { /* the estimate of a piece priced by the litre */
+        p->measure_estimate = div_round(v * u->amount, 1000000);
     } else if (u->kind == UNIT_COUNT) {
         p->unit = "pack";
     }
@@ -399,7 +401,11 @@ static void describe(imp_ctx *c, const graph *g, imp_loc at, const cJSON *sp, im
     food_info(c, g, at, sp, p);
 }
 
-static void offer_price(imp_ctx *c, const graph *g, imp_loc at, const cJSON *offer, imp_product *p)
+/* The price: DFC's value, or for a product priced by the kg or litre km0's pricePerKg or
+ * pricePerLitre (the value is then the estimated price of a piece, for other platforms,
+ * and follows from the estimate: km0:estimate on the product, or its hasQuantity). */
+static void offer_price(imp_ctx *c, const graph *g, imp_loc at, const cJSON *offer, const cJSON *sp,
+                        imp_product *p)
 {
     if (!offer) {
         imp_report(c, at, "dfc-b:offeredThrough", "missing_price",
@@ -423,7 +429,11 @@ static void offer_price(imp_ctx *c, const graph *g, imp_loc at, const cJSON *off
     vat_bp_t rate;
     bool rate_ok = imp_check_vat(c, at, &vat, false, &rate);
     p->vat_rate = rate;
-    imp_check_prices(c, at, &value, &incl, rate, rate_ok, p);
+    imp_cell per_kg = ext_cell(c, where, "pricePerKg"), per_l = ext_cell(c, where, "pricePerLitre");
+    imp_cell estimate = sp ? ext_cell(c, sp, "estimate") : (imp_cell){NULL, 0, NULL};
+    if (imp_check_weighed(c, at, &per_kg, &per_l, &estimate, false, unit_by_code(p->unit), p) ==
+        IMP_WEIGHED_NO)
+        imp_check_prices(c, at, &value, &incl, rate, rate_ok, p);
 }
 
 static void catalog_item(imp_ctx *c, const graph *g, node *ci)
@@ -450,7 +460,7 @@ static void catalog_item(imp_ctx *c, const graph *g, node *ci)
                    "the catalog item references no SuppliedProduct, hence no name");
     }
     const cJSON *offer = resolve(g, prop(ci->obj, "offeredThrough", NULL));
-    offer_price(c, g, at, offer ? offer : ci->offer, &p);
+    offer_price(c, g, at, offer ? offer : ci->offer, sp, &p);
 
     imp_cell stock = cell(c, ci->obj, "stockLimitation", "dfc-b:stockLimitation");
     if (!*stock.text && offer) /* DFC 1.7 had it on the offer */

@@ -91,6 +91,28 @@ bool imp_check_step(imp_ctx *c, imp_loc at, const imp_cell *cell, const unit_def
 /* A yes/no cell: 1, 0, or dflt when empty. */
 bool imp_check_bool(imp_ctx *c, imp_loc at, const imp_cell *cell, int dflt, int *out);
 
+/* A product sold per unit but priced by the kg or litre (importers/catalog_weighed.c). */
+typedef enum {
+    IMP_WEIGHED_NO = 0, /* no price per kg or litre: a plain product, priced as usual */
+    IMP_WEIGHED_YES,    /* priced by measure: measure, its price, the estimate and the
+                           estimated price of a unit are set */
+    IMP_WEIGHED_BAD     /* priced by measure, with a problem reported */
+} imp_weighed;
+/* per_kg, per_l: the cells of a price per kg or per litre excl. VAT; estimate: the
+ * estimate of one unit, in kg or litres (empty: the unit's weight for kg, or a volume
+ * the format stated, p->measure_estimate on entry, for litres); piece_price: a price of
+ * the unit was given too (refused: one price or the other); u: the sale unit, which
+ * must count pieces. */
+imp_weighed imp_check_weighed(imp_ctx *c, imp_loc at, const imp_cell *per_kg, const imp_cell *per_l,
+                              const imp_cell *estimate, bool piece_price, const unit_def *u,
+                              imp_product *p);
+/* A header (folded) naming a column of products priced by measure, in km0's CSV and
+ * added to an Open Food Network template alike: 1 the price per kg, 2 the price per
+ * litre, 3 the estimate of a piece; 0 for any other header. */
+int imp_weighed_column(const char *folded);
+/* Whether a cell holds something other than blanks. */
+bool imp_cell_given(const imp_cell *cell);
+
 /* ---- product information (importers/catalog_info.c) ---- */
 enum {
     IMP_INFO_KIND,

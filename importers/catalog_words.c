@@ -25,6 +25,9 @@ static const struct {
     {"organic", "bio", "organic"},
     {"description", "description", "description"},
     {"active", "en vente", "active"},
+    {"measure", "prix par", "priced per"},
+    {"measure_price", "prix HT au kg ou au litre", "price per kg or litre"},
+    {"estimate", "estimation d’une pièce", "estimate of a piece"},
     {"kind", "nature", "kind"},
     {"ingredients", "ingrédients", "ingredients"},
     {"allergens", "allergènes", "allergens"},
@@ -77,6 +80,7 @@ const char *imp_value_text(arena *a, const char *field, const char *value, bool 
     bool number = strcmp(field, "price") == 0 || strcmp(field, "price_incl_vat") == 0 ||
                   strcmp(field, "vat_rate") == 0 || strcmp(field, "weight_kg") == 0 ||
                   strcmp(field, "stock") == 0 || strcmp(field, "step") == 0 ||
+                  strcmp(field, "measure_price") == 0 || strcmp(field, "estimate") == 0 ||
                   strcmp(field, "alcohol") == 0 || strcmp(field, "net_quantity") == 0;
     if (!number)
         return arena_printf(a, fr ? "« %s »" : "\"%s\"", one_line(a, value));

@@ -20,12 +20,14 @@ DB_STMT(update_changed,
         "       price_excl_vat_e4 = v.excl, price_incl_vat_cents = v.incl, vat_rate_bp = v.vat,"
         "       weight_g = v.weight, stock_milli = v.stock, step_milli = v.step,"
         "       organic = v.organic, description = v.description, active = v.active,"
-        "       updated_at = now()"
+        "       measure = v.measure, measure_price_excl_vat_e4 = v.mprice,"
+        "       measure_estimate_milli = v.estimate, updated_at = now()"
         "  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],"
         "              $7::bigint[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[],"
-        "              $12::boolean[], $13::text[], $14::boolean[])"
+        "              $12::boolean[], $13::text[], $14::boolean[], $15::text[], $16::bigint[],"
+        "              $17::bigint[])"
         "       AS v(sku, name, category, unit, excl, incl, vat, weight, stock, step, organic,"
-        "            description, active)"
+        "            description, active, measure, mprice, estimate)"
         " WHERE p.producer_id = $1 AND p.sku = v.sku");
 
 #define COPY_CHUNK (64 << 10) /* small pieces keep the socket full while parsing goes on */
@@ -94,7 +96,17 @@ static void copy_row(buf *b, const char *prefix, const imp_product *p)
     copy_int(b, p->step, false);
     buf_puts(b, p->organic < 0 ? "\t\\N\t" : p->organic ? "\tt\t" : "\tf\t");
     copy_text(b, p->description);
-    buf_puts(b, p->active ? "\tt" : "\tf");
+    buf_puts(b, p->active ? "\tt\t" : "\tf\t");
+    /* priced by the kg or litre (importers/catalog_weighed.c), or three NULLs */
+    if (p->measure) {
+        copy_text(b, p->measure);
+        buf_putc(b, '\t');
+        copy_int(b, p->measure_price, false);
+        buf_putc(b, '\t');
+        copy_int(b, p->measure_estimate, false);
+    } else {
+        buf_puts(b, "\\N\t\\N\t\\N");
+    }
     imp_info_copy(b, &p->info);
     buf_putc(b, '\n');
 }
@@ -194,6 +206,9 @@ enum {
     A_ORGANIC,
     A_DESC,
     A_ACTIVE,
+    A_MEASURE,
+    A_MPRICE,
+    A_ESTIMATE,
     A_COUNT
 };
 
@@ -218,16 +233,23 @@ db_status imp_write_changed(db_conn *c, arena *a, int64_t producer, const imp_ch
         arr_bool(&col[A_ORGANIC], p->organic);
         arr_text(&col[A_DESC], p->description);
         arr_bool(&col[A_ACTIVE], p->active);
+        if (p->measure)
+            arr_text(&col[A_MEASURE], p->measure);
+        else
+            arr_int(&col[A_MEASURE], -1, true);
+        arr_int(&col[A_MPRICE], p->measure ? p->measure_price : -1, true);
+        arr_int(&col[A_ESTIMATE], p->measure ? p->measure_estimate : -1, true);
     }
     const char *v[A_COUNT];
     for (int k = 0; k < A_COUNT; k++) {
         buf_putc(&col[k], '}');
         v[k] = col[k].data;
     }
-    db_status st = db_do(c, &update_changed,
-                         DB_P(db_i64(a, producer), v[A_SKU], v[A_NAME], v[A_CAT], v[A_UNIT],
-                              v[A_EXCL], v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK], v[A_STEP],
-                              v[A_ORGANIC], v[A_DESC], v[A_ACTIVE]));
+    db_status st =
+        db_do(c, &update_changed,
+              DB_P(db_i64(a, producer), v[A_SKU], v[A_NAME], v[A_CAT], v[A_UNIT], v[A_EXCL],
+                   v[A_INCL], v[A_VAT], v[A_WEIGHT], v[A_STOCK], v[A_STEP], v[A_ORGANIC], v[A_DESC],
+                   v[A_ACTIVE], v[A_MEASURE], v[A_MPRICE], v[A_ESTIMATE]));
     for (int k = 0; k < A_COUNT; k++)
         buf_free(&col[k]);
     return st;

@@ -11,7 +11,8 @@
 /* The columns of products an import sets, in this order everywhere. */
 #define PRODUCT_COLUMNS                                                                            \
     "sku, name, category, unit, price_excl_vat_e4, price_incl_vat_cents, vat_rate_bp, weight_g,"   \
-    " stock_milli, step_milli, organic, description, active, " PRODUCT_INFO_COLUMNS
+    " stock_milli, step_milli, organic, description, active, measure, measure_price_excl_vat_e4,"  \
+    " measure_estimate_milli, " PRODUCT_INFO_COLUMNS
 /* The product information (importers/catalog_info_db.c), in this order. */
 #define PRODUCT_INFO_COLUMNS                                                                       \
     "kind, ingredients, allergens, allergen_traces, net_quantity_milli, net_unit,"                 \

@@ -201,6 +201,10 @@ static void supplied_product(buf *b, const ids *id, const imp_product *p)
     }
     if (p->organic >= 0)
         buf_printf(b, ",\n   \"km0:organic\": \"%s\"", p->organic ? "true" : "false");
+    if (p->measure) { /* priced by the kg or litre: the estimate of a piece, in that measure */
+        buf_puts(b, ",\n   \"km0:estimate\": ");
+        put_dec(b, p->measure_estimate, 3, 0, true);
+    }
     food_info(b, &p->info);
     buf_puts(b, "\n  }");
 }
@@ -244,6 +248,10 @@ static void offer(buf *b, const ids *id, const imp_product *p)
     if (p->price_incl_vat >= 0) {
         buf_puts(b, ",\n    \"km0:priceInclVAT\": ");
         put_dec(b, p->price_incl_vat, 2, 2, true);
+    }
+    if (p->measure) { /* value is then the estimated price of a piece */
+        buf_printf(b, ",\n    \"km0:pricePer%s\": ", strcmp(p->measure, "kg") ? "Litre" : "Kg");
+        put_dec(b, p->measure_price, 4, 2, true);
     }
     buf_puts(b, "\n   }\n  }");
 }

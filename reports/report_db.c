@@ -3,14 +3,15 @@
  *
  * Each document is one query returning its rows already in print order, so a
  * generator only walks the result (no query per line). Bag numbers are computed
- * here, the same way for every document (the BAGS expression): per cycle, from 1,
- * along the rounds (round seq), their stops (stop seq), then customers by name in
- * French collation, then order id. They are numbered over the whole cycle before
+ * here, the same way for every document and the weigh-in (core/bags.h): per cycle,
+ * from 1, along the rounds (round seq), their stops (stop seq), then customers by name
+ * in French collation, then order id. They are numbered over the whole cycle before
  * any filter, so a filtered sheet shows the same numbers as the full one.
  *
  * Parameters of the document statements: $1 cycle, $2 hub, then the filters as
  * ids (0 = none), resolved beforehand by rpt_db_context.
  */
+#include "../core/bags.h"
 #include "report_int.h"
 
 #include <ctype.h>
@@ -23,12 +24,8 @@
 
 /* SQL is laid out by hand: clang-format cannot read macros between literals. */
 /* clang-format off */
-#define BAGS                                                                                       \
-    "bags AS (SELECT os.order_id, os.round_id, os.stop_id,"                                        \
-    " row_number() OVER (ORDER BY r.seq, s.seq, c.name" FR ", o.id) AS bag"                        \
-    " FROM order_stops os JOIN rounds r ON r.id = os.round_id"                                     \
-    " JOIN round_stops s ON s.id = os.stop_id JOIN orders o ON o.id = os.order_id"                 \
-    " JOIN customers c ON c.id = o.customer_id WHERE os.cycle_id = $1 AND os.hub_id = $2)"
+/* the one numbering of the bags (core/bags.h), shared with the weigh-in */
+#define BAGS BAGS_CTE
 
 DB_STMT(rpt_context,
         "SELECT h.slug AS hub_slug, h.name AS hub_name, h.legal_form AS hub_legal_form,"
@@ -52,7 +49,11 @@ DB_STMT(rpt_collection_rows,
         " pr.address AS producer_address, f.id AS offer_id, f.sku, f.name AS product, f.category,"
         " f.unit, f.weight_g, r.id AS round_id, r.seq AS round_seq, v.slug AS vehicle,"
         " v.name AS vehicle_name, " ISO("r.departs_at") " AS departs_at,"
-        " sum(l.quantity_milli)::bigint AS quantity_milli, count(*)::int AS orders"
+        " sum(l.quantity_milli)::bigint AS quantity_milli, count(*)::int AS orders,"
+        " sum(coalesce(l.delivered_milli, l.quantity_milli))::bigint AS delivered_milli,"
+        " (SELECT string_agg(DISTINCT dc.reason, ' ; ') FROM delivery_changes dc"
+        "   WHERE dc.cycle_id = $1::bigint AND dc.offer_id = f.id"
+        "   AND dc.kind IN ('shortage', 'line')) AS reasons"
         " FROM order_stops os JOIN order_lines l ON l.order_id = os.order_id"
         " JOIN offers f ON f.id = l.offer_id JOIN producers pr ON pr.id = f.producer_id"
         " JOIN rounds r ON r.id = os.round_id JOIN vehicles v ON v.id = r.vehicle_id"
@@ -75,7 +76,13 @@ DB_STMT(rpt_picking_rows,
         " pp.address AS pickup_address, pp.opening, b.bag, b.order_id,"
         " c.kind AS customer_kind, c.name AS customer_name, c.phone, c.email = '' AS paper,"
         " pr.slug AS producer, pr.name AS producer_name, f.sku, f.name AS product, f.unit,"
-        " l.quantity_milli, f.weight_g"
+        " l.quantity_milli, f.weight_g,"
+        " coalesce(l.delivered_milli, l.quantity_milli) AS delivered_milli, f.measure,"
+        " coalesce(f.measure_estimate_milli, 0) AS estimate_milli,"
+        " coalesce(l.weighed_milli, 0) AS weighed_milli,"
+        " l.substitutes_offer_id IS NOT NULL AS substitute,"
+        " (SELECT dc.reason FROM delivery_changes dc WHERE dc.order_id = l.order_id"
+        "   AND dc.line_id = l.id AND dc.kind <> 'weight' ORDER BY dc.id DESC LIMIT 1) AS reason"
         " FROM bags b JOIN rounds r ON r.id = b.round_id JOIN vehicles v ON v.id = r.vehicle_id"
         " JOIN round_stops s ON s.id = b.stop_id JOIN pickup_points pp ON pp.id = s.pickup_point_id"
         " JOIN orders o ON o.id = b.order_id JOIN customers c ON c.id = o.customer_id"
@@ -91,10 +98,12 @@ DB_STMT(rpt_picking_rows,
 DB_STMT(rpt_delivery_rows,
         "WITH " BAGS ","
         " nets AS (SELECT l.order_id, f.producer_id, l.vat_rate_bp,"
-        "   sum(l.line_excl_vat_cents) AS net, count(*) AS n"
+        "   sum(coalesce(l.delivered_net_cents, l.line_excl_vat_cents)) AS net, count(*) AS n,"
+        "   bool_or(f.measure IS NOT NULL AND l.weighed_milli IS NULL"
+        "     AND coalesce(l.delivered_milli, l.quantity_milli) > 0) AS estimate"
         "   FROM bags b JOIN order_lines l ON l.order_id = b.order_id"
         "   JOIN offers f ON f.id = l.offer_id GROUP BY 1, 2, 3),"
-        " per_order AS (SELECT order_id, sum(n)::int AS items,"
+        " per_order AS (SELECT order_id, sum(n)::int AS items, bool_or(estimate) AS estimate,"
         "   string_agg(producer_id || ' ' || vat_rate_bp || ' ' || net, ' ') AS nets"
         "   FROM nets GROUP BY order_id)"
         " SELECT pp.id AS pickup_id, pp.slug AS pickup, pp.name AS pickup_name,"
@@ -104,7 +113,10 @@ DB_STMT(rpt_delivery_rows,
         " r.id AS round_id, r.seq AS round_seq, v.name AS vehicle_name, s.id AS stop_id,"
         " s.seq AS stop_seq, s.part, s.parts, " ISO("s.eta") " AS eta,"
         " b.bag, b.order_id, c.kind AS customer_kind, c.name AS customer_name, c.legal_name,"
-        " c.phone, c.email = '' AS paper, po.items, po.nets, o.payment_method, pd.due_cents AS to_collect,"
+        " c.phone, c.email = '' AS paper, po.items, po.nets, po.estimate,"
+        " (SELECT count(*) FROM delivery_changes dc WHERE dc.order_id = b.order_id"
+        "   AND dc.kind <> 'weight')::int AS changes,"
+        " o.payment_method, pd.due_cents AS to_collect,"
         " coalesce((SELECT -sum(l.amount_cents) FROM ledger_lines l JOIN ledger_entries e"
         "   ON e.id = l.entry_id WHERE l.order_id = b.order_id AND l.account IN ('411', '4191')"
         "   AND e.method IN ('cash', 'cheque', 'card')), 0) AS collected"

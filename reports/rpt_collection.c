@@ -4,13 +4,16 @@
  *
  *   <round id seq vehicle vehicle-name departs-at/>         the rounds listed below
  *   <producer id slug name address products weight-g>
- *     <product offer sku name category unit unit-weight-g quantity weight-g orders>
- *       <in-round round quantity weight-g orders/>            one per round carrying it
+ *     <product offer sku name category unit unit-weight-g quantity weight-g orders
+ *              delivered reason>                               delivered: when it differs
+ *       <in-round round quantity delivered weight-g orders/>  one per round carrying it
  *     </product>
  *     <round-total round weight-g/>                           one per round
  *   </producer>
  *
- * Weights are per round (money_weight_g of the round's quantity); a product's
+ * quantity is what was ordered; delivered, when it differs (a shortage, a
+ * substitute: core/delivery.h), what the producer brings, with the reasons given.
+ * Weights are per round (money_weight_g of the round's delivered quantity); a product's
  * and a producer's weights are the sums of those, so every column adds up.
  */
 #include "../core/money.h"
@@ -18,10 +21,16 @@
 
 #include <stdlib.h>
 
-static const char *const cols[] = {
-    "producer_id", "producer",     "producer_name", "producer_address", "offer_id", "sku",
-    "product",     "category",     "unit",          "weight_g",         "round_id", "round_seq",
-    "vehicle",     "vehicle_name", "departs_at",    "quantity_milli",   "orders",   NULL};
+static const char *const cols[] = {"producer_id",   "producer",
+                                   "producer_name", "producer_address",
+                                   "offer_id",      "sku",
+                                   "product",       "category",
+                                   "unit",          "weight_g",
+                                   "round_id",      "round_seq",
+                                   "vehicle",       "vehicle_name",
+                                   "departs_at",    "quantity_milli",
+                                   "orders",        "delivered_milli",
+                                   "reasons",       NULL};
 enum {
     C_PRODUCER_ID,
     C_PRODUCER,
@@ -39,7 +48,9 @@ enum {
     C_VEHICLE_NAME,
     C_DEPARTS,
     C_QUANTITY,
-    C_ORDERS
+    C_ORDERS,
+    C_DELIVERED,
+    C_REASONS
 };
 
 typedef struct {
@@ -64,9 +75,10 @@ static round_col *find_round(round_col *rounds, int n, int64_t id)
 
 static void write_product(rpt_ctx *ctx, const rpt_cols *c, const int64_t *weight, int from, int to)
 {
-    int64_t quantity = 0, grams = 0, orders = 0;
+    int64_t quantity = 0, grams = 0, orders = 0, delivered = 0;
     for (int i = from; i < to; i++) {
         quantity += rpt_i(c, i, C_QUANTITY);
+        delivered += rpt_i(c, i, C_DELIVERED);
         grams += weight[i];
         orders += rpt_i(c, i, C_ORDERS);
     }
@@ -80,10 +92,17 @@ static void write_product(rpt_ctx *ctx, const rpt_cols *c, const int64_t *weight
     rpt_xml_attr_milli(ctx, "quantity", quantity);
     rpt_xml_attr_int(ctx, "weight-g", grams);
     rpt_xml_attr_int(ctx, "orders", orders);
+    if (delivered != quantity) { /* short, or a substitute: what the producer brings */
+        rpt_xml_attr_milli(ctx, "delivered", delivered);
+        if (!rpt_null(c, from, C_REASONS))
+            rpt_xml_attr(ctx, "reason", rpt_v(c, from, C_REASONS));
+    }
     for (int i = from; i < to; i++) {
         rpt_xml_start(ctx, "in-round");
         rpt_xml_attr(ctx, "round", rpt_v(c, i, C_ROUND));
         rpt_xml_attr_milli(ctx, "quantity", rpt_i(c, i, C_QUANTITY));
+        if (rpt_i(c, i, C_DELIVERED) != rpt_i(c, i, C_QUANTITY))
+            rpt_xml_attr_milli(ctx, "delivered", rpt_i(c, i, C_DELIVERED));
         rpt_xml_attr_int(ctx, "weight-g", weight[i]);
         rpt_xml_attr(ctx, "orders", rpt_v(c, i, C_ORDERS));
         rpt_xml_end(ctx);
@@ -136,7 +155,7 @@ db_status rpt_collection(rpt_ctx *ctx)
     round_col *rounds = arena_alloc(ctx->mem, sizeof *rounds * (size_t)(n ? n : 1));
     int nrounds = 0;
     for (int i = 0; i < n; i++) {
-        weight[i] = money_weight_g(rpt_i(&c, i, C_QUANTITY), rpt_i(&c, i, C_WEIGHT));
+        weight[i] = money_weight_g(rpt_i(&c, i, C_DELIVERED), rpt_i(&c, i, C_WEIGHT));
         if (!find_round(rounds, nrounds, rpt_i(&c, i, C_ROUND)))
             rounds[nrounds++] = (round_col){i, rpt_i(&c, i, C_ROUND), rpt_i(&c, i, C_ROUND_SEQ), 0};
     }

@@ -5,7 +5,8 @@
  *     <name/> <address/> <opening day start end>jeudi 17:00-19:00</opening>
  *     <visit round seq vehicle-name stop part parts eta/>      one per stop there
  *     <customer order bag kind name legal-name phone items [paper] excl-cents vat-cents
- *               due-cents payment-method to-collect-cents collected-cents/>
+ *               due-cents [changes] [estimate] payment-method to-collect-cents
+ *               collected-cents/>
  *   </pickup-point> ...
  *   <totals pickup-points orders excl-cents vat-cents due-cents to-collect-cents collected-cents/>
  *
@@ -16,8 +17,11 @@
  * it, or leaves the box to fill in by hand.
  *
  * The amount due is the order's total including VAT exactly as its invoices
- * will carry it: money_totals_compute over the order's nets per seller and VAT
- * rate (seller = producer, or the hub alone when seller_mode is "hub").
+ * will carry it: money_totals_compute over the order's nets as delivered
+ * (core/delivery.h) per seller and VAT rate (seller = producer, or the hub alone
+ * when seller_mode is "hub"). changes counts what changed in the order (shortages,
+ * substitutions: not the weighing itself); estimate says that weighed products still
+ * count at their estimate.
  */
 #include "../core/money.h"
 #include "report_int.h"
@@ -49,6 +53,8 @@ static const char *const cols[] = {"pickup_id",
                                    "phone",
                                    "items",
                                    "nets",
+                                   "estimate",
+                                   "changes",
                                    "payment_method",
                                    "to_collect",
                                    "collected",
@@ -79,6 +85,8 @@ enum {
     C_PHONE,
     C_ITEMS,
     C_NETS,
+    C_ESTIMATE,
+    C_CHANGES,
     C_METHOD,
     C_TO_COLLECT,
     C_COLLECTED,
@@ -203,6 +211,11 @@ static void write_point(rpt_ctx *ctx, const rpt_cols *c, const money_totals *t, 
         rpt_xml_attr_int(ctx, "excl-cents", t[i].excl);
         rpt_xml_attr_int(ctx, "vat-cents", t[i].vat);
         rpt_xml_attr_int(ctx, "due-cents", t[i].incl);
+        /* what was delivered differs from the order (core/delivery.h) */
+        if (rpt_i(c, i, C_CHANGES))
+            rpt_xml_attr(ctx, "changes", rpt_v(c, i, C_CHANGES));
+        if (*rpt_v(c, i, C_ESTIMATE) == 't')
+            rpt_xml_attr_bool(ctx, "estimate", true);
         rpt_xml_attr(ctx, "payment-method", rpt_v(c, i, C_METHOD));
         rpt_xml_attr_int(ctx, "to-collect-cents", rpt_i(c, i, C_TO_COLLECT));
         rpt_xml_attr_int(ctx, "collected-cents", rpt_i(c, i, C_COLLECTED));

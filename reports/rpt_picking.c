@@ -6,7 +6,8 @@
  *       <pickup-point slug name address opening/>
  *       <bag number order items weight-g>
  *         <customer kind name phone [paper]/>
- *         <item producer producer-name sku product quantity unit weight-g/>
+ *         <item producer producer-name sku product quantity unit weight-g
+ *               delivered substitute reason measure estimate actual/>
  *
  * Whoever packs works stop by stop, so the stylesheets start a page sequence per
  * stop; bag totals are attributes so a bag's header can show them first.
@@ -16,13 +17,40 @@
 
 #include <string.h>
 
-static const char *const cols[] = {"round_id",       "round_seq",     "vehicle",  "vehicle_name",
-                                   "departs_at",     "stop_id",       "stop_seq", "part",
-                                   "parts",          "eta",           "pickup",   "pickup_name",
-                                   "pickup_address", "opening",       "bag",      "order_id",
-                                   "customer_kind",  "customer_name", "phone",    "producer",
-                                   "producer_name",  "sku",           "product",  "unit",
-                                   "quantity_milli", "weight_g",      "paper",    NULL};
+static const char *const cols[] = {"round_id",
+                                   "round_seq",
+                                   "vehicle",
+                                   "vehicle_name",
+                                   "departs_at",
+                                   "stop_id",
+                                   "stop_seq",
+                                   "part",
+                                   "parts",
+                                   "eta",
+                                   "pickup",
+                                   "pickup_name",
+                                   "pickup_address",
+                                   "opening",
+                                   "bag",
+                                   "order_id",
+                                   "customer_kind",
+                                   "customer_name",
+                                   "phone",
+                                   "producer",
+                                   "producer_name",
+                                   "sku",
+                                   "product",
+                                   "unit",
+                                   "quantity_milli",
+                                   "weight_g",
+                                   "delivered_milli",
+                                   "measure",
+                                   "estimate_milli",
+                                   "weighed_milli",
+                                   "substitute",
+                                   "reason",
+                                   "paper",
+                                   NULL};
 enum {
     C_ROUND,
     C_ROUND_SEQ,
@@ -50,6 +78,12 @@ enum {
     C_UNIT,
     C_QUANTITY,
     C_WEIGHT,
+    C_DELIVERED,
+    C_MEASURE,
+    C_ESTIMATE,
+    C_WEIGHED,
+    C_SUBSTITUTE,
+    C_REASON,
     C_PAPER
 };
 
@@ -67,6 +101,27 @@ static totals sum_rows(const rpt_cols *c, const int64_t *weight, int from, int t
             t.bags++;
     }
     return t;
+}
+
+/* What was delivered, when it is not simply what was ordered (core/delivery.h): the
+ * units, the reason, and for a product priced by the kg or litre its measure, the
+ * estimate for the units delivered and the weight once weighed (the sheet's "actual"
+ * column, empty to write on until then). */
+static void write_delivered(rpt_ctx *ctx, const rpt_cols *c, int i)
+{
+    milli_t delivered = rpt_i(c, i, C_DELIVERED);
+    if (delivered != rpt_i(c, i, C_QUANTITY))
+        rpt_xml_attr_milli(ctx, "delivered", delivered);
+    if (*rpt_v(c, i, C_SUBSTITUTE) == 't')
+        rpt_xml_attr_bool(ctx, "substitute", true);
+    if (!rpt_null(c, i, C_REASON))
+        rpt_xml_attr(ctx, "reason", rpt_v(c, i, C_REASON));
+    if (rpt_null(c, i, C_MEASURE))
+        return;
+    rpt_xml_attr(ctx, "measure", rpt_v(c, i, C_MEASURE));
+    rpt_xml_attr_milli(ctx, "estimate", money_weight_g(delivered, rpt_i(c, i, C_ESTIMATE)));
+    if (rpt_i(c, i, C_WEIGHED) > 0)
+        rpt_xml_attr_milli(ctx, "actual", rpt_i(c, i, C_WEIGHED));
 }
 
 static void write_bag(rpt_ctx *ctx, const rpt_cols *c, const int64_t *weight, int from, int to)
@@ -94,6 +149,7 @@ static void write_bag(rpt_ctx *ctx, const rpt_cols *c, const int64_t *weight, in
         rpt_xml_attr_milli(ctx, "quantity", rpt_i(c, i, C_QUANTITY));
         rpt_xml_attr(ctx, "unit", rpt_v(c, i, C_UNIT));
         rpt_xml_attr_int(ctx, "weight-g", weight[i]);
+        write_delivered(ctx, c, i);
         rpt_xml_end(ctx);
     }
     rpt_xml_end(ctx);
@@ -154,7 +210,7 @@ db_status rpt_picking(rpt_ctx *ctx)
     int n = PQntuples(r);
     int64_t *weight = arena_alloc(ctx->mem, sizeof *weight * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++)
-        weight[i] = money_weight_g(rpt_i(&c, i, C_QUANTITY), rpt_i(&c, i, C_WEIGHT));
+        weight[i] = money_weight_g(rpt_i(&c, i, C_DELIVERED), rpt_i(&c, i, C_WEIGHT));
     /* bags are numbered along rounds and stops, so rounds and stops come in runs */
     for (int i = 0; i < n;) {
         int end = rpt_run_end(&c, i, C_ROUND);

@@ -8,8 +8,9 @@
 #   SCALE=1   a hub: 2 000 customers ordering
 #   SCALE=50  a regional network: 100 000 customers
 # Fixed-size rows (import 100 000 rows, batching 100 000 orders, picking sheets for
-# 10 000 orders, a statement of 10 000 transfers, 10 000 direct debits) keep their sizes
-# at any SCALE, so their ratios compare across runs.
+# 10 000 orders, a shortage and a weigh-in over 10 000 orders, a statement of 10 000
+# transfers, 10 000 direct debits) keep their sizes at any SCALE, so their ratios compare
+# across runs.
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${1:-1}
@@ -26,7 +27,7 @@ out=var/bench-results.jsonl
 status=0
 for b in bench/order.sh bench/replication.sh bench/shop.sh bench/shop_wire.sh bench/search.sh bench/photo.sh \
     bench/import.sh bench/batch.sh bench/report_picking.sh bench/archive_download.sh bench/archive.sh bench/mail.sh \
-    bench/payments.sh; do
+    bench/delivered.sh bench/payments.sh; do
     [ -x "$b" ] || { echo "bench: $b is missing" >&2; status=1; continue; }
     echo "== $b (SCALE=$SCALE)" >&2
     if ! "$b" >var/bench-one.jsonl 2>var/bench-one.log; then

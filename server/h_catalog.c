@@ -198,6 +198,16 @@ static cJSON *json_product(const imp_product *p)
     cJSON_AddStringToObject(o, "description", p->description);
     product_info_json(o, &p->info);
     cJSON_AddBoolToObject(o, "active", p->active);
+    if (p->measure) { /* sold by the piece, priced by the kg or litre (docs/api.md) */
+        cJSON *w = cJSON_AddObjectToObject(o, "weighed");
+        cJSON_AddStringToObject(w, "measure", p->measure);
+        add_price4(w, "price_excl_vat_cents", p->measure_price);
+        cJSON_AddNumberToObject(w, "price_incl_vat_cents",
+                                (double)money_price_incl(p->measure_price, p->vat_rate));
+        cJSON_AddStringToObject(w, "estimate", dec_format(b, p->measure_estimate, 3, 0));
+    } else {
+        cJSON_AddNullToObject(o, "weighed");
+    }
     return o;
 }
 

@@ -49,6 +49,7 @@ static cJSON *json_hub_settings(const hub_settings *s, const char *updated_at)
     else
         cJSON_AddNullToObject(o, "max_line_quantity");
     add_limit(o, "max_offer_share_percent", s->max_offer_share_pct);
+    cJSON_AddStringToObject(o, "shortage_rule", shortage_rule_name(s->shortage));
     cJSON_AddBoolToObject(o, "require_verified_email", s->require_verified_email);
     cJSON_AddNumberToObject(o, "closing_reminder_hours", s->closing_reminder_hours);
     cJSON_AddBoolToObject(o, "hide_incomplete", s->hide_incomplete);
@@ -293,6 +294,11 @@ static bool patch_or_reply(http_req *req, const cJSON *body, hub_settings_patch 
                 return false;
             p->to.max_offer_share_pct = (int)n;
             p->set_max_share = true;
+        } else if (!strcmp(k, "shortage_rule")) {
+            if (!cJSON_IsString(v) || !shortage_rule_parse(v->valuestring, &p->to.shortage))
+                return bad(req, k, "« last_orders_first » ou « pro_rata ».",
+                           "\"last_orders_first\" or \"pro_rata\".");
+            p->set_shortage = true;
         } else if (!strcmp(k, "require_verified_email")) {
             if (!cJSON_IsBool(v))
                 return bad(req, k, "true ou false.", "true or false.");

@@ -1,13 +1,17 @@
 /*
  * server/h_invoices.c — invoices over HTTP.
  *
- *   POST /api/v1/cycles/{id}/invoices          issue a batched cycle's invoices (coordinator)
+ *   POST /api/v1/cycles/{id}/invoices          issue a batched cycle's invoices (coordinator);
+ *                                              {"accept_estimates": true} lets weighed lines
+ *                                              without a weight go at their estimate
  *   GET  /api/v1/cycles/{id}/invoices          list them, with the state of their archive
  *                                              (coordinator)
  *   GET  /api/v1/invoices/{number}?format=json|cii|xml|pdf|facturx|html&lang=fr|en
  *                                              one invoice: the coordinator, the producer
  *                                              who sells it, the customer who buys it
- *   POST /api/v1/invoices/{number}/credit-note {"reason": "..."} (coordinator)
+ *   POST /api/v1/invoices/{number}/credit-note {"reason": "...", "lines": [{"line_no": 2,
+ *                                              "quantity": "0.24"}]} (coordinator): without
+ *                                              lines, a full credit note
  *
  * Anyone else asking for an invoice gets 404, as for a number that does not
  * exist: numbers are guessable and must not tell whether they were issued.
@@ -24,11 +28,13 @@
 #include "../core/cycle.h"
 #include "../core/invoicing.h"
 #include "../core/log.h"
+#include "../core/parse.h"
 #include "../core/sha256.h"
 #include "../core/util.h"
 #include "../reports/archive_render.h"
 #include "../reports/invoice_doc.h"
 #include "handlers.h"
+#include "json_in.h"
 #include "negotiate.h"
 #include "render_pool.h"
 
@@ -75,6 +81,8 @@ static cJSON *json_lines(const invoice *inv)
         cJSON_AddStringToObject(o, "vat_category", cat);
         add_dec(o, "vat_rate", l->vat_rate, 2, 0);
         cJSON_AddNumberToObject(o, "line_excl_vat_cents", (double)l->net);
+        if (l->credits_line_no)
+            cJSON_AddNumberToObject(o, "credits_line_no", l->credits_line_no);
         cJSON_AddItemToArray(lines, o);
     }
     return lines;
@@ -398,6 +406,7 @@ static cJSON *json_summary(const inv_issue_result *r)
     cJSON_AddNumberToObject(root, "total_excl_vat_cents", (double)r->excl);
     cJSON_AddNumberToObject(root, "total_vat_cents", (double)r->vat);
     cJSON_AddNumberToObject(root, "total_incl_vat_cents", (double)r->incl);
+    cJSON_AddNumberToObject(root, "estimates_accepted", (double)r->estimates_accepted);
     cJSON *sellers = cJSON_AddArrayToObject(root, "sellers");
     for (size_t i = 0; i < r->nsellers; i++) {
         cJSON *o = cJSON_CreateObject();
@@ -418,9 +427,27 @@ void h_cycle_invoices_issue(http_req *req)
     int64_t id;
     if (!http_id_or_reply(req, "id", &id))
         return;
+    inv_issue_opts opts = {false, req->session->user_id, "api"};
+    if (req->body.len > 0) {
+        cJSON *body = http_json_body(req);
+        if (!body)
+            return;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, body)
+        {
+            if (strcmp(v->string, "accept_estimates") != 0 || !cJSON_IsBool(v)) {
+                json_field_error(req, v->string, "invalid_field",
+                                 req->lang[0] == 'f'
+                                     ? "Seul accept_estimates (true ou false) est attendu."
+                                     : "Only accept_estimates (true or false) is expected.");
+                return;
+            }
+            opts.accept_estimates = cJSON_IsTrue(v);
+        }
+    }
     inv_issue_result r;
     refusal why = {0};
-    int st = invoice_issue_cycle(req->db, req->mem, req->hub_id, id, &r, &why);
+    int st = invoice_issue_cycle(req->db, req->mem, req->hub_id, id, &opts, &r, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;
@@ -490,10 +517,44 @@ void h_cycle_invoices_list(http_req *req)
     http_reply_json(req, 200, root);
 }
 
+/* The lines of a partial credit note: [{"line_no": 2, "quantity": "0.24"}], at most 1000;
+ * false after a 422 naming the field. */
+static bool credit_lines_or_reply(http_req *req, const cJSON *arr, inv_credit_line **out, size_t *n)
+{
+    bool fr = req->lang[0] == 'f';
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > 1000)
+        return json_field_error(req, "lines", "invalid_field",
+                                fr ? "lines est une liste de 1000 lignes au plus."
+                                   : "lines is a list of at most 1000 lines.");
+    *n = (size_t)cJSON_GetArraySize(arr);
+    *out = arena_alloc(req->mem, (*n + 1) * sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+        const cJSON *o = cJSON_GetArrayItem(arr, (int)i);
+        int64_t no;
+        const char *q;
+        if (!cJSON_IsObject(o))
+            return json_field_error(req, arena_printf(req->mem, "lines[%zu]", i), "invalid_field",
+                                    fr ? "Chaque ligne est un objet." : "Each line is an object.");
+        if (!json_int_or_reply(req, o, "line_no", 1, 100000, true, &no) ||
+            !json_str_at_or_reply(req, o, "quantity",
+                                  arena_printf(req->mem, "lines[%zu].quantity", i), 32, true, &q))
+            return false;
+        if (parse_quantity(q, &(*out)[i].quantity) != PARSE_OK)
+            return json_field_error(req, arena_printf(req->mem, "lines[%zu].quantity", i),
+                                    "invalid_quantity",
+                                    fr ? "Une quantité positive en texte, comme \"0.24\"."
+                                       : "A positive quantity as a string, such as \"0.24\".");
+        (*out)[i].line_no = (int)no;
+    }
+    return true;
+}
+
 /* POST /api/v1/invoices/{number}/credit-note — 201 {"credit_note": {...}}. */
 void h_invoice_credit(http_req *req)
 {
     const char *number = http_param(req, "number"), *reason = NULL;
+    inv_credit_line *lines = NULL;
+    size_t nlines = 0;
     if (req->body.len > 0) {
         cJSON *body = http_json_body(req);
         if (!body)
@@ -506,10 +567,14 @@ void h_invoice_credit(http_req *req)
             return;
         }
         reason = cJSON_IsString(r) ? r->valuestring : NULL;
+        const cJSON *l = cJSON_GetObjectItemCaseSensitive(body, "lines");
+        if (l && !cJSON_IsNull(l) && !credit_lines_or_reply(req, l, &lines, &nlines))
+            return;
     }
     const char *credit;
     refusal why = {0};
-    int st = invoice_credit(req->db, req->mem, req->hub_id, number, reason, &credit, &why);
+    int st = invoice_credit(req->db, req->mem, req->hub_id, number, reason, lines, nlines,
+                            req->session->user_id, "api", &credit, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

@@ -7,8 +7,11 @@
 #include "order_body.h" /* the body reader, apart to be fuzzed alone */
 #include "pay_json.h"
 
-/* The order with how to pay it ("payment": core/payment.h's instructions). */
-static void reply_order(http_req *req, const order *o)
+#include <string.h>
+
+/* The order with how to pay it ("payment": core/payment.h's instructions), and what was
+ * delivered when d is given. */
+static void reply_order(http_req *req, const order *o, const order_delivery *d)
 {
     pay_instr p;
     bool found;
@@ -17,7 +20,7 @@ static void reply_order(http_req *req, const order *o)
      * GET gives it back (a saved write never reads as a failure) */
     int st = pay_order_instructions(req->db, req->mem, req->hub_id, o->id,
                                     req->session->customer_id, &p, &found);
-    cJSON *root = json_order(o);
+    cJSON *root = json_order_delivered(o, d);
     if (st == DB_OK && found)
         cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(root, "order"), "payment",
                               json_pay_instr(&p));
@@ -40,7 +43,7 @@ void h_order_put(http_req *req)
         http_reply_failure(req, st, &why);
         return;
     }
-    reply_order(req, &o);
+    reply_order(req, &o, NULL);
 }
 
 bool caller_order_or_reply(http_req *req, const char *param, order *o)
@@ -64,12 +67,33 @@ bool caller_order_or_reply(http_req *req, const char *param, order *o)
     return true;
 }
 
-/* GET /api/v1/cycles/{id}/order — 404 when the caller has none. */
+bool order_delivery_or_reply(http_req *req, const order *o, order_delivery *d)
+{
+    *d = (order_delivery){0};
+    if (o->editable || !strcmp(o->state, "draft") || !strcmp(o->state, "open"))
+        return true; /* nothing is delivered before the orders close */
+    delivery_change *ch;
+    substitution *subs;
+    size_t n, ns;
+    int st = delivery_changes_list(req->db, req->mem, req->hub_id, o->cycle, o->id, &ch, &n);
+    if (st == DB_OK)
+        st = delivery_substitutions(req->db, req->mem, req->hub_id, o->id, &subs, &ns);
+    if (st != DB_OK) {
+        http_reply_db_error(req, st);
+        return false;
+    }
+    *d = (order_delivery){ch, n, subs, ns};
+    return true;
+}
+
+/* GET /api/v1/cycles/{id}/order — 404 when the caller has none; with what was
+ * delivered, each change and its reason, and the final amount. */
 void h_order_get(http_req *req)
 {
     order o;
-    if (caller_order_or_reply(req, "id", &o))
-        reply_order(req, &o);
+    order_delivery d;
+    if (caller_order_or_reply(req, "id", &o) && order_delivery_or_reply(req, &o, &d))
+        reply_order(req, &o, &d);
 }
 
 /* DELETE /api/v1/cycles/{id}/order — cancel, releasing the stock; 204. */
@@ -108,6 +132,12 @@ void h_orders_mine(http_req *req)
         cJSON_AddStringToObject(o, "pickup_point", db_val(r, i, "pickup_name"));
         cJSON_AddNumberToObject(o, "lines", (double)db_int(r, i, "lines"));
         cJSON_AddBoolToObject(o, "editable", db_bool(r, i, "editable"));
+        cJSON_AddNumberToObject(o, "changes", (double)db_int(r, i, "changes"));
+        if (db_null(r, i, "invoiced_incl"))
+            cJSON_AddNullToObject(o, "invoiced_incl_vat_cents");
+        else
+            cJSON_AddNumberToObject(o, "invoiced_incl_vat_cents",
+                                    (double)db_int(r, i, "invoiced_incl"));
         cJSON_AddItemToArray(list, o);
     }
     http_reply_json(req, 200, root);

@@ -33,6 +33,22 @@ void h_orders_mine(http_req *req);
 /* The caller's order for the cycle named by {param}, or a 404/503 reply (false). */
 struct order;
 bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
+/* Its changes and substitutions once the cycle is closed (nothing before), or a 503
+ * reply (false). */
+struct order_delivery;
+bool order_delivery_or_reply(http_req *req, const struct order *o, struct order_delivery *d);
+/* h_deliveries.c: what was delivered (weights, shortages, substitutions) */
+void h_deliveries_get(http_req *req);
+void h_weights_post(http_req *req);
+void h_shortages_post(http_req *req);
+void h_substitutions_post(http_req *req);
+void h_substitution_answer(http_req *req);
+/* p_weigh.c: the packing-table page; p_orders.c: a customer's answer to a substitute */
+void p_weigh(http_req *req);
+void p_weigh_line(http_req *req);
+void p_weigh_file(http_req *req);
+void p_weigh_shortage(http_req *req);
+void p_order_substitution(http_req *req);
 /* h_customers.c: customers without internet, orders typed for them */
 void h_customer_create(http_req *req);
 void h_order_put_for(http_req *req);

@@ -26,6 +26,18 @@ static void add_price4(cJSON *o, const char *key, price4_t p)
         cJSON_AddItemToObject(o, key, cJSON_CreateRaw(dec_format((char[32]){0}, p, 2, 0)));
 }
 
+/* A product sold by the piece and priced by the kg or litre: the price per measure and
+ * the estimate of a piece (the unit prices are then those of an estimated piece). */
+static void add_weighed(cJSON *o, const char *measure, price4_t price, vat_bp_t rate,
+                        milli_t estimate)
+{
+    cJSON *w = cJSON_AddObjectToObject(o, "weighed");
+    cJSON_AddStringToObject(w, "measure", measure);
+    add_price4(w, "price_excl_vat_cents", price);
+    cJSON_AddNumberToObject(w, "price_incl_vat_cents", (double)money_price_incl(price, rate));
+    add_dec(w, "estimate", estimate, 3, 0);
+}
+
 cJSON *json_cycle(const PGresult *r, int row, bool coordinator)
 {
     cJSON *c = cJSON_CreateObject();
@@ -71,6 +83,11 @@ cJSON *json_offer(const PGresult *r, int row)
     else
         cJSON_AddBoolToObject(o, "organic", db_bool(r, row, "organic"));
     cJSON_AddStringToObject(o, "description", db_val(r, row, "description"));
+    if (db_null(r, row, "measure"))
+        cJSON_AddNullToObject(o, "weighed");
+    else
+        add_weighed(o, db_val(r, row, "measure"), db_int(r, row, "measure_price_excl_vat_e4"), rate,
+                    db_int(r, row, "measure_estimate_milli"));
     return o;
 }
 
@@ -95,39 +112,117 @@ cJSON *json_pickup_point(const PGresult *r, int row, bool coordinator)
     return p;
 }
 
-cJSON *json_order(const order *o)
+static void add_totals(cJSON *j, const money_totals *t)
+{
+    cJSON *vat = cJSON_AddArrayToObject(j, "vat");
+    for (int i = 0; i < t->nrates; i++) {
+        cJSON *v = cJSON_CreateObject();
+        add_dec(v, "rate", t->rates[i].rate, 2, 0);
+        cJSON_AddNumberToObject(v, "base_cents", (double)t->rates[i].base);
+        cJSON_AddNumberToObject(v, "amount_cents", (double)t->rates[i].vat);
+        cJSON_AddItemToArray(vat, v);
+    }
+    cJSON_AddNumberToObject(j, "total_excl_vat_cents", (double)t->excl);
+    cJSON_AddNumberToObject(j, "total_vat_cents", (double)t->vat);
+    cJSON_AddNumberToObject(j, "total_incl_vat_cents", (double)t->incl);
+}
+
+static void add_dec_or_null(cJSON *o, const char *key, int64_t v, int scale)
+{
+    if (v < 0)
+        cJSON_AddNullToObject(o, key);
+    else
+        add_dec(o, key, v, scale, 0);
+}
+
+/* A line's recorded changes (core/delivery.h), oldest first. */
+static void add_changes(cJSON *x, int64_t line, const order_delivery *d)
+{
+    cJSON *list = cJSON_AddArrayToObject(x, "changes");
+    for (size_t i = 0; d && i < d->nchanges; i++) {
+        const delivery_change *c = &d->changes[i];
+        if (c->line != line)
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "at", c->at);
+        cJSON_AddStringToObject(o, "kind", c->kind);
+        add_dec_or_null(o, "old_quantity", c->old_delivered, 3);
+        add_dec(o, "new_quantity", c->new_delivered, 3, 0);
+        add_dec_or_null(o, "old_weight", c->old_weight, 3);
+        add_dec_or_null(o, "new_weight", c->new_weight, 3);
+        cJSON_AddNumberToObject(o, "old_line_excl_vat_cents", (double)c->old_net);
+        cJSON_AddNumberToObject(o, "new_line_excl_vat_cents", (double)c->new_net);
+        cJSON_AddStringToObject(o, "reason", c->reason);
+        cJSON_AddItemToArray(list, o);
+    }
+}
+
+static cJSON *json_line(const order_line *l, const order_delivery *d)
+{
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddNumberToObject(x, "line_id", (double)l->line_id);
+    cJSON_AddStringToObject(x, "producer", l->producer);
+    cJSON_AddStringToObject(x, "sku", l->sku);
+    cJSON_AddStringToObject(x, "name", l->name);
+    cJSON_AddStringToObject(x, "unit", l->unit);
+    add_dec(x, "quantity", l->quantity, 3, 0);
+    add_price4(x, "unit_price_excl_vat_cents", l->unit_price);
+    cJSON_AddNumberToObject(x, "unit_price_incl_vat_cents", (double)l->unit_price_incl);
+    add_dec(x, "vat_rate", l->vat_rate, 2, 0);
+    cJSON_AddNumberToObject(x, "line_excl_vat_cents", (double)l->net);
+    if (l->measure)
+        add_weighed(x, l->measure, l->measure_price, l->vat_rate, l->measure_estimate);
+    else
+        cJSON_AddNullToObject(x, "weighed");
+    cJSON_AddBoolToObject(x, "substitute", l->substitute);
+    cJSON *dl = cJSON_AddObjectToObject(x, "delivered");
+    add_dec(dl, "quantity", l->delivered, 3, 0);
+    add_dec_or_null(dl, "weight", l->measure ? l->weight : -1, 3);
+    cJSON_AddNumberToObject(dl, "line_excl_vat_cents", (double)l->delivered_net);
+    add_changes(x, l->line_id, d);
+    return x;
+}
+
+static cJSON *json_substitution(const substitution *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", (double)s->id);
+    cJSON_AddStringToObject(o, "state", s->state);
+    cJSON_AddStringToObject(o, "replaces", s->short_name);
+    cJSON_AddStringToObject(o, "name", s->name);
+    cJSON_AddStringToObject(o, "producer_name", s->producer_name);
+    cJSON_AddStringToObject(o, "unit", s->unit);
+    add_dec(o, "quantity", s->quantity, 3, 0);
+    cJSON_AddNumberToObject(o, "line_excl_vat_cents", (double)s->net);
+    cJSON_AddStringToObject(o, "reason", s->reason);
+    return o;
+}
+
+cJSON *json_order_delivered(const order *o, const order_delivery *d)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *j = cJSON_AddObjectToObject(root, "order");
     cJSON_AddNumberToObject(j, "id", (double)o->id);
     cJSON_AddNumberToObject(j, "cycle", (double)o->cycle);
+    cJSON_AddStringToObject(j, "cycle_state", o->state ? o->state : "");
     cJSON_AddStringToObject(j, "pickup_point", o->pickup_point);
     cJSON *lines = cJSON_AddArrayToObject(j, "lines");
-    for (size_t i = 0; i < o->nlines; i++) {
-        const order_line *l = &o->lines[i];
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "producer", l->producer);
-        cJSON_AddStringToObject(x, "sku", l->sku);
-        cJSON_AddStringToObject(x, "name", l->name);
-        cJSON_AddStringToObject(x, "unit", l->unit);
-        add_dec(x, "quantity", l->quantity, 3, 0);
-        add_price4(x, "unit_price_excl_vat_cents", l->unit_price);
-        cJSON_AddNumberToObject(x, "unit_price_incl_vat_cents", (double)l->unit_price_incl);
-        add_dec(x, "vat_rate", l->vat_rate, 2, 0);
-        cJSON_AddNumberToObject(x, "line_excl_vat_cents", (double)l->net);
-        cJSON_AddItemToArray(lines, x);
-    }
-    cJSON *vat = cJSON_AddArrayToObject(j, "vat");
-    for (int i = 0; i < o->totals.nrates; i++) {
-        cJSON *v = cJSON_CreateObject();
-        add_dec(v, "rate", o->totals.rates[i].rate, 2, 0);
-        cJSON_AddNumberToObject(v, "base_cents", (double)o->totals.rates[i].base);
-        cJSON_AddNumberToObject(v, "amount_cents", (double)o->totals.rates[i].vat);
-        cJSON_AddItemToArray(vat, v);
-    }
-    cJSON_AddNumberToObject(j, "total_excl_vat_cents", (double)o->totals.excl);
-    cJSON_AddNumberToObject(j, "total_vat_cents", (double)o->totals.vat);
-    cJSON_AddNumberToObject(j, "total_incl_vat_cents", (double)o->totals.incl);
+    for (size_t i = 0; i < o->nlines; i++)
+        cJSON_AddItemToArray(lines, json_line(&o->lines[i], d));
+    add_totals(j, &o->totals);
+    /* a weighed product not weighed yet: its amount, and the total, are estimates */
+    cJSON_AddBoolToObject(j, "estimate", o->estimate);
+    cJSON_AddBoolToObject(j, "changed", o->changed);
+    add_totals(cJSON_AddObjectToObject(j, "delivered"), &o->delivered_totals);
+    if (o->invoiced)
+        cJSON_AddNumberToObject(j, "invoiced_incl_vat_cents", (double)o->invoiced_incl);
+    else
+        cJSON_AddNullToObject(j, "invoiced_incl_vat_cents");
+    cJSON_AddNumberToObject(j, "final_incl_vat_cents",
+                            (double)(o->invoiced ? o->invoiced_incl : o->delivered_totals.incl));
+    cJSON *subs = cJSON_AddArrayToObject(j, "substitutions");
+    for (size_t i = 0; d && i < d->nsubstitutions; i++)
+        cJSON_AddItemToArray(subs, json_substitution(&d->substitutions[i]));
     add_dec(j, "weight_kg", o->weight_g, 3, 0);
     cJSON_AddBoolToObject(j, "editable", o->editable);
     cJSON_AddStringToObject(j, "updated_at", o->updated_at ? o->updated_at : "");
@@ -139,4 +234,9 @@ cJSON *json_order(const order *o)
         cJSON_AddStringToObject(j, "entered_at", o->entered_at ? o->entered_at : "");
     }
     return root;
+}
+
+cJSON *json_order(const order *o)
+{
+    return json_order_delivered(o, NULL);
 }

@@ -38,6 +38,18 @@ void offer_price_html(buf *b, http_req *req, cents_t price_incl, const char *uni
     }
 }
 
+void offer_estimate_html(buf *b, http_req *req, const shop_offer *o)
+{
+    if (!o->measure)
+        return;
+    const char *m = strcmp(o->measure, "l") ? "kg" : "l";
+    buf_lit(b, "≈ ");
+    fmt_qty(b, req, o->measure_estimate);
+    buf_printf(b, " %s, ", m);
+    fmt_money(b, req, money_price_incl(o->measure_price, o->rate));
+    buf_printf(b, "/%s, ≈ ", m);
+}
+
 void offer_net_quantity_html(buf *b, http_req *req, milli_t q, const char *unit)
 {
     fmt_qty(b, req, q);

@@ -14,6 +14,10 @@
  * where the law asks for it, per kilogram or litre (core/product_info.h). */
 void offer_price_html(buf *b, http_req *req, cents_t price_incl, const char *unit,
                       milli_t net_quantity, const char *net_unit);
+/* A product sold by the piece and priced by the kg or litre (core/delivery.h):
+ * "≈ 2 kg, 12,66 €/kg, ≈ " before offer_price_html's estimated price of a piece,
+ * since it is weighed after the close; nothing for any other product. */
+void offer_estimate_html(buf *b, http_req *req, const shop_offer *o);
 /* "Allergènes : gluten, lait · Traces : fruits à coque" (or "non précisés", "aucun"). */
 void offer_allergens_html(buf *b, http_req *req, int64_t allergens, uint32_t traces);
 /* The labels as badges ("bio", "AOP", "Label Rouge"). */

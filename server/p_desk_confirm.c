@@ -9,6 +9,7 @@
  * /desk/cycles/{id}/state, POST /desk/cycles/{id}/invoices), CSRF-protected.
  */
 #include "../core/cycle.h"
+#include "../core/delivery.h"
 #include "../core/desk_view.h"
 #include "desk.h"
 #include "handlers.h"
@@ -100,6 +101,38 @@ void p_desk_close_form(http_req *req)
     http_reply_html(req, 200, &b);
 }
 
+/* Weighed pieces without a weight: weigh them first, or accept their estimates,
+ * explicitly (the box must be ticked; the acceptance is recorded as the coordinator's). */
+static void estimates_form(buf *b, http_req *req, int64_t id, size_t to_weigh)
+{
+    buf_printf(b, "<p class=\"warn\">");
+    buf_printf(
+        b,
+        TR(req,
+           "%zu ligne%s de produits à peser n’%s pas encore de poids. <a "
+           "href=\"/weigh/%lld\">Les peser</a>, ou facturer ces lignes à leur poids "
+           "estimé :",
+           "%zu line%s of weighed products ha%s no weight yet. <a href=\"/weigh/%lld\">Weigh "
+           "them</a>, or invoice those lines at their estimated weight:"),
+        to_weigh, to_weigh > 1 ? "s" : "", to_weigh > 1 ? TR(req, "ont", "ve") : TR(req, "a", "s"),
+        (long long)id);
+    buf_printf(b, "</p><form method=\"post\" action=\"/desk/cycles/%lld/invoices\">",
+               (long long)id);
+    page_csrf_field(b, req);
+    buf_printf(b,
+               "<p><input type=\"checkbox\" id=\"accept_estimates\" name=\"accept_estimates\" "
+               "value=\"1\" required> <label class=\"inline\" for=\"accept_estimates\">%s</label>"
+               "</p><div class=\"actions\"><button class=\"btn danger\" type=\"submit\">%s</button>"
+               "<a class=\"btn secondary\" href=\"/desk/cycles/%lld\">%s</a></div></form>",
+               TR(req,
+                  "J’accepte les poids estimés pour les lignes non pesées (mon nom est "
+                  "enregistré avec chacune)",
+                  "I accept the estimated weights for the lines not weighed (my name is "
+                  "recorded with each)"),
+               TR(req, "Émettre les factures", "Issue the invoices"), (long long)id,
+               TR(req, "Non, revenir au cycle", "No, back to the cycle"));
+}
+
 /* GET /desk/cycles/{id}/invoices/issue */
 void p_desk_invoices_form(http_req *req)
 {
@@ -113,6 +146,11 @@ void p_desk_invoices_form(http_req *req)
     int st = desk_cycle_orders(req->db, req->mem, req->hub_id, id, &orders, &excl);
     if (st == DB_OK)
         st = desk_before(req->db, req->mem, delivery, &early);
+    delivery_list dl;
+    refusal why = {0};
+    if (st == DB_OK)
+        st = delivery_lines(req->db, req->mem, req->hub_id, id, 0, true, 0, 1, &dl, &why);
+    size_t to_weigh = st == 0 ? dl.to_weigh : 0;
     if (st != DB_OK) {
         http_reply_db_error(req, st);
         return;
@@ -131,18 +169,23 @@ void p_desk_invoices_form(http_req *req)
         buf_printf(&b, "<p class=\"warn\">%s</p>",
                    TR(req,
                       "La livraison n’a pas encore eu lieu. Les factures seront datées "
-                      "d’aujourd’hui, avec les quantités commandées : un produit manquant ou "
-                      "pesé autrement à la livraison devra être corrigé par un avoir.",
+                      "d’aujourd’hui, avec les quantités livrées et les poids enregistrés à "
+                      "cette heure : un manque ou une pesée découverts plus tard devront être "
+                      "corrigés par un avoir.",
                       "The delivery has not happened yet. The invoices will be dated today, with "
-                      "the quantities ordered: a product missing or weighed differently at "
-                      "delivery will need a credit note."));
+                      "the quantities delivered and the weights recorded by now: a shortage or a "
+                      "weight found later will need a credit note."));
     buf_printf(&b, "<ul><li>%s</li><li>%s</li></ul>",
                TR(req, "Chaque commande reçoit ses factures, numérotées sans trou par vendeur.",
                   "Each order gets its invoices, numbered without gaps per seller."),
                TR(req, "Une facture émise ne change plus et le cycle passe à « facturé ».",
                   "An issued invoice never changes, and the cycle becomes \"invoiced\"."));
-    confirm_buttons(&b, req, id, "invoices", NULL,
-                    TR(req, "Oui, émettre les factures", "Yes, issue the invoices"));
+    if (to_weigh == 0) {
+        confirm_buttons(&b, req, id, "invoices", NULL,
+                        TR(req, "Oui, émettre les factures", "Yes, issue the invoices"));
+    } else {
+        estimates_form(&b, req, id, to_weigh);
+    }
     page_end(&b, req);
     http_reply_html(req, 200, &b);
 }

@@ -34,6 +34,7 @@ static const char *setting_label(http_req *req, const char *setting)
         {"max_line_quantity", "Quantité maximum par ligne", "Largest quantity per line"},
         {"max_offer_share_percent", "Part maximum du stock d’un produit (%)",
          "Largest share of a product's stock (%)"},
+        {"shortage_rule", "Règle des manques", "Shortage rule"},
         {"require_verified_email", "Adresse confirmée avant une première commande",
          "Address confirmed before a first order"},
         {"closing_reminder_hours", "Rappel « ferme bientôt » (heures avant)",
@@ -67,7 +68,7 @@ static const char *setting_label(http_req *req, const char *setting)
 /* The values shown in the form: what was typed after a refusal, else the settings. */
 typedef struct {
     const char *seller_mode, *payment_days, *resale_vat_rate, *max_order, *max_line_quantity,
-        *max_offer_share_percent, *closing_reminder_hours;
+        *max_offer_share_percent, *shortage_rule, *closing_reminder_hours;
     bool require_verified_email;
 } shown;
 
@@ -94,6 +95,7 @@ static void shown_from(http_req *req, const hub_settings *s, shown *v)
         s->max_line_milli ? decimal_shown(req, dec_format(d, s->max_line_milli, 3, 0)) : "";
     v->max_offer_share_percent =
         s->max_offer_share_pct ? arena_printf(req->mem, "%d", s->max_offer_share_pct) : "";
+    v->shortage_rule = shortage_rule_name(s->shortage);
     v->closing_reminder_hours = arena_printf(req->mem, "%d", s->closing_reminder_hours);
     v->require_verified_email = s->require_verified_email;
 }
@@ -105,6 +107,31 @@ static void field_error(buf *b, const char *id, const char *error)
     buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">", id);
     buf_html(b, error);
     buf_puts(b, "</p>");
+}
+
+/* Who loses the units of a product delivered short (docs/delivered.md words the rules). */
+static void shortage_choice(buf *b, http_req *req, const shown *v, const char *error)
+{
+    buf_printf(b, "<fieldset><legend>%s</legend>",
+               TR(req, "Manques : qui perd les unités d’un produit livré en moins",
+                  "Shortages: who loses the units of a product delivered short"));
+    field_error(b, "shortage_rule", error);
+    bool pro = !strcmp(v->shortage_rule, "pro_rata");
+    buf_printf(
+        b,
+        "<p><input type=\"radio\" id=\"shortage_rule\" name=\"shortage_rule\" "
+        "value=\"last_orders_first\"%s> <label for=\"shortage_rule\">%s</label></p>"
+        "<p><input type=\"radio\" id=\"shortage_rule_pro_rata\" name=\"shortage_rule\" "
+        "value=\"pro_rata\"%s> <label for=\"shortage_rule_pro_rata\">%s</label></p>"
+        "</fieldset>",
+        pro ? "" : " checked",
+        TR(req, "Les dernières commandes passées d’abord", "The orders placed last lose first"),
+        pro ? " checked" : "",
+        TR(req,
+           "Au prorata de chaque commande, par pas de vente entiers (le reste va aux plus "
+           "grandes parts)",
+           "In proportion to each order, in whole sale steps (the remainder to the largest "
+           "shares)"));
 }
 
 static void text_input(buf *b, const char *id, const char *label, const char *hint,
@@ -258,7 +285,9 @@ static void render(http_req *req, int status, const hub_settings *s, const shown
                TR(req, "Au moins un pas de vente reste toujours possible.",
                   "At least one sale step stays possible."),
                v.max_offer_share_percent, ERR("max_offer_share_percent"));
-    buf_printf(&b, "</fieldset><fieldset><legend>%s</legend>",
+    buf_puts(&b, "</fieldset>");
+    shortage_choice(&b, req, &v, ERR("shortage_rule"));
+    buf_printf(&b, "<fieldset><legend>%s</legend>",
                TR(req, "Comptes et messages", "Accounts and messages"));
     buf_printf(&b,
                "<input type=\"hidden\" name=\"messages\" value=\"1\"><p><input type=\"checkbox\" "
@@ -374,6 +403,12 @@ static int patch_from_form(const form *f, const shown *typed, hub_settings_patch
         p->to.max_offer_share_pct = (int)n;
         p->set_max_share = true;
     }
+    if (form_get(f, "shortage_rule")) {
+        if (!shortage_rule_parse(typed->shortage_rule, &p->to.shortage))
+            return refuse(why, 422, "invalid_field", "shortage_rule",
+                          "Choisissez la règle des manques.", "Choose the shortage rule.");
+        p->set_shortage = true;
+    }
     if (form_get(f, "messages")) {
         /* an unticked box is not sent: the hidden field says the form had it */
         p->to.require_verified_email = form_get(f, "require_verified_email") != NULL;
@@ -410,14 +445,14 @@ void p_desk_settings_save(http_req *req)
     }
     shown typed;
     shown_from(req, &s, &typed);
-    const char **slot[] = {&typed.seller_mode,           &typed.payment_days,
-                           &typed.resale_vat_rate,       &typed.max_order,
-                           &typed.max_line_quantity,     &typed.max_offer_share_percent,
-                           &typed.closing_reminder_hours};
-    static const char *const names[] = {"seller_mode",           "payment_days",
-                                        "resale_vat_rate",       "max_order",
-                                        "max_line_quantity",     "max_offer_share_percent",
-                                        "closing_reminder_hours"};
+    const char **slot[] = {&typed.seller_mode,       &typed.payment_days,
+                           &typed.resale_vat_rate,   &typed.max_order,
+                           &typed.max_line_quantity, &typed.max_offer_share_percent,
+                           &typed.shortage_rule,     &typed.closing_reminder_hours};
+    static const char *const names[] = {"seller_mode",       "payment_days",
+                                        "resale_vat_rate",   "max_order",
+                                        "max_line_quantity", "max_offer_share_percent",
+                                        "shortage_rule",     "closing_reminder_hours"};
     if (form_get(&f, "messages"))
         typed.require_verified_email = form_get(&f, "require_verified_email") != NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

@@ -22,6 +22,9 @@ static void rounds_section(buf *b, http_req *req, int64_t cycle, const char *sta
         return;
     buf_printf(b, "<h2>%s</h2>", TR(req, "Tournées de livraison", "Delivery rounds"));
     if (can_batch) {
+        buf_printf(b, "<p>%s <a href=\"/weigh/%lld\">%s</a></p>",
+                   TR(req, "Avant les factures :", "Before the invoices:"), (long long)cycle,
+                   TR(req, "pesée et manques", "weighing and shortages"));
         buf_puts(b, "<div class=\"actions\">");
         desk_action_button(
             b, req, arena_printf(req->mem, "/desk/cycles/%lld/batch", (long long)cycle),

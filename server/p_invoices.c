@@ -278,9 +278,11 @@ void p_desk_invoices(http_req *req)
     form f;
     if (!http_id_or_reply(req, "id", &id) || !page_form_or_reply(req, &f))
         return;
+    const char *accept = form_get(&f, "accept_estimates");
+    inv_issue_opts opts = {accept && str_eq(accept, "1"), req->session->user_id, "page"};
     inv_issue_result r;
     refusal why = {0};
-    int st = invoice_issue_cycle(req->db, req->mem, req->hub_id, id, &r, &why);
+    int st = invoice_issue_cycle(req->db, req->mem, req->hub_id, id, &opts, &r, &why);
     if (st != 0) {
         http_reply_failure(req, st, &why);
         return;

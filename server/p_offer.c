@@ -72,6 +72,7 @@ static void render_offer_page(http_req *req, const offer_detail *d)
     buf_puts(&b, "</h1><p>");
     offer_labels_html(&b, req, d->o.labels);
     buf_puts(&b, " <b>");
+    offer_estimate_html(&b, req, &d->o);
     offer_price_html(&b, req, money_price_incl(d->o.price, d->o.rate), d->o.unit, d->o.net_quantity,
                      d->o.net_unit);
     buf_puts(&b, "</b></p>");
@@ -227,6 +228,7 @@ int producer_week_section(buf *b, http_req *req, const char *slug)
         buf_puts(b, "</a>");
         offer_labels_html(b, req, o->labels);
         buf_puts(b, " <b>");
+        offer_estimate_html(b, req, o);
         offer_price_html(b, req, money_price_incl(o->price, o->rate), o->unit, o->net_quantity,
                          o->net_unit);
         buf_puts(b, "</b><small>");

@@ -8,86 +8,230 @@
  * cent of VAT rounding is placed, and the line carrying one says so). The VAT
  * detail comes underneath, per rate, as on the invoices.
  */
+#include "../core/delivery.h"
 #include "../core/money_display.h"
 #include "../core/order.h"
+#include "../core/parse.h"
 #include "../core/shop.h"
 #include "handlers.h"
+#include "json_out.h"
 #include "p_invoices.h"
 #include "page.h"
 #include "pay_html.h"
 
 #include <string.h>
 
-/* The lines incl. VAT as shown (core/money_display.h), in the order's line order. */
-static money_shown *shown_lines(http_req *req, const order *o)
+/* The lines incl. VAT as shown (core/money_display.h), in the order's line order: as
+ * ordered, or as delivered (a weighed line by its weight at the price per kg or litre). */
+static money_shown *shown_lines(http_req *req, const order *o, bool delivered)
 {
     money_shown *s = arena_alloc(req->mem, (o->nlines + 1) * sizeof *s);
     for (size_t i = 0; i < o->nlines; i++) {
         const order_line *l = &o->lines[i];
+        bool by_weight = delivered && l->measure && l->weight > 0;
         s[i] = (money_shown){.seller = order_seller(o->seller, l->producer_id),
                              .rate = l->vat_rate,
-                             .net = l->net,
-                             .quantity = l->quantity,
-                             .unit_incl = l->unit_price_incl};
+                             .net = delivered ? l->delivered_net : l->net,
+                             .quantity = by_weight   ? l->weight
+                                         : delivered ? l->delivered
+                                                     : l->quantity,
+                             .unit_incl = by_weight ? l->measure_price_incl : l->unit_price_incl};
     }
     money_shown_lines(s, o->nlines);
     return s;
 }
 
-static void render_lines(buf *b, http_req *req, const order *o, const money_shown *s)
+static void rounding_note(buf *b, http_req *req, const money_shown *s)
 {
+    if (s->incl == s->hand)
+        return;
+    buf_printf(b, " = ");
+    fmt_money(b, req, s->hand);
+    buf_printf(b, ", %s %s", TR(req, "arrondi", "rounding"), s->incl > s->hand ? "+" : "−");
+    fmt_money(b, req, s->incl > s->hand ? s->incl - s->hand : s->hand - s->incl);
+    buf_puts(b, "*");
+}
+
+static const char *measure_unit(const order_line *l)
+{
+    return l->measure && !strcmp(l->measure, "l") ? "l" : "kg";
+}
+
+/* "2 pièces × 25,32 €", or for a weighed line "2 pièces ≈ 4 kg × 12,66 €/kg". */
+static void ordered_words(buf *b, http_req *req, const order_line *l, const money_shown *s)
+{
+    fmt_qty(b, req, l->quantity);
+    buf_printf(b, " %s", fmt_unit(req, l->unit, l->quantity));
+    if (l->measure) {
+        buf_puts(b, " ≈ ");
+        fmt_qty(b, req, money_weight_g(l->quantity, l->measure_estimate));
+        buf_printf(b, " %s × ", measure_unit(l));
+        fmt_money(b, req, l->measure_price_incl);
+        buf_printf(b, "/%s", measure_unit(l));
+        return;
+    }
+    buf_puts(b, " × ");
+    fmt_money(b, req, s->unit_incl);
+    rounding_note(b, req, s);
+}
+
+static void delivered_words(buf *b, http_req *req, const order_line *l, const money_shown *s)
+{
+    fmt_qty(b, req, l->delivered);
+    buf_printf(b, " %s", fmt_unit(req, l->unit, l->delivered));
+    if (l->measure && l->delivered > 0) {
+        buf_puts(b, l->weight > 0 ? ", " : " ≈ ");
+        fmt_qty(b, req,
+                l->weight > 0 ? l->weight : money_weight_g(l->delivered, l->measure_estimate));
+        buf_printf(b, " %s%s × ", measure_unit(l),
+                   l->weight > 0 ? "" : TR(req, " (à peser)", " (to weigh)"));
+        fmt_money(b, req, l->measure_price_incl);
+        buf_printf(b, "/%s", measure_unit(l));
+    } else if (!l->measure) {
+        buf_puts(b, " × ");
+        fmt_money(b, req, l->unit_price_incl);
+    }
+    if (l->measure && l->weight > 0)
+        rounding_note(b, req, s);
+}
+
+/* What happened to a line, with the reason given (core/delivery.h keeps the trail). */
+static void line_changes(buf *b, http_req *req, const order_line *l, const order_delivery *d)
+{
+    bool any = false;
+    for (size_t i = 0; d && i < d->nchanges; i++) {
+        const delivery_change *c = &d->changes[i];
+        if (c->line != l->line_id)
+            continue;
+        buf_puts(b, any ? "<li>" : "<ul class=\"changes\"><li>");
+        any = true;
+        fmt_datetime(b, req, c->at);
+        buf_puts(b, " — ");
+        buf_html(b, delivery_kind_label(c->kind, req->lang[0] == 'f'));
+        buf_puts(b, " : ");
+        if (c->old_delivered != c->new_delivered) {
+            if (c->old_delivered >= 0) {
+                fmt_qty(b, req, c->old_delivered);
+                buf_puts(b, " → ");
+            }
+            fmt_qty(b, req, c->new_delivered);
+            buf_printf(b, " %s", fmt_unit(req, l->unit, c->new_delivered));
+        }
+        if (c->new_weight > 0 && c->new_weight != c->old_weight) {
+            buf_puts(b, c->old_delivered != c->new_delivered ? ", " : "");
+            fmt_qty(b, req, c->new_weight);
+            buf_printf(b, " %s", measure_unit(l));
+        }
+        buf_puts(b, " (");
+        buf_html(b, c->reason);
+        buf_puts(b, ")</li>");
+    }
+    if (any)
+        buf_puts(b, "</ul>");
+}
+
+static void render_lines(buf *b, http_req *req, const order *o, const order_delivery *d,
+                         bool delivery)
+{
+    money_shown *s = shown_lines(req, o, false), *ds = shown_lines(req, o, true);
     buf_printf(b, "<h2>%s</h2><ul class=\"lines\">",
-               TR(req, "Produits commandés", "Products ordered"));
+               delivery ? TR(req, "Commandé et livré", "Ordered and delivered")
+                        : TR(req, "Produits commandés", "Products ordered"));
     for (size_t i = 0; i < o->nlines; i++) {
         const order_line *l = &o->lines[i];
-        buf_puts(b, "<li><b>");
+        bool changed = delivery && (l->delivered != l->quantity || l->delivered_net != l->net);
+        buf_printf(b, "<li id=\"line-%lld\"><b>", (long long)l->line_id);
         buf_html(b, l->name);
-        buf_puts(b, "</b><span class=\"amt\">");
-        fmt_money(b, req, s[i].incl);
+        if (l->substitute)
+            buf_printf(b, " <span class=\"badge\">%s</span>",
+                       TR(req, "remplacement", "substitute"));
+        buf_printf(b, "</b><span class=\"amt\">%s", !delivery && l->measure ? "≈ " : "");
+        fmt_money(b, req, delivery ? ds[i].incl : s[i].incl);
         buf_puts(b, "</span><small>");
-        fmt_qty(b, req, l->quantity);
-        buf_printf(b, " %s × ", fmt_unit(req, l->unit, l->quantity));
-        fmt_money(b, req, s[i].unit_incl);
-        if (s[i].incl != s[i].hand) {
-            buf_printf(b, " = ");
-            fmt_money(b, req, s[i].hand);
-            buf_printf(b, ", %s %s", TR(req, "arrondi", "rounding"),
-                       s[i].incl > s[i].hand ? "+" : "−");
-            fmt_money(b, req,
-                      s[i].incl > s[i].hand ? s[i].incl - s[i].hand : s[i].hand - s[i].incl);
-            buf_puts(b, "*");
+        if (delivery && !l->substitute) {
+            buf_printf(b, "%s ", TR(req, "Commandé :", "Ordered:"));
+            ordered_words(b, req, l, &s[i]);
+            buf_printf(b, "%s%s ", l->measure ? " ≈ " : " = ", "");
+            fmt_money(b, req, s[i].incl);
+            buf_printf(b, " · %s ", TR(req, "Livré :", "Delivered:"));
+            delivered_words(b, req, l, &ds[i]);
+            if (changed)
+                buf_printf(b, " <span class=\"badge\">%s</span>", TR(req, "modifié", "changed"));
+        } else if (delivery) {
+            buf_printf(b, "%s ", TR(req, "Livré :", "Delivered:"));
+            delivered_words(b, req, l, &ds[i]);
+        } else {
+            ordered_words(b, req, l, &s[i]);
         }
         buf_puts(b, " · ");
         buf_html(b, l->producer_name);
-        buf_puts(b, "</small></li>");
+        buf_puts(b, "</small>");
+        if (delivery)
+            line_changes(b, req, l, d);
+        buf_puts(b, "</li>");
     }
     buf_puts(b, "</ul>");
 }
 
-static void render_totals(buf *b, http_req *req, const order *o, const money_shown *s)
+static void totals_rows(buf *b, http_req *req, const money_totals *t)
 {
-    bool rounded = false;
-    for (size_t i = 0; i < o->nlines; i++)
-        rounded = rounded || s[i].incl != s[i].hand;
-    buf_printf(b,
-               "<table class=\"totals\"><caption>%s</caption><tbody><tr class=\"grand\"><th "
-               "scope=\"row\">%s</th><td class=\"num\">",
-               TR(req, "Total", "Total"), TR(req, "Total TTC à régler", "Total incl. VAT to pay"));
-    fmt_money(b, req, o->totals.incl);
-    buf_puts(b, "</td></tr>");
-    for (int i = 0; i < o->totals.nrates; i++) {
+    for (int i = 0; i < t->nrates; i++) {
         buf_printf(b, "<tr><th scope=\"row\">%s ", TR(req, "dont TVA", "of which VAT"));
-        fmt_rate(b, req, o->totals.rates[i].rate);
+        fmt_rate(b, req, t->rates[i].rate);
         buf_printf(b, " %% (%s ", TR(req, "sur", "on"));
-        fmt_money(b, req, o->totals.rates[i].base);
+        fmt_money(b, req, t->rates[i].base);
         buf_printf(b, " %s)</th><td class=\"num\">", TR(req, "HT", "excl. VAT"));
-        fmt_money(b, req, o->totals.rates[i].vat);
+        fmt_money(b, req, t->rates[i].vat);
         buf_puts(b, "</td></tr>");
     }
     buf_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"num\">",
                TR(req, "Total HT", "Total excl. VAT"));
-    fmt_money(b, req, o->totals.excl);
-    buf_puts(b, "</td></tr></tbody></table>");
+    fmt_money(b, req, t->excl);
+    buf_puts(b, "</td></tr>");
+}
+
+static void render_totals(buf *b, http_req *req, const order *o, bool delivery)
+{
+    money_shown *s = shown_lines(req, o, delivery);
+    bool rounded = false;
+    for (size_t i = 0; i < o->nlines; i++)
+        rounded = rounded || s[i].incl != s[i].hand;
+    const money_totals *t = delivery ? &o->delivered_totals : &o->totals;
+    const char *label = o->estimate ? TR(req, "Total TTC estimé", "Estimated total incl. VAT")
+                        : delivery  ? TR(req, "Total TTC livré", "Total incl. VAT delivered")
+                                    : TR(req, "Total TTC à régler", "Total incl. VAT to pay");
+    buf_printf(b, "<table class=\"totals\"><caption>%s</caption><tbody>",
+               TR(req, "Total", "Total"));
+    if (delivery && o->changed) {
+        buf_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"num\"><del>",
+                   TR(req, "Total TTC commandé", "Total incl. VAT ordered"));
+        fmt_money(b, req, o->totals.incl);
+        buf_puts(b, "</del></td></tr>");
+    }
+    buf_printf(b, "<tr class=\"grand\" id=\"total\"><th scope=\"row\">%s</th><td class=\"num\">",
+               label);
+    if (o->estimate)
+        buf_puts(b, "≈ ");
+    fmt_money(b, req, t->incl);
+    buf_puts(b, "</td></tr>");
+    totals_rows(b, req, t);
+    if (o->invoiced) {
+        buf_printf(b,
+                   "<tr class=\"grand\" id=\"final\"><th scope=\"row\">%s</th><td "
+                   "class=\"num\">",
+                   TR(req, "Montant final (factures moins avoirs)",
+                      "Final amount (invoices less credit notes)"));
+        fmt_money(b, req, o->invoiced_incl);
+        buf_puts(b, "</td></tr>");
+    }
+    buf_puts(b, "</tbody></table>");
+    if (o->estimate)
+        buf_printf(b, "<p class=\"hint\">≈ %s</p>",
+                   TR(req,
+                      "Les produits vendus au poids sont comptés à leur poids estimé : le "
+                      "montant exact suivra la pesée.",
+                      "Products sold by weight are counted at their estimated weight: the exact "
+                      "amount follows the weighing."));
     if (rounded)
         buf_printf(b, "<p class=\"hint\">* %s</p>",
                    TR(req,
@@ -97,6 +241,49 @@ static void render_totals(buf *b, http_req *req, const order *o, const money_sho
                       "As on the invoice, each line excl. VAT and the VAT of each rate are "
                       "rounded to the cent: the line marked carries the difference, so that the "
                       "lines add up exactly to the total to pay."));
+}
+
+/* Products offered in place of one delivered short: the customer says yes or no. */
+static void render_substitutions(buf *b, http_req *req, const order *o, const order_delivery *d)
+{
+    if (!d || !d->nsubstitutions)
+        return;
+    buf_printf(b, "<h2>%s</h2><ul class=\"lines\">",
+               TR(req, "Remplacements proposés", "Substitutes offered"));
+    for (size_t i = 0; i < d->nsubstitutions; i++) {
+        const substitution *s = &d->substitutions[i];
+        buf_puts(b, "<li><b>");
+        buf_html(b, s->name);
+        buf_printf(b, "</b><span class=\"amt\">");
+        fmt_qty(b, req, s->quantity);
+        buf_printf(b, " %s × ", fmt_unit(req, s->unit, s->quantity));
+        fmt_money(b, req, s->unit_incl);
+        buf_printf(b, "</span><small>%s ", TR(req, "à la place de", "instead of"));
+        buf_html(b, s->short_name);
+        buf_puts(b, " — ");
+        buf_html(b, s->reason);
+        buf_puts(b, "</small>");
+        if (!strcmp(s->state, "proposed") && !o->invoiced) {
+            for (int k = 0; k < 2; k++) {
+                buf_printf(b, "<form method=\"post\" action=\"/orders/%lld/substitutions/%lld\">",
+                           (long long)o->cycle, (long long)s->id);
+                page_csrf_field(b, req);
+                buf_printf(b,
+                           "<input type=\"hidden\" name=\"answer\" value=\"%s\"><button "
+                           "class=\"btn%s\" type=\"submit\">%s</button></form>",
+                           k ? "decline" : "accept", k ? " secondary" : "",
+                           k ? TR(req, "Non merci", "No, thanks")
+                             : TR(req, "J’accepte", "I accept"));
+            }
+        } else {
+            buf_printf(b, "<small>%s</small>",
+                       !strcmp(s->state, "accepted")   ? TR(req, "Accepté.", "Accepted.")
+                       : !strcmp(s->state, "declined") ? TR(req, "Refusé.", "Declined.")
+                                                       : TR(req, "Sans réponse.", "Not answered."));
+        }
+        buf_puts(b, "</li>");
+    }
+    buf_puts(b, "</ul>");
 }
 
 /* The point's slot on the delivery date, from the cycle's pickup points. */
@@ -156,7 +343,10 @@ void p_order_show(http_req *req)
         http_reply_db_error(req, st);
         return;
     }
-    money_shown *s = shown_lines(req, &o);
+    order_delivery d;
+    if (!order_delivery_or_reply(req, &o, &d))
+        return;
+    bool delivery = !o.editable && strcmp(o.state, "open") != 0 && strcmp(o.state, "draft") != 0;
     buf b = BUF_INIT;
     const char *title = TR(req, "Ma commande", "My order");
     page_begin(&b, req, title);
@@ -175,8 +365,12 @@ void p_order_show(http_req *req)
     buf_printf(&b, "</dd><dt>%s</dt><dd>", TR(req, "Modifiable jusqu’au", "Can be changed until"));
     fmt_datetime(&b, req, o.closes_at);
     buf_puts(&b, "</dd></dl>");
-    render_lines(&b, req, &o, s);
-    render_totals(&b, req, &o, s);
+    if (http_query(req, "answered"))
+        buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
+                   TR(req, "Votre réponse est enregistrée.", "Your answer is recorded."));
+    render_substitutions(&b, req, &o, &d);
+    render_lines(&b, req, &o, &d, delivery);
+    render_totals(&b, req, &o, delivery);
     pay_html_order_section(&b, req, o.id, o.cycle, o.editable);
     order_invoices_section(&b, req, o.id);
     if (o.editable) {
@@ -314,6 +508,13 @@ void p_orders_list(http_req *req)
                        TR(req, "produit(s)", "product(s)"),
                        db_bool(r, i, "editable") ? TR(req, "modifiable", "can be changed")
                                                  : TR(req, "close", "closed"));
+            if (db_int(r, i, "changes"))
+                buf_printf(&b, " · %s (%s)", TR(req, "livraison modifiée", "delivery changed"),
+                           db_val(r, i, "changes"));
+            if (!db_null(r, i, "invoiced_incl")) {
+                buf_printf(&b, " · %s ", TR(req, "montant final", "final amount"));
+                fmt_money(&b, req, db_int(r, i, "invoiced_incl"));
+            }
             list_payment(&b, req, db_int(r, i, "id"), pay, np);
             buf_puts(&b, "</li>");
         }
@@ -321,4 +522,31 @@ void p_orders_list(http_req *req)
     }
     page_end(&b, req);
     http_reply_html(req, 200, &b);
+}
+
+/* POST /orders/{cycle}/substitutions/{sid} — answer=accept|decline */
+void p_order_substitution(http_req *req)
+{
+    int64_t cycle, sid;
+    form f;
+    if (!http_id_or_reply(req, "cycle", &cycle) || !http_id_or_reply(req, "sid", &sid) ||
+        !page_form_or_reply(req, &f))
+        return;
+    const char *answer = form_get(&f, "answer");
+    if (!answer || (strcmp(answer, "accept") != 0 && strcmp(answer, "decline") != 0)) {
+        http_reply_error(
+            req, 422, "invalid_field",
+            TR(req, "Acceptez ou refusez le remplacement.", "Accept or decline the substitute."),
+            "answer");
+        return;
+    }
+    refusal why = {0};
+    int st = delivery_substitution_answer(req->db, req->mem, req->hub_id, req->session->customer_id,
+                                          req->session->user_id, "page", sid,
+                                          !strcmp(answer, "accept"), &why);
+    if (st != 0) {
+        http_reply_failure(req, st, &why);
+        return;
+    }
+    http_reply_redirect(req, arena_printf(req->mem, "/orders/%lld?answered=1", (long long)cycle));
 }

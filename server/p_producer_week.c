@@ -66,6 +66,9 @@ static void render_cycle(buf *b, http_req *req, const pw_cycle *c, const char *s
                 TR(req, "Le bon d’apport les liste tous.", "The collection list has them all."));
         buf_puts(b, "</p>");
     }
+    if (c->nlines && (!strcmp(c->state, "closed") || !strcmp(c->state, "batched")))
+        buf_printf(b, "<p><a class=\"btn secondary\" href=\"/weigh/%lld\">%s</a></p>",
+                   (long long)c->id, TR(req, "Pesée et manques", "Weighing and shortages"));
     if (!strcmp(c->state, "batched") || !strcmp(c->state, "invoiced")) {
         buf_printf(b, "<p>%s : ", TR(req, "Bon d’apport", "Collection list"));
         for (int k = 0; k < 2; k++) {

@@ -133,6 +133,7 @@ static void render_pickup_line(buf *b, http_req *req, const shop_view *v)
 
 static void price_text(buf *b, http_req *req, const shop_offer *o)
 {
+    offer_estimate_html(b, req, o); /* "≈ 2 kg, 12,66 €/kg, ≈ 25,32 € / pièce" */
     offer_price_html(b, req, money_price_incl(o->price, o->rate), o->unit, o->net_quantity,
                      o->net_unit);
 }
@@ -335,8 +336,11 @@ static void render_bar(buf *b, http_req *req, const shop_view *v)
     buf_printf(b, "<div class=\"bar\" role=\"region\" aria-label=\"%s\"><p>%s ",
                TR(req, "Ma commande", "My order"), TR(req, "Ma commande :", "My order:"));
     if (v->current && v->current->nlines) {
-        buf_puts(b, "<b>");
+        /* weighed products count at their estimate until they are weighed */
+        buf_puts(b, v->current->estimate ? TR(req, "<b>≈ ", "<b>≈ ") : "<b>");
         fmt_money(b, req, v->current->totals.incl);
+        if (v->current->estimate)
+            buf_printf(b, " (%s)", TR(req, "estimation", "estimate"));
         buf_printf(b, "</b> · %zu %s", v->current->nlines,
                    v->current->nlines == 1 ? TR(req, "produit", "product")
                                            : TR(req, "produits", "products"));

@@ -200,10 +200,12 @@ static void make_plurals(void)
             const char *label = en ? u->label_en : u->label_fr;
             size_t n = strlen(label);
             /* km0's count units all take an s, except words ending in s or x
-             * (English "box" → "boxes") */
+             * (English "box" → "boxes") and French ones in -eau ("plateaux") */
             char *p = xmalloc(n + 3);
             if (n && (label[n - 1] == 's' || label[n - 1] == 'x'))
                 snprintf(p, n + 3, en && label[n - 1] == 'x' ? "%ses" : "%s", label);
+            else if (!en && n > 3 && !strcmp(label + n - 3, "eau"))
+                snprintf(p, n + 3, "%sx", label);
             else
                 snprintf(p, n + 3, "%ss", label);
             plurals[en][i] = p;

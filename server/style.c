@@ -112,6 +112,9 @@ static const char stylesheet[] =
     ".meter{display:inline-block;width:6rem;max-width:100%;height:.6rem;"
     "border:1px solid var(--ink);vertical-align:middle}\n"
     ".table-scroll{overflow-x:auto}.changes{margin:0;padding-left:1.1rem}\n"
+    /* the packing table (server/p_weigh.c): one small form per line */
+    ".weigh form{flex:1 1 100%;margin:0}.weigh p{margin:0}.weigh label{margin:.3rem 0 .1rem}"
+    ".weigh .done{display:block;color:var(--green)}\n"
     /* payments: the EPC QR code a banking app scans, the cash-up's one form per bag */
     "svg.qr{display:block;width:12rem;max-width:100%;height:auto;margin:.5rem 0}\n"
     ".pay{border:1px solid var(--line);background:#fff;padding:.5rem .75rem;margin:1rem 0}\n"

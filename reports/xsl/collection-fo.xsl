@@ -72,6 +72,9 @@
             <fo:table-cell xsl:use-attribute-sets="td">
               <fo:block><xsl:value-of select="@name"/></fo:block>
               <fo:block font-size="7pt" color="#444"><xsl:value-of select="@sku"/></fo:block>
+              <xsl:if test="@reason">
+                <fo:block font-size="7pt" font-style="italic"><xsl:value-of select="@reason"/></fo:block>
+              </xsl:if>
             </fo:table-cell>
             <xsl:for-each select="$rounds">
               <xsl:variable name="in" select="$product/k:in-round[@round = current()/@id]"/>
@@ -79,10 +82,11 @@
                 <fo:block>
                   <xsl:choose>
                     <xsl:when test="$in">
-                      <xsl:call-template name="qty">
-                        <xsl:with-param name="q" select="$in/@quantity"/>
-                        <xsl:with-param name="unit" select="$product/@unit"/>
-                      </xsl:call-template>
+                      <xsl:for-each select="$in">
+                        <xsl:call-template name="qty-delivered">
+                          <xsl:with-param name="unit" select="$product/@unit"/>
+                        </xsl:call-template>
+                      </xsl:for-each>
                     </xsl:when>
                     <xsl:otherwise>–</xsl:otherwise>
                   </xsl:choose>
@@ -90,11 +94,7 @@
               </fo:table-cell>
             </xsl:for-each>
             <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
-              <fo:block font-weight="bold">
-                <xsl:call-template name="qty">
-                  <xsl:with-param name="q" select="@quantity"/><xsl:with-param name="unit" select="@unit"/>
-                </xsl:call-template>
-              </fo:block>
+              <fo:block font-weight="bold"><xsl:call-template name="qty-delivered"/></fo:block>
             </fo:table-cell>
             <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
               <fo:block><xsl:call-template name="kg"><xsl:with-param name="g" select="@weight-g"/></xsl:call-template></fo:block>

@@ -59,26 +59,24 @@
             <td>
               <xsl:value-of select="@name"/>
               <div class="small"><xsl:value-of select="@sku"/></div>
+              <xsl:if test="@reason"><div class="small"><i><xsl:value-of select="@reason"/></i></div></xsl:if>
             </td>
             <xsl:for-each select="$rounds">
               <xsl:variable name="in" select="$product/k:in-round[@round = current()/@id]"/>
               <td class="num">
                 <xsl:choose>
                   <xsl:when test="$in">
-                    <xsl:call-template name="qty">
-                      <xsl:with-param name="q" select="$in/@quantity"/>
-                      <xsl:with-param name="unit" select="$product/@unit"/>
-                    </xsl:call-template>
+                    <xsl:for-each select="$in">
+                      <xsl:call-template name="qty-delivered">
+                        <xsl:with-param name="unit" select="$product/@unit"/>
+                      </xsl:call-template>
+                    </xsl:for-each>
                   </xsl:when>
                   <xsl:otherwise>–</xsl:otherwise>
                 </xsl:choose>
               </td>
             </xsl:for-each>
-            <td class="num"><b>
-              <xsl:call-template name="qty">
-                <xsl:with-param name="q" select="@quantity"/><xsl:with-param name="unit" select="@unit"/>
-              </xsl:call-template>
-            </b></td>
+            <td class="num"><b><xsl:call-template name="qty-delivered"/></b></td>
             <td class="num"><xsl:call-template name="kg"><xsl:with-param name="g" select="@weight-g"/></xsl:call-template></td>
           </tr>
         </xsl:for-each>

@@ -112,6 +112,54 @@
   </xsl:template>
 
   <!-- "2026-03-05T14:12:00+01:00" -> "14:12" -->
+  <!-- a quantity as ordered, or "3 pièces → 2 pièces" when what was delivered differs
+       (@delivered of the context node); a substitute shows only what it delivers -->
+  <xsl:template name="qty-delivered">
+    <xsl:param name="q" select="@quantity"/>
+    <xsl:param name="unit" select="@unit"/>
+    <xsl:choose>
+      <xsl:when test="not(@delivered)">
+        <xsl:call-template name="qty"><xsl:with-param name="q" select="$q"/><xsl:with-param name="unit" select="$unit"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="@substitute = 'true'">
+        <xsl:text>+ </xsl:text>
+        <xsl:call-template name="qty"><xsl:with-param name="q" select="@delivered"/><xsl:with-param name="unit" select="$unit"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="qty"><xsl:with-param name="q" select="$q"/><xsl:with-param name="unit" select="$unit"/></xsl:call-template>
+        <xsl:text> → </xsl:text>
+        <xsl:call-template name="qty"><xsl:with-param name="q" select="@delivered"/><xsl:with-param name="unit" select="$unit"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- the weight of a weighed item once known, else "≈ 4 kg" (the box is the layout's) -->
+  <xsl:template name="measured">
+    <xsl:choose>
+      <xsl:when test="@actual">
+        <xsl:call-template name="qty"><xsl:with-param name="q" select="@actual"/><xsl:with-param name="unit" select="@measure"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:text>≈ </xsl:text>
+        <xsl:call-template name="qty"><xsl:with-param name="q" select="@estimate"/><xsl:with-param name="unit" select="@measure"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- what changed in an order since it was placed, for the delivery sheet:
+       "modifié (2)" / "changed (2)", "≈" while weighed products count at their estimate -->
+  <xsl:template name="order-changes">
+    <xsl:if test="@changes">
+      <xsl:call-template name="t"><xsl:with-param name="k" select="'changed'"/></xsl:call-template>
+      <xsl:value-of select="concat(' (', @changes, ')')"/>
+    </xsl:if>
+    <xsl:if test="@estimate = 'true'">
+      <xsl:if test="@changes"><xsl:text> · </xsl:text></xsl:if>
+      <xsl:text>≈ </xsl:text>
+      <xsl:call-template name="t"><xsl:with-param name="k" select="'estimated'"/></xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template name="hhmm">
     <xsl:param name="t"/>
     <xsl:value-of select="substring($t, 12, 5)"/>

@@ -96,6 +96,9 @@
             <fo:table-cell xsl:use-attribute-sets="td" text-align="end"><fo:block><xsl:value-of select="@items"/></fo:block></fo:table-cell>
             <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
               <fo:block><xsl:call-template name="money"><xsl:with-param name="cents" select="@due-cents"/></xsl:call-template></fo:block>
+              <xsl:if test="@changes or @estimate">
+                <fo:block font-size="7pt" font-style="italic"><xsl:call-template name="order-changes"/></fo:block>
+              </xsl:if>
             </fo:table-cell>
             <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
               <xsl:call-template name="to-collect-cell"/>

@@ -82,7 +82,12 @@
             </td>
             <td><xsl:value-of select="@phone"/></td>
             <td class="num"><xsl:value-of select="@items"/></td>
-            <td class="num"><xsl:call-template name="money"><xsl:with-param name="cents" select="@due-cents"/></xsl:call-template></td>
+            <td class="num">
+              <xsl:call-template name="money"><xsl:with-param name="cents" select="@due-cents"/></xsl:call-template>
+              <xsl:if test="@changes or @estimate">
+                <div class="small"><i><xsl:call-template name="order-changes"/></i></div>
+              </xsl:if>
+            </td>
             <td class="num">
               <xsl:choose>
                 <xsl:when test="not(@to-collect-cents)"/>

@@ -41,6 +41,7 @@ td { border-bottom: .3pt solid #999; padding: 1.5pt 3pt; vertical-align: top; }
 .small { font-size: 7.5pt; }
 .bag td { background: #f0f0f0; padding-top: 3pt; }
 .tick { display: inline-block; width: 3.2mm; height: 3.2mm; border: .7pt solid #000; }
+.write { display: inline-block; width: 16mm; height: 5mm; border: .7pt solid #000; }
 .sign { width: 38mm; border-left: .3pt solid #999; }
 .tall td { height: 9mm; }
 .total td { border-top: .8pt solid #000; font-weight: bold; }

@@ -56,10 +56,14 @@
     <fo:table xsl:use-attribute-sets="table">
       <fo:table-column column-width="7mm"/>
       <fo:table-column column-width="11mm"/>
+      <!-- product and producer share what the fixed columns leave: the producer keeps the
+           width it had before the "actual" column came, so that a farm's name stays on
+           one line -->
       <fo:table-column column-width="proportional-column-width(5)"/>
-      <fo:table-column column-width="proportional-column-width(3)"/>
+      <fo:table-column column-width="proportional-column-width(4)"/>
       <fo:table-column column-width="24mm"/>
       <fo:table-column column-width="16mm"/>
+      <fo:table-column column-width="18mm"/>
       <fo:table-header>
         <fo:table-row>
           <fo:table-cell xsl:use-attribute-sets="th"><fo:block/></fo:table-cell>
@@ -72,6 +76,9 @@
           <xsl:call-template name="th">
             <xsl:with-param name="k" select="'weight'"/><xsl:with-param name="align" select="'end'"/>
           </xsl:call-template>
+          <xsl:call-template name="th">
+            <xsl:with-param name="k" select="'actual'"/><xsl:with-param name="align" select="'end'"/>
+          </xsl:call-template>
         </fo:table-row>
       </fo:table-header>
       <fo:table-body>
@@ -82,7 +89,7 @@
 
   <xsl:template match="k:bag">
     <fo:table-row xsl:use-attribute-sets="row" keep-with-next.within-page="always" background-color="#f0f0f0">
-      <fo:table-cell xsl:use-attribute-sets="td" number-columns-spanned="6" padding-top="3pt">
+      <fo:table-cell xsl:use-attribute-sets="td" number-columns-spanned="7" padding-top="3pt">
         <fo:block font-weight="bold">
           <xsl:call-template name="t"><xsl:with-param name="k" select="'bag'"/></xsl:call-template>
           <xsl:value-of select="concat(' ', @number, ' — ', k:customer/@name)"/>
@@ -116,13 +123,28 @@
         <fo:table-cell xsl:use-attribute-sets="td"><fo:block><xsl:value-of select="@producer-name"/></fo:block></fo:table-cell>
         <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
           <fo:block>
-            <xsl:call-template name="qty">
-              <xsl:with-param name="q" select="@quantity"/><xsl:with-param name="unit" select="@unit"/>
-            </xsl:call-template>
+            <xsl:if test="@delivered"><xsl:attribute name="font-weight">bold</xsl:attribute></xsl:if>
+            <xsl:call-template name="qty-delivered"/>
           </fo:block>
+          <xsl:if test="@reason">
+            <fo:block font-size="7pt" font-style="italic"><xsl:value-of select="@reason"/></fo:block>
+          </xsl:if>
         </fo:table-cell>
         <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
           <fo:block><xsl:call-template name="kg"><xsl:with-param name="g" select="@weight-g"/></xsl:call-template></fo:block>
+        </fo:table-cell>
+        <!-- weighed items: the weight once known, else a box to write it in -->
+        <fo:table-cell xsl:use-attribute-sets="td" text-align="end">
+          <xsl:choose>
+            <xsl:when test="@measure and @actual">
+              <fo:block font-weight="bold"><xsl:call-template name="measured"/></fo:block>
+            </xsl:when>
+            <xsl:when test="@measure and @estimate &gt; 0">
+              <fo:block-container height="5mm" border="0.7pt solid #000"><fo:block/></fo:block-container>
+              <fo:block font-size="7pt"><xsl:call-template name="measured"/></fo:block>
+            </xsl:when>
+            <xsl:otherwise><fo:block/></xsl:otherwise>
+          </xsl:choose>
         </fo:table-cell>
       </fo:table-row>
     </xsl:for-each>

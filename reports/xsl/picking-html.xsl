@@ -54,12 +54,15 @@
           <xsl:call-template name="th">
             <xsl:with-param name="k" select="'weight'"/><xsl:with-param name="class" select="'num'"/>
           </xsl:call-template>
+          <xsl:call-template name="th">
+            <xsl:with-param name="k" select="'actual'"/><xsl:with-param name="class" select="'num'"/>
+          </xsl:call-template>
         </tr>
       </thead>
       <xsl:for-each select="k:bag">
         <tbody>
           <tr class="bag">
-            <td colspan="6">
+            <td colspan="7">
               <b>
                 <xsl:call-template name="t"><xsl:with-param name="k" select="'bag'"/></xsl:call-template>
                 <xsl:value-of select="concat(' ', @number, ' — ', k:customer/@name)"/>
@@ -90,11 +93,21 @@
               <td><xsl:value-of select="@product"/></td>
               <td><xsl:value-of select="@producer-name"/></td>
               <td class="num">
-                <xsl:call-template name="qty">
-                  <xsl:with-param name="q" select="@quantity"/><xsl:with-param name="unit" select="@unit"/>
-                </xsl:call-template>
+                <xsl:choose>
+                  <xsl:when test="@delivered"><b><xsl:call-template name="qty-delivered"/></b></xsl:when>
+                  <xsl:otherwise><xsl:call-template name="qty-delivered"/></xsl:otherwise>
+                </xsl:choose>
+                <xsl:if test="@reason"><br/><small><xsl:value-of select="@reason"/></small></xsl:if>
               </td>
               <td class="num"><xsl:call-template name="kg"><xsl:with-param name="g" select="@weight-g"/></xsl:call-template></td>
+              <td class="num">
+                <xsl:choose>
+                  <xsl:when test="@measure and @actual"><b><xsl:call-template name="measured"/></b></xsl:when>
+                  <xsl:when test="@measure and @estimate &gt; 0">
+                    <span class="write"></span><br/><small><xsl:call-template name="measured"/></small>
+                  </xsl:when>
+                </xsl:choose>
+              </td>
             </tr>
           </xsl:for-each>
         </tbody>

@@ -59,6 +59,17 @@ static void fuzz_check_accepted(const imp_catalog *cat)
                          money_price_incl(p->price_excl_vat, p->vat_rate) == p->price_incl_vat,
                      "incl agrees with excl");
         fuzz_require(p->weight_g >= -1 && p->stock >= -1 && p->step > 0, "quantities");
+        /* priced by the kg or litre: a piece of a count unit, its price the estimate's */
+        if (p->measure) {
+            fuzz_require(!strcmp(p->measure, "kg") || !strcmp(p->measure, "l"), "measure");
+            fuzz_require(unit_by_code(p->unit)->kind == UNIT_COUNT, "weighed by the piece");
+            fuzz_require(p->measure_price > 0 && p->measure_estimate > 0 &&
+                             p->measure_estimate <= 1000000,
+                         "measure price and estimate");
+            fuzz_require(p->price_excl_vat ==
+                             div_round(p->measure_price * p->measure_estimate, 1000),
+                         "a piece at its estimate");
+        }
     }
 }
 
@@ -73,6 +84,11 @@ static void fuzz_same(const imp_product *x, const imp_product *y)
                      x->stock == y->stock && x->step == y->step && x->organic == y->organic &&
                      x->active == y->active,
                  "round trip: values");
+    fuzz_require((!x->measure && !y->measure) ||
+                     (x->measure && y->measure && !strcmp(x->measure, y->measure) &&
+                      x->measure_price == y->measure_price &&
+                      x->measure_estimate == y->measure_estimate),
+                 "round trip: priced by measure");
 }
 
 static void fuzz_parse_and_check(const char *data, size_t size, const imp_options *opt)

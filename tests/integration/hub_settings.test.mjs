@@ -12,6 +12,7 @@ import {
 } from '../lib/harness.mjs';
 import { realCatalog, placeRealOrders, closeAndBatch, validateCii, validatorsMissing } from '../lib/invoicing.mjs';
 import { writeConf } from '../lib/scale.mjs';
+import { makeIban, makeIcs } from '../lib/payments.mjs';
 
 const PASSWORD = 'correct horse battery';
 const FTC = 'ferme-trois-chenes';
@@ -32,7 +33,8 @@ describe('a hub’s settings, on the API and the desk', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual({ ...r.json.settings, updated_at: undefined }, {
       seller_mode: 'producers', payment_days: 0, resale_vat_rate: '5.5', max_order_cents: null,
-      max_line_quantity: null, max_offer_share_percent: null, updated_at: undefined,
+      max_line_quantity: null, max_offer_share_percent: null, shortage_rule: 'last_orders_first',
+      updated_at: undefined,
       require_verified_email: true, closing_reminder_hours: 24,
       hide_incomplete: false, shop_thumbnails: true, // the shop's (issue 19)
       // how the hub is paid (schema/016): on site only, no bank account yet
@@ -135,6 +137,48 @@ describe('a hub’s settings, on the API and the desk', () => {
     assert.equal((await consumer.patch('/api/v1/hub/settings', { seller_mode: 'hub' })).status, 403);
     assert.equal((await srv.client().get('/api/v1/hub/settings')).status, 401);
     assert.equal((await consumer.get('/desk/settings')).status, 403);
+  });
+});
+
+// Every setting the API shows goes through one PATCH path (core/hub_identity.c since
+// the hub administration): a setting added on a branch and forgotten there was
+// answered 200 and silently left as it was (shortage_rule, after merging issue 16
+// with issue 24). Each one, changed on its own, must come back changed and recorded.
+describe('every setting the API shows can be changed on its own', () => {
+  let db, srv, coord;
+  before(async () => {
+    db = freshDb('settingsall');
+    addUser(db, { email: 'coord-all@example.org', role: 'coordinator', name: 'Coordinatrice' });
+    srv = await startServer(db);
+    coord = srv.client();
+    await coord.login('coord-all@example.org', PASSWORD);
+  });
+  after(async () => { await srv.stop(); db.drop(); });
+
+  it('changes each value PATCH names, shows it, and records it', { timeout: 60_000 }, async () => {
+    const other = {
+      seller_mode: 'hub', payment_days: 14, resale_vat_rate: '20', max_order_cents: 12345,
+      max_line_quantity: '7.5', max_offer_share_percent: 40, shortage_rule: 'pro_rata',
+      require_verified_email: false, closing_reminder_hours: 6, hide_incomplete: true,
+      shop_thumbnails: false,
+      // payments (schema/016): the bank details first, the methods that need them after
+      bank_iban: makeIban('FR', '30006000011234567890189'), bank_bic: 'AGRIFRPP882',
+      sepa_creditor_id: makeIcs('FR', 'ZZZ', '4F2E1D'), payment_methods: ['transfer', 'onsite'],
+      overdraft_cents: 5000,
+    };
+    let r = await coord.get('/api/v1/hub/settings');
+    assert.equal(r.status, 200, r.text);
+    const shown = Object.keys(r.json.settings).filter((k) => k !== 'updated_at').sort();
+    assert.deepEqual(shown, Object.keys(other).sort(), 'a new setting needs its value here');
+    for (const [key, value] of Object.entries(other)) {
+      assert.notDeepEqual(r.json.settings[key], value, key);
+      const p = await coord.patch('/api/v1/hub/settings', { [key]: value });
+      assert.equal(p.status, 200, p.text);
+      assert.deepEqual(p.json.settings[key], value, `${key} in the PATCH's reply`);
+      const g = await coord.get('/api/v1/hub/settings');
+      assert.deepEqual(g.json.settings[key], value, `${key} read again`);
+      assert.equal(db.one(`SELECT count(*) FROM hub_settings_changes WHERE setting = '${key}' AND via = 'api'`), '1', key);
+    }
   });
 });
 

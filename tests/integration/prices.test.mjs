@@ -71,7 +71,7 @@ for (const mode of ['producers', 'hub']) {
         assert.equal(put.status, 200, put.text);
         const page = await client.get(`/orders/${cycle}`);
         assert.equal(page.status, 200);
-        const items = [...page.text.matchAll(/<li><b>[^<]*<\/b><span class="amt">([^<]+)<\/span><small>([^<]*)<\/small><\/li>/g)];
+        const items = [...page.text.matchAll(/<li id="line-\d+"><b>[^<]*<\/b><span class="amt">([^<]+)<\/span><small>([^<]*)<\/small><\/li>/g)];
         assert.equal(items.length, order.length, 'one block per line');
         let sum = 0, here = 0;
         for (const [, amount, detail] of items) {

@@ -52,9 +52,11 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
   const world = {
     db, srv, cycle, offer, acc, dir,
     // {number}: an invoice number that does not exist, until issueInvoice()
+    // {sid}: a substitution that does not exist (none is proposed in an open cycle)
     // {message}: a message of hub A that the relay refused (no relay here: it stays)
     params: {
-      cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', customer: acc.cA.customerId,
+      cycle, id: cycle, kind: 'collection', number: '2099-999999', file: 'km0.css', sid: 999999,
+      customer: acc.cA.customerId,
       message: Number(db.one(`INSERT INTO outbox (hub_id, kind, to_address, lang, subject, body_text, body_html, state, last_error)
         SELECT id, 'notice', 'someone@example.org', 'fr', 'x', 'x', '', 'failed', 'smtp 550' FROM hubs WHERE slug = '${HUB_A}' RETURNING id`)),
     },
@@ -133,6 +135,12 @@ export const ROUTES = {
     expect: html({ cA: 303, cB: 404 }, 403), req: () => ({ form: {} }),
     changes: ['cA'], restore: (w) => w.placeOrderA(),
   },
+  // a customer answers a substitute proposed to them (none was here: the customers'
+  // answer is not one, 422; delivered.test.mjs answers real ones)
+  'POST /orders/{cycle}/substitutions/{sid}': {
+    expect: html({ cA: 422, cB: 422 }, 403),
+    req: (role) => ({ form: { answer: role.startsWith('c') && role.length === 2 ? 'maybe' : 'accept' } }),
+  },
   'GET /login': { expect: { ...fill(303), anon: 200 } },
   // a different unknown email per role: the same one would be throttled (429) after ten
   'POST /login': { expect: all(401), req: (role) => ({ form: { email: `nobody-${role}@example.org`, password: 'not the password' } }) },
@@ -163,6 +171,22 @@ export const ROUTES = {
   'POST /producer/catalog': {
     expect: html({ pX: 200, pY: 403, coord: 200, coordB: 404 }, 403),
     req: () => ({ multipart: { producer: X, action: 'check', file: { filename: 'x.csv', data: csv() } } }),
+  },
+  // the packing table: the cycle is open, so the page says weighing waits for the close,
+  // and every change is refused with 409 (another hub's cycle: 404); the others try to
+  // record absurd weights and shortages
+  'GET /weigh/{cycle}': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 404 }, 403) },
+  'POST /weigh/{cycle}/line': {
+    expect: html({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ form: { line: '1', weight: '999' } }),
+  },
+  'POST /weigh/{cycle}/file': {
+    expect: html({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ multipart: { file: { filename: 'scale.csv', data: Buffer.from('bag,sku,weight\n1,CAR,999\n') } } }),
+  },
+  'POST /weigh/{cycle}/shortage': {
+    expect: html({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ form: { product: `${X}/CAR`, missing: '100', reason: 'x' } }),
   },
   // a product's page, a producer's page, the legal pages, photos: anyone, of this hub
   'GET /offers/{id}': { expect: { ...all(200), coordB: 404 }, params: (w) => ({ id: w.offer }) },
@@ -413,6 +437,23 @@ export const ROUTES = {
   'GET /api/v1/cycles/{id}/order': { expect: api({ cA: 200, cB: 404 }, 403) },
   'DELETE /api/v1/cycles/{id}/order': {
     expect: api({ cA: 204, cB: 404 }, 403), changes: ['cA'], restore: (w) => w.placeOrderA(),
+  },
+  'POST /api/v1/cycles/{id}/order/substitutions/{sid}': {
+    expect: api({ cA: 422, cB: 422 }, 403),
+    req: (role) => ({ json: { accept: role === 'cA' || role === 'cB' ? 'yes' : true } }),
+  },
+  'GET /api/v1/cycles/{id}/deliveries': { expect: api({ pX: 200, pY: 200, coord: 200, coordB: 404 }, 403) },
+  'POST /api/v1/cycles/{id}/weights': {
+    expect: api({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ json: { weights: [{ line: 1, weight: '999' }] } }),
+  },
+  'POST /api/v1/cycles/{id}/shortages': {
+    expect: api({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ json: { producer: X, sku: 'CAR', missing: '100' } }),
+  },
+  'POST /api/v1/cycles/{id}/substitutions': {
+    expect: api({ pX: 409, pY: 409, coord: 409, coordB: 404 }, 403),
+    req: () => ({ json: { line: 1, producer: X, sku: 'CAR', quantity: '1' } }),
   },
   'POST /api/v1/cycles/{id}/batch': { expect: api({ coord: 409, coordB: 404 }, 403) },
   'GET /api/v1/cycles/{id}/rounds': { expect: api({ coord: 200, coordB: 404 }, 403) },

@@ -1093,6 +1093,90 @@ static void test_dfc_export_round_trip(void **state)
     free(json);
 }
 
+/* ---- sold by the piece, priced by the kg or litre ---- */
+
+static void test_weighed_products(void **state)
+{
+    (void)state;
+    parsed p;
+    /* French headers: the estimate from its own column, or from the unit weight */
+    assert_int_equal(parse_str(&p,
+                               "Référence;Nom;Unité;Prix au kg;Poids estimé;Poids (kg);TVA\n"
+                               "POULET;Poulet fermier;pièce;12,00;2;;5,5\n"
+                               "PINTADE;Pintade;pièce;15;;1,4;5,5\n"
+                               "SALADE;Salade;pièce;;;;5,5\n",
+                               false),
+                     1); /* the salad has no price at all */
+    done(&p);
+    assert_int_equal(parse_str(&p,
+                               "Référence;Nom;Unité;Prix au kg;Poids estimé;Poids (kg);TVA\n"
+                               "POULET;Poulet fermier;pièce;12,00;2;;5,5\n"
+                               "PINTADE;Pintade;pièce;15;;1,4;5,5\n",
+                               false),
+                     0);
+    const imp_product *c = &p.cat.products[0], *g = &p.cat.products[1];
+    assert_string_equal(c->measure, "kg");
+    assert_int_equal(c->measure_price, 120000);
+    assert_int_equal(c->measure_estimate, 2000);
+    assert_int_equal(c->price_excl_vat, 240000); /* a piece at its estimate */
+    assert_int_equal(c->weight_g, 2000);         /* what the vans carry */
+    assert_int_equal(c->price_incl_vat, -1);
+    assert_int_equal(g->measure_estimate, 1400);
+    assert_int_equal(g->price_excl_vat, 210000);
+    done(&p);
+    /* English headers, a litre: milk by the bottle of about 75 cl */
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price_per_litre,estimated_volume_l,vat_rate\n"
+                               "LAIT,Lait cru,bottle,1.80,75 cl,5.5\n",
+                               false),
+                     0);
+    assert_string_equal(p.cat.products[0].measure, "l");
+    assert_int_equal(p.cat.products[0].measure_estimate, 750);
+    assert_int_equal(p.cat.products[0].price_excl_vat, 13500);
+    assert_int_equal(p.cat.products[0].weight_g, -1); /* a volume says nothing of the weight */
+    done(&p);
+    /* Open Food Network: units and unit_type say the piece, km0's column the price per kg */
+    assert_int_equal(parse_str(&p,
+                               "producer,sku,name,units,unit_type,variant_unit_name,price,on_hand,"
+                               "tax_category,price_per_kg\n"
+                               "Volailles,DINDE,Dinde,4.5,kg,,,3,TVA 5.5,11.00\n",
+                               false),
+                     0);
+    assert_string_equal(p.cat.products[0].unit, "piece");
+    assert_int_equal(p.cat.products[0].measure_estimate, 4500);
+    assert_int_equal(p.cat.products[0].price_excl_vat, 495000);
+    done(&p);
+    /* one price or the other, on a piece, with an estimate */
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,piece,3,12,2,5.5\n",
+                               false),
+                     1);
+    assert_string_equal(only_problem(&p.cat, "two_prices")->column, "price_per_kg");
+    done(&p);
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,kg,12,1,5.5\n",
+                               false),
+                     1);
+    only_problem(&p.cat, "weighed_unit");
+    done(&p);
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,piece,12,,5.5\n",
+                               false),
+                     1);
+    only_problem(&p.cat, "missing_estimate");
+    done(&p);
+    assert_int_equal(parse_str(&p,
+                               "sku,name,unit,price_per_kg,estimated_weight_kg,vat\n"
+                               "A,A,piece,12,75 cl,5.5\n",
+                               false),
+                     1);
+    only_problem(&p.cat, "bad_estimate"); /* a volume for a price per kg */
+    done(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1126,6 +1210,7 @@ int main(void)
         cmocka_unit_test(test_interop_dfc),
         cmocka_unit_test(test_dfc_shapes),
         cmocka_unit_test(test_dfc_export_round_trip),
+        cmocka_unit_test(test_weighed_products),
     };
     return cmocka_run_group_tests_name("catalog_parse", tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../../core/arena.h"
+#include "../../core/bank_id.h"
 #include "../../core/gazetteer.h"
 #include "../../core/hub_identity.h"
 #include "../../core/legal.h"
@@ -28,16 +29,16 @@ static void iban_checks(void **state)
 {
     (void)state;
     char out[35];
-    assert_true(iban_normalize("FR76 3000 6000 0112 3456 7890 189", out));
+    assert_true(bank_iban_normalize("FR76 3000 6000 0112 3456 7890 189", out));
     assert_string_equal(out, "FR7630006000011234567890189");
-    assert_true(iban_normalize("de89 3704 0044 0532 0130 00", out));
-    assert_true(iban_normalize("GB82WEST12345698765432", out));
-    assert_false(iban_normalize("FR76 3000 6000 0112 3456 7890 188", out)); /* one digit off */
-    assert_false(iban_normalize("GB82WEST12345698765433", out));
-    assert_false(iban_normalize("FR76", out));
-    assert_false(iban_normalize("7630006000011234567890189", out)); /* no country */
-    assert_false(iban_normalize("FR76 3000 6000 0112 3456 7890 189 0000 0000 0000 0000", out));
-    assert_false(iban_normalize("FR76-3000\xc3\xa9", out));
+    assert_true(bank_iban_normalize("de89 3704 0044 0532 0130 00", out));
+    assert_true(bank_iban_normalize("GB82WEST12345698765432", out));
+    assert_false(bank_iban_normalize("FR76 3000 6000 0112 3456 7890 188", out)); /* one digit off */
+    assert_false(bank_iban_normalize("GB82WEST12345698765433", out));
+    assert_false(bank_iban_normalize("FR76", out));
+    assert_false(bank_iban_normalize("7630006000011234567890189", out)); /* no country */
+    assert_false(bank_iban_normalize("FR76 3000 6000 0112 3456 7890 189 0000 0000 0000 0000", out));
+    assert_false(bank_iban_normalize("FR76-3000\xc3\xa9", out));
 }
 
 static void legal_forms(void **state)

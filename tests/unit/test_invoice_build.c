@@ -259,6 +259,40 @@ static void credit_note_gives_everything_back(void **state)
     arena_free(a);
 }
 
+/* A late correction: 0.24 kg of the carrots line and the whole juice line given back, a
+ * credit note of its own numbering that names what it credits and passes every rule. */
+static void partial_credit_note(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    invoice inv = build(a, farm(), restaurant(), true, three_rates, ARRAY_LEN(three_rates));
+    inv_terms t = {"FTC7-2026-000003", "2026-03-10", "2026-03-10", 0};
+    inv_line lines[2] = {inv.lines[0], inv.lines[2]};
+    lines[0].quantity = 240;
+    lines[0].net = money_line_net(240, lines[0].unit_price);
+    lines[0].credits_line_no = 1;
+    lines[1].credits_line_no = 3;
+    invoice cn;
+    invoice_credit_note_lines(a, &inv, lines, 2, &t, "Pesée reprise", false, &cn);
+    problems(&cn, NULL);
+    assert_int_equal(cn.type_code, 381);
+    assert_string_equal(cn.corrects_number, "FTC7-2026-000001");
+    assert_int_equal(cn.nlines, 2);
+    assert_int_equal(cn.lines[0].line_no, 1);
+    assert_int_equal(cn.lines[1].line_no, 2);
+    assert_int_equal(cn.lines[1].credits_line_no, 3);
+    assert_true(has_note(&cn, "Avoir partiel sur la facture FTC7-2026-000001 du 06/03/2026 : "
+                              "lignes 1, 3."));
+    /* its own breakdown: 5.5 % on 0.24 kg of carrots, 20 % on the juice */
+    assert_int_equal(cn.nvat, 2);
+    cents_t carrots = money_line_net(240, 41234), juice = money_line_net(6000, 25000);
+    assert_int_equal(cn.vat[0].base, carrots);
+    assert_int_equal(cn.vat[1].base, juice);
+    assert_int_equal(cn.total_excl, carrots + juice);
+    assert_int_equal(cn.total_vat, money_vat(carrots, 550) + money_vat(juice, 2000));
+    arena_free(a);
+}
+
 /* A seeded generator (PCG's multiplier): the same invoices every run. */
 static unsigned long long next_below(uint64_t *seed, uint64_t n)
 {
@@ -395,6 +429,7 @@ int main(void)
         cmocka_unit_test(payment_days_give_a_due_date),
         cmocka_unit_test(invoices_add_up_to_the_order),
         cmocka_unit_test(credit_note_gives_everything_back),
+        cmocka_unit_test(partial_credit_note),
         cmocka_unit_test(breakdown_matches_the_oracle),
         cmocka_unit_test(oracle_by_hand),
         cmocka_unit_test(bad_inputs_are_caught),
