@@ -47,6 +47,7 @@ int cmd_mail(int argc, char **argv);
 int cmd_accounts(int argc, char **argv);
 int cmd_payments(int argc, char **argv);
 int cmd_sepa(int argc, char **argv);
+int cmd_subscription(int argc, char **argv);
 
 /* cli/cmd_invoice_archive.c: the invoice archive (core/archive.h). */
 /* Render what is queued for hub's cycle now (after issuing: km0 invoice issue). */

@@ -37,6 +37,9 @@ static const cli_command commands[] = {
      "[--encoding auto|utf-8|windows-1252] [--deactivate-missing] FILE",
      "import a producer's catalog (CSV, Open Food Network, DFC): all of it or, with problems, "
      "nothing"},
+    {"subscription", cmd_subscription, "report --cycle ID",
+     "what a cycle's opening did with the subscriptions due: subscription, customer, outcome, "
+     "what could not be placed and why"},
     {"batch", cmd_batch, "--cycle ID",
      "batch a closed cycle into delivery rounds (replaces the previous batch) and print them"},
     {"report", cmd_report,

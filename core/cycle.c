@@ -27,6 +27,7 @@
 #include "money.h"
 #include "parse.h"
 #include "rcache.h"
+#include "subscription.h"
 #include "text.h"
 #include "util.h"
 
@@ -320,14 +321,17 @@ int cycle_create(db_conn *c, arena *a, int64_t hub, const cycle_new *in, int64_t
     return st;
 }
 
-/* Open a cycle whose row is locked: take the hub's settings, then freeze its offers
- * from the catalog as it is now. */
+/* Open a cycle whose row is locked: take the hub's settings, freeze its offers from
+ * the catalog as it is now, then place the subscriptions due on its delivery date
+ * (core/subscription.h), all in the opening's transaction: whoever opens it second
+ * finds it open and places nothing. */
 static int open_locked(db_conn *c, const char *id, bool by_coordinator)
 {
     int st = db_do(c, by_coordinator ? &mark_open : &mark_open_timed, DB_P(id));
-    if (st != DB_OK)
+    if (st != DB_OK || (st = db_do(c, &freeze_offers, DB_P(id))) != DB_OK)
         return st;
-    return db_do(c, &freeze_offers, DB_P(id));
+    int placed, missed;
+    return sub_place_cycle(c, id, &placed, &missed);
 }
 
 db_status cycle_gate_enter(db_conn *c, arena *a, int64_t cycle)

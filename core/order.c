@@ -220,15 +220,11 @@ static void line_problem(put_ctx *x, refusal_detail *d, size_t *n, int *worst, i
     (void)x;
 }
 
-/* The most one order may hold of offer row r under the cycle's limits, 0 for no limit:
- * the quantity per line, and the share of a limited stock (rounded down to the step,
- * but at least one step, so a scarce product can still be ordered). */
-static milli_t line_limit(const hub_settings *lim, PGresult *offers, int r)
+milli_t order_line_most(const hub_settings *lim, bool limited, milli_t stock, milli_t step)
 {
     milli_t most = lim->max_line_milli;
-    if (lim->max_offer_share_pct && !db_null(offers, r, "stock_milli")) {
-        milli_t step = db_int(offers, r, "step_milli");
-        milli_t share = db_int(offers, r, "stock_milli") * lim->max_offer_share_pct / 100;
+    if (lim->max_offer_share_pct && limited) {
+        milli_t share = stock * lim->max_offer_share_pct / 100;
         share = share / step * step;
         if (share < step)
             share = step;
@@ -236,6 +232,13 @@ static milli_t line_limit(const hub_settings *lim, PGresult *offers, int r)
             most = share;
     }
     return most;
+}
+
+static milli_t line_limit(const hub_settings *lim, PGresult *offers, int r)
+{
+    bool limited = !db_null(offers, r, "stock_milli");
+    return order_line_most(lim, limited, limited ? db_int(offers, r, "stock_milli") : 0,
+                           db_int(offers, r, "step_milli"));
 }
 
 static int check_lines(put_ctx *x, PGresult *offers, int *row_of)

@@ -99,6 +99,12 @@ int order_delete(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t custo
  * invoiced_incl (invoices less credit notes, NULL before the invoices). */
 db_status order_list(db_conn *c, arena *a, int64_t hub, int64_t customer, PGresult **r);
 
+/* The most one order may hold of an offer under the cycle's limits, 0 for no limit: the
+ * quantity per line, and the share of a limited stock (rounded down to the step, but at
+ * least one step, so a scarce product can still be ordered). A subscription placed when
+ * a cycle opens is held to the same (core/subscription_place.c). */
+milli_t order_line_most(const hub_settings *lim, bool limited, milli_t stock, milli_t step);
+
 /* The seller of an offer's line on the invoices under a cycle's seller mode: 0 (the
  * hub) or the producer. */
 int64_t order_seller(seller_mode m, int64_t producer_id);

@@ -33,6 +33,33 @@ void h_orders_mine(http_req *req);
 /* The caller's order for the cycle named by {param}, or a 404/503 reply (false). */
 struct order;
 bool caller_order_or_reply(http_req *req, const char *param, struct order *o);
+/* h_subscriptions.c, p_subscriptions.c: standing orders */
+void h_subscriptions_mine(http_req *req);
+void h_subscription_create(http_req *req);
+void h_subscription_pause(http_req *req);
+void h_subscription_cancel(http_req *req);
+void h_cycle_subscriptions(http_req *req);
+void p_subscriptions(http_req *req);
+void p_subscription_create(http_req *req);
+void p_subscription_pause(http_req *req);
+void p_subscription_cancel_form(http_req *req);
+void p_subscription_cancel(http_req *req);
+void p_desk_cycle_subscriptions(http_req *req);
+/* h_contracts.c: AMAP contracts */
+void h_contracts_list(http_req *req);
+void h_contract_create(http_req *req);
+void h_contract_members(http_req *req);
+void h_contract_deliveries(http_req *req);
+void h_contract_subscribe(http_req *req);
+void h_contract_instalment(http_req *req);
+/* p_contracts.c */
+void p_desk_contracts(http_req *req);
+void p_producer_contracts(http_req *req);
+void p_contracts(http_req *req);
+void p_contract_join(http_req *req);
+/* The "repeat this order" form of an order's page. */
+struct buf;
+void subscription_repeat_form(struct buf *b, http_req *req, int64_t cycle);
 /* Its changes and substitutions once the cycle is closed (nothing before), or a 503
  * reply (false). */
 struct order_delivery;

@@ -293,6 +293,9 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
                TR(req, "Clients sans internet : inscrire, saisir une commande",
                   "Customers without internet: register, type an order"));
+    buf_printf(&b, "<p><a href=\"/desk/contracts\">%s</a></p>",
+               TR(req, "Contrats AMAP : inscrits, échéances, paniers par livraison",
+                  "AMAP contracts: members, instalments, baskets per delivery"));
     render_cycles(&b, req, r);
     render_create_forms(&b, req, typed, why);
     page_end(&b, req);
@@ -561,6 +564,9 @@ void p_desk_cycle(http_req *req)
     if (!strcmp(state, "open"))
         buf_printf(&b, "<a class=\"btn\" href=\"/desk/cycles/%lld/close\">%s</a>", (long long)id,
                    TR(req, "Clore maintenant…", "Close now…"));
+    if (strcmp(state, "draft") != 0)
+        buf_printf(&b, "<a class=\"btn secondary\" href=\"/desk/cycles/%lld/subscriptions\">%s</a>",
+                   (long long)id, TR(req, "Abonnements", "Subscriptions"));
     if (strcmp(state, "draft") != 0 && strcmp(state, "open") != 0)
         buf_printf(&b,
                    "<a class=\"btn secondary\" href=\"/desk/cycles/%lld/cashup\">%s</a>"

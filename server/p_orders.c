@@ -373,6 +373,7 @@ void p_order_show(http_req *req)
     render_totals(&b, req, &o, delivery);
     pay_html_order_section(&b, req, o.id, o.cycle, o.editable);
     order_invoices_section(&b, req, o.id);
+    subscription_repeat_form(&b, req, o.cycle);
     if (o.editable) {
         render_pickup_change(&b, req, &o, pickups, np);
         buf_printf(&b,

@@ -458,6 +458,10 @@ void producer_page(http_req *req, int status, const producer_view *v)
     if (v->coordinator)
         buf_printf(&b, "<p><a href=\"/producer\">%s</a></p>",
                    TR(req, "Tous les producteurs", "All producers"));
+    else
+        buf_printf(&b, "<p><a href=\"/producer/contracts\">%s</a></p>",
+                   TR(req, "Mes contrats AMAP : paniers à préparer par livraison",
+                      "My AMAP contracts: baskets to prepare per delivery"));
     if (v->form_error) {
         buf_printf(&b,
                    "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\">"

@@ -66,8 +66,10 @@ void page_begin(buf *b, http_req *req, const char *title)
     } else {
         nav_link(b, "/", TR(req, "Boutique", "Shop"), cur);
     }
-    if (role == ROLE_CONSUMER)
+    if (role == ROLE_CONSUMER) {
         nav_link(b, "/orders", TR(req, "Mes commandes", "My orders"), cur);
+        nav_link(b, "/subscriptions", TR(req, "Mes abonnements", "My subscriptions"), cur);
+    }
     if (role != ROLE_ANON)
         nav_link(b, "/account", TR(req, "Mon compte", "My account"), cur);
     if (role == ROLE_COORDINATOR)

@@ -93,6 +93,19 @@ export async function buildWorld(tag, { serverConf = '' } = {}) {
     },
   };
   await world.placeOrderA();
+  // cA's standing order (issue 21): the {id} of the /subscriptions routes
+  world.subA = Number(db.one(`INSERT INTO subscriptions (hub_id, customer_id, pickup_point_id, every_weeks, starts_on)
+    SELECT c.hub_id, c.id, pp.id, 1, current_date FROM customers c
+      JOIN pickup_points pp ON pp.hub_id = c.hub_id AND pp.slug = '${PICKUP}'
+     WHERE c.id = ${acc.cA.customerId} RETURNING id`));
+  // an AMAP contract of X in hub A, its window open: the {id} of the /contracts routes
+  world.contractX = Number(db.one(`WITH k AS (INSERT INTO contracts (hub_id, producer_id, name, window_opens, window_closes)
+      SELECT p.hub_id, p.id, 'AMAP', current_date - 1, current_date + 30 FROM producers p
+        JOIN hubs h ON h.id = p.hub_id AND h.slug = '${HUB_A}' WHERE p.slug = '${X}' RETURNING id, hub_id, producer_id),
+    d AS (INSERT INTO contract_deliveries (hub_id, contract_id, delivery_date) SELECT hub_id, id, current_date + 40 FROM k),
+    b AS (INSERT INTO contract_baskets (hub_id, contract_id, producer_id, sku, label, price_excl_vat_e4)
+      SELECT hub_id, id, producer_id, 'CAR', 'Panier', 50000 FROM k)
+    SELECT id FROM k`));
   return world;
 }
 
@@ -134,6 +147,28 @@ export const ROUTES = {
   'POST /orders/{cycle}/cancel': {
     expect: html({ cA: 303, cB: 404 }, 403), req: () => ({ form: {} }),
     changes: ['cA'], restore: (w) => w.placeOrderA(),
+  },
+  'GET /subscriptions': { expect: html({ cA: 200, cB: 200 }, 403) },
+  'GET /contracts': { expect: html({ cA: 200, cB: 200 }, 403) },
+  // the consumers ask for an instalment plan the contract does not offer
+  'POST /contracts/{id}': {
+    expect: html({ cA: 422, cB: 422 }, 403), params: (w) => ({ id: w.contractX }),
+    req: (role, w) => ({ form: { basket: w.db.one(`SELECT id FROM contract_baskets WHERE contract_id = ${w.contractX}`),
+      pickup_point: PICKUP, instalments: role === 'cA' || role === 'cB' ? '7' : '1', payment_method: 'cheque' } }),
+  },
+  // cA asks for a frequency that does not exist; cB has no order to repeat
+  'POST /subscriptions': {
+    expect: html({ cA: 422, cB: 422 }, 403),
+    req: (role, w) => ({ form: { cycle: w.cycle, every_weeks: role === 'cA' ? '3' : '1' } }),
+  },
+  'POST /subscriptions/{id}/pause': {
+    expect: html({ cA: 422, cB: 404 }, 403), params: (w) => ({ id: w.subA }),
+    req: (role) => ({ form: { from: '2030-01-10', until: role === 'cA' ? '2030-01-01' : '2030-01-20' } }),
+  },
+  'GET /subscriptions/{id}/cancel': { expect: html({ cA: 200, cB: 404 }, 403), params: (w) => ({ id: w.subA }) },
+  'POST /subscriptions/{id}/cancel': {
+    expect: html({ cA: 303, cB: 404 }, 403), params: (w) => ({ id: w.subA }), req: () => ({ form: {} }),
+    changes: ['cA'], restore: (w) => w.db.sql(`UPDATE subscriptions SET cancelled_at = NULL WHERE id = ${w.subA}`),
   },
   // a customer answers a substitute proposed to them (none was here: the customers'
   // answer is not one, 422; delivered.test.mjs answers real ones)
@@ -219,6 +254,9 @@ export const ROUTES = {
   'GET /desk/cycles/{id}/close': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/invoices': { expect: html({ coord: 404, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/invoices/issue': { expect: html({ coord: 409, coordB: 404 }, 403) },
+  'GET /desk/cycles/{id}/subscriptions': { expect: html({ coord: 200, coordB: 404 }, 403) },
+  'GET /desk/contracts': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'GET /producer/contracts': { expect: html({ pX: 200, pY: 200 }, 403) },
   'GET /desk/producers': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'GET /desk/producers/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'POST /desk/producers': {
@@ -478,6 +516,40 @@ export const ROUTES = {
     req: (role) => ({ json: String(role).startsWith('coord') ? { payment_days: 99 } : { seller_mode: 'hub', max_order_cents: 1 } }),
   },
   'GET /api/v1/orders': { expect: api({ cA: 200, cB: 200 }, 403) },
+  'GET /api/v1/subscriptions': { expect: api({ cA: 200, cB: 200 }, 403) },
+  'POST /api/v1/subscriptions': {
+    expect: api({ cA: 422, cB: 422 }, 403),
+    req: (role, w) => ({ json: { every_weeks: role === 'cA' ? 3 : 1, from_cycle: w.cycle } }),
+  },
+  'POST /api/v1/subscriptions/{id}/pauses': {
+    expect: api({ cA: 422, cB: 404 }, 403), params: (w) => ({ id: w.subA }),
+    req: (role) => ({ json: { from: '2030-01-10', until: role === 'cA' ? '2030-01-01' : '2030-01-20' } }),
+  },
+  'DELETE /api/v1/subscriptions/{id}': {
+    expect: api({ cA: 204, cB: 404 }, 403), params: (w) => ({ id: w.subA }),
+    changes: ['cA'], restore: (w) => w.db.sql(`UPDATE subscriptions SET cancelled_at = NULL WHERE id = ${w.subA}`),
+  },
+  'GET /api/v1/cycles/{id}/subscriptions': { expect: api({ coord: 200, coordB: 404 }, 403) },
+  'GET /api/v1/contracts': { expect: api({}, 200) },
+  'POST /api/v1/contracts': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: { producer: X, name: 'Evil', window_opens: '2030-01-01', window_closes: '2030-01-02',
+      deliveries: String(role).startsWith('coord') ? [] : ['2030-02-01'], baskets: [{ sku: 'CAR', label: 'P', price: '5' }] } }),
+  },
+  'GET /api/v1/contracts/{id}/members': { expect: api({ coord: 200, coordB: 404 }, 403), params: (w) => ({ id: w.contractX }) },
+  'GET /api/v1/contracts/{id}/deliveries': {
+    expect: api({ coord: 200, coordB: 404, pX: 200, pY: 404 }, 403), params: (w) => ({ id: w.contractX }),
+  },
+  // the consumers ask for an instalment plan the contract does not offer
+  'POST /api/v1/contracts/{id}/subscriptions': {
+    expect: api({ cA: 422, cB: 422 }, 403), params: (w) => ({ id: w.contractX }),
+    req: (role, w) => ({ json: { basket: Number(w.db.one(`SELECT id FROM contract_baskets WHERE contract_id = ${w.contractX}`)),
+      pickup_point: PICKUP, instalments: role === 'cA' || role === 'cB' ? 7 : 1, payment_method: 'cheque' } }),
+  },
+  'POST /api/v1/contracts/{id}/instalments': {
+    expect: api({ coord: 404, coordB: 404 }, 403), params: (w) => ({ id: w.contractX }),
+    req: () => ({ json: { subscription: 999999, number: 1 } }),
+  },
   'GET /api/v1/producers': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/producers': {
     expect: api({ coord: 422, coordB: 422 }, 403),

@@ -96,6 +96,11 @@ const SNAPSHOT_PARTS = {
   money: `SELECT (SELECT count(*) FROM ledger_lines), (SELECT count(*) FROM bank_entries),
       (SELECT count(*) FROM sepa_mandates WHERE revoked_at IS NULL), (SELECT count(*) FROM sepa_batches),
       (SELECT string_agg(id || ':' || payment_method, ',' ORDER BY id) FROM orders)`,
+  subscriptions: `SELECT s.id, s.customer_id, s.pickup_point_id, s.every_weeks, s.starts_on, s.cancelled_at IS NULL,
+      (SELECT count(*) FROM subscription_lines l WHERE l.subscription_id = s.id),
+      (SELECT count(*) FROM subscription_pauses p WHERE p.subscription_id = s.id) FROM subscriptions s`,
+  contracts: `SELECT k.id, k.name, (SELECT count(*) FROM contract_deliveries d WHERE d.contract_id = k.id),
+      (SELECT count(*) FROM contract_instalments i WHERE i.ledger_entry_id IS NOT NULL) FROM contracts k`,
 };
 export function snapshot(db) {
   const names = Object.keys(SNAPSHOT_PARTS);
