@@ -47,6 +47,9 @@ int cmd_mail(int argc, char **argv);
 int cmd_accounts(int argc, char **argv);
 int cmd_payments(int argc, char **argv);
 int cmd_sepa(int argc, char **argv);
+int cmd_settle(int argc, char **argv);
+int cmd_fees(int argc, char **argv);
+int cmd_fec(int argc, char **argv);
 int cmd_subscription(int argc, char **argv);
 
 /* cli/cmd_invoice_archive.c: the invoice archive (core/archive.h). */

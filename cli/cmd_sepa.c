@@ -6,6 +6,7 @@
  *   km0 sepa mandate revoke REF
  *   km0 sepa mandate list
  *   km0 sepa debit --collect DATE -o FILE [--version 02|08]
+ *   km0 sepa transfer [--from DATE] [--to DATE] [--execute DATE] -o FILE [--version 03|09]
  *
  * A batch is recorded and its pain.008 written whole to FILE (FILE.tmp renamed), or,
  * when nothing is due by direct debit, nothing is recorded and no file written.
@@ -14,6 +15,8 @@
 #include "../core/payment.h"
 #include "../core/sepa.h"
 #include "../core/util.h"
+#include "../core/transfer.h"
+#include "../reports/pain001.h"
 #include "../reports/pain008.h"
 #include "cli.h"
 
@@ -34,7 +37,37 @@ static int failed(db_conn *c, const char *what, int st, const refusal *why)
 
 typedef struct {
     const char *customer, *reference, *signed_on, *iban, *bic, *name, *collect, *output, *version;
+    const char *from, *to, *execute;
 } opts;
+
+/* The producers' settlements paid: one batch recorded, its pain.001 written to FILE. */
+static int transfer(db_conn *c, int64_t hub, const opts *o)
+{
+    arena *a = arena_new();
+    refusal why = {0};
+    transfer_doc d;
+    int version = str_eq(o->version, "09") || str_eq(o->version, "9") ? 9 : 3;
+    int rc = EXIT_REFUSED;
+    int st = transfer_batch(c, a, hub, o->from, o->to, o->execute, version, "cli", &d, &why);
+    if (st != 0) {
+        rc = failed(c, "transfer", st, &why);
+    } else {
+        buf doc = BUF_INIT;
+        char total[32];
+        if (rpt_pain001(&d, &doc) != 0 || file_replace(o->output, doc.data, doc.len) != 0)
+            fprintf(stderr, "km0 sepa transfer: cannot write %s (batch %lld is recorded)\n",
+                    o->output, (long long)d.batch);
+        else {
+            printf("batch %lld (%s, %s): %zu transfers, %s EUR on %s\n", (long long)d.batch,
+                   d.message_id, rpt_pain001_name(version), d.n, dec_format(total, d.total, 2, 2),
+                   d.execute_on);
+            rc = EXIT_OK;
+        }
+        buf_free(&doc);
+    }
+    arena_free(a);
+    return rc;
+}
 
 static int mandate_add(db_conn *c, int64_t hub, const opts *o)
 {
@@ -116,25 +149,33 @@ static int debit(db_conn *c, int64_t hub, const opts *o)
 
 int cmd_sepa(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"customer", required_argument, NULL, 'u'}, {"reference", required_argument, NULL, 'r'},
-        {"signed", required_argument, NULL, 's'},   {"iban", required_argument, NULL, 'i'},
-        {"bic", required_argument, NULL, 'b'},      {"name", required_argument, NULL, 'n'},
-        {"collect", required_argument, NULL, 'c'},  {"output", required_argument, NULL, 'o'},
-        {"version", required_argument, NULL, 'v'},  {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"customer", required_argument, NULL, 'u'},
+                                            {"reference", required_argument, NULL, 'r'},
+                                            {"signed", required_argument, NULL, 's'},
+                                            {"iban", required_argument, NULL, 'i'},
+                                            {"bic", required_argument, NULL, 'b'},
+                                            {"name", required_argument, NULL, 'n'},
+                                            {"collect", required_argument, NULL, 'c'},
+                                            {"output", required_argument, NULL, 'o'},
+                                            {"version", required_argument, NULL, 'v'},
+                                            {"from", required_argument, NULL, 'F'},
+                                            {"to", required_argument, NULL, 'T'},
+                                            {"execute", required_argument, NULL, 'E'},
+                                            {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage("sepa");
     bool mandate = str_eq(argv[1], "mandate");
     if (mandate && argc < 3)
         return cli_usage("sepa");
     const char *sub = mandate ? argv[2] : argv[1];
-    opts o = {.version = "02"};
+    opts o = {.version = NULL};
     int ch;
     optind = mandate ? 3 : 2;
     while ((ch = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        const char **slot[] = {['u'] = &o.customer, ['r'] = &o.reference, ['s'] = &o.signed_on,
-                               ['i'] = &o.iban,     ['b'] = &o.bic,       ['n'] = &o.name,
-                               ['c'] = &o.collect,  ['o'] = &o.output,    ['v'] = &o.version};
+        const char **slot[] = {
+            ['E'] = &o.execute,   ['F'] = &o.from,      ['T'] = &o.to,     ['u'] = &o.customer,
+            ['r'] = &o.reference, ['s'] = &o.signed_on, ['i'] = &o.iban,   ['b'] = &o.bic,
+            ['n'] = &o.name,      ['c'] = &o.collect,   ['o'] = &o.output, ['v'] = &o.version};
         if (ch < 0 || ch >= (int)(sizeof slot / sizeof slot[0]) || !slot[ch])
             return cli_usage("sepa");
         *slot[ch] = optarg;
@@ -143,10 +184,18 @@ int cmd_sepa(int argc, char **argv)
     bool ok = mandate ? (str_eq(sub, "add") && !rest && o.customer && o.reference && o.signed_on &&
                          o.iban) ||
                             (str_eq(sub, "revoke") && rest == 1) || (str_eq(sub, "list") && !rest)
-                      : str_eq(sub, "debit") && !rest && o.collect && o.output;
+                      : (str_eq(sub, "debit") && !rest && o.collect && o.output) ||
+                            (str_eq(sub, "transfer") && !rest && o.output);
     if (!ok)
         return cli_usage("sepa");
-    if (!mandate && !str_eq(o.version, "02") && !str_eq(o.version, "08")) {
+    bool pay = !mandate && str_eq(sub, "transfer");
+    if (!o.version)
+        o.version = pay ? "03" : "02";
+    if (pay && !str_eq(o.version, "03") && !str_eq(o.version, "09")) {
+        fprintf(stderr, "km0 sepa transfer: --version is 03 or 09, not \"%s\"\n", o.version);
+        return EXIT_USAGE;
+    }
+    if (!mandate && !pay && !str_eq(o.version, "02") && !str_eq(o.version, "08")) {
         fprintf(stderr, "km0 sepa debit: --version is 02 or 08, not \"%s\"\n", o.version);
         return EXIT_USAGE;
     }
@@ -155,7 +204,9 @@ int cmd_sepa(int argc, char **argv)
         return EXIT_REFUSED;
     int64_t hub = cli_hub(c);
     int rc = EXIT_REFUSED;
-    if (hub && !mandate)
+    if (hub && pay)
+        rc = transfer(c, hub, &o);
+    else if (hub && !mandate)
         rc = debit(c, hub, &o);
     else if (hub && str_eq(sub, "add"))
         rc = mandate_add(c, hub, &o);

@@ -78,7 +78,22 @@ static const cli_command commands[] = {
      "mandate add --customer EMAIL --reference REF --signed DATE --iban IBAN [--bic BIC] "
      "[--name NAME] | mandate revoke REF | mandate list | debit --collect DATE -o FILE "
      "[--version 02|08]",
-     "SEPA direct debit: mandates, and the pain.008 batch of what is owed by direct debit"},
+     "SEPA direct debit: mandates, and the pain.008 batch of what is owed by direct debit; "
+     "transfer [--from DATE] [--to DATE] [--execute DATE] [--version 03|09] -o FILE: the "
+     "pain.001 paying producers their settlements"},
+    {"settle", cmd_settle,
+     "--cycle ID | --month YYYY-MM | list [--producer SLUG] | statement ID [--format "
+     "xml|fo|pdf] [--lang en] -o FILE",
+     "settle with producers: sales collected for them, less credit notes, less the hub's fee "
+     "(commission invoice); their statements"},
+    {"fees", cmd_fees,
+     "show | hub PERCENT | producer SLUG [--fee PERCENT|hub] [--iban IBAN] [--bic BIC] | "
+     "mandate SLUG --signed DATE --scope TEXT --accepted-by NAME",
+     "the hub's fee, each producer's rate and bank account, billing mandates"},
+    {"fec", cmd_fec,
+     "--from DATE --to DATE -o FILE [--pipe] [--close] | accounts | account ACCOUNT NUMBER "
+     "LABEL",
+     "the accounting entries as a FEC file (18 columns); the chart of accounts it uses"},
 };
 
 static void usage(FILE *out)

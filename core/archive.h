@@ -45,6 +45,7 @@ typedef struct archive_file {
     int type_code;              /* 380 invoice, 381 credit note */
     int64_t seller_producer_id; /* who may read it: the producer selling (0: the hub), */
     int64_t customer_id;        /* the buyer (0: none recorded) */
+    int64_t buyer_producer_id;  /* a commission invoice's buyer, a producer (0: none) */
     bool archived;              /* its file is stored */
     bool failed;                /* no file, and its job gave up (last_error says why) */
     const char *last_error;

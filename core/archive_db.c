@@ -33,6 +33,7 @@ DB_STMT(cycle_state,
     " CASE WHEN i.seller ->> 'kind' = 'producer' THEN (i.seller ->> 'id')::bigint ELSE 0 END"      \
     "   AS seller_producer_id,"                                                                    \
     " coalesce((i.buyer ->> 'customer_id')::bigint, 0) AS customer_id,"                            \
+    " coalesce((i.buyer ->> 'producer_id')::bigint, 0) AS buyer_producer_id,"                      \
     " f.invoice_id IS NOT NULL AS archived, coalesce(encode(f.sha256, 'hex'), '') AS sha256,"      \
     " coalesce(j.failed, false) AS failed, coalesce(j.last_error, '') AS last_error"
 #define ENTRY_FROM                                                                                 \
@@ -191,6 +192,7 @@ db_status archive_get(db_conn *c, arena *a, int64_t hub, const char *number, boo
     out->type_code = (int)db_int(r, 0, "type_code");
     out->seller_producer_id = db_int(r, 0, "seller_producer_id");
     out->customer_id = db_int(r, 0, "customer_id");
+    out->buyer_producer_id = db_int(r, 0, "buyer_producer_id");
     out->archived = db_bool(r, 0, "archived");
     out->failed = !out->archived && db_bool(r, 0, "failed");
     out->last_error = db_val(r, 0, "last_error");

@@ -20,6 +20,7 @@
 #include "invoicing.h"
 #include "log.h"
 #include "money.h"
+#include "reform.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -37,7 +38,10 @@ DB_STMT(hub_row,
         " depot_lon FROM hubs WHERE id = $1");
 DB_STMT(producer_rows,
         "SELECT p.id, p.slug, p.name, p.legal_form, p.siret, p.vat_regime, p.vat_number,"
-        " p.address, p.email FROM producers p"
+        " p.address, p.email, coalesce((SELECT to_char(m.signed_on, 'YYYY-MM-DD')"
+        "   FROM billing_mandates m WHERE m.producer_id = p.id"
+        "   AND m.signed_on <= (now() AT TIME ZONE 'Europe/Paris')::date"
+        "   ORDER BY m.signed_on DESC LIMIT 1), '') AS mandate_on FROM producers p"
         " WHERE p.hub_id = $1 AND p.id IN (SELECT f.producer_id FROM offers f WHERE f.cycle_id = $2)"
         " ORDER BY p.id");
 DB_STMT(order_rows,
@@ -78,6 +82,7 @@ typedef struct party {
     const char *prefix;                /* number prefix (sellers) */
     const char *key;                   /* seller key (sellers) */
     const char *place, *place_address; /* buyers: the pickup point */
+    const char *mandate_on;            /* producers: their billing mandate's date, or "" */
     char *json;
 } party;
 
@@ -198,6 +203,7 @@ static db_status load_producers(db_conn *c, issue_ctx *x, const char *hub, const
         p->ref = arena_printf(x->a, "p%lld", (long long)p->id);
         p->key = arena_printf(x->a, "producer:%lld", (long long)p->id);
         p->prefix = invoice_producer_prefix(x->a, db_val(r, i, "slug"), p->id);
+        p->mandate_on = db_val(r, i, "mandate_on");
         buf b = BUF_INIT;
         buf_puts(&b, "{\"kind\":\"producer\"");
         inv_json_int(&b, "id", p->id);
@@ -314,6 +320,10 @@ static void build(issue_ctx *x, const PGresult *r, group *g, const inv_today *d)
     }
     inv_terms t = {"0", d->issue_date, d->due_date, x->payment_days};
     invoice_complete(x->a, inv, &t);
+    /* 2026 reform: the nature of the operation, and the producer's billing mandate
+     * when the hub invoices in its name */
+    const char *mandate = x->hub_sells ? "" : g->seller->mandate_on;
+    reform_sale_notes(x->a, inv, mandate && *mandate ? x->hub_party.p.name : NULL, mandate);
 }
 
 /* The order's invoices must add up to what the buyer was shown: the same lines

@@ -119,6 +119,7 @@ static void parties(arena *a, const PGresult *r, int row, inv_stored *s)
     s->seller_producer_id =
         str_eq(jstr(a, seller, "kind"), "producer") ? (int64_t)jnum(seller, "id") : 0;
     s->customer_id = (int64_t)jnum(buyer, "customer_id");
+    s->buyer_producer_id = (int64_t)jnum(buyer, "producer_id");
     s->buyer_kind = jstr(a, buyer, "kind");
     s->buyer_trading = jstr(a, buyer, "trading_name");
     const cJSON *pp = cJSON_GetObjectItemCaseSensitive(buyer, "pickup_point");

@@ -88,6 +88,7 @@ typedef struct inv_stored {
     int64_t id, cycle_id, order_id;
     int64_t customer_id;        /* the buyer's customer (0 when unknown) */
     int64_t seller_producer_id; /* the producer who sells, 0 when the hub does */
+    int64_t buyer_producer_id;  /* a commission invoice's buyer (core/settlement.h), else 0 */
     const char *seller_key;
     const char *issued_at; /* ISO 8601 with offset */
     const char *cycle_name, *cycle_state;

@@ -13,6 +13,7 @@
 #include "address.h"
 #include "arena.h"
 #include "money.h"
+#include "reform.h"
 #include "text.h"
 #include "util.h"
 
@@ -193,6 +194,12 @@ static size_t collect_notes(writer *x, const invoice *inv, note *out)
 static void write_document(writer *x, const invoice *inv)
 {
     start(x, "rsm:ExchangedDocumentContext");
+    const char *process = reform_business_process(inv);
+    if (process) { /* BT-23: the 2026 reform's nature of the operation (B1, S1, M1) */
+        start(x, "ram:BusinessProcessSpecifiedDocumentContextParameter");
+        element(x, "ram:ID", process);
+        end(x);
+    }
     start(x, "ram:GuidelineSpecifiedDocumentContextParameter");
     element(x, "ram:ID", PROFILE_EN16931); /* BT-24 */
     end(x);
@@ -357,7 +364,7 @@ static void write_party(writer *x, const char *tag, const inv_party *p, party_ro
 
 /* ---- settlement ------------------------------------------------------------------ */
 
-static void write_vat(writer *x, const inv_vat *v)
+static void write_vat(writer *x, const inv_vat *v, bool on_debits)
 {
     char s[32], cat[2] = {v->category, 0};
     start(x, "ram:ApplicableTradeTax");
@@ -367,6 +374,8 @@ static void write_vat(writer *x, const inv_vat *v)
     amount(x, "ram:BasisAmount", v->base);                        /* BT-116 */
     element(x, "ram:CategoryCode", cat);                          /* BT-118 */
     element_opt(x, "ram:ExemptionReasonCode", v->exemption_code); /* BT-121 */
+    if (on_debits)
+        element(x, "ram:DueDateTypeCode", "5"); /* BT-8: VAT on debits, due when invoiced */
     element(x, "ram:RateApplicablePercent", percent(s, v->rate)); /* BT-119 */
     end(x);
 }
@@ -376,7 +385,7 @@ static void write_settlement(writer *x, const invoice *inv)
     start(x, "ram:ApplicableHeaderTradeSettlement");
     element(x, "ram:InvoiceCurrencyCode", inv->currency); /* BT-5 */
     for (size_t i = 0; i < inv->nvat; i++)
-        write_vat(x, &inv->vat[i]); /* BG-23 */
+        write_vat(x, &inv->vat[i], reform_vat_on_debits(inv)); /* BG-23 */
     bool terms = inv->payment_terms && *inv->payment_terms;
     bool due = inv->due_date && *inv->due_date;
     if (terms || due) {
@@ -426,6 +435,14 @@ static void write_transaction(writer *x, const invoice *inv)
     end(x);
 
     start(x, "ram:ApplicableHeaderTradeDelivery");
+    if (inv->delivery_place && *inv->delivery_place) {
+        /* BG-13: where the goods are delivered, the pickup point (2026 reform) */
+        start(x, "ram:ShipToTradeParty");
+        element(x, "ram:Name", inv->delivery_place); /* BT-70 */
+        inv_address ad = {nz(inv->delivery_place_address), "", "", "FR"};
+        write_address(x, &ad); /* BG-15 */
+        end(x);
+    }
     if (inv->delivery_date && *inv->delivery_date) {
         start(x, "ram:ActualDeliverySupplyChainEvent");
         date(x, "ram:OccurrenceDateTime", "udt", inv->delivery_date); /* BT-72 */

@@ -27,7 +27,7 @@ out=var/bench-results.jsonl
 status=0
 for b in bench/order.sh bench/replication.sh bench/shop.sh bench/shop_wire.sh bench/search.sh bench/photo.sh \
     bench/import.sh bench/batch.sh bench/report_picking.sh bench/archive_download.sh bench/archive.sh bench/mail.sh \
-    bench/delivered.sh bench/payments.sh bench/subscriptions.sh; do
+    bench/delivered.sh bench/payments.sh bench/subscriptions.sh bench/fec.sh; do
     [ -x "$b" ] || { echo "bench: $b is missing" >&2; status=1; continue; }
     echo "== $b (SCALE=$SCALE)" >&2
     if ! "$b" >var/bench-one.jsonl 2>var/bench-one.log; then

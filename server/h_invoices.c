@@ -131,8 +131,10 @@ static cJSON *json_invoice(const inv_stored *s)
     return o;
 }
 
-/* Who may see an invoice: the coordinator, its seller, its buyer. */
-static bool may_see_ids(const http_req *req, int64_t seller_producer_id, int64_t customer_id)
+/* Who may see an invoice: the coordinator, its seller, its buyer (a customer, or the
+ * producer a commission invoice is addressed to). */
+static bool may_see_ids(const http_req *req, int64_t seller_producer_id, int64_t customer_id,
+                        int64_t buyer_producer_id)
 {
     const http_session *u = req->session;
     if (!u)
@@ -140,13 +142,14 @@ static bool may_see_ids(const http_req *req, int64_t seller_producer_id, int64_t
     if (u->role == ROLE_COORDINATOR)
         return true;
     if (u->role == ROLE_PRODUCER)
-        return seller_producer_id && seller_producer_id == u->producer_id;
+        return (seller_producer_id && seller_producer_id == u->producer_id) ||
+               (buyer_producer_id && buyer_producer_id == u->producer_id);
     return u->role == ROLE_CONSUMER && customer_id && customer_id == u->customer_id;
 }
 
 static bool may_see(const http_req *req, const inv_stored *s)
 {
-    return may_see_ids(req, s->seller_producer_id, s->customer_id);
+    return may_see_ids(req, s->seller_producer_id, s->customer_id, s->buyer_producer_id);
 }
 
 static void reply_not_found(http_req *req, const char *number)
@@ -261,7 +264,7 @@ static void get_archived(http_req *req, const char *number, inv_format f)
         http_reply_db_error(req, st);
         return;
     }
-    if (!found || !may_see_ids(req, a.seller_producer_id, a.customer_id)) {
+    if (!found || !may_see_ids(req, a.seller_producer_id, a.customer_id, a.buyer_producer_id)) {
         reply_not_found(req, number);
         return;
     }

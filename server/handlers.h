@@ -239,6 +239,21 @@ void h_payments_outstanding(http_req *req);
 void h_payment_record(http_req *req);
 void h_payments_import(http_req *req);
 void h_payments_unmatched(http_req *req);
+/* server/h_settlements.c: fees, settlements, transfers to producers, the FEC */
+void h_settlements_list(http_req *req);
+void h_settlements_create(http_req *req);
+void h_settlement_statement(http_req *req);
+void h_transfers_create(http_req *req);
+void h_transfer_file(http_req *req);
+void h_fees_get(http_req *req);
+void h_fees_patch(http_req *req);
+void h_producer_fees_patch(http_req *req);
+void h_billing_mandate_add(http_req *req);
+void h_accounts_chart(http_req *req);
+void h_account_chart_put(http_req *req);
+void h_fec_export(http_req *req);
+/* server/p_producer_settlements.c: the producer's sales, fees and settlements */
+void p_producer_settlements(http_req *req);
 void h_balance(http_req *req);
 void p_desk_cashup(http_req *req);
 void p_desk_cashup_pay(http_req *req);

@@ -34,7 +34,10 @@ void producer_profile_section(buf *b, http_req *req, const producer_view *v)
     buf_html(b, v->producer.slug);
     buf_printf(b, "\">%s</a>", TR(req, "Voir ma page publique", "See my public page"));
     if (!v->coordinator)
-        buf_printf(b, " · <a href=\"/producer/profile\">%s</a>", TR(req, "La modifier", "Edit it"));
+        buf_printf(
+            b, " · <a href=\"/producer/profile\">%s</a> · <a href=\"/producer/settlements\">%s</a>",
+            TR(req, "La modifier", "Edit it"),
+            TR(req, "Mes reversements et commissions", "My settlements and fees"));
     buf_puts(b, "</p></section>");
 }
 

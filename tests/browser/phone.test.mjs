@@ -34,6 +34,7 @@ describe('on a phone, JavaScript off', () => {
     addUser(db, { email: 'claire@example.org', role: 'consumer', name: 'Claire Martin', password: 'mot de passe de claire' });
     addUser(db, { email: 'coord@example.org', role: 'coordinator', password: 'mot de passe du bureau' });
     addUser(db, { email: 'ferme@example.org', role: 'producer', producer: FTC, password: 'mot de passe de la ferme' });
+    assert.equal(km0(['fees', 'hub', '10'], { db }).status, 0); // the hub's fee, for the producer's settlements
     pastCycle = openCycle(db, { closesIn: '2 days' });
     srv = await startServer(db);
     const claire = srv.client();
@@ -281,6 +282,31 @@ describe('on a phone, JavaScript off', () => {
     await page.getByRole('button', { name: /Importer ce fichier/ }).click();
     await page.getByText('Catalogue importé').waitFor();
     assert.equal(db.one(`SELECT name FROM products WHERE sku = 'LEG-CAR-1KG' AND producer_id = (SELECT id FROM producers WHERE slug = '${FTC}')`), 'Carottes des sables à l\'ancienne');
+    await ctx.close();
+  });
+
+  it('a producer reads their settlements on a phone: every screen, JavaScript off, and axe-core', async () => {
+    const r = km0(['settle', '--cycle', String(pastCycle)], { db });
+    assert.equal(r.status, 0, r.stderr);
+    for (const screen of SCREENS) {
+      const { ctx, page } = await phone(screen);
+      await login(page, 'ferme@example.org', 'mot de passe de la ferme');
+      await page.goto(`${srv.base}/producer`);
+      await page.getByRole('link', { name: 'Mes reversements et commissions' }).click();
+      await page.waitForURL(`${srv.base}/producer/settlements`);
+      const text = await page.locator('main').innerText();
+      assert.match(text, /Relevé n° \d+/);
+      assert.match(text, /Commission du hub \(HT\)/);
+      assert.match(text, /Facture de commission COM-\d{4}-\d{6}/);
+      await fits(page, 'producer settlements');
+      await ctx.close();
+    }
+    const { ctx, page } = await phone(SCREENS[1], { js: true });
+    await login(page, 'ferme@example.org', 'mot de passe de la ferme');
+    for (const url of ['/producer/settlements', '/producer/settlements?lang=en']) {
+      await page.goto(srv.base + url);
+      assert.deepEqual(await axeProblems(page), [], url);
+    }
     await ctx.close();
   });
 

@@ -188,6 +188,7 @@ export const ROUTES = {
   'GET /producer': { expect: html({ pX: 200, pY: 200, coord: 200, coordB: 200 }, 403) },
   // a producer's own public page: the producers alone; they send a website that is none
   'GET /producer/profile': { expect: html({ pX: 200, pY: 200 }, 403) },
+  'GET /producer/settlements': { expect: html({ pX: 200, pY: 200 }, 403) },
   'POST /producer/profile': {
     expect: html({ pX: 422, pY: 422 }, 403),
     req: (role) => ({ form: String(role).startsWith('p') ? { website: 'not a website' } : { description: 'Pwned <b>' } }),
@@ -442,6 +443,43 @@ export const ROUTES = {
   },
   'GET /api/v1/payments/unmatched': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'GET /api/v1/balance': { expect: api({ cA: 200, cB: 200 }, 403) },
+  // producers paid back (issue 22): a producer reads its own settlements; the rest is the
+  // coordinator's, who sends a harmless bad value (422) where others attack
+  'GET /api/v1/settlements': { expect: api({ pX: 200, pY: 200, coord: 200, coordB: 200 }, 403) },
+  'POST /api/v1/settlements': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ json: String(role).startsWith('coord') ? { month: '2026-13' } : { cycle: w.cycle } }),
+  },
+  'GET /api/v1/settlements/{id}/statement': { expect: api({ pX: 404, pY: 404, coord: 404, coordB: 404 }, 403) },
+  'POST /api/v1/payments/transfers': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { version: '07' } : {} }),
+  },
+  'GET /api/v1/payments/transfers/{id}': { expect: api({ coord: 404, coordB: 404 }, 403) },
+  'GET /api/v1/hub/fees': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'PATCH /api/v1/hub/fees': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: { fee_percent: String(role).startsWith('coord') ? '100.5' : '90' } }),
+  },
+  'PATCH /api/v1/producers/{slug}/fees': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { fee_percent: '-1' } : { fee_percent: '0', iban: '' } }),
+  },
+  'POST /api/v1/producers/{slug}/billing-mandates': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: { signed_on: String(role).startsWith('coord') ? '2026-02-30' : '2026-01-01', scope: 'all', accepted_by: 'me' } }),
+  },
+  'GET /api/v1/accounting/accounts': { expect: api({ coord: 200, coordB: 200 }, 403) },
+  'PUT /api/v1/accounting/accounts/{account}': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    params: () => ({ account: '706' }),
+    req: (role) => ({ json: { number: String(role).startsWith('coord') ? '7' : '706999', label: 'Pwned' } }),
+  },
+  'POST /api/v1/accounting/fec': {
+    expect: api({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ json: String(role).startsWith('coord') ? { from: '2026-02-30', to: '2026-03-01' }
+      : { from: '2000-01-01', to: '2099-12-31', close: true } }),
+  },
   'GET /healthz': { expect: all(200) },
   // metrics_access = coordinator, the default: a coordinator's session (of any hub)
   'GET /metrics': { expect: api({ coord: 200, coordB: 200 }, 403) },
