@@ -97,6 +97,10 @@ static const struct {
      "Producer suspended: the lines already ordered stay and will be delivered."},
     {"registered", "Client inscrit.", "Customer registered."},
     {"order_saved", "Commande enregistrée.", "Order saved."},
+    {"settled", "Reversements enregistrés, avec leurs factures de commission.",
+     "Settlements recorded, with their fee invoices."},
+    {"batched_transfers", "Virements préparés : téléchargez leur fichier ci-dessous.",
+     "Transfers prepared: download their file below."},
 };
 
 void desk_notice(buf *b, http_req *req)

@@ -185,8 +185,17 @@ describe('the hub’s fixed fee per order', { timeout: 600000 }, () => {
     assert.match(feeOnly, /Frais par commande/);
     const both = readFileSync(path.join(dir, `${numbers[numbers.length - 1]}.xml`), 'utf8');
     assert.match(both, /<ram:BusinessProcessSpecifiedDocumentContextParameter>\s*<ram:ID>M1<\/ram:ID>/);
+    // a credit note of the fee says the same nature as the invoice it corrects
+    ok(['invoice', 'credit', numbers[0], '--reason', 'Frais offerts']);
+    const cn = db.one(`SELECT number FROM invoices WHERE type_code = 381 AND corrects_invoice_id =
+      (SELECT id FROM invoices WHERE number = '${numbers[0]}')`);
+    ok(['invoice', 'export', cn, '--format', 'cii', '-o', path.join(dir, `${cn}.xml`)]);
+    const credit = readFileSync(path.join(dir, `${cn}.xml`), 'utf8');
+    assert.match(credit, /<ram:TypeCode>381<\/ram:TypeCode>/);
+    assert.match(credit, /<ram:BusinessProcessSpecifiedDocumentContextParameter>\s*<ram:ID>S1<\/ram:ID>/);
+    assert.match(credit, /opération : prestation de services\./);
     const r = validateCii(dir, work);
-    assert.equal(r.files, numbers.length);
+    assert.equal(r.files, numbers.length + 1);
     assert.deepEqual(r.failed, []);
   });
 });
