@@ -172,13 +172,12 @@ static void finish(order *o)
      * for an order that holds something */
     o->fee_ordered = o->fee_ordered && o->fee_net > 0;
     o->fee_delivered = o->fee_delivered && o->fee_net > 0;
-    size_t n = o->nlines, nd = o->nlines;
     if (o->fee_ordered)
-        ml[n++] = (money_line){0, o->fee_rate, o->fee_net};
+        ml[o->nlines] = (money_line){0, o->fee_rate, o->fee_net};
     if (o->fee_delivered)
-        dl[nd++] = (money_line){0, o->fee_rate, o->fee_net};
-    money_totals_compute(ml, n, &o->totals);
-    money_totals_compute(dl, nd, &o->delivered_totals);
+        dl[o->nlines] = (money_line){0, o->fee_rate, o->fee_net};
+    money_totals_compute(ml, o->nlines + o->fee_ordered, &o->totals);
+    money_totals_compute(dl, o->nlines + o->fee_delivered, &o->delivered_totals);
     free(ml);
     free(dl);
 }

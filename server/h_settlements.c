@@ -269,8 +269,8 @@ void h_fees_patch(http_req *req)
     if (st == 0 && has_pct)
         st = fees_set_hub(req->db, req->mem, req->hub_id, bp, req->session->user_id, "api", &why);
     if (st == 0 && (has_amount || has_rate))
-        st = fees_order_set(req->db, req->mem, req->hub_id, &of, req->session->user_id, "api",
-                            &why);
+        st =
+            fees_order_set(req->db, req->mem, req->hub_id, &of, req->session->user_id, "api", &why);
     if (st != 0)
         http_reply_failure(req, st, &why);
     else

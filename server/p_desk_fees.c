@@ -50,12 +50,12 @@ static void hub_form(buf *b, http_req *req, int bp, const order_fee *of)
     buf_printf(b, "<h2>%s</h2><form method=\"post\" action=\"/desk/fees\">",
                TR(req, "Le relais", "The hub"));
     page_csrf_field(b, req);
-    text_input(b, "fee_percent", "fee_percent",
-               TR(req, "Commission sur les ventes des producteurs (%)",
-                  "Fee on the producers' sales (%)"),
-               TR(req, "Part des ventes hors TVA, de 0 à 100, deux décimales au plus.",
-                  "Share of the sales excl. VAT, 0 to 100, two decimals at most."),
-               dec_text(req, bp, 0));
+    text_input(
+        b, "fee_percent", "fee_percent",
+        TR(req, "Commission sur les ventes des producteurs (%)", "Fee on the producers' sales (%)"),
+        TR(req, "Part des ventes hors TVA, de 0 à 100, deux décimales au plus.",
+           "Share of the sales excl. VAT, 0 to 100, two decimals at most."),
+        dec_text(req, bp, 0));
     text_input(b, "order_fee", "order_fee",
                TR(req, "Frais par commande, hors TVA (€)", "Fee per order, excl. VAT (€)"),
                TR(req, "Payés par le client, ajoutés à chaque commande ; 0 : aucun.",
@@ -104,7 +104,8 @@ static void producer_item(buf *b, http_req *req, const fee_producer *p, int hub_
     }
     buf_puts(b, "</small>");
     /* a form of its own, folded: the list stays short on a phone */
-    buf_printf(b, "<details><summary>%s</summary><form method=\"post\" action=\"/desk/fees/producers/",
+    buf_printf(b,
+               "<details><summary>%s</summary><form method=\"post\" action=\"/desk/fees/producers/",
                TR(req, "Modifier", "Change"));
     buf_html(b, p->slug);
     buf_puts(b, "\">");

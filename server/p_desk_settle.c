@@ -72,8 +72,7 @@ static void settlement_item(buf *b, http_req *req, const settlement *s)
     fmt_money(b, req, s->fee_excl + s->fee_vat);
     buf_printf(b, " · %s</small><small>",
                s->transfer_batch ? TR(req, "payé", "paid") : TR(req, "à payer", "to pay"));
-    buf_printf(b,
-               "<a href=\"/api/v1/settlements/%lld/statement?format=pdf&amp;lang=%s\">%s</a>",
+    buf_printf(b, "<a href=\"/api/v1/settlements/%lld/statement?format=pdf&amp;lang=%s\">%s</a>",
                (long long)s->id, req->lang[0] == 'f' ? "fr" : "en",
                TR(req, "Relevé (PDF)", "Statement (PDF)"));
     if (*s->commission_number) {
@@ -195,8 +194,8 @@ void p_desk_transfers(http_req *req)
     transfer_doc d;
     int st = 0;
     if (v && strcmp(v, "03") != 0 && strcmp(v, "09") != 0)
-        st = refuse(&why, 422, "invalid_field", "version", "Version 03 ou 09.",
-                    "Version 03 or 09.");
+        st =
+            refuse(&why, 422, "invalid_field", "version", "Version 03 ou 09.", "Version 03 or 09.");
     if (st == 0)
         st = transfer_batch(req->db, req->mem, req->hub_id, "", "", exec ? exec : "",
                             v && !strcmp(v, "09") ? 9 : 3, "desk", &d, &why);
@@ -220,10 +219,10 @@ void p_desk_transfer_file(http_req *req)
         return;
     }
     if (!found) {
-        http_reply_error(req, 404, "transfer_not_found",
-                         TR(req, "Aucun lot de virements de ce numéro.",
-                            "No transfer batch of this number."),
-                         NULL);
+        http_reply_error(
+            req, 404, "transfer_not_found",
+            TR(req, "Aucun lot de virements de ce numéro.", "No transfer batch of this number."),
+            NULL);
         return;
     }
     buf doc = BUF_INIT;
