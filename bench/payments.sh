@@ -177,19 +177,36 @@ done
 
 # ---- direct debits ---------------------------------------------------------------------
 
-debit_sql="SELECT d.order_id, d.customer_id, d.cycle_id, d.due_cents, m.id AS mandate_id,
- m.reference, to_char(m.signed_on, 'YYYY-MM-DD') AS signed_on, m.iban, m.bic, m.debtor_name,
- c.name AS cycle_name, NOT EXISTS (SELECT 1 FROM sepa_debits s WHERE s.mandate_id = m.id) AS first_ever
- FROM order_dues d JOIN cycles c ON c.id = d.cycle_id
- JOIN sepa_mandates m ON m.hub_id = d.hub_id AND m.customer_id = d.customer_id AND m.revoked_at IS NULL
- WHERE d.payment_method = 'sepa_debit' AND d.due_cents > 0 AND c.state <> 'open'
- ORDER BY m.id, c.delivery_date, d.order_id"
 fresh_debit() {
     fresh
     rsql -c "UPDATE orders SET payment_method = 'sepa_debit' WHERE cycle_id = $cycle" -c "ANALYZE orders" >/dev/null ||
         die "cannot set the orders to direct debit"
 }
 collect=$(psql -X -At "$runurl" -c "SELECT to_char(current_date + 3, 'YYYY-MM-DD')")
+# km0's query (core/sepa.c batch_dues): the orders' dues and the contract instalments
+# falling due by the collection date (none in this week: the same rows as before)
+debit_sql="SELECT u.*, to_char(u.collect, 'YYYY-MM-DD') AS collect_day,
+ to_char(u.due, 'YYYY-MM-DD') AS due_day FROM (
+ SELECT d.order_id, 0::bigint AS subscription_id, 0 AS instalment, 0 AS instalments,
+ d.customer_id, d.cycle_id, d.due_cents, '$collect'::date AS collect, c.delivery_date AS due,
+ c.name AS label, m.id AS mandate_id, m.reference, to_char(m.signed_on, 'YYYY-MM-DD') AS signed_on,
+ m.iban, m.bic, m.debtor_name, NOT EXISTS (SELECT 1 FROM sepa_debits s WHERE s.mandate_id = m.id) AS first_ever
+ FROM order_dues d JOIN cycles c ON c.id = d.cycle_id
+ JOIN sepa_mandates m ON m.hub_id = d.hub_id AND m.customer_id = d.customer_id AND m.revoked_at IS NULL
+ WHERE d.payment_method = 'sepa_debit' AND d.due_cents > 0 AND c.state <> 'open'
+ UNION ALL
+ SELECT 0, i.subscription_id, i.number, s.instalments, s.customer_id, 0, i.amount_cents,
+ CASE WHEN i.due_on > (now() AT TIME ZONE 'Europe/Paris')::date THEN i.due_on ELSE '$collect'::date END,
+ i.due_on, k.name, m.id, m.reference, to_char(m.signed_on, 'YYYY-MM-DD'), m.iban, m.bic, m.debtor_name,
+ NOT EXISTS (SELECT 1 FROM sepa_debits x WHERE x.mandate_id = m.id)
+ FROM contract_instalments i JOIN subscriptions s ON s.id = i.subscription_id
+ JOIN contracts k ON k.id = s.contract_id
+ JOIN sepa_mandates m ON m.hub_id = s.hub_id AND m.customer_id = s.customer_id AND m.revoked_at IS NULL
+ WHERE s.payment_method = 'sepa_debit' AND s.cancelled_at IS NULL AND i.ledger_entry_id IS NULL
+ AND i.due_on <= '$collect'::date
+ AND NOT EXISTS (SELECT 1 FROM sepa_debits x WHERE x.subscription_id = i.subscription_id
+ AND x.instalment = i.number)) u
+ ORDER BY mandate_id, collect, due, order_id, subscription_id, instalment"
 km0_debit() {
     t0=$(now_ms)
     KM0_DATABASE_URL=$runurl "$bin" --config "$conf" sepa debit --collect "$collect" -o "$work/pain.xml" \

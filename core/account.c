@@ -53,7 +53,8 @@ DB_STMT(
     session_find,
     "SELECT s.id, s.csrf_token, u.id AS user_id, u.hub_id, u.email, u.name, u.role,"
     "       coalesce(u.producer_id, 0) AS producer_id, coalesce(u.customer_id, 0) AS customer_id,"
-    "       coalesce(p.slug, '') AS producer_slug"
+    "       coalesce(p.slug, '') AS producer_slug,"
+    "       ceil(extract(epoch FROM s.expires_at - now()))::bigint AS expires_in_s"
     "  FROM sessions s JOIN users u ON u.id = s.user_id"
     "  LEFT JOIN producers p ON p.id = u.producer_id"
     " WHERE s.token_sha256 = sha256(convert_to($1, 'UTF8')) AND s.expires_at > now()"
@@ -226,6 +227,7 @@ db_status account_session_find(db_conn *c, arena *a, const char *token, account_
     if (PQntuples(r) == 1) {
         s->id = db_int(r, 0, "id");
         s->csrf = arena_strdup(a, db_val(r, 0, "csrf_token"));
+        s->expires_in_s = db_int(r, 0, "expires_in_s");
         fill_user(r, a, &s->user);
         *found = true;
     }

@@ -20,6 +20,7 @@ typedef struct account_session {
     int64_t id;
     account_user user;
     const char *csrf;
+    int64_t expires_in_s; /* seconds left before the session expires */
 } account_session;
 
 /* Role names as stored, and their bit (server/http.h ROLE_*). */

@@ -163,6 +163,7 @@ static const key_spec keys[] = {
     INT(db_connect_timeout_s, 1, 600),
     INT(retry_after_s, 1, 3600),
     INT(session_hours, 1, 24 * 365),
+    INT(session_cache_s, 0, 60),
     INT(sessions_per_user, 1, 1000),
     STR(metrics_access, check_metrics_access),
     INT(login_max_failures, 1, 1000),
@@ -224,6 +225,7 @@ static void set_defaults(void)
     g_config.db_connect_timeout_s = 5;
     g_config.retry_after_s = 5;
     g_config.session_hours = 24 * 14;
+    g_config.session_cache_s = 10;
     g_config.sessions_per_user = 10;
     snprintf(g_config.metrics_access, sizeof g_config.metrics_access, "coordinator");
     g_config.login_max_failures = 10;

@@ -52,6 +52,7 @@ typedef struct km0_config {
     int db_connect_timeout_s;
     int retry_after_s;       /* the Retry-After of a 503: the database unreachable, a failover */
     int session_hours;       /* session lifetime */
+    int session_cache_s;     /* seconds a server keeps a session in memory, 0: never */
     int sessions_per_user;   /* live sessions of one account; a new one ends the oldest */
     char metrics_access[16]; /* GET /metrics: "coordinator", "anonymous" or "off" */
     int login_max_failures;  /* failures per email within login_window_minutes before refusing */

@@ -432,9 +432,12 @@ static int paid_tx(db_conn *c, void *p)
     arena *a = x->a;
     char *hub = db_i64(a, x->hub);
     PGresult *r;
-    int st = db_run_a(c, a, &lock_instalment, &r,
-                      DB_P(hub, db_i64(a, x->contract), db_i64(a, x->sub), db_i64(a, x->number)));
-    if (st != DB_OK)
+    /* the hub's payments lock first: a direct debit batch (core/sepa.c) being made at
+     * the same time takes the instalment either before this (then it is paid) or after */
+    int st = ledger_lock(c, a, x->hub);
+    if (st != DB_OK || (st = db_run_a(c, a, &lock_instalment, &r,
+                                      DB_P(hub, db_i64(a, x->contract), db_i64(a, x->sub),
+                                           db_i64(a, x->number)))) != DB_OK)
         return st;
     if (PQntuples(r) == 0)
         return refuse(x->why, 404, "not_found", "number", "Cette échéance n’existe pas.",

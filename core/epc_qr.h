@@ -32,5 +32,9 @@ int epc_qr_path(buf *d, const char *text, int *size);
  * with title as its accessible name. Appends nothing and returns -1 when libqrencode
  * cannot encode it. */
 int epc_qr_svg(buf *b, const char *text, const char *title, double module_mm, int mm);
+/* The QR symbol of text as a PNG image (1-bit greyscale, scale pixels per module, 4-module
+ * quiet zone), for an e-mail, whose readers rarely show SVG: appends it to b, -1 when
+ * libqrencode or zlib fails (nothing appended). */
+int epc_qr_png(buf *b, const char *text, int scale);
 
 #endif

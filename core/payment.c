@@ -189,6 +189,23 @@ db_status pay_cycle_instructions(db_conn *c, arena *a, int64_t hub, int64_t cycl
     return instructions(c, a, hub, r, out, found);
 }
 
+const char *pay_instr_how(const pay_instr *p, const char *lang)
+{
+    bool fr = lang && lang[0] == 'f';
+    if (p->due.due <= 0)
+        return NULL;
+    if (p->due.method == PAY_ONSITE)
+        return fr ? "À régler au retrait : espèces, chèque ou carte."
+                  : "To pay at the pickup: cash, cheque or card.";
+    if (p->due.method != PAY_SEPA_DEBIT)
+        return NULL;
+    if (p->has_mandate)
+        return fr ? "Prélevé sur votre compte, selon votre mandat SEPA, après la livraison."
+                  : "Debited from your account under your SEPA mandate, after delivery.";
+    return fr ? "Votre mandat de prélèvement n’est pas enregistré : contactez le groupement."
+              : "Your direct debit mandate is not on file: contact the hub.";
+}
+
 db_status pay_customer_dues(db_conn *c, arena *a, int64_t hub, int64_t customer, pay_due **out,
                             size_t *n)
 {

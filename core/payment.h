@@ -60,6 +60,11 @@ db_status pay_order_instructions(db_conn *c, arena *a, int64_t hub, int64_t orde
 db_status pay_cycle_instructions(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer,
                                  pay_instr *out, bool *found);
 
+/* The sentence that says how an order paid at the pickup or by direct debit will be paid
+ * (the order page and the confirmation e-mail say the same); NULL for the other methods
+ * or when nothing is due. */
+const char *pay_instr_how(const pay_instr *p, const char *lang);
+
 /* The instructions of every order of a customer (at most 100, newest delivery first):
  * "My orders". */
 db_status pay_customer_instructions(db_conn *c, arena *a, int64_t hub, int64_t customer,

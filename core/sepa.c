@@ -41,28 +41,57 @@ DB_STMT(collect_date,
         "SELECT $1::date > (now() AT TIME ZONE 'Europe/Paris')::date AS later,"
         " to_char(now(), 'YYYY-MM-DD\"T\"HH24:MI:SS') AS created_at,"
         " nextval(pg_get_serial_sequence('sepa_batches', 'id')) AS batch");
-/* Orders paid by direct debit with something due, their cycle past its order window,
- * under their customer's mandate in force; a mandate never used before is first. */
+/* What is owed by direct debit under a customer's mandate in force: orders paid that
+ * way with something due, their cycle past its order window (collected on the batch's
+ * date $2), and contract instalments (schema/022) falling due by $2 not paid yet
+ * (collected on their due date when it is still to come, else on $2). A mandate never
+ * used before is first; its earliest collection is its FRST. */
+#define DUE_MANDATE                                                                                \
+    " m.id AS mandate_id, m.reference, to_char(m.signed_on, 'YYYY-MM-DD') AS signed_on, m.iban,"   \
+    " m.bic, m.debtor_name,"                                                                       \
+    " NOT EXISTS (SELECT 1 FROM sepa_debits s WHERE s.mandate_id = m.id) AS first_ever"
 DB_STMT(batch_dues,
-        "SELECT d.order_id, d.customer_id, d.cycle_id, d.due_cents, m.id AS mandate_id,"
-        " m.reference, to_char(m.signed_on, 'YYYY-MM-DD') AS signed_on, m.iban, m.bic,"
-        " m.debtor_name, c.name AS cycle_name,"
-        " NOT EXISTS (SELECT 1 FROM sepa_debits s WHERE s.mandate_id = m.id) AS first_ever"
+        "SELECT u.*, to_char(u.collect, 'YYYY-MM-DD') AS collect_day,"
+        " to_char(u.due, 'YYYY-MM-DD') AS due_day FROM ("
+        " SELECT d.order_id, 0::bigint AS subscription_id, 0 AS instalment, 0 AS instalments,"
+        " d.customer_id, d.cycle_id, d.due_cents, $2::date AS collect, c.delivery_date AS due,"
+        " c.name AS label," DUE_MANDATE
         " FROM order_dues d JOIN cycles c ON c.id = d.cycle_id"
         " JOIN sepa_mandates m ON m.hub_id = d.hub_id AND m.customer_id = d.customer_id"
         "   AND m.revoked_at IS NULL"
         " WHERE d.hub_id = $1 AND d.payment_method = 'sepa_debit' AND d.due_cents > 0"
-        " AND c.state <> 'open' ORDER BY m.id, c.delivery_date, d.order_id");
+        " AND c.state <> 'open'"
+        " UNION ALL"
+        " SELECT 0, i.subscription_id, i.number, s.instalments, s.customer_id, 0, i.amount_cents,"
+        " CASE WHEN i.due_on > (now() AT TIME ZONE 'Europe/Paris')::date THEN i.due_on"
+        "   ELSE $2::date END, i.due_on, k.name," DUE_MANDATE
+        " FROM contract_instalments i JOIN subscriptions s ON s.id = i.subscription_id"
+        " JOIN contracts k ON k.id = s.contract_id"
+        " JOIN sepa_mandates m ON m.hub_id = s.hub_id AND m.customer_id = s.customer_id"
+        "   AND m.revoked_at IS NULL"
+        " WHERE s.hub_id = $1 AND s.payment_method = 'sepa_debit' AND s.cancelled_at IS NULL"
+        " AND i.ledger_entry_id IS NULL AND i.due_on <= $2::date"
+        " AND NOT EXISTS (SELECT 1 FROM sepa_debits x WHERE x.subscription_id = i.subscription_id"
+        "   AND x.instalment = i.number)) u"
+        " ORDER BY mandate_id, collect, due, order_id, subscription_id, instalment");
 DB_STMT(batch_insert,
         "INSERT INTO sepa_batches (id, hub_id, message_id, collect_on, version, debits, total_cents,"
         " created_by) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4::date, $5, $6::int, $7::bigint,"
         " nullif($8, '0')::bigint)");
 DB_STMT(debits_insert,
         "INSERT INTO sepa_debits (hub_id, batch_id, mandate_id, customer_id, order_id, cycle_id,"
-        " amount_cents, sequence, end_to_end_id)"
-        " SELECT $1, $2, u.m, u.cu, u.o, u.cy, u.v, u.s, u.e"
+        " subscription_id, instalment, collect_on, amount_cents, sequence, end_to_end_id)"
+        " SELECT $1, $2, u.m, u.cu, nullif(u.o, 0), nullif(u.cy, 0), nullif(u.su, 0),"
+        " nullif(u.n, 0), CASE WHEN u.su = 0 THEN NULL ELSE u.d END, u.v, u.s, u.e"
         " FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],"
-        "   $8::text[], $9::text[]) AS u(m, cu, o, cy, v, s, e)");
+        "   $8::text[], $9::text[], $10::bigint[], $11::int[], $12::date[])"
+        "   AS u(m, cu, o, cy, v, s, e, su, n, d)");
+/* The instalments just debited are paid by the batch's ledger entry. */
+DB_STMT(instalments_paid,
+        "UPDATE contract_instalments i SET ledger_entry_id ="
+        " (SELECT min(e.id) FROM ledger_entries e WHERE e.hub_id = $1 AND e.sepa_batch_id = $2)"
+        " FROM sepa_debits d WHERE d.hub_id = $1 AND d.batch_id = $2"
+        " AND d.subscription_id = i.subscription_id AND d.instalment = i.number");
 DB_STMT(hub_name_of, "SELECT name FROM hubs WHERE id = $1");
 DB_STMT(batch_head,
         "SELECT b.message_id, to_char(b.collect_on, 'YYYY-MM-DD') AS collect_on, b.version,"
@@ -73,8 +102,15 @@ DB_STMT(batch_head,
 DB_STMT(batch_lines,
         "SELECT d.end_to_end_id, d.amount_cents, d.sequence = 'FRST' AS first, m.reference,"
         " to_char(m.signed_on, 'YYYY-MM-DD') AS signed_on, m.debtor_name, m.iban, m.bic,"
-        " d.order_id, c.name AS cycle_name FROM sepa_debits d"
-        " JOIN sepa_mandates m ON m.id = d.mandate_id JOIN cycles c ON c.id = d.cycle_id"
+        " coalesce(d.order_id, 0) AS order_id, coalesce(c.name, k.name) AS label,"
+        " coalesce(d.instalment, 0) AS instalment, coalesce(s.instalments, 0) AS instalments,"
+        " coalesce(to_char(i.due_on, 'YYYY-MM-DD'), '') AS due_day,"
+        " coalesce(to_char(d.collect_on, 'YYYY-MM-DD'), '') AS collect_day FROM sepa_debits d"
+        " JOIN sepa_mandates m ON m.id = d.mandate_id LEFT JOIN cycles c ON c.id = d.cycle_id"
+        " LEFT JOIN subscriptions s ON s.id = d.subscription_id"
+        " LEFT JOIN contracts k ON k.id = s.contract_id"
+        " LEFT JOIN contract_instalments i ON i.subscription_id = d.subscription_id"
+        "   AND i.number = d.instalment"
         " WHERE d.hub_id = $1 AND d.batch_id = $2 ORDER BY d.id");
 DB_STMT(batch_list,
         "SELECT b.id, b.message_id, to_char(b.collect_on, 'YYYY-MM-DD') AS collect_on, b.version,"
@@ -227,13 +263,20 @@ db_status sepa_mandates(db_conn *c, arena *a, int64_t hub, sepa_mandate **out, s
     return DB_OK;
 }
 
-/* What a debit pays for, on the customer's bank statement: the order's reference. */
-static const char *remittance(arena *a, int64_t order, const char *cycle_name)
+/* What a debit pays for, on the customer's bank statement: the order's reference, or
+ * the contract, the instalment and its due date (row k of a batch_dues or batch_lines
+ * result). */
+static const char *remittance(arena *a, const PGresult *r, int k)
 {
+    int64_t order = db_int(r, k, "order_id");
+    if (order == 0)
+        return arena_printf(a, "Contrat %s échéance %lld/%lld du %s", db_val(r, k, "label"),
+                            (long long)db_int(r, k, "instalment"),
+                            (long long)db_int(r, k, "instalments"), db_val(r, k, "due_day"));
     char rf[RF_MAX + 1], grouped[32];
     rf_for(RF_ORDER, order, rf);
     return arena_printf(a, "%s commande %lld %s", rf_grouped(rf, grouped), (long long)order,
-                        cycle_name);
+                        db_val(r, k, "label"));
 }
 
 typedef struct {
@@ -255,8 +298,12 @@ static int record(db_conn *c, batch_ctx *x, const PGresult *r, int64_t batch)
             *customers = arena_alloc(a, n * sizeof *customers),
             *orders = arena_alloc(a, n * sizeof *orders),
             *cycles = arena_alloc(a, n * sizeof *cycles),
-            *amounts = arena_alloc(a, n * sizeof *amounts);
-    const char **seq = arena_alloc(a, n * sizeof *seq), **e2e = arena_alloc(a, n * sizeof *e2e);
+            *amounts = arena_alloc(a, n * sizeof *amounts),
+            *subs = arena_alloc(a, n * sizeof *subs),
+            *numbers = arena_alloc(a, n * sizeof *numbers);
+    const char **seq = arena_alloc(a, n * sizeof *seq), **e2e = arena_alloc(a, n * sizeof *e2e),
+               **dates = arena_alloc(a, n * sizeof *dates);
+    size_t instalments = 0;
     ledger_line_in *lines = arena_alloc(a, (n + 1) * sizeof *lines);
     lines[0] = (ledger_line_in){"5113", x->out->total, 0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
@@ -268,7 +315,16 @@ static int record(db_conn *c, batch_ctx *x, const PGresult *r, int64_t batch)
         amounts[i] = d->debits[i].amount;
         seq[i] = d->debits[i].first ? "FRST" : "RCUR";
         e2e[i] = d->debits[i].end_to_end_id;
-        lines[i + 1] = (ledger_line_in){"411", -amounts[i], customers[i], 0, orders[i], cycles[i]};
+        subs[i] = db_int(r, k, "subscription_id");
+        numbers[i] = db_int(r, k, "instalment");
+        dates[i] = d->debits[i].collect_on;
+        /* an order's debit settles what it owes (411); an instalment is a payment in
+         * advance, to the customer's prepaid balance (4191), as core/contract.c posts
+         * one paid by cheque */
+        lines[i + 1] =
+            subs[i] ? (ledger_line_in){"4191", -amounts[i], customers[i], 0, 0, 0}
+                    : (ledger_line_in){"411", -amounts[i], customers[i], 0, orders[i], cycles[i]};
+        instalments += subs[i] != 0;
     }
     const char *h = db_i64(a, x->hub), *b = db_i64(a, batch);
     int st = db_do(c, &batch_insert,
@@ -280,7 +336,8 @@ static int record(db_conn *c, batch_ctx *x, const PGresult *r, int64_t batch)
                     DB_P(h, b, db_int_array(a, mandates, n), db_int_array(a, customers, n),
                          db_int_array(a, orders, n), db_int_array(a, cycles, n),
                          db_int_array(a, amounts, n), db_text_array(a, seq, n),
-                         db_text_array(a, e2e, n)))) != DB_OK)
+                         db_text_array(a, e2e, n), db_int_array(a, subs, n),
+                         db_int_array(a, numbers, n), db_text_array(a, dates, n)))) != DB_OK)
         return st;
     ledger_entry_in e = {.kind = "direct_debit",
                          .booked_on = d->collect_on,
@@ -290,7 +347,9 @@ static int record(db_conn *c, batch_ctx *x, const PGresult *r, int64_t batch)
                          .lines = lines,
                          .nlines = n + 1};
     int64_t posted;
-    return ledger_post(c, a, x->hub, x->user, "cli", &e, 1, &posted);
+    if ((st = ledger_post(c, a, x->hub, x->user, "cli", &e, 1, &posted)) != DB_OK)
+        return st;
+    return instalments ? db_do(c, &instalments_paid, DB_P(h, b)) : DB_OK;
 }
 
 static int batch_tx(db_conn *c, void *p)
@@ -327,7 +386,7 @@ static int batch_tx(db_conn *c, void *p)
                           .creditor_bic = arena_strdup(a, s.bic),
                           .creditor_id = arena_strdup(a, s.creditor_id)};
     if ((st = db_run_a(c, a, &hub_name_of, &r, DB_P(h))) != DB_OK ||
-        (st = db_run_a(c, a, &batch_dues, &dues, DB_P(h))) != DB_OK)
+        (st = db_run_a(c, a, &batch_dues, &dues, DB_P(h, x->collect_on))) != DB_OK)
         return st;
     d->creditor = db_val(r, 0, "name");
     d->n = (size_t)PQntuples(dues);
@@ -337,10 +396,15 @@ static int batch_tx(db_conn *c, void *p)
     int64_t last_mandate = 0;
     for (size_t i = 0; i < d->n; i++) {
         int k = (int)i;
-        int64_t mandate = db_int(dues, k, "mandate_id"), order = db_int(dues, k, "order_id");
+        int64_t mandate = db_int(dues, k, "mandate_id"), order = db_int(dues, k, "order_id"),
+                sub = db_int(dues, k, "subscription_id");
         sepa_debit_doc *o = &d->debits[i];
         *o = (sepa_debit_doc){
-            .end_to_end_id = arena_printf(a, "KM0-%lld-%lld", (long long)batch, (long long)order),
+            .end_to_end_id =
+                sub ? arena_printf(a, "KM0-%lld-C%lld-%lld", (long long)batch, (long long)sub,
+                                   (long long)db_int(dues, k, "instalment"))
+                    : arena_printf(a, "KM0-%lld-%lld", (long long)batch, (long long)order),
+            .collect_on = db_val(dues, k, "collect_day"),
             .amount = db_int(dues, k, "due_cents"),
             .first = db_bool(dues, k, "first_ever") && mandate != last_mandate,
             .mandate = db_val(dues, k, "reference"),
@@ -348,7 +412,7 @@ static int batch_tx(db_conn *c, void *p)
             .debtor = db_val(dues, k, "debtor_name"),
             .iban = db_val(dues, k, "iban"),
             .bic = db_val(dues, k, "bic"),
-            .remittance = remittance(a, order, db_val(dues, k, "cycle_name"))};
+            .remittance = remittance(a, dues, k)};
         last_mandate = mandate;
         x->out->total += o->amount;
         x->out->first += o->first;
@@ -397,16 +461,18 @@ db_status sepa_batch_load(db_conn *c, arena *a, int64_t hub, int64_t batch, sepa
     out->debits = arena_alloc(a, (out->n + 1) * sizeof *out->debits);
     for (size_t i = 0; i < out->n; i++) {
         int k = (int)i;
-        out->debits[i] = (sepa_debit_doc){
-            .end_to_end_id = db_val(r, k, "end_to_end_id"),
-            .amount = db_int(r, k, "amount_cents"),
-            .first = db_bool(r, k, "first"),
-            .mandate = db_val(r, k, "reference"),
-            .signed_on = db_val(r, k, "signed_on"),
-            .debtor = db_val(r, k, "debtor_name"),
-            .iban = db_val(r, k, "iban"),
-            .bic = db_val(r, k, "bic"),
-            .remittance = remittance(a, db_int(r, k, "order_id"), db_val(r, k, "cycle_name"))};
+        out->debits[i] = (sepa_debit_doc){.end_to_end_id = db_val(r, k, "end_to_end_id"),
+                                          .amount = db_int(r, k, "amount_cents"),
+                                          .first = db_bool(r, k, "first"),
+                                          .mandate = db_val(r, k, "reference"),
+                                          .signed_on = db_val(r, k, "signed_on"),
+                                          .debtor = db_val(r, k, "debtor_name"),
+                                          .iban = db_val(r, k, "iban"),
+                                          .bic = db_val(r, k, "bic"),
+                                          .collect_on = *db_val(r, k, "collect_day")
+                                                            ? db_val(r, k, "collect_day")
+                                                            : out->collect_on,
+                                          .remittance = remittance(a, r, k)};
     }
     return DB_OK;
 }

@@ -6,12 +6,16 @@
  * BIC optional, the debtor's name) is in force until revoked; a customer has at most
  * one. A batch, for one collection date, takes every order paid by direct debit with
  * something due (its cycle past its order window), one debit per order under its
- * customer's mandate: FRST for a mandate's first collection, RCUR after. Creating it
- * records the batch and its debits and posts one ledger entry (5113 direct debits in
- * collection, against each order's 411): the orders are paid as far as the customer
- * is concerned, and the bank statement settles 5113 when the money comes in (or puts
- * a returned debit back on the order). reports/pain008.c writes the file from
- * sepa_batch_doc.
+ * customer's mandate: FRST for a mandate's first collection, RCUR after. It takes too
+ * the contract instalments paid by direct debit falling due by its collection date and
+ * not paid yet, each collected on its due date when that is still to come, else on the
+ * batch's date (reports/pain008.c writes one payment information block per sequence
+ * and date). Creating it records the batch and its debits and posts one ledger entry
+ * (5113 direct debits in collection, against each order's 411, or each instalment's
+ * 4191, the customer's prepaid balance, the instalment marked paid by that entry):
+ * the orders and instalments are paid as far as the customer is concerned, and the bank statement
+ * settles 5113 when the money comes in (or puts a returned debit back on the order).
+ * reports/pain008.c writes the file from sepa_batch_doc.
  */
 #ifndef KM0_SEPA_H
 #define KM0_SEPA_H
@@ -56,6 +60,7 @@ typedef struct sepa_debit_doc {
     const char *mandate, *signed_on;
     const char *debtor, *iban, *bic; /* bic "" when not given */
     const char *remittance;
+    const char *collect_on; /* YYYY-MM-DD: the batch's, or a later instalment's due date */
 } sepa_debit_doc;
 
 typedef struct sepa_batch_doc {

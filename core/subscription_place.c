@@ -16,7 +16,9 @@
  * cycle's line limits and the stock left; a line that fails is recorded and the rest
  * placed; the order as a whole to the pickup point's capacity (taken once) and the
  * cycle's order limit. Then a fixed handful of set-based statements write it all:
- * orders, lines, stock, pickup counts, what became of each subscription and why.
+ * orders, lines, stock, pickup counts, what became of each subscription and why, and
+ * when something was missed one mail event that tells each customer concerned and the
+ * coordinators (mail/compose_subscription.c).
  *
  * Absences: a paused standing order is skipped; a contract's missed delivery follows
  * its rule (neighbour: placed as usual; hub: kept by the hub; carry_over: the basket
@@ -27,6 +29,7 @@
 #include "log.h"
 #include "money.h"
 #include "order.h"
+#include "outbox.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -421,6 +424,11 @@ db_status sub_place_cycle(db_conn *c, const char *cycle, int *placed, int *misse
         i = end;
     }
     st = write_all(c, &x, db_val(lim, 0, "hub_id"), cycle);
+    /* what could not be placed is told to each customer concerned and to the
+     * coordinators (mail/compose_subscription.c): one event, in this transaction */
+    if (st == DB_OK && x.m_sub.n)
+        st = outbox_event(c, x.a, db_int(lim, 0, "hub_id"), "subscription_misses",
+                          arena_printf(x.a, "{\"cycle\": %lld}", (long long)atoll(cycle)));
     if (st == DB_OK && x.r_sub.n)
         log_event(LOG_INFO, "subscriptions.placed", "cycle=%s due=%zu orders=%d missed=%d", cycle,
                   x.r_sub.n, x.placed, x.missed);

@@ -6,15 +6,20 @@
  * The amounts are those of the order page (core/money_display.h): lines including
  * VAT that add up to the total, which is the invoices' total.
  *
- * The payment instructions say what km0 knows of the payment today: the amount, that
- * it is paid on the invoices made after the pickup (weighed products may change it a
- * little), and when, from the payment days frozen on the cycle (the terms the
- * invoices will print). How to pay (bank details, a reference) is the hub's payment
- * settings' to add here (mail_payment_instructions).
+ * The payment instructions are the payments code's (core/payment.h
+ * pay_order_instructions, the same as the order page's): the method, and for a
+ * transfer the beneficiary, IBAN, BIC, the order's RF reference and the amount written
+ * out, with the EPC QR code attached as a PNG (readers rarely show SVG, and the HTML
+ * part loads nothing); at the pickup or by direct debit, the order page's sentence.
+ * Then when the invoices come, from the payment days frozen on the cycle (the terms the
+ * invoices will print).
  */
 #include "mail_int.h"
 #include "../core/money_display.h"
 #include "../core/order.h"
+#include "../core/payment.h"
+
+#include <cjson/cJSON.h>
 
 #include <string.h>
 
@@ -29,7 +34,8 @@ static db_status cycle_of(fanout *f, int64_t cycle, PGresult **r)
                     DB_P(db_i64(f->a, f->ev->hub), db_i64(f->a, cycle)));
 }
 
-static void mail_payment_instructions(fanout *f, int payment_days, cents_t amount, mail_text *m)
+/* The terms: when the invoices come and when they are due. */
+static void mail_payment_terms(fanout *f, int payment_days, cents_t amount, mail_text *m)
 {
     const char *sum = mt_money(f->a, m->lang, amount);
     if (payment_days > 0)
@@ -52,6 +58,56 @@ static void mail_payment_instructions(fanout *f, int payment_days, cents_t amoun
                  "Weighed products may change this amount a little: what you pay is what the "
                  "invoices say."),
               sum);
+}
+
+/* How to pay the order (pay_order_instructions); *attachments gets the EPC QR code's
+ * attachment (mail/mail_attach.c) when a transfer is asked, else stays NULL. */
+static int mail_payment_instructions(fanout *f, int64_t order_id, int64_t customer, mail_text *m,
+                                     const char **attachments)
+{
+    pay_instr p;
+    bool found;
+    *attachments = NULL;
+    int st = pay_order_instructions(f->c, f->a, f->ev->hub, order_id, customer, &p, &found);
+    if (st != DB_OK || !found)
+        return st;
+    mt_pf(m, ML(m, "Moyen de paiement : %s.", "Payment method: %s."),
+          pay_method_label(p.due.method, m->lang));
+    if (p.due.due > 0 && p.due.method == PAY_TRANSFER && p.iban[0]) {
+        char iban[48];
+        mt_p(m, ML(m, "Pour payer par virement :", "To pay by transfer:"));
+        mt_item(m,
+                arena_printf(f->a, "%s %s", ML(m, "À l’ordre de :", "Beneficiary:"), p.hub_name));
+        mt_item(m, arena_printf(f->a, "IBAN : %s", bank_iban_grouped(p.iban, iban)));
+        if (p.bic[0])
+            mt_item(m, arena_printf(f->a, "BIC : %s", p.bic));
+        mt_item(m, arena_printf(f->a, "%s %s",
+                                ML(m, "Référence (à recopier) :", "Reference (copy it):"),
+                                p.reference_grouped));
+        mt_item(m, arena_printf(f->a, "%s %s", ML(m, "Montant :", "Amount:"),
+                                mt_money(f->a, m->lang, p.due.due)));
+        if (p.epc_payload) {
+            mt_p(m, ML(m,
+                       "Avec l’application de votre banque, scannez le code QR joint : le "
+                       "virement se remplit tout seul (bénéficiaire, IBAN, montant, référence).",
+                       "Scan the attached QR code with your bank's app: the transfer fills "
+                       "itself in (beneficiary, IBAN, amount, reference)."));
+            cJSON *list = cJSON_CreateArray(), *att = cJSON_CreateObject();
+            cJSON_AddItemToArray(list, att);
+            cJSON_AddStringToObject(att, "type", "epc_qr");
+            cJSON_AddStringToObject(att, "payload", p.epc_payload);
+            char *json = cJSON_PrintUnformatted(list);
+            *attachments = json ? arena_strdup(f->a, json) : NULL;
+            cJSON_free(json);
+            cJSON_Delete(list);
+        }
+    } else if (pay_instr_how(&p, m->lang)) {
+        mt_p(m, pay_instr_how(&p, m->lang));
+    }
+    if (p.due.method == PAY_BALANCE || p.money.balance)
+        mt_pf(m, ML(m, "Votre solde prépayé : %s.", "Your prepaid balance: %s."),
+              mt_money(f->a, m->lang, p.money.balance));
+    return DB_OK;
 }
 
 int compose_order(fanout *f)
@@ -100,7 +156,12 @@ int compose_order(fanout *f)
           ML(&m, "Vous pouvez la changer ou l’annuler jusqu’au %s.",
              "You can change or cancel it until %s."),
           mt_datetime(f->a, m.lang, db_val(cy, 0, "closes")));
-    mail_payment_instructions(f, (int)db_int(cy, 0, "payment_days"), o.totals.incl, &m);
+    mail_payment_terms(f, (int)db_int(cy, 0, "payment_days"), o.totals.incl, &m);
+    outbox_msg extra = {0};
+    if ((st = mail_payment_instructions(f, o.id, customer, &m, &extra.attachments)) != DB_OK) {
+        mt_free(&m);
+        return st;
+    }
     mt_link(&m, ML(&m, "Voir ma commande", "See my order"),
             mt_url(f->a, arena_printf(f->a, "/orders/%lld", (long long)cycle)));
     mt_end(&m, f->hub_name, NULL);
@@ -108,7 +169,7 @@ int compose_order(fanout *f)
                                        placed ? ML(&m, "Commande confirmée", "Order confirmed")
                                               : ML(&m, "Commande modifiée", "Order changed"),
                                        o.cycle_name);
-    fo_add(f, &u, f->ev->kind, subject, &m, NULL);
+    fo_add(f, &u, f->ev->kind, subject, &m, &extra);
     mt_free(&m);
     return DB_OK;
 }

@@ -1,10 +1,12 @@
 /*
  * mail/mail_attach.c — the files a message carries, made as it leaves: a producer's
- * collection sheet (PDF), an invoice's Factur-X. They are rendered from the stored
+ * collection sheet (PDF), an invoice's Factur-X, the EPC QR code of a transfer (PNG,
+ * drawn from the payload the message's text was written with). They are rendered from the stored
  * data each time (an issued invoice renders the same bytes every time), so the outbox
  * keeps only what to attach, never the files.
  */
 #include "mail.h"
+#include "../core/epc_qr.h"
 #include "../core/invoicing.h"
 #include "../reports/invoice_doc.h"
 #include "../reports/report.h"
@@ -72,6 +74,22 @@ static int facturx(db_conn *c, arena *a, int64_t hub, const cJSON *att, const ch
     return MAIL_ATTACH_OK;
 }
 
+static int epc_qr(arena *a, const cJSON *att, const char *lang, mime_file *out)
+{
+    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(att, "payload");
+    buf png = BUF_INIT;
+    if (!cJSON_IsString(payload) || epc_qr_png(&png, payload->valuestring, 6) != 0) {
+        buf_free(&png);
+        return MAIL_ATTACH_PERMANENT;
+    }
+    out->name = lang[0] == 'f' ? "virement-qr.png" : "transfer-qr.png";
+    out->content_type = "image/png";
+    out->len = png.len;
+    out->data = arena_strndup(a, png.data, png.len);
+    buf_free(&png);
+    return MAIL_ATTACH_OK;
+}
+
 int mail_attachments(db_conn *c, arena *a, int64_t hub, const char *json, const char *lang,
                      mime_file **files, size_t *n, char *why, size_t whylen)
 {
@@ -96,6 +114,8 @@ int mail_attachments(db_conn *c, arena *a, int64_t hub, const char *json, const 
             st = collection(c, a, hub, att, lang, f, why, whylen);
         else if (cJSON_IsString(type) && !strcmp(type->valuestring, "facturx"))
             st = facturx(c, a, hub, att, lang, f, why, whylen);
+        else if (cJSON_IsString(type) && !strcmp(type->valuestring, "epc_qr"))
+            st = epc_qr(a, att, lang, f);
         else
             st = MAIL_ATTACH_PERMANENT;
         if (st != MAIL_ATTACH_OK)

@@ -36,6 +36,7 @@ static const struct {
     {"cycle_invoiced", compose_invoices},
     {"payment_reminder", compose_payment_reminder},
     {"coordinator_message", compose_coordinator_message},
+    {"subscription_misses", compose_subscription_misses},
 };
 
 int64_t fo_int(const fanout *f, const char *field)

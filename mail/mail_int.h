@@ -61,5 +61,6 @@ int compose_cycle_closed(fanout *f);
 int compose_invoices(fanout *f);
 int compose_payment_reminder(fanout *f);
 int compose_coordinator_message(fanout *f);
+int compose_subscription_misses(fanout *f); /* mail/compose_subscription.c */
 
 #endif

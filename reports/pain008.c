@@ -5,6 +5,11 @@
  * The two versions differ here only where a bank is named: .001.02 writes <BIC>,
  * .001.08 <BICFI>; both say <Othr><Id>NOTPROVIDED</Id></Othr> when the BIC is not
  * known (an IBAN-only SEPA payment).
+ *
+ * A payment information block (<PmtInf>) has one sequence type and one requested
+ * collection date: debits are grouped by both, FRST first, dates in order. The block at
+ * the batch's own date is "<message id>-FRST" or "-RCUR" (what bank statements name);
+ * one at another date (a contract instalment collected on its due date) adds that date.
  */
 #include "pain008.h"
 #include "../core/bank_id.h"
@@ -77,19 +82,34 @@ static void account(xmlTextWriterPtr w, const char *name, const char *iban)
     end(w);
 }
 
-static void block(xmlTextWriterPtr w, const sepa_batch_doc *b, bool first)
+/* The collection date of a debit: its own, or the batch's. */
+static const char *date_of(const sepa_batch_doc *b, const sepa_debit_doc *d)
+{
+    return d->collect_on && *d->collect_on ? d->collect_on : b->collect_on;
+}
+
+static bool in_block(const sepa_batch_doc *b, const sepa_debit_doc *d, bool first, const char *date)
+{
+    return d->first == first && !strcmp(date_of(b, d), date);
+}
+
+static void block(xmlTextWriterPtr w, const sepa_batch_doc *b, bool first, const char *date)
 {
     size_t n = 0;
     cents_t sum = 0;
     for (size_t i = 0; i < b->n; i++)
-        if (b->debits[i].first == first) {
+        if (in_block(b, &b->debits[i], first, date)) {
             n++;
             sum += b->debits[i].amount;
         }
     if (n == 0)
         return;
     char id[64], count[24];
-    snprintf(id, sizeof id, "%s-%s", b->message_id, first ? "FRST" : "RCUR");
+    if (!strcmp(date, b->collect_on))
+        snprintf(id, sizeof id, "%s-%s", b->message_id, first ? "FRST" : "RCUR");
+    else
+        snprintf(id, sizeof id, "%s-%s-%.4s%.2s%.2s", b->message_id, first ? "FRST" : "RCUR", date,
+                 date + 5, date + 8);
     snprintf(count, sizeof count, "%zu", n);
     start(w, "PmtInf");
     el(w, "PmtInfId", id);
@@ -106,7 +126,7 @@ static void block(xmlTextWriterPtr w, const sepa_batch_doc *b, bool first)
     end(w);
     el(w, "SeqTp", first ? "FRST" : "RCUR");
     end(w);
-    el(w, "ReqdColltnDt", b->collect_on);
+    el(w, "ReqdColltnDt", date);
     start(w, "Cdtr");
     sepa_el(w, "Nm", b->creditor, 70);
     end(w);
@@ -127,7 +147,7 @@ static void block(xmlTextWriterPtr w, const sepa_batch_doc *b, bool first)
     end(w);
     for (size_t i = 0; i < b->n; i++) {
         const sepa_debit_doc *d = &b->debits[i];
-        if (d->first != first)
+        if (!in_block(b, d, first, date))
             continue;
         start(w, "DrctDbtTxInf");
         start(w, "PmtId");
@@ -181,8 +201,24 @@ int rpt_pain008(const sepa_batch_doc *b, buf *out)
     sepa_el(w, "Nm", b->creditor, 70);
     end(w);
     end(w);
-    block(w, b, true);
-    block(w, b, false);
+    /* each sequence, then each of its dates in order (the smallest after the last one
+     * written), so no block is written twice and the file is the same every time */
+    for (int f = 1; f >= 0; f--) {
+        const char *last = "";
+        for (;;) {
+            const char *next = NULL;
+            for (size_t i = 0; i < b->n; i++) {
+                const char *dt = date_of(b, &b->debits[i]);
+                if (b->debits[i].first == (f == 1) && strcmp(dt, last) > 0 &&
+                    (!next || strcmp(dt, next) < 0))
+                    next = dt;
+            }
+            if (!next)
+                break;
+            block(w, b, f == 1, next);
+            last = next;
+        }
+    }
     if (xmlTextWriterEndDocument(w) < 0)
         rc = -1;
     xmlFreeTextWriter(w);

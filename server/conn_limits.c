@@ -29,12 +29,21 @@ typedef struct conn_entry {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static conn_entry *head;
+static size_t live; /* entries in the list */
 
 static conn_entry *entry_of(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return ci ? ci->socket_context : NULL;
+}
+
+size_t conn_limits_live(void)
+{
+    pthread_mutex_lock(&lock);
+    size_t n = live;
+    pthread_mutex_unlock(&lock);
+    return n;
 }
 
 void conn_limits_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -52,6 +61,7 @@ void conn_limits_notify(void *cls, struct MHD_Connection *conn, void **socket_co
         if (head)
             head->prev = e;
         head = e;
+        live++;
         pthread_mutex_unlock(&lock);
         *socket_context = e;
         return;
@@ -66,6 +76,7 @@ void conn_limits_notify(void *cls, struct MHD_Connection *conn, void **socket_co
         head = e->next;
     if (e->next)
         e->next->prev = e->prev;
+    live--;
     pthread_mutex_unlock(&lock);
     free(e);
     *socket_context = NULL;

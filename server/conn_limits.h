@@ -23,5 +23,7 @@ void conn_limits_request_started(struct MHD_Connection *conn);
 void conn_limits_request_done(struct MHD_Connection *conn);
 /* Shut down connections past their header deadline; called by the serving loop. */
 void conn_limits_sweep(void);
+/* Connections libmicrohttpd serves now (started, not yet closed). */
+size_t conn_limits_live(void);
 
 #endif

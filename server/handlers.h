@@ -54,6 +54,9 @@ void h_contract_subscribe(http_req *req);
 void h_contract_instalment(http_req *req);
 /* p_contracts.c */
 void p_desk_contracts(http_req *req);
+void p_desk_contract_create(http_req *req); /* server/p_contract_form.c */
+/* The form that defines a contract, under the desk's list (server/p_contract_form.c). */
+void desk_contract_form(buf *b, http_req *req);
 void p_producer_contracts(http_req *req);
 void p_contracts(http_req *req);
 void p_contract_join(http_req *req);

@@ -16,6 +16,7 @@
 #include "conn_limits.h"
 #include "csrf.h"
 #include "csrf_mask.h"
+#include "http_accept.h"
 #include "http_body.h"
 #include "http_input.h"
 #include "hub_select.h"
@@ -27,8 +28,10 @@
 #include "page_error.h"
 #include "render_pool.h"
 #include "session.h"
+#include "session_cache.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -807,6 +810,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         http_reply_db_error(req, DB_DOWN);
     else
         req->route->handler(req);
+    /* a request that may have written (a logout, a password or a role changed): the
+     * sessions kept in memory are forgotten before its reply leaves, so the very next
+     * request reads them again (server/session_cache.h) */
+    if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS"))
+        session_cache_flush();
     if (!req->replied && !req->suspended) {
         log_event(LOG_ERROR, "http.no_reply", "req=%s route=%s", req->id, req->route->pattern);
         http_reply_error(req, 500, "internal", "No reply was produced.", NULL);
@@ -960,32 +968,42 @@ int http_serve(const char *listen)
      * time waiting on PostgreSQL, not on the allocator's locks */
     mallopt(M_ARENA_MAX, 2);
 
+    /* km0 accepts, libmicrohttpd serves: its own accept gives a burst of connections
+     * to one worker (server/http_accept.h) */
+    unsigned port = 0;
+    if (http_accept_listen(&sa, &port) != 0) {
+        char q[200];
+        log_event(LOG_ERROR, "server.listen_failed", "listen=%s errno=%d hint=\"address in use?\"",
+                  log_quote(q, sizeof q, listen), errno);
+        return 1;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-            MHD_ALLOW_SUSPEND_RESUME,
+            MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET,
         0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)g_config.threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)g_config.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)g_config.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)g_config.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(g_config.connection_limit + g_config.threads * HTTP_ACCEPT_MHD_MARGIN),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)g_config.connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, conn_limits_notify,
         NULL, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)g_config.connections_per_address,
         MHD_OPTION_END);
-    if (!d) {
+    if (!d || http_accept_start(d) != 0) {
         char q[200];
-        log_event(LOG_ERROR, "server.listen_failed", "listen=%s hint=\"address in use?\"",
+        log_event(LOG_ERROR, "server.listen_failed", "listen=%s hint=\"cannot start the server\"",
                   log_quote(q, sizeof q, listen));
+        http_accept_stop();
+        if (d)
+            MHD_stop_daemon(d);
         return 1;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     render_pool_start();
     archive_thread_start();
+    session_cache_start();
     log_event(LOG_INFO, "server.started",
-              "listen=%s port=%u threads=%d renderers=%d archive_workers=%d pid=%d", listen,
-              info ? info->port : 0, g_config.threads, rpt_render_slots(), g_config.archive_workers,
-              (int)getpid());
+              "listen=%s port=%u threads=%d renderers=%d archive_workers=%d pid=%d", listen, port,
+              g_config.threads, rpt_render_slots(), g_config.archive_workers, (int)getpid());
     /* a database without a hub: say where the first run is (never a token: logs are
      * read by more people than the machine's administrator) */
     db_conn *c = db_thread_conn();
@@ -994,7 +1012,7 @@ int http_serve(const char *listen)
         log_event(LOG_WARN, "server.no_hub",
                   "port=%u hint=\"first run: open /setup from this machine, or run km0 hub "
                   "create --first-run-token for a one-time link\"",
-                  info ? info->port : 0);
+                  port);
     while (!stop_requested) {
         usleep(200 * 1000);
         conn_limits_sweep();
@@ -1002,11 +1020,12 @@ int http_serve(const char *listen)
     }
     log_event(LOG_INFO, "server.stopping", "reason=signal");
     /* stop accepting, let requests in flight finish, then close */
-    MHD_quiesce_daemon(d);
+    http_accept_stop();
     /* renderings in progress are cancelled (their requests answered busy), the
      * archive worker leaves its batch to the next one */
     archive_thread_stop();
     render_pool_stop();
+    session_cache_stop();
     MHD_stop_daemon(d);
     rcache_clear();
     archive_cache_clear();

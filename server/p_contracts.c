@@ -4,7 +4,7 @@
  * paid, what remains) and the baskets per delivery and pickup point; for a producer,
  * the baskets to prepare per delivery of their own contracts; for a consumer, the
  * contracts open for subscriptions and the form that joins one. Contracts are defined
- * through the API (docs/api.md).
+ * through the API (docs/api.md) or the desk's form (server/p_contract_form.c).
  */
 #include "../core/contract.h"
 #include "../core/place.h"
@@ -85,6 +85,10 @@ static void render_contracts(http_req *req, bool desk)
     buf b = BUF_INIT;
     const char *title = TR(req, "Contrats AMAP", "AMAP contracts");
     page_begin(&b, req, title);
+    if (desk && http_query(req, "created"))
+        buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
+                   TR(req, "Contrat créé : il s’ouvre aux inscriptions à la date choisie.",
+                      "Contract created: it opens for subscriptions on the date chosen."));
     buf_printf(&b, "<p><a href=\"%s\">%s</a></p><h1>%s</h1>", desk ? "/desk" : "/producer",
                desk ? TR(req, "← Bureau de coordination", "← Coordinator desk")
                     : TR(req, "← Mon espace", "← My space"),
@@ -118,6 +122,8 @@ static void render_contracts(http_req *req, bool desk)
     }
     if (!shown)
         buf_printf(&b, "<p>%s</p>", TR(req, "Aucun contrat.", "No contract."));
+    if (desk)
+        desk_contract_form(&b, req);
     page_end(&b, req);
     http_reply_html(req, 200, &b);
 }

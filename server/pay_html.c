@@ -100,23 +100,10 @@ void pay_html_instructions(buf *b, http_req *req, const pay_instr *p, bool with_
             epc_qr_svg(b, p->epc_payload,
                        TR(req, "Code QR du virement (EPC)", "Transfer QR code (EPC)"), 0, 0);
         }
-    } else if (d->due > 0 && d->method == PAY_ONSITE) {
-        buf_printf(b, "<p>%s</p>",
-                   TR(req, "À régler au retrait : espèces, chèque ou carte.",
-                      "To pay at the pickup: cash, cheque or card."));
-    } else if (d->due > 0 && d->method == PAY_SEPA_DEBIT) {
-        buf_printf(b, "<p>%s</p>",
-                   p->has_mandate
-                       ? TR(req,
-                            "Prélevé sur votre compte, selon votre mandat SEPA, après la "
-                            "livraison.",
-                            "Debited from your account under your SEPA mandate, after "
-                            "delivery.")
-                       : TR(req,
-                            "Votre mandat de prélèvement n’est pas enregistré : "
-                            "contactez le groupement.",
-                            "Your direct debit mandate is not on file: contact the "
-                            "hub."));
+    } else if (pay_instr_how(p, req->lang)) {
+        buf_puts(b, "<p>");
+        buf_html(b, pay_instr_how(p, req->lang));
+        buf_puts(b, "</p>");
     }
     if (d->method == PAY_BALANCE || p->money.balance) {
         buf_printf(b, "<p>%s ", TR(req, "Votre solde prépayé :", "Your prepaid balance:"));

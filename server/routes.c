@@ -76,6 +76,7 @@ const http_route http_routes[] = {
     {"GET", "/desk/cycles/{id}/subscriptions", p_desk_cycle_subscriptions, ROLE_COORDINATOR,
      ROUTE_HTML},
     {"GET", "/desk/contracts", p_desk_contracts, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/contracts", p_desk_contract_create, ROLE_COORDINATOR, ROUTE_HTML},
     {"GET", "/desk/producers", p_desk_producers, ROLE_COORDINATOR, ROUTE_HTML},
     {"GET", "/desk/producers/new", p_desk_producer_new, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/producers", p_desk_producer_create, ROLE_COORDINATOR, ROUTE_HTML},

@@ -8,6 +8,7 @@
 #include "../core/util.h"
 #include "http_input.h"
 #include "hub_select.h"
+#include "session_cache.h"
 
 #include <string.h>
 #include <time.h>
@@ -47,10 +48,16 @@ int session_load(http_req *req)
     if (!token_shape_ok(token))
         return DB_OK;
     account_session s;
+    if (session_cache_get(token, req->mem, &s)) { /* server/session_cache.h */
+        attach(req, &s.user, s.id, s.csrf);
+        return DB_OK;
+    }
+    uint64_t epoch = session_cache_epoch();
     bool found;
     db_status st = account_session_find(req->db, req->mem, token, &s, &found);
     if (st != DB_OK || !found)
         return st;
+    session_cache_put(token, epoch, &s);
     attach(req, &s.user, s.id, s.csrf);
     return DB_OK;
 }

@@ -146,4 +146,67 @@ describe('my subscriptions, JavaScript off', () => {
     assert.match(await page.locator('main').innerText(), /déjà inscrit/);
     await ctx.close();
   });
+
+  it('defines a contract on the desk, JavaScript off, with the API’s refusals', { timeout: 240000 }, async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
+    const page = await loggedIn(ctx, 'coord@example.org', 'coordinator pass');
+    const count = () => db.one('SELECT count(*) FROM contracts');
+    const before = count();
+    const fill = async (over = {}) => {
+      await page.goto(`${srv.base}/desk/contracts`);
+      const v = { name: 'AMAP poireaux', opens: '2031-01-05', closes: '2031-02-20', deliveries: '2031-03-06\n2031-03-13\n2031-03-20',
+        sku: 'POI', label: 'Botte de poireaux', price: '4.20', min: '2', plans: '1, 3', ...over };
+      await page.getByLabel('Producteur').selectOption(FTC);
+      await page.getByLabel('Nom du contrat').fill(v.name);
+      await page.getByLabel('Inscriptions à partir du').fill(v.opens);
+      await page.getByLabel('Inscriptions jusqu’au (inclus)').fill(v.closes);
+      await page.getByLabel(/Dates de livraison/).fill(v.deliveries);
+      const first = page.locator('fieldset', { hasText: 'Panier 1' });
+      await first.getByLabel('Référence du produit (SKU)').fill(v.sku);
+      await first.getByLabel('Nom du panier').fill(v.label);
+      await first.getByLabel(/Prix HT par livraison/).fill(v.price);
+      await page.getByLabel(/Engagement minimum/).fill(v.min);
+      await page.getByLabel('Livraison manquée').selectOption('carry_over');
+      await page.getByLabel(/Échéanciers proposés/).fill(v.plans);
+      await page.getByLabel('prélèvement SEPA').check();
+      const [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Créer le contrat' }).click()]);
+      return res;
+    };
+    // refused as the API refuses them, naming the field; nothing written
+    const cases = [
+      [{ deliveries: '2031-02-30' }, 422, /deliveries\[0\]/],
+      [{ closes: '2031-01-01' }, 422, /La fenêtre d’inscription doit finir après son ouverture/],
+      [{ sku: 'NOPE' }, 422, /n’est pas un produit actif de ce producteur/],
+      [{ price: '4,2x' }, 422, /Le prix HT s’écrit/],
+      [{ plans: '1, 99' }, 422, /de 1 à 52 versements/],
+      [{ min: '4' }, 422, /L’engagement minimum va de 1 livraison à toutes/],
+      // the vegetable basket (CAR) of the winter contract is delivered in 40 days
+      [{ sku: 'CAR', min: '1', deliveries: db.one("SELECT to_char(current_date + 40, 'YYYY-MM-DD')") }, 409, /Un autre contrat livre déjà ce panier/],
+    ];
+    for (const [over, status, re] of cases) {
+      const res = await fill(over);
+      assert.equal(res.status(), status, JSON.stringify(over));
+      assert.match(await page.locator('main').innerText(), re, JSON.stringify(over));
+      assert.equal(count(), before, `nothing written: ${JSON.stringify(over)}`);
+    }
+    // and the same contract through the API is refused the same way
+    const api = new Client(srv.base);
+    await api.login('coord@example.org', 'coordinator pass');
+    const r = await api.post('/api/v1/contracts', { producer: FTC, name: 'AMAP poireaux', window_opens: '2031-01-05', window_closes: '2031-02-20',
+      deliveries: ['2031-02-30'], baskets: [{ sku: 'POI', label: 'Botte', price: '4.20' }] });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.error.field, 'deliveries[0]');
+
+    const res = await fill();
+    assert.equal(res.status(), 200);
+    assert.match(page.url(), /\/desk\/contracts\?created=1$/);
+    assert.match(await page.locator('main').innerText(), /Contrat créé/);
+    assert.deepEqual(db.sql(`SELECT k.name, k.window_opens, k.window_closes, k.min_deliveries, k.missed_rule, k.instalment_plans, k.payment_methods,
+        b.sku, b.label, b.price_excl_vat_e4, (SELECT string_agg(delivery_date::text, ' ' ORDER BY delivery_date) FROM contract_deliveries d WHERE d.contract_id = k.id)
+      FROM contracts k JOIN contract_baskets b ON b.contract_id = k.id WHERE k.name = 'AMAP poireaux'`),
+    [['AMAP poireaux', '2031-01-05', '2031-02-20', '2', 'carry_over', '{1,3}', '{cheque,sepa_debit}', 'POI', 'Botte de poireaux', '42000',
+      '2031-03-06 2031-03-13 2031-03-20']]);
+    assert.match(await page.locator('main').innerText(), /AMAP poireaux/);
+    await ctx.close();
+  });
 });

@@ -4,7 +4,8 @@
 // changed and cancelled, "the shop is open" and "closes soon" with a one-click
 // unsubscribe (RFC 8058), each producer's summary with the collection sheet, the
 // invoices with their Factur-X, a payment reminder, a coordinator's message, what
-// changed at weigh-in; a producer's invitation (desk and API); a permanent refusal
+// changed at weigh-in; the payment instructions of a transfer (IBAN, reference, amount,
+// the EPC QR code attached and decoded); a producer's invitation (desk and API); a permanent refusal
 // (5xx) shown on the desk and sent again; bad input refused with nothing sent.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,8 @@ import {
 } from '../lib/harness.mjs';
 import { startPostfix, postfixUnavailable } from '../lib/postfix.mjs';
 import { writeConf } from '../lib/scale.mjs';
+import { makeIban, grouped, rf } from '../lib/payments.mjs';
+import { spawnSync } from 'node:child_process';
 
 const PASSWORD = 'correct horse battery';
 const FTC = 'ferme-trois-chenes';
@@ -310,23 +313,23 @@ describe('messages through a real MTA', { skip: unavailable || false }, () => {
     assert.equal(r.status, 422);
     assert.equal(db.one('SELECT count(*) FROM mail_events'), before, 'nothing queued');
     const c = srv.client();
-    addUser(db, { email: 'ines@example.org', role: 'consumer', name: 'Inès' });
-    await c.login('ines@example.org', PASSWORD);
+    addUser(db, { email: 'irene@example.org', role: 'consumer', name: 'Irène' });
+    await c.login('irene@example.org', PASSWORD);
     r = await c.put(`/api/v1/cycles/${cycle}/order`, { pickup_point: PICKUP, lines: [{ producer: FTC, sku: 'CAR', quantity: '1' }] });
     assert.equal(r.status, 200, r.text);
     r = await coord.post('/api/v1/messages', { cycle, pickup_point: PICKUP, subject: 'Livraison décalée à 18 h', text: 'Bonjour,\n\nLa livraison arrive à 18 h.' });
     assert.equal(r.status, 202, r.text);
-    const m = await waitOne('ines@example.org', /Livraison décalée à 18 h/);
+    const m = await waitOne('irene@example.org', /Livraison décalée à 18 h/);
     assert.match(m.text, /La livraison arrive à 18 h\./);
   });
 
   it('tells a customer what changed at weigh-in', async () => {
-    const customer = db.one(`SELECT customer_id FROM users WHERE email = 'ines@example.org'`);
+    const customer = db.one(`SELECT customer_id FROM users WHERE email = 'irene@example.org'`);
     // the event as core/outbox_events.c writes it (outbox_weighin_changes)
     db.sql(`INSERT INTO mail_events (hub_id, kind, payload) SELECT id, 'weighin_changes',
       '{"cycle": ${cycle}, "customer": ${customer}, "changes": [{"name": "Carottes", "unit": "kg", "ordered_milli": 1000, "delivered_milli": 1180}, {"name": "Pommes", "unit": "kg", "ordered_milli": 2000, "delivered_milli": 0}]}'
       FROM hubs`);
-    const m = await waitOne('ines@example.org', /Votre commande à la pesée/);
+    const m = await waitOne('irene@example.org', /Votre commande à la pesée/);
     assert.match(m.text, /Carottes : commandé 1 kg, livré 1,18 kg/);
     assert.match(m.text, /Pommes : commandé 2 kg, livré rien \(manquant\)/);
   });
@@ -429,6 +432,56 @@ describe('messages through a real MTA', { skip: unavailable || false }, () => {
     assert.notEqual(db.one(`SELECT state FROM outbox WHERE id = ${row[0]}`), 'failed');
     const again = await coord.post(`/api/v1/outbox/${row[0]}/retry`);
     assert.ok([200, 409].includes(again.status));
+  });
+
+  it('puts the payment instructions of a transfer in the confirmation: IBAN, reference, amount and the EPC QR code', async (t) => {
+    const iban = makeIban('FR', '30006000011234567890189');
+    let r = await coord.patch('/api/v1/hub/settings', { payment_methods: ['transfer', 'onsite'], bank_iban: iban, bank_bic: 'AGRIFRPP882' });
+    assert.equal(r.status, 200, r.text);
+    const week = openCycle(db); // the methods are the cycle's, frozen when it opens
+    const c = srv.client();
+    addUser(db, { email: 'pay-transfer@example.org', role: 'consumer', name: 'Inès Virement' });
+    await c.login('pay-transfer@example.org', PASSWORD);
+    r = await c.put(`/api/v1/cycles/${week}/order`, {
+      pickup_point: PICKUP, payment_method: 'transfer', lines: [{ producer: FTC, sku: 'POM', quantity: '3' }],
+    });
+    assert.equal(r.status, 200, r.text);
+    const order = Number(db.one(`SELECT id FROM orders WHERE cycle_id = ${week}`));
+    const total = r.json.order.total_incl_vat_cents;
+    const sum = `${(total / 100).toFixed(2).replace('.', ',')}\u00a0€`;
+    const hub = db.one('SELECT name FROM hubs');
+    const m = await waitOne('pay-transfer@example.org', /Commande confirmée/);
+    for (const want of ['Moyen de paiement : Virement bancaire.', `À l’ordre de : ${hub}`, `IBAN : ${grouped(iban)}`,
+      'BIC : AGRIFRPP882', `Référence (à recopier) : ${grouped(rf(1, order))}`, `Montant : ${sum}`]) {
+      assert.ok(m.text.includes(want), `"${want}" in:\n${m.text}`);
+      assert.ok(m.html.includes(want), `"${want}" in the HTML part`);
+    }
+    assert.doesNotMatch(m.html, /<img|src=/i, 'the HTML part loads nothing');
+    assert.equal(m.attachments.length, 1, 'the QR code attached');
+    assert.equal(m.attachments[0].type, 'image/png');
+    if (spawnSync('zbarimg', ['--version']).error) { t.skip('zbarimg missing (zbar-tools)'); return; }
+    const png = path.join(dir, 'transfer-qr.png');
+    writeFileSync(png, m.attachments[0].data);
+    // -Sbinary: the bytes as encoded (UTF-8, the payload's character set "1"), not a guessed charset
+    const z = spawnSync('zbarimg', ['--raw', '-q', '-Sbinary', png], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(z.status, 0, z.stderr);
+    const lines = z.stdout.split('\n'); // binary: the payload as it is, without a newline of zbarimg's
+    assert.deepEqual(lines, ['BCD', '002', '1', 'SCT', 'AGRIFRPP882', hub, iban, `EUR${(total / 100).toFixed(2)}`, '', rf(1, order), ''],
+      'beneficiary, IBAN, amount, purpose (none), reference, no unstructured remittance');
+
+    // at the pickup: the order page's sentence, no bank details, nothing attached
+    const d = srv.client();
+    addUser(db, { email: 'pay-onsite@example.org', role: 'consumer', name: 'Julien' });
+    await d.login('pay-onsite@example.org', PASSWORD);
+    r = await d.put(`/api/v1/cycles/${week}/order`, {
+      pickup_point: PICKUP, payment_method: 'onsite', lines: [{ producer: FTC, sku: 'POM', quantity: '1' }],
+    });
+    assert.equal(r.status, 200, r.text);
+    const n = await waitOne('pay-onsite@example.org', /Order confirmed|Commande confirmée/);
+    assert.ok(/Payment method: At the pickup|Moyen de paiement : Sur place/.test(n.text), n.text);
+    assert.ok(/To pay at the pickup: cash, cheque or card\.|À régler au retrait : espèces, chèque ou carte\./.test(n.text), n.text);
+    assert.ok(!n.text.includes('IBAN'), 'no bank details for a payment at the pickup');
+    assert.equal(n.attachments.length, 0);
   });
 
   it('shows what waits with km0 mail queue', () => {

@@ -257,6 +257,13 @@ export const ROUTES = {
   'GET /desk/cycles/{id}/invoices/issue': { expect: html({ coord: 409, coordB: 404 }, 403) },
   'GET /desk/cycles/{id}/subscriptions': { expect: html({ coord: 200, coordB: 404 }, 403) },
   'GET /desk/contracts': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  // a contract with no delivery: refused for the coordinators, forbidden for the rest
+  'POST /desk/contracts': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: () => ({ form: { producer: X, name: 'Evil', window_opens: '2030-01-01', window_closes: '2030-01-02',
+      deliveries: '', 'baskets[0].sku': 'CAR', 'baskets[0].label': 'P', 'baskets[0].price': '5',
+      min_deliveries: '1', missed_rule: 'hub', instalment_plans: '1', 'payment_methods.cheque': '1' } }),
+  },
   'GET /producer/contracts': { expect: html({ pX: 200, pY: 200 }, 403) },
   'GET /desk/producers': { expect: html({ coord: 200, coordB: 200 }, 403) },
   'GET /desk/producers/new': { expect: html({ coord: 200, coordB: 200 }, 403) },
