@@ -74,7 +74,8 @@ DB_STMT(lock_cycle, "SELECT state, closes_at > now() AS closes_later FROM cycles
     " seller_mode = s.seller_mode, payment_days = s.payment_days,"                                 \
     " resale_vat_rate_bp = s.resale_vat_rate_bp, max_order_cents = s.max_order_cents,"             \
     " max_line_milli = s.max_line_milli, max_offer_share_pct = s.max_offer_share_pct,"             \
-    " shortage_rule = s.shortage_rule"                                                             \
+    " shortage_rule = s.shortage_rule, order_fee_cents = s.order_fee_cents,"                       \
+    " order_fee_vat_bp = s.order_fee_vat_bp"                                                       \
     " FROM hub_settings s WHERE s.hub_id = c.hub_id AND c.id = $1"
 DB_STMT(mark_open,
         "UPDATE cycles c SET state = 'open', opens_at = least(opens_at, now())," TAKE_SETTINGS);
@@ -147,7 +148,8 @@ DB_STMT(pickups_of,
     "SELECT c.id, c.name, c.state,"                                                                \
     " to_char(c.opens_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS opens_at,"                        \
     " to_char(c.closes_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS closes_at,"                      \
-    " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date FROM cycles c"
+    " to_char(c.delivery_date, 'YYYY-MM-DD') AS delivery_date,"                                    \
+    " c.order_fee_cents, c.order_fee_vat_bp FROM cycles c"
 DB_STMT(head_of, HEAD_COLUMNS " WHERE c.hub_id = $1 AND c.id = $2");
 /* The cycle whose window is open now; a draft there is one whose opening is due. */
 DB_STMT(head_current, HEAD_COLUMNS " WHERE c.hub_id = $1 AND c.state IN ('open', 'draft')"

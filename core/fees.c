@@ -31,6 +31,12 @@ DB_STMT(add_mandate,
         "INSERT INTO billing_mandates (hub_id, producer_id, signed_on, scope, accepted_by)"
         " SELECT $1, p.id, $3::date, $4, $5 FROM producers p WHERE p.hub_id = $1 AND p.slug = $2"
         " ON CONFLICT (hub_id, producer_id, signed_on) DO NOTHING RETURNING id");
+DB_STMT(order_fee_row,
+        "SELECT order_fee_cents, order_fee_vat_bp FROM hub_settings WHERE hub_id = $1");
+DB_STMT(lock_order_fee, "SELECT order_fee_cents, order_fee_vat_bp FROM hub_settings"
+                        " WHERE hub_id = $1 FOR UPDATE");
+DB_STMT(write_order_fee, "UPDATE hub_settings SET order_fee_cents = $2::bigint,"
+                         " order_fee_vat_bp = $3::int, updated_at = now() WHERE hub_id = $1");
 DB_STMT(producer_exists, "SELECT 1 FROM producers WHERE hub_id = $1 AND slug = $2");
 /* clang-format on */
 
@@ -166,4 +172,92 @@ int fees_mandate_add(db_conn *c, arena *a, int64_t hub, const char *slug, const 
                       "Un mandat de facturation de ce producteur porte déjà cette date.",
                       "A billing mandate of this producer already has this date.");
     return 0;
+}
+
+/* ---- the fixed fee per order ------------------------------------------------------------ */
+
+db_status fees_order_get(db_conn *c, arena *a, int64_t hub, order_fee *out)
+{
+    PGresult *r;
+    db_status st = db_run_a(c, a, &order_fee_row, &r, DB_P(db_i64(a, hub)));
+    if (st != DB_OK)
+        return st;
+    *out = (order_fee){0, 2000};
+    if (PQntuples(r))
+        *out = (order_fee){db_int(r, 0, "order_fee_cents"), (int)db_int(r, 0, "order_fee_vat_bp")};
+    return DB_OK;
+}
+
+static bool order_fee_rate_ok(int64_t bp)
+{
+    return bp == 0 || bp == 210 || bp == 550 || bp == 1000 || bp == 2000;
+}
+
+int fees_order_parse(const char *amount, const char *vat_rate, order_fee *out, refusal *why)
+{
+    int64_t v;
+    if (amount && parse_decimal(amount, 2, 0, ORDER_FEE_MAX_CENTS, &v) != PARSE_OK)
+        return refuse(why, 422, "invalid_field", "order_fee",
+                      "Les frais par commande sont un montant hors TVA de 0 à 1 000 €, deux "
+                      "décimales au plus (par exemple 1,50).",
+                      "The fee per order is an amount excl. VAT from 0 to 1,000 €, two decimals "
+                      "at most (e.g. 1.50).");
+    if (amount)
+        out->cents = v;
+    if (vat_rate && (parse_decimal(vat_rate, 2, 0, 10000, &v) != PARSE_OK || !order_fee_rate_ok(v)))
+        return refuse(why, 422, "invalid_field", "order_fee_vat_rate",
+                      "Le taux de TVA des frais par commande est 0, 2,1, 5,5, 10 ou 20 %.",
+                      "The VAT rate of the fee per order is 0, 2.1, 5.5, 10 or 20 %.");
+    if (vat_rate)
+        out->vat_bp = (int)v;
+    return 0;
+}
+
+typedef struct order_fee_ctx {
+    arena *a;
+    int64_t hub, user;
+    order_fee f;
+    const char *via;
+} order_fee_ctx;
+
+static int order_fee_tx(db_conn *c, void *p)
+{
+    order_fee_ctx *x = p;
+    PGresult *r;
+    const char *h = db_i64(x->a, x->hub);
+    int st = db_run_a(c, x->a, &lock_order_fee, &r, DB_P(h));
+    if (st != DB_OK)
+        return st;
+    if (!PQntuples(r))
+        return 0;
+    int64_t old_cents = db_int(r, 0, "order_fee_cents");
+    int old_bp = (int)db_int(r, 0, "order_fee_vat_bp");
+    if (old_cents == x->f.cents && old_bp == x->f.vat_bp)
+        return 0;
+    if ((st = db_do(c, &write_order_fee,
+                    DB_P(h, db_i64(x->a, x->f.cents), db_i64(x->a, x->f.vat_bp)))) != DB_OK)
+        return st;
+    char o1[32], n1[32], o2[32], n2[32];
+    const char *names[2], *olds[2], *news[2];
+    size_t n = 0;
+    if (old_cents != x->f.cents) {
+        names[n] = "order_fee";
+        olds[n] = dec_format(o1, old_cents, 2, 0);
+        news[n++] = dec_format(n1, x->f.cents, 2, 0);
+    }
+    if (old_bp != x->f.vat_bp) {
+        names[n] = "order_fee_vat_rate";
+        olds[n] = dec_format(o2, old_bp, 2, 0);
+        news[n++] = dec_format(n2, x->f.vat_bp, 2, 0);
+    }
+    return hub_settings_record(c, x->a, x->hub, x->user, x->via, names, olds, news, n);
+}
+
+int fees_order_set(db_conn *c, arena *a, int64_t hub, const order_fee *f, int64_t user,
+                   const char *via, refusal *why)
+{
+    if (f->cents < 0 || f->cents > ORDER_FEE_MAX_CENTS || !order_fee_rate_ok(f->vat_bp))
+        return fees_order_parse("x", NULL, &(order_fee){0}, why);
+    order_fee_ctx x = {a, hub, user, *f, via};
+    return db_transaction(c, false, order_fee_tx, &x);
 }

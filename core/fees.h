@@ -40,6 +40,25 @@ int fees_set_hub(db_conn *c, arena *a, int64_t hub, int bp, int64_t user, const 
 int fees_set_producer(db_conn *c, arena *a, int64_t hub, const char *slug, int bp, const char *iban,
                       const char *bic, refusal *why);
 
+/* The hub's fixed fee per order, charged to the customer (schema/023): an amount excl.
+ * VAT in cents (0 = none, at most ORDER_FEE_MAX_CENTS) and its VAT rate in basis
+ * points (0, 210, 550, 1000 or 2000). Copied onto each cycle when it opens. */
+#define ORDER_FEE_MAX_CENTS 100000
+typedef struct order_fee {
+    int64_t cents;
+    int vat_bp;
+} order_fee;
+
+db_status fees_order_get(db_conn *c, arena *a, int64_t hub, order_fee *out);
+
+/* "1.50" (euros excl. VAT, two decimals at most) and "20" (percent) into *out; 422
+ * naming order_fee or order_fee_vat_rate. Either text may be NULL: left as it is. */
+int fees_order_parse(const char *amount, const char *vat_rate, order_fee *out, refusal *why);
+
+/* Set it, recording the change ("order_fee", "order_fee_vat_rate") like the others. */
+int fees_order_set(db_conn *c, arena *a, int64_t hub, const order_fee *f, int64_t user,
+                   const char *via, refusal *why);
+
 /* Record a billing mandate: signed_on YYYY-MM-DD, scope (1..300 characters),
  * accepted_by (who accepted it for the producer, 1..200). 404 producer_not_found,
  * 422 for a bad field, 409 duplicate_mandate (same producer and date). */

@@ -10,6 +10,7 @@
 #include "invoice_build.h"
 #include "buf.h"
 #include "money.h"
+#include "reform.h"
 #include "unit.h"
 #include "util.h"
 
@@ -188,6 +189,11 @@ void invoice_credit_note_lines(arena *a, const invoice *orig, const inv_line *li
     party_notes(a, out, notes, &k);
     out->notes = notes;
     out->nnotes = k;
+    /* 2026 reform: a credit note corrects the same operation, so it says the same
+     * nature (its BT-23); an invoice older than the notes says none, nor does this */
+    char nature = reform_nature(orig);
+    if (nature)
+        reform_sale_notes_nature(a, out, nature, NULL, NULL);
 }
 
 void invoice_credit_note(arena *a, const invoice *orig, const inv_terms *t, const char *reason,

@@ -58,19 +58,29 @@ DB_STMT(order_rows,
  * price per kg (or litre), the line's delivered amount; a line delivered as nothing
  * is left out. */
 DB_STMT(line_rows,
-        "SELECT l.order_id, l.id AS line_id, f.producer_id, p.name AS producer_name, f.sku, f.name,"
+        "SELECT * FROM (SELECT l.order_id, l.id AS line_id, f.id AS offer_id, f.producer_id,"
+        " p.name AS producer_name, f.sku, f.name,"
         " coalesce(f.measure, f.unit) AS unit, f.unit AS piece_unit, f.measure IS NOT NULL AS weighed,"
         " coalesce(l.delivered_milli, l.quantity_milli) AS pieces,"
         " CASE WHEN f.measure IS NULL THEN coalesce(l.delivered_milli, l.quantity_milli)"
         "      ELSE l.weighed_milli END AS quantity_milli,"
         " coalesce(f.measure_price_excl_vat_e4, l.unit_price_excl_vat_e4) AS unit_price_excl_vat_e4,"
-        " l.vat_rate_bp, coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS line_excl_vat_cents"
+        " l.vat_rate_bp, coalesce(l.delivered_net_cents, l.line_excl_vat_cents) AS line_excl_vat_cents,"
+        " false AS fee"
         " FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN offers f ON f.id = l.offer_id"
         " JOIN producers p ON p.id = f.producer_id"
         " WHERE o.hub_id = $1 AND o.cycle_id = $2"
         " AND coalesce(l.delivered_milli, l.quantity_milli) > 0"
-        " ORDER BY l.order_id, CASE WHEN $3::boolean THEN 0 ELSE f.producer_id END,"
-        " p.name COLLATE \"fr-x-icu\", f.name COLLATE \"fr-x-icu\", f.id");
+        /* the hub's fee per order (schema/023): one line, the hub's, for an order that
+         * holds something */
+        " UNION ALL SELECT o.id, 0, 0, 0, '', 'FRAIS', 'Frais par commande', 'piece', 'piece', false,"
+        " 1000, 1000, c.order_fee_cents * 100, c.order_fee_vat_bp, c.order_fee_cents, true"
+        " FROM orders o JOIN cycles c ON c.id = o.cycle_id"
+        " WHERE o.hub_id = $1 AND o.cycle_id = $2 AND c.order_fee_cents > 0"
+        " AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id"
+        "   AND coalesce(l.delivered_milli, l.quantity_milli) > 0)) x"
+        " ORDER BY order_id, CASE WHEN $3::boolean THEN 0 ELSE producer_id END, fee,"
+        " producer_name COLLATE \"fr-x-icu\", name COLLATE \"fr-x-icu\", offer_id");
 DB_STMT(mark_invoiced, "UPDATE cycles SET state = 'invoiced' WHERE id = $1");
 /* clang-format on */
 
@@ -292,14 +302,16 @@ static void build(issue_ctx *x, const PGresult *r, group *g, const inv_today *d)
                      .order_ref = arena_printf(x->a, "%lld", (long long)g->buyer->id),
                      .seller = g->seller->p,
                      .buyer = g->buyer->p,
-                     .has_intermediary = !x->hub_sells,
+                     .has_intermediary = g->seller != &x->hub_party,
                      .intermediary = x->hub_party.p,
                      .delivery_place = g->buyer->place,
                      .delivery_place_address = g->buyer->place_address};
     inv->lines = arena_alloc(x->a, n * sizeof *inv->lines);
     inv->nlines = n;
+    size_t fees = 0;
     for (size_t i = 0; i < n; i++) {
         int row = (int)(g->from + i);
+        fees += db_bool(r, row, "fee");
         /* a weighed line is invoiced by weight; its pieces go in the description */
         const char *name = db_val(r, row, "name");
         if (db_bool(r, row, "weighed"))
@@ -322,8 +334,11 @@ static void build(issue_ctx *x, const PGresult *r, group *g, const inv_today *d)
     invoice_complete(x->a, inv, &t);
     /* 2026 reform: the nature of the operation, and the producer's billing mandate
      * when the hub invoices in its name */
-    const char *mandate = x->hub_sells ? "" : g->seller->mandate_on;
-    reform_sale_notes(x->a, inv, mandate && *mandate ? x->hub_party.p.name : NULL, mandate);
+    const char *mandate = g->seller == &x->hub_party ? "" : g->seller->mandate_on;
+    /* the fee per order is a service the hub renders: the nature says so */
+    char nature = fees == 0 ? 'B' : fees == n ? 'S' : 'M';
+    reform_sale_notes_nature(x->a, inv, nature, mandate && *mandate ? x->hub_party.p.name : NULL,
+                             mandate);
 }
 
 /* The order's invoices must add up to what the buyer was shown: the same lines
@@ -372,8 +387,10 @@ static int build_all(issue_ctx *x, const PGresult *r, const inv_today *d)
                 j++;
             group *g = &x->groups[x->ngroups++];
             *g = (group){.from = i, .to = j};
-            g->seller =
-                x->hub_sells ? &x->hub_party : find_party(x->producers, x->nproducers, producer);
+            /* producer 0: the hub's fee per order, on an invoice of the hub's own */
+            g->seller = x->hub_sells || producer == 0
+                            ? &x->hub_party
+                            : find_party(x->producers, x->nproducers, producer);
             g->buyer = find_party(x->orders, x->norders, order);
             if (!g->seller || !g->buyer)
                 return DB_ERROR; /* the queries disagree: cannot happen in one snapshot */

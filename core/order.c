@@ -109,6 +109,7 @@ DB_STMT(
     "       to_char(o.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS updated_at,"
     "       (c.state = 'open' AND now() < c.closes_at) AS editable, c.state,"
     "       o.payment_method, coalesce(o.entered_by, 0) AS entered_by,"
+    "       c.order_fee_cents, c.order_fee_vat_bp,"
     "       coalesce(to_char(o.entered_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '') AS entered_at,"
     "       (SELECT sum(CASE WHEN i.type_code = 381 THEN -i.total_incl_vat_cents"
     "                   ELSE i.total_incl_vat_cents END) FROM invoices i"
@@ -151,10 +152,11 @@ int64_t order_seller(seller_mode m, int64_t producer_id)
  * (seller by seller, as the cycle's seller mode says): as ordered, and as delivered. */
 static void finish(order *o)
 {
-    money_line *ml = xcalloc(o->nlines ? o->nlines : 1, sizeof *ml);
-    money_line *dl = xcalloc(o->nlines ? o->nlines : 1, sizeof *dl);
+    money_line *ml = xcalloc(o->nlines + 1, sizeof *ml);
+    money_line *dl = xcalloc(o->nlines + 1, sizeof *dl);
     o->weight_g = 0;
     o->changed = o->estimate = false;
+    o->fee_ordered = o->fee_delivered = false;
     for (size_t i = 0; i < o->nlines; i++) {
         const order_line *l = &o->lines[i];
         int64_t seller = order_seller(o->seller, l->producer_id);
@@ -163,9 +165,19 @@ static void finish(order *o)
         o->weight_g += l->weight_g;
         o->changed = o->changed || l->delivered != l->quantity || l->delivered_net != l->net;
         o->estimate = o->estimate || (l->measure && l->delivered > 0 && l->weight < 0);
+        o->fee_ordered = o->fee_ordered || l->quantity > 0;
+        o->fee_delivered = o->fee_delivered || l->delivered > 0;
     }
-    money_totals_compute(ml, o->nlines, &o->totals);
-    money_totals_compute(dl, o->nlines, &o->delivered_totals);
+    /* the hub's fee per order (schema/023): the hub's, in its VAT group of that rate,
+     * for an order that holds something */
+    o->fee_ordered = o->fee_ordered && o->fee_net > 0;
+    o->fee_delivered = o->fee_delivered && o->fee_net > 0;
+    if (o->fee_ordered)
+        ml[o->nlines] = (money_line){0, o->fee_rate, o->fee_net};
+    if (o->fee_delivered)
+        dl[o->nlines] = (money_line){0, o->fee_rate, o->fee_net};
+    money_totals_compute(ml, o->nlines + o->fee_ordered, &o->totals);
+    money_totals_compute(dl, o->nlines + o->fee_delivered, &o->delivered_totals);
     free(ml);
     free(dl);
 }
@@ -598,6 +610,8 @@ int order_get(db_conn *c, arena *a, int64_t hub, int64_t cycle, int64_t customer
     out->editable = db_bool(r, 0, "editable");
     out->payment_method = db_val(r, 0, "payment_method");
     out->entered_by = db_int(r, 0, "entered_by");
+    out->fee_net = db_int(r, 0, "order_fee_cents");
+    out->fee_rate = (vat_bp_t)db_int(r, 0, "order_fee_vat_bp");
     out->entered_at = db_val(r, 0, "entered_at");
     out->nlines = db_null(r, 0, "offer_id") ? 0 : (size_t)PQntuples(r);
     out->lines = arena_alloc(a, (out->nlines + 1) * sizeof *out->lines);

@@ -74,10 +74,16 @@ typedef struct order {
     /* what the order comes to as delivered (core/delivery.h), seller by seller as the
      * invoices compute it; the same as totals until something changes */
     money_totals delivered_totals;
-    bool changed;           /* a line delivered otherwise than ordered */
-    bool estimate;          /* weighed units without their weight: the total is an estimate */
-    bool invoiced;          /* its invoices are issued: */
-    cents_t invoiced_incl;  /* their total incl. VAT, less the credit notes */
+    bool changed;          /* a line delivered otherwise than ordered */
+    bool estimate;         /* weighed units without their weight: the total is an estimate */
+    bool invoiced;         /* its invoices are issued: */
+    cents_t invoiced_incl; /* their total incl. VAT, less the credit notes */
+    /* the hub's fixed fee per order, as the cycle froze it (schema/023): excl. VAT and
+     * its rate; counted in totals (fee_ordered) and delivered_totals (fee_delivered)
+     * when the order holds something, as invoiced by the hub (seller 0) */
+    cents_t fee_net;
+    vat_bp_t fee_rate;
+    bool fee_ordered, fee_delivered;
     int64_t entered_by;     /* the coordinator who typed it last, 0 for the customer */
     const char *entered_at; /* when, ISO 8601; "" with entered_by 0 */
 } order;

@@ -31,7 +31,16 @@ void reform_commission_notes(arena *a, invoice *inv, const char *from, const cha
 
 void reform_sale_notes(arena *a, invoice *inv, const char *mandate_hub, const char *signed_on)
 {
-    const char *add[2] = {REFORM_NATURE_GOODS, NULL};
+    reform_sale_notes_nature(a, inv, 'B', mandate_hub, signed_on);
+}
+
+void reform_sale_notes_nature(arena *a, invoice *inv, char nature, const char *mandate_hub,
+                              const char *signed_on)
+{
+    const char *add[2] = {nature == 'S'   ? REFORM_NATURE_SERVICES
+                          : nature == 'M' ? REFORM_NATURE_BOTH
+                                          : REFORM_NATURE_GOODS,
+                          NULL};
     size_t n = 1;
     if (mandate_hub && signed_on && *signed_on)
         add[n++] = arena_printf(a,

@@ -31,6 +31,11 @@ void reform_commission_notes(arena *a, invoice *inv, const char *from, const cha
  * mandate_hub is not NULL (the hub's name, the mandate's ISO date signed_on). */
 void reform_sale_notes(arena *a, invoice *inv, const char *mandate_hub, const char *signed_on);
 
+/* Same, with the nature given: 'B' goods, 'S' services (the hub's fee per order on an
+ * invoice of its own), 'M' both (the fee on the hub's invoice of goods). */
+void reform_sale_notes_nature(arena *a, invoice *inv, char nature, const char *mandate_hub,
+                              const char *signed_on);
+
 /* From the notes: 'B', 'S', 'M', or 0 when the invoice predates the notes. */
 char reform_nature(const invoice *inv);
 /* BT-23 for the nature: "B1", "S1", "M1", or NULL. */

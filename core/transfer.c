@@ -196,3 +196,29 @@ int transfer_batch(db_conn *c, arena *a, int64_t hub, const char *from, const ch
     st = transfer_doc_load(c, a, hub, x.batch, out, &found);
     return st != DB_OK ? st : found ? 0 : DB_ERROR;
 }
+
+/* clang-format off */
+DB_STMT(batch_list,
+        "SELECT id, message_id, version::int AS version, to_char(execute_on, 'YYYY-MM-DD') AS execute_on,"
+        " to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM') AS created_at, transfers, total_cents"
+        " FROM transfer_batches WHERE hub_id = $1 ORDER BY id DESC LIMIT 100");
+/* clang-format on */
+
+db_status transfer_batches(db_conn *c, arena *a, int64_t hub, transfer_batch_info **out, size_t *n)
+{
+    PGresult *r;
+    db_status st = db_run_a(c, a, &batch_list, &r, DB_P(db_i64(a, hub)));
+    if (st != DB_OK)
+        return st;
+    *n = (size_t)PQntuples(r);
+    *out = arena_alloc(a, (*n ? *n : 1) * sizeof **out);
+    for (int i = 0; i < (int)*n; i++)
+        (*out)[i] = (transfer_batch_info){.id = db_int(r, i, "id"),
+                                          .message_id = db_val(r, i, "message_id"),
+                                          .execute_on = db_val(r, i, "execute_on"),
+                                          .created_at = db_val(r, i, "created_at"),
+                                          .version = (int)db_int(r, i, "version"),
+                                          .transfers = db_int(r, i, "transfers"),
+                                          .total = db_int(r, i, "total_cents")};
+    return DB_OK;
+}

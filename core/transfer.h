@@ -48,4 +48,16 @@ int transfer_batch(db_conn *c, arena *a, int64_t hub, const char *from, const ch
 db_status transfer_doc_load(db_conn *c, arena *a, int64_t hub, int64_t batch, transfer_doc *out,
                             bool *found);
 
+/* A batch as the desk lists it, newest first. */
+typedef struct transfer_batch_info {
+    int64_t id;
+    const char *message_id, *execute_on, *created_at;
+    int version;
+    int64_t transfers;
+    cents_t total;
+} transfer_batch_info;
+
+/* The hub's batches, newest first (at most 100). */
+db_status transfer_batches(db_conn *c, arena *a, int64_t hub, transfer_batch_info **out, size_t *n);
+
 #endif

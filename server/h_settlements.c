@@ -8,6 +8,7 @@
  */
 #include "../core/fec.h"
 #include "../core/fees.h"
+#include "../core/money.h"
 #include "../core/parse.h"
 #include "../core/settlement.h"
 #include "../core/transfer.h"
@@ -194,9 +195,18 @@ static void reply_fees(http_req *req)
         http_reply_db_error(req, st);
         return;
     }
+    order_fee of;
+    if ((st = fees_order_get(req->db, req->mem, req->hub_id, &of)) != DB_OK) {
+        http_reply_db_error(req, st);
+        return;
+    }
     char t[32];
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "fee_percent", dec_format(t, bp, 2, 0));
+    cJSON_AddStringToObject(root, "order_fee", dec_format(t, of.cents, 2, 2));
+    cJSON_AddStringToObject(root, "order_fee_vat_rate", dec_format(t, of.vat_bp, 2, 0));
+    cJSON_AddStringToObject(root, "order_fee_incl_vat",
+                            dec_format(t, of.cents + money_vat(of.cents, of.vat_bp), 2, 2));
     cJSON *list = cJSON_AddArrayToObject(root, "producers");
     for (size_t i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
@@ -227,18 +237,40 @@ void h_fees_get(http_req *req)
     reply_fees(req);
 }
 
-/* PATCH /api/v1/hub/fees — {"fee_percent": "12.5"} */
+/* PATCH /api/v1/hub/fees — {"fee_percent": "12.5", "order_fee": "1.50",
+ * "order_fee_vat_rate": "20"}, each optional (absent: unchanged); all checked before
+ * anything is written. */
 void h_fees_patch(http_req *req)
 {
     cJSON *body = http_json_body(req);
-    const char *pct;
-    int bp;
+    const char *pct, *amount, *rate;
+    int bp = -1;
     refusal why = {0};
-    if (!body || !json_str_or_reply(req, body, "fee_percent", 8, true, &pct))
+    if (!body || !json_str_or_reply(req, body, "fee_percent", 8, false, &pct) ||
+        !json_str_or_reply(req, body, "order_fee", 10, false, &amount) ||
+        !json_str_or_reply(req, body, "order_fee_vat_rate", 6, false, &rate))
         return;
-    int st = fees_parse_percent(pct, "fee_percent", req->mem, &bp, &why);
-    if (st == 0)
+    bool has_pct = cJSON_GetObjectItemCaseSensitive(body, "fee_percent") != NULL;
+    bool has_amount = cJSON_GetObjectItemCaseSensitive(body, "order_fee") != NULL;
+    bool has_rate = cJSON_GetObjectItemCaseSensitive(body, "order_fee_vat_rate") != NULL;
+    order_fee of;
+    int st = 0;
+    if (!has_pct && !has_amount && !has_rate)
+        st = refuse(&why, 422, "missing_field", "fee_percent",
+                    "Indiquez la commission, les frais par commande ou leur taux de TVA.",
+                    "Give the fee, the fee per order or its VAT rate.");
+    if (st == 0 && has_pct)
+        st = fees_parse_percent(pct, "fee_percent", req->mem, &bp, &why);
+    if (st == 0 && (has_amount || has_rate)) {
+        st = fees_order_get(req->db, req->mem, req->hub_id, &of);
+        if (st == 0)
+            st = fees_order_parse(has_amount ? amount : NULL, has_rate ? rate : NULL, &of, &why);
+    }
+    if (st == 0 && has_pct)
         st = fees_set_hub(req->db, req->mem, req->hub_id, bp, req->session->user_id, "api", &why);
+    if (st == 0 && (has_amount || has_rate))
+        st =
+            fees_order_set(req->db, req->mem, req->hub_id, &of, req->session->user_id, "api", &why);
     if (st != 0)
         http_reply_failure(req, st, &why);
     else

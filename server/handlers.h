@@ -269,6 +269,17 @@ void p_desk_mandate_add(http_req *req);
 void p_desk_mandate_revoke(http_req *req);
 void p_desk_sepa_batch(http_req *req);
 void p_desk_sepa_file(http_req *req);
+/* server/p_desk_fees.c: the hub's fees, producers' rates and bank accounts */
+void p_desk_fees(http_req *req);
+void p_desk_fees_save(http_req *req);
+void p_desk_producer_fees_save(http_req *req);
+/* server/p_desk_settle.c: settlements, transfers to producers, the FEC */
+void p_desk_settlements(http_req *req);
+void p_desk_settle(http_req *req);
+void p_desk_transfers(http_req *req);
+void p_desk_transfer_file(http_req *req);
+void p_desk_fec(http_req *req);
+void p_desk_fec_export(http_req *req);
 void p_desk_settings_pay(http_req *req);
 void p_desk_settings_pay_save(http_req *req);
 /* producer page: p_producer.c */

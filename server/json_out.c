@@ -209,6 +209,15 @@ cJSON *json_order_delivered(const order *o, const order_delivery *d)
     cJSON *lines = cJSON_AddArrayToObject(j, "lines");
     for (size_t i = 0; i < o->nlines; i++)
         cJSON_AddItemToArray(lines, json_line(&o->lines[i], d));
+    /* the hub's fee per order (schema/023), as the cycle froze it; charged: the order
+     * holds something (as delivered), so the totals count it */
+    cJSON *fee = cJSON_AddObjectToObject(j, "order_fee");
+    cJSON_AddNumberToObject(fee, "excl_vat_cents", (double)o->fee_net);
+    add_dec(fee, "vat_rate", o->fee_rate, 2, 0);
+    cJSON_AddNumberToObject(fee, "incl_vat_cents",
+                            (double)(o->fee_net + money_vat(o->fee_net, o->fee_rate)));
+    cJSON_AddBoolToObject(fee, "charged", o->fee_ordered);
+    cJSON_AddBoolToObject(fee, "charged_as_delivered", o->fee_delivered);
     add_totals(j, &o->totals);
     /* a weighed product not weighed yet: its amount, and the total, are estimates */
     cJSON_AddBoolToObject(j, "estimate", o->estimate);

@@ -97,6 +97,10 @@ static const struct {
      "Producer suspended: the lines already ordered stay and will be delivered."},
     {"registered", "Client inscrit.", "Customer registered."},
     {"order_saved", "Commande enregistrée.", "Order saved."},
+    {"settled", "Reversements enregistrés, avec leurs factures de commission.",
+     "Settlements recorded, with their fee invoices."},
+    {"batched_transfers", "Virements préparés : téléchargez leur fichier ci-dessous.",
+     "Transfers prepared: download their file below."},
 };
 
 void desk_notice(buf *b, http_req *req)
@@ -293,6 +297,10 @@ static void render_desk(http_req *req, int status, const form *typed, const refu
     buf_printf(&b, "<p><a href=\"/desk/customers\">%s</a></p>",
                TR(req, "Clients sans internet : inscrire, saisir une commande",
                   "Customers without internet: register, type an order"));
+    buf_printf(&b, "<p><a href=\"/desk/settlements\">%s</a> · <a href=\"/desk/fees\">%s</a></p>",
+               TR(req, "Reversements aux producteurs, virements, FEC",
+                  "Producers' settlements, transfers, FEC"),
+               TR(req, "Commissions et frais", "Fees"));
     buf_printf(&b, "<p><a href=\"/desk/contracts\">%s</a></p>",
                TR(req, "Contrats AMAP : inscrits, échéances, paniers par livraison",
                   "AMAP contracts: members, instalments, baskets per delivery"));

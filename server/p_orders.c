@@ -37,8 +37,31 @@ static money_shown *shown_lines(http_req *req, const order *o, bool delivered)
                                                      : l->quantity,
                              .unit_incl = by_weight ? l->measure_price_incl : l->unit_price_incl};
     }
-    money_shown_lines(s, o->nlines);
+    size_t n = o->nlines;
+    /* the hub's fee per order, last, on the hub's invoice (schema/023) */
+    if (delivered ? o->fee_delivered : o->fee_ordered)
+        s[n++] = (money_shown){.seller = 0,
+                               .rate = o->fee_rate,
+                               .net = o->fee_net,
+                               .quantity = 1000,
+                               .unit_incl = o->fee_net + money_vat(o->fee_net, o->fee_rate)};
+    money_shown_lines(s, n);
     return s;
+}
+
+/* The fee's line in the list: its amount incl. VAT and its rate. */
+static void fee_line(buf *b, http_req *req, const order *o, const money_shown *s, bool delivery)
+{
+    if (!(delivery ? o->fee_delivered : o->fee_ordered))
+        return;
+    const money_shown *f = &s[o->nlines];
+    buf_printf(b, "<li id=\"order-fee\"><b>%s</b><span class=\"amt\">",
+               TR(req, "Frais par commande", "Fee per order"));
+    fmt_money(b, req, f->incl);
+    buf_printf(b, "%s</span><small>%s ", f->incl != f->hand ? "*" : "",
+               TR(req, "perçus par le relais, TVA", "charged by the hub, VAT"));
+    fmt_rate(b, req, o->fee_rate);
+    buf_puts(b, " %</small></li>");
 }
 
 static void rounding_note(buf *b, http_req *req, const money_shown *s)
@@ -170,6 +193,7 @@ static void render_lines(buf *b, http_req *req, const order *o, const order_deli
             line_changes(b, req, l, d);
         buf_puts(b, "</li>");
     }
+    fee_line(b, req, o, delivery ? ds : s, delivery);
     buf_puts(b, "</ul>");
 }
 
@@ -194,7 +218,8 @@ static void render_totals(buf *b, http_req *req, const order *o, bool delivery)
 {
     money_shown *s = shown_lines(req, o, delivery);
     bool rounded = false;
-    for (size_t i = 0; i < o->nlines; i++)
+    size_t n = o->nlines + ((delivery ? o->fee_delivered : o->fee_ordered) ? 1 : 0);
+    for (size_t i = 0; i < n; i++)
         rounded = rounded || s[i].incl != s[i].hand;
     const money_totals *t = delivery ? &o->delivered_totals : &o->totals;
     const char *label = o->estimate ? TR(req, "Total TTC estimé", "Estimated total incl. VAT")

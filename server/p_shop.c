@@ -376,6 +376,15 @@ void shop_render(http_req *req, int status, shop_view *v)
     buf_printf(&b, "</b>. %s <b>", TR(req, "Livraison le", "Delivery on"));
     fmt_date(&b, req, v->delivery_date);
     buf_puts(&b, "</b>.</p>");
+    if (v->fee_net > 0) { /* the hub's fee per order, said before anything is ordered */
+        buf_printf(&b, "<p id=\"order-fee\">%s <b>",
+                   TR(req, "Frais par commande, ajoutés au total :",
+                      "Fee per order, added to the total:"));
+        fmt_money(&b, req, v->fee_net + money_vat(v->fee_net, v->fee_rate));
+        buf_printf(&b, "</b> %s ", TR(req, "TTC (TVA", "incl. VAT (VAT"));
+        fmt_rate(&b, req, v->fee_rate);
+        buf_puts(&b, " %).</p>");
+    }
     render_errors(&b, req, v);
     if (v->saved && !v->nerrors)
         buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
@@ -450,6 +459,8 @@ bool shop_view_load(http_req *req, shop_view *v, int64_t page)
         v->cycle_name = db_val(cyc, 0, "name");
         v->closes_at = db_val(cyc, 0, "closes_at");
         v->delivery_date = db_val(cyc, 0, "delivery_date");
+        v->fee_net = db_int(cyc, 0, "order_fee_cents");
+        v->fee_rate = (vat_bp_t)db_int(cyc, 0, "order_fee_vat_bp");
         st = shop_index_load(http_read_db(req), req->mem, v->cycle, &v->index);
     }
     if (st == DB_OK && v->cycle && v->search.active) {

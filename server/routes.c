@@ -163,6 +163,17 @@ const http_route http_routes[] = {
     {"POST", "/desk/payments/mandates/revoke", p_desk_mandate_revoke, ROLE_COORDINATOR, ROUTE_HTML},
     {"POST", "/desk/payments/sepa", p_desk_sepa_batch, ROLE_COORDINATOR, ROUTE_HTML},
     {"GET", "/desk/payments/sepa/{id}", p_desk_sepa_file, ROLE_COORDINATOR, ROUTE_HTML},
+    /* producers paid back, on the desk (p_desk_fees.c, p_desk_settle.c) */
+    {"GET", "/desk/fees", p_desk_fees, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/fees", p_desk_fees_save, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/fees/producers/{slug}", p_desk_producer_fees_save, ROLE_COORDINATOR,
+     ROUTE_HTML},
+    {"GET", "/desk/settlements", p_desk_settlements, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/settlements", p_desk_settle, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/transfers", p_desk_transfers, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/transfers/{id}", p_desk_transfer_file, ROLE_COORDINATOR, ROUTE_HTML},
+    {"GET", "/desk/fec", p_desk_fec, ROLE_COORDINATOR, ROUTE_HTML},
+    {"POST", "/desk/fec", p_desk_fec_export, ROLE_COORDINATOR, ROUTE_HTML},
 
     {"GET", "/healthz", h_healthz, ROLE_ANY, ROUTE_NO_HUB},
     {"GET", "/metrics", h_metrics, ROLE_ANY, ROUTE_NO_DB},

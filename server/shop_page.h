@@ -19,6 +19,8 @@ typedef struct shop_error {
 typedef struct shop_view {
     int64_t cycle; /* 0: no cycle is open */
     const char *cycle_name, *closes_at, *delivery_date;
+    cents_t fee_net; /* the hub's fee per order as the cycle froze it, excl. VAT; 0: none */
+    vat_bp_t fee_rate;
     shop_index index;
     int64_t page, npages;
     shop_offer *offers; /* this page's */

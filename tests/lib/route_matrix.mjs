@@ -432,6 +432,32 @@ export const ROUTES = {
     req: (role) => ({ form: { collect: String(role).startsWith('coord') ? 'not a date' : '2099-01-02', version: '02' } }),
   },
   'GET /desk/payments/sepa/{id}': { expect: html({ coord: 404, coordB: 404 }, 403) },
+  // producers paid back, on the desk: the coordinator sends a harmless bad value (422)
+  'GET /desk/fees': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/fees': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: { fee_percent: String(role).startsWith('coord') ? '100.5' : '90', order_fee: '50' } }),
+  },
+  'POST /desk/fees/producers/{slug}': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { fee_percent: '-1' } : { fee_percent: '0', iban: '' } }),
+  },
+  'GET /desk/settlements': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/settlements': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role, w) => ({ form: String(role).startsWith('coord') ? { month: '2026-13' } : { cycle: String(w.cycle) } }),
+  },
+  'POST /desk/transfers': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { version: '07' } : {} }),
+  },
+  'GET /desk/transfers/{id}': { expect: html({ coord: 404, coordB: 404 }, 403) },
+  'GET /desk/fec': { expect: html({ coord: 200, coordB: 200 }, 403) },
+  'POST /desk/fec': {
+    expect: html({ coord: 422, coordB: 422 }, 403),
+    req: (role) => ({ form: String(role).startsWith('coord') ? { from: '2026-02-30', to: '2026-03-01' }
+      : { from: '2000-01-01', to: '2099-12-31', close: '1' } }),
+  },
   'GET /api/v1/payments/outstanding': { expect: api({ coord: 200, coordB: 200 }, 403) },
   'POST /api/v1/payments': {
     expect: api({ coord: 422, coordB: 404 }, 403),
