@@ -82,7 +82,7 @@ describe('running a hub from the desk, from an empty database (JavaScript off)',
     const page = desk;
     for (const [i, f] of FARMS.entries()) {
       await page.goto(`${srv.base}/desk`);
-      await page.getByRole('link', { name: 'Producteurs' }).click();
+      await page.getByRole('link', { name: 'Producteurs', exact: true }).click();
       await page.getByRole('link', { name: 'Ajouter un producteur' }).click();
       await page.fill('#slug', f.slug);
       await page.fill('#name', f.name);
