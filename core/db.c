@@ -94,14 +94,11 @@ static db_status session_setup(db_conn *c)
 
 /* PostgreSQL's notices and warnings (and libpq's own, such as a message arriving
  * while idle) go to the log as structured lines instead of libpq's default stderr. */
-static void on_notice(void *arg, const PGresult *r)
+static void log_notice(const PGresult *r)
 {
-    db_conn *c = arg;
     const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
     const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-    if (sev && !strcmp(sev, "WARNING"))
-        c->warnings++;
     char q[512];
     log_quote(q, sizeof q, msg ? msg : PQresultErrorMessage(r));
     log_event(sev && (!strcmp(sev, "WARNING") || !strcmp(sev, "FATAL") || !strcmp(sev, "ERROR"))
@@ -109,6 +106,26 @@ static void on_notice(void *arg, const PGresult *r)
                   : LOG_INFO,
               "db.notice", "severity=%s sqlstate=%s message=%s", sev ? sev : "libpq",
               state ? state : "-", q);
+}
+
+static void on_notice(void *arg, const PGresult *r)
+{
+    db_conn *c = arg;
+    const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (sev && !strcmp(sev, "WARNING"))
+        c->warnings++;
+    log_notice(r);
+}
+
+static void on_notice_only(void *arg, const PGresult *r)
+{
+    (void)arg;
+    log_notice(r);
+}
+
+void db_log_notices(PGconn *pg)
+{
+    PQsetNoticeReceiver(pg, on_notice_only, NULL);
 }
 
 /* Which node a connection reached: with several in the URL, the one libpq chose. */

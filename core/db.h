@@ -61,6 +61,10 @@ typedef struct db_error {
 
 /* Open a connection (conninfo or URL); NULL with a message in err on failure. */
 db_conn *db_connect(const char *url, char *err, size_t errlen);
+/* For a connection opened outside db_connect (a LISTEN connection): PostgreSQL's notices
+ * and libpq's own (a FATAL arriving while idle) go to the log as structured lines, not
+ * to libpq's default stderr. */
+void db_log_notices(PGconn *pg);
 void db_close(db_conn *c);
 /* This thread's connection to g_config.database_url, (re)connected as needed;
  * NULL when the database cannot be reached right now. */

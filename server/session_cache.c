@@ -9,6 +9,7 @@
  */
 #include "session_cache.h"
 #include "../core/config.h"
+#include "../core/db.h"
 #include "../core/log.h"
 #include "../core/sha256.h"
 #include "../core/util.h"
@@ -134,6 +135,7 @@ static void listen_once(void)
         "keepalives_idle", "keepalives_interval", "keepalives_count", NULL};
     const char *vals[] = {g_config.database_url, timeout, "km0-sessions", "1", "5", "2", "2", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    db_log_notices(pg);
     if (PQstatus(pg) != CONNECTION_OK) {
         PQfinish(pg);
         return;
