@@ -87,7 +87,8 @@ FUZZ_LIB_SRC = core/arena.c core/buf.c core/country.c core/legal.c core/log.c co
                importers/catalog_dfc.c importers/catalog_parse.c importers/catalog_values.c \
                importers/catalog_weighed.c \
                importers/dfc_export.c importers/weigh_csv.c server/form.c \
-               core/bank_id.c importers/camt.c importers/bank_csv.c core/fec_format.c
+               core/bank_id.c importers/camt.c importers/bank_csv.c core/fec_format.c \
+               mail/smtp_wire.c
 FUZZ_OBJ = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIB_SRC))
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
