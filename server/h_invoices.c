@@ -305,35 +305,6 @@ static void get_archived(http_req *req, const char *number, inv_format f)
     render_async(req, invoice_work, invoice_finish, j);
 }
 
-/* A PDF in English labels: made now, not kept (the archive's is the one issued). */
-typedef struct english_job {
-    rpt_pdf_job pdf;
-    int rc;
-    char name[128];
-} english_job;
-
-static void free_english_job(void *p)
-{
-    rpt_pdf_job_free(&((english_job *)p)->pdf);
-}
-
-static void english_work(void *p, int64_t deadline_us, const atomic_bool *cancel)
-{
-    english_job *j = p;
-    j->rc = rpt_pdf_job_run(&j->pdf, deadline_us, cancel);
-}
-
-static void english_finish(http_req *req, void *p, bool busy)
-{
-    english_job *j = p;
-    if (busy || (j->rc != 0 && str_eq(j->pdf.err.code, "busy")))
-        http_reply_busy(req);
-    else if (j->rc != 0)
-        http_reply_error(req, j->pdf.err.status, j->pdf.err.code, j->pdf.err.message, NULL);
-    else
-        http_reply_document(req, 200, "application/pdf", j->pdf.pdf.data, j->pdf.pdf.len, j->name);
-}
-
 /* GET /api/v1/invoices/{number} */
 void h_invoice_get(http_req *req)
 {
@@ -375,15 +346,16 @@ void h_invoice_get(http_req *req)
     buf doc = BUF_INIT;
     rpt_error err;
     if (f == INV_PDF) {
-        english_job *j = arena_alloc(req->mem, sizeof *j);
-        memset(j, 0, sizeof *j);
-        rpt_invoice_file_name(j->name, number, f);
-        if (rpt_invoice_pdf_job(&s, "en", &j->pdf, &err) != 0) {
+        /* a PDF in English labels: made now, not kept (the archive's is the one issued) */
+        rpt_pdf_job pdf = {0};
+        char name[128];
+        rpt_invoice_file_name(name, number, f);
+        if (rpt_invoice_pdf_job(&s, "en", &pdf, &err) != 0) {
+            rpt_pdf_job_free(&pdf);
             http_reply_error(req, err.status, err.code, err.message, NULL);
             return;
         }
-        arena_defer(req->mem, free_english_job, j);
-        render_async(req, english_work, english_finish, j);
+        render_pdf_reply(req, &pdf, name);
         return;
     }
     if (rpt_invoice_render(rd, &s, f, req->lang, &doc, &err) != 0) {

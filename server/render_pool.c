@@ -15,6 +15,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -175,4 +176,45 @@ int render_pool_queued(void)
 int render_pool_suspended(void)
 {
     return atomic_load(&nsuspended);
+}
+
+/* ---- render_pdf_reply ------------------------------------------------------ */
+
+typedef struct pdf_reply_job {
+    rpt_pdf_job pdf;
+    int rc;
+    char name[128];
+} pdf_reply_job;
+
+static void pdf_reply_free(void *p)
+{
+    rpt_pdf_job_free(&((pdf_reply_job *)p)->pdf);
+}
+
+static void pdf_reply_work(void *p, int64_t deadline_us, const atomic_bool *cancel)
+{
+    pdf_reply_job *j = p;
+    j->rc = rpt_pdf_job_run(&j->pdf, deadline_us, cancel);
+}
+
+static void pdf_reply_finish(http_req *req, void *p, bool busy)
+{
+    pdf_reply_job *j = p;
+    if (busy || (j->rc != 0 && str_eq(j->pdf.err.code, "busy")))
+        http_reply_busy(req);
+    else if (j->rc != 0)
+        http_reply_error(req, j->pdf.err.status, j->pdf.err.code, j->pdf.err.message, NULL);
+    else
+        http_reply_document(req, 200, "application/pdf", j->pdf.pdf.data, j->pdf.pdf.len, j->name);
+}
+
+void render_pdf_reply(http_req *req, rpt_pdf_job *pdf, const char *name)
+{
+    pdf_reply_job *j = arena_alloc(req->mem, sizeof *j);
+    memset(j, 0, sizeof *j);
+    j->pdf = *pdf;
+    memset(pdf, 0, sizeof *pdf);
+    snprintf(j->name, sizeof j->name, "%s", name);
+    arena_defer(req->mem, pdf_reply_free, j);
+    render_async(req, pdf_reply_work, pdf_reply_finish, j);
 }

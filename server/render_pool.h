@@ -17,6 +17,7 @@
 #define KM0_RENDER_POOL_H
 
 #include "http.h"
+#include "../reports/report.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -32,6 +33,12 @@ typedef void (*render_finish_fn)(http_req *req, void *job, bool busy);
 /* Suspend req's connection and queue work; finish always runs once, later. job
  * belongs to the caller (allocate it from req->mem). */
 void render_async(http_req *req, render_work_fn work, render_finish_fn finish, void *job);
+
+/* The common case on top of render_async: a PDF prepared as pdf (its FO, and its
+ * attachment for PDF/A: rpt_*_pdf_job) is rendered by a renderer and sent as the
+ * download name, or answered 503 busy, or with the rendering's error. pdf's buffers
+ * move into a job of the request (freed with it); *pdf is left empty. */
+void render_pdf_reply(http_req *req, rpt_pdf_job *pdf, const char *name);
 
 /* 503 busy with Retry-After, in the request's language. */
 void http_reply_busy(http_req *req);
