@@ -63,15 +63,19 @@ DB_STMT(check_unbalanced,
         "SELECT entry_id, sum(amount_cents) AS total, count(*) AS n FROM ledger_lines"
         " WHERE hub_id = $1 GROUP BY entry_id HAVING sum(amount_cents) <> 0 OR count(*) < 2"
         " ORDER BY entry_id LIMIT 20");
-/* Each invoice with an amount has one entry, whose 411 line is its total. */
+/* Each invoice posted once, for its total: a customer's on 411 (invoice, credit note),
+ * a producer's commission invoice (schema/019) on 467, where the fee entry puts it. */
 DB_STMT(check_invoices,
-        "SELECT i.number, count(DISTINCT e.id) AS entries, coalesce(sum(l.amount_cents), 0) AS posted,"
+        "SELECT i.number, w.account, count(DISTINCT e.id) AS entries,"
+        " coalesce(sum(l.amount_cents), 0) AS posted,"
         " CASE WHEN i.type_code = 380 THEN i.total_incl_vat_cents"
         "      ELSE -i.total_incl_vat_cents END AS expected"
-        " FROM invoices i LEFT JOIN ledger_entries e ON e.invoice_id = i.id"
-        "   AND e.kind IN ('invoice', 'credit_note')"
-        " LEFT JOIN ledger_lines l ON l.entry_id = e.id AND l.account = '411'"
-        " WHERE i.hub_id = $1 AND i.total_incl_vat_cents <> 0 GROUP BY i.id"
+        " FROM invoices i CROSS JOIN LATERAL (SELECT CASE WHEN EXISTS (SELECT 1 FROM settlements s"
+        "   WHERE s.commission_invoice_id = i.id) THEN '467' ELSE '411' END AS account) w"
+        " LEFT JOIN ledger_entries e ON e.invoice_id = i.id"
+        "   AND e.kind IN ('invoice', 'credit_note', 'fee')"
+        " LEFT JOIN ledger_lines l ON l.entry_id = e.id AND l.account = w.account"
+        " WHERE i.hub_id = $1 AND i.total_incl_vat_cents <> 0 GROUP BY i.id, w.account"
         " HAVING count(DISTINCT e.id) <> 1 OR coalesce(sum(l.amount_cents), 0) <>"
         "   CASE WHEN i.type_code = 380 THEN i.total_incl_vat_cents ELSE -i.total_incl_vat_cents END"
         " ORDER BY i.number LIMIT 20");
@@ -100,6 +104,19 @@ DB_STMT(check_batches,
         "   OR (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger_entries e JOIN ledger_lines l"
         "     ON l.entry_id = e.id WHERE e.sepa_batch_id = sb.id AND l.account = '5113')"
         "     NOT BETWEEN 0 AND sb.total_cents) ORDER BY sb.id LIMIT 20");
+/* A producer's settlement against the invoices it covers: its sales and credit notes
+ * (incl. VAT) summed again from them (what it pays out follows: a CHECK ties due_cents
+ * to these and the fee). */
+DB_STMT(check_settlements,
+        "SELECT s.id, p.slug, s.sales_incl_cents, s.credits_incl_cents, x.sales, x.credits"
+        " FROM settlements s JOIN producers p ON p.id = s.producer_id"
+        " CROSS JOIN LATERAL (SELECT"
+        "   coalesce(sum(i.total_incl_vat_cents) FILTER (WHERE i.type_code = 380), 0) AS sales,"
+        "   coalesce(sum(i.total_incl_vat_cents) FILTER (WHERE i.type_code <> 380), 0) AS credits"
+        "   FROM settlement_invoices si JOIN invoices i ON i.id = si.invoice_id"
+        "   WHERE si.settlement_id = s.id) x"
+        " WHERE s.hub_id = $1 AND (x.sales <> s.sales_incl_cents OR x.credits <> s.credits_incl_cents)"
+        " ORDER BY s.id LIMIT 20");
 /* clang-format on */
 
 static const char *or_empty(const char *s)
@@ -231,9 +248,9 @@ db_status ledger_check(db_conn *c, arena *a, int64_t hub, ledger_check_result *o
     if ((st = db_run_a(c, a, &check_invoices, &r, DB_P(h))) != DB_OK)
         goto out;
     for (int i = 0; i < PQntuples(r); i++)
-        problem(out, &b, "invoice %s: %s entries posting %s cents to 411, %s expected",
+        problem(out, &b, "invoice %s: %s entries posting %s cents to %s, %s expected",
                 db_val(r, i, "number"), db_val(r, i, "entries"), db_val(r, i, "posted"),
-                db_val(r, i, "expected"));
+                db_val(r, i, "account"), db_val(r, i, "expected"));
     if ((st = db_run_a(c, a, &check_bank, &r, DB_P(h))) != DB_OK)
         goto out;
     for (int i = 0; i < PQntuples(r); i++)
@@ -246,6 +263,14 @@ db_status ledger_check(db_conn *c, arena *a, int64_t hub, ledger_check_result *o
         problem(out, &b, "direct debit batch %s of %s cents: debits %s, in collection %s",
                 db_val(r, i, "message_id"), db_val(r, i, "total_cents"), db_val(r, i, "debits"),
                 db_val(r, i, "pending"));
+    if ((st = db_run_a(c, a, &check_settlements, &r, DB_P(h))) != DB_OK)
+        goto out;
+    for (int i = 0; i < PQntuples(r); i++)
+        problem(out, &b,
+                "settlement %s (%s): sales %s and credit notes %s cents recorded, its invoices "
+                "add up to %s and %s",
+                db_val(r, i, "id"), db_val(r, i, "slug"), db_val(r, i, "sales_incl_cents"),
+                db_val(r, i, "credits_incl_cents"), db_val(r, i, "sales"), db_val(r, i, "credits"));
 out:
     *problems = arena_strdup(a, buf_str(&b));
     buf_free(&b);

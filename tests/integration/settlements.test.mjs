@@ -353,6 +353,22 @@ describe('fees, settlements, transfers and the FEC', { timeout: 600000 }, () => 
     refused(['fec', '--from', '2026-02-30', '--to', to, '-o', file], /date/);
   });
 
+  it('tells, with km0 payments check, a settlement that no longer adds up to its invoices', () => {
+    const clean = km0(['payments', 'check'], { db });
+    assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+    const id = db.one('SELECT min(id) FROM settlements');
+    // a sum changed behind km0's back (the CHECK on due_cents kept true)
+    db.sql(`UPDATE settlements SET sales_incl_cents = sales_incl_cents + 100, due_cents = due_cents + 100 WHERE id = ${id}`);
+    try {
+      const r = km0(['payments', 'check'], { db });
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, new RegExp(`settlement ${id} \\([a-z-]+\\): sales \\d+ and credit notes \\d+ cents recorded`));
+    } finally {
+      db.sql(`UPDATE settlements SET sales_incl_cents = sales_incl_cents - 100, due_cents = due_cents - 100 WHERE id = ${id}`);
+    }
+    assert.equal(km0(['payments', 'check'], { db }).status, 0);
+  });
+
   it('shows the producer its own settlements, statements and commission invoices, and no one else’s', async () => {
     const mine = db.sql(`SELECT s.id, s.due_cents, coalesce(i.number, '') FROM settlements s
       LEFT JOIN invoices i ON i.id = s.commission_invoice_id WHERE s.producer_id = ${producerId(FTC)} ORDER BY s.id`);
