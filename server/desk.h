@@ -16,6 +16,16 @@ void desk_notice(buf *b, http_req *req);
  * handler answers them with http_reply_failure, an error page with the reason. */
 void desk_done(http_req *req, const char *path, const char *code);
 
+/* Rebuilds a recorded SEPA batch's file from doc: 0 or -1 (reports/pain001.h,
+ * pain008.h). */
+typedef int (*desk_file_writer)(const void *doc, buf *out);
+/* The download of a recorded SEPA batch's file (desk_batch_file.c): st is what loading
+ * the batch returned (a db error is answered as one), doc the batch loaded or NULL when
+ * the hub has no such batch (404 missing_code with the message missing); else write
+ * rebuilds the file from doc, served as "<message_id>.xml". */
+void desk_batch_file(http_req *req, int st, const void *doc, desk_file_writer write,
+                     const char *message_id, const char *missing_code, const char *missing);
+
 /* The rounds (with the batch button) and the documents of a cycle (p_desk_week.c). */
 void desk_week_sections(buf *b, http_req *req, int64_t cycle, const char *state);
 

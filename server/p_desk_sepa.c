@@ -190,31 +190,20 @@ void p_desk_sepa_batch(http_req *req)
         desk_done(req, "/desk/payments/mandates", r.batch ? "batched_debits" : "nothing_due");
 }
 
+static int write_pain008(const void *doc, buf *out)
+{
+    return rpt_pain008(doc, out);
+}
+
 /* GET /desk/payments/sepa/{id} — the batch's pain.008 */
 void p_desk_sepa_file(http_req *req)
 {
     int64_t batch;
     if (!http_id_or_reply(req, "id", &batch))
         return;
-    sepa_batch_doc d;
-    bool found;
+    sepa_batch_doc d = {0};
+    bool found = false;
     int st = sepa_batch_load(req->db, req->mem, req->hub_id, batch, &d, &found);
-    if (st != DB_OK) {
-        http_reply_db_error(req, st);
-        return;
-    }
-    if (!found) {
-        http_reply_error(req, 404, "not_found",
-                         TR(req, "Ce prélèvement n’existe pas.", "There is no such batch."), NULL);
-        return;
-    }
-    buf doc = BUF_INIT;
-    if (rpt_pain008(&d, &doc) != 0) {
-        buf_free(&doc);
-        http_reply_db_error(req, DB_ERROR);
-        return;
-    }
-    http_reply_bytes(req, 200, "application/xml; charset=utf-8", doc.data, doc.len,
-                     arena_printf(req->mem, "%s.xml", d.message_id));
-    buf_free(&doc);
+    desk_batch_file(req, st, found ? &d : NULL, write_pain008, d.message_id, "not_found",
+                    TR(req, "Ce prélèvement n’existe pas.", "There is no such batch."));
 }

@@ -205,35 +205,23 @@ void p_desk_transfers(http_req *req)
         http_reply_failure(req, st, &why);
 }
 
+static int write_pain001(const void *doc, buf *out)
+{
+    return rpt_pain001(doc, out);
+}
+
 /* GET /desk/transfers/{id} — the batch's pain.001 */
 void p_desk_transfer_file(http_req *req)
 {
     int64_t batch;
     if (!http_id_or_reply(req, "id", &batch))
         return;
-    transfer_doc d;
-    bool found;
+    transfer_doc d = {0};
+    bool found = false;
     int st = transfer_doc_load(req->db, req->mem, req->hub_id, batch, &d, &found);
-    if (st != DB_OK) {
-        http_reply_db_error(req, st);
-        return;
-    }
-    if (!found) {
-        http_reply_error(
-            req, 404, "transfer_not_found",
-            TR(req, "Aucun lot de virements de ce numéro.", "No transfer batch of this number."),
-            NULL);
-        return;
-    }
-    buf doc = BUF_INIT;
-    if (rpt_pain001(&d, &doc) != 0) {
-        buf_free(&doc);
-        http_reply_db_error(req, DB_ERROR);
-        return;
-    }
-    http_reply_bytes(req, 200, "application/xml; charset=utf-8", doc.data, doc.len,
-                     arena_printf(req->mem, "%s.xml", d.message_id));
-    buf_free(&doc);
+    desk_batch_file(
+        req, st, found ? &d : NULL, write_pain001, d.message_id, "transfer_not_found",
+        TR(req, "Aucun lot de virements de ce numéro.", "No transfer batch of this number."));
 }
 
 /* GET /desk/fec */
