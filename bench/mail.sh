@@ -8,8 +8,12 @@
 # km0's rate is from the moment the messages become due (one UPDATE) to the moment the
 # last is marked sent in PostgreSQL: claims, MIME, SMTP and the "sent" of each message,
 # one at a time per worker. smtp-source's message size (-l) is km0's, measured on
-# messages dumped by a first smtp-sink; it runs at the workers' priority (nice 10). The latency is that of one request at a time
-# to the logged-in consumer's shop page (curl), during the send and at rest.
+# messages dumped by a first smtp-sink; it runs at the workers' priority (nice 10). The
+# latency is that of the logged-in consumer's shop page, a request every 50 ms (one
+# curl on one kept connection), during the send and at rest.
+#
+#   MAIL_WORKERS=N   km0's mail workers and smtp-source's sessions (default 2)
+#   MAIL_MESSAGES=N  messages per run (default 10 000)
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh

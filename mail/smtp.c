@@ -156,8 +156,7 @@ static smtp_outcome connect_relay(smtp_client *s, char *why, size_t whylen)
 static bool wait_socket(smtp_client *s, short events)
 {
     curl_socket_t fd = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
-        fd == CURL_SOCKET_BAD)
+    if (curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
         return false;
     struct pollfd p = {.fd = (int)fd, .events = events};
     int n;

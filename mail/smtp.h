@@ -1,10 +1,11 @@
 /*
- * mail/smtp.h — one message to the relay over SMTP, with libcurl.
+ * mail/smtp.h — one message to the relay over SMTP: libcurl opens the session, km0
+ * sends on it (mail/smtp.c says why).
  *
  * The relay is the configuration's smtp_url (smtp://host:port with STARTTLS as
  * smtp_tls says, or smtps://), with AUTH when smtp_user is set. A client keeps its
- * connection between messages (libcurl's connection cache), so a sender that has
- * much to send says EHLO once.
+ * session between messages, so a sender that has much to send says EHLO once, and
+ * pipelines each message's envelope when the relay offers PIPELINING.
  */
 #ifndef KM0_SMTP_H
 #define KM0_SMTP_H

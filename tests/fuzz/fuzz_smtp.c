@@ -63,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i + 3 < out.len; i++) {
         char c = out.data[i];
         if (line_start && c == '.') {
-            require(i + 1 < out.len - 3 && out.data[i + 1] == '.', "a dot at a line start is doubled");
+            require(i + 1 < out.len - 3 && out.data[i + 1] == '.',
+                    "a dot at a line start is doubled");
             i++;
         }
         buf_putc(&back, c);

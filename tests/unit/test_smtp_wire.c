@@ -145,7 +145,7 @@ static void test_dots(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_replies),   cmocka_unit_test(test_pieces),
+        cmocka_unit_test(test_replies),     cmocka_unit_test(test_pieces),
         cmocka_unit_test(test_not_replies), cmocka_unit_test(test_session),
         cmocka_unit_test(test_dots),
     };
