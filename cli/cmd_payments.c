@@ -64,7 +64,11 @@ static void print_line(const bank_line *l)
         printf("direct debit batch %lld collected", (long long)l->batch);
         break;
     case BM_RETURN:
-        printf("direct debit of order %lld returned", (long long)l->order);
+        if (l->order)
+            printf("direct debit of order %lld returned", (long long)l->order);
+        else
+            printf("direct debit of an instalment of customer %lld returned: unpaid again",
+                   (long long)l->customer);
         break;
     case BM_FEE:
         printf("bank charges");

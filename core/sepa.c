@@ -72,7 +72,8 @@ DB_STMT(batch_dues,
         " WHERE s.hub_id = $1 AND s.payment_method = 'sepa_debit' AND s.cancelled_at IS NULL"
         " AND i.ledger_entry_id IS NULL AND i.due_on <= $2::date"
         " AND NOT EXISTS (SELECT 1 FROM sepa_debits x WHERE x.subscription_id = i.subscription_id"
-        "   AND x.instalment = i.number)) u"
+        "   AND x.instalment = i.number"
+        "   AND NOT EXISTS (SELECT 1 FROM sepa_debit_returns r WHERE r.debit_id = x.id))) u"
         " ORDER BY mandate_id, collect, due, order_id, subscription_id, instalment");
 DB_STMT(batch_insert,
         "INSERT INTO sepa_batches (id, hub_id, message_id, collect_on, version, debits, total_cents,"
@@ -80,9 +81,12 @@ DB_STMT(batch_insert,
         " nullif($8, '0')::bigint)");
 DB_STMT(debits_insert,
         "INSERT INTO sepa_debits (hub_id, batch_id, mandate_id, customer_id, order_id, cycle_id,"
-        " subscription_id, instalment, collect_on, amount_cents, sequence, end_to_end_id)"
+        " subscription_id, instalment, collect_on, amount_cents, sequence, end_to_end_id, attempt)"
         " SELECT $1, $2, u.m, u.cu, nullif(u.o, 0), nullif(u.cy, 0), nullif(u.su, 0),"
-        " nullif(u.n, 0), CASE WHEN u.su = 0 THEN NULL ELSE u.d END, u.v, u.s, u.e"
+        " nullif(u.n, 0), CASE WHEN u.su = 0 THEN NULL ELSE u.d END, u.v, u.s, u.e,"
+        /* an instalment debited again after a return: its next attempt (schema/025) */
+        " CASE WHEN u.su = 0 THEN 1 ELSE 1 + (SELECT count(*) FROM sepa_debits x"
+        "   WHERE x.subscription_id = u.su AND x.instalment = u.n)::int END"
         " FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],"
         "   $8::text[], $9::text[], $10::bigint[], $11::int[], $12::date[])"
         "   AS u(m, cu, o, cy, v, s, e, su, n, d)");

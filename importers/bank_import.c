@@ -52,9 +52,22 @@ DB_STMT(dues_open,
         " JOIN orders o ON o.id = x.order_id JOIN cycles c ON c.id = o.cycle_id"
         " JOIN customers cu ON cu.id = o.customer_id ORDER BY c.delivery_date, o.id");
 DB_STMT(topup_customers, "SELECT id FROM customers WHERE hub_id = $1 AND id = ANY($2::bigint[])");
+/* The debits named by the lines (not those already returned: a debit is returned once). */
 DB_STMT(debits_named,
-        "SELECT d.id, d.batch_id, d.order_id, d.customer_id, d.cycle_id, d.amount_cents,"
-        " d.end_to_end_id FROM sepa_debits d WHERE d.hub_id = $1 AND d.end_to_end_id = ANY($2::text[])");
+        "SELECT d.id, d.batch_id, coalesce(d.order_id, 0) AS order_id, d.customer_id,"
+        " coalesce(d.cycle_id, 0) AS cycle_id, d.amount_cents, d.end_to_end_id,"
+        " coalesce(d.subscription_id, 0) AS subscription_id, coalesce(d.instalment, 0) AS instalment"
+        " FROM sepa_debits d WHERE d.hub_id = $1 AND d.end_to_end_id = ANY($2::text[])"
+        " AND NOT EXISTS (SELECT 1 FROM sepa_debit_returns r WHERE r.debit_id = d.id)");
+/* Debits returned by lines of this import; the instalments they paid are unpaid again
+ * (a later batch collects them anew, schema/025). */
+DB_STMT(debits_returned,
+        "INSERT INTO sepa_debit_returns (debit_id, hub_id, bank_entry_id)"
+        " SELECT u.d, $1, u.b FROM unnest($2::bigint[], $3::bigint[]) AS u(d, b)");
+DB_STMT(instalments_unpaid,
+        "UPDATE contract_instalments i SET ledger_entry_id = NULL FROM sepa_debits d"
+        " WHERE d.hub_id = $1 AND d.id = ANY($2::bigint[])"
+        " AND i.subscription_id = d.subscription_id AND i.number = d.instalment");
 DB_STMT(batches_pending,
         "SELECT b.id, b.message_id, sum(l.amount_cents) AS pending FROM sepa_batches b"
         " JOIN ledger_entries e ON e.sepa_batch_id = b.id JOIN ledger_lines l ON l.entry_id = e.id"
@@ -335,11 +348,15 @@ static int load_matching(db_conn *c, import_ctx *x, const bool *is_new, bm_input
         in->ndebits = (size_t)PQntuples(r);
         in->debits = arena_alloc(a, (in->ndebits + 1) * sizeof *in->debits);
         for (size_t i = 0; i < in->ndebits; i++)
-            in->debits[i] =
-                (bm_debit){db_int(r, (int)i, "id"),           db_int(r, (int)i, "batch_id"),
-                           db_int(r, (int)i, "order_id"),     db_int(r, (int)i, "customer_id"),
-                           db_int(r, (int)i, "cycle_id"),     db_int(r, (int)i, "amount_cents"),
-                           db_val(r, (int)i, "end_to_end_id")};
+            in->debits[i] = (bm_debit){.id = db_int(r, (int)i, "id"),
+                                       .batch = db_int(r, (int)i, "batch_id"),
+                                       .order = db_int(r, (int)i, "order_id"),
+                                       .customer = db_int(r, (int)i, "customer_id"),
+                                       .cycle = db_int(r, (int)i, "cycle_id"),
+                                       .amount = db_int(r, (int)i, "amount_cents"),
+                                       .end_to_end_id = db_val(r, (int)i, "end_to_end_id"),
+                                       .subscription = db_int(r, (int)i, "subscription_id"),
+                                       .instalment = db_int(r, (int)i, "instalment")};
     }
     if (need_batches) {
         if ((st = db_run_a(c, a, &batches_pending, &r, DB_P(h))) != DB_OK)
@@ -382,6 +399,9 @@ static int import_tx(db_conn *c, void *p)
         return st;
     ledger_entry_in *entries = arena_alloc(a, count * sizeof *entries);
     o->lines = arena_alloc(a, count * sizeof *o->lines);
+    int64_t *returned = arena_alloc(a, count * sizeof *returned),
+            *by = arena_alloc(a, count * sizeof *by);
+    size_t nreturned = 0;
     for (size_t i = 0, k = 0; i < f->n; i++) {
         if (!is_new[i])
             continue;
@@ -394,13 +414,26 @@ static int import_tx(db_conn *c, void *p)
             o->unmatched++;
         else
             o->matched++;
+        if (m.kind == BM_RETURN) {
+            returned[nreturned] = m.debit;
+            by[nreturned++] = ids[k];
+        }
         k++;
     }
     o->nlines = count;
     int64_t posted;
     if ((st = ledger_post(c, a, x->hub, x->user, "import", entries, count, &posted)) != DB_OK)
         return st;
-    return posted == (int64_t)count ? 0 : DB_ERROR;
+    if (posted != (int64_t)count)
+        return DB_ERROR;
+    if (nreturned) {
+        const char *h = db_i64(a, x->hub), *d = db_int_array(a, returned, nreturned);
+        if ((st = db_do(c, &debits_returned, DB_P(h, d, db_int_array(a, by, nreturned)))) !=
+                DB_OK ||
+            (st = db_do(c, &instalments_unpaid, DB_P(h, d))) != DB_OK)
+            return st;
+    }
+    return 0;
 }
 
 int bank_import(db_conn *c, arena *a, int64_t hub, int64_t user, const char *via,

@@ -202,7 +202,7 @@ static bool by_debits(arena *a, const stmt_entry *e, int64_t bank_entry, bm_inpu
                 in->batches[i].pending -= e->amount;
         return true;
     }
-    if (e->amount < 0 && e->nend_to_end == 1 && -e->amount == first->amount) {
+    if (e->amount < 0 && e->nend_to_end == 1 && -e->amount == first->amount && !first->returned) {
         entry(a, o, "debit_return", "direct_debit", bank_entry, e->booked_on, 2);
         o->entry.sepa_batch = first->batch;
         o->entry.method = "sepa_debit";
@@ -210,7 +210,14 @@ static bool by_debits(arena *a, const stmt_entry *e, int64_t bank_entry, bm_inpu
         o->order = first->order;
         o->customer = first->customer;
         o->batch = first->batch;
-        line(o, "411", first->amount, first->customer, first->order, first->cycle);
+        o->debit = first->id;
+        first->returned = true;
+        /* an order's due is owed again; an instalment was taken as an advance (4191):
+         * the advance goes, and the instalment is unpaid again (bank_import.c) */
+        if (first->subscription)
+            line(o, "4191", first->amount, first->customer, 0, 0);
+        else
+            line(o, "411", first->amount, first->customer, first->order, first->cycle);
         line(o, "512", e->amount, 0, 0, 0);
         return true;
     }

@@ -18,7 +18,8 @@
  *      is its customer's (every word of the shorter name in the longer); or the amount
  *      is all that one customer of that name owes (oldest orders first).
  *   4. Anything else waits on the suspense account (471) for a coordinator.
- * Debits: a direct debit returned (its end-to-end id) is owed again; bank charges
+ * Debits: a direct debit returned (its end-to-end id, once) is owed again: an order's
+ * due on 411, a contract instalment's advance taken back from 4191; bank charges
  * (bank transaction code family CHRG, or a label saying "frais", "commission",
  * "cotisation") go to 627; anything else waits on 471.
  */
@@ -41,6 +42,8 @@ typedef struct bm_debit {
     int64_t id, batch, order, customer, cycle;
     cents_t amount;
     const char *end_to_end_id;
+    int64_t subscription, instalment; /* a contract instalment's debit (0: an order's) */
+    bool returned;                    /* bm_match: returned by a line of this import */
 } bm_debit;
 
 typedef struct bm_batch {
@@ -69,6 +72,7 @@ typedef enum { BM_UNMATCHED, BM_ORDER, BM_TOPUP, BM_SETTLED, BM_RETURN, BM_FEE }
 typedef struct bm_outcome {
     bm_kind kind;
     int64_t order, customer, batch; /* what it was matched to (0 = none) */
+    int64_t debit;                  /* BM_RETURN: the debit returned */
     cents_t to_balance;             /* part of a credit kept as the customer's credit */
     ledger_entry_in entry;          /* to post; lines from the arena */
 } bm_outcome;

@@ -12,9 +12,11 @@
 #include "../core/parse.h"
 #include "../core/settlement.h"
 #include "../core/transfer.h"
+#include "../core/util.h"
 #include "../reports/pain001.h"
 #include "../reports/settlement_doc.h"
 #include "handlers.h"
+#include "render_pool.h"
 #include "json_in.h"
 
 #include <string.h>
@@ -93,6 +95,37 @@ void h_settlements_create(http_req *req)
         reply_settlements(req, 201, s, n);
 }
 
+/* A statement's PDF: the FO made here (the database), FOP run by a renderer thread
+ * (server/render_pool.h), never on an HTTP worker thread. */
+typedef struct statement_job {
+    rpt_pdf_job pdf;
+    int rc;
+    char name[64];
+} statement_job;
+
+static void free_statement_job(void *p)
+{
+    rpt_pdf_job_free(&((statement_job *)p)->pdf);
+}
+
+static void statement_work(void *p, int64_t deadline_us, const atomic_bool *cancel)
+{
+    statement_job *j = p;
+    j->rc = rpt_pdf_job_run(&j->pdf, deadline_us, cancel);
+}
+
+static void statement_finish(http_req *req, void *p, bool busy)
+{
+    statement_job *j = p;
+    if (busy || (j->rc != 0 && str_eq(j->pdf.err.code, "busy")))
+        http_reply_busy(req);
+    else if (j->rc != 0)
+        http_reply_error(req, j->pdf.err.status, j->pdf.err.code, j->pdf.err.message, NULL);
+    else
+        http_reply_bytes(req, 200, rpt_content_type(RPT_PDF), j->pdf.pdf.data, j->pdf.pdf.len,
+                         j->name);
+}
+
 /* GET /api/v1/settlements/{id}/statement?format=pdf|xml[&lang=en] */
 void h_settlement_statement(http_req *req)
 {
@@ -108,17 +141,23 @@ void h_settlement_statement(http_req *req)
         return;
     }
     int64_t producer = req->session->role == ROLE_PRODUCER ? req->session->producer_id : 0;
-    buf out = BUF_INIT;
+    statement_job *j = arena_alloc(req->mem, sizeof *j);
+    memset(j, 0, sizeof *j);
+    arena_defer(req->mem, free_statement_job, j);
     rpt_error err = {0};
-    if (rpt_settlement_load_render(http_read_db(req), req->hub_id, id, producer, f, req->lang, &out,
-                                   &err) != 0) {
+    /* a PDF starts as the FO, which a renderer turns into the PDF; XML and FO are sent
+     * as made */
+    buf *doc = f == RPT_PDF ? &j->pdf.fo : &j->pdf.pdf;
+    if (rpt_settlement_load_render(http_read_db(req), req->hub_id, id, producer,
+                                   f == RPT_PDF ? RPT_FO : f, req->lang, doc, &err) != 0) {
         http_reply_error(req, err.status, err.code, err.message, err.field);
-    } else {
-        char name[64];
-        snprintf(name, sizeof name, "km0-releve-%lld.%s", (long long)id, rpt_format_name(f));
-        http_reply_bytes(req, 200, rpt_content_type(f), out.data, out.len, name);
+        return;
     }
-    buf_free(&out);
+    snprintf(j->name, sizeof j->name, "km0-releve-%lld.%s", (long long)id, rpt_format_name(f));
+    if (f == RPT_PDF)
+        render_async(req, statement_work, statement_finish, j);
+    else
+        http_reply_bytes(req, 200, rpt_content_type(f), doc->data, doc->len, j->name);
 }
 
 /* POST /api/v1/payments/transfers — {"from", "to", "execute_on", "version": "03"|"09"} */

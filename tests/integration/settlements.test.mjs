@@ -13,12 +13,12 @@
 // writes nothing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { freshDb, startServer, km0, addUser, tmpDir, ROOT, TIMEOUT } from '../lib/harness.mjs';
 import {
-  openCycleWith, closeAndBatch, realCatalog, placeRealOrders, pdfText, validateCii, validatorsMissing,
+  openCycleWith, closeAndBatch, realCatalog, placeRealOrders, pdfText, validateCii, validatorsMissing, writeConfig,
 } from '../lib/invoicing.mjs';
 import { makeIban, validateXsd, iso20022Missing } from '../lib/payments.mjs';
 
@@ -383,6 +383,32 @@ describe('fees, settlements, transfers and the FEC', { timeout: 600000 }, () => 
     assert.equal((await producerUser.get(`/api/v1/invoices/${mine[0][2]}?format=cii`)).status, 200);
     assert.equal((await producerUser.get(`/api/v1/invoices/${other[0][1]}?format=cii`)).status, 404);
     assert.equal((await producerUser.get(`/api/v1/settlements/${mine[0][0]}/statement?format=html`)).status, 422);
+  });
+
+  it('renders a statement’s PDF on a renderer thread: the only HTTP thread answers meanwhile', async () => {
+    // FOP that takes three seconds more to start; one HTTP worker thread, which a PDF
+    // rendered in the handler (as statements once were) would hold for the whole run
+    const slow = path.join(work, 'slow-fop');
+    writeFileSync(slow, '#!/bin/sh\nsleep 3\nexec fop "$@"\n', { mode: 0o755 });
+    const conf = writeConfig(work, 'slowfop', { connections_per_address: 0, threads: 1, render_slots: 1, archive_workers: 0, fop: slow });
+    const s = await startServer(db, { config: conf });
+    try {
+      const c = s.client();
+      await c.login('coord@example.org', PASSWORD);
+      const id = db.one('SELECT min(id) FROM settlements');
+      const pdf = c.get(`/api/v1/settlements/${id}/statement?format=pdf`);
+      await new Promise((r) => setTimeout(r, 500));
+      const t0 = Date.now();
+      const h = await s.client().get('/healthz');
+      const waited = Date.now() - t0;
+      assert.equal(h.status, 200);
+      assert.ok(waited < 2000, `/healthz waited ${waited} ms behind the statement's FOP run on the only HTTP thread`);
+      const r = await pdf;
+      assert.equal(r.status, 200, r.text?.slice(0, 300));
+      assert.match(r.headers.get('content-type'), /application\/pdf/);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('answers the coordinator’s API with the same rules, refusing bad input with the JSON error shape', async () => {

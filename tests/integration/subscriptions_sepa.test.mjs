@@ -5,17 +5,19 @@
 // date (or on the batch's date when that has passed). The file validates against the
 // official ISO 20022 schema; the batch's ledger entry credits the customer's prepaid
 // balance (4191) with each instalment and marks it paid; a second batch does not take
-// it again, a later one takes the next. The expectations (amounts, dates, who) are
+// it again, a later one takes the next. A debit the debtor's bank returns (schema/025)
+// takes the advance back, makes the instalment unpaid, is booked once however many
+// lines name it, and a later batch collects the instalment again. The expectations (amounts, dates, who) are
 // computed here from what the test created, not read back from km0's choices.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   freshDb, startServer, km0, addUser, clientFor, makeConsumers, openCycle, insertProducts, tmpDir,
 } from '../lib/harness.mjs';
 import { realCatalog } from '../lib/invoicing.mjs';
-import { iso20022Missing, validateXsd, makeIban, makeIcs, readPain008 } from '../lib/payments.mjs';
+import { iso20022Missing, validateXsd, makeIban, makeIcs, readPain008, camt053 } from '../lib/payments.mjs';
 
 const X = 'ferme-trois-chenes';
 const PRICE_CENTS = 1200; // the basket's contract price excl. VAT
@@ -190,5 +192,45 @@ describe('contract instalments in the direct debit batch', () => {
       const v = validateXsd(f, xsd);
       assert.ok(v.ok, `${f}: ${v.errors}`);
     }
+  });
+
+  it('books a returned instalment debit once, makes the instalment unpaid, and collects it again', { timeout: 120000 }, async () => {
+    const first = db.one('SELECT min(id) FROM sepa_batches');
+    const e2e = `KM0-${first}-C${subs[1]}-1`;
+    const [amount] = split(1);
+    const ledger = (account, customer) => Number(db.one(`SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines
+      WHERE account = '${account}'${customer ? ` AND customer_id = ${customer}` : ''}`));
+    const paid = () => db.one(`SELECT ledger_entry_id IS NOT NULL FROM contract_instalments
+      WHERE subscription_id = ${subs[1]} AND number = 1`);
+    assert.equal(paid(), 't', "B's instalment was paid by the first batch");
+    const advance = ledger('4191', people[1].customerId), waiting = ledger('471');
+    // the bank's statement: B's debit returned — and a second line naming it again
+    const iban = db.one('SELECT bank_iban FROM hub_settings LIMIT 1');
+    const f = path.join(work, 'returns.xml');
+    writeFileSync(f, camt053({ account: iban, id: 'RET-1', entries: [
+      { amount: -amount, booked: dateAfter(42), ref: 'RET-1-A', e2e: [e2e], ustrd: 'RETOUR PRLV MD01' },
+      { amount: -amount, booked: dateAfter(43), ref: 'RET-1-B', e2e: [e2e], ustrd: 'RETOUR PRLV MD01' },
+    ] }));
+    const out = ok(['payments', 'import', f]);
+    assert.match(out, new RegExp(`instalment of customer ${people[1].customerId} returned: unpaid again`), out);
+    assert.equal(db.one('SELECT count(*) FROM sepa_debit_returns'), '1', 'a debit is returned once');
+    assert.equal(ledger('4191', people[1].customerId) - advance, amount, 'the advance is taken back');
+    assert.equal(ledger('471') - waiting, amount, 'the second line waits for a coordinator');
+    assert.equal(paid(), 'f', 'the instalment is unpaid again');
+    // importing the same statement again changes nothing
+    ok(['payments', 'import', f]);
+    assert.equal(db.one('SELECT count(*) FROM sepa_debit_returns'), '1');
+    // a later batch collects it again: a second attempt, with an end-to-end id of its own
+    const again = path.join(work, 'again.xml');
+    assert.match(ok(['sepa', 'debit', '--collect', dateAfter(75), '-o', again]), /1 debits/);
+    const next = db.one('SELECT max(id) FROM sepa_batches');
+    const debits = blocks(readFileSync(again, 'utf8')).flatMap((b) => b.debits);
+    assert.deepEqual(debits.map((d) => [d.e2e, d.cents, d.mandate]), [[`KM0-${next}-C${subs[1]}-1`, amount, 'MDT-AMAP-1']]);
+    assert.equal(db.one(`SELECT string_agg(attempt::text, ',' ORDER BY attempt) FROM sepa_debits
+      WHERE subscription_id = ${subs[1]} AND instalment = 1`), '1,2');
+    assert.equal(paid(), 't');
+    assert.equal(ledger('4191', people[1].customerId), advance, 'on the prepaid balance again');
+    // and once only
+    assert.match(ok(['sepa', 'debit', '--collect', dateAfter(75), '-o', path.join(work, 'none2.xml')]), /nothing is due/);
   });
 });

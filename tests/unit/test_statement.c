@@ -277,9 +277,11 @@ static void test_match(void **state)
         {45, 4, 7, 0, "Zoé Leroy", "", -1, NULL, NULL, 0}, /* named by a reference, paid */
     };
     int64_t topups[] = {4};
-    bm_debit debits[] = {{9, 3, 46, 5, 7, 1500, "KM0-3-46"}, {10, 3, 47, 6, 7, 2500, "KM0-3-47"}};
+    bm_debit debits[] = {{9, 3, 46, 5, 7, 1500, "KM0-3-46", 0, 0, false},
+                         {10, 3, 47, 6, 7, 2500, "KM0-3-47", 0, 0, false},
+                         {11, 3, 0, 8, 0, 900, "KM0-3-C5-1", 5, 1, false}};
     bm_batch batches[] = {{3, "KM0-3-20260505", 4000}};
-    bm_input in = {dues, 5, topups, 1, debits, 2, batches, 1, NULL, 0, NULL, 0};
+    bm_input in = {dues, 5, topups, 1, debits, 3, batches, 1, NULL, 0, NULL, 0};
     bm_prepare(a, &in);
     bm_outcome o;
 
@@ -344,8 +346,26 @@ static void test_match(void **state)
     e.nend_to_end = 1;
     bm_match(a, &e, 108, &in, &o);
     assert_int_equal(o.kind, BM_RETURN);
+    assert_int_equal(o.debit, 9);
     assert_int_equal(line_of(&o, "411", 46), 1500);
     assert_int_equal(line_of(&o, "512", 0), -1500);
+    /* the same debit returned by a second line: once is all, the line waits (471) */
+    bm_match(a, &e, 1081, &in, &o);
+    assert_int_equal(o.kind, BM_UNMATCHED);
+    assert_int_equal(line_of(&o, "471", 0), 1500);
+    /* a contract instalment's debit returned: the advance (4191) is taken back, no
+     * order owes anything */
+    const char *inst[] = {"KM0-3-C5-1"};
+    e = credit(-900, "", "");
+    e.end_to_end_ids = inst;
+    e.nend_to_end = 1;
+    bm_match(a, &e, 1082, &in, &o);
+    assert_int_equal(o.kind, BM_RETURN);
+    assert_int_equal(o.debit, 11);
+    assert_int_equal(line_of(&o, "4191", 0), 900);
+    assert_int_equal(line_of(&o, "411", 0), 0);
+    assert_int_equal(line_of(&o, "512", 0), -900);
+    assert_int_equal(balance_of(&o), 0);
     /* 4. bank charges; a reversal waits */
     e = credit(-350, "", "");
     e.bank_code = "ACMT/CHRG/CHRG";
