@@ -30,6 +30,12 @@ int64_t cli_hub(db_conn *c);
 bool cli_parse_id(const char *s, int64_t *out);
 /* Print "km0 NAME: usage: …" to stderr and return EXIT_USAGE. */
 int cli_usage(const char *name);
+/* The arguments of a command that takes only --cycle ID (km0 batch, km0 subscription
+ * report), read from argv[first]: EXIT_OK and *id, or EXIT_USAGE after the usage line
+ * (anything else, or no --cycle) or `km0 NAME: <bad_id_prefix>"ARG" is not a cycle id`
+ * (each command keeps its message: bad_id_prefix "" or "--cycle: "). */
+int cli_cycle_option(const char *name, int argc, char **argv, int first, const char *bad_id_prefix,
+                     int64_t *id);
 
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);

@@ -7,7 +7,6 @@
 #include "../core/refusal.h"
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,29 +46,15 @@ static void print_result(const batch_result *b)
 /* km0 batch --cycle ID */
 int cmd_batch(int argc, char **argv)
 {
-    static const struct option opts[] = {{"cycle", required_argument, NULL, 'c'},
-                                         {NULL, 0, NULL, 0}};
-    const char *arg = NULL;
-    int ch;
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch != 'c')
-            return cli_usage("batch");
-        arg = optarg;
-    }
-    if (optind != argc || !arg)
-        return cli_usage("batch");
     int64_t id;
-    if (!cli_parse_id(arg, &id)) {
-        fprintf(stderr, "km0 batch: \"%s\" is not a cycle id\n", arg);
-        return EXIT_USAGE;
-    }
+    int rc = cli_cycle_option("batch", argc, argv, 1, "", &id);
+    if (rc != EXIT_OK)
+        return rc;
     db_conn *c = cli_db();
     if (!c)
         return EXIT_REFUSED;
     arena *a = arena_new();
-    int rc = EXIT_REFUSED;
+    rc = EXIT_REFUSED;
     int64_t hub = cli_hub(c);
     if (hub) {
         batch_result b;

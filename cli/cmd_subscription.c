@@ -6,7 +6,6 @@
 #include "../core/subscription.h"
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,31 +13,17 @@
 /* km0 subscription report --cycle ID */
 int cmd_subscription(int argc, char **argv)
 {
-    static const struct option opts[] = {{"cycle", required_argument, NULL, 'c'},
-                                         {NULL, 0, NULL, 0}};
     if (argc < 2 || strcmp(argv[1], "report") != 0)
         return cli_usage("subscription");
-    const char *arg = NULL;
-    int ch;
-    optind = 2;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch != 'c')
-            return cli_usage("subscription");
-        arg = optarg;
-    }
-    if (optind != argc || !arg)
-        return cli_usage("subscription");
     int64_t id;
-    if (!cli_parse_id(arg, &id)) {
-        fprintf(stderr, "km0 subscription: --cycle: \"%s\" is not a cycle id\n", arg);
-        return EXIT_USAGE;
-    }
+    int rc = cli_cycle_option("subscription", argc, argv, 2, "--cycle: ", &id);
+    if (rc != EXIT_OK)
+        return rc;
     db_conn *c = cli_db();
     if (!c)
         return EXIT_REFUSED;
     arena *a = arena_new();
-    int rc = EXIT_REFUSED;
+    rc = EXIT_REFUSED;
     int64_t hub = cli_hub(c);
     if (hub) {
         sub_report_row *rows;

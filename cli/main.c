@@ -11,6 +11,7 @@
 #include "../core/parse.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,29 @@ int cli_usage(const char *name)
         if (!strcmp(commands[i].name, name))
             fprintf(stderr, "usage: km0 %s %s\n", name, commands[i].usage);
     return EXIT_USAGE;
+}
+
+int cli_cycle_option(const char *name, int argc, char **argv, int first, const char *bad_id_prefix,
+                     int64_t *id)
+{
+    static const struct option opts[] = {{"cycle", required_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    const char *arg = NULL;
+    int ch;
+    optind = first;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch != 'c')
+            return cli_usage(name);
+        arg = optarg;
+    }
+    if (optind != argc || !arg)
+        return cli_usage(name);
+    if (!cli_parse_id(arg, id)) {
+        fprintf(stderr, "km0 %s: %s\"%s\" is not a cycle id\n", name, bad_id_prefix, arg);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
 }
 
 db_conn *cli_db(void)

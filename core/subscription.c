@@ -249,20 +249,29 @@ static int create_tx(db_conn *c, void *p)
                       db_text_array(a, skus, x->in.nlines), db_int_array(a, qty, x->in.nlines)));
 }
 
+int sub_new_check(arena *a, sub_new *in, refusal *why)
+{
+    if (in->every_weeks < SUB_EVERY_WEEKS_MIN || in->every_weeks > SUB_EVERY_WEEKS_MAX)
+        return refuse(why, 422, "invalid_field", "every_weeks",
+                      "La fréquence est chaque semaine (1) ou toutes les deux semaines (2).",
+                      "The frequency is every week (1) or every second week (2).");
+    int st = date_or_refuse(a, "starts_on", "La date de début", "The start date", &in->starts_on,
+                            true, why);
+    if (st)
+        return st;
+    if (in->nlines == 0 && in->from_cycle <= 0)
+        return refuse(why, 422, "empty_order", "lines",
+                      "Choisissez au moins un produit, ou la commande à répéter.",
+                      "Choose at least one product, or the order to repeat.");
+    return 0;
+}
+
 int sub_create(db_conn *c, arena *a, const sub_new *in, int64_t *id, refusal *why)
 {
     create_ctx x = {a, *in, 0, why};
     *id = 0;
-    if (in->every_weeks != 1 && in->every_weeks != 2)
-        return refuse(why, 422, "invalid_field", "every_weeks",
-                      "La fréquence est chaque semaine (1) ou toutes les deux semaines (2).",
-                      "The frequency is every week (1) or every second week (2).");
-    int st = date_or_refuse(a, "starts_on", "La date de début", "The start date", &x.in.starts_on,
-                            true, why);
-    if (st || (in->nlines == 0 && in->from_cycle <= 0 &&
-               (st = refuse(why, 422, "empty_order", "lines",
-                            "Choisissez au moins un produit, ou la commande à répéter.",
-                            "Choose at least one product, or the order to repeat."))))
+    int st = sub_new_check(a, &x.in, why);
+    if (st)
         return st;
     st = db_transaction(c, false, create_tx, &x);
     *id = x.id;

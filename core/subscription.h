@@ -18,6 +18,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The weeks between two deliveries of a standing order: every week or every second. */
+#define SUB_EVERY_WEEKS_MIN 1
+#define SUB_EVERY_WEEKS_MAX 2
+
+/* What a person gives to subscribe. The JSON API (server/h_subscriptions.c) and the
+ * form on an order's page (server/p_subscriptions.c) each map their own format to
+ * this and nothing more; sub_new_check says what is wrong with it, for both. */
 typedef struct sub_new {
     int64_t hub, customer;
     const char *pickup_point; /* slug; NULL or "" = the order's (from_cycle) */
@@ -28,8 +35,13 @@ typedef struct sub_new {
     int64_t from_cycle; /* with no lines: the customer's order of this cycle, repeated */
 } sub_new;
 
-/* Subscribe: 0 and *id, a refusal (> 0) or a db_status. Products must be this hub's
- * active catalog, quantities in their steps; one live standing order per customer. */
+/* Check what can be checked without the database: the frequency, the start date
+ * (made canonical in place, "" when none), and lines or the order to repeat. 0, or a
+ * refusal (> 0: 422 naming the field, in French and English). sub_create calls it
+ * first; pure, for unit tests. */
+int sub_new_check(arena *a, sub_new *in, refusal *why);
+/* Subscribe (after sub_new_check): 0 and *id, a refusal (> 0) or a db_status. Products must be this
+ * hub's active catalog, quantities in their steps; one live standing order per customer. */
 int sub_create(db_conn *c, arena *a, const sub_new *in, int64_t *id, refusal *why);
 /* An absence from..until (dates, both included) on one of the customer's subscriptions
  * (customer 0: any of the hub's, the coordinator). */

@@ -74,29 +74,38 @@ void h_subscriptions_mine(http_req *req)
     http_reply_json(req, 200, root);
 }
 
+/* The body of POST /api/v1/subscriptions mapped to what core/subscription.h checks
+ * (sub_new_check): only the JSON's shapes and sizes here. false after a 422. */
+static bool sub_body_or_reply(http_req *req, const cJSON *body, sub_new *in)
+{
+    int64_t every = 0, from_cycle = 0;
+    if (!json_int_or_reply(req, body, "every_weeks", SUB_EVERY_WEEKS_MIN, SUB_EVERY_WEEKS_MAX, true,
+                           &every) ||
+        !json_str_or_reply(req, body, "starts_on", 10, false, &in->starts_on) ||
+        !json_int_or_reply(req, body, "from_cycle", 1, INT64_MAX, false, &from_cycle))
+        return false;
+    in->every_weeks = (int)every;
+    in->from_cycle = from_cycle;
+    if (cJSON_GetObjectItemCaseSensitive(body, "lines")) {
+        order_in lines = {0};
+        if (!order_body_or_reply(req, body, &lines))
+            return false;
+        in->pickup_point = lines.pickup_point;
+        in->lines = lines.lines;
+        in->nlines = lines.nlines;
+        return true;
+    }
+    return json_str_or_reply(req, body, "pickup_point", 64, false, &in->pickup_point);
+}
+
 /* POST /api/v1/subscriptions — {every_weeks, starts_on?, pickup_point, lines} or
  * {every_weeks, starts_on?, from_cycle, pickup_point?}: 201 with the subscription. */
 void h_subscription_create(http_req *req)
 {
     sub_new in = {.hub = req->hub_id, .customer = req->session->customer_id};
     cJSON *body = http_json_body(req);
-    int64_t every = 0, from_cycle = 0;
-    if (!body || !json_int_or_reply(req, body, "every_weeks", 1, 2, true, &every) ||
-        !json_str_or_reply(req, body, "starts_on", 10, false, &in.starts_on) ||
-        !json_int_or_reply(req, body, "from_cycle", 1, INT64_MAX, false, &from_cycle))
+    if (!body || !sub_body_or_reply(req, body, &in))
         return;
-    in.every_weeks = (int)every;
-    in.from_cycle = from_cycle;
-    if (cJSON_GetObjectItemCaseSensitive(body, "lines")) {
-        order_in lines = {0};
-        if (!order_body_or_reply(req, body, &lines))
-            return;
-        in.pickup_point = lines.pickup_point;
-        in.lines = lines.lines;
-        in.nlines = lines.nlines;
-    } else if (!json_str_or_reply(req, body, "pickup_point", 64, false, &in.pickup_point)) {
-        return;
-    }
     int64_t id;
     refusal why = {0};
     int st = sub_create(req->db, req->mem, &in, &id, &why);

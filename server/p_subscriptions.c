@@ -7,6 +7,7 @@
  *
  * Plain forms, no JavaScript needed; blocks rather than tables (phone-first).
  */
+#include "../core/parse.h"
 #include "../core/subscription.h"
 #include "handlers.h"
 #include "page.h"
@@ -219,9 +220,14 @@ void p_subscription_create(http_req *req)
     form f;
     if (!page_form_or_reply(req, &f))
         return;
+    /* the form's fields mapped to what core/subscription.h checks (sub_new_check):
+     * anything unreadable becomes 0 and is refused there, naming the field */
     sub_new in = {.hub = req->hub_id, .customer = req->session->customer_id};
     const char *every = form_get(&f, "every_weeks");
-    in.every_weeks = every && !strcmp(every, "2") ? 2 : every && !strcmp(every, "1") ? 1 : 0;
+    int64_t weeks;
+    if (!every || parse_int(every, SUB_EVERY_WEEKS_MIN, SUB_EVERY_WEEKS_MAX, &weeks) != PARSE_OK)
+        weeks = 0;
+    in.every_weeks = (int)weeks;
     in.starts_on = form_get(&f, "starts_on");
     if (!http_id_text(form_get(&f, "cycle"), &in.from_cycle))
         in.from_cycle = 0;

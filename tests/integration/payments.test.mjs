@@ -455,4 +455,15 @@ describe('a month of a hub, paid in each of the four ways', () => {
         SELECT hub_id, id, 1, '530', 100 FROM e UNION ALL SELECT hub_id, id, 2, '512', -99 FROM e`), /does not balance/);
     assert.equal(cli(['payments', 'check']).status, 0);
   });
+
+  it('counts what an order amounts to in one function, inlined into every query over order_dues', () => {
+    // schema/024: order_dues is order_amounts() less what was paid. Called once per order
+    // (a plpgsql, STRICT or SET function) it would run its aggregates for each order of
+    // a bank statement; inlined, the plan stays the set-based join over the hub's rows.
+    assert.equal(db.one(`SELECT pg_get_viewdef('order_dues') LIKE '%FROM (order_amounts() a(%'`), 't');
+    for (const q of ['SELECT * FROM order_dues WHERE due_cents > 0', 'SELECT amount_cents FROM order_dues WHERE order_id = 1']) {
+      const plan = db.sql(`EXPLAIN ${q}`).map((r) => r[0]).join('\n');
+      assert.doesNotMatch(plan, /Function Scan/, `${q}:\n${plan}`);
+    }
+  });
 });
