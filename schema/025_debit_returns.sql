@@ -29,7 +29,7 @@ CREATE TABLE sepa_debit_returns (
 );
 CREATE INDEX sepa_debit_returns_bank_entry ON sepa_debit_returns (bank_entry_id);
 COMMENT ON TABLE sepa_debit_returns IS 'A debit returned by the debtor''s bank (refused, or disputed by the debtor), and the bank statement line that says so: once per debit.';
+-- append-only row by row, like sepa_debits (whose TRUNCATE it follows: a cascade
+-- from the catalogs' tables reaches both)
 CREATE TRIGGER sepa_debit_returns_immutable BEFORE UPDATE OR DELETE ON sepa_debit_returns
     FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
-CREATE TRIGGER sepa_debit_returns_no_truncate BEFORE TRUNCATE ON sepa_debit_returns
-    FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
