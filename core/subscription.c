@@ -423,3 +423,23 @@ int sub_cycle_report(db_conn *c, arena *a, int64_t hub, int64_t cycle, sub_repor
     *n = (size_t)PQntuples(r);
     return DB_OK;
 }
+
+static const struct {
+    const char *code, *fr, *en;
+} miss_reasons[] = {
+    {"out_of_stock", "épuisé", "sold out"},
+    {"product_gone", "plus proposé cette semaine", "not offered this week"},
+    {"step", "quantité hors du pas de vente", "quantity not in the sales step"},
+    {"over_line_limit", "au-delà de la limite par commande", "over the limit per order"},
+    {"over_order_limit", "commande au-delà du plafond", "order over the ceiling"},
+    {"pickup_full", "point de retrait complet", "pickup point full"},
+    {"pickup_gone", "point de retrait non desservi", "pickup point not served"},
+};
+
+const char *sub_miss_reason(const char *code, size_t len, bool english)
+{
+    for (size_t i = 0; i < sizeof miss_reasons / sizeof miss_reasons[0]; i++)
+        if (strlen(miss_reasons[i].code) == len && !strncmp(code, miss_reasons[i].code, len))
+            return english ? miss_reasons[i].en : miss_reasons[i].fr;
+    return NULL;
+}

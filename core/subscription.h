@@ -102,4 +102,9 @@ int sub_cycle_report(db_conn *c, arena *a, int64_t hub, int64_t cycle, sub_repor
  * written, *missed the subscriptions not placed whole. */
 db_status sub_place_cycle(db_conn *c, const char *cycle, int *placed, int *missed);
 
+/* Why a subscription's line was not placed (subscription_misses.reason, "out_of_stock",
+ * "pickup_full"...: the first len bytes of code) in words, French or English; NULL
+ * for a code km0 does not know. The customer's page and the e-mails both say it so. */
+const char *sub_miss_reason(const char *code, size_t len, bool english);
+
 #endif

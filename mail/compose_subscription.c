@@ -10,6 +10,7 @@
  * statement (mail/mail_worker.c).
  */
 #include "mail_int.h"
+#include "../core/subscription.h"
 
 #include <string.h>
 
@@ -41,24 +42,10 @@ DB_STMT(coordinators, "SELECT id, 0 AS customer_id, email, name, lang, true AS v
 /* The summary names this many customers at most; the desk's page has them all. */
 #define SUMMARY_MAX 50
 
-static const struct {
-    const char *code, *fr, *en;
-} reasons[] = {
-    {"out_of_stock", "épuisé", "sold out"},
-    {"product_gone", "plus proposé cette semaine", "not offered this week"},
-    {"step", "quantité hors du pas de vente", "quantity not in the sales step"},
-    {"over_line_limit", "au-delà de la limite par commande", "over the limit per order"},
-    {"over_order_limit", "commande au-delà du plafond", "order over the ceiling"},
-    {"pickup_full", "point de retrait complet", "pickup point full"},
-    {"pickup_gone", "point de retrait non desservi", "pickup point not served"},
-};
-
 static const char *reason_words(const mail_text *m, const char *code)
 {
-    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
-        if (!strcmp(reasons[i].code, code))
-            return ML(m, reasons[i].fr, reasons[i].en);
-    return code;
+    const char *w = sub_miss_reason(code, strlen(code), m->lang[0] != 'f');
+    return w ? w : code;
 }
 
 /* "Carottes (2 kg) — épuisé", or for a whole order "toute la commande — …". */

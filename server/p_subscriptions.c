@@ -33,25 +33,14 @@ static const char *outcome_text(http_req *req, const char *o)
 /* "out_of_stock: Carottes (2 kg); …" said in words: each reason in the page's language. */
 static void misses_text(buf *b, http_req *req, const char *m)
 {
-    static const struct {
-        const char *code, *fr, *en;
-    } words[] = {
-        {"out_of_stock", "épuisé", "sold out"},
-        {"product_gone", "plus proposé cette semaine", "not offered this week"},
-        {"step", "quantité hors du pas de vente", "quantity not in the sales step"},
-        {"over_line_limit", "au-delà de la limite par commande", "over the limit per order"},
-        {"over_order_limit", "commande au-delà du plafond", "order over the ceiling"},
-        {"pickup_full", "point de retrait complet", "pickup point full"},
-        {"pickup_gone", "point de retrait non desservi", "pickup point not served"},
-    };
     while (*m) {
         const char *end = strstr(m, "; ");
         size_t len = end ? (size_t)(end - m) : strlen(m);
         const char *colon = memchr(m, ':', len);
         size_t clen = colon ? (size_t)(colon - m) : len;
-        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-            if (strlen(words[i].code) == clen && !strncmp(m, words[i].code, clen))
-                buf_puts(b, TR(req, words[i].fr, words[i].en));
+        const char *words = sub_miss_reason(m, clen, req->lang[0] != 'f');
+        if (words)
+            buf_puts(b, words);
         if (colon) {
             buf_puts(b, " —");
             buf_html(b, arena_strndup(req->mem, colon + 1, len - clen - 1));
